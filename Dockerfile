@@ -1,0 +1,76 @@
+# syntax=docker/dockerfile:1
+
+# ---------------------------------------------------------------------------
+# builder
+# ---------------------------------------------------------------------------
+FROM rust:1.95-slim-bookworm AS builder
+WORKDIR /app
+ENV CARGO_TERM_COLOR=never
+
+# 1) Dependency layer: only manifests + lockfile, with dummy sources, so the
+#    (slow) third-party dependency build is cached until Cargo.toml/Cargo.lock
+#    change. Afterwards the artefacts of our own (dummy) crates are removed so
+#    the real sources are always recompiled, regardless of file mtimes.
+COPY Cargo.toml Cargo.lock ./
+COPY api/Cargo.toml api/Cargo.toml
+COPY domain/Cargo.toml domain/Cargo.toml
+COPY persistence/Cargo.toml persistence/Cargo.toml
+COPY migration/Cargo.toml migration/Cargo.toml
+RUN set -eux; \
+    mkdir -p src api/src domain/src persistence/src migration/src tests/api; \
+    echo 'fn main() {}' > src/main.rs; \
+    echo 'fn main() {}' > migration/src/main.rs; \
+    echo 'fn main() {}' > tests/api/main.rs; \
+    : > api/src/lib.rs; \
+    : > domain/src/lib.rs; \
+    : > persistence/src/lib.rs; \
+    : > migration/src/lib.rs; \
+    cargo build --release --locked --bin learnwell; \
+    rm -rf target/release/.fingerprint/learnwell* \
+           target/release/deps/learnwell* \
+           target/release/deps/liblearnwell* \
+           target/release/learnwell target/release/learnwell.d; \
+    rm -rf src api/src domain/src persistence/src migration/src tests
+
+# 2) Real sources. api/ is copied whole: api/assets/ is embedded with include_bytes!.
+COPY src ./src
+COPY api ./api
+COPY domain ./domain
+COPY persistence ./persistence
+COPY migration ./migration
+COPY tests ./tests
+COPY config ./config
+RUN cargo build --release --locked --bin learnwell
+
+# ---------------------------------------------------------------------------
+# runtime
+# ---------------------------------------------------------------------------
+FROM debian:bookworm-slim AS runtime
+
+RUN set -eux; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends ca-certificates; \
+    rm -rf /var/lib/apt/lists/*; \
+    groupadd --gid 10001 learnwell; \
+    useradd --uid 10001 --gid 10001 \
+            --home-dir /var/lib/learnwell --create-home \
+            --shell /usr/sbin/nologin learnwell
+
+WORKDIR /var/lib/learnwell
+
+COPY --from=builder /app/target/release/learnwell /usr/local/bin/learnwell
+COPY --from=builder /app/config /etc/learnwell/config
+
+ENV LEARNWELL_CONFIG_DIR=/etc/learnwell/config \
+    LEARNWELL__SERVER__HOST=0.0.0.0
+
+EXPOSE 8080
+
+# No HEALTHCHECK: the image deliberately ships without curl/wget.
+# Orchestrators should probe GET /healthz (liveness) and GET /readyz (readiness)
+# on port 8080.
+
+USER learnwell
+
+ENTRYPOINT ["learnwell"]
+CMD ["serve"]

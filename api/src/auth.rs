@@ -1,0 +1,248 @@
+//! Bearer JWT authentication: HS256 with a shared secret, or RS256/ES256 with the identity
+//! provider's public key. Only the configured algorithm is accepted (so never `none`).
+
+use crate::config::AuthSettings;
+use crate::error::ApiError;
+use crate::state::AppState;
+use actix_web::{dev::Payload, http::header, web::Data, FromRequest, HttpRequest};
+use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use learnwell_domain::access::{Principal, Role, Scope};
+use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+/// `scope` as a space-separated string (RFC 8693) or a list.
+#[derive(Debug, Deserialize, Serialize, Default)]
+#[serde(untagged)]
+enum ScopeClaim {
+    #[default]
+    None,
+    Text(String),
+    List(Vec<String>),
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+struct Claims {
+    sub: String,
+    #[serde(default)]
+    roles: Vec<String>,
+    #[serde(default)]
+    scope: ScopeClaim,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    employee_id: Option<String>,
+    exp: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nbf: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    iat: Option<u64>,
+    iss: String,
+    aud: String,
+}
+
+/// What a minted token says.
+#[derive(Debug, Clone, Default)]
+pub struct TokenSpec {
+    pub subject: String,
+    pub roles: Vec<String>,
+    pub scopes: Vec<String>,
+    pub employee_id: Option<String>,
+    pub ttl: Duration,
+}
+
+pub struct Authenticator {
+    algorithm: Algorithm,
+    decoding: DecodingKey,
+    encoding: Option<EncodingKey>,
+    validation: Validation,
+    issuer: String,
+    audience: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthConfigError {
+    #[error("auth.secret (LEARNWELL__AUTH__SECRET) must be set to at least 32 characters for HS256; `serve --demo` generates one")]
+    MissingSecret,
+    #[error("auth.public_key_pem (LEARNWELL__AUTH__PUBLIC_KEY_PEM) must hold the identity provider's public key for {0}: {1}")]
+    BadPublicKey(String, String),
+    #[error("auth.algorithm must be HS256, RS256 or ES256, not {0}")]
+    UnsupportedAlgorithm(String),
+}
+
+impl Authenticator {
+    pub fn from_settings(s: &AuthSettings) -> Result<Self, AuthConfigError> {
+        let (algorithm, decoding, encoding) = match s.algorithm.as_str() {
+            "HS256" => {
+                let secret = s.secret.expose_secret();
+                if secret.len() < 32 {
+                    return Err(AuthConfigError::MissingSecret);
+                }
+                (
+                    Algorithm::HS256,
+                    DecodingKey::from_secret(secret.as_bytes()),
+                    Some(EncodingKey::from_secret(secret.as_bytes())),
+                )
+            }
+            alg @ ("RS256" | "ES256") => {
+                let pem = s.public_key_pem.as_bytes();
+                let key = if alg == "RS256" {
+                    DecodingKey::from_rsa_pem(pem)
+                } else {
+                    DecodingKey::from_ec_pem(pem)
+                }
+                .map_err(|e| AuthConfigError::BadPublicKey(alg.to_owned(), e.to_string()))?;
+                let a = if alg == "RS256" {
+                    Algorithm::RS256
+                } else {
+                    Algorithm::ES256
+                };
+                (a, key, None)
+            }
+            other => return Err(AuthConfigError::UnsupportedAlgorithm(other.to_owned())),
+        };
+        let mut validation = Validation::new(algorithm);
+        validation.algorithms = vec![algorithm];
+        validation.set_issuer(&[s.issuer.as_str()]);
+        validation.set_audience(&[s.audience.as_str()]);
+        validation.validate_nbf = true;
+        validation.leeway = s.leeway_seconds;
+        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        Ok(Self {
+            algorithm,
+            decoding,
+            encoding,
+            validation,
+            issuer: s.issuer.clone(),
+            audience: s.audience.clone(),
+        })
+    }
+
+    /// Check a bearer token and turn it into a principal.
+    pub fn verify(&self, token: &str) -> Result<Principal, ApiError> {
+        let data = decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind as K;
+            let why = match e.kind() {
+                K::ExpiredSignature => "the token has expired",
+                K::ImmatureSignature => "the token is not valid yet (nbf)",
+                K::InvalidIssuer => "the token's issuer is not accepted",
+                K::InvalidAudience => "the token's audience is not accepted",
+                K::InvalidAlgorithm => "the token's algorithm is not accepted",
+                K::InvalidSignature => "the token's signature is invalid",
+                K::MissingRequiredClaim(_) => "the token lacks a required claim",
+                _ => "the token is malformed",
+            };
+            ApiError::Unauthenticated(why.to_owned())
+        })?;
+        let c = data.claims;
+        let scopes: Vec<String> = match c.scope {
+            ScopeClaim::None => vec![],
+            ScopeClaim::Text(s) => s.split_whitespace().map(str::to_owned).collect(),
+            ScopeClaim::List(l) => l,
+        };
+        let employee_id = match c.employee_id {
+            Some(id) => Some(id.parse().map_err(|_| {
+                ApiError::Unauthenticated("the token's employee_id is not an id".into())
+            })?),
+            None => None,
+        };
+        Ok(Principal {
+            subject: c.sub,
+            roles: c
+                .roles
+                .iter()
+                .filter_map(|r| Role::parse(r))
+                .collect::<BTreeSet<_>>(),
+            scopes: scopes
+                .iter()
+                .filter_map(|s| Scope::parse(s))
+                .collect::<BTreeSet<_>>(),
+            employee_id,
+        })
+    }
+
+    /// Mint a token (HS256 only: with RS256/ES256 the identity provider issues tokens).
+    pub fn mint(&self, spec: &TokenSpec, now_unix: u64) -> Result<String, String> {
+        let key = self
+            .encoding
+            .as_ref()
+            .ok_or("tokens can only be minted with HS256; your identity provider issues them")?;
+        for r in &spec.roles {
+            Role::parse(r).ok_or(format!(
+                "unknown role {r}; use one of: {}",
+                Role::ALL
+                    .iter()
+                    .map(|r| r.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))?;
+        }
+        for s in &spec.scopes {
+            Scope::parse(s).ok_or(format!(
+                "unknown scope {s}; use one of: {}",
+                Scope::ALL
+                    .iter()
+                    .map(|s| s.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))?;
+        }
+        let claims = Claims {
+            sub: spec.subject.clone(),
+            roles: spec.roles.clone(),
+            scope: ScopeClaim::Text(spec.scopes.join(" ")),
+            employee_id: spec.employee_id.clone(),
+            exp: now_unix + spec.ttl.as_secs(),
+            nbf: Some(now_unix),
+            iat: Some(now_unix),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+        };
+        encode(&Header::new(self.algorithm), &claims, key).map_err(|e| e.to_string())
+    }
+}
+
+/// The authenticated caller of a REST handler (and the rate limit charged to them).
+pub struct Caller(pub Principal);
+
+impl std::ops::Deref for Caller {
+    type Target = Principal;
+    fn deref(&self) -> &Principal {
+        &self.0
+    }
+}
+
+/// Read and check the bearer token of a request.
+pub async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, ApiError> {
+    let header = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::Unauthenticated("send Authorization: Bearer <token>".into()))?;
+    let token = header
+        .to_str()
+        .ok()
+        .and_then(|h| {
+            h.strip_prefix("Bearer ")
+                .or_else(|| h.strip_prefix("bearer "))
+        })
+        .ok_or_else(|| ApiError::Unauthenticated("use the Bearer scheme".into()))?;
+    let principal = state.auth.verify(token.trim())?;
+    state.rate_limit(&principal.subject).await?;
+    Ok(principal)
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<Data<AppState>>()
+                .ok_or_else(|| ApiError::Internal("app state missing".into()))?;
+            authenticate(state, &req).await.map(Caller)
+        })
+    }
+}

@@ -1,0 +1,158 @@
+//! Request bodies and query strings with precise errors: 413 past the size limit, 415 for a wrong
+//! media type, 400 with the field path for malformed JSON, unknown fields, wrong types, bad dates.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use actix_web::{dev::Payload, http::header, web::Data, FromRequest, HttpRequest};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+
+/// The raw body (up to the bulk limit) and its media type, for endpoints that accept several.
+pub struct RawBody {
+    pub media_type: String,
+    pub bytes: actix_web::web::Bytes,
+}
+
+/// A JSON body (up to the ordinary limit), parsed into `T`.
+pub struct JsonBody<T>(pub T);
+
+fn media_type(req: &HttpRequest) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn is_json(media_type: &str) -> bool {
+    media_type == "application/json" || media_type.ends_with("+json")
+}
+
+async fn read(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> Result<actix_web::web::Bytes, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    let mut body = actix_web::web::BytesMut::with_capacity(declared.unwrap_or(1024).min(limit));
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk
+            .map_err(|e| ApiError::MalformedJson(format!("the body could not be read: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Parse JSON into `T`, reporting the failing field path and what was wrong.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return ApiError::MalformedJson(inner.to_string());
+        }
+        let message = inner.to_string();
+        // serde_json appends " at line L column C"; the path says where, more usefully.
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
+        let code = if message.starts_with("unknown field") {
+            "unknown_field"
+        } else if message.starts_with("missing field") {
+            "missing_field"
+        } else if message.starts_with("invalid type") {
+            "invalid_type"
+        } else {
+            "invalid_value"
+        };
+        let field = if path == "." { String::new() } else { path };
+        ApiError::InvalidBody {
+            code,
+            field,
+            message,
+        }
+    })
+}
+
+fn state(req: &HttpRequest) -> Result<&Data<AppState>, ApiError> {
+    req.app_data::<Data<AppState>>()
+        .ok_or_else(|| ApiError::Internal("app state missing".into()))
+}
+
+impl FromRequest for RawBody {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let limit = state(&req)?.settings.server.bulk_limit_bytes;
+            let bytes = read(&req, &mut payload, limit).await?;
+            Ok(RawBody {
+                media_type: media_type(&req),
+                bytes,
+            })
+        })
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_json(&media_type(&req)) {
+                return Err(ApiError::UnsupportedMediaType("application/json"));
+            }
+            let limit = state(&req)?.settings.server.json_limit_bytes;
+            let bytes = read(&req, &mut payload, limit).await?;
+            parse_json(&bytes).map(JsonBody)
+        })
+    }
+}
+
+impl RawBody {
+    pub fn is_json(&self) -> bool {
+        is_json(&self.media_type)
+    }
+}
+
+/// Map actix's query-string errors to our table (used as the QueryConfig error handler).
+pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let message = err.to_string();
+    let message = message
+        .trim_start_matches("Query deserialize error: ")
+        .to_owned();
+    let field = message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.contains("field"))
+        .unwrap_or("query")
+        .to_owned();
+    ApiError::InvalidQuery(learnwell_domain::FieldError::new(field, message)).into()
+}
+
+/// Map actix's path errors (e.g. an id that is not a UUID) to 404: such a record cannot exist.
+pub fn path_error(_: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFound("resource").into()
+}

@@ -1,0 +1,213 @@
+//! A realistic demo organisation, created through the same services as real data: an org-unit
+//! tree, 330 people at levels 1-8 with managers, part-timers, people on leave, leavers.
+
+use crate::error::ApiResult;
+use crate::services::org::{self, hris, EmployeeInput, OrgUnitInput};
+use crate::services::Ctx;
+use crate::state::AppState;
+use chrono::{Days, NaiveDate};
+use learnwell_domain::access::{Principal, Role};
+use learnwell_domain::ids::EmployeeId;
+use std::collections::BTreeSet;
+
+const GIVEN: &[&str] = &[
+    "Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi",
+    "Liam", "Maya", "Nikos", "Olga", "Priya", "Quinn", "Rosa", "Sami", "Tess", "Umar", "Vera",
+    "Wen", "Ximena", "Yusuf", "Zoe",
+];
+const FAMILY: &[&str] = &[
+    "Okafor", "Schmidt", "Nguyen", "Garcia", "Kowalski", "Haddad", "Tanaka", "Silva", "Larsen",
+    "Moreau", "Patel", "Rossi", "Dubois", "Khan", "Novak", "Osei", "Berg", "Costa", "Ivanova",
+    "Murphy",
+];
+const DEPARTMENTS: &[(&str, &[&str])] = &[
+    ("Engineering", &["Platform", "Mobile", "Data", "Security"]),
+    ("Sales", &["Enterprise", "Mid-market", "Partnerships"]),
+    ("Customer Success", &["Onboarding", "Support", "Renewals"]),
+    ("Operations", &["Finance", "Facilities", "Procurement"]),
+    ("People", &["HR Operations", "Learning & Development"]),
+    ("Product", &["Design", "Product Management", "Research"]),
+];
+const TITLES: [&str; 9] = [
+    "",
+    "Associate",
+    "Specialist",
+    "Senior Specialist",
+    "Lead",
+    "Manager",
+    "Senior Manager",
+    "Director",
+    "Chief Executive",
+];
+
+/// The identity the demo seed acts as.
+fn seeder() -> Principal {
+    Principal {
+        subject: "demo-seed".into(),
+        roles: BTreeSet::from([Role::HrAdmin]),
+        scopes: BTreeSet::new(),
+        employee_id: None,
+    }
+}
+
+/// A tiny deterministic generator, so every demo organisation is the same.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from((self.0 >> 33) % (n as u64)).unwrap_or(0)
+    }
+}
+
+struct Person {
+    ext: String,
+    level: i64,
+    unit: String,
+    manager: Option<String>,
+}
+
+/// Fill an empty database; returns the id of the demo HR director (the admin token's person).
+pub async fn seed(state: &AppState, today: NaiveDate) -> ApiResult<EmployeeId> {
+    let ctx = Ctx::new(seeder());
+    let unit = |name: &str, kind: &str, ext: &str, parent: Option<String>| OrgUnitInput {
+        name: Some(name.into()),
+        kind: Some(kind.into()),
+        external_id: Some(Some(ext.into())),
+        parent_id: Some(parent),
+        manager_id: None,
+    };
+    let root = org::create_org_unit(
+        state,
+        &ctx,
+        unit("Learnwell Demo Ltd", "company", "U-ROOT", None),
+    )
+    .await?;
+    let mut people = vec![Person {
+        ext: "E-0001".into(),
+        level: 8,
+        unit: "U-ROOT".into(),
+        manager: None,
+    }];
+    let mut next = 2;
+    let ext = |n: &mut i32| {
+        let e = format!("E-{n:04}");
+        *n += 1;
+        e
+    };
+    let mut rng = Lcg(42);
+    for (d, (dept, teams)) in DEPARTMENTS.iter().enumerate() {
+        let dept_ext = format!("U-D{d}");
+        let dept_unit = org::create_org_unit(
+            state,
+            &ctx,
+            unit(dept, "department", &dept_ext, Some(root.id.to_string())),
+        )
+        .await?;
+        let head = ext(&mut next);
+        people.push(Person {
+            ext: head.clone(),
+            level: 7,
+            unit: dept_ext.clone(),
+            manager: Some("E-0001".into()),
+        });
+        for (t, team) in teams.iter().enumerate() {
+            let team_ext = format!("U-D{d}T{t}");
+            org::create_org_unit(
+                state,
+                &ctx,
+                unit(team, "team", &team_ext, Some(dept_unit.id.to_string())),
+            )
+            .await?;
+            let lead = ext(&mut next);
+            people.push(Person {
+                ext: lead.clone(),
+                level: 5 + i64::from(rng.next(2) == 0),
+                unit: team_ext.clone(),
+                manager: Some(head.clone()),
+            });
+            for _ in 0..(14 + rng.next(6)) {
+                let level = [1, 2, 2, 3, 3, 3, 4, 4][rng.next(8)];
+                people.push(Person {
+                    ext: ext(&mut next),
+                    level,
+                    unit: team_ext.clone(),
+                    manager: Some(lead.clone()),
+                });
+            }
+        }
+    }
+    let hr_director = "E-0002";
+    let records: Vec<EmployeeInput> = people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let given = GIVEN[rng.next(GIVEN.len())];
+            let family = FAMILY[rng.next(FAMILY.len())];
+            let hire = today
+                .checked_sub_days(Days::new(30 + rng.next(3000) as u64))
+                .unwrap_or(today);
+            let roll = rng.next(100);
+            let (status, leave, termination) = match roll {
+                0..=4 => (
+                    "terminated",
+                    None,
+                    today.checked_sub_days(Days::new(1 + rng.next(300) as u64)),
+                ),
+                5..=7 => (
+                    "leave",
+                    today.checked_sub_days(Days::new(rng.next(60) as u64)),
+                    None,
+                ),
+                _ => ("active", None, None),
+            };
+            let part_time = roll.is_multiple_of(9);
+            let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+            EmployeeInput {
+                external_id: Some(p.ext.clone()),
+                employee_number: Some(format!("{:05}", 10_000 + i)),
+                email: Some(format!(
+                    "{}.{}.{}@demo.learnwell.example",
+                    given.to_lowercase(),
+                    family.to_lowercase(),
+                    i
+                )),
+                given_name: Some(given.into()),
+                family_name: Some(family.into()),
+                job_title: Some(TITLES[usize::try_from(p.level).unwrap_or(1)].into()),
+                job_level: Some(p.level),
+                org_unit_external_id: Some(p.unit.clone()),
+                manager_external_id: p.manager.clone(),
+                employment_type: Some(if part_time { "part_time" } else { "full_time" }.into()),
+                status: Some(if p.level >= 5 { "active" } else { status }.into()),
+                hire_date: date(Some(hire.min(termination.unwrap_or(hire)))),
+                leave_start_date: if p.level >= 5 { None } else { date(leave) },
+                termination_date: if p.level >= 5 {
+                    None
+                } else {
+                    date(termination)
+                },
+                contracted_hours_per_week: Some(if part_time {
+                    [20.0, 24.0, 30.0][rng.next(3)]
+                } else {
+                    40.0
+                }),
+                location: Some(["London", "Berlin", "Lisbon", "Remote"][rng.next(4)].into()),
+                ..EmployeeInput::default()
+            }
+        })
+        .collect();
+    let result = hris::sync(state, &ctx, records, hris::SyncOptions::default()).await?;
+    let hr = result
+        .results
+        .iter()
+        .find(|r| r.external_id.as_deref() == Some(hr_director))
+        .and_then(|r| r.employee_id.as_deref())
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| {
+            crate::error::ApiError::Internal("demo seed did not create its HR director".into())
+        })?;
+    Ok(hr)
+}

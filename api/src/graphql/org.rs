@@ -1,0 +1,347 @@
+use crate::error::{ApiError, Gql};
+use crate::services::org::{self as svc, EmployeeFilter, Visible};
+use crate::services::{encode_cursor, Ctx};
+use crate::state::AppState;
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use chrono::NaiveDate;
+use learnwell_domain::access::{self, EmployeeView, Principal, Relation};
+use learnwell_domain::ids::{EmployeeId, OrgUnitId};
+use learnwell_domain::org::{Employee, OrgUnit};
+use std::collections::HashMap;
+
+fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {
+    ctx.data::<AppState>()
+}
+
+fn service_ctx(ctx: &Context<'_>) -> Result<Ctx> {
+    Ok(Ctx::new(ctx.data::<Principal>()?.clone()))
+}
+
+fn parse_id<T: std::str::FromStr>(id: &ID, what: &'static str) -> Result<T> {
+    id.parse::<T>().map_err(|_| ApiError::NotFound(what)).gql()
+}
+
+pub struct EmployeeLoader(pub AppState);
+
+impl Loader<EmployeeId> for EmployeeLoader {
+    type Value = Employee;
+    type Error = async_graphql::Error;
+    async fn load(&self, keys: &[EmployeeId]) -> Result<HashMap<EmployeeId, Employee>> {
+        svc::employees_by_ids(&self.0, keys).await.gql()
+    }
+}
+
+pub struct OrgUnitLoader(pub AppState);
+
+impl Loader<OrgUnitId> for OrgUnitLoader {
+    type Value = OrgUnit;
+    type Error = async_graphql::Error;
+    async fn load(&self, keys: &[OrgUnitId]) -> Result<HashMap<OrgUnitId, OrgUnit>> {
+        svc::org_units_by_ids(&self.0, keys).await.gql()
+    }
+}
+
+/// How much of each employee the caller may see, batched (one query per batch for managers).
+pub struct ReportLoader {
+    pub state: AppState,
+    pub principal: Principal,
+}
+
+impl Loader<EmployeeId> for ReportLoader {
+    type Value = bool;
+    type Error = async_graphql::Error;
+    async fn load(&self, keys: &[EmployeeId]) -> Result<HashMap<EmployeeId, bool>> {
+        let loaded = svc::employees_by_ids(&self.state, keys).await.gql()?;
+        let employees: Vec<Employee> = loaded.into_values().collect();
+        let views = svc::views(&self.state, &self.principal, &employees)
+            .await
+            .gql()?;
+        Ok(employees
+            .iter()
+            .zip(views)
+            .map(|(e, v)| (e.id, v == EmployeeView::Full))
+            .collect())
+    }
+}
+
+/// An employee: directory fields for everyone with directory access; `details` only for those
+/// who may see the whole record (themselves, their managers, admins).
+pub struct EmployeeNode {
+    employee: Employee,
+    view: Option<EmployeeView>,
+}
+
+impl From<Visible> for EmployeeNode {
+    fn from(v: Visible) -> Self {
+        Self {
+            employee: v.employee,
+            view: Some(v.view),
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+#[graphql(name = "EmployeeDetails")]
+pub struct EmployeeDetailsNode {
+    external_id: Option<String>,
+    employee_number: Option<String>,
+    email: String,
+    job_level: u8,
+    employment_type: String,
+    status: String,
+    hire_date: Option<NaiveDate>,
+    leave_start_date: Option<NaiveDate>,
+    leave_end_date: Option<NaiveDate>,
+    termination_date: Option<NaiveDate>,
+    contracted_hours_per_week: f64,
+    location: Option<String>,
+    version: i64,
+}
+
+#[Object(name = "Employee")]
+impl EmployeeNode {
+    async fn id(&self) -> ID {
+        ID(self.employee.id.to_string())
+    }
+    async fn display_name(&self) -> String {
+        self.employee.display_name()
+    }
+    async fn given_name(&self) -> &str {
+        self.employee.data.given_name.as_str()
+    }
+    async fn family_name(&self) -> &str {
+        self.employee.data.family_name.as_str()
+    }
+    async fn job_title(&self) -> Option<&str> {
+        self.employee.data.job_title.as_ref().map(|t| t.as_str())
+    }
+    async fn org_unit(&self, ctx: &Context<'_>) -> Result<Option<OrgUnitNode>> {
+        let Some(id) = self.employee.data.org_unit_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .data::<DataLoader<OrgUnitLoader>>()?
+            .load_one(id)
+            .await?
+            .map(OrgUnitNode))
+    }
+    async fn manager(&self, ctx: &Context<'_>) -> Result<Option<EmployeeNode>> {
+        let Some(id) = self.employee.data.manager_id else {
+            return Ok(None);
+        };
+        let e = ctx
+            .data::<DataLoader<EmployeeLoader>>()?
+            .load_one(id)
+            .await?;
+        Ok(e.map(|employee| EmployeeNode {
+            employee,
+            view: None,
+        }))
+    }
+    /// The whole record, or null when the caller may only see directory fields.
+    async fn details(&self, ctx: &Context<'_>) -> Result<Option<EmployeeDetailsNode>> {
+        let full = match self.view {
+            Some(v) => v == EmployeeView::Full,
+            None => {
+                let p = ctx.data::<Principal>()?;
+                let quick = access::employee_view(
+                    p,
+                    if p.employee_id == Some(self.employee.id) {
+                        Relation::Itself
+                    } else {
+                        Relation::Other
+                    },
+                );
+                quick == EmployeeView::Full
+                    || ctx
+                        .data::<DataLoader<ReportLoader>>()?
+                        .load_one(self.employee.id)
+                        .await?
+                        .unwrap_or(false)
+            }
+        };
+        if !full {
+            return Ok(None);
+        }
+        let e = &self.employee;
+        let d = &e.data;
+        Ok(Some(EmployeeDetailsNode {
+            external_id: d.external_id.as_ref().map(ToString::to_string),
+            employee_number: d.employee_number.as_ref().map(ToString::to_string),
+            email: d.email.to_string(),
+            job_level: d.job_level.get(),
+            employment_type: d.employment_type.to_string(),
+            status: d.status.to_string(),
+            hire_date: d.dates.hire_date,
+            leave_start_date: d.dates.leave_start_date,
+            leave_end_date: d.dates.leave_end_date,
+            termination_date: d.dates.termination_date,
+            contracted_hours_per_week: d.contracted_hours.hours(),
+            location: d.location.as_ref().map(ToString::to_string),
+            version: e.version,
+        }))
+    }
+}
+
+pub struct OrgUnitNode(OrgUnit);
+
+#[Object(name = "OrgUnit")]
+impl OrgUnitNode {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn name(&self) -> &str {
+        self.0.name.as_str()
+    }
+    async fn kind(&self) -> &str {
+        self.0.kind.as_str()
+    }
+    async fn external_id(&self) -> Option<&str> {
+        self.0.external_id.as_ref().map(|x| x.as_str())
+    }
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<OrgUnitNode>> {
+        let Some(id) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(ctx
+            .data::<DataLoader<OrgUnitLoader>>()?
+            .load_one(id)
+            .await?
+            .map(OrgUnitNode))
+    }
+    async fn children(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnitNode>> {
+        let all = svc::list_org_units(state(ctx)?, &service_ctx(ctx)?)
+            .await
+            .gql()?;
+        Ok(all
+            .into_iter()
+            .filter(|u| u.parent_id == Some(self.0.id))
+            .map(OrgUnitNode)
+            .collect())
+    }
+    /// The head of the unit.
+    async fn manager(&self, ctx: &Context<'_>) -> Result<Option<EmployeeNode>> {
+        let Some(id) = self.0.manager_id else {
+            return Ok(None);
+        };
+        let e = ctx
+            .data::<DataLoader<EmployeeLoader>>()?
+            .load_one(id)
+            .await?;
+        Ok(e.map(|employee| EmployeeNode {
+            employee,
+            view: None,
+        }))
+    }
+    /// Employees of this unit and every unit below it.
+    async fn employees(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EmployeeFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, EmployeeNode>> {
+        let mut f = filter.unwrap_or_default().into_filter(first, after)?;
+        f.org_unit_id = Some(self.0.id);
+        employees_connection(ctx, f).await
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct EmployeeFilterInput {
+    /// This unit and every unit below it.
+    org_unit_id: Option<ID>,
+    manager_id: Option<ID>,
+    /// pending, active, leave or terminated.
+    status: Option<String>,
+    job_level: Option<i32>,
+    /// Case-insensitive text in the name or email.
+    q: Option<String>,
+}
+
+impl EmployeeFilterInput {
+    fn into_filter(self, first: Option<i32>, after: Option<String>) -> Result<EmployeeFilter> {
+        Ok(EmployeeFilter {
+            org_unit_id: self
+                .org_unit_id
+                .as_ref()
+                .map(|i| parse_id(i, "org unit"))
+                .transpose()?,
+            manager_id: self
+                .manager_id
+                .as_ref()
+                .map(|i| parse_id(i, "employee"))
+                .transpose()?,
+            status: self.status,
+            job_level: self.job_level.map(i64::from),
+            q: self.q,
+            first: first.map(|n| u64::try_from(n).unwrap_or(0)),
+            after,
+        })
+    }
+}
+
+async fn employees_connection(
+    ctx: &Context<'_>,
+    f: EmployeeFilter,
+) -> Result<Connection<String, EmployeeNode>> {
+    let has_previous = f.after.is_some();
+    let page = svc::list_employees(state(ctx)?, &service_ctx(ctx)?, f)
+        .await
+        .gql()?;
+    let mut conn = Connection::new(has_previous, page.next_cursor.is_some());
+    conn.edges.extend(
+        page.items
+            .into_iter()
+            .map(|v| Edge::new(encode_cursor(v.employee.id), EmployeeNode::from(v))),
+    );
+    Ok(conn)
+}
+
+#[derive(Default)]
+pub struct OrgQuery;
+
+#[Object]
+impl OrgQuery {
+    /// The caller's own employee record.
+    async fn me(&self, ctx: &Context<'_>) -> Result<EmployeeNode> {
+        Ok(svc::me(state(ctx)?, &service_ctx(ctx)?).await.gql()?.into())
+    }
+    async fn employee(&self, ctx: &Context<'_>, id: ID) -> Result<EmployeeNode> {
+        let id = parse_id(&id, "employee")?;
+        Ok(svc::get_employee(state(ctx)?, &service_ctx(ctx)?, id)
+            .await
+            .gql()?
+            .into())
+    }
+    /// Employees the caller may see, in a stable order (Relay connection, `first` up to 200).
+    async fn employees(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EmployeeFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, EmployeeNode>> {
+        let f = filter.unwrap_or_default().into_filter(first, after)?;
+        employees_connection(ctx, f).await
+    }
+    async fn org_unit(&self, ctx: &Context<'_>, id: ID) -> Result<OrgUnitNode> {
+        let id = parse_id(&id, "org unit")?;
+        Ok(OrgUnitNode(
+            svc::get_org_unit(state(ctx)?, &service_ctx(ctx)?, id)
+                .await
+                .gql()?,
+        ))
+    }
+    /// Every org unit (the tree as a flat list; follow `parent` and `children`).
+    async fn org_units(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnitNode>> {
+        Ok(svc::list_org_units(state(ctx)?, &service_ctx(ctx)?)
+            .await
+            .gql()?
+            .into_iter()
+            .map(OrgUnitNode)
+            .collect())
+    }
+}

@@ -1,0 +1,17 @@
+//! Learnwell's API: configuration, telemetry, the app factory, authentication, the error table,
+//! the use cases (`services`) and the REST and GraphQL adapters.
+
+pub mod auth;
+pub mod body;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod graphql;
+pub mod idempotency;
+pub mod metrics;
+pub mod observe;
+pub mod rest;
+pub mod services;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,487 @@
+use super::{etag, if_match, PageOf};
+use crate::auth::Caller;
+use crate::body::{parse_json, JsonBody, RawBody};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::idempotency;
+use crate::services::org::hris::{self, SyncOptions, SyncResult};
+use crate::services::org::{
+    self, EmployeeFilter, EmployeeInput, EmployeePatch, OrgUnitInput, Visible,
+};
+use crate::services::Ctx;
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use learnwell_domain::access::EmployeeView;
+use learnwell_domain::ids::{EmployeeId, OrgUnitId, SyncRunId};
+use learnwell_domain::org::sync::{RecordError, SyncRun};
+use learnwell_domain::org::{Employee, OrgUnit};
+use serde::{Deserialize, Serialize};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_employees)
+        .service(create_employee)
+        .service(get_employee)
+        .service(update_employee)
+        .service(list_reports)
+        .service(list_org_units)
+        .service(create_org_unit)
+        .service(get_org_unit)
+        .service(update_org_unit)
+        .service(delete_org_unit)
+        .service(sync_employees)
+        .service(list_sync_runs)
+        .service(get_sync_run);
+}
+
+/// Directory fields (everyone with directory access sees these) plus, when the caller may see
+/// the whole record, `details`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EmployeeResource {
+    pub id: String,
+    /// `full` or `directory`: whether `details` is included.
+    pub view: String,
+    pub display_name: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub job_title: Option<String>,
+    pub org_unit_id: Option<String>,
+    pub manager_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<EmployeeDetails>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EmployeeDetails {
+    pub external_id: Option<String>,
+    pub employee_number: Option<String>,
+    pub email: String,
+    pub job_level: u8,
+    pub employment_type: String,
+    pub status: String,
+    pub hire_date: Option<NaiveDate>,
+    pub leave_start_date: Option<NaiveDate>,
+    pub leave_end_date: Option<NaiveDate>,
+    pub termination_date: Option<NaiveDate>,
+    pub contracted_hours_per_week: f64,
+    pub location: Option<String>,
+    /// Also sent as the ETag; send it back in If-Match to change the record.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn opt(v: Option<&impl ToString>) -> Option<String> {
+    v.map(ToString::to_string)
+}
+
+impl EmployeeResource {
+    fn new(e: &Employee, view: EmployeeView) -> Self {
+        let d = &e.data;
+        Self {
+            id: e.id.to_string(),
+            view: if view == EmployeeView::Full {
+                "full"
+            } else {
+                "directory"
+            }
+            .to_owned(),
+            display_name: e.display_name(),
+            given_name: d.given_name.to_string(),
+            family_name: d.family_name.to_string(),
+            job_title: opt(d.job_title.as_ref()),
+            org_unit_id: opt(d.org_unit_id.as_ref()),
+            manager_id: opt(d.manager_id.as_ref()),
+            details: (view == EmployeeView::Full).then(|| EmployeeDetails {
+                external_id: opt(d.external_id.as_ref()),
+                employee_number: opt(d.employee_number.as_ref()),
+                email: d.email.to_string(),
+                job_level: d.job_level.get(),
+                employment_type: d.employment_type.to_string(),
+                status: d.status.to_string(),
+                hire_date: d.dates.hire_date,
+                leave_start_date: d.dates.leave_start_date,
+                leave_end_date: d.dates.leave_end_date,
+                termination_date: d.dates.termination_date,
+                contracted_hours_per_week: d.contracted_hours.hours(),
+                location: opt(d.location.as_ref()),
+                version: e.version,
+                created_at: e.created_at,
+                updated_at: e.updated_at,
+            }),
+        }
+    }
+}
+
+impl From<Visible> for EmployeeResource {
+    fn from(v: Visible) -> Self {
+        Self::new(&v.employee, v.view)
+    }
+}
+
+fn full(e: &Employee, status: StatusCode) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(actix_web::http::header::ETag(etag(e.version)))
+        .json(EmployeeResource::new(e, EmployeeView::Full))
+}
+
+/// List employees the caller may see (directory entries, or full records where allowed).
+#[utoipa::path(tag = "org", params(EmployeeFilter), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<EmployeeResource>), (status = 400, body = Problem), (status = 401, body = Problem)))]
+#[get("/employees")]
+async fn list_employees(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<EmployeeFilter>,
+) -> ApiResult<HttpResponse> {
+    let page = org::list_employees(&state, &Ctx::new(caller.0), q.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, EmployeeResource::from)))
+}
+
+/// Create an employee (hr_admin or an HRIS client).
+#[utoipa::path(tag = "org", request_body = EmployeeInput, security(("bearer" = [])),
+    responses((status = 201, body = EmployeeResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[post("/employees")]
+async fn create_employee(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<EmployeeInput>,
+) -> ApiResult<HttpResponse> {
+    let e = org::create_employee(&state, &Ctx::new(caller.0), body.0).await?;
+    Ok(full(&e, StatusCode::CREATED))
+}
+
+/// One employee: the full record for themselves, their managers and admins; directory fields
+/// for colleagues.
+#[utoipa::path(tag = "org", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = EmployeeResource), (status = 404, body = Problem)))]
+#[get("/employees/{id}")]
+async fn get_employee(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<EmployeeId>,
+) -> ApiResult<HttpResponse> {
+    let v = org::get_employee(&state, &Ctx::new(caller.0), id.into_inner()).await?;
+    let mut res = HttpResponse::Ok();
+    if v.view == EmployeeView::Full {
+        res.insert_header(actix_web::http::header::ETag(etag(v.employee.version)));
+    }
+    Ok(res.json(EmployeeResource::from(v)))
+}
+
+/// Change an employee. Send `If-Match` with the ETag you read; a stale one gets 412.
+#[utoipa::path(tag = "org", params(("id" = String, Path), ("If-Match" = String, Header)), request_body = EmployeePatch, security(("bearer" = [])),
+    responses((status = 200, body = EmployeeResource), (status = 412, body = Problem), (status = 428, body = Problem), (status = 422, body = Problem)))]
+#[patch("/employees/{id}")]
+async fn update_employee(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<EmployeeId>,
+    body: JsonBody<EmployeePatch>,
+) -> ApiResult<HttpResponse> {
+    let e = org::update_employee(
+        &state,
+        &Ctx::new(caller.0),
+        id.into_inner(),
+        if_match(&req)?,
+        body.0,
+    )
+    .await?;
+    Ok(full(&e, StatusCode::OK))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ReportsParams {
+    /// `1` for direct reports, a number of levels, or `all` (default 1).
+    pub depth: Option<String>,
+    pub first: Option<u64>,
+    pub after: Option<String>,
+}
+
+/// An employee's reports, direct or transitive.
+#[utoipa::path(tag = "org", params(("id" = String, Path), ReportsParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<EmployeeResource>), (status = 404, body = Problem)))]
+#[get("/employees/{id}/reports")]
+async fn list_reports(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<EmployeeId>,
+    q: web::Query<ReportsParams>,
+) -> ApiResult<HttpResponse> {
+    let depth = match q.depth.as_deref() {
+        None => Some(1),
+        Some("all") => None,
+        Some(n) => Some(n.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+            ApiError::InvalidQuery(learnwell_domain::FieldError::new(
+                "depth",
+                "must be a positive number or all",
+            ))
+        })?),
+    };
+    let page = org::list_reports(
+        &state,
+        &Ctx::new(caller.0),
+        id.into_inner(),
+        depth,
+        q.first,
+        q.after.as_deref(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, EmployeeResource::from)))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OrgUnitResource {
+    pub id: String,
+    pub external_id: Option<String>,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<String>,
+    pub manager_id: Option<String>,
+    pub version: i64,
+}
+
+impl From<OrgUnit> for OrgUnitResource {
+    fn from(u: OrgUnit) -> Self {
+        Self {
+            id: u.id.to_string(),
+            external_id: opt(u.external_id.as_ref()),
+            name: u.name.to_string(),
+            kind: u.kind.to_string(),
+            parent_id: opt(u.parent_id.as_ref()),
+            manager_id: opt(u.manager_id.as_ref()),
+            version: u.version,
+        }
+    }
+}
+
+fn unit(u: OrgUnit, status: StatusCode) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(actix_web::http::header::ETag(etag(u.version)))
+        .json(OrgUnitResource::from(u))
+}
+
+/// The whole org-unit tree as a flat list (each unit names its parent).
+#[utoipa::path(tag = "org", security(("bearer" = [])), responses((status = 200, body = Vec<OrgUnitResource>)))]
+#[get("/org-units")]
+async fn list_org_units(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    let units = org::list_org_units(&state, &Ctx::new(caller.0)).await?;
+    Ok(HttpResponse::Ok().json(
+        units
+            .into_iter()
+            .map(OrgUnitResource::from)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Create an org unit (hr_admin or an HRIS client).
+#[utoipa::path(tag = "org", request_body = OrgUnitInput, security(("bearer" = [])),
+    responses((status = 201, body = OrgUnitResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[post("/org-units")]
+async fn create_org_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<OrgUnitInput>,
+) -> ApiResult<HttpResponse> {
+    Ok(unit(
+        org::create_org_unit(&state, &Ctx::new(caller.0), body.0).await?,
+        StatusCode::CREATED,
+    ))
+}
+
+#[utoipa::path(tag = "org", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = OrgUnitResource), (status = 404, body = Problem)))]
+#[get("/org-units/{id}")]
+async fn get_org_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<OrgUnitId>,
+) -> ApiResult<HttpResponse> {
+    Ok(unit(
+        org::get_org_unit(&state, &Ctx::new(caller.0), id.into_inner()).await?,
+        StatusCode::OK,
+    ))
+}
+
+/// Rename, move (the tree may not loop) or change the head of a unit. Needs `If-Match`.
+#[utoipa::path(tag = "org", params(("id" = String, Path), ("If-Match" = String, Header)), request_body = OrgUnitInput, security(("bearer" = [])),
+    responses((status = 200, body = OrgUnitResource), (status = 412, body = Problem), (status = 422, body = Problem)))]
+#[patch("/org-units/{id}")]
+async fn update_org_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<OrgUnitId>,
+    body: JsonBody<OrgUnitInput>,
+) -> ApiResult<HttpResponse> {
+    let u = org::update_org_unit(
+        &state,
+        &Ctx::new(caller.0),
+        id.into_inner(),
+        if_match(&req)?,
+        body.0,
+    )
+    .await?;
+    Ok(unit(u, StatusCode::OK))
+}
+
+/// Delete an empty unit (no child units, no employees).
+#[utoipa::path(tag = "org", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 409, body = Problem)))]
+#[delete("/org-units/{id}")]
+async fn delete_org_unit(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<OrgUnitId>,
+) -> ApiResult<HttpResponse> {
+    org::delete_org_unit(&state, &Ctx::new(caller.0), id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SyncBody {
+    pub records: Vec<EmployeeInput>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SyncParams {
+    /// Full reconcile: terminate active HRIS employees absent from this batch.
+    #[serde(default)]
+    pub deactivate_missing: bool,
+    /// Allow a reconcile above the configured share of terminations.
+    #[serde(default)]
+    pub force: bool,
+}
+
+/// Upsert up to 10,000 employees by `external_id` (JSON `{"records": [...]}` or CSV with a
+/// header row). Per-record results; replaying a batch changes nothing; `Idempotency-Key` replays
+/// the first response for 24 h.
+#[utoipa::path(tag = "hris", params(SyncParams, ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = SyncBody, content_type = "application/json"), security(("bearer" = [])),
+    responses((status = 200, body = SyncResult), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+#[post("/hris/employees:sync")]
+async fn sync_employees(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    q: web::Query<SyncParams>,
+    body: RawBody,
+) -> ApiResult<HttpResponse> {
+    let key = req
+        .headers()
+        .get("idempotency-key")
+        .map(|v| v.to_str().unwrap_or_default().to_owned());
+    let fingerprint = idempotency::fingerprint(&[
+        req.query_string().as_bytes(),
+        body.media_type.as_bytes(),
+        &body.bytes,
+    ]);
+    let subject = caller.subject.clone();
+    let opts = SyncOptions {
+        deactivate_missing: q.deactivate_missing,
+        force: q.force,
+    };
+    idempotency::run(&state, &subject, key.as_deref(), fingerprint, || async {
+        let records = if body.is_json() {
+            parse_json::<SyncBody>(&body.bytes)?.records
+        } else if body.media_type == "text/csv" {
+            parse_csv(&body.bytes)?
+        } else {
+            return Err(ApiError::UnsupportedMediaType(
+                "application/json or text/csv",
+            ));
+        };
+        let result = hris::sync(&state, &Ctx::new(caller.0), records, opts).await?;
+        let json = serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok((StatusCode::OK, json))
+    })
+    .await
+}
+
+/// CSV rows with a header row naming `EmployeeInput` fields; empty cells are absent values.
+fn parse_csv(bytes: &[u8]) -> ApiResult<Vec<EmployeeInput>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    reader
+        .deserialize::<EmployeeInput>()
+        .enumerate()
+        .map(|(i, row)| {
+            row.map_err(|e| ApiError::InvalidBody {
+                code: "invalid_csv",
+                field: format!("records[{i}]"),
+                message: format!("row {} of the CSV: {e}", i + 2),
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SyncRunResource {
+    pub id: String,
+    pub actor: String,
+    pub request_id: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub deactivate_missing: bool,
+    #[schema(value_type = Object)]
+    pub counts: learnwell_domain::org::sync::SyncCounts,
+    #[schema(value_type = Vec<Object>)]
+    pub errors: Vec<RecordError>,
+}
+
+impl From<SyncRun> for SyncRunResource {
+    fn from(r: SyncRun) -> Self {
+        Self {
+            id: r.id.to_string(),
+            actor: r.actor,
+            request_id: r.request_id,
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+            deactivate_missing: r.deactivate_missing,
+            counts: r.counts,
+            errors: r.errors,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    pub first: Option<u64>,
+    pub after: Option<String>,
+}
+
+/// HRIS sync runs, newest first.
+#[utoipa::path(tag = "hris", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<SyncRunResource>), (status = 403, body = Problem)))]
+#[get("/hris/sync-runs")]
+async fn list_sync_runs(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let page = hris::list_runs(&state, &Ctx::new(caller.0), q.after.as_deref(), q.first).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, SyncRunResource::from)))
+}
+
+#[utoipa::path(tag = "hris", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = SyncRunResource), (status = 404, body = Problem)))]
+#[get("/hris/sync-runs/{id}")]
+async fn get_sync_run(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<SyncRunId>,
+) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(SyncRunResource::from(
+        hris::get_run(&state, &Ctx::new(caller.0), id.into_inner()).await?,
+    )))
+}

@@ -1,0 +1,47 @@
+//! The audit context: build events for writes and sensitive reads; let HR read the log.
+
+use super::{decode_cursor, page_size, paginate, Ctx, Page};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use learnwell_domain::access;
+use learnwell_domain::audit::AuditEvent;
+use learnwell_domain::ids::AuditEventId;
+use learnwell_persistence::audit::{self as store, AuditQuery};
+
+/// An audit event of `action` on a resource, by the caller of `ctx`.
+pub fn event(
+    ctx: &Ctx,
+    action: &str,
+    resource_type: &str,
+    resource_id: impl ToString,
+) -> AuditEvent {
+    AuditEvent {
+        id: AuditEventId::from_uuid(uuid::Uuid::now_v7()),
+        occurred_at: ctx.now,
+        actor: ctx.principal.subject.clone(),
+        action: action.to_owned(),
+        resource_type: resource_type.to_owned(),
+        resource_id: resource_id.to_string(),
+        request_id: Some(ctx.request_id.clone()),
+    }
+}
+
+/// The audit log, newest first. Reading it is itself audited.
+pub async fn list(
+    state: &AppState,
+    ctx: &Ctx,
+    query: AuditQuery,
+    after: Option<&str>,
+    first: Option<u64>,
+) -> ApiResult<Page<AuditEvent>> {
+    if !access::can_read_audit(&ctx.principal) {
+        return Err(ApiError::Forbidden);
+    }
+    let limit = page_size(first)?;
+    let before = decode_cursor::<AuditEventId>(after)?;
+    let rows = store::list(&state.db, &query, before, limit + 1).await?;
+    let tx = state.db.begin().await?;
+    store::append(&tx, &[event(ctx, "audit.read", "audit_log", "-")]).await?;
+    tx.commit().await?;
+    Ok(paginate(rows, limit, |e| e.id.to_string()))
+}

@@ -1,0 +1,833 @@
+//! The org context: employees, org units and (in `hris`) the HRIS bulk sync.
+
+pub mod hris;
+
+use super::{audit, check_fields, decode_cursor, page_size, paginate, Ctx, Page};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use chrono::NaiveDate;
+use learnwell_domain::access::{self, EmployeeView, Principal, Relation};
+use learnwell_domain::ids::{EmployeeId, OrgUnitId};
+use learnwell_domain::org::{
+    descendants, ContractedHours, Email, Employee, EmployeeData, EmployeeStatus, EmploymentDates,
+    EmploymentType, ExternalId, JobLevel, Label, OrgUnit, PersonName,
+};
+use learnwell_domain::FieldError;
+use learnwell_persistence::org::{self as store, EmployeeQuery};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// An employee as sent by HR or an HRIS: for create, for each HRIS sync record, and (merged with
+/// the stored record) for PATCH. Units and managers by Learnwell id or by HRIS external id.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmployeeInput {
+    /// The HRIS key (required for HRIS sync, where it is the upsert key).
+    pub external_id: Option<String>,
+    pub employee_number: Option<String>,
+    pub email: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub job_title: Option<String>,
+    /// 1 (junior) .. 8 (executive).
+    pub job_level: Option<i64>,
+    pub org_unit_id: Option<String>,
+    pub org_unit_external_id: Option<String>,
+    pub manager_id: Option<String>,
+    pub manager_external_id: Option<String>,
+    /// full_time, part_time, contractor, intern, temporary (default full_time).
+    pub employment_type: Option<String>,
+    /// pending, active, leave, terminated (default active).
+    pub status: Option<String>,
+    /// YYYY-MM-DD
+    pub hire_date: Option<String>,
+    pub leave_start_date: Option<String>,
+    pub leave_end_date: Option<String>,
+    pub termination_date: Option<String>,
+    /// Default 40.
+    pub contracted_hours_per_week: Option<f64>,
+    pub location: Option<String>,
+}
+
+fn blank_to_none(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn date(field: &str, v: &Option<String>, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    let s = blank_to_none(v)?;
+    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(FieldError::new(field, "must be a date YYYY-MM-DD"));
+            None
+        }
+    }
+}
+
+fn required<T>(
+    field: &str,
+    v: &Option<String>,
+    parse: impl Fn(&str) -> Result<T, FieldError>,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    match blank_to_none(v) {
+        None => {
+            errors.push(FieldError::new(field, "is required"));
+            None
+        }
+        Some(s) => parse(s)
+            .map_err(|e| errors.push(FieldError::new(field, e.message)))
+            .ok(),
+    }
+}
+
+fn optional<T>(
+    field: &str,
+    v: &Option<String>,
+    parse: impl Fn(&str) -> Result<T, FieldError>,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    blank_to_none(v).and_then(|s| {
+        parse(s)
+            .map_err(|e| errors.push(FieldError::new(field, e.message)))
+            .ok()
+    })
+}
+
+impl EmployeeInput {
+    /// Parse everything but the unit and manager references (resolved by the caller), collecting
+    /// every field error.
+    pub fn parse(
+        &self,
+        org_unit_id: Option<OrgUnitId>,
+        manager_id: Option<EmployeeId>,
+    ) -> Result<EmployeeData, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let external_id = optional("external_id", &self.external_id, ExternalId::parse, &mut e);
+        let employee_number = optional(
+            "employee_number",
+            &self.employee_number,
+            Label::parse,
+            &mut e,
+        );
+        let email = required("email", &self.email, Email::parse, &mut e);
+        let given_name = required("given_name", &self.given_name, PersonName::parse, &mut e);
+        let family_name = required("family_name", &self.family_name, PersonName::parse, &mut e);
+        let job_title = optional("job_title", &self.job_title, Label::parse, &mut e);
+        let job_level = match self.job_level {
+            None => {
+                e.push(FieldError::new("job_level", "is required"));
+                None
+            }
+            Some(l) => JobLevel::new(l).map_err(|x| e.push(x)).ok(),
+        };
+        let employment_type = optional(
+            "employment_type",
+            &self.employment_type,
+            EmploymentType::parse,
+            &mut e,
+        )
+        .unwrap_or(EmploymentType::FullTime);
+        let status = optional("status", &self.status, EmployeeStatus::parse, &mut e)
+            .unwrap_or(EmployeeStatus::Active);
+        let dates = EmploymentDates {
+            hire_date: date("hire_date", &self.hire_date, &mut e),
+            leave_start_date: date("leave_start_date", &self.leave_start_date, &mut e),
+            leave_end_date: date("leave_end_date", &self.leave_end_date, &mut e),
+            termination_date: date("termination_date", &self.termination_date, &mut e),
+        };
+        let contracted_hours = ContractedHours::new(self.contracted_hours_per_week.unwrap_or(40.0))
+            .map_err(|x| e.push(x))
+            .ok();
+        let location = optional("location", &self.location, Label::parse, &mut e);
+        if let (
+            Some(email),
+            Some(given_name),
+            Some(family_name),
+            Some(job_level),
+            Some(contracted_hours),
+            true,
+        ) = (
+            email,
+            given_name,
+            family_name,
+            job_level,
+            contracted_hours,
+            e.is_empty(),
+        ) {
+            let data = EmployeeData {
+                external_id,
+                employee_number,
+                email,
+                given_name,
+                family_name,
+                job_title,
+                job_level,
+                org_unit_id,
+                manager_id,
+                employment_type,
+                status,
+                dates,
+                contracted_hours,
+                location,
+            };
+            data.check().map_err(|x| vec![x])?;
+            return Ok(data);
+        }
+        Err(e)
+    }
+
+    /// The input that would produce `d` (used to merge a PATCH over the stored record).
+    fn from_data(d: &EmployeeData) -> Self {
+        let s = |v: &dyn ToString| Some(v.to_string());
+        let date = |v: Option<NaiveDate>| v.map(|d| d.format("%Y-%m-%d").to_string());
+        Self {
+            external_id: d.external_id.as_ref().map(ToString::to_string),
+            employee_number: d.employee_number.as_ref().map(ToString::to_string),
+            email: s(&d.email),
+            given_name: s(&d.given_name),
+            family_name: s(&d.family_name),
+            job_title: d.job_title.as_ref().map(ToString::to_string),
+            job_level: Some(i64::from(d.job_level.get())),
+            org_unit_id: d.org_unit_id.map(|x| x.to_string()),
+            org_unit_external_id: None,
+            manager_id: d.manager_id.map(|x| x.to_string()),
+            manager_external_id: None,
+            employment_type: s(&d.employment_type),
+            status: s(&d.status),
+            hire_date: date(d.dates.hire_date),
+            leave_start_date: date(d.dates.leave_start_date),
+            leave_end_date: date(d.dates.leave_end_date),
+            termination_date: date(d.dates.termination_date),
+            contracted_hours_per_week: Some(d.contracted_hours.hours()),
+            location: d.location.as_ref().map(ToString::to_string),
+        }
+    }
+}
+
+/// A partial update: absent fields stay; `null` clears an optional field.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmployeePatch {
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub external_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub employee_number: Option<Option<String>>,
+    pub email: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub job_title: Option<Option<String>>,
+    pub job_level: Option<i64>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub org_unit_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub manager_id: Option<Option<String>>,
+    pub employment_type: Option<String>,
+    pub status: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub hire_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub leave_start_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub leave_end_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub termination_date: Option<Option<String>>,
+    pub contracted_hours_per_week: Option<f64>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub location: Option<Option<String>>,
+}
+
+/// `absent` -> None, `null` -> Some(None), value -> Some(Some(v)).
+fn nullable<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(de).map(Some)
+}
+
+impl EmployeePatch {
+    fn apply(self, base: &mut EmployeeInput) {
+        macro_rules! set {
+            ($($f:ident),*) => { $( if let Some(v) = self.$f { base.$f = v; } )* };
+        }
+        macro_rules! set_some {
+            ($($f:ident),*) => { $( if let Some(v) = self.$f { base.$f = Some(v); } )* };
+        }
+        set!(
+            external_id,
+            employee_number,
+            job_title,
+            org_unit_id,
+            manager_id,
+            hire_date,
+            leave_start_date,
+            leave_end_date,
+            termination_date,
+            location
+        );
+        set_some!(
+            email,
+            given_name,
+            family_name,
+            job_level,
+            employment_type,
+            status,
+            contracted_hours_per_week
+        );
+    }
+}
+
+/// An employee together with how much of it the caller may see.
+#[derive(Debug, Clone)]
+pub struct Visible {
+    pub employee: Employee,
+    pub view: EmployeeView,
+}
+
+/// Filters of the employee list.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EmployeeFilter {
+    /// Only this org unit and every unit below it.
+    #[param(value_type = Option<String>)]
+    pub org_unit_id: Option<OrgUnitId>,
+    #[param(value_type = Option<String>)]
+    pub manager_id: Option<EmployeeId>,
+    /// pending, active, leave or terminated.
+    pub status: Option<String>,
+    pub job_level: Option<i64>,
+    /// Case-insensitive text in the name or email.
+    pub q: Option<String>,
+    /// Page size, 1-200 (default 50).
+    pub first: Option<u64>,
+    /// Cursor from `next_cursor` of the previous page.
+    pub after: Option<String>,
+}
+
+fn ensure(allowed: bool) -> ApiResult<()> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// How much of each employee the principal may see (one query at most, for managers).
+pub async fn views(
+    state: &AppState,
+    p: &Principal,
+    employees: &[Employee],
+) -> ApiResult<Vec<EmployeeView>> {
+    let full_anyway = access::employee_view(p, Relation::Other) == EmployeeView::Full;
+    let reports = match p.employee_id {
+        Some(me) if !full_anyway && !employees.is_empty() => {
+            let ids: Vec<_> = employees
+                .iter()
+                .map(|e| e.id)
+                .filter(|id| *id != me)
+                .collect();
+            if ids.is_empty() {
+                Default::default()
+            } else {
+                store::reports_among(&state.db, me, &ids).await?
+            }
+        }
+        _ => Default::default(),
+    };
+    Ok(employees
+        .iter()
+        .map(|e| {
+            let relation = if Some(e.id) == p.employee_id {
+                Relation::Itself
+            } else if reports.contains(&e.id) {
+                Relation::Report
+            } else {
+                Relation::Other
+            };
+            access::employee_view(p, relation)
+        })
+        .collect())
+}
+
+async fn visible(
+    state: &AppState,
+    p: &Principal,
+    employees: Vec<Employee>,
+) -> ApiResult<Vec<Visible>> {
+    let v = views(state, p, &employees).await?;
+    Ok(employees
+        .into_iter()
+        .zip(v)
+        .map(|(employee, view)| Visible { employee, view })
+        .collect())
+}
+
+pub async fn get_employee(state: &AppState, ctx: &Ctx, id: EmployeeId) -> ApiResult<Visible> {
+    ensure(access::can_browse_directory(&ctx.principal))?;
+    let employee = store::get_employee(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("employee"))?;
+    let mut out = visible(state, &ctx.principal, vec![employee]).await?;
+    out.pop().ok_or(ApiError::NotFound("employee"))
+}
+
+/// The caller's own record.
+pub async fn me(state: &AppState, ctx: &Ctx) -> ApiResult<Visible> {
+    let id = ctx
+        .principal
+        .employee_id
+        .ok_or(ApiError::NotFound("employee record of this caller"))?;
+    get_employee(state, ctx, id).await
+}
+
+/// The org-unit tree as (unit, parent) pairs, cached in the KV store and dropped on unit writes.
+async fn unit_parents(state: &AppState) -> ApiResult<Vec<(OrgUnitId, Option<OrgUnitId>)>> {
+    const KEY: &str = "cache:org_unit_parents:v1";
+    if let Some(bytes) = state.kv.get(KEY).await? {
+        if let Ok(pairs) = serde_json::from_slice(&bytes) {
+            return Ok(pairs);
+        }
+    }
+    let pairs: Vec<_> = store::list_org_units(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.parent_id))
+        .collect();
+    let bytes = serde_json::to_vec(&pairs).map_err(|e| ApiError::Internal(e.to_string()))?;
+    state.kv.set(KEY, &bytes, Duration::from_secs(300)).await?;
+    Ok(pairs)
+}
+
+async fn invalidate_units(state: &AppState) -> ApiResult<()> {
+    Ok(state.kv.delete("cache:org_unit_parents:v1").await?)
+}
+
+pub async fn list_employees(
+    state: &AppState,
+    ctx: &Ctx,
+    f: EmployeeFilter,
+) -> ApiResult<Page<Visible>> {
+    ensure(access::can_browse_directory(&ctx.principal))?;
+    let limit = page_size(f.first)?;
+    let after = decode_cursor::<EmployeeId>(f.after.as_deref())?;
+    let mut errors = Vec::new();
+    let status = optional("status", &f.status, EmployeeStatus::parse, &mut errors);
+    let job_level = f
+        .job_level
+        .and_then(|l| JobLevel::new(l).map_err(|e| errors.push(e)).ok());
+    if let Some(e) = errors.pop() {
+        return Err(ApiError::InvalidQuery(e));
+    }
+    let org_unit_ids = match f.org_unit_id {
+        Some(root) => Some(descendants(root, unit_parents(state).await?)),
+        None => None,
+    };
+    let query = EmployeeQuery {
+        org_unit_ids,
+        manager_id: f.manager_id,
+        status,
+        job_level,
+        text: f.q,
+    };
+    let rows = store::list_employees(&state.db, &query, after, limit + 1).await?;
+    let page = paginate(rows, limit, |e| e.id.to_string());
+    Ok(Page {
+        items: visible(state, &ctx.principal, page.items).await?,
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// `id`'s reports, direct (`depth` 1) or down to `depth` levels (`None` = all).
+pub async fn list_reports(
+    state: &AppState,
+    ctx: &Ctx,
+    id: EmployeeId,
+    depth: Option<u32>,
+    first: Option<u64>,
+    after: Option<&str>,
+) -> ApiResult<Page<Visible>> {
+    // Seeing the manager at all is required; each report is then shown as the caller may see it.
+    get_employee(state, ctx, id).await?;
+    let limit = page_size(first)?;
+    let after = decode_cursor::<EmployeeId>(after)?;
+    let rows = store::list_reports(
+        &state.db,
+        id,
+        depth.unwrap_or(store::MAX_DEPTH),
+        after,
+        limit + 1,
+    )
+    .await?;
+    let page = paginate(rows, limit, |e| e.id.to_string());
+    Ok(Page {
+        items: visible(state, &ctx.principal, page.items).await?,
+        next_cursor: page.next_cursor,
+    })
+}
+
+fn parse_ref<T: std::str::FromStr>(
+    field: &str,
+    v: &Option<String>,
+    errors: &mut Vec<FieldError>,
+) -> Option<T> {
+    optional(
+        field,
+        v,
+        |s| {
+            s.parse::<T>()
+                .map_err(|_| FieldError::new(field, "is not an id"))
+        },
+        errors,
+    )
+}
+
+/// Resolve unit and manager references (by id or external id) of a single-record write.
+async fn resolve_refs(
+    state: &AppState,
+    input: &EmployeeInput,
+) -> ApiResult<(Option<OrgUnitId>, Option<EmployeeId>)> {
+    let mut errors = Vec::new();
+    let mut unit = parse_ref::<OrgUnitId>("org_unit_id", &input.org_unit_id, &mut errors);
+    let mut manager = parse_ref::<EmployeeId>("manager_id", &input.manager_id, &mut errors);
+    check_fields(std::mem::take(&mut errors))?;
+    if let Some(u) = unit {
+        if store::get_org_unit(&state.db, u).await?.is_none() {
+            errors.push(FieldError::new("org_unit_id", "no such org unit"));
+        }
+    } else if let Some(key) = blank_to_none(&input.org_unit_external_id) {
+        unit = store::org_unit_ids_by_external_ids(&state.db, &[key])
+            .await?
+            .get(key)
+            .copied();
+        if unit.is_none() {
+            errors.push(FieldError::new(
+                "org_unit_external_id",
+                "no org unit has this external id",
+            ));
+        }
+    }
+    if let Some(m) = manager {
+        if store::get_employee(&state.db, m).await?.is_none() {
+            errors.push(FieldError::new("manager_id", "no such employee"));
+        }
+    } else if let Some(key) = blank_to_none(&input.manager_external_id) {
+        manager = store::employees_by_external_ids(&state.db, &[key])
+            .await?
+            .first()
+            .map(|e| e.id);
+        if manager.is_none() {
+            errors.push(FieldError::new(
+                "manager_external_id",
+                "no employee has this external id",
+            ));
+        }
+    }
+    check_fields(errors)?;
+    Ok((unit, manager))
+}
+
+/// Refuse a manager link that would close a cycle (`manager` is `id` or one of `id`'s reports).
+async fn check_no_cycle(
+    state: &AppState,
+    id: EmployeeId,
+    manager: Option<EmployeeId>,
+) -> ApiResult<()> {
+    if let Some(m) = manager {
+        if m == id || !store::reports_among(&state.db, id, &[m]).await?.is_empty() {
+            return Err(ApiError::Unprocessable(
+                "manager_cycle",
+                "this manager reports to the employee, directly or indirectly; the link would close a cycle".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub async fn create_employee(
+    state: &AppState,
+    ctx: &Ctx,
+    input: EmployeeInput,
+) -> ApiResult<Employee> {
+    ensure(access::can_write_people(&ctx.principal))?;
+    let (unit, manager) = resolve_refs(state, &input).await?;
+    let data = input.parse(unit, manager).map_err(ApiError::Validation)?;
+    let employee = Employee {
+        id: EmployeeId::from_uuid(uuid::Uuid::now_v7()),
+        data,
+        version: 1,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    };
+    let tx = state.db.begin().await?;
+    store::insert_employee(&tx, &employee).await?;
+    learnwell_persistence::audit::append(
+        &tx,
+        &[audit::event(
+            ctx,
+            "employee.create",
+            "employee",
+            employee.id,
+        )],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(employee)
+}
+
+pub async fn update_employee(
+    state: &AppState,
+    ctx: &Ctx,
+    id: EmployeeId,
+    if_match: Option<i64>,
+    patch: EmployeePatch,
+) -> ApiResult<Employee> {
+    ensure(access::can_write_people(&ctx.principal))?;
+    let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
+    let current = store::get_employee(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("employee"))?;
+    if current.version != expected {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let mut input = EmployeeInput::from_data(&current.data);
+    patch.apply(&mut input);
+    let (unit, manager) = resolve_refs(state, &input).await?;
+    let data = input.parse(unit, manager).map_err(ApiError::Validation)?;
+    if data.manager_id != current.data.manager_id {
+        check_no_cycle(state, id, data.manager_id).await?;
+    }
+    if data == current.data {
+        return Ok(current);
+    }
+    let updated = Employee {
+        data,
+        version: current.version + 1,
+        updated_at: ctx.now,
+        ..current
+    };
+    let tx = state.db.begin().await?;
+    store::update_employee(&tx, &updated).await?;
+    learnwell_persistence::audit::append(
+        &tx,
+        &[audit::event(ctx, "employee.update", "employee", id)],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+// ---- org units ----
+
+/// A new org unit, or (for PATCH) the fields to change.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrgUnitInput {
+    pub name: Option<String>,
+    /// e.g. division, department, team (default "unit").
+    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub manager_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub external_id: Option<Option<String>>,
+}
+
+async fn build_unit(state: &AppState, base: OrgUnit, input: OrgUnitInput) -> ApiResult<OrgUnit> {
+    let mut e = Vec::new();
+    let mut unit = base;
+    if let Some(n) = &input.name {
+        if let Ok(n) = Label::parse(n).map_err(|x| e.push(FieldError::new("name", x.message))) {
+            unit.name = n;
+        }
+    }
+    if let Some(k) = &input.kind {
+        if let Ok(k) = Label::parse(k).map_err(|x| e.push(FieldError::new("kind", x.message))) {
+            unit.kind = k;
+        }
+    }
+    if let Some(x) = &input.external_id {
+        unit.external_id = optional("external_id", x, ExternalId::parse, &mut e);
+    }
+    if let Some(p) = &input.parent_id {
+        unit.parent_id = parse_ref("parent_id", p, &mut e);
+    }
+    if let Some(m) = &input.manager_id {
+        unit.manager_id = parse_ref("manager_id", m, &mut e);
+    }
+    check_fields(std::mem::take(&mut e))?;
+    if let Some(parent) = unit.parent_id {
+        let pairs = unit_parents(state).await?;
+        if !pairs.iter().any(|(id, _)| *id == parent) {
+            e.push(FieldError::new("parent_id", "no such org unit"));
+        } else if descendants(unit.id, pairs).contains(&parent) {
+            e.push(FieldError::new(
+                "parent_id",
+                "is this unit or one below it; the tree would loop",
+            ));
+        }
+    }
+    if let Some(m) = unit.manager_id {
+        if store::get_employee(&state.db, m).await?.is_none() {
+            e.push(FieldError::new("manager_id", "no such employee"));
+        }
+    }
+    check_fields(e)?;
+    Ok(unit)
+}
+
+pub async fn get_org_unit(state: &AppState, ctx: &Ctx, id: OrgUnitId) -> ApiResult<OrgUnit> {
+    ensure(access::can_browse_directory(&ctx.principal))?;
+    store::get_org_unit(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("org unit"))
+}
+
+pub async fn list_org_units(state: &AppState, ctx: &Ctx) -> ApiResult<Vec<OrgUnit>> {
+    ensure(access::can_browse_directory(&ctx.principal))?;
+    Ok(store::list_org_units(&state.db).await?)
+}
+
+pub async fn create_org_unit(
+    state: &AppState,
+    ctx: &Ctx,
+    input: OrgUnitInput,
+) -> ApiResult<OrgUnit> {
+    ensure(access::can_write_org_units(&ctx.principal))?;
+    let name = input
+        .name
+        .as_deref()
+        .ok_or_else(|| ApiError::validation(FieldError::new("name", "is required")))?;
+    let base = OrgUnit {
+        id: OrgUnitId::from_uuid(uuid::Uuid::now_v7()),
+        external_id: None,
+        name: Label::parse(name).map_err(|x| FieldError::new("name", x.message))?,
+        kind: Label::parse("unit").map_err(|x| ApiError::Internal(x.to_string()))?,
+        parent_id: None,
+        manager_id: None,
+        version: 1,
+    };
+    let unit = build_unit(state, base, input).await?;
+    let tx = state.db.begin().await?;
+    store::insert_org_unit(&tx, &unit, ctx.now).await?;
+    learnwell_persistence::audit::append(
+        &tx,
+        &[audit::event(ctx, "org_unit.create", "org_unit", unit.id)],
+    )
+    .await?;
+    tx.commit().await?;
+    invalidate_units(state).await?;
+    Ok(unit)
+}
+
+pub async fn update_org_unit(
+    state: &AppState,
+    ctx: &Ctx,
+    id: OrgUnitId,
+    if_match: Option<i64>,
+    input: OrgUnitInput,
+) -> ApiResult<OrgUnit> {
+    ensure(access::can_write_org_units(&ctx.principal))?;
+    let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
+    let current = store::get_org_unit(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("org unit"))?;
+    if current.version != expected {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let mut unit = build_unit(state, current.clone(), input).await?;
+    if unit == current {
+        return Ok(current);
+    }
+    unit.version += 1;
+    let tx = state.db.begin().await?;
+    store::update_org_unit(&tx, &unit, ctx.now).await?;
+    learnwell_persistence::audit::append(
+        &tx,
+        &[audit::event(ctx, "org_unit.update", "org_unit", id)],
+    )
+    .await?;
+    tx.commit().await?;
+    invalidate_units(state).await?;
+    Ok(unit)
+}
+
+pub async fn delete_org_unit(state: &AppState, ctx: &Ctx, id: OrgUnitId) -> ApiResult<()> {
+    ensure(access::can_write_org_units(&ctx.principal))?;
+    store::get_org_unit(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("org unit"))?;
+    if store::org_unit_in_use(&state.db, id).await? {
+        return Err(ApiError::Conflict(
+            "the unit still has child units or employees; move them first".into(),
+        ));
+    }
+    let tx = state.db.begin().await?;
+    store::delete_org_unit(&tx, id).await?;
+    learnwell_persistence::audit::append(
+        &tx,
+        &[audit::event(ctx, "org_unit.delete", "org_unit", id)],
+    )
+    .await?;
+    tx.commit().await?;
+    invalidate_units(state).await?;
+    Ok(())
+}
+
+/// Units by id, for the GraphQL loader.
+pub async fn org_units_by_ids(
+    state: &AppState,
+    ids: &[OrgUnitId],
+) -> ApiResult<HashMap<OrgUnitId, OrgUnit>> {
+    Ok(store::get_org_units(&state.db, ids)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect())
+}
+
+/// Employees by id, for the GraphQL loader (visibility is applied per field by the caller).
+pub async fn employees_by_ids(
+    state: &AppState,
+    ids: &[EmployeeId],
+) -> ApiResult<HashMap<EmployeeId, Employee>> {
+    Ok(store::get_employees(&state.db, ids)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect())
+}
+
+/// Whether the directory has nobody in it yet (the demo seeds only an empty database).
+pub async fn is_empty(state: &AppState) -> ApiResult<bool> {
+    Ok(
+        store::list_employees(&state.db, &EmployeeQuery::default(), None, 1)
+            .await?
+            .is_empty(),
+    )
+}
+
+/// The demo organisation's HR director (external id E-0002), if present.
+pub async fn demo_admin(state: &AppState) -> ApiResult<Option<EmployeeId>> {
+    Ok(store::employees_by_external_ids(&state.db, &["E-0002"])
+        .await?
+        .first()
+        .map(|e| e.id))
+}

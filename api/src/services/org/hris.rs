@@ -1,0 +1,562 @@
+//! HRIS bulk sync: upsert by external id, managers linked in a second pass (a manager may come
+//! later in the batch), cycles refused per record, optional full reconcile, every run recorded.
+
+use super::{blank_to_none, ensure, EmployeeInput};
+use crate::error::{ApiError, ApiResult};
+use crate::services::{audit, decode_cursor, page_size, paginate, Ctx, Page};
+use crate::state::AppState;
+use learnwell_domain::access;
+use learnwell_domain::ids::{EmployeeId, OrgUnitId, SyncRunId};
+use learnwell_domain::org::sync::{
+    deactivation_exceeds, RecordError, RecordOutcome, SyncCounts, SyncRun,
+};
+use learnwell_domain::org::{Employee, EmployeeData, ManagerGraph};
+use learnwell_domain::FieldError;
+use learnwell_persistence::org as store;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// Options of a sync (query parameters).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SyncOptions {
+    /// Full reconcile: terminate active HRIS employees absent from the batch.
+    pub deactivate_missing: bool,
+    /// Allow a reconcile that terminates more than the configured share.
+    pub force: bool,
+}
+
+/// What happened to one record.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RecordResult {
+    pub index: usize,
+    pub external_id: Option<String>,
+    #[schema(value_type = String, example = "created")]
+    pub outcome: RecordOutcome,
+    pub employee_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<RecordErrorBody>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RecordErrorBody {
+    pub code: String,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// The answer to a sync.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SyncResult {
+    pub run_id: String,
+    #[schema(value_type = Object)]
+    pub counts: SyncCounts,
+    pub results: Vec<RecordResult>,
+}
+
+struct Pending {
+    index: usize,
+    external_id: String,
+    id: EmployeeId,
+    data: EmployeeData,
+    existing: Option<Employee>,
+}
+
+struct Failures(Vec<Option<RecordError>>);
+
+impl Failures {
+    fn fail(
+        &mut self,
+        index: usize,
+        ext: Option<&str>,
+        code: &str,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) {
+        if let Some(slot) = self.0.get_mut(index) {
+            if slot.is_none() {
+                *slot = Some(RecordError {
+                    index,
+                    external_id: ext.map(str::to_owned),
+                    code: code.to_owned(),
+                    field: field.map(str::to_owned),
+                    message: message.into(),
+                });
+            }
+        }
+    }
+    fn fields(&mut self, index: usize, ext: Option<&str>, errors: &[FieldError]) {
+        let message = errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        self.fail(
+            index,
+            ext,
+            "validation_failed",
+            errors.first().map(|e| e.field.as_str()),
+            message,
+        );
+    }
+    fn failed(&self, index: usize) -> bool {
+        self.0.get(index).is_some_and(Option::is_some)
+    }
+}
+
+pub async fn sync(
+    state: &AppState,
+    ctx: &Ctx,
+    records: Vec<EmployeeInput>,
+    opts: SyncOptions,
+) -> ApiResult<SyncResult> {
+    ensure(access::can_write_people(&ctx.principal))?;
+    let max = state.settings.hris.max_batch;
+    if records.len() > max {
+        return Err(ApiError::Unprocessable(
+            "batch_too_large",
+            format!(
+                "a batch holds at most {max} records; this one has {}",
+                records.len()
+            ),
+        ));
+    }
+    let mut failures = Failures(vec![None; records.len()]);
+
+    // 1. External ids: present and unique in the batch.
+    let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    let mut ext_of: Vec<Option<&str>> = Vec::with_capacity(records.len());
+    for (i, r) in records.iter().enumerate() {
+        let ext = blank_to_none(&r.external_id);
+        ext_of.push(ext);
+        match ext {
+            None => failures.fail(
+                i,
+                None,
+                "validation_failed",
+                Some("external_id"),
+                "is required for HRIS sync",
+            ),
+            Some(x) if first_seen.contains_key(x) => failures.fail(
+                i,
+                ext,
+                "duplicate_in_batch",
+                Some("external_id"),
+                format!("also in record {}", first_seen[x]),
+            ),
+            Some(x) => {
+                first_seen.insert(x, i);
+            }
+        }
+    }
+
+    // 2. Load what the batch refers to, in bulk.
+    let keys: Vec<&str> = first_seen.keys().copied().collect();
+    let existing: HashMap<String, Employee> = store::employees_by_external_ids(&state.db, &keys)
+        .await?
+        .into_iter()
+        .filter_map(|e| {
+            e.data
+                .external_id
+                .clone()
+                .map(|x| (x.as_str().to_owned(), e))
+        })
+        .collect();
+    let unit_keys: Vec<&str> = records
+        .iter()
+        .filter_map(|r| blank_to_none(&r.org_unit_external_id))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let units_by_key = store::org_unit_ids_by_external_ids(&state.db, &unit_keys).await?;
+    let unit_ids: Vec<OrgUnitId> = records
+        .iter()
+        .filter_map(|r| blank_to_none(&r.org_unit_id)?.parse().ok())
+        .collect();
+    let known_units: HashSet<OrgUnitId> = store::get_org_units(&state.db, &unit_ids)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+
+    // 3. Parse each record (manager linked later) and give it an id.
+    let mut pending: Vec<Pending> = Vec::new();
+    for (i, r) in records.iter().enumerate() {
+        let Some(ext) = ext_of[i].filter(|_| !failures.failed(i)) else {
+            continue;
+        };
+        let unit = if let Some(key) = blank_to_none(&r.org_unit_external_id) {
+            match units_by_key.get(key) {
+                Some(u) => Some(*u),
+                None => {
+                    failures.fail(
+                        i,
+                        Some(ext),
+                        "unknown_org_unit",
+                        Some("org_unit_external_id"),
+                        "no org unit has this external id",
+                    );
+                    continue;
+                }
+            }
+        } else if let Some(raw) = blank_to_none(&r.org_unit_id) {
+            match raw
+                .parse::<OrgUnitId>()
+                .ok()
+                .filter(|u| known_units.contains(u))
+            {
+                Some(u) => Some(u),
+                None => {
+                    failures.fail(
+                        i,
+                        Some(ext),
+                        "unknown_org_unit",
+                        Some("org_unit_id"),
+                        "no such org unit",
+                    );
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        match r.parse(unit, None) {
+            Err(errors) => failures.fields(i, Some(ext), &errors),
+            Ok(data) => {
+                let existing = existing.get(ext).cloned();
+                let id = existing
+                    .as_ref()
+                    .map_or_else(|| EmployeeId::from_uuid(uuid::Uuid::now_v7()), |e| e.id);
+                pending.push(Pending {
+                    index: i,
+                    external_id: ext.to_owned(),
+                    id,
+                    data,
+                    existing,
+                });
+            }
+        }
+    }
+
+    // 4. Emails are unique: against other people in the database and earlier records.
+    let emails: Vec<&str> = pending.iter().map(|p| p.data.email.as_str()).collect();
+    let owners = store::employee_ids_by_emails(&state.db, &emails).await?;
+    let mut batch_emails: HashMap<String, EmployeeId> = HashMap::new();
+    for p in &pending {
+        let email = p.data.email.as_str();
+        let taken_in_db = owners.get(email).is_some_and(|owner| *owner != p.id);
+        let taken_in_batch = batch_emails.get(email).is_some_and(|owner| *owner != p.id);
+        if taken_in_db || taken_in_batch {
+            failures.fail(
+                p.index,
+                Some(&p.external_id),
+                "duplicate_email",
+                Some("email"),
+                "another employee has this email",
+            );
+        } else {
+            batch_emails.insert(email.to_owned(), p.id);
+        }
+    }
+    pending.retain(|p| !failures.failed(p.index));
+
+    // 5. Second pass: managers, by external id (batch first, then database) or by id.
+    let batch_ids: HashMap<String, EmployeeId> = pending
+        .iter()
+        .map(|p| (p.external_id.clone(), p.id))
+        .collect();
+    let outside: Vec<&str> = records
+        .iter()
+        .filter_map(|r| blank_to_none(&r.manager_external_id))
+        .filter(|k| !batch_ids.contains_key(*k))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut manager_ids: HashMap<String, EmployeeId> =
+        store::employees_by_external_ids(&state.db, &outside)
+            .await?
+            .into_iter()
+            .filter_map(|e| e.data.external_id.map(|x| (x.as_str().to_owned(), e.id)))
+            .collect();
+    manager_ids.extend(batch_ids.iter().map(|(k, v)| (k.clone(), *v)));
+    let direct: Vec<EmployeeId> = records
+        .iter()
+        .filter_map(|r| blank_to_none(&r.manager_id)?.parse().ok())
+        .collect();
+    let known_people: HashSet<EmployeeId> = store::get_employees(&state.db, &direct)
+        .await?
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    for p in &mut pending {
+        let r = &records[p.index];
+        p.data.manager_id = if let Some(key) = blank_to_none(&r.manager_external_id) {
+            match manager_ids.get(key) {
+                Some(m) => Some(*m),
+                None => {
+                    failures.fail(
+                        p.index,
+                        Some(&p.external_id),
+                        "unknown_manager",
+                        Some("manager_external_id"),
+                        "no employee has this external id",
+                    );
+                    continue;
+                }
+            }
+        } else if let Some(raw) = blank_to_none(&r.manager_id) {
+            match raw
+                .parse::<EmployeeId>()
+                .ok()
+                .filter(|m| known_people.contains(m) || batch_ids.values().any(|v| v == m))
+            {
+                Some(m) => Some(m),
+                None => {
+                    failures.fail(
+                        p.index,
+                        Some(&p.external_id),
+                        "unknown_manager",
+                        Some("manager_id"),
+                        "no such employee",
+                    );
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+    }
+    pending.retain(|p| !failures.failed(p.index));
+
+    // 6. Cycles: apply the links in batch order; a link that would close a cycle is refused.
+    let relinks = pending.iter().any(|p| {
+        p.existing
+            .as_ref()
+            .map_or(p.data.manager_id.is_some(), |e| {
+                e.data.manager_id != p.data.manager_id
+            })
+    });
+    if relinks {
+        let mut graph = ManagerGraph::new(store::manager_links(&state.db).await?);
+        for p in &pending {
+            if !graph.link(p.id, p.data.manager_id) {
+                failures.fail(
+                    p.index,
+                    Some(&p.external_id),
+                    "manager_cycle",
+                    Some("manager_external_id"),
+                    "this manager reports to the employee, directly or indirectly; the link would close a cycle",
+                );
+            }
+        }
+        // A new person whose record failed does not exist, so nobody can report to them.
+        loop {
+            let failed_new: HashSet<EmployeeId> = pending
+                .iter()
+                .filter(|p| p.existing.is_none() && failures.failed(p.index))
+                .map(|p| p.id)
+                .collect();
+            let mut changed = false;
+            for p in &pending {
+                if !failures.failed(p.index)
+                    && p.data.manager_id.is_some_and(|m| failed_new.contains(&m))
+                {
+                    failures.fail(
+                        p.index,
+                        Some(&p.external_id),
+                        "manager_rejected",
+                        Some("manager_external_id"),
+                        "the manager's own record was rejected in this batch",
+                    );
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        pending.retain(|p| !failures.failed(p.index));
+    }
+
+    // 7. Full reconcile: who would be terminated, and is that within the allowed share?
+    let mut terminations: Vec<Employee> = Vec::new();
+    if opts.deactivate_missing {
+        let current = store::current_hris_employees(&state.db).await?;
+        let present: HashSet<&str> = ext_of.iter().flatten().copied().collect();
+        let missing: Vec<EmployeeId> = current
+            .iter()
+            .filter(|(_, x)| !present.contains(x.as_str()))
+            .map(|(id, _)| *id)
+            .collect();
+        let share = state.settings.hris.max_deactivation_share;
+        if !opts.force && deactivation_exceeds(missing.len(), current.len(), share) {
+            return Err(ApiError::Unprocessable(
+                "deactivation_limit_exceeded",
+                format!(
+                    "this reconcile would terminate {} of {} active people, more than the allowed {:.0}%; check the batch or send force=true",
+                    missing.len(),
+                    current.len(),
+                    share * 100.0
+                ),
+            ));
+        }
+        let today = ctx.now.date_naive();
+        for mut e in store::get_employees(&state.db, &missing).await? {
+            e.data.terminate(today);
+            e.version += 1;
+            e.updated_at = ctx.now;
+            terminations.push(e);
+        }
+    }
+
+    // 8. Diff and write, all in one transaction.
+    let mut outcomes: HashMap<usize, (RecordOutcome, EmployeeId)> = HashMap::new();
+    let mut inserts = Vec::new();
+    let mut updates = Vec::new();
+    for p in pending {
+        let outcome = match p.existing {
+            None => {
+                inserts.push(Employee {
+                    id: p.id,
+                    data: p.data,
+                    version: 1,
+                    created_at: ctx.now,
+                    updated_at: ctx.now,
+                });
+                RecordOutcome::Created
+            }
+            Some(e) if e.data == p.data => RecordOutcome::Unchanged,
+            Some(e) => {
+                updates.push(Employee {
+                    data: p.data,
+                    version: e.version + 1,
+                    updated_at: ctx.now,
+                    ..e
+                });
+                RecordOutcome::Updated
+            }
+        };
+        outcomes.insert(p.index, (outcome, p.id));
+    }
+    order_managers_first(&mut inserts);
+
+    let mut counts = SyncCounts {
+        total: u32::try_from(records.len()).unwrap_or(u32::MAX),
+        ..SyncCounts::default()
+    };
+    let mut results = Vec::with_capacity(records.len());
+    let mut errors = Vec::new();
+    for (i, slot) in failures.0.into_iter().enumerate() {
+        let ext = ext_of[i].map(str::to_owned);
+        let (outcome, id, error) = match (slot, outcomes.get(&i)) {
+            (Some(err), _) => {
+                let body = RecordErrorBody {
+                    code: err.code.clone(),
+                    field: err.field.clone(),
+                    message: err.message.clone(),
+                };
+                errors.push(err);
+                (RecordOutcome::Error, None, Some(body))
+            }
+            (None, Some((o, id))) => (*o, Some(id.to_string()), None),
+            (None, None) => return Err(ApiError::Internal(format!("record {i} has no outcome"))),
+        };
+        counts.add(outcome);
+        results.push(RecordResult {
+            index: i,
+            external_id: ext,
+            outcome,
+            employee_id: id,
+            error,
+        });
+    }
+    counts.deactivated = u32::try_from(terminations.len()).unwrap_or(u32::MAX);
+
+    let run = SyncRun {
+        id: SyncRunId::from_uuid(uuid::Uuid::now_v7()),
+        actor: ctx.principal.subject.clone(),
+        request_id: Some(ctx.request_id.clone()),
+        started_at: ctx.now,
+        finished_at: chrono::Utc::now(),
+        deactivate_missing: opts.deactivate_missing,
+        counts,
+        errors,
+    };
+    let mut events = vec![audit::event(ctx, "hris.sync", "hris_sync_run", run.id)];
+    events.extend(
+        inserts
+            .iter()
+            .map(|e| audit::event(ctx, "employee.create", "employee", e.id)),
+    );
+    events.extend(
+        updates
+            .iter()
+            .map(|e| audit::event(ctx, "employee.update", "employee", e.id)),
+    );
+    events.extend(
+        terminations
+            .iter()
+            .map(|e| audit::event(ctx, "employee.terminate", "employee", e.id)),
+    );
+
+    let tx = state.db.begin().await?;
+    store::insert_employees(&tx, &inserts).await?;
+    for e in updates.iter().chain(&terminations) {
+        store::update_employee(&tx, e)
+            .await
+            .map_err(|err| match err {
+                learnwell_persistence::StoreError::StaleVersion => ApiError::Conflict(
+                    "an employee in this batch changed while it was applied; retry the batch"
+                        .into(),
+                ),
+                other => other.into(),
+            })?;
+    }
+    learnwell_persistence::audit::append(&tx, &events).await?;
+    store::insert_sync_run(&tx, &run).await?;
+    tx.commit().await?;
+    Ok(SyncResult {
+        run_id: run.id.to_string(),
+        counts,
+        results,
+    })
+}
+
+/// Order new employees so each manager is inserted before their reports (the graph is acyclic).
+fn order_managers_first(inserts: &mut [Employee]) {
+    let manager: HashMap<EmployeeId, Option<EmployeeId>> =
+        inserts.iter().map(|e| (e.id, e.data.manager_id)).collect();
+    let depth = |id: EmployeeId| {
+        let mut d = 0usize;
+        let mut cur = manager.get(&id).copied().flatten();
+        while let Some(m) = cur.filter(|m| manager.contains_key(m)) {
+            d += 1;
+            if d > manager.len() {
+                break;
+            }
+            cur = manager.get(&m).copied().flatten();
+        }
+        d
+    };
+    let depths: HashMap<EmployeeId, usize> = inserts.iter().map(|e| (e.id, depth(e.id))).collect();
+    inserts.sort_by_key(|e| depths.get(&e.id).copied().unwrap_or(0));
+}
+
+pub async fn list_runs(
+    state: &AppState,
+    ctx: &Ctx,
+    after: Option<&str>,
+    first: Option<u64>,
+) -> ApiResult<Page<SyncRun>> {
+    ensure(access::can_read_sync_runs(&ctx.principal))?;
+    let limit = page_size(first)?;
+    let before = decode_cursor::<SyncRunId>(after)?;
+    let rows = store::list_sync_runs(&state.db, before, limit + 1).await?;
+    Ok(paginate(rows, limit, |r| r.id.to_string()))
+}
+
+pub async fn get_run(state: &AppState, ctx: &Ctx, id: SyncRunId) -> ApiResult<SyncRun> {
+    ensure(access::can_read_sync_runs(&ctx.principal))?;
+    store::get_sync_run(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("sync run"))
+}

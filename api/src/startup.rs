@@ -1,0 +1,123 @@
+//! The app factory and server start-up.
+
+use crate::auth::{AuthConfigError, Authenticator};
+use crate::body::{path_error, query_error};
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::graphql::{self, LearnwellSchema};
+use crate::metrics::Metrics;
+use crate::observe::observe;
+use crate::rest;
+use crate::state::AppState;
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpResponse, HttpServer};
+use learnwell_persistence::kv::{InProcessKv, KvStore, RedisKv};
+use learnwell_persistence::{Db, StoreError};
+use secrecy::ExposeSecret;
+use std::net::TcpListener;
+use std::sync::Arc;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Auth(#[from] AuthConfigError),
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    #[error("could not listen: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Connect to the database (and Redis when configured) and build the shared state.
+pub async fn state(settings: Settings) -> Result<AppState, StartupError> {
+    let auth = Authenticator::from_settings(&settings.auth)?;
+    let db = Db::connect(&settings.database.url, settings.database.max_connections).await?;
+    let redis_url = settings.redis.url.expose_secret();
+    let kv: Arc<dyn KvStore> = if redis_url.is_empty() {
+        Arc::new(InProcessKv::default())
+    } else {
+        Arc::new(RedisKv::connect(redis_url, &settings.redis.key_prefix).await?)
+    };
+    Ok(AppState {
+        settings: Arc::new(settings),
+        db,
+        kv,
+        auth: Arc::new(auth),
+    })
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Learnwell", description = "Learning & development backend. Conventions: docs/API-DESIGN.md."),
+    modifiers(&BearerAuth),
+    components(schemas(crate::error::Problem))
+)]
+struct ApiDoc;
+
+/// The OpenAPI document, collected from the registered routes.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(rest::routes)
+        .configure(rest::system::routes)
+        .split_for_parts();
+    api
+}
+
+async fn not_found() -> HttpResponse {
+    ApiError::NotFound("route").error_response_owned()
+}
+
+/// Start the HTTP server on `listener`.
+pub fn serve(state: AppState, listener: TcpListener) -> Result<Server, StartupError> {
+    let metrics = web::Data::new(Metrics::default());
+    let schema: web::Data<LearnwellSchema> =
+        web::Data::new(graphql::schema(&state.settings.graphql));
+    let api_doc = web::Data::new(openapi());
+    let workers = state.settings.server.workers;
+    let state = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(from_fn(observe))
+            .app_data(state.clone())
+            .app_data(metrics.clone())
+            .app_data(schema.clone())
+            .app_data(api_doc.clone())
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .into_utoipa_app()
+            .configure(rest::routes)
+            .configure(rest::system::routes)
+            .into_app()
+            .route(
+                "/openapi.json",
+                web::get().to(|doc: web::Data<utoipa::openapi::OpenApi>| async move {
+                    HttpResponse::Ok().json(doc.get_ref())
+                }),
+            )
+            .route("/graphql", web::post().to(graphql::execute))
+            .route("/graphql", web::get().to(graphql::graphiql))
+            .configure(rest::system::pages)
+            .default_service(web::to(not_found))
+    });
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(server.listen(listener)?.run())
+}

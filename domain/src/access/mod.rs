@@ -1,0 +1,235 @@
+//! Who may see or change what. Pure rules over a `Principal` and the relation to the target.
+
+use crate::ids::EmployeeId;
+use std::collections::BTreeSet;
+
+/// A role carried in the token (`manager` is derived from the org chart, never trusted from it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Employee,
+    LdAdmin,
+    HrAdmin,
+    PerformanceAdvisor,
+    Coach,
+    Mentor,
+}
+
+impl Role {
+    pub const ALL: &'static [Role] = &[
+        Role::Employee,
+        Role::LdAdmin,
+        Role::HrAdmin,
+        Role::PerformanceAdvisor,
+        Role::Coach,
+        Role::Mentor,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Employee => "employee",
+            Role::LdAdmin => "ld_admin",
+            Role::HrAdmin => "hr_admin",
+            Role::PerformanceAdvisor => "performance_advisor",
+            Role::Coach => "coach",
+            Role::Mentor => "mentor",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|r| r.code() == code)
+    }
+}
+
+/// An integration client's scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    HrisWrite,
+    Scim,
+    XapiWrite,
+    XapiRead,
+    XapiReadMine,
+    ReportsRead,
+}
+
+impl Scope {
+    pub const ALL: &'static [Scope] = &[
+        Scope::HrisWrite,
+        Scope::Scim,
+        Scope::XapiWrite,
+        Scope::XapiRead,
+        Scope::XapiReadMine,
+        Scope::ReportsRead,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Scope::HrisWrite => "hris:write",
+            Scope::Scim => "scim",
+            Scope::XapiWrite => "xapi:write",
+            Scope::XapiRead => "xapi:read",
+            Scope::XapiReadMine => "xapi:read:mine",
+            Scope::ReportsRead => "reports:read",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.code() == code)
+    }
+}
+
+/// The authenticated caller: a person (with an `employee_id`) or an integration client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub subject: String,
+    pub roles: BTreeSet<Role>,
+    pub scopes: BTreeSet<Scope>,
+    pub employee_id: Option<EmployeeId>,
+}
+
+impl Principal {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+    pub fn has_scope(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope)
+    }
+    fn is_people_admin(&self) -> bool {
+        self.has(Role::HrAdmin) || self.has(Role::LdAdmin)
+    }
+    fn is_people_writer(&self) -> bool {
+        self.has(Role::HrAdmin) || self.has_scope(Scope::HrisWrite)
+    }
+}
+
+/// How the caller relates to an employee record, found from the org chart by the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// The record is the caller's own.
+    Itself,
+    /// The record is one of the caller's transitive reports.
+    Report,
+    /// Anyone else.
+    Other,
+}
+
+/// How much of an employee record the caller may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EmployeeView {
+    /// Nothing: the record is not visible at all.
+    Hidden,
+    /// Directory fields only: name, title, unit, manager.
+    Directory,
+    /// The whole record.
+    Full,
+}
+
+/// What of an employee record the principal may see, given their relation to it.
+pub fn employee_view(principal: &Principal, relation: Relation) -> EmployeeView {
+    if principal.is_people_admin()
+        || principal.is_people_writer()
+        || principal.has_scope(Scope::Scim)
+    {
+        return EmployeeView::Full;
+    }
+    match (principal.employee_id, relation) {
+        (Some(_), Relation::Itself | Relation::Report) => EmployeeView::Full,
+        (Some(_), Relation::Other) => EmployeeView::Directory,
+        (None, _) => EmployeeView::Hidden,
+    }
+}
+
+/// The widest view the principal may have of anyone, without knowing the target (for lists).
+pub fn can_browse_directory(principal: &Principal) -> bool {
+    employee_view(principal, Relation::Other) >= EmployeeView::Directory
+}
+
+/// Create, change or terminate people, and run HRIS syncs.
+pub fn can_write_people(principal: &Principal) -> bool {
+    principal.is_people_writer()
+}
+
+/// Change the org-unit tree.
+pub fn can_write_org_units(principal: &Principal) -> bool {
+    principal.is_people_writer()
+}
+
+/// Read the audit log.
+pub fn can_read_audit(principal: &Principal) -> bool {
+    principal.has(Role::HrAdmin)
+}
+
+/// Read HRIS sync runs.
+pub fn can_read_sync_runs(principal: &Principal) -> bool {
+    principal.is_people_writer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(roles: &[Role]) -> Principal {
+        Principal {
+            subject: "u".into(),
+            roles: roles.iter().copied().collect(),
+            scopes: BTreeSet::new(),
+            employee_id: Some(EmployeeId::from_uuid(uuid::Uuid::from_u128(1))),
+        }
+    }
+    fn client(scopes: &[Scope]) -> Principal {
+        Principal {
+            subject: "c".into(),
+            roles: BTreeSet::new(),
+            scopes: scopes.iter().copied().collect(),
+            employee_id: None,
+        }
+    }
+
+    #[test]
+    fn an_employee_sees_themselves_fully_and_colleagues_as_directory_entries() {
+        let p = person(&[Role::Employee]);
+        assert_eq!(employee_view(&p, Relation::Itself), EmployeeView::Full);
+        assert_eq!(employee_view(&p, Relation::Other), EmployeeView::Directory);
+    }
+
+    #[test]
+    fn a_manager_sees_reports_fully() {
+        assert_eq!(
+            employee_view(&person(&[Role::Employee]), Relation::Report),
+            EmployeeView::Full
+        );
+    }
+
+    #[test]
+    fn admins_see_everyone_but_only_hr_writes_people() {
+        for r in [Role::HrAdmin, Role::LdAdmin] {
+            assert_eq!(
+                employee_view(&person(&[r]), Relation::Other),
+                EmployeeView::Full
+            );
+        }
+        assert!(can_write_people(&person(&[Role::HrAdmin])));
+        assert!(!can_write_people(&person(&[Role::LdAdmin])));
+        assert!(!can_write_people(&person(&[
+            Role::PerformanceAdvisor,
+            Role::Coach,
+            Role::Mentor
+        ])));
+    }
+
+    #[test]
+    fn integration_clients_are_limited_to_their_scopes() {
+        assert!(can_write_people(&client(&[Scope::HrisWrite])));
+        assert!(!can_write_people(&client(&[
+            Scope::XapiWrite,
+            Scope::ReportsRead
+        ])));
+        assert_eq!(
+            employee_view(&client(&[Scope::XapiWrite]), Relation::Other),
+            EmployeeView::Hidden
+        );
+        assert!(!can_browse_directory(&client(&[Scope::XapiRead])));
+    }
+
+    #[test]
+    fn only_hr_reads_the_audit_log() {
+        assert!(can_read_audit(&person(&[Role::HrAdmin])));
+        assert!(!can_read_audit(&person(&[Role::LdAdmin])));
+        assert!(!can_read_audit(&client(&[Scope::HrisWrite])));
+    }
+}

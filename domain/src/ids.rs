@@ -1,0 +1,53 @@
+//! Identifiers: UUIDv7 (time-ordered, so ordering by id is ordering by creation).
+
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(uuid::Uuid);
+
+        impl $name {
+            /// A new id from the time and randomness the caller supplies.
+            pub fn from_uuid(id: uuid::Uuid) -> Self {
+                Self(id)
+            }
+            pub fn as_uuid(&self) -> uuid::Uuid {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                uuid::Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// An employee's Learnwell id.
+    EmployeeId
+);
+id_type!(
+    /// An org unit's Learnwell id.
+    OrgUnitId
+);
+id_type!(
+    /// One HRIS sync run.
+    SyncRunId
+);
+id_type!(
+    /// One audit event.
+    AuditEventId
+);

@@ -1,0 +1,14 @@
+//! Portable, append-only migrations (SQLite and PostgreSQL). A shipped migration is never edited.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_org;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_org::Migration)]
+    }
+}

@@ -1,0 +1,96 @@
+//! The append-only audit log. There is no update or delete here, by design.
+
+use crate::{Conn, StoreError, StoreResult, Tx};
+use learnwell_domain::audit::AuditEvent;
+use learnwell_domain::ids::AuditEventId;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+mod entity {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_events")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub occurred_at: DateTimeUtc,
+        pub actor: String,
+        pub action: String,
+        pub resource_type: String,
+        pub resource_id: String,
+        pub request_id: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Filters of the audit log.
+#[derive(Debug, Default, Clone)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub resource_type: Option<String>,
+    pub resource_id: Option<String>,
+}
+
+pub async fn append(tx: &Tx, events: &[AuditEvent]) -> StoreResult<()> {
+    for chunk in events.chunks(1000) {
+        let rows = chunk.iter().map(|e| entity::ActiveModel {
+            id: Set(e.id.to_string()),
+            occurred_at: Set(e.occurred_at),
+            actor: Set(e.actor.clone()),
+            action: Set(e.action.clone()),
+            resource_type: Set(e.resource_type.clone()),
+            resource_id: Set(e.resource_id.clone()),
+            request_id: Set(e.request_id.clone()),
+        });
+        entity::Entity::insert_many(rows)
+            .exec_without_returning(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Newest first, before the cursor id.
+pub async fn list(
+    c: &impl Conn,
+    q: &AuditQuery,
+    before: Option<AuditEventId>,
+    limit: u64,
+) -> StoreResult<Vec<AuditEvent>> {
+    use entity::Column;
+    let mut find = entity::Entity::find();
+    for (col, value) in [
+        (Column::Actor, &q.actor),
+        (Column::Action, &q.action),
+        (Column::ResourceType, &q.resource_type),
+        (Column::ResourceId, &q.resource_id),
+    ] {
+        if let Some(v) = value {
+            find = find.filter(col.eq(v.clone()));
+        }
+    }
+    if let Some(b) = before {
+        find = find.filter(Column::Id.lt(b.to_string()));
+    }
+    find.order_by_desc(Column::Id)
+        .limit(limit)
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(|m| {
+            Ok(AuditEvent {
+                id: m.id.parse().map_err(|_| StoreError::corrupt("audit id"))?,
+                occurred_at: m.occurred_at,
+                actor: m.actor,
+                action: m.action,
+                resource_type: m.resource_type,
+                resource_id: m.resource_id,
+                request_id: m.request_id,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,203 @@
+use crate::{StoreError, StoreResult};
+use learnwell_migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
+    TransactionTrait, Value,
+};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// Which database engine the URL chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Connections in the pool.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolStats {
+    pub size: u32,
+    pub idle: u32,
+}
+
+/// The database: a pool, the statement counter (for metrics and the N+1 tests) and, on SQLite,
+/// the single-writer lock (SQLite has one writer; taking turns here avoids `SQLITE_BUSY`).
+#[derive(Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+    backend: Backend,
+    statements: Arc<AtomicU64>,
+    write_lock: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction. Dropped without `commit`, it rolls back.
+pub struct Tx {
+    tx: DatabaseTransaction,
+    backend: Backend,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+/// Something store functions can read through: the pool or an open transaction.
+pub trait Conn: Sync {
+    #[doc(hidden)]
+    type C: ConnectionTrait;
+    #[doc(hidden)]
+    fn conn(&self) -> &Self::C;
+    fn backend(&self) -> Backend;
+}
+
+impl Conn for Db {
+    type C = DatabaseConnection;
+    fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+impl Conn for Tx {
+    type C = DatabaseTransaction;
+    fn conn(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+impl Db {
+    /// Connect to `sqlite://...` or `postgres://...`. A SQLite file is created when missing.
+    pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Corrupt(
+                "database.url must start with sqlite: or postgres://".into(),
+            ));
+        };
+        let mut opts = ConnectOptions::new(url.to_owned());
+        opts.max_connections(max_connections)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false);
+        if backend == Backend::Sqlite {
+            opts.map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(30))
+                    .foreign_keys(true)
+            });
+        }
+        let mut conn = sea_orm::Database::connect(opts).await?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&statements);
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        Ok(Self {
+            conn,
+            backend,
+            statements,
+            write_lock: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Statements run since start (every backend, every connection).
+    pub fn statements_executed(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    pub fn pool_stats(&self) -> PoolStats {
+        let (size, idle) = match self.backend {
+            Backend::Sqlite => {
+                let p = self.conn.get_sqlite_connection_pool();
+                (p.size(), p.num_idle())
+            }
+            Backend::Postgres => {
+                let p = self.conn.get_postgres_connection_pool();
+                (p.size(), p.num_idle())
+            }
+        };
+        PoolStats {
+            size,
+            idle: u32::try_from(idle).unwrap_or(u32::MAX),
+        }
+    }
+
+    pub async fn migrate(&self) -> StoreResult<()> {
+        Ok(Migrator::up(&self.conn, None).await?)
+    }
+
+    /// How many migrations have not been applied (0 = ready).
+    pub async fn pending_migrations(&self) -> StoreResult<usize> {
+        Ok(Migrator::get_pending_migrations(&self.conn).await?.len())
+    }
+
+    pub async fn ping(&self) -> StoreResult<()> {
+        Ok(self.conn.ping().await?)
+    }
+
+    /// Begin a write transaction (on SQLite, after taking the writer's turn).
+    pub async fn begin(&self) -> StoreResult<Tx> {
+        let turn = match &self.write_lock {
+            Some(lock) => Some(Arc::clone(lock).lock_owned().await),
+            None => None,
+        };
+        Ok(Tx {
+            tx: self.conn.begin().await?,
+            backend: self.backend,
+            _turn: turn,
+        })
+    }
+
+    pub async fn close(self) -> StoreResult<()> {
+        Ok(self.conn.close().await?)
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> StoreResult<()> {
+        Ok(self.tx.commit().await?)
+    }
+}
+
+/// A raw statement written with `?` placeholders, renumbered to `$n` for PostgreSQL.
+pub(crate) fn statement(backend: Backend, sql: &str, values: Vec<Value>) -> Statement {
+    match backend {
+        Backend::Sqlite => Statement::from_sql_and_values(DbBackend::Sqlite, sql, values),
+        Backend::Postgres => {
+            let mut out = String::with_capacity(sql.len() + 8);
+            let mut n = 0;
+            for ch in sql.chars() {
+                if ch == '?' {
+                    n += 1;
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                } else {
+                    out.push(ch);
+                }
+            }
+            Statement::from_sql_and_values(DbBackend::Postgres, out, values)
+        }
+    }
+}

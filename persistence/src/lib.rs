@@ -1,0 +1,51 @@
+//! Storage: sea-orm entities and stores that return domain types, the key-value store (cache,
+//! rate limits, idempotency keys) and the database connection. No other crate sees sea-orm.
+
+pub mod audit;
+mod db;
+pub mod kv;
+pub mod org;
+
+pub use db::{Backend, Conn, Db, PoolStats, Tx};
+
+/// A storage failure. `Conflict` and `NotFound` are expected outcomes the caller maps to 409/404;
+/// everything else is an internal error whose cause is logged, never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// Optimistic concurrency: the row changed since it was read.
+    #[error("the record was changed by someone else")]
+    StaleVersion,
+    /// A unique key is taken (the constraint's column, if known).
+    #[error("duplicate value for {0}")]
+    Duplicate(String),
+    #[error("database error: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error("key-value store error: {0}")]
+    Kv(String),
+}
+
+impl StoreError {
+    fn corrupt(what: impl std::fmt::Display) -> Self {
+        Self::Corrupt(what.to_string())
+    }
+
+    /// Map a unique-violation from either backend to `Duplicate`.
+    fn from_write(err: sea_orm::DbErr) -> Self {
+        match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(msg)) => {
+                let column = ["external_id", "email"]
+                    .into_iter()
+                    .find(|c| msg.contains(c))
+                    .unwrap_or("a unique field");
+                Self::Duplicate(column.to_owned())
+            }
+            _ => Self::Database(err),
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;

@@ -1,0 +1,580 @@
+//! Stores of the org context: employees, org units, HRIS sync runs.
+
+mod entities;
+
+use crate::db::statement;
+use crate::{Conn, StoreError, StoreResult, Tx};
+use entities::{employee, org_unit, sync_run};
+use learnwell_domain::ids::{EmployeeId, OrgUnitId, SyncRunId};
+use learnwell_domain::org::sync::{RecordError, SyncCounts, SyncRun};
+use learnwell_domain::org::{
+    ContractedHours, Email, Employee, EmployeeData, EmployeeStatus, EmploymentDates,
+    EmploymentType, ExternalId, JobLevel, Label, OrgUnit, PersonName,
+};
+use sea_orm::sea_query::{Expr, Func, LikeExpr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use std::collections::{HashMap, HashSet};
+
+/// Rows per multi-row INSERT and ids per `IN (...)`: well inside both engines' parameter limits.
+const CHUNK: usize = 500;
+/// How deep a reporting line is followed (a guard; cycles are refused on write).
+pub const MAX_DEPTH: u32 = 256;
+
+fn parse_id<T: std::str::FromStr>(s: &str) -> StoreResult<T> {
+    s.parse()
+        .map_err(|_| StoreError::corrupt(format!("bad id {s}")))
+}
+
+fn opt_label(v: Option<String>) -> StoreResult<Option<Label>> {
+    v.map(|s| Label::parse(&s).map_err(StoreError::corrupt))
+        .transpose()
+}
+
+fn to_employee(m: employee::Model) -> StoreResult<Employee> {
+    let c = StoreError::corrupt;
+    Ok(Employee {
+        id: parse_id(&m.id)?,
+        data: EmployeeData {
+            external_id: m
+                .external_id
+                .map(|s| ExternalId::parse(&s))
+                .transpose()
+                .map_err(c)?,
+            employee_number: opt_label(m.employee_number)?,
+            email: Email::parse(&m.email).map_err(c)?,
+            given_name: PersonName::parse(&m.given_name).map_err(c)?,
+            family_name: PersonName::parse(&m.family_name).map_err(c)?,
+            job_title: opt_label(m.job_title)?,
+            job_level: JobLevel::new(m.job_level.into()).map_err(c)?,
+            org_unit_id: m.org_unit_id.as_deref().map(parse_id).transpose()?,
+            manager_id: m.manager_id.as_deref().map(parse_id).transpose()?,
+            employment_type: EmploymentType::parse(&m.employment_type).map_err(c)?,
+            status: EmployeeStatus::parse(&m.status).map_err(c)?,
+            dates: EmploymentDates {
+                hire_date: m.hire_date,
+                leave_start_date: m.leave_start_date,
+                leave_end_date: m.leave_end_date,
+                termination_date: m.termination_date,
+            },
+            contracted_hours: ContractedHours::new(f64::from(m.contracted_centihours) / 100.0)
+                .map_err(c)?,
+            location: opt_label(m.location)?,
+        },
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+fn to_employee_row(e: &Employee) -> employee::ActiveModel {
+    let d = &e.data;
+    let centi = (d.contracted_hours.hours() * 100.0).round();
+    employee::ActiveModel {
+        id: Set(e.id.to_string()),
+        external_id: Set(d.external_id.as_ref().map(|x| x.as_str().to_owned())),
+        employee_number: Set(d.employee_number.as_ref().map(|x| x.as_str().to_owned())),
+        email: Set(d.email.as_str().to_owned()),
+        given_name: Set(d.given_name.as_str().to_owned()),
+        family_name: Set(d.family_name.as_str().to_owned()),
+        job_title: Set(d.job_title.as_ref().map(|x| x.as_str().to_owned())),
+        job_level: Set(i16::from(d.job_level.get())),
+        org_unit_id: Set(d.org_unit_id.map(|x| x.to_string())),
+        manager_id: Set(d.manager_id.map(|x| x.to_string())),
+        employment_type: Set(d.employment_type.code().to_owned()),
+        status: Set(d.status.code().to_owned()),
+        hire_date: Set(d.dates.hire_date),
+        leave_start_date: Set(d.dates.leave_start_date),
+        leave_end_date: Set(d.dates.leave_end_date),
+        termination_date: Set(d.dates.termination_date),
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "at most 8000 by construction"
+        )]
+        contracted_centihours: Set(centi as i32),
+        location: Set(d.location.as_ref().map(|x| x.as_str().to_owned())),
+        version: Set(e.version),
+        created_at: Set(e.created_at),
+        updated_at: Set(e.updated_at),
+    }
+}
+
+fn to_employees(rows: Vec<employee::Model>) -> StoreResult<Vec<Employee>> {
+    rows.into_iter().map(to_employee).collect()
+}
+
+/// Filters of the employee list; all optional, combined with AND.
+#[derive(Debug, Default, Clone)]
+pub struct EmployeeQuery {
+    /// Units to include (the service expands "unit and descendants" into this list).
+    pub org_unit_ids: Option<Vec<OrgUnitId>>,
+    pub manager_id: Option<EmployeeId>,
+    pub status: Option<EmployeeStatus>,
+    pub job_level: Option<JobLevel>,
+    /// Case-insensitive substring of "given family" or email.
+    pub text: Option<String>,
+}
+
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('!', "!!")
+        .replace('%', "!%")
+        .replace('_', "!_");
+    format!("%{escaped}%")
+}
+
+pub async fn get_employee(c: &impl Conn, id: EmployeeId) -> StoreResult<Option<Employee>> {
+    employee::Entity::find_by_id(id.to_string())
+        .one(c.conn())
+        .await?
+        .map(to_employee)
+        .transpose()
+}
+
+/// The employees with these ids (any order; missing ids are skipped).
+pub async fn get_employees(c: &impl Conn, ids: &[EmployeeId]) -> StoreResult<Vec<Employee>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let rows = employee::Entity::find()
+            .filter(employee::Column::Id.is_in(chunk.iter().map(ToString::to_string)))
+            .all(c.conn())
+            .await?;
+        out.extend(to_employees(rows)?);
+    }
+    Ok(out)
+}
+
+/// One page of employees in id order (= creation order), after the cursor id.
+pub async fn list_employees(
+    c: &impl Conn,
+    q: &EmployeeQuery,
+    after: Option<EmployeeId>,
+    limit: u64,
+) -> StoreResult<Vec<Employee>> {
+    let mut find = employee::Entity::find();
+    if let Some(units) = &q.org_unit_ids {
+        find =
+            find.filter(employee::Column::OrgUnitId.is_in(units.iter().map(ToString::to_string)));
+    }
+    if let Some(m) = q.manager_id {
+        find = find.filter(employee::Column::ManagerId.eq(m.to_string()));
+    }
+    if let Some(s) = q.status {
+        find = find.filter(employee::Column::Status.eq(s.code()));
+    }
+    if let Some(l) = q.job_level {
+        find = find.filter(employee::Column::JobLevel.eq(i16::from(l.get())));
+    }
+    if let Some(text) = q.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        let p = like_pattern(text.trim());
+        let like = || LikeExpr::new(p.clone()).escape('!');
+        let name = Func::lower(Expr::cust("given_name || ' ' || family_name"));
+        find = find.filter(
+            Expr::expr(name)
+                .like(like())
+                .or(employee::Column::Email.like(like())),
+        );
+    }
+    if let Some(a) = after {
+        find = find.filter(employee::Column::Id.gt(a.to_string()));
+    }
+    let rows = find
+        .order_by_asc(employee::Column::Id)
+        .limit(limit)
+        .all(c.conn())
+        .await?;
+    to_employees(rows)
+}
+
+/// A page of `manager`'s reports down to `max_depth` levels, in id order, after the cursor.
+pub async fn list_reports(
+    c: &impl Conn,
+    manager: EmployeeId,
+    max_depth: u32,
+    after: Option<EmployeeId>,
+    limit: u64,
+) -> StoreResult<Vec<Employee>> {
+    let sql = "WITH RECURSIVE r(id, depth) AS ( \
+          SELECT id, 1 FROM employees WHERE manager_id = ? \
+          UNION ALL SELECT e.id, r.depth + 1 FROM employees e JOIN r ON e.manager_id = r.id \
+          WHERE r.depth < ?) \
+        SELECT employees.* FROM employees JOIN r ON r.id = employees.id \
+        WHERE employees.id > ? ORDER BY employees.id LIMIT ?";
+    let after = after.map_or_else(String::new, |a| a.to_string());
+    let values = vec![
+        manager.to_string().into(),
+        i64::from(max_depth.min(MAX_DEPTH)).into(),
+        after.into(),
+        i64::try_from(limit).unwrap_or(i64::MAX).into(),
+    ];
+    let rows = employee::Entity::find()
+        .from_raw_sql(statement(c.backend(), sql, values))
+        .all(c.conn())
+        .await?;
+    to_employees(rows)
+}
+
+#[derive(FromQueryResult)]
+struct IdRow {
+    id: String,
+}
+
+/// Which of `candidates` report to `manager`, directly or transitively. One query.
+pub async fn reports_among(
+    c: &impl Conn,
+    manager: EmployeeId,
+    candidates: &[EmployeeId],
+) -> StoreResult<HashSet<EmployeeId>> {
+    let mut out = HashSet::new();
+    for chunk in candidates.chunks(CHUNK) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let sql = format!(
+            "WITH RECURSIVE up(start, boss, depth) AS ( \
+               SELECT id, manager_id, 1 FROM employees WHERE id IN ({marks}) AND manager_id IS NOT NULL \
+               UNION ALL SELECT up.start, e.manager_id, up.depth + 1 FROM employees e \
+               JOIN up ON e.id = up.boss WHERE e.manager_id IS NOT NULL AND up.depth < ?) \
+             SELECT DISTINCT start AS id FROM up WHERE boss = ?"
+        );
+        let mut values: Vec<sea_orm::Value> =
+            chunk.iter().map(|id| id.to_string().into()).collect();
+        values.push(i64::from(MAX_DEPTH).into());
+        values.push(manager.to_string().into());
+        let rows = IdRow::find_by_statement(statement(c.backend(), &sql, values))
+            .all(c.conn())
+            .await?;
+        for r in rows {
+            out.insert(parse_id(&r.id)?);
+        }
+    }
+    Ok(out)
+}
+
+pub async fn insert_employee(tx: &Tx, e: &Employee) -> StoreResult<()> {
+    employee::Entity::insert(to_employee_row(e))
+        .exec_without_returning(tx.conn())
+        .await
+        .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+/// Insert many employees; callers order them so that a manager comes before their reports.
+pub async fn insert_employees(tx: &Tx, employees: &[Employee]) -> StoreResult<()> {
+    for chunk in employees.chunks(CHUNK) {
+        employee::Entity::insert_many(chunk.iter().map(to_employee_row))
+            .exec_without_returning(tx.conn())
+            .await
+            .map_err(StoreError::from_write)?;
+    }
+    Ok(())
+}
+
+/// Write `e` (whose `version` is already the new one) if the stored row still has `e.version - 1`.
+pub async fn update_employee(tx: &Tx, e: &Employee) -> StoreResult<()> {
+    let result = employee::Entity::update_many()
+        .set(to_employee_row(e))
+        .filter(employee::Column::Id.eq(e.id.to_string()))
+        .filter(employee::Column::Version.eq(e.version - 1))
+        .exec(tx.conn())
+        .await
+        .map_err(StoreError::from_write)?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::StaleVersion);
+    }
+    Ok(())
+}
+
+/// Employees by HRIS key.
+pub async fn employees_by_external_ids(
+    c: &impl Conn,
+    external_ids: &[&str],
+) -> StoreResult<Vec<Employee>> {
+    let mut out = Vec::with_capacity(external_ids.len());
+    for chunk in external_ids.chunks(CHUNK) {
+        let rows = employee::Entity::find()
+            .filter(employee::Column::ExternalId.is_in(chunk.iter().copied()))
+            .all(c.conn())
+            .await?;
+        out.extend(to_employees(rows)?);
+    }
+    Ok(out)
+}
+
+#[derive(FromQueryResult)]
+struct KeyRow {
+    id: String,
+    key: Option<String>,
+}
+
+async fn keyed_ids(c: &impl Conn, sql: &str, keys: &[&str]) -> StoreResult<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for chunk in keys.chunks(CHUNK) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let values = chunk.iter().map(|k| (*k).into()).collect();
+        let stmt = statement(c.backend(), &sql.replace("{marks}", &marks), values);
+        for r in KeyRow::find_by_statement(stmt).all(c.conn()).await? {
+            if let Some(k) = r.key {
+                out.push((k, r.id));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// email -> employee id, for the emails given.
+pub async fn employee_ids_by_emails(
+    c: &impl Conn,
+    emails: &[&str],
+) -> StoreResult<HashMap<String, EmployeeId>> {
+    let sql = "SELECT id, email AS key FROM employees WHERE email IN ({marks})";
+    keyed_ids(c, sql, emails)
+        .await?
+        .into_iter()
+        .map(|(k, id)| Ok((k, parse_id(&id)?)))
+        .collect()
+}
+
+/// external id -> org unit id, for the keys given.
+pub async fn org_unit_ids_by_external_ids(
+    c: &impl Conn,
+    keys: &[&str],
+) -> StoreResult<HashMap<String, OrgUnitId>> {
+    let sql = "SELECT id, external_id AS key FROM org_units WHERE external_id IN ({marks})";
+    keyed_ids(c, sql, keys)
+        .await?
+        .into_iter()
+        .map(|(k, id)| Ok((k, parse_id(&id)?)))
+        .collect()
+}
+
+/// Every manager link (employee, manager) in the organisation.
+pub async fn manager_links(c: &impl Conn) -> StoreResult<Vec<(EmployeeId, EmployeeId)>> {
+    let sql = "SELECT id, manager_id AS key FROM employees WHERE manager_id IS NOT NULL";
+    let rows = KeyRow::find_by_statement(statement(c.backend(), sql, vec![]))
+        .all(c.conn())
+        .await?;
+    rows.into_iter()
+        .filter_map(|r| r.key.map(|k| (r.id, k)))
+        .map(|(id, m)| Ok((parse_id(&id)?, parse_id(&m)?)))
+        .collect()
+}
+
+/// (id, external id) of everyone not terminated who came from the HRIS.
+pub async fn current_hris_employees(c: &impl Conn) -> StoreResult<Vec<(EmployeeId, String)>> {
+    let sql = "SELECT id, external_id AS key FROM employees \
+               WHERE status <> 'terminated' AND external_id IS NOT NULL";
+    let rows = KeyRow::find_by_statement(statement(c.backend(), sql, vec![]))
+        .all(c.conn())
+        .await?;
+    rows.into_iter()
+        .filter_map(|r| r.key.map(|k| (r.id, k)))
+        .map(|(id, k)| Ok((parse_id(&id)?, k)))
+        .collect()
+}
+
+// ---- org units ----
+
+fn to_org_unit(m: org_unit::Model) -> StoreResult<OrgUnit> {
+    let c = StoreError::corrupt;
+    Ok(OrgUnit {
+        id: parse_id(&m.id)?,
+        external_id: m
+            .external_id
+            .map(|s| ExternalId::parse(&s))
+            .transpose()
+            .map_err(c)?,
+        name: Label::parse(&m.name).map_err(c)?,
+        kind: Label::parse(&m.kind).map_err(c)?,
+        parent_id: m.parent_id.as_deref().map(parse_id).transpose()?,
+        manager_id: m.manager_id.as_deref().map(parse_id).transpose()?,
+        version: m.version,
+    })
+}
+
+fn to_org_unit_row(u: &OrgUnit, now: chrono::DateTime<chrono::Utc>) -> org_unit::ActiveModel {
+    org_unit::ActiveModel {
+        id: Set(u.id.to_string()),
+        external_id: Set(u.external_id.as_ref().map(|x| x.as_str().to_owned())),
+        name: Set(u.name.as_str().to_owned()),
+        kind: Set(u.kind.as_str().to_owned()),
+        parent_id: Set(u.parent_id.map(|x| x.to_string())),
+        manager_id: Set(u.manager_id.map(|x| x.to_string())),
+        version: Set(u.version),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+pub async fn get_org_unit(c: &impl Conn, id: OrgUnitId) -> StoreResult<Option<OrgUnit>> {
+    org_unit::Entity::find_by_id(id.to_string())
+        .one(c.conn())
+        .await?
+        .map(to_org_unit)
+        .transpose()
+}
+
+pub async fn get_org_units(c: &impl Conn, ids: &[OrgUnitId]) -> StoreResult<Vec<OrgUnit>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let rows = org_unit::Entity::find()
+            .filter(org_unit::Column::Id.is_in(chunk.iter().map(ToString::to_string)))
+            .all(c.conn())
+            .await?;
+        for r in rows {
+            out.push(to_org_unit(r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The whole tree, in id order (org trees are small: hundreds to a few thousand units).
+pub async fn list_org_units(c: &impl Conn) -> StoreResult<Vec<OrgUnit>> {
+    org_unit::Entity::find()
+        .order_by_asc(org_unit::Column::Id)
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(to_org_unit)
+        .collect()
+}
+
+pub async fn insert_org_unit(
+    tx: &Tx,
+    u: &OrgUnit,
+    now: chrono::DateTime<chrono::Utc>,
+) -> StoreResult<()> {
+    org_unit::Entity::insert(to_org_unit_row(u, now))
+        .exec_without_returning(tx.conn())
+        .await
+        .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+/// Write `u` (with its new version) if the stored row still has `u.version - 1`.
+pub async fn update_org_unit(
+    tx: &Tx,
+    u: &OrgUnit,
+    now: chrono::DateTime<chrono::Utc>,
+) -> StoreResult<()> {
+    let mut row = to_org_unit_row(u, now);
+    row.created_at = sea_orm::ActiveValue::NotSet;
+    let result = org_unit::Entity::update_many()
+        .set(row)
+        .filter(org_unit::Column::Id.eq(u.id.to_string()))
+        .filter(org_unit::Column::Version.eq(u.version - 1))
+        .exec(tx.conn())
+        .await
+        .map_err(StoreError::from_write)?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::StaleVersion);
+    }
+    Ok(())
+}
+
+/// Whether any unit or employee still points at this unit.
+pub async fn org_unit_in_use(c: &impl Conn, id: OrgUnitId) -> StoreResult<bool> {
+    let id = id.to_string();
+    let child = org_unit::Entity::find()
+        .filter(org_unit::Column::ParentId.eq(id.clone()))
+        .one(c.conn())
+        .await?;
+    if child.is_some() {
+        return Ok(true);
+    }
+    let member = employee::Entity::find()
+        .filter(employee::Column::OrgUnitId.eq(id))
+        .one(c.conn())
+        .await?;
+    Ok(member.is_some())
+}
+
+pub async fn delete_org_unit(tx: &Tx, id: OrgUnitId) -> StoreResult<()> {
+    let r = org_unit::Entity::delete_by_id(id.to_string())
+        .exec(tx.conn())
+        .await?;
+    if r.rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+// ---- HRIS sync runs ----
+
+fn to_sync_run(m: sync_run::Model) -> StoreResult<SyncRun> {
+    let count = |v: i32| u32::try_from(v).map_err(StoreError::corrupt);
+    Ok(SyncRun {
+        id: parse_id(&m.id)?,
+        actor: m.actor,
+        request_id: m.request_id,
+        started_at: m.started_at,
+        finished_at: m.finished_at,
+        deactivate_missing: m.deactivate_missing,
+        counts: SyncCounts {
+            total: count(m.total)?,
+            created: count(m.created)?,
+            updated: count(m.updated)?,
+            unchanged: count(m.unchanged)?,
+            failed: count(m.failed)?,
+            deactivated: count(m.deactivated)?,
+        },
+        errors: serde_json::from_str::<Vec<RecordError>>(&m.errors).map_err(StoreError::corrupt)?,
+    })
+}
+
+pub async fn insert_sync_run(tx: &Tx, run: &SyncRun) -> StoreResult<()> {
+    let n = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+    let errors = serde_json::to_string(&run.errors).map_err(StoreError::corrupt)?;
+    let row = sync_run::ActiveModel {
+        id: Set(run.id.to_string()),
+        actor: Set(run.actor.clone()),
+        request_id: Set(run.request_id.clone()),
+        started_at: Set(run.started_at),
+        finished_at: Set(run.finished_at),
+        deactivate_missing: Set(run.deactivate_missing),
+        total: Set(n(run.counts.total)),
+        created: Set(n(run.counts.created)),
+        updated: Set(n(run.counts.updated)),
+        unchanged: Set(n(run.counts.unchanged)),
+        failed: Set(n(run.counts.failed)),
+        deactivated: Set(n(run.counts.deactivated)),
+        errors: Set(errors),
+    };
+    sync_run::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(sync_run::Column::Id)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub async fn get_sync_run(c: &impl Conn, id: SyncRunId) -> StoreResult<Option<SyncRun>> {
+    sync_run::Entity::find_by_id(id.to_string())
+        .one(c.conn())
+        .await?
+        .map(to_sync_run)
+        .transpose()
+}
+
+/// Newest first, before the cursor id.
+pub async fn list_sync_runs(
+    c: &impl Conn,
+    before: Option<SyncRunId>,
+    limit: u64,
+) -> StoreResult<Vec<SyncRun>> {
+    let mut find = sync_run::Entity::find();
+    if let Some(b) = before {
+        find = find.filter(sync_run::Column::Id.lt(b.to_string()));
+    }
+    find.order_by_desc(sync_run::Column::Id)
+        .limit(limit)
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(to_sync_run)
+        .collect()
+}

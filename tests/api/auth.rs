@@ -1,0 +1,195 @@
+use crate::helpers::{body, TestApp, SECRET};
+use base64::Engine;
+use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+use reqwest::Method;
+use serde_json::{json, Value};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+}
+
+fn claims() -> Value {
+    json!({ "sub": "someone", "roles": ["hr_admin"], "exp": now() + 600, "iss": "learnwell", "aud": "learnwell-api" })
+}
+
+fn hs256(claims: &Value, secret: &str) -> String {
+    encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("encode")
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture")
+}
+
+async fn status_with(app: &TestApp, token: &str) -> (u16, Value) {
+    let res = app.get("/api/v1/employees", token).await;
+    let status = res.status().as_u16();
+    if status == 401 {
+        assert!(
+            res.headers().get("www-authenticate").is_some(),
+            "401 must say how to authenticate"
+        );
+    }
+    (status, body(res).await)
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_bearer_token_get_401_with_www_authenticate() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .request(Method::GET, "/api/v1/employees", None, None)
+        .await;
+    assert_eq!(res.status(), 401);
+    assert!(res.headers()["www-authenticate"]
+        .to_str()
+        .expect("ascii")
+        .starts_with("Bearer"));
+    assert_eq!(body(res).await["code"], "unauthenticated");
+    let res = app
+        .client
+        .get(format!("{}/api/v1/employees", app.base))
+        .header("authorization", "Basic Zm9vOmJhcg==")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
+async fn expired_foreign_and_tampered_tokens_are_refused() {
+    let app = TestApp::spawn().await;
+    let ok = hs256(&claims(), SECRET);
+    assert_eq!(status_with(&app, &ok).await.0, 200);
+
+    let mut expired = claims();
+    expired["exp"] = json!(now() - 3600);
+    let mut early = claims();
+    early["nbf"] = json!(now() + 3600);
+    let mut issuer = claims();
+    issuer["iss"] = json!("someone-else");
+    let mut audience = claims();
+    audience["aud"] = json!("another-api");
+    for (token, why) in [
+        (hs256(&expired, SECRET), "expired"),
+        (hs256(&early, SECRET), "not valid yet"),
+        (hs256(&issuer, SECRET), "issuer"),
+        (hs256(&audience, SECRET), "audience"),
+        (
+            hs256(&claims(), "another-secret-another-secret-another-secret"),
+            "signature",
+        ),
+    ] {
+        let (status, problem) = status_with(&app, &token).await;
+        assert_eq!(status, 401, "{why}");
+        assert!(
+            problem["detail"].as_str().expect("detail").contains(why),
+            "{why}: {problem}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn alg_none_and_algorithms_other_than_the_configured_one_are_refused() {
+    let app = TestApp::spawn().await;
+    let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let none = format!(
+        "{}.{}.",
+        b64(&json!({ "alg": "none", "typ": "JWT" })),
+        b64(&claims())
+    );
+    assert_eq!(status_with(&app, &none).await.0, 401);
+    let rs = encode(
+        &Header::new(Algorithm::RS256),
+        &claims(),
+        &EncodingKey::from_rsa_pem(&fixture("rs256-private.pem")).expect("key"),
+    )
+    .expect("encode");
+    assert_eq!(status_with(&app, &rs).await.0, 401);
+}
+
+#[tokio::test]
+async fn tokens_from_an_identity_provider_are_checked_with_its_public_key() {
+    for (alg, algorithm, private, public) in [
+        (
+            "RS256",
+            Algorithm::RS256,
+            "rs256-private.pem",
+            "rs256-public.pem",
+        ),
+        (
+            "ES256",
+            Algorithm::ES256,
+            "es256-private.pem",
+            "es256-public.pem",
+        ),
+    ] {
+        let app = TestApp::spawn_with(|s| {
+            s.auth.algorithm = alg.into();
+            s.auth.public_key_pem = String::from_utf8(fixture(public)).expect("pem");
+        })
+        .await;
+        let key = if alg == "RS256" {
+            EncodingKey::from_rsa_pem(&fixture(private))
+        } else {
+            EncodingKey::from_ec_pem(&fixture(private))
+        };
+        let token = encode(&Header::new(algorithm), &claims(), &key.expect("key")).expect("encode");
+        assert_eq!(status_with(&app, &token).await.0, 200, "{alg}");
+        assert_eq!(
+            status_with(&app, &hs256(&claims(), SECRET)).await.0,
+            401,
+            "{alg} app refuses HS256"
+        );
+    }
+}
+
+#[tokio::test]
+async fn callers_over_their_rate_limit_get_429_with_retry_after() {
+    let app = TestApp::spawn_with(|s| s.rate_limit.per_minute = 3).await;
+    let token = app.hr();
+    for _ in 0..3 {
+        assert_eq!(app.get("/api/v1/org-units", &token).await.status(), 200);
+    }
+    let res = app.get("/api/v1/org-units", &token).await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().get("retry-after").is_some());
+    assert_eq!(body(res).await["code"], "rate_limited");
+    // Another caller has their own budget.
+    assert_eq!(
+        app.get(
+            "/api/v1/org-units",
+            &app.token_for("other", &["hr_admin"], &[], None)
+        )
+        .await
+        .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn integration_clients_without_the_right_scope_are_refused() {
+    let app = TestApp::spawn().await;
+    let xapi = app.token_for("lms", &[], &["xapi:write"], None);
+    assert_eq!(app.get("/api/v1/employees", &xapi).await.status(), 403);
+    let res = app
+        .post(
+            "/api/v1/hris/employees:sync",
+            &xapi,
+            json!({ "records": [] }),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(body(res).await["code"], "forbidden");
+}

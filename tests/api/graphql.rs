@@ -1,0 +1,160 @@
+use crate::helpers::{body, ids, person, TestApp};
+use serde_json::{json, Value};
+
+async fn gql(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
+    let res = app
+        .post(
+            "/graphql",
+            token,
+            json!({ "query": query, "variables": variables }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    body(res).await
+}
+
+#[tokio::test]
+async fn me_and_a_colleague_show_details_only_where_the_caller_may_see_them() {
+    let app = TestApp::spawn().await;
+    let people = ids(&app
+        .sync(json!([
+            person("G1", None),
+            person("G2", Some("G1")),
+            person("G3", None)
+        ]))
+        .await);
+    let me = app.employee_token(&people["G2"]);
+    let q = "query($id: ID!) { me { id details { email } manager { id details { email } } }
+                               employee(id: $id) { familyName details { email } } }";
+    let out = gql(&app, &me, q, json!({ "id": people["G3"] })).await;
+    assert!(out.get("errors").is_none(), "{out}");
+    let data = &out["data"];
+    assert_eq!(data["me"]["id"], people["G2"].as_str());
+    assert_eq!(data["me"]["details"]["email"], "g2@example.com");
+    assert!(
+        data["me"]["manager"]["details"].is_null(),
+        "an employee sees only directory fields of their manager"
+    );
+    assert_eq!(data["employee"]["familyName"], "FamilyG3");
+    assert!(
+        data["employee"]["details"].is_null(),
+        "a colleague's email never leaks: {out}"
+    );
+
+    let boss = app.employee_token(&people["G1"]);
+    let out = gql(
+        &app,
+        &boss,
+        "query($id: ID!) { employee(id: $id) { details { email } } }",
+        json!({ "id": people["G2"] }),
+    )
+    .await;
+    assert_eq!(
+        out["data"]["employee"]["details"]["email"], "g2@example.com",
+        "a manager sees their report"
+    );
+}
+
+#[tokio::test]
+async fn the_employee_connection_pages_without_gaps_or_repeats() {
+    let app = TestApp::spawn().await;
+    let records: Vec<Value> = (0..7).map(|i| person(&format!("P{i}"), None)).collect();
+    app.sync(json!(records)).await;
+    let q = "query($after: String) { employees(first: 3, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }";
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let out = gql(&app, &app.hr(), q, json!({ "after": after })).await;
+        let page = &out["data"]["employees"];
+        seen.extend(
+            page["nodes"]
+                .as_array()
+                .expect("nodes")
+                .iter()
+                .map(|n| n["id"].clone()),
+        );
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(seen.len(), 7);
+    seen.dedup();
+    assert_eq!(seen.len(), 7);
+}
+
+#[tokio::test]
+async fn fifty_employees_with_manager_and_unit_take_a_bounded_number_of_statements() {
+    let app = TestApp::spawn().await;
+    let unit = app.unit("Engineering", "ENG", None).await;
+    let mut records = vec![person("BOSS", None)];
+    for i in 0..50 {
+        let mut p = person(
+            &format!("N{i:02}"),
+            Some(if i % 2 == 0 { "BOSS" } else { "N00" }),
+        );
+        p["org_unit_id"] = json!(unit);
+        records.push(p);
+    }
+    app.sync(json!(records)).await;
+    let q = "{ employees(first: 50) { nodes { id manager { displayName orgUnit { name } } orgUnit { name manager { id } } } } }";
+    let before = app.state.db.statements_executed();
+    let out = gql(&app, &app.hr(), q, json!({})).await;
+    let used = app.state.db.statements_executed() - before;
+    assert!(out.get("errors").is_none(), "{out}");
+    assert_eq!(
+        out["data"]["employees"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .len(),
+        50
+    );
+    assert!(
+        used <= 10,
+        "{used} statements for 50 employees: the loaders are not batching"
+    );
+}
+
+#[tokio::test]
+async fn errors_carry_a_code_and_deep_queries_are_refused() {
+    let app = TestApp::spawn().await;
+    let out = gql(
+        &app,
+        &app.hr(),
+        "query($id: ID!) { employee(id: $id) { id } }",
+        json!({ "id": "0192f1c0-0000-7000-8000-000000000000" }),
+    )
+    .await;
+    assert_eq!(out["errors"][0]["extensions"]["code"], "not_found");
+    let out = gql(
+        &app,
+        &app.hr(),
+        "query($id: ID!) { employee(id: $id) { id } }",
+        json!({ "id": "nope" }),
+    )
+    .await;
+    assert!(out["errors"][0]["extensions"]["code"].is_string(), "{out}");
+
+    let deep = format!(
+        "{{ me {{ {} id {} }} }}",
+        "manager { ".repeat(20),
+        "} ".repeat(20)
+    );
+    let out = gql(&app, &app.hr(), &deep, json!({})).await;
+    let message = out["errors"][0]["message"]
+        .as_str()
+        .expect("message")
+        .to_lowercase();
+    assert!(message.contains("deep"), "{out}");
+    assert_eq!(out["errors"][0]["extensions"]["code"], "invalid_query");
+
+    let res = app
+        .request(
+            reqwest::Method::POST,
+            "/graphql",
+            None,
+            Some(json!({ "query": "{ me { id } }" })),
+        )
+        .await;
+    assert_eq!(res.status(), 401);
+}

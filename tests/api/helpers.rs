@@ -1,0 +1,206 @@
+//! A real app per test: port 0, a fresh database (SQLite file, or a new PostgreSQL database when
+//! TEST_DATABASE_URL is set), Redis with its own key prefix when TEST_REDIS_URL is set.
+
+use learnwell_api::auth::TokenSpec;
+use learnwell_api::config::Settings;
+use learnwell_api::startup;
+use learnwell_api::state::AppState;
+use reqwest::{Method, Response};
+use sea_orm::ConnectionTrait;
+use secrecy::SecretString;
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub const SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    settings: Settings,
+}
+
+async fn fresh_database_url() -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin_url) if !admin_url.is_empty() => {
+            let name = format!("lw_test_{}", uuid::Uuid::new_v4().simple());
+            let admin = sea_orm::Database::connect(&admin_url)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create test database");
+            admin.close().await.expect("close admin connection");
+            let (prefix, _) = admin_url
+                .rsplit_once('/')
+                .expect("TEST_DATABASE_URL has a database name");
+            format!("{prefix}/{name}")
+        }
+        _ => {
+            let path =
+                std::env::temp_dir().join(format!("learnwell-test-{}.db", uuid::Uuid::new_v4()));
+            format!("sqlite://{}?mode=rwc", path.display())
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = Settings::load(None).expect("default settings");
+        settings.database.url = fresh_database_url().await;
+        settings.database.max_connections = 5;
+        settings.auth.secret = SecretString::from(SECRET);
+        settings.server.workers = 1;
+        settings.log.level = "warn".into();
+        if let Ok(url) = std::env::var("TEST_REDIS_URL") {
+            settings.redis.url = SecretString::from(url);
+            settings.redis.key_prefix = format!("lwtest:{}:", uuid::Uuid::new_v4().simple());
+        }
+        configure(&mut settings);
+        Self::start(settings).await
+    }
+
+    /// A second instance on the same database and (when configured) the same Redis.
+    pub async fn sibling(&self) -> Self {
+        Self::start(self.settings.clone()).await
+    }
+
+    async fn start(settings: Settings) -> Self {
+        let state = startup::state(settings.clone()).await.expect("app state");
+        state.db.migrate().await.expect("migrations");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let server = startup::serve(state.clone(), listener).expect("server");
+        tokio::spawn(server);
+        Self {
+            base,
+            client: reqwest::Client::new(),
+            state,
+            settings,
+        }
+    }
+
+    pub fn token_for(
+        &self,
+        sub: &str,
+        roles: &[&str],
+        scopes: &[&str],
+        employee_id: Option<&str>,
+    ) -> String {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("clock")
+            .as_secs();
+        let spec = TokenSpec {
+            subject: sub.into(),
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            employee_id: employee_id.map(str::to_owned),
+            ttl: Duration::from_secs(600),
+        };
+        self.state.auth.mint(&spec, now).expect("mint")
+    }
+
+    pub fn hr(&self) -> String {
+        self.token_for("hr-admin", &["hr_admin"], &[], None)
+    }
+
+    pub fn employee_token(&self, employee_id: &str) -> String {
+        self.token_for(
+            &format!("user-{employee_id}"),
+            &["employee"],
+            &[],
+            Some(employee_id),
+        )
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.expect("request")
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.request(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Response {
+        self.request(Method::POST, path, Some(token), Some(body))
+            .await
+    }
+
+    /// Sync records as hr_admin and return the JSON answer (asserting 200).
+    pub async fn sync(&self, records: Value) -> Value {
+        let res = self
+            .post(
+                "/api/v1/hris/employees:sync",
+                &self.hr(),
+                json!({ "records": records }),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "sync failed");
+        res.json().await.expect("json")
+    }
+
+    /// Create an org unit as hr_admin, returning its id.
+    pub async fn unit(&self, name: &str, external_id: &str, parent: Option<&str>) -> String {
+        let res = self
+            .post(
+                "/api/v1/org-units",
+                &self.hr(),
+                json!({ "name": name, "external_id": external_id, "parent_id": parent }),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        body(res).await["id"].as_str().expect("id").to_owned()
+    }
+}
+
+pub async fn body(res: Response) -> Value {
+    res.json().await.expect("json body")
+}
+
+/// A minimal valid HRIS record.
+pub fn person(ext: &str, manager: Option<&str>) -> Value {
+    json!({
+        "external_id": ext,
+        "email": format!("{}@example.com", ext.to_lowercase()),
+        "given_name": "Given",
+        "family_name": format!("Family{ext}"),
+        "job_level": 3,
+        "manager_external_id": manager,
+        "hire_date": "2020-01-01",
+    })
+}
+
+/// Ids of a sync answer by external id.
+pub fn ids(sync: &Value) -> std::collections::HashMap<String, String> {
+    sync["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r["external_id"].as_str()?.to_owned(),
+                r["employee_id"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests over HTTP against the real app and a real database.
+#![expect(clippy::expect_used, reason = "a failed expectation is a failed test")]
+
+mod auth;
+mod contracts;
+mod employees;
+mod graphql;
+mod helpers;
+mod hris;
+mod org_units;
+mod system;
