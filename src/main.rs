@@ -11,6 +11,10 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// mimalloc keeps the resident set small and flat under many worker threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "learnwell", version, about = "Learning & development backend")]
 struct Cli {

@@ -46,6 +46,7 @@ pub async fn state(settings: Settings) -> Result<AppState, StartupError> {
         db,
         kv,
         auth: Arc::new(auth),
+        directory: Arc::default(),
     })
 }
 

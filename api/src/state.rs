@@ -3,6 +3,7 @@
 use crate::auth::Authenticator;
 use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
+use crate::services::org::cache::DirectoryCache;
 use learnwell_persistence::kv::KvStore;
 use learnwell_persistence::Db;
 use std::sync::Arc;
@@ -14,6 +15,8 @@ pub struct AppState {
     pub db: Db,
     pub kv: Arc<dyn KvStore>,
     pub auth: Arc<Authenticator>,
+    /// Employees by id for the hot read paths; coherent across instances through `kv`.
+    pub directory: Arc<DirectoryCache>,
 }
 
 impl AppState {

@@ -51,3 +51,27 @@ id_type!(
     /// One audit event.
     AuditEventId
 );
+id_type!(
+    /// A course in the catalog.
+    CourseId
+);
+id_type!(
+    /// A skill in the catalog.
+    SkillId
+);
+id_type!(
+    /// One enrolment of an employee in a course.
+    EnrollmentId
+);
+id_type!(
+    /// One learning record (learning that happened, from any source).
+    LearningRecordId
+);
+id_type!(
+    /// A learning-time policy.
+    PolicyId
+);
+id_type!(
+    /// One learning-time entry.
+    TimeEntryId
+);

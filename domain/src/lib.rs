@@ -3,9 +3,15 @@
 //! Every value type here has private fields and a `parse`/`new` constructor, so an invalid value
 //! cannot be built. Time is always a parameter; nothing here reads the clock.
 
+#[macro_use]
+mod macros;
+
 pub mod access;
 pub mod audit;
+pub mod catalog;
 pub mod ids;
+pub mod learning;
+pub mod learning_time;
 pub mod org;
 
 /// A validation failure of one input field: the field path (as the client sent it) and why.

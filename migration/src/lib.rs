@@ -3,12 +3,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_org;
+mod m20261123_000002_learning;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_org::Migration)]
+        vec![
+            Box::new(m20261123_000001_org::Migration),
+            Box::new(m20261123_000002_learning::Migration),
+        ]
     }
 }

@@ -4,6 +4,7 @@
 pub mod audit;
 mod db;
 pub mod kv;
+pub mod learning;
 pub mod org;
 
 pub use db::{Backend, Conn, Db, PoolStats, Tx};
@@ -49,3 +50,9 @@ impl StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Keys per `IN (...)` lookup: small enough that PostgreSQL's planner picks the index over a
+/// sequential scan of a large table (at 500 keys it scans 100,000 employees for every chunk).
+const LOOKUP_CHUNK: usize = 100;
+/// Rows per multi-row INSERT: well inside both engines' parameter limits.
+const INSERT_CHUNK: usize = 500;

@@ -7,7 +7,7 @@ use learnwell_api::startup;
 use learnwell_api::state::AppState;
 use reqwest::{Method, Response};
 use sea_orm::ConnectionTrait;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
 use std::net::TcpListener;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -66,14 +66,25 @@ impl TestApp {
         Self::start(settings).await
     }
 
-    /// A second instance on the same database and (when configured) the same Redis.
+    /// A second instance on the same database and the same key-value store: the same Redis when
+    /// configured, else this instance's in-process store (standing in for a shared one).
     pub async fn sibling(&self) -> Self {
-        Self::start(self.settings.clone()).await
+        let mut state = startup::state(self.settings.clone())
+            .await
+            .expect("app state");
+        if self.settings.redis.url.expose_secret().is_empty() {
+            state.kv = self.state.kv.clone();
+        }
+        Self::serve(state, self.settings.clone())
     }
 
     async fn start(settings: Settings) -> Self {
         let state = startup::state(settings.clone()).await.expect("app state");
         state.db.migrate().await.expect("migrations");
+        Self::serve(state, settings)
+    }
+
+    fn serve(state: AppState, settings: Settings) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let server = startup::serve(state.clone(), listener).expect("server");

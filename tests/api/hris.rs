@@ -278,20 +278,44 @@ async fn an_oversized_batch_is_refused_whole() {
     assert_eq!(list["items"].as_array().expect("items").len(), 0);
 }
 
+async fn read(on: &TestApp, url: &str) -> Value {
+    body(on.request(Method::GET, url, Some(&on.hr()), None).await).await
+}
+
 #[tokio::test]
-async fn two_instances_on_one_database_see_each_others_writes() {
+async fn two_instances_on_one_database_see_each_others_writes_at_once() {
     let app = TestApp::spawn().await;
     let other = app.sibling().await;
     let people = ids(&app.sync(json!([person("T1", None)])).await);
-    let res = other
-        .request(
-            Method::GET,
-            &format!("/api/v1/employees/{}", people["T1"]),
-            Some(&other.hr()),
-            None,
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    let url = format!("/api/v1/employees/{}", people["T1"]);
+    assert_eq!(
+        read(&other, &url).await["details"]["version"],
+        1,
+        "the other instance caches version 1"
+    );
     let again = other.sync(json!([person("T1", None)])).await;
     assert_eq!(outcomes(&again), ["unchanged"]);
+
+    let mut changed = person("T1", None);
+    changed["job_title"] = json!("Lead");
+    app.sync(json!([changed])).await;
+    let seen = read(&other, &url).await;
+    assert_eq!(
+        (
+            seen["job_title"].clone(),
+            seen["details"]["version"].clone()
+        ),
+        (json!("Lead"), json!(2))
+    );
+    let res = app
+        .client
+        .patch(format!("{}{url}", other.base))
+        .bearer_auth(other.hr())
+        .header("if-match", "\"2\"")
+        .json(&json!({ "job_title": "Principal" }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 200);
+    assert_eq!(read(&app, &url).await["job_title"], "Principal");
 }

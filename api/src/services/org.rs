@@ -1,6 +1,9 @@
 //! The org context: employees, org units and (in `hris`) the HRIS bulk sync.
 
+pub mod cache;
 pub mod hris;
+
+use cache::DirectoryCache;
 
 use super::{audit, check_fields, decode_cursor, page_size, paginate, Ctx, Page};
 use crate::error::{ApiError, ApiResult};
@@ -377,12 +380,27 @@ async fn visible(
 }
 
 pub async fn get_employee(state: &AppState, ctx: &Ctx, id: EmployeeId) -> ApiResult<Visible> {
-    ensure(access::can_browse_directory(&ctx.principal))?;
-    let employee = store::get_employee(&state.db, id)
+    let p = &ctx.principal;
+    ensure(access::can_browse_directory(p))?;
+    let directory = state.directory.snapshot(state).await?;
+    let employee = directory
+        .employee(id)
         .await?
         .ok_or(ApiError::NotFound("employee"))?;
-    let mut out = visible(state, &ctx.principal, vec![employee]).await?;
-    out.pop().ok_or(ApiError::NotFound("employee"))
+    let relation = match p.employee_id {
+        Some(me) if me == id => Relation::Itself,
+        Some(me)
+            if access::employee_view(p, Relation::Other) != EmployeeView::Full
+                && directory.reports_to(&employee, me).await? =>
+        {
+            Relation::Report
+        }
+        _ => Relation::Other,
+    };
+    Ok(Visible {
+        employee: Employee::clone(&employee),
+        view: access::employee_view(p, relation),
+    })
 }
 
 /// The caller's own record.
@@ -585,6 +603,7 @@ pub async fn create_employee(
     )
     .await?;
     tx.commit().await?;
+    DirectoryCache::invalidate(state).await?;
     Ok(employee)
 }
 
@@ -627,6 +646,7 @@ pub async fn update_employee(
     )
     .await?;
     tx.commit().await?;
+    DirectoryCache::invalidate(state).await?;
     Ok(updated)
 }
 

@@ -59,6 +59,13 @@ impl Period {
         }
         Ok(Self { start, end })
     }
+    /// The days from the earlier of two dates to the later one (never fails).
+    pub(crate) fn spanning(a: NaiveDate, b: NaiveDate) -> Self {
+        Self {
+            start: a.min(b),
+            end: a.max(b),
+        }
+    }
     pub fn start(&self) -> NaiveDate {
         self.start
     }

@@ -3,55 +3,6 @@
 use crate::FieldError;
 use std::fmt;
 
-fn clean(input: &str, field: &str, max: usize) -> Result<String, FieldError> {
-    let trimmed = input.trim();
-    if trimmed.is_empty() {
-        return Err(FieldError::new(field, "must not be blank"));
-    }
-    if trimmed.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    if trimmed.chars().any(char::is_control) {
-        return Err(FieldError::new(
-            field,
-            "must not contain control characters",
-        ));
-    }
-    Ok(trimmed.to_owned())
-}
-
-macro_rules! text_type {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $max:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
-
-        impl $name {
-            pub fn parse(input: &str) -> Result<Self, FieldError> {
-                clean(input, $field, $max).map(Self)
-            }
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-    };
-}
-
 text_type!(
     /// The HRIS key of a record (the upsert key): 1-128 characters, trimmed.
     ExternalId, "external_id", 128
@@ -134,6 +85,9 @@ impl JobLevel {
 pub struct ContractedHours(u32);
 
 impl ContractedHours {
+    /// The usual full-time week, 40 hours (the default full time of a learning-time policy).
+    pub const FORTY_HOURS: Self = Self(4000);
+
     pub fn new(hours: f64) -> Result<Self, FieldError> {
         if !hours.is_finite() || hours <= 0.0 || hours > 80.0 {
             return Err(FieldError::new(
@@ -157,39 +111,6 @@ impl ContractedHours {
     pub fn minutes_per_week(self) -> u32 {
         self.0 * 60 / 100
     }
-}
-
-macro_rules! code_enum {
-    ($(#[$doc:meta])* $name:ident, $field:literal { $($variant:ident = $code:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable wire code.
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn parse(input: &str) -> Result<Self, FieldError> {
-                match input {
-                    $($code => Ok($name::$variant),)+
-                    _ => Err(FieldError::new(
-                        $field,
-                        format!("must be one of: {}", [$($code),+].join(", ")),
-                    )),
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.code())
-            }
-        }
-    };
 }
 
 code_enum!(
@@ -255,6 +176,10 @@ mod tests {
         assert!(ContractedHours::new(0.0).is_err());
         assert!(ContractedHours::new(f64::NAN).is_err());
         assert!(ContractedHours::new(80.01).is_err());
+        assert_eq!(
+            ContractedHours::FORTY_HOURS,
+            ContractedHours::new(40.0).unwrap()
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 mod entities;
 
 use crate::db::statement;
-use crate::{Conn, StoreError, StoreResult, Tx};
+use crate::{Conn, StoreError, StoreResult, Tx, INSERT_CHUNK, LOOKUP_CHUNK};
 use entities::{employee, org_unit, sync_run};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId, SyncRunId};
 use learnwell_domain::org::sync::{RecordError, SyncCounts, SyncRun};
@@ -13,13 +13,11 @@ use learnwell_domain::org::{
 };
 use sea_orm::sea_query::{Expr, Func, LikeExpr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{HashMap, HashSet};
 
-/// Rows per multi-row INSERT and ids per `IN (...)`: well inside both engines' parameter limits.
-const CHUNK: usize = 500;
 /// How deep a reporting line is followed (a guard; cycles are refused on write).
 pub const MAX_DEPTH: u32 = 256;
 
@@ -137,7 +135,7 @@ pub async fn get_employee(c: &impl Conn, id: EmployeeId) -> StoreResult<Option<E
 /// The employees with these ids (any order; missing ids are skipped).
 pub async fn get_employees(c: &impl Conn, ids: &[EmployeeId]) -> StoreResult<Vec<Employee>> {
     let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(CHUNK) {
+    for chunk in ids.chunks(LOOKUP_CHUNK) {
         let rows = employee::Entity::find()
             .filter(employee::Column::Id.is_in(chunk.iter().map(ToString::to_string)))
             .all(c.conn())
@@ -229,7 +227,7 @@ pub async fn reports_among(
     candidates: &[EmployeeId],
 ) -> StoreResult<HashSet<EmployeeId>> {
     let mut out = HashSet::new();
-    for chunk in candidates.chunks(CHUNK) {
+    for chunk in candidates.chunks(LOOKUP_CHUNK) {
         let marks = vec!["?"; chunk.len()].join(",");
         let sql = format!(
             "WITH RECURSIVE up(start, boss, depth) AS ( \
@@ -262,7 +260,7 @@ pub async fn insert_employee(tx: &Tx, e: &Employee) -> StoreResult<()> {
 
 /// Insert many employees; callers order them so that a manager comes before their reports.
 pub async fn insert_employees(tx: &Tx, employees: &[Employee]) -> StoreResult<()> {
-    for chunk in employees.chunks(CHUNK) {
+    for chunk in employees.chunks(INSERT_CHUNK) {
         employee::Entity::insert_many(chunk.iter().map(to_employee_row))
             .exec_without_returning(tx.conn())
             .await
@@ -292,7 +290,7 @@ pub async fn employees_by_external_ids(
     external_ids: &[&str],
 ) -> StoreResult<Vec<Employee>> {
     let mut out = Vec::with_capacity(external_ids.len());
-    for chunk in external_ids.chunks(CHUNK) {
+    for chunk in external_ids.chunks(LOOKUP_CHUNK) {
         let rows = employee::Entity::find()
             .filter(employee::Column::ExternalId.is_in(chunk.iter().copied()))
             .all(c.conn())
@@ -310,7 +308,7 @@ struct KeyRow {
 
 async fn keyed_ids(c: &impl Conn, sql: &str, keys: &[&str]) -> StoreResult<Vec<(String, String)>> {
     let mut out = Vec::new();
-    for chunk in keys.chunks(CHUNK) {
+    for chunk in keys.chunks(LOOKUP_CHUNK) {
         let marks = vec!["?"; chunk.len()].join(",");
         let values = chunk.iter().map(|k| (*k).into()).collect();
         let stmt = statement(c.backend(), &sql.replace("{marks}", &marks), values);
@@ -359,6 +357,21 @@ pub async fn manager_links(c: &impl Conn) -> StoreResult<Vec<(EmployeeId, Employ
         .filter_map(|r| r.key.map(|k| (r.id, k)))
         .map(|(id, m)| Ok((parse_id(&id)?, parse_id(&m)?)))
         .collect()
+}
+
+/// After a bulk load of `inserted` employees, refresh PostgreSQL's planner statistics when the
+/// table grew by half or more: cached plans made while it was small would otherwise scan it.
+/// Growth-triggered, so a load in many batches analyzes only a few times. (SQLite's planner
+/// needs no statistics for these lookups.)
+pub async fn refresh_statistics_after_load(c: &impl Conn, inserted: usize) -> StoreResult<()> {
+    if c.backend() != crate::Backend::Postgres {
+        return Ok(());
+    }
+    let total = employee::Entity::find().count(c.conn()).await?;
+    if (inserted as u64).saturating_mul(2) >= total {
+        c.conn().execute_unprepared("ANALYZE employees").await?;
+    }
+    Ok(())
 }
 
 /// (id, external id) of everyone not terminated who came from the HRIS.
@@ -417,7 +430,7 @@ pub async fn get_org_unit(c: &impl Conn, id: OrgUnitId) -> StoreResult<Option<Or
 
 pub async fn get_org_units(c: &impl Conn, ids: &[OrgUnitId]) -> StoreResult<Vec<OrgUnit>> {
     let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(CHUNK) {
+    for chunk in ids.chunks(LOOKUP_CHUNK) {
         let rows = org_unit::Entity::find()
             .filter(org_unit::Column::Id.is_in(chunk.iter().map(ToString::to_string)))
             .all(c.conn())

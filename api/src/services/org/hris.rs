@@ -16,6 +16,9 @@ use learnwell_persistence::org as store;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
+/// Inserts from which a sync considers refreshing the planner's statistics.
+const BULK_LOAD: usize = 1000;
+
 /// Options of a sync (query parameters).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SyncOptions {
@@ -514,6 +517,12 @@ pub async fn sync(
     learnwell_persistence::audit::append(&tx, &events).await?;
     store::insert_sync_run(&tx, &run).await?;
     tx.commit().await?;
+    if !(inserts.is_empty() && updates.is_empty() && terminations.is_empty()) {
+        super::cache::DirectoryCache::invalidate(state).await?;
+    }
+    if inserts.len() >= BULK_LOAD {
+        store::refresh_statistics_after_load(&state.db, inserts.len()).await?;
+    }
     Ok(SyncResult {
         run_id: run.id.to_string(),
         counts,

@@ -1,0 +1,624 @@
+//! Stores of the catalog (skills, courses) and learning (enrolments, learning records) contexts.
+
+mod entities;
+
+use crate::db::statement;
+use crate::{Conn, StoreError, StoreResult, Tx, INSERT_CHUNK, LOOKUP_CHUNK};
+use chrono::NaiveDate;
+use entities::{course, course_skill, enrollment, learning_record, skill};
+use learnwell_domain::catalog::{
+    ActivityId, Course, CourseCode, CourseData, CourseLevel, Description, Modality, Provider, Skill,
+};
+use learnwell_domain::ids::{CourseId, EmployeeId, EnrollmentId, LearningRecordId, SkillId};
+use learnwell_domain::learning::{
+    Enrollment, EnrollmentOrigin, EnrollmentStatus, LearningRecord, LearningSource, Score,
+};
+use learnwell_domain::org::Label;
+use sea_orm::sea_query::{Expr, Func, LikeExpr, OnConflict};
+use sea_orm::{
+    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use std::collections::{HashMap, HashSet};
+
+fn parse_id<T: std::str::FromStr>(s: &str) -> StoreResult<T> {
+    s.parse()
+        .map_err(|_| StoreError::corrupt(format!("bad id {s}")))
+}
+
+fn to_u32(v: i32) -> StoreResult<u32> {
+    u32::try_from(v).map_err(|_| StoreError::corrupt(format!("negative minutes {v}")))
+}
+
+fn from_u32(v: u32) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
+
+// ---- skills ----
+
+fn to_skill(m: skill::Model) -> StoreResult<Skill> {
+    Ok(Skill {
+        id: parse_id(&m.id)?,
+        name: Label::parse(&m.name).map_err(StoreError::corrupt)?,
+        parent_id: m.parent_id.as_deref().map(parse_id).transpose()?,
+        created_at: m.created_at,
+    })
+}
+
+/// Every skill, by name.
+pub async fn list_skills(c: &impl Conn) -> StoreResult<Vec<Skill>> {
+    skill::Entity::find()
+        .order_by_asc(skill::Column::Name)
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(to_skill)
+        .collect()
+}
+
+pub async fn insert_skill(tx: &Tx, s: &Skill) -> StoreResult<()> {
+    skill::Entity::insert(skill::ActiveModel {
+        id: Set(s.id.to_string()),
+        name: Set(s.name.as_str().to_owned()),
+        parent_id: Set(s.parent_id.map(|p| p.to_string())),
+        created_at: Set(s.created_at),
+    })
+    .exec_without_returning(tx.conn())
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+// ---- courses ----
+
+fn to_course(m: course::Model, skills: Vec<SkillId>) -> StoreResult<Course> {
+    let c = StoreError::corrupt;
+    Ok(Course {
+        id: parse_id(&m.id)?,
+        data: CourseData {
+            code: CourseCode::parse(&m.code).map_err(c)?,
+            title: Label::parse(&m.title).map_err(c)?,
+            description: m
+                .description
+                .as_deref()
+                .map(Description::parse)
+                .transpose()
+                .map_err(c)?,
+            provider: Provider::parse(&m.provider).map_err(c)?,
+            modality: Modality::parse(&m.modality).map_err(c)?,
+            level: m
+                .level
+                .as_deref()
+                .map(CourseLevel::parse)
+                .transpose()
+                .map_err(c)?,
+            estimated_minutes: to_u32(m.estimated_minutes)?,
+            xapi_activity_id: m
+                .xapi_activity_id
+                .as_deref()
+                .map(ActivityId::parse)
+                .transpose()
+                .map_err(c)?,
+            skills,
+            archived: m.archived,
+        },
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+fn to_course_row(e: &Course) -> course::ActiveModel {
+    let d = &e.data;
+    course::ActiveModel {
+        id: Set(e.id.to_string()),
+        code: Set(d.code.as_str().to_owned()),
+        title: Set(d.title.as_str().to_owned()),
+        description: Set(d.description.as_ref().map(|x| x.as_str().to_owned())),
+        provider: Set(d.provider.code().to_owned()),
+        modality: Set(d.modality.code().to_owned()),
+        level: Set(d.level.map(|l| l.code().to_owned())),
+        estimated_minutes: Set(from_u32(d.estimated_minutes)),
+        xapi_activity_id: Set(d.xapi_activity_id.as_ref().map(|a| a.as_str().to_owned())),
+        archived: Set(d.archived),
+        version: Set(e.version),
+        created_at: Set(e.created_at),
+        updated_at: Set(e.updated_at),
+    }
+}
+
+/// Courses with their skills, in the order of `rows`.
+async fn with_skills(c: &impl Conn, rows: Vec<course::Model>) -> StoreResult<Vec<Course>> {
+    let mut skills: HashMap<String, Vec<SkillId>> = HashMap::new();
+    for chunk in rows.chunks(LOOKUP_CHUNK) {
+        let links = course_skill::Entity::find()
+            .filter(course_skill::Column::CourseId.is_in(chunk.iter().map(|r| r.id.clone())))
+            .order_by_asc(course_skill::Column::SkillId)
+            .all(c.conn())
+            .await?;
+        for l in links {
+            skills
+                .entry(l.course_id)
+                .or_default()
+                .push(parse_id(&l.skill_id)?);
+        }
+    }
+    rows.into_iter()
+        .map(|r| {
+            let s = skills.remove(&r.id).unwrap_or_default();
+            to_course(r, s)
+        })
+        .collect()
+}
+
+pub async fn get_course(c: &impl Conn, id: CourseId) -> StoreResult<Option<Course>> {
+    Ok(courses_by_ids(c, &[id]).await?.pop())
+}
+
+/// The courses with these ids (any order; missing ids are skipped).
+pub async fn courses_by_ids(c: &impl Conn, ids: &[CourseId]) -> StoreResult<Vec<Course>> {
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(LOOKUP_CHUNK) {
+        rows.extend(
+            course::Entity::find()
+                .filter(course::Column::Id.is_in(chunk.iter().map(ToString::to_string)))
+                .all(c.conn())
+                .await?,
+        );
+    }
+    with_skills(c, rows).await
+}
+
+/// code -> course id, for the codes given (codes are stored upper-case).
+pub async fn course_ids_by_codes(
+    c: &impl Conn,
+    codes: &[&str],
+) -> StoreResult<HashMap<String, (CourseId, u32)>> {
+    let mut out = HashMap::new();
+    for chunk in codes.chunks(LOOKUP_CHUNK) {
+        let rows = course::Entity::find()
+            .filter(course::Column::Code.is_in(chunk.iter().copied()))
+            .all(c.conn())
+            .await?;
+        for r in rows {
+            out.insert(r.code, (parse_id(&r.id)?, to_u32(r.estimated_minutes)?));
+        }
+    }
+    Ok(out)
+}
+
+/// Filters of the course list; all optional, combined with AND.
+#[derive(Debug, Default, Clone)]
+pub struct CourseQuery {
+    /// Case-insensitive text in the code, title or description.
+    pub text: Option<String>,
+    pub skill_id: Option<SkillId>,
+    pub provider: Option<Provider>,
+    pub modality: Option<Modality>,
+    pub level: Option<CourseLevel>,
+    pub include_archived: bool,
+}
+
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('!', "!!")
+        .replace('%', "!%")
+        .replace('_', "!_");
+    format!("%{escaped}%")
+}
+
+/// One page of courses in id order, after the cursor id.
+pub async fn list_courses(
+    c: &impl Conn,
+    q: &CourseQuery,
+    after: Option<CourseId>,
+    limit: u64,
+) -> StoreResult<Vec<Course>> {
+    let mut find = course::Entity::find();
+    if !q.include_archived {
+        find = find.filter(course::Column::Archived.eq(false));
+    }
+    if let Some(p) = q.provider {
+        find = find.filter(course::Column::Provider.eq(p.code()));
+    }
+    if let Some(m) = q.modality {
+        find = find.filter(course::Column::Modality.eq(m.code()));
+    }
+    if let Some(l) = q.level {
+        find = find.filter(course::Column::Level.eq(l.code()));
+    }
+    if let Some(s) = q.skill_id {
+        let linked: Vec<String> = course_skill::Entity::find()
+            .filter(course_skill::Column::SkillId.eq(s.to_string()))
+            .all(c.conn())
+            .await?
+            .into_iter()
+            .map(|l| l.course_id)
+            .collect();
+        find = find.filter(course::Column::Id.is_in(linked));
+    }
+    if let Some(text) = q.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        let p = like_pattern(text.trim());
+        let like = || LikeExpr::new(p.clone()).escape('!');
+        find = find.filter(
+            Expr::expr(Func::lower(Expr::col(course::Column::Title)))
+                .like(like())
+                .or(Expr::expr(Func::lower(Expr::col(course::Column::Code))).like(like()))
+                .or(Expr::expr(Func::lower(Expr::col(course::Column::Description))).like(like())),
+        );
+    }
+    if let Some(a) = after {
+        find = find.filter(course::Column::Id.gt(a.to_string()));
+    }
+    let rows = find
+        .order_by_asc(course::Column::Id)
+        .limit(limit)
+        .all(c.conn())
+        .await?;
+    with_skills(c, rows).await
+}
+
+async fn write_skills(tx: &Tx, course: &Course) -> StoreResult<()> {
+    course_skill::Entity::delete_many()
+        .filter(course_skill::Column::CourseId.eq(course.id.to_string()))
+        .exec(tx.conn())
+        .await?;
+    if course.data.skills.is_empty() {
+        return Ok(());
+    }
+    course_skill::Entity::insert_many(course.data.skills.iter().map(|s| {
+        course_skill::ActiveModel {
+            course_id: Set(course.id.to_string()),
+            skill_id: Set(s.to_string()),
+        }
+    }))
+    .exec_without_returning(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_course(tx: &Tx, e: &Course) -> StoreResult<()> {
+    course::Entity::insert(to_course_row(e))
+        .exec_without_returning(tx.conn())
+        .await
+        .map_err(StoreError::from_write)?;
+    write_skills(tx, e).await
+}
+
+/// Write `e` (whose `version` is already the new one) if the stored row still has `e.version - 1`.
+pub async fn update_course(tx: &Tx, e: &Course) -> StoreResult<()> {
+    let result = course::Entity::update_many()
+        .set(to_course_row(e))
+        .filter(course::Column::Id.eq(e.id.to_string()))
+        .filter(course::Column::Version.eq(e.version - 1))
+        .exec(tx.conn())
+        .await
+        .map_err(StoreError::from_write)?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::StaleVersion);
+    }
+    write_skills(tx, e).await
+}
+
+// ---- enrolments ----
+
+fn to_enrollment(m: enrollment::Model) -> StoreResult<Enrollment> {
+    let c = StoreError::corrupt;
+    Ok(Enrollment {
+        id: parse_id(&m.id)?,
+        employee_id: parse_id(&m.employee_id)?,
+        course_id: parse_id(&m.course_id)?,
+        origin: EnrollmentOrigin::parse(&m.origin).map_err(c)?,
+        assigned_by: m.assigned_by,
+        status: EnrollmentStatus::parse(&m.status).map_err(c)?,
+        due_date: m.due_date,
+        completed_on: m.completed_on,
+        score: m.score.map(Score::new).transpose().map_err(c)?,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+fn to_enrollment_row(e: &Enrollment) -> enrollment::ActiveModel {
+    enrollment::ActiveModel {
+        id: Set(e.id.to_string()),
+        employee_id: Set(e.employee_id.to_string()),
+        course_id: Set(e.course_id.to_string()),
+        origin: Set(e.origin.code().to_owned()),
+        assigned_by: Set(e.assigned_by.clone()),
+        status: Set(e.status.code().to_owned()),
+        due_date: Set(e.due_date),
+        completed_on: Set(e.completed_on),
+        score: Set(e.score.map(Score::get)),
+        version: Set(e.version),
+        created_at: Set(e.created_at),
+        updated_at: Set(e.updated_at),
+    }
+}
+
+pub async fn get_enrollment(c: &impl Conn, id: EnrollmentId) -> StoreResult<Option<Enrollment>> {
+    enrollment::Entity::find_by_id(id.to_string())
+        .one(c.conn())
+        .await?
+        .map(to_enrollment)
+        .transpose()
+}
+
+/// The enrolments in `course` of these employees, by employee.
+pub async fn enrollments_in_course(
+    c: &impl Conn,
+    course: CourseId,
+    employees: &[EmployeeId],
+) -> StoreResult<HashMap<EmployeeId, Enrollment>> {
+    let mut out = HashMap::new();
+    for chunk in employees.chunks(LOOKUP_CHUNK) {
+        let rows = enrollment::Entity::find()
+            .filter(enrollment::Column::CourseId.eq(course.to_string()))
+            .filter(enrollment::Column::EmployeeId.is_in(chunk.iter().map(ToString::to_string)))
+            .all(c.conn())
+            .await?;
+        for r in rows {
+            let e = to_enrollment(r)?;
+            out.insert(e.employee_id, e);
+        }
+    }
+    Ok(out)
+}
+
+/// Open (enrolled or in progress) enrolments for these (employee, course) pairs.
+pub async fn open_enrollments_for(
+    c: &impl Conn,
+    pairs: &[(EmployeeId, CourseId)],
+) -> StoreResult<HashMap<(EmployeeId, CourseId), Enrollment>> {
+    let mut out = HashMap::new();
+    let employees: Vec<String> = pairs
+        .iter()
+        .map(|(e, _)| e.to_string())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let wanted: HashSet<&(EmployeeId, CourseId)> = pairs.iter().collect();
+    for chunk in employees.chunks(LOOKUP_CHUNK) {
+        let rows = enrollment::Entity::find()
+            .filter(enrollment::Column::EmployeeId.is_in(chunk.iter().cloned()))
+            .filter(enrollment::Column::Status.is_in([
+                EnrollmentStatus::Enrolled.code(),
+                EnrollmentStatus::InProgress.code(),
+            ]))
+            .all(c.conn())
+            .await?;
+        for r in rows {
+            let e = to_enrollment(r)?;
+            let key = (e.employee_id, e.course_id);
+            if wanted.contains(&key) {
+                out.insert(key, e);
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub async fn insert_enrollments(tx: &Tx, rows: &[Enrollment]) -> StoreResult<()> {
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        enrollment::Entity::insert_many(chunk.iter().map(to_enrollment_row))
+            .exec_without_returning(tx.conn())
+            .await
+            .map_err(StoreError::from_write)?;
+    }
+    Ok(())
+}
+
+/// Write `e` (whose `version` is already the new one) if the stored row still has `e.version - 1`.
+pub async fn update_enrollment(tx: &Tx, e: &Enrollment) -> StoreResult<()> {
+    let result = enrollment::Entity::update_many()
+        .set(to_enrollment_row(e))
+        .filter(enrollment::Column::Id.eq(e.id.to_string()))
+        .filter(enrollment::Column::Version.eq(e.version - 1))
+        .exec(tx.conn())
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(StoreError::StaleVersion);
+    }
+    Ok(())
+}
+
+/// Whose enrolments a list covers.
+#[derive(Debug, Clone)]
+pub enum People {
+    Everyone,
+    Employee(EmployeeId),
+    /// The manager's transitive reports.
+    ReportsOf(EmployeeId),
+    /// Employees of these org units.
+    OrgUnits(Vec<String>),
+}
+
+/// Filters of the enrolment list.
+#[derive(Debug, Clone)]
+pub struct EnrollmentQuery {
+    pub people: People,
+    pub course_id: Option<CourseId>,
+    pub status: Option<EnrollmentStatus>,
+    /// Only open enrolments due before this date.
+    pub overdue_on: Option<NaiveDate>,
+}
+
+/// One page of enrolments in id order after the cursor. Team lists follow the reporting line in SQL.
+pub async fn list_enrollments(
+    c: &impl Conn,
+    q: &EnrollmentQuery,
+    after: Option<EnrollmentId>,
+    limit: u64,
+) -> StoreResult<Vec<Enrollment>> {
+    let mut with = String::new();
+    let mut clauses: Vec<String> = Vec::new();
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    match &q.people {
+        People::Everyone => {}
+        People::Employee(e) => {
+            clauses.push("en.employee_id = ?".into());
+            values.push(e.to_string().into());
+        }
+        People::ReportsOf(m) => {
+            with = "WITH RECURSIVE team(id, depth) AS ( \
+                      SELECT id, 1 FROM employees WHERE manager_id = ? \
+                      UNION ALL SELECT e.id, t.depth + 1 FROM employees e JOIN team t ON e.manager_id = t.id \
+                      WHERE t.depth < 256) "
+                .into();
+            values.push(m.to_string().into());
+            clauses.push("en.employee_id IN (SELECT id FROM team)".into());
+        }
+        People::OrgUnits(units) => {
+            if units.is_empty() {
+                return Ok(Vec::new());
+            }
+            let marks = vec!["?"; units.len()].join(",");
+            clauses.push(format!(
+                "en.employee_id IN (SELECT id FROM employees WHERE org_unit_id IN ({marks}))"
+            ));
+            values.extend(units.iter().map(|u| u.clone().into()));
+        }
+    }
+    if let Some(course) = q.course_id {
+        clauses.push("en.course_id = ?".into());
+        values.push(course.to_string().into());
+    }
+    if let Some(s) = q.status {
+        clauses.push("en.status = ?".into());
+        values.push(s.code().into());
+    }
+    if let Some(day) = q.overdue_on {
+        clauses.push("en.status IN ('enrolled', 'in_progress') AND en.due_date < ?".into());
+        values.push(day.into());
+    }
+    if let Some(a) = after {
+        clauses.push("en.id > ?".into());
+        values.push(a.to_string().into());
+    }
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+    let sql = format!("{with}SELECT en.* FROM enrollments en {filter} ORDER BY en.id LIMIT ?");
+    enrollment::Entity::find()
+        .from_raw_sql(statement(c.backend(), &sql, values))
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(to_enrollment)
+        .collect()
+}
+
+// ---- learning records ----
+
+fn to_record(m: learning_record::Model) -> StoreResult<LearningRecord> {
+    let c = StoreError::corrupt;
+    Ok(LearningRecord {
+        id: parse_id(&m.id)?,
+        employee_id: parse_id(&m.employee_id)?,
+        course_id: m.course_id.as_deref().map(parse_id).transpose()?,
+        title: Label::parse(&m.title).map_err(c)?,
+        completed_on: m.completed_on,
+        minutes: to_u32(m.minutes)?,
+        score: m.score.map(Score::new).transpose().map_err(c)?,
+        source: LearningSource::parse(&m.source).map_err(c)?,
+        source_id: m.source_id,
+        created_at: m.created_at,
+    })
+}
+
+fn to_record_row(r: &LearningRecord) -> learning_record::ActiveModel {
+    learning_record::ActiveModel {
+        id: Set(r.id.to_string()),
+        employee_id: Set(r.employee_id.to_string()),
+        course_id: Set(r.course_id.map(|c| c.to_string())),
+        title: Set(r.title.as_str().to_owned()),
+        completed_on: Set(r.completed_on),
+        minutes: Set(from_u32(r.minutes)),
+        score: Set(r.score.map(Score::get)),
+        source: Set(r.source.code().to_owned()),
+        source_id: Set(r.source_id.clone()),
+        created_at: Set(r.created_at),
+    }
+}
+
+#[derive(FromQueryResult)]
+struct SourceRow {
+    source_id: String,
+}
+
+/// Which of these source ids of `source` are already recorded.
+pub async fn recorded_source_ids(
+    c: &impl Conn,
+    source: LearningSource,
+    source_ids: &[&str],
+) -> StoreResult<HashSet<String>> {
+    let mut out = HashSet::new();
+    for chunk in source_ids.chunks(LOOKUP_CHUNK) {
+        let rows = learning_record::Entity::find()
+            .select_only()
+            .column(learning_record::Column::SourceId)
+            .filter(learning_record::Column::Source.eq(source.code()))
+            .filter(learning_record::Column::SourceId.is_in(chunk.iter().copied()))
+            .into_model::<SourceRow>()
+            .all(c.conn())
+            .await?;
+        out.extend(rows.into_iter().map(|r| r.source_id));
+    }
+    Ok(out)
+}
+
+/// Insert records; a `(source, source_id)` already present is skipped, never duplicated.
+pub async fn insert_records(tx: &Tx, rows: &[LearningRecord]) -> StoreResult<()> {
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        learning_record::Entity::insert_many(chunk.iter().map(to_record_row))
+            .on_conflict(
+                OnConflict::columns([
+                    learning_record::Column::Source,
+                    learning_record::Column::SourceId,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn get_record(
+    c: &impl Conn,
+    id: LearningRecordId,
+) -> StoreResult<Option<LearningRecord>> {
+    learning_record::Entity::find_by_id(id.to_string())
+        .one(c.conn())
+        .await?
+        .map(to_record)
+        .transpose()
+}
+
+/// One page of an employee's learning records (or everyone's), in id order after the cursor.
+pub async fn list_records(
+    c: &impl Conn,
+    employee: Option<EmployeeId>,
+    after: Option<LearningRecordId>,
+    limit: u64,
+) -> StoreResult<Vec<LearningRecord>> {
+    let mut find = learning_record::Entity::find();
+    if let Some(e) = employee {
+        find = find.filter(learning_record::Column::EmployeeId.eq(e.to_string()));
+    }
+    if let Some(a) = after {
+        find = find.filter(learning_record::Column::Id.gt(a.to_string()));
+    }
+    find.order_by_asc(learning_record::Column::Id)
+        .limit(limit)
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(to_record)
+        .collect()
+}
