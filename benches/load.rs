@@ -130,12 +130,13 @@ impl Server {
             .to_owned()
     }
 
-    fn peak_rss_mib(&self) -> f64 {
+    /// `VmHWM` (peak) or `VmRSS` (now) of the server, in MiB.
+    fn rss_mib(&self, field: &str) -> f64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_default();
         status
             .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .find_map(|l| l.strip_prefix(field))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
             .map_or(f64::NAN, |kb| kb / 1024.0)
     }
@@ -378,5 +379,9 @@ async fn run(o: Options) {
         percentile(&latencies, 0.99),
         percentile(&latencies, 1.0),
     );
-    println!("server peak RSS: {:.0} MiB", server.peak_rss_mib());
+    println!(
+        "server RSS: peak {:.0} MiB (during the sync), {:.0} MiB after the read load",
+        server.rss_mib("VmHWM:"),
+        server.rss_mib("VmRSS:")
+    );
 }

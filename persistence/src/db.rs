@@ -1,8 +1,8 @@
 use crate::{StoreError, StoreResult};
 use learnwell_migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
-    TransactionTrait, Value,
+    ActiveModelTrait, ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, EntityTrait, IntoActiveModel, Statement, TransactionTrait, Value,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -200,4 +200,58 @@ pub(crate) fn statement(backend: Backend, sql: &str, values: Vec<Value>) -> Stat
             Statement::from_sql_and_values(DbBackend::Postgres, out, values)
         }
     }
+}
+
+/// A subquery yielding the strings of a JSON array bound as one parameter: a lookup of any
+/// number of keys is one statement with one parameter, and both planners use the index for it.
+pub(crate) fn json_keys(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "SELECT value FROM json_each(?)",
+        Backend::Postgres => "SELECT json_array_elements_text(CAST(? AS json))",
+    }
+}
+
+/// Insert whole rows in bulk. PostgreSQL gets one statement whose single parameter is the rows
+/// as JSON (`json_populate_recordset`): parsing thousands of `$n` placeholders cost more than the
+/// insert itself. SQLite gets multi-row INSERTs. Unique violations map to `Duplicate`.
+pub(crate) async fn insert_all<E>(tx: &Tx, rows: &[E::Model]) -> StoreResult<()>
+where
+    E: EntityTrait,
+    E::Model: serde::Serialize + Clone + IntoActiveModel<E::ActiveModel>,
+    E::ActiveModel: ActiveModelTrait<Entity = E>,
+{
+    if rows.is_empty() {
+        return Ok(());
+    }
+    match tx.backend() {
+        Backend::Postgres => {
+            let table = E::default().table_name().to_owned();
+            let json = serde_json::to_string(rows)
+                .map_err(|e| StoreError::Corrupt(format!("rows of {table}: {e}")))?;
+            let sql = format!(
+                "INSERT INTO \"{table}\" SELECT * FROM json_populate_recordset(NULL::\"{table}\", $1::json)"
+            );
+            tx.conn()
+                .execute(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    sql,
+                    [json.into()],
+                ))
+                .await
+                .map_err(StoreError::from_write)?;
+        }
+        Backend::Sqlite => {
+            for chunk in rows.chunks(crate::INSERT_CHUNK) {
+                E::insert_many(
+                    chunk
+                        .iter()
+                        .map(|m| m.clone().into_active_model().reset_all()),
+                )
+                .exec_without_returning(tx.conn())
+                .await
+                .map_err(StoreError::from_write)?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -319,3 +319,22 @@ async fn two_instances_on_one_database_see_each_others_writes_at_once() {
     assert_eq!(res.status(), 200);
     assert_eq!(read(&app, &url).await["job_title"], "Principal");
 }
+
+#[tokio::test]
+async fn new_people_who_would_manage_each_other_are_refused_once() {
+    let app = TestApp::spawn().await;
+    let sync = app
+        .sync(json!([
+            person("C1", Some("C2")),
+            person("C2", Some("C1")),
+            person("C3", Some("C3"))
+        ]))
+        .await;
+    assert_eq!(outcomes(&sync), ["error", "error", "error"]);
+    assert_eq!(sync["results"][1]["error"]["code"], "manager_cycle");
+    assert_eq!(
+        sync["results"][0]["error"]["code"], "manager_rejected",
+        "C2 was refused, so C1 has no manager to link to"
+    );
+    assert_eq!(sync["results"][2]["error"]["code"], "manager_cycle");
+}

@@ -1,14 +1,15 @@
 //! The append-only audit log. There is no update or delete here, by design.
 
+use crate::db::insert_all;
 use crate::{Conn, StoreError, StoreResult, Tx};
 use learnwell_domain::audit::AuditEvent;
 use learnwell_domain::ids::AuditEventId;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 mod entity {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "audit_events")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -37,21 +38,19 @@ pub struct AuditQuery {
 }
 
 pub async fn append(tx: &Tx, events: &[AuditEvent]) -> StoreResult<()> {
-    for chunk in events.chunks(1000) {
-        let rows = chunk.iter().map(|e| entity::ActiveModel {
-            id: Set(e.id.to_string()),
-            occurred_at: Set(e.occurred_at),
-            actor: Set(e.actor.clone()),
-            action: Set(e.action.clone()),
-            resource_type: Set(e.resource_type.clone()),
-            resource_id: Set(e.resource_id.clone()),
-            request_id: Set(e.request_id.clone()),
-        });
-        entity::Entity::insert_many(rows)
-            .exec_without_returning(tx.conn())
-            .await?;
-    }
-    Ok(())
+    let rows: Vec<entity::Model> = events
+        .iter()
+        .map(|e| entity::Model {
+            id: e.id.to_string(),
+            occurred_at: e.occurred_at,
+            actor: e.actor.clone(),
+            action: e.action.clone(),
+            resource_type: e.resource_type.clone(),
+            resource_id: e.resource_id.clone(),
+            request_id: e.request_id.clone(),
+        })
+        .collect();
+    insert_all::<entity::Entity>(tx, &rows).await
 }
 
 /// Newest first, before the cursor id.

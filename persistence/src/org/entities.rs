@@ -3,7 +3,7 @@
 pub mod employee {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "employees")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
@@ -25,6 +25,7 @@ pub mod employee {
         pub termination_date: Option<Date>,
         pub contracted_centihours: i32,
         pub location: Option<String>,
+        pub content_hash: String,
         pub version: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,

@@ -2,8 +2,8 @@
 
 mod entities;
 
-use crate::db::statement;
-use crate::{Conn, StoreError, StoreResult, Tx, INSERT_CHUNK, LOOKUP_CHUNK};
+use crate::db::{insert_all, json_keys, statement};
+use crate::{Conn, StoreError, StoreResult, Tx, LOOKUP_CHUNK};
 use entities::{employee, org_unit, sync_run};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId, SyncRunId};
 use learnwell_domain::org::sync::{RecordError, SyncCounts, SyncRun};
@@ -13,8 +13,8 @@ use learnwell_domain::org::{
 };
 use sea_orm::sea_query::{Expr, Func, LikeExpr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -67,36 +67,65 @@ fn to_employee(m: employee::Model) -> StoreResult<Employee> {
     })
 }
 
-fn to_employee_row(e: &Employee) -> employee::ActiveModel {
-    let d = &e.data;
+/// The row of `d`, with placeholder identity and timestamps.
+fn data_model(d: &EmployeeData) -> employee::Model {
     let centi = (d.contracted_hours.hours() * 100.0).round();
-    employee::ActiveModel {
-        id: Set(e.id.to_string()),
-        external_id: Set(d.external_id.as_ref().map(|x| x.as_str().to_owned())),
-        employee_number: Set(d.employee_number.as_ref().map(|x| x.as_str().to_owned())),
-        email: Set(d.email.as_str().to_owned()),
-        given_name: Set(d.given_name.as_str().to_owned()),
-        family_name: Set(d.family_name.as_str().to_owned()),
-        job_title: Set(d.job_title.as_ref().map(|x| x.as_str().to_owned())),
-        job_level: Set(i16::from(d.job_level.get())),
-        org_unit_id: Set(d.org_unit_id.map(|x| x.to_string())),
-        manager_id: Set(d.manager_id.map(|x| x.to_string())),
-        employment_type: Set(d.employment_type.code().to_owned()),
-        status: Set(d.status.code().to_owned()),
-        hire_date: Set(d.dates.hire_date),
-        leave_start_date: Set(d.dates.leave_start_date),
-        leave_end_date: Set(d.dates.leave_end_date),
-        termination_date: Set(d.dates.termination_date),
+    employee::Model {
+        id: String::new(),
+        external_id: d.external_id.as_ref().map(|x| x.as_str().to_owned()),
+        employee_number: d.employee_number.as_ref().map(|x| x.as_str().to_owned()),
+        email: d.email.as_str().to_owned(),
+        given_name: d.given_name.as_str().to_owned(),
+        family_name: d.family_name.as_str().to_owned(),
+        job_title: d.job_title.as_ref().map(|x| x.as_str().to_owned()),
+        job_level: i16::from(d.job_level.get()),
+        org_unit_id: d.org_unit_id.map(|x| x.to_string()),
+        manager_id: d.manager_id.map(|x| x.to_string()),
+        employment_type: d.employment_type.code().to_owned(),
+        status: d.status.code().to_owned(),
+        hire_date: d.dates.hire_date,
+        leave_start_date: d.dates.leave_start_date,
+        leave_end_date: d.dates.leave_end_date,
+        termination_date: d.dates.termination_date,
         #[expect(
             clippy::cast_possible_truncation,
             reason = "at most 8000 by construction"
         )]
-        contracted_centihours: Set(centi as i32),
-        location: Set(d.location.as_ref().map(|x| x.as_str().to_owned())),
-        version: Set(e.version),
-        created_at: Set(e.created_at),
-        updated_at: Set(e.updated_at),
+        contracted_centihours: centi as i32,
+        location: d.location.as_ref().map(|x| x.as_str().to_owned()),
+        content_hash: String::new(),
+        version: 0,
+        created_at: chrono::DateTime::UNIX_EPOCH,
+        updated_at: chrono::DateTime::UNIX_EPOCH,
     }
+}
+
+/// SHA-256 (hex) of the data columns of `m`, in a fixed order.
+fn fingerprint(m: &employee::Model) -> String {
+    use sha2::{Digest, Sha256};
+    let data = (
+        (&m.external_id, &m.employee_number, &m.email, &m.given_name),
+        (&m.family_name, &m.job_title, m.job_level, &m.org_unit_id),
+        (&m.manager_id, &m.employment_type, &m.status, m.hire_date),
+        (m.leave_start_date, m.leave_end_date, m.termination_date),
+        (m.contracted_centihours, &m.location),
+    );
+    let bytes = serde_json::to_vec(&data).unwrap_or_default();
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+fn to_employee_model(e: &Employee) -> employee::Model {
+    let mut m = data_model(&e.data);
+    m.content_hash = fingerprint(&m);
+    m.id = e.id.to_string();
+    m.version = e.version;
+    m.created_at = e.created_at;
+    m.updated_at = e.updated_at;
+    m
+}
+
+fn to_employee_row(e: &Employee) -> employee::ActiveModel {
+    to_employee_model(e).into_active_model().reset_all()
 }
 
 fn to_employees(rows: Vec<employee::Model>) -> StoreResult<Vec<Employee>> {
@@ -251,22 +280,13 @@ pub async fn reports_among(
 }
 
 pub async fn insert_employee(tx: &Tx, e: &Employee) -> StoreResult<()> {
-    employee::Entity::insert(to_employee_row(e))
-        .exec_without_returning(tx.conn())
-        .await
-        .map_err(StoreError::from_write)?;
-    Ok(())
+    insert_employees(tx, std::slice::from_ref(e)).await
 }
 
-/// Insert many employees; callers order them so that a manager comes before their reports.
+/// Insert many employees.
 pub async fn insert_employees(tx: &Tx, employees: &[Employee]) -> StoreResult<()> {
-    for chunk in employees.chunks(INSERT_CHUNK) {
-        employee::Entity::insert_many(chunk.iter().map(to_employee_row))
-            .exec_without_returning(tx.conn())
-            .await
-            .map_err(StoreError::from_write)?;
-    }
-    Ok(())
+    let rows: Vec<employee::Model> = employees.iter().map(to_employee_model).collect();
+    insert_all::<employee::Entity>(tx, &rows).await
 }
 
 /// Write `e` (whose `version` is already the new one) if the stored row still has `e.version - 1`.
@@ -282,6 +302,67 @@ pub async fn update_employee(tx: &Tx, e: &Employee) -> StoreResult<()> {
         return Err(StoreError::StaleVersion);
     }
     Ok(())
+}
+
+/// What a sync needs of a stored employee: identity, version and a fingerprint of its data.
+#[derive(Debug, Clone)]
+pub struct StoredKey {
+    pub id: EmployeeId,
+    pub manager_id: Option<EmployeeId>,
+    pub version: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    content_hash: String,
+}
+
+impl StoredKey {
+    /// Is `data` exactly what is stored?
+    pub fn holds(&self, data: &EmployeeData) -> bool {
+        self.content_hash == fingerprint(&data_model(data))
+    }
+}
+
+#[derive(FromQueryResult)]
+struct StoredKeyRow {
+    id: String,
+    external_id: Option<String>,
+    manager_id: Option<String>,
+    version: i64,
+    created_at: chrono::DateTime<chrono::Utc>,
+    content_hash: String,
+}
+
+/// Stored keys by HRIS key, for the external ids given. One statement.
+pub async fn stored_keys_by_external_ids(
+    c: &impl Conn,
+    external_ids: &[&str],
+) -> StoreResult<HashMap<String, StoredKey>> {
+    if external_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let json = serde_json::to_string(external_ids).map_err(StoreError::corrupt)?;
+    let sql = format!(
+        "SELECT id, external_id, manager_id, version, created_at, content_hash FROM employees \
+         WHERE external_id IN ({})",
+        json_keys(c.backend())
+    );
+    let rows = StoredKeyRow::find_by_statement(statement(c.backend(), &sql, vec![json.into()]))
+        .all(c.conn())
+        .await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for r in rows {
+        let Some(ext) = r.external_id else { continue };
+        out.insert(
+            ext,
+            StoredKey {
+                id: parse_id(&r.id)?,
+                manager_id: r.manager_id.as_deref().map(parse_id).transpose()?,
+                version: r.version,
+                created_at: r.created_at,
+                content_hash: r.content_hash,
+            },
+        );
+    }
+    Ok(out)
 }
 
 /// Employees by HRIS key.
@@ -306,19 +387,20 @@ struct KeyRow {
     key: Option<String>,
 }
 
+/// Run `sql`, whose `{keys}` is replaced by the subquery of `keys`, for (key, id) pairs.
 async fn keyed_ids(c: &impl Conn, sql: &str, keys: &[&str]) -> StoreResult<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for chunk in keys.chunks(LOOKUP_CHUNK) {
-        let marks = vec!["?"; chunk.len()].join(",");
-        let values = chunk.iter().map(|k| (*k).into()).collect();
-        let stmt = statement(c.backend(), &sql.replace("{marks}", &marks), values);
-        for r in KeyRow::find_by_statement(stmt).all(c.conn()).await? {
-            if let Some(k) = r.key {
-                out.push((k, r.id));
-            }
-        }
+    if keys.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let json = serde_json::to_string(keys).map_err(StoreError::corrupt)?;
+    let sql = sql.replace("{keys}", json_keys(c.backend()));
+    let stmt = statement(c.backend(), &sql, vec![json.into()]);
+    Ok(KeyRow::find_by_statement(stmt)
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .filter_map(|r| Some((r.key?, r.id)))
+        .collect())
 }
 
 /// email -> employee id, for the emails given.
@@ -326,7 +408,7 @@ pub async fn employee_ids_by_emails(
     c: &impl Conn,
     emails: &[&str],
 ) -> StoreResult<HashMap<String, EmployeeId>> {
-    let sql = "SELECT id, email AS key FROM employees WHERE email IN ({marks})";
+    let sql = "SELECT id, email AS key FROM employees WHERE email IN ({keys})";
     keyed_ids(c, sql, emails)
         .await?
         .into_iter()
@@ -339,7 +421,7 @@ pub async fn org_unit_ids_by_external_ids(
     c: &impl Conn,
     keys: &[&str],
 ) -> StoreResult<HashMap<String, OrgUnitId>> {
-    let sql = "SELECT id, external_id AS key FROM org_units WHERE external_id IN ({marks})";
+    let sql = "SELECT id, external_id AS key FROM org_units WHERE external_id IN ({keys})";
     keyed_ids(c, sql, keys)
         .await?
         .into_iter()

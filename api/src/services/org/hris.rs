@@ -61,7 +61,7 @@ struct Pending {
     external_id: String,
     id: EmployeeId,
     data: EmployeeData,
-    existing: Option<Employee>,
+    existing: Option<store::StoredKey>,
 }
 
 struct Failures(Vec<Option<RecordError>>);
@@ -154,16 +154,7 @@ pub async fn sync(
 
     // 2. Load what the batch refers to, in bulk.
     let keys: Vec<&str> = first_seen.keys().copied().collect();
-    let existing: HashMap<String, Employee> = store::employees_by_external_ids(&state.db, &keys)
-        .await?
-        .into_iter()
-        .filter_map(|e| {
-            e.data
-                .external_id
-                .clone()
-                .map(|x| (x.as_str().to_owned(), e))
-        })
-        .collect();
+    let existing = store::stored_keys_by_external_ids(&state.db, &keys).await?;
     let unit_keys: Vec<&str> = records
         .iter()
         .filter_map(|r| blank_to_none(&r.org_unit_external_id))
@@ -275,10 +266,10 @@ pub async fn sync(
         .into_iter()
         .collect();
     let mut manager_ids: HashMap<String, EmployeeId> =
-        store::employees_by_external_ids(&state.db, &outside)
+        store::stored_keys_by_external_ids(&state.db, &outside)
             .await?
             .into_iter()
-            .filter_map(|e| e.data.external_id.map(|x| (x.as_str().to_owned(), e.id)))
+            .map(|(ext, key)| (ext, key.id))
             .collect();
     manager_ids.extend(batch_ids.iter().map(|(k, v)| (k.clone(), *v)));
     let direct: Vec<EmployeeId> = records
@@ -335,11 +326,22 @@ pub async fn sync(
         p.existing
             .as_ref()
             .map_or(p.data.manager_id.is_some(), |e| {
-                e.data.manager_id != p.data.manager_id
+                e.manager_id != p.data.manager_id
             })
     });
     if relinks {
-        let mut graph = ManagerGraph::new(store::manager_links(&state.db).await?);
+        // Only a changed manager of someone already stored can close a cycle through the stored
+        // chart; new people manage nobody yet, so links among them need only the batch itself.
+        let relinks_stored = pending.iter().any(|p| {
+            p.existing
+                .as_ref()
+                .is_some_and(|e| e.manager_id != p.data.manager_id)
+        });
+        let mut graph = if relinks_stored {
+            ManagerGraph::new(store::manager_links(&state.db).await?)
+        } else {
+            ManagerGraph::default()
+        };
         for p in &pending {
             if !graph.link(p.id, p.data.manager_id) {
                 failures.fail(
@@ -427,20 +429,20 @@ pub async fn sync(
                 });
                 RecordOutcome::Created
             }
-            Some(e) if e.data == p.data => RecordOutcome::Unchanged,
+            Some(e) if e.holds(&p.data) => RecordOutcome::Unchanged,
             Some(e) => {
                 updates.push(Employee {
+                    id: e.id,
                     data: p.data,
                     version: e.version + 1,
+                    created_at: e.created_at,
                     updated_at: ctx.now,
-                    ..e
                 });
                 RecordOutcome::Updated
             }
         };
         outcomes.insert(p.index, (outcome, p.id));
     }
-    order_managers_first(&mut inserts);
 
     let mut counts = SyncCounts {
         total: u32::try_from(records.len()).unwrap_or(u32::MAX),
@@ -528,26 +530,6 @@ pub async fn sync(
         counts,
         results,
     })
-}
-
-/// Order new employees so each manager is inserted before their reports (the graph is acyclic).
-fn order_managers_first(inserts: &mut [Employee]) {
-    let manager: HashMap<EmployeeId, Option<EmployeeId>> =
-        inserts.iter().map(|e| (e.id, e.data.manager_id)).collect();
-    let depth = |id: EmployeeId| {
-        let mut d = 0usize;
-        let mut cur = manager.get(&id).copied().flatten();
-        while let Some(m) = cur.filter(|m| manager.contains_key(m)) {
-            d += 1;
-            if d > manager.len() {
-                break;
-            }
-            cur = manager.get(&m).copied().flatten();
-        }
-        d
-    };
-    let depths: HashMap<EmployeeId, usize> = inserts.iter().map(|e| (e.id, depth(e.id))).collect();
-    inserts.sort_by_key(|e| depths.get(&e.id).copied().unwrap_or(0));
 }
 
 pub async fn list_runs(
