@@ -1,19 +1,22 @@
 //! GraphQL for dashboards. The schema holds no data: the state, the caller and the DataLoaders are
 //! attached per request. Depth and complexity are limited; every relation goes through a loader.
 
+pub mod catalog;
 pub mod org;
 
 use crate::auth::authenticate;
 use crate::config::GraphqlSettings;
-use crate::error::ApiError;
+use crate::error::{ApiError, Gql};
+use crate::services::Ctx;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, SDLExportOptions, Schema};
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
+use learnwell_domain::access::Principal;
 
 #[derive(MergedObject, Default)]
-pub struct Query(org::OrgQuery);
+pub struct Query(org::OrgQuery, catalog::CatalogQuery);
 
 pub type LearnwellSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
@@ -33,6 +36,21 @@ pub fn sdl() -> String {
     schema(&limits).sdl_with_options(SDLExportOptions::new().sorted_fields())
 }
 
+fn state<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result<&'a AppState> {
+    ctx.data::<AppState>()
+}
+
+fn service_ctx(ctx: &async_graphql::Context<'_>) -> async_graphql::Result<Ctx> {
+    Ok(Ctx::new(ctx.data::<Principal>()?.clone()))
+}
+
+fn parse_id<T: std::str::FromStr>(
+    id: &async_graphql::ID,
+    what: &'static str,
+) -> async_graphql::Result<T> {
+    id.parse::<T>().map_err(|_| ApiError::NotFound(what)).gql()
+}
+
 /// POST /graphql
 pub async fn execute(
     state: web::Data<AppState>,
@@ -50,6 +68,10 @@ pub async fn execute(
         ))
         .data(DataLoader::new(
             org::OrgUnitLoader(st.clone()),
+            tokio::spawn,
+        ))
+        .data(DataLoader::new(
+            catalog::SkillLoader(st.clone()),
             tokio::spawn,
         ))
         .data(DataLoader::new(

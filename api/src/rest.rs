@@ -2,6 +2,7 @@
 //! Routes are registered once through utoipa-actix-web, so the OpenAPI document cannot drift.
 
 pub mod audit;
+pub mod catalog;
 pub mod org;
 pub mod system;
 
@@ -50,6 +51,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(org::routes)
+            .configure(catalog::routes)
             .configure(audit::routes),
     );
 }

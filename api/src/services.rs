@@ -2,6 +2,7 @@
 //! transaction with its audit record, and invalidates the cache. REST and GraphQL call these.
 
 pub mod audit;
+pub mod catalog;
 pub mod org;
 
 use crate::error::{ApiError, ApiResult};
@@ -93,4 +94,22 @@ pub fn check_fields(errors: Vec<FieldError>) -> ApiResult<()> {
     } else {
         Err(ApiError::Validation(errors))
     }
+}
+
+/// `Forbidden` unless `allowed`.
+pub fn ensure(allowed: bool) -> ApiResult<()> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// For PATCH bodies: `absent` -> None, `null` -> Some(None), value -> Some(Some(v)).
+pub fn nullable<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(de).map(Some)
 }

@@ -226,19 +226,22 @@ where
     match tx.backend() {
         Backend::Postgres => {
             let table = E::default().table_name().to_owned();
-            let json = serde_json::to_string(rows)
-                .map_err(|e| StoreError::Corrupt(format!("rows of {table}: {e}")))?;
             let sql = format!(
                 "INSERT INTO \"{table}\" SELECT * FROM json_populate_recordset(NULL::\"{table}\", $1::json)"
             );
-            tx.conn()
-                .execute(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    sql,
-                    [json.into()],
-                ))
-                .await
-                .map_err(StoreError::from_write)?;
+            // Bounded pieces keep the JSON text (and the server's peak memory) small.
+            for chunk in rows.chunks(2000) {
+                let json = serde_json::to_string(chunk)
+                    .map_err(|e| StoreError::Corrupt(format!("rows of {table}: {e}")))?;
+                tx.conn()
+                    .execute(Statement::from_sql_and_values(
+                        DbBackend::Postgres,
+                        sql.clone(),
+                        [json.into()],
+                    ))
+                    .await
+                    .map_err(StoreError::from_write)?;
+            }
         }
         Backend::Sqlite => {
             for chunk in rows.chunks(crate::INSERT_CHUNK) {

@@ -38,7 +38,7 @@ impl StoreError {
     fn from_write(err: sea_orm::DbErr) -> Self {
         match err.sql_err() {
             Some(sea_orm::SqlErr::UniqueConstraintViolation(msg)) => {
-                let column = ["external_id", "email"]
+                let column = ["external_id", "email", "xapi_activity_id", "code", "name"]
                     .into_iter()
                     .find(|c| msg.contains(c))
                     .unwrap_or("a unique field");

@@ -1,6 +1,7 @@
-use crate::error::{ApiError, Gql};
+use super::{parse_id, service_ctx, state};
+use crate::error::Gql;
+use crate::services::encode_cursor;
 use crate::services::org::{self as svc, EmployeeFilter, Visible};
-use crate::services::{encode_cursor, Ctx};
 use crate::state::AppState;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::dataloader::{DataLoader, Loader};
@@ -10,18 +11,6 @@ use learnwell_domain::access::{self, EmployeeView, Principal, Relation};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
 use learnwell_domain::org::{Employee, OrgUnit};
 use std::collections::HashMap;
-
-fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {
-    ctx.data::<AppState>()
-}
-
-fn service_ctx(ctx: &Context<'_>) -> Result<Ctx> {
-    Ok(Ctx::new(ctx.data::<Principal>()?.clone()))
-}
-
-fn parse_id<T: std::str::FromStr>(id: &ID, what: &'static str) -> Result<T> {
-    id.parse::<T>().map_err(|_| ApiError::NotFound(what)).gql()
-}
 
 pub struct EmployeeLoader(pub AppState);
 

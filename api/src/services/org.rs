@@ -5,7 +5,7 @@ pub mod hris;
 
 use cache::DirectoryCache;
 
-use super::{audit, check_fields, decode_cursor, page_size, paginate, Ctx, Page};
+use super::{audit, check_fields, decode_cursor, ensure, nullable, page_size, paginate, Ctx, Page};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use chrono::NaiveDate;
@@ -252,15 +252,6 @@ pub struct EmployeePatch {
     pub location: Option<Option<String>>,
 }
 
-/// `absent` -> None, `null` -> Some(None), value -> Some(Some(v)).
-fn nullable<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(de).map(Some)
-}
-
 impl EmployeePatch {
     fn apply(self, base: &mut EmployeeInput) {
         macro_rules! set {
@@ -319,14 +310,6 @@ pub struct EmployeeFilter {
     pub first: Option<u64>,
     /// Cursor from `next_cursor` of the previous page.
     pub after: Option<String>,
-}
-
-fn ensure(allowed: bool) -> ApiResult<()> {
-    if allowed {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
 }
 
 /// How much of each employee the principal may see (one query at most, for managers).

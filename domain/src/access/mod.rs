@@ -159,6 +159,16 @@ pub fn can_read_sync_runs(principal: &Principal) -> bool {
     principal.is_people_writer()
 }
 
+/// Read the course catalog and skills taxonomy: everyone who is a person in the directory.
+pub fn can_read_catalog(principal: &Principal) -> bool {
+    can_browse_directory(principal)
+}
+
+/// Change the course catalog and skills taxonomy.
+pub fn can_write_catalog(principal: &Principal) -> bool {
+    principal.has(Role::LdAdmin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,9 @@
 //! HRIS bulk sync: upsert by external id, managers linked in a second pass (a manager may come
 //! later in the batch), cycles refused per record, optional full reconcile, every run recorded.
 
-use super::{blank_to_none, ensure, EmployeeInput};
+use super::{blank_to_none, EmployeeInput};
 use crate::error::{ApiError, ApiResult};
+use crate::services::ensure;
 use crate::services::{audit, decode_cursor, page_size, paginate, Ctx, Page};
 use crate::state::AppState;
 use learnwell_domain::access;

@@ -1,0 +1,168 @@
+use super::{parse_id, service_ctx, state};
+use crate::error::Gql;
+use crate::services::catalog::{self as svc, CourseFilter};
+use crate::services::encode_cursor;
+use crate::state::AppState;
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use learnwell_domain::catalog::{Course, Skill};
+use learnwell_domain::ids::SkillId;
+use std::collections::HashMap;
+
+/// Skills by id: the taxonomy is small, so one query loads it for the whole request.
+pub struct SkillLoader(pub AppState);
+
+impl Loader<SkillId> for SkillLoader {
+    type Value = SkillNode;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[SkillId]) -> Result<HashMap<SkillId, SkillNode>> {
+        let all = learnwell_persistence::learning::list_skills(&self.0.db)
+            .await
+            .map_err(crate::error::ApiError::from)
+            .gql()?;
+        Ok(all
+            .into_iter()
+            .filter(|s| keys.contains(&s.id))
+            .map(|s| (s.id, SkillNode::from(s)))
+            .collect())
+    }
+}
+
+#[derive(SimpleObject, Clone)]
+pub struct SkillNode {
+    id: ID,
+    name: String,
+    parent_id: Option<ID>,
+}
+
+impl From<Skill> for SkillNode {
+    fn from(s: Skill) -> Self {
+        Self {
+            id: ID(s.id.to_string()),
+            name: s.name.to_string(),
+            parent_id: s.parent_id.map(|p| ID(p.to_string())),
+        }
+    }
+}
+
+pub struct CourseNode(Course);
+
+#[Object(name = "Course")]
+impl CourseNode {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn code(&self) -> String {
+        self.0.data.code.to_string()
+    }
+    async fn title(&self) -> String {
+        self.0.data.title.to_string()
+    }
+    async fn description(&self) -> Option<String> {
+        self.0.data.description.as_ref().map(ToString::to_string)
+    }
+    async fn provider(&self) -> String {
+        self.0.data.provider.to_string()
+    }
+    async fn modality(&self) -> String {
+        self.0.data.modality.to_string()
+    }
+    async fn level(&self) -> Option<String> {
+        self.0.data.level.map(|l| l.to_string())
+    }
+    async fn estimated_minutes(&self) -> u32 {
+        self.0.data.estimated_minutes
+    }
+    async fn xapi_activity_id(&self) -> Option<String> {
+        self.0
+            .data
+            .xapi_activity_id
+            .as_ref()
+            .map(ToString::to_string)
+    }
+    async fn archived(&self) -> bool {
+        self.0.data.archived
+    }
+    async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<SkillNode>> {
+        let loader = ctx.data::<DataLoader<SkillLoader>>()?;
+        let found = loader.load_many(self.0.data.skills.iter().copied()).await?;
+        Ok(self
+            .0
+            .data
+            .skills
+            .iter()
+            .filter_map(|s| found.get(s).cloned())
+            .collect())
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct CourseFilterInput {
+    /// Case-insensitive text in the code, title or description.
+    q: Option<String>,
+    skill_id: Option<ID>,
+    provider: Option<String>,
+    modality: Option<String>,
+    level: Option<String>,
+    include_archived: Option<bool>,
+}
+
+#[derive(Default)]
+pub struct CatalogQuery;
+
+#[Object]
+impl CatalogQuery {
+    /// The skills taxonomy (a flat list; follow `parentId`).
+    async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<SkillNode>> {
+        let skills = svc::list_skills(state(ctx)?, &service_ctx(ctx)?)
+            .await
+            .gql()?;
+        Ok(skills.into_iter().map(SkillNode::from).collect())
+    }
+
+    async fn course(&self, ctx: &Context<'_>, id: ID) -> Result<CourseNode> {
+        let id = parse_id(&id, "course")?;
+        Ok(CourseNode(
+            svc::get_course(state(ctx)?, &service_ctx(ctx)?, id)
+                .await
+                .gql()?,
+        ))
+    }
+
+    /// Search and filter the catalog (Relay connection, `first` up to 200).
+    async fn courses(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<CourseFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, CourseNode>> {
+        let f = filter.unwrap_or_default();
+        let filter = CourseFilter {
+            q: f.q,
+            skill_id: f
+                .skill_id
+                .as_ref()
+                .map(|i| parse_id(i, "skill"))
+                .transpose()?,
+            provider: f.provider,
+            modality: f.modality,
+            level: f.level,
+            include_archived: f.include_archived,
+            first: first.map(|n| u64::try_from(n).unwrap_or(0)),
+            after: after.clone(),
+        };
+        let page = svc::list_courses(state(ctx)?, &service_ctx(ctx)?, filter)
+            .await
+            .gql()?;
+        let mut conn = Connection::new(after.is_some(), page.next_cursor.is_some());
+        conn.edges.extend(
+            page.items
+                .into_iter()
+                .map(|c| Edge::new(encode_cursor(c.id), CourseNode(c))),
+        );
+        Ok(conn)
+    }
+}
