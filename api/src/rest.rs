@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod learning;
 pub mod org;
 pub mod system;
 
@@ -52,6 +53,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         utoipa_actix_web::scope("/api/v1")
             .configure(org::routes)
             .configure(catalog::routes)
+            .configure(learning::routes)
             .configure(audit::routes),
     );
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod learning;
 pub mod org;
 
 use crate::error::{ApiError, ApiResult};

@@ -5,6 +5,7 @@ mod auth;
 mod catalog;
 mod contracts;
 mod employees;
+mod enrollments;
 mod graphql;
 mod helpers;
 mod hris;

@@ -365,23 +365,9 @@ async fn visible(
 pub async fn get_employee(state: &AppState, ctx: &Ctx, id: EmployeeId) -> ApiResult<Visible> {
     let p = &ctx.principal;
     ensure(access::can_browse_directory(p))?;
-    let directory = state.directory.snapshot(state).await?;
-    let employee = directory
-        .employee(id)
-        .await?
-        .ok_or(ApiError::NotFound("employee"))?;
-    let relation = match p.employee_id {
-        Some(me) if me == id => Relation::Itself,
-        Some(me)
-            if access::employee_view(p, Relation::Other) != EmployeeView::Full
-                && directory.reports_to(&employee, me).await? =>
-        {
-            Relation::Report
-        }
-        _ => Relation::Other,
-    };
+    let (employee, relation) = relation_to(state, p, id).await?;
     Ok(Visible {
-        employee: Employee::clone(&employee),
+        employee,
         view: access::employee_view(p, relation),
     })
 }
@@ -415,6 +401,30 @@ async fn unit_parents(state: &AppState) -> ApiResult<Vec<(OrgUnitId, Option<OrgU
 
 async fn invalidate_units(state: &AppState) -> ApiResult<()> {
     Ok(state.kv.delete("cache:org_unit_parents:v1").await?)
+}
+
+/// `root` and every org unit below it.
+pub async fn unit_subtree(state: &AppState, root: OrgUnitId) -> ApiResult<Vec<OrgUnitId>> {
+    Ok(descendants(root, unit_parents(state).await?))
+}
+
+/// An employee and how the caller relates to them (through the directory cache).
+pub async fn relation_to(
+    state: &AppState,
+    p: &Principal,
+    id: EmployeeId,
+) -> ApiResult<(Employee, Relation)> {
+    let directory = state.directory.snapshot(state).await?;
+    let employee = directory
+        .employee(id)
+        .await?
+        .ok_or(ApiError::NotFound("employee"))?;
+    let relation = match p.employee_id {
+        Some(me) if me == id => Relation::Itself,
+        Some(me) if directory.reports_to(&employee, me).await? => Relation::Report,
+        _ => Relation::Other,
+    };
+    Ok((Employee::clone(&employee), relation))
 }
 
 pub async fn list_employees(

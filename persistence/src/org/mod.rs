@@ -441,6 +441,40 @@ pub async fn manager_links(c: &impl Conn) -> StoreResult<Vec<(EmployeeId, Employ
         .collect()
 }
 
+/// (id, status) of the employees in these org units (any unit when `None`) with a job level in
+/// the range (any level when `None`), in id order.
+pub async fn employee_statuses(
+    c: &impl Conn,
+    units: Option<&[OrgUnitId]>,
+    levels: Option<(JobLevel, JobLevel)>,
+) -> StoreResult<Vec<(EmployeeId, EmployeeStatus)>> {
+    let mut find = employee::Entity::find()
+        .select_only()
+        .columns([employee::Column::Id, employee::Column::Status]);
+    if let Some(units) = units {
+        find =
+            find.filter(employee::Column::OrgUnitId.is_in(units.iter().map(ToString::to_string)));
+    }
+    if let Some((min, max)) = levels {
+        find = find
+            .filter(employee::Column::JobLevel.gte(i16::from(min.get())))
+            .filter(employee::Column::JobLevel.lte(i16::from(max.get())));
+    }
+    let rows: Vec<(String, String)> = find
+        .order_by_asc(employee::Column::Id)
+        .into_tuple()
+        .all(c.conn())
+        .await?;
+    rows.into_iter()
+        .map(|(id, s)| {
+            Ok((
+                parse_id(&id)?,
+                EmployeeStatus::parse(&s).map_err(StoreError::corrupt)?,
+            ))
+        })
+        .collect()
+}
+
 /// After a bulk load of `inserted` employees, refresh PostgreSQL's planner statistics when the
 /// table grew by half or more: cached plans made while it was small would otherwise scan it.
 /// Growth-triggered, so a load in many batches analyzes only a few times. (SQLite's planner

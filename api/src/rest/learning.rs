@@ -1,0 +1,151 @@
+use super::{etag, if_match, PageOf};
+use crate::auth::Caller;
+use crate::body::JsonBody;
+use crate::error::{ApiResult, Problem};
+use crate::services::learning::{
+    self, BulkAssignment, BulkResult, EnrollmentFilter, EnrollmentInput, EnrollmentPatch,
+};
+use crate::services::Ctx;
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use learnwell_domain::ids::EnrollmentId;
+use learnwell_domain::learning::Enrollment;
+use serde::Serialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_enrollments)
+        .service(enroll)
+        .service(assign_bulk)
+        .service(get_enrollment)
+        .service(update_enrollment);
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EnrollmentResource {
+    pub id: String,
+    pub employee_id: String,
+    pub course_id: String,
+    /// `self_enrolled` or `assigned`.
+    pub origin: String,
+    pub assigned_by: Option<String>,
+    /// `enrolled`, `in_progress`, `completed` or `withdrawn`.
+    pub status: String,
+    pub due_date: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+    pub score: Option<f64>,
+    /// Also sent as the ETag; send it back in If-Match to change the enrolment.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&Enrollment> for EnrollmentResource {
+    fn from(e: &Enrollment) -> Self {
+        Self {
+            id: e.id.to_string(),
+            employee_id: e.employee_id.to_string(),
+            course_id: e.course_id.to_string(),
+            origin: e.origin.to_string(),
+            assigned_by: e.assigned_by.clone(),
+            status: e.status.to_string(),
+            due_date: e.due_date,
+            completed_on: e.completed_on,
+            score: e.score.map(|s| s.get()),
+            version: e.version,
+            created_at: e.created_at,
+            updated_at: e.updated_at,
+        }
+    }
+}
+
+fn enrollment(e: &Enrollment, status: StatusCode) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(actix_web::http::header::ETag(etag(e.version)))
+        .json(EnrollmentResource::from(e))
+}
+
+/// Enrolments: your own; a person's (yourself, their manager, admins); a manager's team; an org
+/// unit's (admins). `overdue=true` lists open enrolments past their due date.
+#[utoipa::path(tag = "learning", params(EnrollmentFilter), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<EnrollmentResource>), (status = 400, body = Problem), (status = 403, body = Problem)))]
+#[get("/enrollments")]
+async fn list_enrollments(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<EnrollmentFilter>,
+) -> ApiResult<HttpResponse> {
+    let page = learning::list_enrollments(&state, &Ctx::new(caller.0), q.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |e| EnrollmentResource::from(&e))))
+}
+
+/// Enrol yourself, or assign a report (managers) or anyone (ld_admin). 201 when created, 200 with
+/// the existing enrolment when the person is already enrolled.
+#[utoipa::path(tag = "learning", request_body = EnrollmentInput, security(("bearer" = [])),
+    responses((status = 201, body = EnrollmentResource), (status = 200, body = EnrollmentResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[post("/enrollments")]
+async fn enroll(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<EnrollmentInput>,
+) -> ApiResult<HttpResponse> {
+    let (e, created) = learning::enroll(&state, &Ctx::new(caller.0), body.0).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(enrollment(&e, status))
+}
+
+/// Assign one course to up to 10,000 people (a list, an org unit with its sub-units, or a job-level
+/// band). Per-person results; repeating it creates nothing new.
+#[utoipa::path(tag = "learning", request_body = BulkAssignment, security(("bearer" = [])),
+    responses((status = 200, body = BulkResult), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[post("/enrollments:bulk")]
+async fn assign_bulk(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<BulkAssignment>,
+) -> ApiResult<HttpResponse> {
+    let result = learning::assign_bulk(&state, &Ctx::new(caller.0), body.0).await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// One enrolment (404 when it is not yours to see).
+#[utoipa::path(tag = "learning", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = EnrollmentResource), (status = 404, body = Problem)))]
+#[get("/enrollments/{id}")]
+async fn get_enrollment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<EnrollmentId>,
+) -> ApiResult<HttpResponse> {
+    let e = learning::get_enrollment(&state, &Ctx::new(caller.0), id.into_inner()).await?;
+    Ok(enrollment(&e, StatusCode::OK))
+}
+
+/// Start, complete (with date and score) or withdraw; managers and ld_admin also set due dates.
+/// A completed enrolment is final. Send `If-Match`.
+#[utoipa::path(tag = "learning", params(("id" = String, Path), ("If-Match" = String, Header)), request_body = EnrollmentPatch, security(("bearer" = [])),
+    responses((status = 200, body = EnrollmentResource), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
+#[patch("/enrollments/{id}")]
+async fn update_enrollment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<EnrollmentId>,
+    body: JsonBody<EnrollmentPatch>,
+) -> ApiResult<HttpResponse> {
+    let e = learning::update_enrollment(
+        &state,
+        &Ctx::new(caller.0),
+        id.into_inner(),
+        if_match(&req)?,
+        body.0,
+    )
+    .await?;
+    Ok(enrollment(&e, StatusCode::OK))
+}

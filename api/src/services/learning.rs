@@ -1,0 +1,565 @@
+//! The learning context: enrolments (self, assigned, in bulk) and learning records.
+//!
+//! Who may do what: a person enrols themselves; `ld_admin` assigns anyone; a manager assigns
+//! their transitive reports. An enrolment is seen and updated by its learner, their managers and
+//! `ld_admin` (`hr_admin` sees it too). Completing an enrolment records the learning.
+
+use super::org::{relation_to, unit_subtree};
+use super::{audit, decode_cursor, ensure, page_size, paginate, Ctx, Page};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use chrono::NaiveDate;
+use learnwell_domain::access::{self, EmployeeView, Principal, Relation, Role};
+use learnwell_domain::catalog::Course;
+use learnwell_domain::ids::{CourseId, EmployeeId, EnrollmentId, LearningRecordId, OrgUnitId};
+use learnwell_domain::learning::{
+    transition, Enrollment, EnrollmentOrigin, EnrollmentStatus, LearningRecord, LearningSource,
+    Score,
+};
+use learnwell_domain::org::{EmployeeStatus, JobLevel};
+use learnwell_domain::FieldError;
+use learnwell_persistence::audit::append;
+use learnwell_persistence::learning::{self as store, EnrollmentQuery, People};
+use learnwell_persistence::org as org_store;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+/// At most this many people in one bulk assignment.
+pub const MAX_BULK: usize = 10_000;
+
+fn parse_date(field: &str, v: Option<&str>) -> Result<Option<NaiveDate>, FieldError> {
+    v.map(|s| {
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| FieldError::new(field, "must be a date YYYY-MM-DD"))
+    })
+    .transpose()
+}
+
+fn is_admin(p: &Principal) -> bool {
+    p.has(Role::LdAdmin)
+}
+
+/// May the caller see this person's learning?
+fn may_see(p: &Principal, relation: Relation) -> bool {
+    access::employee_view(p, relation) == EmployeeView::Full
+}
+
+/// May the caller enrol or assign this person, and with which origin?
+fn may_assign(p: &Principal, relation: Relation) -> Option<EnrollmentOrigin> {
+    match relation {
+        Relation::Itself => Some(EnrollmentOrigin::SelfEnrolled),
+        Relation::Report => Some(EnrollmentOrigin::Assigned),
+        Relation::Other if is_admin(p) => Some(EnrollmentOrigin::Assigned),
+        Relation::Other => None,
+    }
+}
+
+async fn open_course(state: &AppState, id: CourseId) -> ApiResult<Course> {
+    let course = store::get_course(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::validation(FieldError::new("course_id", "no such course")))?;
+    if course.data.archived {
+        return Err(ApiError::Unprocessable(
+            "course_archived",
+            "this course is archived and no longer offered".into(),
+        ));
+    }
+    Ok(course)
+}
+
+fn new_enrollment(
+    ctx: &Ctx,
+    employee_id: EmployeeId,
+    course_id: CourseId,
+    origin: EnrollmentOrigin,
+    due_date: Option<NaiveDate>,
+) -> Enrollment {
+    Enrollment {
+        id: EnrollmentId::from_uuid(uuid::Uuid::now_v7()),
+        employee_id,
+        course_id,
+        origin,
+        assigned_by: (origin == EnrollmentOrigin::Assigned).then(|| ctx.principal.subject.clone()),
+        status: EnrollmentStatus::Enrolled,
+        due_date,
+        completed_on: None,
+        score: None,
+        version: 1,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    }
+}
+
+// ---- one enrolment ----
+
+/// Enrol yourself (no `employee_id`), or assign someone.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollmentInput {
+    #[schema(value_type = String)]
+    pub course_id: CourseId,
+    /// Whom to enrol; the caller when absent.
+    #[schema(value_type = Option<String>)]
+    pub employee_id: Option<EmployeeId>,
+    /// YYYY-MM-DD
+    pub due_date: Option<String>,
+}
+
+/// The enrolment, and whether it was created now (false: it already existed).
+pub async fn enroll(
+    state: &AppState,
+    ctx: &Ctx,
+    input: EnrollmentInput,
+) -> ApiResult<(Enrollment, bool)> {
+    let p = &ctx.principal;
+    let who = input
+        .employee_id
+        .or(p.employee_id)
+        .ok_or_else(|| ApiError::validation(FieldError::new("employee_id", "is required")))?;
+    let due_date = parse_date("due_date", input.due_date.as_deref())?;
+    let (employee, relation) = relation_to(state, p, who).await?;
+    let origin = may_assign(p, relation).ok_or(ApiError::Forbidden)?;
+    if employee.data.status == EmployeeStatus::Terminated {
+        return Err(ApiError::Unprocessable(
+            "employee_terminated",
+            "terminated employees cannot be enrolled".into(),
+        ));
+    }
+    let course = open_course(state, input.course_id).await?;
+    let existing = store::enrollments_in_course(&state.db, course.id, &[who])
+        .await?
+        .remove(&who);
+    let tx = state.db.begin().await?;
+    let (enrollment, created) = match existing {
+        Some(e) if e.status != EnrollmentStatus::Withdrawn => return Ok((e, false)),
+        Some(e) => {
+            let again = Enrollment {
+                status: EnrollmentStatus::Enrolled,
+                origin,
+                due_date: due_date.or(e.due_date),
+                version: e.version + 1,
+                updated_at: ctx.now,
+                ..e
+            };
+            store::update_enrollment(&tx, &again).await?;
+            (again, false)
+        }
+        None => {
+            let e = new_enrollment(ctx, who, course.id, origin, due_date);
+            store::insert_enrollments(&tx, std::slice::from_ref(&e)).await?;
+            (e, true)
+        }
+    };
+    append(
+        &tx,
+        &[audit::event(
+            ctx,
+            "enrollment.create",
+            "enrollment",
+            enrollment.id,
+        )],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((enrollment, created))
+}
+
+async fn visible_enrollment(
+    state: &AppState,
+    ctx: &Ctx,
+    id: EnrollmentId,
+) -> ApiResult<(Enrollment, Relation)> {
+    let e = store::get_enrollment(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("enrollment"))?;
+    let (_, relation) = relation_to(state, &ctx.principal, e.employee_id).await?;
+    if !may_see(&ctx.principal, relation) {
+        // Not revealing that someone else's enrolment exists.
+        return Err(ApiError::NotFound("enrollment"));
+    }
+    Ok((e, relation))
+}
+
+pub async fn get_enrollment(
+    state: &AppState,
+    ctx: &Ctx,
+    id: EnrollmentId,
+) -> ApiResult<Enrollment> {
+    Ok(visible_enrollment(state, ctx, id).await?.0)
+}
+
+/// A change of status, completion, score or due date.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollmentPatch {
+    /// `enrolled`, `in_progress`, `completed` or `withdrawn`.
+    pub status: Option<String>,
+    /// YYYY-MM-DD, for `completed` (default today).
+    pub completed_on: Option<String>,
+    /// 0-100.
+    pub score: Option<f64>,
+    /// YYYY-MM-DD; managers and ld_admin only.
+    pub due_date: Option<String>,
+}
+
+pub async fn update_enrollment(
+    state: &AppState,
+    ctx: &Ctx,
+    id: EnrollmentId,
+    if_match: Option<i64>,
+    patch: EnrollmentPatch,
+) -> ApiResult<Enrollment> {
+    let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
+    let (current, relation) = visible_enrollment(state, ctx, id).await?;
+    let p = &ctx.principal;
+    let learner_or_manager = matches!(relation, Relation::Itself | Relation::Report);
+    ensure(learner_or_manager || is_admin(p))?;
+    if patch.due_date.is_some() && relation == Relation::Itself && !is_admin(p) {
+        return Err(ApiError::Forbidden);
+    }
+    if current.version != expected {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let mut errors = Vec::new();
+    let status = match patch.status.as_deref() {
+        Some(s) => EnrollmentStatus::parse(s).map_err(|e| errors.push(e)).ok(),
+        None => Some(current.status),
+    };
+    let completed_on = parse_date("completed_on", patch.completed_on.as_deref())
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    let score = patch
+        .score
+        .map(Score::new)
+        .transpose()
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    let due_date = parse_date("due_date", patch.due_date.as_deref())
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    let Some(status) = status.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    transition(current.status, status)?;
+    let today = ctx.now.date_naive();
+    let completing = status == EnrollmentStatus::Completed && current.status != status;
+    let completed_on = if completing {
+        let day = completed_on.unwrap_or(today);
+        if day > today {
+            return Err(ApiError::validation(FieldError::new(
+                "completed_on",
+                "must not be in the future",
+            )));
+        }
+        Some(day)
+    } else if completed_on.is_some() || score.is_some() {
+        return Err(ApiError::validation(FieldError::new(
+            "status",
+            "completed_on and score go with the change to completed",
+        )));
+    } else {
+        current.completed_on
+    };
+    let updated = Enrollment {
+        status,
+        completed_on,
+        score: score.or(current.score),
+        due_date: due_date.or(current.due_date),
+        version: current.version + 1,
+        updated_at: ctx.now,
+        ..current.clone()
+    };
+    if updated.status == current.status
+        && updated.due_date == current.due_date
+        && updated.score == current.score
+    {
+        return Ok(current);
+    }
+    let tx = state.db.begin().await?;
+    store::update_enrollment(&tx, &updated).await?;
+    let mut events = vec![audit::event(ctx, "enrollment.update", "enrollment", id)];
+    if completing {
+        let course = store::get_course(&tx, updated.course_id)
+            .await?
+            .ok_or(ApiError::NotFound("course"))?;
+        let record = completion_record(ctx, &updated, &course);
+        store::insert_records(&tx, std::slice::from_ref(&record)).await?;
+        events.push(audit::event(
+            ctx,
+            "learning_record.create",
+            "learning_record",
+            record.id,
+        ));
+    }
+    append(&tx, &events).await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+/// The learning record of a completed enrolment (one per enrolment, whatever retries happen).
+fn completion_record(ctx: &Ctx, e: &Enrollment, course: &Course) -> LearningRecord {
+    LearningRecord {
+        id: LearningRecordId::from_uuid(uuid::Uuid::now_v7()),
+        employee_id: e.employee_id,
+        course_id: Some(course.id),
+        title: course.data.title.clone(),
+        completed_on: e.completed_on.unwrap_or_else(|| ctx.now.date_naive()),
+        minutes: course.data.estimated_minutes,
+        score: e.score,
+        source: LearningSource::Manual,
+        source_id: format!("enrollment:{}", e.id),
+        created_at: ctx.now,
+    }
+}
+
+// ---- bulk assignment ----
+
+/// A range of job levels, both ends included.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelRange {
+    pub min: i64,
+    pub max: i64,
+}
+
+/// Assign one course to many people: exactly one of `employee_ids`, `org_unit_id` (with every
+/// unit below it) or `job_levels`.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkAssignment {
+    #[schema(value_type = String)]
+    pub course_id: CourseId,
+    pub due_date: Option<String>,
+    #[schema(value_type = Option<Vec<String>>)]
+    pub employee_ids: Option<Vec<EmployeeId>>,
+    #[schema(value_type = Option<String>)]
+    pub org_unit_id: Option<OrgUnitId>,
+    pub job_levels: Option<LevelRange>,
+}
+
+/// What happened for one person.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AssignmentResult {
+    pub employee_id: String,
+    /// `created`, `unchanged` (already enrolled) or `error`.
+    pub outcome: String,
+    pub enrollment_id: Option<String>,
+    /// Why, for `error`: `not_found`, `forbidden` or `employee_terminated`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BulkResult {
+    pub created: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    pub results: Vec<AssignmentResult>,
+}
+
+pub async fn assign_bulk(
+    state: &AppState,
+    ctx: &Ctx,
+    input: BulkAssignment,
+) -> ApiResult<BulkResult> {
+    let p = &ctx.principal;
+    let due_date = parse_date("due_date", input.due_date.as_deref())?;
+    let targets = [
+        input.employee_ids.is_some(),
+        input.org_unit_id.is_some(),
+        input.job_levels.is_some(),
+    ];
+    if targets.iter().filter(|t| **t).count() != 1 {
+        return Err(ApiError::validation(FieldError::new(
+            "employee_ids",
+            "give exactly one of employee_ids, org_unit_id or job_levels",
+        )));
+    }
+    // Everyone targeted, with their status (`None`: no such employee).
+    let people: Vec<(EmployeeId, Option<EmployeeStatus>)> = if let Some(ids) = &input.employee_ids {
+        let mut seen = HashSet::new();
+        let unique: Vec<EmployeeId> = ids.iter().copied().filter(|i| seen.insert(*i)).collect();
+        check_size(unique.len())?;
+        let found: HashMap<EmployeeId, EmployeeStatus> =
+            org_store::get_employees(&state.db, &unique)
+                .await?
+                .into_iter()
+                .map(|e| (e.id, e.data.status))
+                .collect();
+        unique
+            .iter()
+            .map(|id| (*id, found.get(id).copied()))
+            .collect()
+    } else {
+        // Whole units and level bands are ld_admin's.
+        ensure(is_admin(p))?;
+        let units = match input.org_unit_id {
+            Some(root) => Some(unit_subtree(state, root).await?),
+            None => None,
+        };
+        let levels = match input.job_levels {
+            Some(r) => Some((
+                JobLevel::new(r.min).map_err(|e| FieldError::new("job_levels.min", e.message))?,
+                JobLevel::new(r.max).map_err(|e| FieldError::new("job_levels.max", e.message))?,
+            )),
+            None => None,
+        };
+        let people = org_store::employee_statuses(&state.db, units.as_deref(), levels).await?;
+        check_size(people.len())?;
+        people.into_iter().map(|(id, s)| (id, Some(s))).collect()
+    };
+    let course = open_course(state, input.course_id).await?;
+    let ids: Vec<EmployeeId> = people.iter().map(|(id, _)| *id).collect();
+    let existing = store::enrollments_in_course(&state.db, course.id, &ids).await?;
+    let reports = match p.employee_id {
+        Some(me) if !is_admin(p) => org_store::reports_among(&state.db, me, &ids).await?,
+        _ => HashSet::new(),
+    };
+    let mut results = Vec::with_capacity(people.len());
+    let mut inserts = Vec::new();
+    for (id, status) in people {
+        let relation = if Some(id) == p.employee_id {
+            Relation::Itself
+        } else if reports.contains(&id) {
+            Relation::Report
+        } else {
+            Relation::Other
+        };
+        let (outcome, enrollment_id, error) = if status.is_none() {
+            ("error", None, Some("not_found"))
+        } else if may_assign(p, relation).is_none() {
+            ("error", None, Some("forbidden"))
+        } else if status == Some(EmployeeStatus::Terminated) {
+            ("error", None, Some("employee_terminated"))
+        } else if let Some(e) = existing.get(&id) {
+            // Already enrolled (or withdrawn: a bulk assignment does not silently re-enrol).
+            ("unchanged", Some(e.id), None)
+        } else {
+            let e = new_enrollment(ctx, id, course.id, EnrollmentOrigin::Assigned, due_date);
+            let eid = e.id;
+            inserts.push(e);
+            ("created", Some(eid), None)
+        };
+        results.push(AssignmentResult {
+            employee_id: id.to_string(),
+            outcome: outcome.to_owned(),
+            enrollment_id: enrollment_id.map(|e| e.to_string()),
+            error: error.map(str::to_owned),
+        });
+    }
+    let tx = state.db.begin().await?;
+    store::insert_enrollments(&tx, &inserts).await?;
+    let mut events = vec![audit::event(
+        ctx,
+        "enrollment.bulk_assign",
+        "course",
+        course.id,
+    )];
+    events.extend(
+        inserts
+            .iter()
+            .map(|e| audit::event(ctx, "enrollment.create", "enrollment", e.id)),
+    );
+    append(&tx, &events).await?;
+    tx.commit().await?;
+    let count = |o: &str| results.iter().filter(|r| r.outcome == o).count();
+    Ok(BulkResult {
+        created: count("created"),
+        unchanged: count("unchanged"),
+        failed: count("error"),
+        results,
+    })
+}
+
+fn check_size(n: usize) -> ApiResult<()> {
+    if n > MAX_BULK {
+        return Err(ApiError::Unprocessable(
+            "batch_too_large",
+            format!("a bulk assignment covers at most {MAX_BULK} people; this one covers {n}"),
+        ));
+    }
+    Ok(())
+}
+
+// ---- lists ----
+
+/// Filters of the enrolment list: whose (at most one of `employee_id`, `manager_id`,
+/// `org_unit_id`; default: your own, or everyone's for ld_admin and hr_admin), and which.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EnrollmentFilter {
+    #[param(value_type = Option<String>)]
+    pub employee_id: Option<EmployeeId>,
+    /// The manager's whole team (transitive reports).
+    #[param(value_type = Option<String>)]
+    pub manager_id: Option<EmployeeId>,
+    /// This unit and every unit below it.
+    #[param(value_type = Option<String>)]
+    pub org_unit_id: Option<OrgUnitId>,
+    #[param(value_type = Option<String>)]
+    pub course_id: Option<CourseId>,
+    /// enrolled, in_progress, completed or withdrawn.
+    pub status: Option<String>,
+    /// Only open enrolments past their due date.
+    pub overdue: Option<bool>,
+    pub first: Option<u64>,
+    pub after: Option<String>,
+}
+
+pub async fn list_enrollments(
+    state: &AppState,
+    ctx: &Ctx,
+    f: EnrollmentFilter,
+) -> ApiResult<Page<Enrollment>> {
+    let p = &ctx.principal;
+    let sees_all = access::employee_view(p, Relation::Other) == EmployeeView::Full;
+    let people = match (f.employee_id, f.manager_id, f.org_unit_id) {
+        (Some(e), None, None) => {
+            let (_, relation) = relation_to(state, p, e).await?;
+            ensure(may_see(p, relation))?;
+            People::Employee(e)
+        }
+        (None, Some(m), None) => {
+            ensure(sees_all || p.employee_id == Some(m))?;
+            People::ReportsOf(m)
+        }
+        (None, None, Some(u)) => {
+            ensure(sees_all)?;
+            People::OrgUnits(
+                unit_subtree(state, u)
+                    .await?
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+            )
+        }
+        (None, None, None) if sees_all => People::Everyone,
+        (None, None, None) => People::Employee(p.employee_id.ok_or(ApiError::Forbidden)?),
+        _ => {
+            return Err(ApiError::InvalidQuery(FieldError::new(
+                "employee_id",
+                "give at most one of employee_id, manager_id and org_unit_id",
+            )))
+        }
+    };
+    let status = f
+        .status
+        .as_deref()
+        .map(EnrollmentStatus::parse)
+        .transpose()
+        .map_err(ApiError::InvalidQuery)?;
+    let limit = page_size(f.first)?;
+    let after = decode_cursor::<EnrollmentId>(f.after.as_deref())?;
+    let query = EnrollmentQuery {
+        people,
+        course_id: f.course_id,
+        status,
+        overdue_on: f.overdue.unwrap_or(false).then(|| ctx.now.date_naive()),
+    };
+    let rows = store::list_enrollments(&state.db, &query, after, limit + 1).await?;
+    Ok(paginate(rows, limit, |e| e.id.to_string()))
+}
