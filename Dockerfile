@@ -17,8 +17,9 @@ COPY domain/Cargo.toml domain/Cargo.toml
 COPY persistence/Cargo.toml persistence/Cargo.toml
 COPY migration/Cargo.toml migration/Cargo.toml
 RUN set -eux; \
-    mkdir -p src api/src domain/src persistence/src migration/src tests/api; \
+    mkdir -p src api/src domain/src persistence/src migration/src tests/api benches; \
     echo 'fn main() {}' > src/main.rs; \
+    echo 'fn main() {}' > benches/load.rs; \
     echo 'fn main() {}' > migration/src/main.rs; \
     echo 'fn main() {}' > tests/api/main.rs; \
     : > api/src/lib.rs; \
@@ -30,7 +31,7 @@ RUN set -eux; \
            target/release/deps/learnwell* \
            target/release/deps/liblearnwell* \
            target/release/learnwell target/release/learnwell.d; \
-    rm -rf src api/src domain/src persistence/src migration/src tests
+    rm -rf src api/src domain/src persistence/src migration/src tests benches
 
 # 2) Real sources. api/ is copied whole: api/assets/ is embedded with include_bytes!.
 COPY src ./src
@@ -39,6 +40,7 @@ COPY domain ./domain
 COPY persistence ./persistence
 COPY migration ./migration
 COPY tests ./tests
+COPY benches ./benches
 COPY config ./config
 RUN cargo build --release --locked --bin learnwell
 

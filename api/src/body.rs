@@ -156,3 +156,22 @@ pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) ->
 pub fn path_error(_: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
     ApiError::NotFound("resource").into()
 }
+
+/// CSV rows with a header row naming the fields of `T`; empty cells are absent values. A row that
+/// does not parse is a 400 `invalid_csv` naming it (`records[i]`, row i + 2 of the file).
+pub fn parse_csv<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, ApiError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    reader
+        .deserialize::<T>()
+        .enumerate()
+        .map(|(i, row)| {
+            row.map_err(|e| ApiError::InvalidBody {
+                code: "invalid_csv",
+                field: format!("records[{i}]"),
+                message: format!("row {} of the CSV: {e}", i + 2),
+            })
+        })
+        .collect()
+}

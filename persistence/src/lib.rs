@@ -51,6 +51,22 @@ impl StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Parse an id read back from the database.
+fn parse_id<T: std::str::FromStr>(s: &str) -> StoreResult<T> {
+    s.parse()
+        .map_err(|_| StoreError::corrupt(format!("bad id {s}")))
+}
+
+/// A case-insensitive `LIKE` pattern for "contains `text`", escaped with `!`.
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('!', "!!")
+        .replace('%', "!%")
+        .replace('_', "!_");
+    format!("%{escaped}%")
+}
+
 /// Keys per `IN (...)` lookup: small enough that PostgreSQL's planner picks the index over a
 /// sequential scan of a large table (at 500 keys it scans 100,000 employees for every chunk).
 const LOOKUP_CHUNK: usize = 100;

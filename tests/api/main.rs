@@ -10,4 +10,5 @@ mod graphql;
 mod helpers;
 mod hris;
 mod org_units;
+mod records;
 mod system;

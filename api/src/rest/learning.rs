@@ -1,9 +1,12 @@
 use super::{etag, if_match, PageOf};
 use crate::auth::Caller;
 use crate::body::JsonBody;
+use crate::body::{parse_csv, parse_json, RawBody};
+use crate::error::ApiError;
 use crate::error::{ApiResult, Problem};
 use crate::services::learning::{
     self, BulkAssignment, BulkResult, EnrollmentFilter, EnrollmentInput, EnrollmentPatch,
+    ImportResult, RecordFilter, RecordRow,
 };
 use crate::services::Ctx;
 use crate::state::AppState;
@@ -11,8 +14,8 @@ use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use learnwell_domain::ids::EnrollmentId;
-use learnwell_domain::learning::Enrollment;
-use serde::Serialize;
+use learnwell_domain::learning::{Enrollment, LearningRecord};
+use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -20,7 +23,84 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(enroll)
         .service(assign_bulk)
         .service(get_enrollment)
-        .service(update_enrollment);
+        .service(update_enrollment)
+        .service(list_records)
+        .service(import_records);
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LearningRecordResource {
+    pub id: String,
+    pub employee_id: String,
+    pub course_id: Option<String>,
+    pub title: String,
+    pub completed_on: NaiveDate,
+    pub minutes: u32,
+    pub score: Option<f64>,
+    /// `manual`, `import`, `xapi`, `mentoring` or `coaching`.
+    pub source: String,
+    pub source_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<LearningRecord> for LearningRecordResource {
+    fn from(r: LearningRecord) -> Self {
+        Self {
+            id: r.id.to_string(),
+            employee_id: r.employee_id.to_string(),
+            course_id: r.course_id.map(|c| c.to_string()),
+            title: r.title.to_string(),
+            completed_on: r.completed_on,
+            minutes: r.minutes,
+            score: r.score.map(|s| s.get()),
+            source: r.source.to_string(),
+            source_id: r.source_id,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// Learning records from every source.
+#[utoipa::path(tag = "learning", params(RecordFilter), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<LearningRecordResource>), (status = 403, body = Problem)))]
+#[get("/learning-records")]
+async fn list_records(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<RecordFilter>,
+) -> ApiResult<HttpResponse> {
+    let page = learning::list_records(&state, &Ctx::new(caller.0), q.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, LearningRecordResource::from)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportBody {
+    pub rows: Vec<RecordRow>,
+}
+
+/// Import up to 10,000 learning records from an LMS (ld_admin): JSON `{"rows": [...]}` or CSV
+/// with a header row. Per-row results; importing the same rows again writes nothing; a record of
+/// a course someone is enrolled in completes the enrolment.
+#[utoipa::path(tag = "learning", request_body(content = ImportBody, content_type = "application/json"), security(("bearer" = [])),
+    responses((status = 200, body = ImportResult), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[post("/learning-records:import")]
+async fn import_records(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: RawBody,
+) -> ApiResult<HttpResponse> {
+    let rows = if body.is_json() {
+        parse_json::<ImportBody>(&body.bytes)?.rows
+    } else if body.media_type == "text/csv" {
+        parse_csv(&body.bytes)?
+    } else {
+        return Err(ApiError::UnsupportedMediaType(
+            "application/json or text/csv",
+        ));
+    };
+    let result = learning::import_records(&state, &Ctx::new(caller.0), rows).await?;
+    Ok(HttpResponse::Ok().json(result))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

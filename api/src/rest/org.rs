@@ -1,6 +1,6 @@
 use super::{etag, if_match, PageOf};
 use crate::auth::Caller;
-use crate::body::{parse_json, JsonBody, RawBody};
+use crate::body::{parse_csv, parse_json, JsonBody, RawBody};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::idempotency;
 use crate::services::org::hris::{self, SyncOptions, SyncResult};
@@ -403,24 +403,6 @@ async fn sync_employees(
         Ok((StatusCode::OK, json))
     })
     .await
-}
-
-/// CSV rows with a header row naming `EmployeeInput` fields; empty cells are absent values.
-fn parse_csv(bytes: &[u8]) -> ApiResult<Vec<EmployeeInput>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
-    reader
-        .deserialize::<EmployeeInput>()
-        .enumerate()
-        .map(|(i, row)| {
-            row.map_err(|e| ApiError::InvalidBody {
-                code: "invalid_csv",
-                field: format!("records[{i}]"),
-                message: format!("row {} of the CSV: {e}", i + 2),
-            })
-        })
-        .collect()
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

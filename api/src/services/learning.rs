@@ -563,3 +563,329 @@ pub async fn list_enrollments(
     let rows = store::list_enrollments(&state.db, &query, after, limit + 1).await?;
     Ok(paginate(rows, limit, |e| e.id.to_string()))
 }
+
+// ---- learning records ----
+
+/// Learning records: a person's (yourself, their managers, admins); default your own, or
+/// everyone's for ld_admin and hr_admin.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RecordFilter {
+    #[param(value_type = Option<String>)]
+    pub employee_id: Option<EmployeeId>,
+    pub first: Option<u64>,
+    pub after: Option<String>,
+}
+
+pub async fn list_records(
+    state: &AppState,
+    ctx: &Ctx,
+    f: RecordFilter,
+) -> ApiResult<Page<LearningRecord>> {
+    let p = &ctx.principal;
+    let employee = match f.employee_id {
+        Some(e) => {
+            let (_, relation) = relation_to(state, p, e).await?;
+            ensure(may_see(p, relation))?;
+            Some(e)
+        }
+        None if access::employee_view(p, Relation::Other) == EmployeeView::Full => None,
+        None => Some(p.employee_id.ok_or(ApiError::Forbidden)?),
+    };
+    let limit = page_size(f.first)?;
+    let after = decode_cursor::<LearningRecordId>(f.after.as_deref())?;
+    let rows = store::list_records(&state.db, employee, after, limit + 1).await?;
+    Ok(paginate(rows, limit, |r| r.id.to_string()))
+}
+
+/// One row of an import from an LMS (or one manual record): who by external id or email, what by
+/// course code or title, when, how long. `source_id` is the LMS's key of the row; without it the
+/// row's own content is its key, so re-importing a file writes nothing new.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordRow {
+    pub employee_external_id: Option<String>,
+    pub employee_email: Option<String>,
+    pub course_code: Option<String>,
+    /// Required without a course.
+    pub title: Option<String>,
+    /// YYYY-MM-DD
+    pub completed_on: Option<String>,
+    /// Default: the course's estimated minutes. Required without a course.
+    pub minutes: Option<i64>,
+    /// 0-100.
+    pub score: Option<f64>,
+    pub source_id: Option<String>,
+}
+
+/// What happened to one row.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RowResult {
+    pub index: usize,
+    /// `created`, `unchanged` (already recorded) or `error`.
+    pub outcome: String,
+    pub record_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<RowError>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RowError {
+    pub code: String,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportResult {
+    pub created: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    /// Open enrolments completed by the imported records.
+    pub enrollments_completed: usize,
+    pub results: Vec<RowResult>,
+}
+
+fn row_error(code: &str, field: Option<&str>, message: impl Into<String>) -> RowError {
+    RowError {
+        code: code.to_owned(),
+        field: field.map(str::to_owned),
+        message: message.into(),
+    }
+}
+
+/// Import learning records from an LMS without xAPI (ld_admin). Idempotent per row.
+pub async fn import_records(
+    state: &AppState,
+    ctx: &Ctx,
+    rows: Vec<RecordRow>,
+) -> ApiResult<ImportResult> {
+    ensure(is_admin(&ctx.principal))?;
+    if rows.len() > MAX_BULK {
+        return Err(ApiError::Unprocessable(
+            "batch_too_large",
+            format!(
+                "an import holds at most {MAX_BULK} rows; this one has {}",
+                rows.len()
+            ),
+        ));
+    }
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let ext_keys: Vec<String> = rows
+        .iter()
+        .filter_map(|r| text(&r.employee_external_id))
+        .collect();
+    let ext_refs: Vec<&str> = ext_keys.iter().map(String::as_str).collect();
+    let by_ext = org_store::stored_keys_by_external_ids(&state.db, &ext_refs).await?;
+    let emails: Vec<String> = rows
+        .iter()
+        .filter_map(|r| text(&r.employee_email).map(|e| e.to_lowercase()))
+        .collect();
+    let email_refs: Vec<&str> = emails.iter().map(String::as_str).collect();
+    let by_email = org_store::employee_ids_by_emails(&state.db, &email_refs).await?;
+    let codes: Vec<String> = rows
+        .iter()
+        .filter_map(|r| text(&r.course_code).map(|c| c.to_uppercase()))
+        .collect();
+    let code_refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let courses = store::course_ids_by_codes(&state.db, &code_refs).await?;
+    let titles: HashMap<CourseId, learnwell_domain::org::Label> = {
+        let ids: Vec<CourseId> = courses.values().map(|(id, _)| *id).collect();
+        store::courses_by_ids(&state.db, &ids)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.data.title))
+            .collect()
+    };
+    let today = ctx.now.date_naive();
+
+    let mut parsed: Vec<Result<LearningRecord, RowError>> = Vec::with_capacity(rows.len());
+    for r in &rows {
+        parsed.push((|| {
+            let employee_id = match (text(&r.employee_external_id), text(&r.employee_email)) {
+                (Some(x), _) => by_ext.get(&x).map(|k| k.id).ok_or_else(|| {
+                    row_error(
+                        "unknown_employee",
+                        Some("employee_external_id"),
+                        "no employee has this external id",
+                    )
+                })?,
+                (None, Some(e)) => *by_email.get(&e.to_lowercase()).ok_or_else(|| {
+                    row_error(
+                        "unknown_employee",
+                        Some("employee_email"),
+                        "no employee has this email",
+                    )
+                })?,
+                (None, None) => {
+                    return Err(row_error(
+                        "validation_failed",
+                        Some("employee_external_id"),
+                        "give employee_external_id or employee_email",
+                    ))
+                }
+            };
+            let course = match text(&r.course_code) {
+                Some(code) => Some(*courses.get(&code.to_uppercase()).ok_or_else(|| {
+                    row_error(
+                        "unknown_course",
+                        Some("course_code"),
+                        "no course has this code",
+                    )
+                })?),
+                None => None,
+            };
+            let title = match (text(&r.title), course) {
+                (Some(t), _) => learnwell_domain::org::Label::parse(&t)
+                    .map_err(|e| row_error("validation_failed", Some("title"), e.message))?,
+                (None, Some((id, _))) => titles.get(&id).cloned().ok_or_else(|| {
+                    row_error("unknown_course", Some("course_code"), "no such course")
+                })?,
+                (None, None) => {
+                    return Err(row_error(
+                        "validation_failed",
+                        Some("title"),
+                        "is required without a course",
+                    ))
+                }
+            };
+            let completed_on = parse_date("completed_on", r.completed_on.as_deref())
+                .map_err(|e| row_error("validation_failed", Some("completed_on"), e.message))?
+                .ok_or_else(|| {
+                    row_error("validation_failed", Some("completed_on"), "is required")
+                })?;
+            if completed_on > today {
+                return Err(row_error(
+                    "validation_failed",
+                    Some("completed_on"),
+                    "must not be in the future",
+                ));
+            }
+            let minutes = match (r.minutes, course) {
+                (Some(m), _) => learnwell_domain::catalog::Minutes::course_estimate(m)
+                    .map(learnwell_domain::catalog::Minutes::get)
+                    .map_err(|e| row_error("validation_failed", Some("minutes"), e.message))?,
+                (None, Some((_, estimate))) => estimate,
+                (None, None) => {
+                    return Err(row_error(
+                        "validation_failed",
+                        Some("minutes"),
+                        "is required without a course",
+                    ))
+                }
+            };
+            let score = r
+                .score
+                .map(Score::new)
+                .transpose()
+                .map_err(|e| row_error("validation_failed", Some("score"), e.message))?;
+            let what = course.map_or_else(|| title.to_string(), |(id, _)| id.to_string());
+            let source_id = text(&r.source_id)
+                .unwrap_or_else(|| format!("{employee_id}:{what}:{completed_on}"));
+            Ok(LearningRecord {
+                id: LearningRecordId::from_uuid(uuid::Uuid::now_v7()),
+                employee_id,
+                course_id: course.map(|(id, _)| id),
+                title,
+                completed_on,
+                minutes,
+                score,
+                source: LearningSource::Import,
+                source_id,
+                created_at: ctx.now,
+            })
+        })());
+    }
+
+    // Rows already recorded (or repeated in this file) are unchanged.
+    let keys: Vec<&str> = parsed
+        .iter()
+        .flatten()
+        .map(|r| r.source_id.as_str())
+        .collect();
+    let recorded = store::recorded_source_ids(&state.db, LearningSource::Import, &keys).await?;
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut inserts = Vec::new();
+    let mut results = Vec::with_capacity(rows.len());
+    for (index, row) in parsed.into_iter().enumerate() {
+        let (outcome, record_id, error) = match row {
+            Err(e) => ("error", None, Some(e)),
+            Ok(r) if recorded.contains(&r.source_id) || !seen.insert(r.source_id.clone()) => {
+                ("unchanged", None, None)
+            }
+            Ok(r) => {
+                let id = r.id.to_string();
+                inserts.push(r);
+                ("created", Some(id), None)
+            }
+        };
+        results.push(RowResult {
+            index,
+            outcome: outcome.to_owned(),
+            record_id,
+            error,
+        });
+    }
+
+    // A completion of a course someone is enrolled in completes the enrolment.
+    let pairs: Vec<(EmployeeId, CourseId)> = inserts
+        .iter()
+        .filter_map(|r| Some((r.employee_id, r.course_id?)))
+        .collect();
+    let open = store::open_enrollments_for(&state.db, &pairs).await?;
+    let tx = state.db.begin().await?;
+    store::insert_records(&tx, &inserts).await?;
+    let mut events = vec![audit::event(
+        ctx,
+        "learning_record.import",
+        "learning_records",
+        inserts.len(),
+    )];
+    events.extend(
+        inserts
+            .iter()
+            .map(|r| audit::event(ctx, "learning_record.create", "learning_record", r.id)),
+    );
+    let mut completed: HashSet<(EmployeeId, CourseId)> = HashSet::new();
+    for r in &inserts {
+        let Some((key, e)) = r
+            .course_id
+            .and_then(|c| open.get_key_value(&(r.employee_id, c)))
+            .filter(|(key, _)| !completed.contains(*key))
+        else {
+            continue;
+        };
+        let done = Enrollment {
+            status: EnrollmentStatus::Completed,
+            completed_on: Some(r.completed_on),
+            score: r.score.or(e.score),
+            version: e.version + 1,
+            updated_at: ctx.now,
+            ..e.clone()
+        };
+        store::update_enrollment(&tx, &done).await?;
+        events.push(audit::event(
+            ctx,
+            "enrollment.update",
+            "enrollment",
+            done.id,
+        ));
+        completed.insert(*key);
+    }
+    append(&tx, &events).await?;
+    tx.commit().await?;
+    let count = |o: &str| results.iter().filter(|r| r.outcome == o).count();
+    Ok(ImportResult {
+        created: count("created"),
+        unchanged: count("unchanged"),
+        failed: count("error"),
+        enrollments_completed: completed.len(),
+        results,
+    })
+}

@@ -68,7 +68,7 @@ pub mod course_skill {
 pub mod enrollment {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "enrollments")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]

@@ -2,8 +2,10 @@
 
 mod entities;
 
-use crate::db::statement;
-use crate::{Conn, StoreError, StoreResult, Tx, INSERT_CHUNK, LOOKUP_CHUNK};
+use crate::db::{insert_all, statement};
+use crate::{
+    like_pattern, parse_id, Conn, StoreError, StoreResult, Tx, INSERT_CHUNK, LOOKUP_CHUNK,
+};
 use chrono::NaiveDate;
 use entities::{course, course_skill, enrollment, learning_record, skill};
 use learnwell_domain::catalog::{
@@ -16,14 +18,10 @@ use learnwell_domain::learning::{
 use learnwell_domain::org::Label;
 use sea_orm::sea_query::{Expr, Func, LikeExpr, OnConflict};
 use sea_orm::{
-    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use std::collections::{HashMap, HashSet};
-
-fn parse_id<T: std::str::FromStr>(s: &str) -> StoreResult<T> {
-    s.parse()
-        .map_err(|_| StoreError::corrupt(format!("bad id {s}")))
-}
 
 fn to_u32(v: i32) -> StoreResult<u32> {
     u32::try_from(v).map_err(|_| StoreError::corrupt(format!("negative minutes {v}")))
@@ -198,15 +196,6 @@ pub struct CourseQuery {
     pub include_archived: bool,
 }
 
-fn like_pattern(text: &str) -> String {
-    let escaped = text
-        .to_lowercase()
-        .replace('!', "!!")
-        .replace('%', "!%")
-        .replace('_', "!_");
-    format!("%{escaped}%")
-}
-
 /// One page of courses in id order, after the cursor id.
 pub async fn list_courses(
     c: &impl Conn,
@@ -320,21 +309,25 @@ fn to_enrollment(m: enrollment::Model) -> StoreResult<Enrollment> {
     })
 }
 
-fn to_enrollment_row(e: &Enrollment) -> enrollment::ActiveModel {
-    enrollment::ActiveModel {
-        id: Set(e.id.to_string()),
-        employee_id: Set(e.employee_id.to_string()),
-        course_id: Set(e.course_id.to_string()),
-        origin: Set(e.origin.code().to_owned()),
-        assigned_by: Set(e.assigned_by.clone()),
-        status: Set(e.status.code().to_owned()),
-        due_date: Set(e.due_date),
-        completed_on: Set(e.completed_on),
-        score: Set(e.score.map(Score::get)),
-        version: Set(e.version),
-        created_at: Set(e.created_at),
-        updated_at: Set(e.updated_at),
+fn to_enrollment_model(e: &Enrollment) -> enrollment::Model {
+    enrollment::Model {
+        id: e.id.to_string(),
+        employee_id: e.employee_id.to_string(),
+        course_id: e.course_id.to_string(),
+        origin: e.origin.code().to_owned(),
+        assigned_by: e.assigned_by.clone(),
+        status: e.status.code().to_owned(),
+        due_date: e.due_date,
+        completed_on: e.completed_on,
+        score: e.score.map(Score::get),
+        version: e.version,
+        created_at: e.created_at,
+        updated_at: e.updated_at,
     }
+}
+
+fn to_enrollment_row(e: &Enrollment) -> enrollment::ActiveModel {
+    to_enrollment_model(e).into_active_model().reset_all()
 }
 
 pub async fn get_enrollment(c: &impl Conn, id: EnrollmentId) -> StoreResult<Option<Enrollment>> {
@@ -400,13 +393,8 @@ pub async fn open_enrollments_for(
 }
 
 pub async fn insert_enrollments(tx: &Tx, rows: &[Enrollment]) -> StoreResult<()> {
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        enrollment::Entity::insert_many(chunk.iter().map(to_enrollment_row))
-            .exec_without_returning(tx.conn())
-            .await
-            .map_err(StoreError::from_write)?;
-    }
-    Ok(())
+    let models: Vec<enrollment::Model> = rows.iter().map(to_enrollment_model).collect();
+    insert_all::<enrollment::Entity>(tx, &models).await
 }
 
 /// Write `e` (whose `version` is already the new one) if the stored row still has `e.version - 1`.

@@ -3,7 +3,7 @@
 mod entities;
 
 use crate::db::{insert_all, json_keys, statement};
-use crate::{Conn, StoreError, StoreResult, Tx, LOOKUP_CHUNK};
+use crate::{like_pattern, parse_id, Conn, StoreError, StoreResult, Tx, LOOKUP_CHUNK};
 use entities::{employee, org_unit, sync_run};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId, SyncRunId};
 use learnwell_domain::org::sync::{RecordError, SyncCounts, SyncRun};
@@ -20,11 +20,6 @@ use std::collections::{HashMap, HashSet};
 
 /// How deep a reporting line is followed (a guard; cycles are refused on write).
 pub const MAX_DEPTH: u32 = 256;
-
-fn parse_id<T: std::str::FromStr>(s: &str) -> StoreResult<T> {
-    s.parse()
-        .map_err(|_| StoreError::corrupt(format!("bad id {s}")))
-}
 
 fn opt_label(v: Option<String>) -> StoreResult<Option<Label>> {
     v.map(|s| Label::parse(&s).map_err(StoreError::corrupt))
@@ -142,15 +137,6 @@ pub struct EmployeeQuery {
     pub job_level: Option<JobLevel>,
     /// Case-insensitive substring of "given family" or email.
     pub text: Option<String>,
-}
-
-fn like_pattern(text: &str) -> String {
-    let escaped = text
-        .to_lowercase()
-        .replace('!', "!!")
-        .replace('%', "!%")
-        .replace('_', "!_");
-    format!("%{escaped}%")
 }
 
 pub async fn get_employee(c: &impl Conn, id: EmployeeId) -> StoreResult<Option<Employee>> {
