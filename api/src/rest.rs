@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod learning;
+pub mod learning_time;
 pub mod org;
 pub mod system;
 
@@ -54,6 +55,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(org::routes)
             .configure(catalog::routes)
             .configure(learning::routes)
+            .configure(learning_time::routes)
             .configure(audit::routes),
     );
 }

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod learning;
+pub mod learning_time;
 pub mod org;
 
 use crate::error::{ApiError, ApiResult};

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_org;
 mod m20261123_000002_learning;
+mod m20261123_000003_learning_time;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_org::Migration),
             Box::new(m20261123_000002_learning::Migration),
+            Box::new(m20261123_000003_learning_time::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod audit;
 mod db;
 pub mod kv;
 pub mod learning;
+pub mod learning_time;
 pub mod org;
 
 pub use db::{Backend, Conn, Db, PoolStats, Tx};

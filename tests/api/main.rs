@@ -9,6 +9,7 @@ mod enrollments;
 mod graphql;
 mod helpers;
 mod hris;
+mod learning_time;
 mod org_units;
 mod records;
 mod system;

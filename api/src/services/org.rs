@@ -403,6 +403,11 @@ async fn invalidate_units(state: &AppState) -> ApiResult<()> {
     Ok(state.kv.delete("cache:org_unit_parents:v1").await?)
 }
 
+/// Each org unit's parent (from the cached tree).
+pub async fn unit_parent_map(state: &AppState) -> ApiResult<HashMap<OrgUnitId, Option<OrgUnitId>>> {
+    Ok(unit_parents(state).await?.into_iter().collect())
+}
+
 /// `root` and every org unit below it.
 pub async fn unit_subtree(state: &AppState, root: OrgUnitId) -> ApiResult<Vec<OrgUnitId>> {
     Ok(descendants(root, unit_parents(state).await?))

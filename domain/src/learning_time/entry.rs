@@ -1,10 +1,10 @@
 //! Time entries: logged learning minutes, their checks and their approval.
 
-use crate::catalog::Minutes;
-use crate::ids::EmployeeId;
+use crate::catalog::{Description, Minutes};
+use crate::ids::{CourseId, EmployeeId, SkillId, TimeEntryId};
 use crate::org::EmploymentDates;
 use crate::FieldError;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 code_enum!(
     /// What kind of learning an entry was. `exploratory` needs no justification.
@@ -115,6 +115,27 @@ pub fn may_approve(
         ));
     }
     Ok(())
+}
+
+/// Learning time someone logged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeEntry {
+    pub id: TimeEntryId,
+    pub employee_id: EmployeeId,
+    pub date: NaiveDate,
+    pub minutes: EntryMinutes,
+    /// In working time, or outside it ("on top").
+    pub in_work_time: bool,
+    pub category: EntryCategory,
+    pub course_id: Option<CourseId>,
+    pub skill_id: Option<SkillId>,
+    pub note: Option<Description>,
+    pub approval: ApprovalState,
+    /// Who approved or rejected it (token subject).
+    pub decided_by: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[cfg(test)]

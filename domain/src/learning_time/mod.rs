@@ -8,7 +8,7 @@ mod summary;
 
 pub use allocation::{allocation_minutes, carry_in, daily_minutes};
 pub use entry::{
-    approval_for, check_entry, may_approve, ApprovalState, EntryCategory, EntryMinutes,
+    approval_for, check_entry, may_approve, ApprovalState, EntryCategory, EntryMinutes, TimeEntry,
     MINUTES_PER_DAY,
 };
 pub use policy::{

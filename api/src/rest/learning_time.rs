@@ -1,0 +1,367 @@
+use super::{etag, if_match, PageOf};
+use crate::auth::Caller;
+use crate::body::JsonBody;
+use crate::error::{ApiResult, Problem};
+use crate::services::learning_time::{
+    self as svc, EntryFilter, EntryInput, PolicyEnd, PolicyInput, SlotInput, Summary, SummaryParams,
+};
+use crate::services::Ctx;
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use learnwell_domain::ids::{PolicyId, TimeEntryId};
+use learnwell_domain::learning_time::{GrantKind, PolicyScope, TimeEntry, Totals};
+use learnwell_persistence::learning_time::StoredPolicy;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_policies)
+        .service(create_policy)
+        .service(end_policy)
+        .service(summary)
+        .service(list_entries)
+        .service(log_time)
+        .service(approve)
+        .service(reject)
+        .service(get_entry)
+        .service(edit_entry);
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PolicyResource {
+    pub id: String,
+    pub name: String,
+    /// `organisation`, `org_unit` or `job_level`.
+    pub scope: String,
+    pub org_unit_id: Option<String>,
+    pub job_level: Option<u8>,
+    pub share_percent: Option<f64>,
+    pub fixed_hours_per_period: Option<f64>,
+    pub period: String,
+    pub carry_over_cap_hours: f64,
+    pub protected_slot: Option<SlotInput>,
+    pub approval_threshold_minutes: Option<u32>,
+    pub full_time_hours: f64,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&StoredPolicy> for PolicyResource {
+    fn from(s: &StoredPolicy) -> Self {
+        let p = &s.policy;
+        let (scope, org_unit_id, job_level) = match p.scope {
+            PolicyScope::Organisation => ("organisation", None, None),
+            PolicyScope::OrgUnit(u) => ("org_unit", Some(u.to_string()), None),
+            PolicyScope::JobLevel(l) => ("job_level", None, Some(l.get())),
+        };
+        let (share, fixed) = match p.grant.kind() {
+            GrantKind::ShareOfContracted { basis_points } => {
+                (Some(f64::from(basis_points) / 100.0), None)
+            }
+            GrantKind::FixedMinutes { minutes_per_period } => {
+                (None, Some(f64::from(minutes_per_period) / 60.0))
+            }
+        };
+        Self {
+            id: p.id.to_string(),
+            name: p.name.to_string(),
+            scope: scope.to_owned(),
+            org_unit_id,
+            job_level,
+            share_percent: share,
+            fixed_hours_per_period: fixed,
+            period: p.period.to_string(),
+            carry_over_cap_hours: f64::from(p.carry_over_cap_minutes) / 60.0,
+            protected_slot: p.protected_slot.as_ref().map(|s| SlotInput {
+                weekday: s.weekday().to_string().to_lowercase(),
+                start: s.start().format("%H:%M").to_string(),
+                end: s.end().format("%H:%M").to_string(),
+            }),
+            approval_threshold_minutes: p.approval_threshold_minutes,
+            full_time_hours: p.full_time_hours.hours(),
+            effective_from: p.effective_from,
+            effective_to: p.effective_to,
+            version: s.version,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+fn policy(p: &StoredPolicy, status: StatusCode) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(actix_web::http::header::ETag(etag(p.version)))
+        .json(PolicyResource::from(p))
+}
+
+/// Every learning-time policy, past and present.
+#[utoipa::path(tag = "learning-time", security(("bearer" = [])),
+    responses((status = 200, body = Vec<PolicyResource>), (status = 403, body = Problem)))]
+#[get("/learning-time/policies")]
+async fn list_policies(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    let all = svc::list_policies(&state, &Ctx::new(caller.0)).await?;
+    Ok(HttpResponse::Ok().json(all.iter().map(PolicyResource::from).collect::<Vec<_>>()))
+}
+
+/// Start a policy (ld_admin). The most specific policy wins: org unit (nearest), then job level,
+/// then organisation-wide.
+#[utoipa::path(tag = "learning-time", request_body = PolicyInput, security(("bearer" = [])),
+    responses((status = 201, body = PolicyResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[post("/learning-time/policies")]
+async fn create_policy(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<PolicyInput>,
+) -> ApiResult<HttpResponse> {
+    let p = svc::create_policy(&state, &Ctx::new(caller.0), body.0).await?;
+    Ok(policy(&p, StatusCode::CREATED))
+}
+
+/// End a policy on a date (ld_admin): the one change a policy takes, so past periods keep their
+/// allocation. Send `If-Match`.
+#[utoipa::path(tag = "learning-time", params(("id" = String, Path), ("If-Match" = String, Header)), request_body = PolicyEnd, security(("bearer" = [])),
+    responses((status = 200, body = PolicyResource), (status = 412, body = Problem), (status = 422, body = Problem)))]
+#[patch("/learning-time/policies/{id}")]
+async fn end_policy(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<PolicyId>,
+    body: JsonBody<PolicyEnd>,
+) -> ApiResult<HttpResponse> {
+    let p = svc::end_policy(
+        &state,
+        &Ctx::new(caller.0),
+        id.into_inner(),
+        if_match(&req)?,
+        body.0,
+    )
+    .await?;
+    Ok(policy(&p, StatusCode::OK))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TotalsResource {
+    pub people: u32,
+    pub allocated_minutes: u64,
+    pub carried_in_minutes: u64,
+    pub used_in_work_minutes: u64,
+    /// Learning outside working time ("on top").
+    pub used_outside_work_minutes: u64,
+    pub remaining_minutes: u64,
+    /// Used in work time / (allocated + carried in).
+    pub utilisation: Option<f64>,
+    pub on_top_share: Option<f64>,
+    pub exploratory_share: Option<f64>,
+    pub by_category_minutes: BTreeMap<String, u64>,
+}
+
+impl From<&Totals> for TotalsResource {
+    fn from(t: &Totals) -> Self {
+        Self {
+            people: t.people,
+            allocated_minutes: t.allocated,
+            carried_in_minutes: t.carried_in,
+            used_in_work_minutes: t.used_in_work,
+            used_outside_work_minutes: t.used_outside_work,
+            remaining_minutes: t.remaining(),
+            utilisation: t.utilisation(),
+            on_top_share: t.on_top_share(),
+            exploratory_share: t.exploratory_share(),
+            by_category_minutes: t
+                .by_category
+                .iter()
+                .map(|(c, m)| (c.to_string(), *m))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PersonTotals {
+    pub employee_id: String,
+    #[serde(flatten)]
+    pub totals: TotalsResource,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SummaryResource {
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub totals: TotalsResource,
+    /// Person by person, only for callers who may see each of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people: Option<Vec<PersonTotals>>,
+}
+
+impl From<Summary> for SummaryResource {
+    fn from(s: Summary) -> Self {
+        Self {
+            period_start: s.period.start(),
+            period_end: s.period.end(),
+            totals: TotalsResource::from(&s.totals),
+            people: s.people.map(|people| {
+                people
+                    .iter()
+                    .map(|(id, t)| PersonTotals {
+                        employee_id: id.to_string(),
+                        totals: TotalsResource::from(t),
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
+/// Learning time of a person, a manager's team, an org unit, a job-level band or the
+/// organisation, for a week, month or quarter.
+#[utoipa::path(tag = "learning-time", params(SummaryParams), security(("bearer" = [])),
+    responses((status = 200, body = SummaryResource), (status = 400, body = Problem), (status = 403, body = Problem)))]
+#[get("/learning-time/summary")]
+async fn summary(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<SummaryParams>,
+) -> ApiResult<HttpResponse> {
+    let s = svc::summary(&state, &Ctx::new(caller.0), q.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(SummaryResource::from(s)))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TimeEntryResource {
+    pub id: String,
+    pub employee_id: String,
+    pub date: NaiveDate,
+    pub minutes: u32,
+    pub in_work_time: bool,
+    pub category: String,
+    pub course_id: Option<String>,
+    pub skill_id: Option<String>,
+    pub note: Option<String>,
+    /// `not_required`, `pending`, `approved` or `rejected`.
+    pub approval: String,
+    pub decided_by: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&TimeEntry> for TimeEntryResource {
+    fn from(e: &TimeEntry) -> Self {
+        Self {
+            id: e.id.to_string(),
+            employee_id: e.employee_id.to_string(),
+            date: e.date,
+            minutes: e.minutes.get(),
+            in_work_time: e.in_work_time,
+            category: e.category.to_string(),
+            course_id: e.course_id.map(|c| c.to_string()),
+            skill_id: e.skill_id.map(|s| s.to_string()),
+            note: e.note.as_ref().map(ToString::to_string),
+            approval: e.approval.to_string(),
+            decided_by: e.decided_by.clone(),
+            version: e.version,
+            created_at: e.created_at,
+            updated_at: e.updated_at,
+        }
+    }
+}
+
+fn entry(e: &TimeEntry, status: StatusCode) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(actix_web::http::header::ETag(etag(e.version)))
+        .json(TimeEntryResource::from(e))
+}
+
+/// A person's time entries in a date range.
+#[utoipa::path(tag = "learning-time", params(EntryFilter), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<TimeEntryResource>), (status = 403, body = Problem)))]
+#[get("/time-entries")]
+async fn list_entries(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<EntryFilter>,
+) -> ApiResult<HttpResponse> {
+    let page = svc::list_entries(&state, &Ctx::new(caller.0), q.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |e| TimeEntryResource::from(&e))))
+}
+
+/// Log learning time (yours, or a report's as their manager, or anyone's as ld_admin).
+#[utoipa::path(tag = "learning-time", request_body = EntryInput, security(("bearer" = [])),
+    responses((status = 201, body = TimeEntryResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[post("/time-entries")]
+async fn log_time(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<EntryInput>,
+) -> ApiResult<HttpResponse> {
+    let e = svc::log_time(&state, &Ctx::new(caller.0), body.0).await?;
+    Ok(entry(&e, StatusCode::CREATED))
+}
+
+/// One time entry (404 when it is not yours to see).
+#[utoipa::path(tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = TimeEntryResource), (status = 404, body = Problem)))]
+#[get("/time-entries/{id}")]
+async fn get_entry(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<TimeEntryId>,
+) -> ApiResult<HttpResponse> {
+    let e = svc::get_entry(&state, &Ctx::new(caller.0), id.into_inner()).await?;
+    Ok(entry(&e, StatusCode::OK))
+}
+
+/// Change an entry; an edited entry that needs approval goes back to `pending`. Send `If-Match`.
+#[utoipa::path(tag = "learning-time", params(("id" = String, Path), ("If-Match" = String, Header)), request_body = EntryInput, security(("bearer" = [])),
+    responses((status = 200, body = TimeEntryResource), (status = 412, body = Problem), (status = 422, body = Problem)))]
+#[patch("/time-entries/{id}")]
+async fn edit_entry(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<TimeEntryId>,
+    body: JsonBody<EntryInput>,
+) -> ApiResult<HttpResponse> {
+    let e = svc::edit_entry(
+        &state,
+        &Ctx::new(caller.0),
+        id.into_inner(),
+        if_match(&req)?,
+        body.0,
+    )
+    .await?;
+    Ok(entry(&e, StatusCode::OK))
+}
+
+/// Approve a pending entry (the person's manager; never the person).
+#[utoipa::path(tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = TimeEntryResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[post("/time-entries/{id}:approve")]
+async fn approve(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<TimeEntryId>,
+) -> ApiResult<HttpResponse> {
+    let e = svc::decide(&state, &Ctx::new(caller.0), id.into_inner(), true).await?;
+    Ok(entry(&e, StatusCode::OK))
+}
+
+/// Reject a pending entry (the person's manager; never the person).
+#[utoipa::path(tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = TimeEntryResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[post("/time-entries/{id}:reject")]
+async fn reject(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<TimeEntryId>,
+) -> ApiResult<HttpResponse> {
+    let e = svc::decide(&state, &Ctx::new(caller.0), id.into_inner(), false).await?;
+    Ok(entry(&e, StatusCode::OK))
+}

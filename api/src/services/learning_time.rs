@@ -1,0 +1,862 @@
+//! The learning-time context: policies (ld_admin), time entries with approval, and summaries.
+//!
+//! A policy is never rewritten: a change ends it (`effective_to`) and starts a new one, so past
+//! periods keep the allocation they had. Entries are logged by their person (or for them by their
+//! manager or ld_admin); an entry above the policy's threshold waits for the manager, nobody
+//! approves their own, and editing an approved entry sends it back for approval.
+
+use super::org::{relation_to, unit_parent_map, unit_subtree};
+use super::{audit, decode_cursor, ensure, page_size, paginate, Ctx, Page};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use learnwell_domain::access::{self, EmployeeView, Principal, Relation, Role};
+use learnwell_domain::catalog::Description;
+use learnwell_domain::ids::{EmployeeId, OrgUnitId, PolicyId, TimeEntryId};
+use learnwell_domain::learning_time::{
+    allocation_minutes, approval_for, carry_in, check_entry, may_approve, resolve, ApprovalState,
+    EntryCategory, EntryMinutes, Grant, Policy, PolicyName, PolicyPeriod, PolicyScope,
+    ProtectedSlot, TimeEntry, Totals,
+};
+use learnwell_domain::org::{ContractedHours, Employee, JobLevel, Period};
+use learnwell_domain::FieldError;
+use learnwell_persistence::audit::append;
+use learnwell_persistence::learning_time::{self as store, StoredPolicy};
+use learnwell_persistence::org as org_store;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The value, or `None` with its error collected.
+fn ok<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
+    r.map_err(|err| errors.push(err)).ok()
+}
+
+fn is_admin(p: &Principal) -> bool {
+    p.has(Role::LdAdmin)
+}
+
+fn date(field: &str, v: &str) -> Result<NaiveDate, FieldError> {
+    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+        .map_err(|_| FieldError::new(field, "must be a date YYYY-MM-DD"))
+}
+
+// ---- policies ----
+
+/// A new learning-time policy. Give exactly one of `share_percent` and `fixed_hours_per_period`.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyInput {
+    pub name: Option<String>,
+    /// `organisation` (default), `org_unit` or `job_level`.
+    pub scope: Option<String>,
+    pub org_unit_id: Option<String>,
+    pub job_level: Option<i64>,
+    /// e.g. 10 for a day a fortnight.
+    pub share_percent: Option<f64>,
+    pub fixed_hours_per_period: Option<f64>,
+    /// `week`, `month` (default) or `quarter`.
+    pub period: Option<String>,
+    pub carry_over_cap_hours: Option<f64>,
+    /// A shared protected slot, e.g. `{"weekday": "thu", "start": "13:00", "end": "17:00"}`.
+    pub protected_slot: Option<SlotInput>,
+    /// Entries longer than this need the manager's approval.
+    pub approval_threshold_minutes: Option<i64>,
+    /// The full-time week fixed grants are meant for (default 40).
+    pub full_time_hours: Option<f64>,
+    /// YYYY-MM-DD
+    pub effective_from: Option<String>,
+    pub effective_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlotInput {
+    /// mon, tue, wed, thu, fri, sat or sun.
+    pub weekday: String,
+    /// HH:MM
+    pub start: String,
+    pub end: String,
+}
+
+impl PolicyInput {
+    fn parse(&self, id: PolicyId) -> Result<Policy, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let name = ok(
+            &mut e,
+            PolicyName::parse(self.name.as_deref().unwrap_or("")),
+        );
+        let scope = match self.scope.as_deref().unwrap_or("organisation") {
+            "organisation" => Some(PolicyScope::Organisation),
+            "org_unit" => ok(
+                &mut e,
+                self.org_unit_id
+                    .as_deref()
+                    .and_then(|u| u.parse::<OrgUnitId>().ok())
+                    .map(PolicyScope::OrgUnit)
+                    .ok_or_else(|| {
+                        FieldError::new("org_unit_id", "is required for scope org_unit")
+                    }),
+            ),
+            "job_level" => ok(
+                &mut e,
+                self.job_level
+                    .ok_or_else(|| FieldError::new("job_level", "is required for scope job_level"))
+                    .and_then(JobLevel::new)
+                    .map(PolicyScope::JobLevel),
+            ),
+            _ => ok(
+                &mut e,
+                Err(FieldError::new(
+                    "scope",
+                    "must be organisation, org_unit or job_level",
+                )),
+            ),
+        };
+        let grant = match (self.share_percent, self.fixed_hours_per_period) {
+            (Some(p), None) => ok(&mut e, Grant::share_percent(p)),
+            (None, Some(h)) => ok(&mut e, Grant::fixed_hours(h)),
+            _ => ok(
+                &mut e,
+                Err(FieldError::new(
+                    "share_percent",
+                    "give exactly one of share_percent and fixed_hours_per_period",
+                )),
+            ),
+        };
+        let period = ok(
+            &mut e,
+            PolicyPeriod::parse(self.period.as_deref().unwrap_or("month")),
+        );
+        let cap = self.carry_over_cap_hours.unwrap_or(0.0);
+        let carry_over_cap_minutes = if cap.is_finite() && (0.0..=10_000.0).contains(&cap) {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "range checked"
+            )]
+            Some((cap * 60.0).round() as u32)
+        } else {
+            ok(
+                &mut e,
+                Err(FieldError::new("carry_over_cap_hours", "must be 0-10000")),
+            )
+        };
+        let protected_slot = match &self.protected_slot {
+            None => Some(None),
+            Some(s) => {
+                let weekday = s.weekday.parse::<Weekday>().map_err(|_| {
+                    FieldError::new("protected_slot.weekday", "must be mon, tue, ... or sun")
+                });
+                let t = |f: &str, v: &str| {
+                    NaiveTime::parse_from_str(v, "%H:%M").map_err(|_| {
+                        FieldError::new(format!("protected_slot.{f}"), "must be HH:MM")
+                    })
+                };
+                match (weekday, t("start", &s.start), t("end", &s.end)) {
+                    (Ok(w), Ok(a), Ok(b)) => ok(&mut e, ProtectedSlot::new(w, a, b)).map(Some),
+                    (w, a, b) => {
+                        for err in [w.err(), a.err(), b.err()].into_iter().flatten() {
+                            ok::<()>(&mut e, Err(err));
+                        }
+                        None
+                    }
+                }
+            }
+        };
+        let threshold = match self.approval_threshold_minutes {
+            None => Some(None),
+            Some(m) => ok(
+                &mut e,
+                u32::try_from(m)
+                    .ok()
+                    .filter(|m| (1..=1440).contains(m))
+                    .map(Some)
+                    .ok_or_else(|| FieldError::new("approval_threshold_minutes", "must be 1-1440")),
+            ),
+        };
+        let full_time = ok(
+            &mut e,
+            ContractedHours::new(self.full_time_hours.unwrap_or(40.0))
+                .map_err(|err| FieldError::new("full_time_hours", err.message)),
+        );
+        let from = match self.effective_from.as_deref() {
+            Some(v) => ok(&mut e, date("effective_from", v)),
+            None => ok(
+                &mut e,
+                Err(FieldError::new("effective_from", "is required")),
+            ),
+        };
+        let to = self
+            .effective_to
+            .as_deref()
+            .map(|v| ok(&mut e, date("effective_to", v)))
+            .unwrap_or(Some(None).flatten());
+        let (
+            Some(name),
+            Some(scope),
+            Some(grant),
+            Some(period),
+            Some(cap),
+            Some(slot),
+            Some(threshold),
+            Some(full_time),
+            Some(from),
+        ) = (
+            name,
+            scope,
+            grant,
+            period,
+            carry_over_cap_minutes,
+            protected_slot,
+            threshold,
+            full_time,
+            from,
+        )
+        else {
+            return Err(e);
+        };
+        if !e.is_empty() {
+            return Err(e);
+        }
+        let policy = Policy {
+            id,
+            name,
+            scope,
+            grant,
+            period,
+            carry_over_cap_minutes: cap,
+            protected_slot: slot,
+            approval_threshold_minutes: threshold,
+            full_time_hours: full_time,
+            effective_from: from,
+            effective_to: to,
+        };
+        policy.check().map_err(|err| vec![err])?;
+        Ok(policy)
+    }
+}
+
+pub async fn list_policies(state: &AppState, ctx: &Ctx) -> ApiResult<Vec<StoredPolicy>> {
+    ensure(access::can_read_catalog(&ctx.principal))?;
+    Ok(store::list_policies(&state.db).await?)
+}
+
+pub async fn create_policy(
+    state: &AppState,
+    ctx: &Ctx,
+    input: PolicyInput,
+) -> ApiResult<StoredPolicy> {
+    ensure(is_admin(&ctx.principal))?;
+    let policy = input
+        .parse(PolicyId::from_uuid(uuid::Uuid::now_v7()))
+        .map_err(ApiError::Validation)?;
+    if let PolicyScope::OrgUnit(u) = policy.scope {
+        if org_store::get_org_unit(&state.db, u).await?.is_none() {
+            return Err(ApiError::validation(FieldError::new(
+                "org_unit_id",
+                "no such org unit",
+            )));
+        }
+    }
+    let stored = StoredPolicy {
+        policy,
+        version: 1,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    };
+    let tx = state.db.begin().await?;
+    store::insert_policy(&tx, &stored).await?;
+    append(
+        &tx,
+        &[audit::event(
+            ctx,
+            "learning_time_policy.create",
+            "learning_time_policy",
+            stored.policy.id,
+        )],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Ending a policy is the one change allowed: it applies from its date and never rewrites the
+/// periods before it. Start a new policy for what follows.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyEnd {
+    /// YYYY-MM-DD, the last day the policy applies; not before today.
+    pub effective_to: String,
+}
+
+pub async fn end_policy(
+    state: &AppState,
+    ctx: &Ctx,
+    id: PolicyId,
+    if_match: Option<i64>,
+    end: PolicyEnd,
+) -> ApiResult<StoredPolicy> {
+    ensure(is_admin(&ctx.principal))?;
+    let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
+    let current = store::get_policy(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("learning-time policy"))?;
+    if current.version != expected {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let to = date("effective_to", &end.effective_to)?;
+    if to < ctx.now.date_naive() - chrono::Days::new(1) {
+        return Err(ApiError::validation(FieldError::new(
+            "effective_to",
+            "must not be before yesterday: past periods are never rewritten",
+        )));
+    }
+    let policy = Policy {
+        effective_to: Some(to),
+        ..current.policy.clone()
+    };
+    policy.check()?;
+    let updated = StoredPolicy {
+        policy,
+        version: current.version + 1,
+        updated_at: ctx.now,
+        ..current
+    };
+    let tx = state.db.begin().await?;
+    store::update_policy(&tx, &updated).await?;
+    append(
+        &tx,
+        &[audit::event(
+            ctx,
+            "learning_time_policy.end",
+            "learning_time_policy",
+            id,
+        )],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(updated)
+}
+
+// ---- time entries ----
+
+/// Learning time to log (for yourself without `employee_id`).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryInput {
+    #[schema(value_type = Option<String>)]
+    pub employee_id: Option<EmployeeId>,
+    /// YYYY-MM-DD
+    pub date: Option<String>,
+    pub minutes: Option<i64>,
+    /// In working time (default true) or outside it.
+    pub in_work_time: Option<bool>,
+    /// `assigned`, `role_related`, `exploratory` (needs no justification), `mentoring`, `coaching`.
+    pub category: Option<String>,
+    pub course_id: Option<String>,
+    /// Exploratory learning can be linked to a skill later.
+    pub skill_id: Option<String>,
+    pub note: Option<String>,
+}
+
+struct EntryFields {
+    date: NaiveDate,
+    minutes: EntryMinutes,
+    in_work_time: bool,
+    category: EntryCategory,
+    course_id: Option<learnwell_domain::ids::CourseId>,
+    skill_id: Option<learnwell_domain::ids::SkillId>,
+    note: Option<Description>,
+}
+
+fn id<T: std::str::FromStr>(field: &str, v: &Option<String>) -> Result<Option<T>, FieldError> {
+    v.as_deref()
+        .map(|s| {
+            s.parse()
+                .map_err(|_| FieldError::new(field, "is not an id"))
+        })
+        .transpose()
+}
+
+fn parse_entry(i: &EntryInput) -> Result<EntryFields, Vec<FieldError>> {
+    let mut e = Vec::new();
+    let day = match i.date.as_deref() {
+        Some(d) => ok(&mut e, date("date", d)),
+        None => ok(&mut e, Err(FieldError::new("date", "is required"))),
+    };
+    let minutes = ok(&mut e, EntryMinutes::new(i.minutes.unwrap_or(0)));
+    let category = match i.category.as_deref() {
+        Some(c) => ok(&mut e, EntryCategory::parse(c)),
+        None => ok(&mut e, Err(FieldError::new("category", "is required"))),
+    };
+    let course_id = ok(&mut e, id("course_id", &i.course_id)).flatten();
+    let skill_id = ok(&mut e, id("skill_id", &i.skill_id)).flatten();
+    let note = match i.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => ok(
+            &mut e,
+            Description::parse(n).map_err(|err| FieldError::new("note", err.message)),
+        ),
+        None => None,
+    };
+    match (day, minutes, category) {
+        (Some(date), Some(minutes), Some(category)) if e.is_empty() => Ok(EntryFields {
+            date,
+            minutes,
+            in_work_time: i.in_work_time.unwrap_or(true),
+            category,
+            course_id,
+            skill_id,
+            note,
+        }),
+        _ => Err(e),
+    }
+}
+
+/// The policy threshold that applies to `employee` on `day`.
+async fn threshold(
+    state: &AppState,
+    employee: &Employee,
+    day: NaiveDate,
+) -> ApiResult<Option<u32>> {
+    let policies: Vec<Policy> = store::list_policies(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| p.policy)
+        .collect();
+    let parents = unit_parent_map(state).await?;
+    let chain = unit_chain(employee.data.org_unit_id, &parents);
+    Ok(
+        resolve(&policies, &chain, Some(employee.data.job_level), day)
+            .and_then(|p| p.approval_threshold_minutes),
+    )
+}
+
+fn unit_chain(
+    unit: Option<OrgUnitId>,
+    parents: &HashMap<OrgUnitId, Option<OrgUnitId>>,
+) -> Vec<OrgUnitId> {
+    let mut chain = Vec::new();
+    let mut next = unit;
+    while let Some(u) = next.filter(|u| !chain.contains(u)) {
+        chain.push(u);
+        next = parents.get(&u).copied().flatten();
+    }
+    chain
+}
+
+/// Check and write an entry inside one transaction that holds the person's lock, so concurrent
+/// entries cannot together exceed 24 hours in a day.
+async fn write_entry(
+    state: &AppState,
+    ctx: &Ctx,
+    employee: &Employee,
+    entry: &TimeEntry,
+    new: bool,
+) -> ApiResult<()> {
+    let tx = state.db.begin().await?;
+    store::lock_person(&tx, entry.employee_id).await?;
+    let already = store::minutes_on_day(
+        &tx,
+        entry.employee_id,
+        entry.date,
+        (!new).then_some(entry.id),
+    )
+    .await?;
+    let errors = check_entry(
+        entry.date,
+        entry.minutes,
+        ctx.now.date_naive(),
+        &employee.data.dates,
+        already,
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    if new {
+        store::insert_entry(&tx, entry).await?;
+    } else {
+        store::update_entry(&tx, entry).await?;
+    }
+    let action = if new {
+        "time_entry.create"
+    } else {
+        "time_entry.update"
+    };
+    append(&tx, &[audit::event(ctx, action, "time_entry", entry.id)]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn log_time(state: &AppState, ctx: &Ctx, input: EntryInput) -> ApiResult<TimeEntry> {
+    let p = &ctx.principal;
+    let who = input
+        .employee_id
+        .or(p.employee_id)
+        .ok_or_else(|| ApiError::validation(FieldError::new("employee_id", "is required")))?;
+    let (employee, relation) = relation_to(state, p, who).await?;
+    ensure(matches!(relation, Relation::Itself | Relation::Report) || is_admin(p))?;
+    let f = parse_entry(&input).map_err(ApiError::Validation)?;
+    let approval = approval_for(f.minutes.get(), threshold(state, &employee, f.date).await?);
+    let entry = TimeEntry {
+        id: TimeEntryId::from_uuid(uuid::Uuid::now_v7()),
+        employee_id: who,
+        date: f.date,
+        minutes: f.minutes,
+        in_work_time: f.in_work_time,
+        category: f.category,
+        course_id: f.course_id,
+        skill_id: f.skill_id,
+        note: f.note,
+        approval,
+        decided_by: None,
+        version: 1,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    };
+    write_entry(state, ctx, &employee, &entry, true).await?;
+    Ok(entry)
+}
+
+async fn visible_entry(
+    state: &AppState,
+    ctx: &Ctx,
+    id: TimeEntryId,
+) -> ApiResult<(TimeEntry, Employee, Relation)> {
+    let entry = store::get_entry(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("time entry"))?;
+    let (employee, relation) = relation_to(state, &ctx.principal, entry.employee_id).await?;
+    if access::employee_view(&ctx.principal, relation) != EmployeeView::Full {
+        return Err(ApiError::NotFound("time entry"));
+    }
+    Ok((entry, employee, relation))
+}
+
+pub async fn get_entry(state: &AppState, ctx: &Ctx, id: TimeEntryId) -> ApiResult<TimeEntry> {
+    Ok(visible_entry(state, ctx, id).await?.0)
+}
+
+/// Change an entry (its person, their manager or ld_admin). An approved entry that still needs
+/// approval goes back to `pending`.
+pub async fn edit_entry(
+    state: &AppState,
+    ctx: &Ctx,
+    id: TimeEntryId,
+    if_match: Option<i64>,
+    input: EntryInput,
+) -> ApiResult<TimeEntry> {
+    let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
+    let (current, employee, relation) = visible_entry(state, ctx, id).await?;
+    ensure(matches!(relation, Relation::Itself | Relation::Report) || is_admin(&ctx.principal))?;
+    if current.version != expected {
+        return Err(ApiError::PreconditionFailed);
+    }
+    if input.employee_id.is_some_and(|e| e != current.employee_id) {
+        return Err(ApiError::validation(FieldError::new(
+            "employee_id",
+            "an entry stays with its person",
+        )));
+    }
+    let merged = EntryInput {
+        employee_id: None,
+        date: input.date.or_else(|| Some(current.date.to_string())),
+        minutes: input.minutes.or(Some(i64::from(current.minutes.get()))),
+        in_work_time: input.in_work_time.or(Some(current.in_work_time)),
+        category: input
+            .category
+            .or_else(|| Some(current.category.code().to_owned())),
+        course_id: input
+            .course_id
+            .or_else(|| current.course_id.map(|c| c.to_string())),
+        skill_id: input
+            .skill_id
+            .or_else(|| current.skill_id.map(|s| s.to_string())),
+        note: input
+            .note
+            .or_else(|| current.note.as_ref().map(ToString::to_string)),
+    };
+    let f = parse_entry(&merged).map_err(ApiError::Validation)?;
+    let approval = match approval_for(f.minutes.get(), threshold(state, &employee, f.date).await?) {
+        ApprovalState::NotRequired => ApprovalState::NotRequired,
+        _ => ApprovalState::Pending,
+    };
+    let updated = TimeEntry {
+        date: f.date,
+        minutes: f.minutes,
+        in_work_time: f.in_work_time,
+        category: f.category,
+        course_id: f.course_id,
+        skill_id: f.skill_id,
+        note: f.note,
+        approval,
+        decided_by: None,
+        version: current.version + 1,
+        updated_at: ctx.now,
+        ..current
+    };
+    write_entry(state, ctx, &employee, &updated, false).await?;
+    Ok(updated)
+}
+
+/// Approve or reject a pending entry: only the person's manager, never the person.
+pub async fn decide(
+    state: &AppState,
+    ctx: &Ctx,
+    id: TimeEntryId,
+    approve: bool,
+) -> ApiResult<TimeEntry> {
+    let p = &ctx.principal;
+    let (current, _, relation) = visible_entry(state, ctx, id).await?;
+    let me = p.employee_id.ok_or(ApiError::Forbidden)?;
+    may_approve(me, current.employee_id, relation == Relation::Report)
+        .map_err(|_| ApiError::Forbidden)?;
+    if current.approval != ApprovalState::Pending {
+        return Err(ApiError::Unprocessable(
+            "not_pending",
+            format!("this entry is {}, not pending", current.approval),
+        ));
+    }
+    let decided = TimeEntry {
+        approval: if approve {
+            ApprovalState::Approved
+        } else {
+            ApprovalState::Rejected
+        },
+        decided_by: Some(p.subject.clone()),
+        version: current.version + 1,
+        updated_at: ctx.now,
+        ..current
+    };
+    let tx = state.db.begin().await?;
+    store::update_entry(&tx, &decided).await?;
+    let action = if approve {
+        "time_entry.approve"
+    } else {
+        "time_entry.reject"
+    };
+    append(&tx, &[audit::event(ctx, action, "time_entry", id)]).await?;
+    tx.commit().await?;
+    Ok(decided)
+}
+
+/// A person's entries in a date range.
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EntryFilter {
+    /// Default: yourself.
+    #[param(value_type = Option<String>)]
+    pub employee_id: Option<EmployeeId>,
+    /// YYYY-MM-DD (default: 90 days ago)
+    pub from: Option<String>,
+    /// YYYY-MM-DD (default: today)
+    pub to: Option<String>,
+    pub first: Option<u64>,
+    pub after: Option<String>,
+}
+
+pub async fn list_entries(
+    state: &AppState,
+    ctx: &Ctx,
+    f: EntryFilter,
+) -> ApiResult<Page<TimeEntry>> {
+    let p = &ctx.principal;
+    let who = f
+        .employee_id
+        .or(p.employee_id)
+        .ok_or_else(|| ApiError::InvalidQuery(FieldError::new("employee_id", "is required")))?;
+    let (_, relation) = relation_to(state, p, who).await?;
+    ensure(access::employee_view(p, relation) == EmployeeView::Full)?;
+    let today = ctx.now.date_naive();
+    let bad = ApiError::InvalidQuery;
+    let from = f
+        .from
+        .as_deref()
+        .map(|d| date("from", d))
+        .transpose()
+        .map_err(bad)?;
+    let to =
+        f.to.as_deref()
+            .map(|d| date("to", d))
+            .transpose()
+            .map_err(bad)?;
+    let to = to.unwrap_or(today);
+    let from = from.unwrap_or(to - chrono::Days::new(90));
+    let limit = page_size(f.first)?;
+    let after = decode_cursor::<TimeEntryId>(f.after.as_deref())?;
+    let rows = store::list_entries(&state.db, who, from, to, after, limit + 1).await?;
+    Ok(paginate(rows, limit, |e| e.id.to_string()))
+}
+
+// ---- summaries ----
+
+/// A period as `2026-Q1`, `2026-03` or `2026-W10` (ISO week).
+pub fn parse_period(s: &str) -> Result<(Period, PolicyPeriod), FieldError> {
+    let bad = || FieldError::new("period", "must look like 2026-Q1, 2026-03 or 2026-W10");
+    let (year, rest) = s.trim().split_once('-').ok_or_else(bad)?;
+    let year: i32 = year.parse().map_err(|_| bad())?;
+    let (first, kind) = if let Some(q) = rest.strip_prefix('Q') {
+        let q: u32 = q
+            .parse()
+            .ok()
+            .filter(|q| (1..=4).contains(q))
+            .ok_or_else(bad)?;
+        (
+            NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1),
+            PolicyPeriod::Quarter,
+        )
+    } else if let Some(w) = rest.strip_prefix('W') {
+        let w: u32 = w.parse().map_err(|_| bad())?;
+        (
+            NaiveDate::from_isoywd_opt(year, w, Weekday::Mon),
+            PolicyPeriod::Week,
+        )
+    } else {
+        let m: u32 = rest.parse().map_err(|_| bad())?;
+        (NaiveDate::from_ymd_opt(year, m, 1), PolicyPeriod::Month)
+    };
+    let first = first.ok_or_else(bad)?;
+    Ok((kind.containing(first), kind))
+}
+
+/// Whose learning time: one of `employee_id`, `manager_id` (the whole team), `org_unit_id`
+/// (with sub-units), `job_level_min`/`job_level_max`; none = the organisation.
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SummaryParams {
+    /// `2026-Q1`, `2026-03` or `2026-W10`.
+    pub period: String,
+    #[param(value_type = Option<String>)]
+    pub employee_id: Option<EmployeeId>,
+    #[param(value_type = Option<String>)]
+    pub manager_id: Option<EmployeeId>,
+    #[param(value_type = Option<String>)]
+    pub org_unit_id: Option<OrgUnitId>,
+    pub job_level_min: Option<i64>,
+    pub job_level_max: Option<i64>,
+}
+
+/// Totals of one person, with their id (listed only to those allowed to see them).
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub period: Period,
+    pub totals: Totals,
+    pub people: Option<Vec<(EmployeeId, Totals)>>,
+}
+
+pub async fn summary(state: &AppState, ctx: &Ctx, q: SummaryParams) -> ApiResult<Summary> {
+    let p = &ctx.principal;
+    let (period, kind) = parse_period(&q.period).map_err(ApiError::InvalidQuery)?;
+    let sees_all = access::employee_view(p, Relation::Other) == EmployeeView::Full;
+    let levels = match (q.job_level_min, q.job_level_max) {
+        (None, None) => None,
+        (a, b) => Some((
+            JobLevel::new(a.unwrap_or(1)).map_err(ApiError::InvalidQuery)?,
+            JobLevel::new(b.unwrap_or(8)).map_err(ApiError::InvalidQuery)?,
+        )),
+    };
+    let (people, list_people): (Vec<Employee>, bool) =
+        match (q.employee_id, q.manager_id, q.org_unit_id) {
+            (Some(e), None, None) => {
+                let (employee, relation) = relation_to(state, p, e).await?;
+                ensure(access::employee_view(p, relation) == EmployeeView::Full)?;
+                (vec![employee], true)
+            }
+            (None, Some(m), None) => {
+                ensure(sees_all || p.employee_id == Some(m))?;
+                let team = org_store::list_reports(
+                    &state.db,
+                    m,
+                    org_store::MAX_DEPTH,
+                    None,
+                    i64::MAX as u64,
+                )
+                .await?;
+                (team, true)
+            }
+            (None, None, unit) => {
+                // Org units, level bands and the organisation: in aggregate for everyone who sees
+                // the directory; person by person only for those who may see every record.
+                ensure(access::can_browse_directory(p))?;
+                let units = match unit {
+                    Some(u) => Some(unit_subtree(state, u).await?),
+                    None => None,
+                };
+                let ids = org_store::employee_statuses(&state.db, units.as_deref(), levels).await?;
+                let ids: Vec<EmployeeId> = ids.into_iter().map(|(id, _)| id).collect();
+                (org_store::get_employees(&state.db, &ids).await?, sees_all)
+            }
+            _ => {
+                return Err(ApiError::InvalidQuery(FieldError::new(
+                    "employee_id",
+                    "give at most one of employee_id, manager_id and org_unit_id",
+                )))
+            }
+        };
+    let policies: Vec<Policy> = store::list_policies(&state.db)
+        .await?
+        .into_iter()
+        .map(|s| s.policy)
+        .collect();
+    let parents = unit_parent_map(state).await?;
+    let previous = kind.previous(&period);
+    let ids: Vec<EmployeeId> = people.iter().map(|e| e.id).collect();
+    let used = store::usage(&state.db, &ids, period.start(), period.end()).await?;
+    let used_before = store::usage(&state.db, &ids, previous.start(), previous.end()).await?;
+    let mut total = Totals::default();
+    let mut each = Vec::with_capacity(people.len());
+    for e in &people {
+        let chain = unit_chain(e.data.org_unit_id, &parents);
+        let level = Some(e.data.job_level);
+        let alloc = |per: &Period| {
+            allocation_minutes(
+                &policies,
+                &chain,
+                level,
+                e.data.contracted_hours,
+                &e.data.dates,
+                per,
+            )
+        };
+        let cap = resolve(&policies, &chain, level, period.start())
+            .map_or(0, |p| p.carry_over_cap_minutes);
+        let before = used_before.get(&e.id).map_or(0, |u| u.in_work);
+        let carried = carry_in(
+            alloc(&previous),
+            u32::try_from(before).unwrap_or(u32::MAX),
+            cap,
+        );
+        let mut t = Totals {
+            allocated: u64::from(alloc(&period)),
+            carried_in: u64::from(carried),
+            people: 1,
+            ..Totals::default()
+        };
+        if let Some(u) = used.get(&e.id) {
+            t.used_in_work = u.in_work;
+            t.used_outside_work = u.outside_work;
+            for (c, m) in &u.by_category {
+                *t.by_category.entry(*c).or_default() += m;
+                if *c == EntryCategory::Exploratory {
+                    t.exploratory += m;
+                }
+            }
+        }
+        total.allocated += t.allocated;
+        total.carried_in += t.carried_in;
+        total.used_in_work += t.used_in_work;
+        total.used_outside_work += t.used_outside_work;
+        total.exploratory += t.exploratory;
+        for (c, m) in &t.by_category {
+            *total.by_category.entry(*c).or_default() += m;
+        }
+        total.people += 1;
+        each.push((e.id, t));
+    }
+    Ok(Summary {
+        period,
+        totals: total,
+        people: list_people.then_some(each),
+    })
+}

@@ -1,0 +1,451 @@
+//! Stores of the learning-time context: policies and time entries, and usage sums for summaries.
+
+use crate::db::statement;
+use crate::{parse_id, Conn, StoreError, StoreResult, Tx};
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use learnwell_domain::catalog::Description;
+use learnwell_domain::ids::{EmployeeId, TimeEntryId};
+use learnwell_domain::learning_time::{
+    ApprovalState, EntryCategory, EntryMinutes, Grant, GrantKind, Policy, PolicyName, PolicyPeriod,
+    PolicyScope, ProtectedSlot, TimeEntry,
+};
+use learnwell_domain::org::{ContractedHours, JobLevel};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+mod entities {
+    pub mod policy {
+        use sea_orm::entity::prelude::*;
+
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+        #[sea_orm(table_name = "learning_time_policies")]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: String,
+            pub name: String,
+            pub scope_kind: String,
+            pub scope_org_unit_id: Option<String>,
+            pub scope_job_level: Option<i16>,
+            pub grant_kind: String,
+            pub grant_value: i32,
+            pub period: String,
+            pub carry_over_cap_minutes: i32,
+            pub slot_weekday: Option<i16>,
+            pub slot_start: Option<String>,
+            pub slot_end: Option<String>,
+            pub approval_threshold_minutes: Option<i32>,
+            pub full_time_centihours: i32,
+            pub effective_from: Date,
+            pub effective_to: Option<Date>,
+            pub version: i64,
+            pub created_at: DateTimeUtc,
+            pub updated_at: DateTimeUtc,
+        }
+
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    }
+
+    pub mod time_entry {
+        use sea_orm::entity::prelude::*;
+
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+        #[sea_orm(table_name = "time_entries")]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: String,
+            pub employee_id: String,
+            pub entry_date: Date,
+            pub minutes: i32,
+            pub in_work_time: bool,
+            pub category: String,
+            pub course_id: Option<String>,
+            pub skill_id: Option<String>,
+            pub note: Option<String>,
+            pub approval: String,
+            pub decided_by: Option<String>,
+            pub version: i64,
+            pub created_at: DateTimeUtc,
+            pub updated_at: DateTimeUtc,
+        }
+
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    }
+}
+
+use entities::{policy, time_entry};
+
+fn u32_of(v: i32) -> StoreResult<u32> {
+    u32::try_from(v).map_err(|_| StoreError::corrupt(format!("negative value {v}")))
+}
+
+fn i32_of(v: u32) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
+
+fn time(s: &str) -> StoreResult<NaiveTime> {
+    NaiveTime::parse_from_str(s, "%H:%M").map_err(StoreError::corrupt)
+}
+
+// ---- policies ----
+
+fn to_policy(m: policy::Model) -> StoreResult<Policy> {
+    let c = StoreError::corrupt;
+    let scope = match (
+        m.scope_kind.as_str(),
+        m.scope_org_unit_id,
+        m.scope_job_level,
+    ) {
+        ("organisation", _, _) => PolicyScope::Organisation,
+        ("org_unit", Some(u), _) => PolicyScope::OrgUnit(parse_id(&u)?),
+        ("job_level", _, Some(l)) => PolicyScope::JobLevel(JobLevel::new(l.into()).map_err(c)?),
+        (other, _, _) => return Err(StoreError::corrupt(format!("policy scope {other}"))),
+    };
+    let value = u32_of(m.grant_value)?;
+    let grant = Grant::new(match m.grant_kind.as_str() {
+        "share" => GrantKind::ShareOfContracted {
+            basis_points: value,
+        },
+        _ => GrantKind::FixedMinutes {
+            minutes_per_period: value,
+        },
+    })
+    .map_err(c)?;
+    let protected_slot = match (m.slot_weekday, m.slot_start, m.slot_end) {
+        (Some(d), Some(start), Some(end)) => {
+            let weekday = u8::try_from(d)
+                .ok()
+                .and_then(|d| Weekday::try_from(d.saturating_sub(1)).ok())
+                .ok_or_else(|| StoreError::corrupt(format!("weekday {d}")))?;
+            Some(ProtectedSlot::new(weekday, time(&start)?, time(&end)?).map_err(c)?)
+        }
+        _ => None,
+    };
+    Ok(Policy {
+        id: parse_id(&m.id)?,
+        name: PolicyName::parse(&m.name).map_err(c)?,
+        scope,
+        grant,
+        period: PolicyPeriod::parse(&m.period).map_err(c)?,
+        carry_over_cap_minutes: u32_of(m.carry_over_cap_minutes)?,
+        protected_slot,
+        approval_threshold_minutes: m.approval_threshold_minutes.map(u32_of).transpose()?,
+        full_time_hours: ContractedHours::new(f64::from(m.full_time_centihours) / 100.0)
+            .map_err(c)?,
+        effective_from: m.effective_from,
+        effective_to: m.effective_to,
+    })
+}
+
+fn to_policy_model(p: &Policy, version: i64, at: chrono::DateTime<chrono::Utc>) -> policy::Model {
+    let (kind, unit, level) = match p.scope {
+        PolicyScope::Organisation => ("organisation", None, None),
+        PolicyScope::OrgUnit(u) => ("org_unit", Some(u.to_string()), None),
+        PolicyScope::JobLevel(l) => ("job_level", None, Some(i16::from(l.get()))),
+    };
+    let (grant_kind, value) = match p.grant.kind() {
+        GrantKind::ShareOfContracted { basis_points } => ("share", basis_points),
+        GrantKind::FixedMinutes { minutes_per_period } => ("fixed", minutes_per_period),
+    };
+    let slot = p.protected_slot.as_ref();
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "at most 8000 centi-hours by construction"
+    )]
+    let full_time_centihours = (p.full_time_hours.hours() * 100.0).round() as i32;
+    policy::Model {
+        id: p.id.to_string(),
+        name: p.name.to_string(),
+        scope_kind: kind.to_owned(),
+        scope_org_unit_id: unit,
+        scope_job_level: level,
+        grant_kind: grant_kind.to_owned(),
+        grant_value: i32_of(value),
+        period: p.period.code().to_owned(),
+        carry_over_cap_minutes: i32_of(p.carry_over_cap_minutes),
+        slot_weekday: slot
+            .map(|s| i16::from(u8::try_from(s.weekday().number_from_monday()).unwrap_or(1))),
+        slot_start: slot.map(|s| s.start().format("%H:%M").to_string()),
+        slot_end: slot.map(|s| s.end().format("%H:%M").to_string()),
+        approval_threshold_minutes: p.approval_threshold_minutes.map(i32_of),
+        full_time_centihours,
+        effective_from: p.effective_from,
+        effective_to: p.effective_to,
+        version,
+        created_at: at,
+        updated_at: at,
+    }
+}
+
+/// A stored policy with its version.
+#[derive(Debug, Clone)]
+pub struct StoredPolicy {
+    pub policy: Policy,
+    pub version: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn to_stored(m: policy::Model) -> StoreResult<StoredPolicy> {
+    let (version, created_at, updated_at) = (m.version, m.created_at, m.updated_at);
+    Ok(StoredPolicy {
+        policy: to_policy(m)?,
+        version,
+        created_at,
+        updated_at,
+    })
+}
+
+/// Every policy, past and present, oldest first.
+pub async fn list_policies(c: &impl Conn) -> StoreResult<Vec<StoredPolicy>> {
+    policy::Entity::find()
+        .order_by_asc(policy::Column::Id)
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(to_stored)
+        .collect()
+}
+
+pub async fn get_policy(
+    c: &impl Conn,
+    id: learnwell_domain::ids::PolicyId,
+) -> StoreResult<Option<StoredPolicy>> {
+    policy::Entity::find_by_id(id.to_string())
+        .one(c.conn())
+        .await?
+        .map(to_stored)
+        .transpose()
+}
+
+pub async fn insert_policy(tx: &Tx, p: &StoredPolicy) -> StoreResult<()> {
+    let mut m = to_policy_model(&p.policy, p.version, p.updated_at);
+    m.created_at = p.created_at;
+    policy::Entity::insert(m.into_active_model().reset_all())
+        .exec_without_returning(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Write `p` (whose `version` is already the new one) if the stored row still has the one before.
+pub async fn update_policy(tx: &Tx, p: &StoredPolicy) -> StoreResult<()> {
+    let mut m = to_policy_model(&p.policy, p.version, p.updated_at);
+    m.created_at = p.created_at;
+    let r = policy::Entity::update_many()
+        .set(m.into_active_model().reset_all())
+        .filter(policy::Column::Id.eq(p.policy.id.to_string()))
+        .filter(policy::Column::Version.eq(p.version - 1))
+        .exec(tx.conn())
+        .await?;
+    if r.rows_affected == 0 {
+        return Err(StoreError::StaleVersion);
+    }
+    Ok(())
+}
+
+// ---- time entries ----
+
+fn to_entry(m: time_entry::Model) -> StoreResult<TimeEntry> {
+    let c = StoreError::corrupt;
+    Ok(TimeEntry {
+        id: parse_id(&m.id)?,
+        employee_id: parse_id(&m.employee_id)?,
+        date: m.entry_date,
+        minutes: EntryMinutes::new(m.minutes.into()).map_err(c)?,
+        in_work_time: m.in_work_time,
+        category: EntryCategory::parse(&m.category).map_err(c)?,
+        course_id: m.course_id.as_deref().map(parse_id).transpose()?,
+        skill_id: m.skill_id.as_deref().map(parse_id).transpose()?,
+        note: m
+            .note
+            .as_deref()
+            .map(Description::parse)
+            .transpose()
+            .map_err(c)?,
+        approval: ApprovalState::parse(&m.approval).map_err(c)?,
+        decided_by: m.decided_by,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+fn to_entry_model(e: &TimeEntry) -> time_entry::Model {
+    time_entry::Model {
+        id: e.id.to_string(),
+        employee_id: e.employee_id.to_string(),
+        entry_date: e.date,
+        minutes: i32_of(e.minutes.get()),
+        in_work_time: e.in_work_time,
+        category: e.category.code().to_owned(),
+        course_id: e.course_id.map(|x| x.to_string()),
+        skill_id: e.skill_id.map(|x| x.to_string()),
+        note: e.note.as_ref().map(ToString::to_string),
+        approval: e.approval.code().to_owned(),
+        decided_by: e.decided_by.clone(),
+        version: e.version,
+        created_at: e.created_at,
+        updated_at: e.updated_at,
+    }
+}
+
+pub async fn get_entry(c: &impl Conn, id: TimeEntryId) -> StoreResult<Option<TimeEntry>> {
+    time_entry::Entity::find_by_id(id.to_string())
+        .one(c.conn())
+        .await?
+        .map(to_entry)
+        .transpose()
+}
+
+pub async fn insert_entry(tx: &Tx, e: &TimeEntry) -> StoreResult<()> {
+    time_entry::Entity::insert(to_entry_model(e).into_active_model().reset_all())
+        .exec_without_returning(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Write `e` (whose `version` is already the new one) if the stored row still has the one before.
+pub async fn update_entry(tx: &Tx, e: &TimeEntry) -> StoreResult<()> {
+    let r = time_entry::Entity::update_many()
+        .set(to_entry_model(e).into_active_model().reset_all())
+        .filter(time_entry::Column::Id.eq(e.id.to_string()))
+        .filter(time_entry::Column::Version.eq(e.version - 1))
+        .exec(tx.conn())
+        .await?;
+    if r.rows_affected == 0 {
+        return Err(StoreError::StaleVersion);
+    }
+    Ok(())
+}
+
+#[derive(FromQueryResult)]
+struct Sum {
+    total: Option<i64>,
+}
+
+/// Minutes `employee` has logged on `day` (rejected entries and `except` not counted). Read
+/// inside the writing transaction, so two concurrent entries cannot both pass the 24-hour check
+/// on SQLite (one writer) and on PostgreSQL (the caller locks the person's row first).
+pub async fn minutes_on_day(
+    c: &impl Conn,
+    employee: EmployeeId,
+    day: NaiveDate,
+    except: Option<TimeEntryId>,
+) -> StoreResult<u32> {
+    let sql = "SELECT SUM(minutes) AS total FROM time_entries \
+               WHERE employee_id = ? AND entry_date = ? AND approval <> 'rejected' AND id <> ?";
+    let values = vec![
+        employee.to_string().into(),
+        day.into(),
+        except.map_or_else(String::new, |e| e.to_string()).into(),
+    ];
+    let row = Sum::find_by_statement(statement(c.backend(), sql, values))
+        .one(c.conn())
+        .await?;
+    Ok(u32::try_from(row.and_then(|r| r.total).unwrap_or(0)).unwrap_or(u32::MAX))
+}
+
+/// Serialize writers of one person's entries: PostgreSQL locks the employee row until commit
+/// (SQLite transactions already run one at a time).
+pub async fn lock_person(tx: &Tx, employee: EmployeeId) -> StoreResult<()> {
+    if tx.backend() == crate::Backend::Postgres {
+        let sql = "SELECT id FROM employees WHERE id = ? FOR UPDATE";
+        sea_orm::ConnectionTrait::execute(
+            tx.conn(),
+            statement(tx.backend(), sql, vec![employee.to_string().into()]),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// One page of a person's entries between two days (inclusive), in id order.
+pub async fn list_entries(
+    c: &impl Conn,
+    employee: EmployeeId,
+    from: NaiveDate,
+    to: NaiveDate,
+    after: Option<TimeEntryId>,
+    limit: u64,
+) -> StoreResult<Vec<TimeEntry>> {
+    let mut find = time_entry::Entity::find()
+        .filter(time_entry::Column::EmployeeId.eq(employee.to_string()))
+        .filter(time_entry::Column::EntryDate.between(from, to));
+    if let Some(a) = after {
+        find = find.filter(time_entry::Column::Id.gt(a.to_string()));
+    }
+    find.order_by_asc(time_entry::Column::Id)
+        .limit(limit)
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(to_entry)
+        .collect()
+}
+
+/// Minutes used by one person in a period, split the ways a summary reports them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub in_work: u64,
+    pub outside_work: u64,
+    pub by_category: Vec<(EntryCategory, u64)>,
+}
+
+#[derive(FromQueryResult)]
+struct UsageRow {
+    employee_id: String,
+    category: String,
+    in_work_time: bool,
+    total: Option<i64>,
+}
+
+/// Usage per person between two days (inclusive) for the given people, summed by the database
+/// (one grouped statement; rejected entries do not count).
+pub async fn usage(
+    c: &impl Conn,
+    people: &[EmployeeId],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<std::collections::HashMap<EmployeeId, Usage>> {
+    let mut out: std::collections::HashMap<EmployeeId, Usage> = std::collections::HashMap::new();
+    if people.is_empty() {
+        return Ok(out);
+    }
+    let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
+    let json = serde_json::to_string(&ids).map_err(StoreError::corrupt)?;
+    let sql = format!(
+        "SELECT employee_id, category, in_work_time, SUM(minutes) AS total FROM time_entries \
+         WHERE entry_date >= ? AND entry_date <= ? AND approval <> 'rejected' \
+         AND employee_id IN ({}) GROUP BY employee_id, category, in_work_time",
+        crate::db::json_keys(c.backend())
+    );
+    let rows = UsageRow::find_by_statement(statement(
+        c.backend(),
+        &sql,
+        vec![from.into(), to.into(), json.into()],
+    ))
+    .all(c.conn())
+    .await?;
+    for r in rows {
+        let minutes = u64::try_from(r.total.unwrap_or(0)).unwrap_or(0);
+        let u = out.entry(parse_id(&r.employee_id)?).or_default();
+        if r.in_work_time {
+            u.in_work += minutes;
+        } else {
+            u.outside_work += minutes;
+        }
+        let category = EntryCategory::parse(&r.category).map_err(StoreError::corrupt)?;
+        match u.by_category.iter_mut().find(|(c, _)| *c == category) {
+            Some((_, m)) => *m += minutes,
+            None => u.by_category.push((category, minutes)),
+        }
+    }
+    Ok(out)
+}
