@@ -2,6 +2,7 @@
 //! attached per request. Depth and complexity are limited; every relation goes through a loader.
 
 pub mod catalog;
+pub mod learning;
 pub mod org;
 
 use crate::auth::authenticate;
@@ -72,6 +73,17 @@ pub async fn execute(
         ))
         .data(DataLoader::new(
             catalog::SkillLoader(st.clone()),
+            tokio::spawn,
+        ))
+        .data(DataLoader::new(
+            learning::CourseLoader(st.clone()),
+            tokio::spawn,
+        ))
+        .data(DataLoader::new(
+            learning::EnrollmentLoader {
+                state: st.clone(),
+                principal: principal.clone(),
+            },
             tokio::spawn,
         ))
         .data(DataLoader::new(

@@ -158,3 +158,95 @@ async fn errors_carry_a_code_and_deep_queries_are_refused() {
         .await;
     assert_eq!(res.status(), 401);
 }
+
+#[tokio::test]
+async fn dashboards_read_enrolments_and_learning_time_and_never_a_colleagues() {
+    let app = TestApp::spawn().await;
+    let unit = app.unit("Sales", "U-S", None).await;
+    let mut records = vec![];
+    for (ext, manager) in [
+        ("LEAD", None),
+        ("REP1", Some("LEAD")),
+        ("REP2", Some("LEAD")),
+    ] {
+        let mut p = person(ext, manager);
+        p["org_unit_id"] = json!(unit);
+        records.push(p);
+    }
+    let people = ids(&app.sync(json!(records)).await);
+    let ld = app.token_for("ld", &["ld_admin"], &[], None);
+    let course = body(
+        app.post(
+            "/api/v1/courses",
+            &ld,
+            json!({ "code": "NEG", "title": "Negotiation", "estimated_minutes": 60 }),
+        )
+        .await,
+    )
+    .await;
+    app.post(
+        "/api/v1/learning-time/policies",
+        &ld,
+        json!({ "name": "5%", "share_percent": 5, "effective_from": "2026-01-01" }),
+    )
+    .await;
+    for who in ["REP1", "REP2"] {
+        let token = app.employee_token(&people[who]);
+        app.post(
+            "/api/v1/enrollments",
+            &token,
+            json!({ "course_id": course["id"] }),
+        )
+        .await;
+        app.post(
+            "/api/v1/time-entries",
+            &token,
+            json!({ "date": "2026-03-02", "minutes": 45, "category": "assigned" }),
+        )
+        .await;
+    }
+    let rep1 = app.employee_token(&people["REP1"]);
+    let q = "{ me { enrollments { status course { code } } learningTime(period: \"2026-03\") { totals { usedInWorkMinutes allocatedMinutes } } }
+               employees(first: 10) { nodes { id enrollments { status } } } }";
+    let out = gql(&app, &rep1, q, json!({})).await;
+    assert!(out.get("errors").is_none(), "{out}");
+    assert_eq!(out["data"]["me"]["enrollments"][0]["course"]["code"], "NEG");
+    assert_eq!(
+        out["data"]["me"]["learningTime"]["totals"]["usedInWorkMinutes"],
+        45
+    );
+    for node in out["data"]["employees"]["nodes"].as_array().expect("nodes") {
+        let expected = usize::from(node["id"] == people["REP1"].as_str());
+        assert_eq!(
+            node["enrollments"].as_array().expect("list").len(),
+            expected,
+            "only my own: {node}"
+        );
+    }
+    let colleague = gql(&app, &rep1, "query($id: ID!) { employee(id: $id) { learningTime(period: \"2026-03\") { totals { usedInWorkMinutes } } } }", json!({ "id": people["REP2"] })).await;
+    assert_eq!(colleague["errors"][0]["extensions"]["code"], "forbidden");
+
+    let lead = app.employee_token(&people["LEAD"]);
+    let q = "query($id: ID!) { orgUnit(id: $id) { learningTimeSummary(period: \"2026-Q1\") { totals { people usedInWorkMinutes } people { employeeId } } } }";
+    let out = gql(&app, &lead, q, json!({ "id": unit })).await;
+    let summary = &out["data"]["orgUnit"]["learningTimeSummary"];
+    assert_eq!(
+        (
+            summary["totals"]["people"].clone(),
+            summary["totals"]["usedInWorkMinutes"].clone()
+        ),
+        (json!(3), json!(90))
+    );
+    assert!(
+        summary["people"].is_null(),
+        "a manager sees the unit in aggregate only: {out}"
+    );
+    let out = gql(&app, &ld, q, json!({ "id": unit })).await;
+    assert_eq!(
+        out["data"]["orgUnit"]["learningTimeSummary"]["people"]
+            .as_array()
+            .expect("people")
+            .len(),
+        3
+    );
+}

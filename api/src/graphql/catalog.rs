@@ -47,7 +47,7 @@ impl From<Skill> for SkillNode {
     }
 }
 
-pub struct CourseNode(Course);
+pub struct CourseNode(pub Course);
 
 #[Object(name = "Course")]
 impl CourseNode {

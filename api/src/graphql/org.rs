@@ -1,3 +1,4 @@
+use super::learning::{self, EnrollmentNode, LearningTimeSummary};
 use super::{parse_id, service_ctx, state};
 use crate::error::Gql;
 use crate::services::encode_cursor;
@@ -94,6 +95,19 @@ impl EmployeeNode {
     async fn id(&self) -> ID {
         ID(self.employee.id.to_string())
     }
+    /// Their enrolments: empty unless the caller is them, their manager or an admin.
+    async fn enrollments(&self, ctx: &Context<'_>) -> Result<Vec<EnrollmentNode>> {
+        learning::employee_enrollments(ctx, self.employee.id).await
+    }
+    /// Their learning time in a period (`2026-Q1`, `2026-03`, `2026-W10`); an error unless the
+    /// caller is them, their manager or an admin.
+    async fn learning_time(
+        &self,
+        ctx: &Context<'_>,
+        period: String,
+    ) -> Result<LearningTimeSummary> {
+        learning::employee_learning_time(ctx, self.employee.id, period).await
+    }
     async fn display_name(&self) -> String {
         self.employee.display_name()
     }
@@ -180,6 +194,16 @@ pub struct OrgUnitNode(OrgUnit);
 impl OrgUnitNode {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
+    }
+    /// Learning time of the unit's people in a period; people listed only to those who may see
+    /// each of them.
+    async fn learning_time_summary(
+        &self,
+        ctx: &Context<'_>,
+        period: String,
+        #[graphql(default = true)] include_descendants: bool,
+    ) -> Result<LearningTimeSummary> {
+        learning::unit_learning_time(ctx, self.0.id, period, include_descendants).await
     }
     async fn name(&self) -> &str {
         self.0.name.as_str()

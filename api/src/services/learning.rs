@@ -486,6 +486,34 @@ fn check_size(n: usize) -> ApiResult<()> {
 
 // ---- lists ----
 
+/// The enrolments of each of these employees the caller may see (one query for the relations,
+/// one for the enrolments): for GraphQL's `Employee.enrollments`.
+pub async fn enrollments_of(
+    state: &AppState,
+    p: &Principal,
+    employees: &[EmployeeId],
+) -> ApiResult<HashMap<EmployeeId, Vec<Enrollment>>> {
+    let sees_all = access::employee_view(p, Relation::Other) == EmployeeView::Full;
+    let visible: Vec<EmployeeId> = if sees_all {
+        employees.to_vec()
+    } else {
+        let reports = match p.employee_id {
+            Some(me) => org_store::reports_among(&state.db, me, employees).await?,
+            None => HashSet::new(),
+        };
+        employees
+            .iter()
+            .copied()
+            .filter(|e| Some(*e) == p.employee_id || reports.contains(e))
+            .collect()
+    };
+    let mut out: HashMap<EmployeeId, Vec<Enrollment>> = HashMap::new();
+    for e in store::enrollments_of(&state.db, &visible).await? {
+        out.entry(e.employee_id).or_default().push(e);
+    }
+    Ok(out)
+}
+
 /// Filters of the enrolment list: whose (at most one of `employee_id`, `manager_id`,
 /// `org_unit_id`; default: your own, or everyone's for ld_admin and hr_admin), and which.
 #[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]

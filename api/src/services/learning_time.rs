@@ -733,6 +733,8 @@ pub struct SummaryParams {
     pub manager_id: Option<EmployeeId>,
     #[param(value_type = Option<String>)]
     pub org_unit_id: Option<OrgUnitId>,
+    /// With `org_unit_id`: include every unit below it (default true).
+    pub include_descendants: Option<bool>,
     pub job_level_min: Option<i64>,
     pub job_level_max: Option<i64>,
 }

@@ -338,6 +338,25 @@ pub async fn get_enrollment(c: &impl Conn, id: EnrollmentId) -> StoreResult<Opti
         .transpose()
 }
 
+/// Every enrolment of these employees, in id order.
+pub async fn enrollments_of(
+    c: &impl Conn,
+    employees: &[EmployeeId],
+) -> StoreResult<Vec<Enrollment>> {
+    let mut out = Vec::new();
+    for chunk in employees.chunks(LOOKUP_CHUNK) {
+        let rows = enrollment::Entity::find()
+            .filter(enrollment::Column::EmployeeId.is_in(chunk.iter().map(ToString::to_string)))
+            .order_by_asc(enrollment::Column::Id)
+            .all(c.conn())
+            .await?;
+        for r in rows {
+            out.push(to_enrollment(r)?);
+        }
+    }
+    Ok(out)
+}
+
 /// The enrolments in `course` of these employees, by employee.
 pub async fn enrollments_in_course(
     c: &impl Conn,
