@@ -20,6 +20,7 @@ RUN set -eux; \
     mkdir -p src api/src domain/src persistence/src migration/src tests/api benches; \
     echo 'fn main() {}' > src/main.rs; \
     echo 'fn main() {}' > benches/load.rs; \
+    echo 'fn main() {}' > benches/learning.rs; \
     echo 'fn main() {}' > migration/src/main.rs; \
     echo 'fn main() {}' > tests/api/main.rs; \
     : > api/src/lib.rs; \

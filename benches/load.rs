@@ -14,14 +14,14 @@
 //! Figures go to `docs/BENCHMARKS.md`.
 #![expect(clippy::expect_used, reason = "a benchmark stops at the first failure")]
 
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{fresh_database, record, Server};
 use serde_json::{json, Value};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-
-const SECRET: &str = "bench-secret-bench-secret-bench-secret-0123";
 
 struct Options {
     database_url: Option<String>,
@@ -56,133 +56,6 @@ fn options() -> Options {
         }
     }
     o
-}
-
-struct Server {
-    child: Child,
-    base: String,
-    port: u16,
-    env: Vec<(String, String)>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    async fn start(database_url: &str) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .expect("free port")
-            .local_addr()
-            .expect("addr")
-            .port();
-        let env = vec![
-            (
-                "LEARNWELL__DATABASE__URL".to_owned(),
-                database_url.to_owned(),
-            ),
-            ("LEARNWELL__AUTH__SECRET".to_owned(), SECRET.to_owned()),
-            ("LEARNWELL__SERVER__PORT".to_owned(), port.to_string()),
-            ("LEARNWELL__LOG__LEVEL".to_owned(), "warn".to_owned()),
-        ];
-        let child = Command::new(env!("CARGO_BIN_EXE_learnwell"))
-            .arg("serve")
-            .envs(env.iter().cloned())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start learnwell serve");
-        let server = Self {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            port,
-            env,
-        };
-        let client = reqwest::Client::new();
-        for _ in 0..300 {
-            if let Ok(r) = client.get(format!("{}/readyz", server.base)).send().await {
-                if r.status().is_success() {
-                    return server;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the server did not become ready");
-    }
-
-    fn token(&self, args: &[&str]) -> String {
-        let out = Command::new(env!("CARGO_BIN_EXE_learnwell"))
-            .arg("token")
-            .args(args)
-            .envs(self.env.iter().cloned())
-            .output()
-            .expect("learnwell token");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .expect("utf-8")
-            .trim()
-            .to_owned()
-    }
-
-    /// `VmHWM` (peak) or `VmRSS` (now) of the server, in MiB.
-    fn rss_mib(&self, field: &str) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(field))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    }
-}
-
-async fn fresh_database(url: Option<&str>) -> String {
-    match url {
-        Some(admin_url) => {
-            use sea_orm::ConnectionTrait;
-            let name = format!("lw_bench_{}", uuid::Uuid::new_v4().simple());
-            let admin = sea_orm::Database::connect(admin_url)
-                .await
-                .expect("connect");
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                .await
-                .expect("create database");
-            let (prefix, _) = admin_url
-                .rsplit_once('/')
-                .expect("a database name in the URL");
-            format!("{prefix}/{name}")
-        }
-        None => {
-            let path =
-                std::env::temp_dir().join(format!("learnwell-bench-{}.db", uuid::Uuid::new_v4()));
-            format!("sqlite://{}?mode=rwc", path.display())
-        }
-    }
-}
-
-/// Person `i`: managed by person `(i - 1) / 8` (a tree 6 levels deep), in one of 60 units.
-fn record(i: usize) -> Value {
-    json!({
-        "external_id": format!("E{i:06}"),
-        "email": format!("person.{i}@bench.example"),
-        "given_name": format!("Given{}", i % 997),
-        "family_name": format!("Family{i}"),
-        "job_title": "Specialist",
-        "job_level": 1 + (i % 8),
-        "org_unit_external_id": format!("U{:02}", i % 60),
-        "manager_external_id": (i > 0).then(|| format!("E{:06}", (i - 1) / 8)),
-        "employment_type": if i % 7 == 0 { "part_time" } else { "full_time" },
-        "contracted_hours_per_week": if i % 7 == 0 { 20.0 } else { 40.0 },
-        "hire_date": "2021-03-01",
-        "location": "Remote",
-    })
 }
 
 async fn sync_all(

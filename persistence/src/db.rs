@@ -103,6 +103,11 @@ impl Db {
                     .busy_timeout(Duration::from_secs(30))
                     .foreign_keys(true)
             });
+        } else {
+            // Plan each statement for its parameters. A generic plan cached while a table was
+            // still small (the first HRIS load, the first bulk assignment) would otherwise keep
+            // scanning it until autovacuum's next ANALYZE: seconds per request in between.
+            opts.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         }
         let mut conn = sea_orm::Database::connect(opts).await?;
         let statements = Arc::new(AtomicU64::new(0));

@@ -2,7 +2,7 @@
 
 mod entities;
 
-use crate::db::{insert_all, statement};
+use crate::db::{insert_all, json_keys, statement};
 use crate::{
     like_pattern, parse_id, Conn, StoreError, StoreResult, Tx, INSERT_CHUNK, LOOKUP_CHUNK,
 };
@@ -357,25 +357,35 @@ pub async fn enrollments_of(
     Ok(out)
 }
 
-/// The enrolments in `course` of these employees, by employee.
+/// The enrolments in `course` of these employees, by employee. One statement.
 pub async fn enrollments_in_course(
     c: &impl Conn,
     course: CourseId,
     employees: &[EmployeeId],
 ) -> StoreResult<HashMap<EmployeeId, Enrollment>> {
-    let mut out = HashMap::new();
-    for chunk in employees.chunks(LOOKUP_CHUNK) {
-        let rows = enrollment::Entity::find()
-            .filter(enrollment::Column::CourseId.eq(course.to_string()))
-            .filter(enrollment::Column::EmployeeId.is_in(chunk.iter().map(ToString::to_string)))
-            .all(c.conn())
-            .await?;
-        for r in rows {
-            let e = to_enrollment(r)?;
-            out.insert(e.employee_id, e);
-        }
+    if employees.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(out)
+    let keys: Vec<String> = employees.iter().map(ToString::to_string).collect();
+    let json = serde_json::to_string(&keys).map_err(StoreError::corrupt)?;
+    let sql = format!(
+        "SELECT * FROM enrollments WHERE course_id = ? AND employee_id IN ({})",
+        json_keys(c.backend())
+    );
+    let rows = enrollment::Entity::find()
+        .from_raw_sql(statement(
+            c.backend(),
+            &sql,
+            vec![course.to_string().into(), json.into()],
+        ))
+        .all(c.conn())
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            let e = to_enrollment(r)?;
+            Ok((e.employee_id, e))
+        })
+        .collect()
 }
 
 /// Open (enrolled or in progress) enrolments for these (employee, course) pairs.
@@ -557,25 +567,28 @@ struct SourceRow {
     source_id: String,
 }
 
-/// Which of these source ids of `source` are already recorded.
+/// Which of these source ids of `source` are already recorded. One statement.
 pub async fn recorded_source_ids(
     c: &impl Conn,
     source: LearningSource,
     source_ids: &[&str],
 ) -> StoreResult<HashSet<String>> {
-    let mut out = HashSet::new();
-    for chunk in source_ids.chunks(LOOKUP_CHUNK) {
-        let rows = learning_record::Entity::find()
-            .select_only()
-            .column(learning_record::Column::SourceId)
-            .filter(learning_record::Column::Source.eq(source.code()))
-            .filter(learning_record::Column::SourceId.is_in(chunk.iter().copied()))
-            .into_model::<SourceRow>()
-            .all(c.conn())
-            .await?;
-        out.extend(rows.into_iter().map(|r| r.source_id));
+    if source_ids.is_empty() {
+        return Ok(HashSet::new());
     }
-    Ok(out)
+    let json = serde_json::to_string(source_ids).map_err(StoreError::corrupt)?;
+    let sql = format!(
+        "SELECT source_id FROM learning_records WHERE source = ? AND source_id IN ({})",
+        json_keys(c.backend())
+    );
+    let rows = SourceRow::find_by_statement(statement(
+        c.backend(),
+        &sql,
+        vec![source.code().into(), json.into()],
+    ))
+    .all(c.conn())
+    .await?;
+    Ok(rows.into_iter().map(|r| r.source_id).collect())
 }
 
 /// Insert records; a `(source, source_id)` already present is skipped, never duplicated.

@@ -147,17 +147,22 @@ pub async fn get_employee(c: &impl Conn, id: EmployeeId) -> StoreResult<Option<E
         .transpose()
 }
 
-/// The employees with these ids (any order; missing ids are skipped).
+/// The employees with these ids (any order; missing ids are skipped). One statement.
 pub async fn get_employees(c: &impl Conn, ids: &[EmployeeId]) -> StoreResult<Vec<Employee>> {
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(LOOKUP_CHUNK) {
-        let rows = employee::Entity::find()
-            .filter(employee::Column::Id.is_in(chunk.iter().map(ToString::to_string)))
-            .all(c.conn())
-            .await?;
-        out.extend(to_employees(rows)?);
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let json = serde_json::to_string(&keys).map_err(StoreError::corrupt)?;
+    let sql = format!(
+        "SELECT * FROM employees WHERE id IN ({})",
+        json_keys(c.backend())
+    );
+    let rows = employee::Entity::find()
+        .from_raw_sql(statement(c.backend(), &sql, vec![json.into()]))
+        .all(c.conn())
+        .await?;
+    to_employees(rows)
 }
 
 /// One page of employees in id order (= creation order), after the cursor id.

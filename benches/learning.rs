@@ -1,0 +1,246 @@
+//! Learning benchmark of the real `learnwell` binary, driven from this separate process over HTTP.
+//!
+//! ```sh
+//! cargo bench --bench learning                                # SQLite
+//! cargo bench --bench learning -- --database-url postgres://postgres@127.0.0.1:5432/postgres
+//! ```
+//!
+//! 1. 10,000 employees in one org-unit tree (HRIS sync), one course, one learning-time policy.
+//! 2. Bulk assignment of the course to the whole tree, then the same assignment again.
+//! 3. Import of 100,000 learning-record rows in 10 requests, then the same rows again.
+//! 4. 5,000,000 time entries (500 days x 10,000 people, written by SQL straight into the
+//!    database), then the quarter's learning-time summary of the whole tree, `--runs` times.
+//!
+//! Figures go to `docs/BENCHMARKS.md`.
+#![expect(clippy::expect_used, reason = "a benchmark stops at the first failure")]
+
+#[path = "common/mod.rs"]
+#[expect(dead_code, reason = "each benchmark uses part of the shared harness")]
+mod common;
+
+use common::{fresh_database, record, Server};
+use sea_orm::ConnectionTrait;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const PEOPLE: usize = 10_000;
+
+struct Options {
+    database_url: Option<String>,
+    runs: usize,
+    entry_days: u32,
+}
+
+fn options() -> Options {
+    let mut o = Options {
+        database_url: None,
+        runs: 20,
+        entry_days: 500,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut value = || args.next().expect("a value after the flag");
+        match a.as_str() {
+            "--database-url" => o.database_url = Some(value()),
+            "--runs" => o.runs = value().parse().expect("--runs N"),
+            "--entry-days" => o.entry_days = value().parse().expect("--entry-days N"),
+            _ => {} // cargo bench passes --bench
+        }
+    }
+    o
+}
+
+async fn post(
+    client: &reqwest::Client,
+    server: &Server,
+    token: &str,
+    path: &str,
+    body: Value,
+) -> (Value, Duration) {
+    let started = Instant::now();
+    let res = client
+        .post(format!("{}{path}", server.base))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    let status = res.status();
+    let body: Value = res.json().await.expect("json");
+    assert!(status.is_success(), "{path} answered {status}: {body}");
+    (body, started.elapsed())
+}
+
+/// 5,000,000 entries need SQL, not 5,000,000 requests: one statement per backend.
+async fn write_entries(url: &str, days: u32) -> Duration {
+    let db = sea_orm::Database::connect(url).await.expect("connect");
+    let started = Instant::now();
+    let sql = if url.starts_with("postgres") {
+        format!(
+            "INSERT INTO time_entries SELECT md5(e.id || d::text), e.id, d::date, 15 + (random() * 90)::int, \
+             random() < 0.8, (ARRAY['assigned','role_related','exploratory','mentoring','coaching'])[1 + (random() * 4)::int], \
+             NULL, NULL, NULL, 'not_required', NULL, 1, now(), now() \
+             FROM employees e CROSS JOIN generate_series(date '2025-01-01', date '2025-01-01' + {}, interval '1 day') d",
+            days - 1
+        )
+    } else {
+        format!(
+            "WITH RECURSIVE d(day, n) AS (SELECT '2025-01-01', 0 UNION ALL SELECT date(day, '+1 day'), n + 1 FROM d WHERE n < {}) \
+             INSERT INTO time_entries SELECT lower(hex(randomblob(16))), e.id, d.day, 15 + abs(random() % 90), \
+             abs(random() % 5) < 4, CASE abs(random() % 5) WHEN 0 THEN 'assigned' WHEN 1 THEN 'role_related' \
+             WHEN 2 THEN 'exploratory' WHEN 3 THEN 'mentoring' ELSE 'coaching' END, \
+             NULL, NULL, NULL, 'not_required', NULL, 1, '2025-01-01 00:00:00+00:00', '2025-01-01 00:00:00+00:00' \
+             FROM employees e CROSS JOIN d",
+            days - 1
+        )
+    };
+    db.execute_unprepared(&sql).await.expect("entries");
+    if url.starts_with("postgres") {
+        db.execute_unprepared("ANALYZE time_entries")
+            .await
+            .expect("analyze");
+    }
+    started.elapsed()
+}
+
+fn main() {
+    let o = options();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(run(o));
+}
+
+async fn run(o: Options) {
+    let db = fresh_database(o.database_url.as_deref()).await;
+    let backend = if db.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let server = Server::start(&db).await;
+    let hr = server.token(&["--sub", "bench", "--role", "hr_admin"]);
+    let ld = server.token(&["--sub", "bench-ld", "--role", "ld_admin"]);
+    let client = reqwest::Client::new();
+
+    let (root, _) = post(
+        &client,
+        &server,
+        &hr,
+        "/api/v1/org-units",
+        json!({ "name": "Company", "external_id": "ROOT" }),
+    )
+    .await;
+    for u in 0..60 {
+        post(&client, &server, &hr, "/api/v1/org-units", json!({ "name": format!("Unit {u}"), "external_id": format!("U{u:02}"), "parent_id": root["id"] })).await;
+    }
+    let people: Vec<Value> = (0..PEOPLE).map(record).collect();
+    post(
+        &client,
+        &server,
+        &hr,
+        "/api/v1/hris/employees:sync",
+        json!({ "records": people }),
+    )
+    .await;
+    let (course, _) = post(
+        &client,
+        &server,
+        &ld,
+        "/api/v1/courses",
+        json!({ "code": "BENCH-1", "title": "Benchmarking", "estimated_minutes": 90 }),
+    )
+    .await;
+    post(&client, &server, &ld, "/api/v1/learning-time/policies", json!({ "name": "A day a fortnight", "share_percent": 10, "period": "month", "carry_over_cap_hours": 8, "effective_from": "2024-01-01" })).await;
+    println!("backend: {backend}");
+
+    let bulk =
+        json!({ "course_id": course["id"], "org_unit_id": root["id"], "due_date": "2026-12-31" });
+    let (first, took) = post(
+        &client,
+        &server,
+        &ld,
+        "/api/v1/enrollments:bulk",
+        bulk.clone(),
+    )
+    .await;
+    assert_eq!(first["created"], PEOPLE);
+    println!(
+        "bulk assignment to {PEOPLE} people: {:.2} s",
+        took.as_secs_f64()
+    );
+    let (again, took) = post(&client, &server, &ld, "/api/v1/enrollments:bulk", bulk).await;
+    assert_eq!(again["unchanged"], PEOPLE);
+    println!(
+        "the same assignment again (all unchanged): {:.2} s",
+        took.as_secs_f64()
+    );
+
+    let batch = |k: usize| -> Value {
+        let rows: Vec<Value> = (k * 10_000..(k + 1) * 10_000)
+            .map(|n| json!({ "employee_external_id": format!("E{:06}", n % PEOPLE), "title": format!("Module {}", n % 40),
+                             "minutes": 20 + n % 60, "completed_on": "2026-02-10", "source_id": format!("lms-{n}") }))
+            .collect();
+        json!({ "rows": rows })
+    };
+    for (label, expect) in [("import", "created"), ("the same rows again", "unchanged")] {
+        let mut total = Duration::ZERO;
+        for k in 0..10 {
+            let (out, took) = post(
+                &client,
+                &server,
+                &ld,
+                "/api/v1/learning-records:import",
+                batch(k),
+            )
+            .await;
+            assert_eq!(out[expect], 10_000, "{label}: {}", out["failed"]);
+            total += took;
+        }
+        println!(
+            "{label} of 100,000 record rows in 10 requests: {:.2} s",
+            total.as_secs_f64()
+        );
+    }
+
+    let took = write_entries(&db, o.entry_days).await;
+    println!(
+        "{} time entries written by SQL: {:.1} s",
+        PEOPLE * o.entry_days as usize,
+        took.as_secs_f64()
+    );
+    let url = format!(
+        "{}/api/v1/learning-time/summary?period=2026-Q1&org_unit_id={}",
+        server.base,
+        root["id"].as_str().expect("id")
+    );
+    let mut times = Vec::with_capacity(o.runs);
+    for _ in 0..o.runs {
+        let started = Instant::now();
+        let res = client
+            .get(&url)
+            .bearer_auth(&ld)
+            .send()
+            .await
+            .expect("summary");
+        assert!(
+            res.status().is_success(),
+            "summary answered {}",
+            res.status()
+        );
+        let body: Value = res.json().await.expect("json");
+        times.push(started.elapsed());
+        assert_eq!(body["totals"]["people"], PEOPLE);
+    }
+    times.sort_unstable();
+    let pick =
+        |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1000.0;
+    println!(
+        "learning-time summary of {PEOPLE} people for a quarter, {} runs: p50 {:.0} ms, p95 {:.0} ms",
+        o.runs,
+        pick(0.5),
+        pick(0.95)
+    );
+    println!("server RSS: peak {:.0} MiB", server.rss_mib("VmHWM:"));
+}
