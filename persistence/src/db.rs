@@ -1,5 +1,6 @@
 use crate::{StoreError, StoreResult};
 use learnwell_migration::{Migrator, MigratorTrait};
+use sea_orm::sea_query::{Alias, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
     DbBackend, EntityTrait, IntoActiveModel, Statement, TransactionTrait, Value,
@@ -218,8 +219,13 @@ pub(crate) fn json_keys(backend: Backend) -> &'static str {
 
 /// Insert whole rows in bulk. PostgreSQL gets one statement whose single parameter is the rows
 /// as JSON (`json_populate_recordset`): parsing thousands of `$n` placeholders cost more than the
-/// insert itself. SQLite gets multi-row INSERTs. Unique violations map to `Duplicate`.
-pub(crate) async fn insert_all<E>(tx: &Tx, rows: &[E::Model]) -> StoreResult<()>
+/// insert itself. SQLite gets multi-row INSERTs. A row whose `skip_duplicates_of` columns are
+/// already taken is skipped; any other unique violation maps to `Duplicate`.
+pub(crate) async fn insert_all<E>(
+    tx: &Tx,
+    rows: &[E::Model],
+    skip_duplicates_of: &[&str],
+) -> StoreResult<()>
 where
     E: EntityTrait,
     E::Model: serde::Serialize + Clone + IntoActiveModel<E::ActiveModel>,
@@ -231,8 +237,16 @@ where
     match tx.backend() {
         Backend::Postgres => {
             let table = E::default().table_name().to_owned();
+            let skip = if skip_duplicates_of.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ON CONFLICT ({}) DO NOTHING",
+                    skip_duplicates_of.join(", ")
+                )
+            };
             let sql = format!(
-                "INSERT INTO \"{table}\" SELECT * FROM json_populate_recordset(NULL::\"{table}\", $1::json)"
+                "INSERT INTO \"{table}\" SELECT * FROM json_populate_recordset(NULL::\"{table}\", $1::json){skip}"
             );
             // Bounded pieces keep the JSON text (and the server's peak memory) small.
             for chunk in rows.chunks(2000) {
@@ -250,14 +264,22 @@ where
         }
         Backend::Sqlite => {
             for chunk in rows.chunks(crate::INSERT_CHUNK) {
-                E::insert_many(
+                let mut insert = E::insert_many(
                     chunk
                         .iter()
                         .map(|m| m.clone().into_active_model().reset_all()),
-                )
-                .exec_without_returning(tx.conn())
-                .await
-                .map_err(StoreError::from_write)?;
+                );
+                if !skip_duplicates_of.is_empty() {
+                    insert = insert.on_conflict(
+                        OnConflict::columns(skip_duplicates_of.iter().map(|c| Alias::new(*c)))
+                            .do_nothing()
+                            .to_owned(),
+                    );
+                }
+                insert
+                    .exec_without_returning(tx.conn())
+                    .await
+                    .map_err(StoreError::from_write)?;
             }
         }
     }

@@ -50,7 +50,7 @@ pub async fn append(tx: &Tx, events: &[AuditEvent]) -> StoreResult<()> {
             request_id: e.request_id.clone(),
         })
         .collect();
-    insert_all::<entity::Entity>(tx, &rows).await
+    insert_all::<entity::Entity>(tx, &rows, &[]).await
 }
 
 /// Newest first, before the cursor id.

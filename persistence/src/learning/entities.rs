@@ -95,7 +95,7 @@ pub mod enrollment {
 pub mod learning_record {
     use sea_orm::entity::prelude::*;
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
     #[sea_orm(table_name = "learning_records")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]

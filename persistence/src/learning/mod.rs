@@ -3,9 +3,7 @@
 mod entities;
 
 use crate::db::{insert_all, json_keys, statement};
-use crate::{
-    like_pattern, parse_id, Conn, StoreError, StoreResult, Tx, INSERT_CHUNK, LOOKUP_CHUNK,
-};
+use crate::{like_pattern, parse_id, Conn, StoreError, StoreResult, Tx, LOOKUP_CHUNK};
 use chrono::NaiveDate;
 use entities::{course, course_skill, enrollment, learning_record, skill};
 use learnwell_domain::catalog::{
@@ -16,7 +14,7 @@ use learnwell_domain::learning::{
     Enrollment, EnrollmentOrigin, EnrollmentStatus, LearningRecord, LearningSource, Score,
 };
 use learnwell_domain::org::Label;
-use sea_orm::sea_query::{Expr, Func, LikeExpr, OnConflict};
+use sea_orm::sea_query::{Expr, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -423,7 +421,7 @@ pub async fn open_enrollments_for(
 
 pub async fn insert_enrollments(tx: &Tx, rows: &[Enrollment]) -> StoreResult<()> {
     let models: Vec<enrollment::Model> = rows.iter().map(to_enrollment_model).collect();
-    insert_all::<enrollment::Entity>(tx, &models).await
+    insert_all::<enrollment::Entity>(tx, &models, &[]).await
 }
 
 /// Write `e` (whose `version` is already the new one) if the stored row still has `e.version - 1`.
@@ -547,18 +545,18 @@ fn to_record(m: learning_record::Model) -> StoreResult<LearningRecord> {
     })
 }
 
-fn to_record_row(r: &LearningRecord) -> learning_record::ActiveModel {
-    learning_record::ActiveModel {
-        id: Set(r.id.to_string()),
-        employee_id: Set(r.employee_id.to_string()),
-        course_id: Set(r.course_id.map(|c| c.to_string())),
-        title: Set(r.title.as_str().to_owned()),
-        completed_on: Set(r.completed_on),
-        minutes: Set(from_u32(r.minutes)),
-        score: Set(r.score.map(Score::get)),
-        source: Set(r.source.code().to_owned()),
-        source_id: Set(r.source_id.clone()),
-        created_at: Set(r.created_at),
+fn to_record_model(r: &LearningRecord) -> learning_record::Model {
+    learning_record::Model {
+        id: r.id.to_string(),
+        employee_id: r.employee_id.to_string(),
+        course_id: r.course_id.map(|c| c.to_string()),
+        title: r.title.as_str().to_owned(),
+        completed_on: r.completed_on,
+        minutes: from_u32(r.minutes),
+        score: r.score.map(Score::get),
+        source: r.source.code().to_owned(),
+        source_id: r.source_id.clone(),
+        created_at: r.created_at,
     }
 }
 
@@ -593,20 +591,8 @@ pub async fn recorded_source_ids(
 
 /// Insert records; a `(source, source_id)` already present is skipped, never duplicated.
 pub async fn insert_records(tx: &Tx, rows: &[LearningRecord]) -> StoreResult<()> {
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        learning_record::Entity::insert_many(chunk.iter().map(to_record_row))
-            .on_conflict(
-                OnConflict::columns([
-                    learning_record::Column::Source,
-                    learning_record::Column::SourceId,
-                ])
-                .do_nothing()
-                .to_owned(),
-            )
-            .exec_without_returning(tx.conn())
-            .await?;
-    }
-    Ok(())
+    let models: Vec<learning_record::Model> = rows.iter().map(to_record_model).collect();
+    insert_all::<learning_record::Entity>(tx, &models, &["source", "source_id"]).await
 }
 
 pub async fn get_record(

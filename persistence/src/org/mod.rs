@@ -277,7 +277,7 @@ pub async fn insert_employee(tx: &Tx, e: &Employee) -> StoreResult<()> {
 /// Insert many employees.
 pub async fn insert_employees(tx: &Tx, employees: &[Employee]) -> StoreResult<()> {
     let rows: Vec<employee::Model> = employees.iter().map(to_employee_model).collect();
-    insert_all::<employee::Entity>(tx, &rows).await
+    insert_all::<employee::Entity>(tx, &rows, &[]).await
 }
 
 /// Write `e` (whose `version` is already the new one) if the stored row still has `e.version - 1`.
