@@ -98,6 +98,12 @@ pub fn check_fields(errors: Vec<FieldError>) -> ApiResult<()> {
     }
 }
 
+/// A calendar date `YYYY-MM-DD` given in `field`.
+pub fn parse_day(field: &str, v: &str) -> Result<chrono::NaiveDate, FieldError> {
+    chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+        .map_err(|_| FieldError::new(field, "must be a date YYYY-MM-DD"))
+}
+
 /// `Forbidden` unless `allowed`.
 pub fn ensure(allowed: bool) -> ApiResult<()> {
     if allowed {

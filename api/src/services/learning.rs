@@ -5,11 +5,11 @@
 //! `ld_admin` (`hr_admin` sees it too). Completing an enrolment records the learning.
 
 use super::org::{relation_to, unit_subtree};
-use super::{audit, decode_cursor, ensure, page_size, paginate, Ctx, Page};
+use super::{audit, decode_cursor, ensure, page_size, paginate, parse_day, Ctx, Page};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use chrono::NaiveDate;
-use learnwell_domain::access::{self, EmployeeView, Principal, Relation, Role};
+use learnwell_domain::access::{self, Principal, Relation};
 use learnwell_domain::catalog::Course;
 use learnwell_domain::ids::{CourseId, EmployeeId, EnrollmentId, LearningRecordId, OrgUnitId};
 use learnwell_domain::learning::{
@@ -28,20 +28,7 @@ use std::collections::{HashMap, HashSet};
 pub const MAX_BULK: usize = 10_000;
 
 fn parse_date(field: &str, v: Option<&str>) -> Result<Option<NaiveDate>, FieldError> {
-    v.map(|s| {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .map_err(|_| FieldError::new(field, "must be a date YYYY-MM-DD"))
-    })
-    .transpose()
-}
-
-fn is_admin(p: &Principal) -> bool {
-    p.has(Role::LdAdmin)
-}
-
-/// May the caller see this person's learning?
-fn may_see(p: &Principal, relation: Relation) -> bool {
-    access::employee_view(p, relation) == EmployeeView::Full
+    v.map(|s| parse_day(field, s)).transpose()
 }
 
 /// May the caller enrol or assign this person, and with which origin?
@@ -49,7 +36,7 @@ fn may_assign(p: &Principal, relation: Relation) -> Option<EnrollmentOrigin> {
     match relation {
         Relation::Itself => Some(EnrollmentOrigin::SelfEnrolled),
         Relation::Report => Some(EnrollmentOrigin::Assigned),
-        Relation::Other if is_admin(p) => Some(EnrollmentOrigin::Assigned),
+        Relation::Other if access::is_learning_admin(p) => Some(EnrollmentOrigin::Assigned),
         Relation::Other => None,
     }
 }
@@ -173,7 +160,7 @@ async fn visible_enrollment(
         .await?
         .ok_or(ApiError::NotFound("enrollment"))?;
     let (_, relation) = relation_to(state, &ctx.principal, e.employee_id).await?;
-    if !may_see(&ctx.principal, relation) {
+    if !access::can_see_learning(&ctx.principal, relation) {
         // Not revealing that someone else's enrolment exists.
         return Err(ApiError::NotFound("enrollment"));
     }
@@ -212,9 +199,8 @@ pub async fn update_enrollment(
     let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
     let (current, relation) = visible_enrollment(state, ctx, id).await?;
     let p = &ctx.principal;
-    let learner_or_manager = matches!(relation, Relation::Itself | Relation::Report);
-    ensure(learner_or_manager || is_admin(p))?;
-    if patch.due_date.is_some() && relation == Relation::Itself && !is_admin(p) {
+    ensure(access::can_act_on_learning(p, relation))?;
+    if patch.due_date.is_some() && relation == Relation::Itself && !access::is_learning_admin(p) {
         return Err(ApiError::Forbidden);
     }
     if current.version != expected {
@@ -395,7 +381,7 @@ pub async fn assign_bulk(
             .collect()
     } else {
         // Whole units and level bands are ld_admin's.
-        ensure(is_admin(p))?;
+        ensure(access::is_learning_admin(p))?;
         let units = match input.org_unit_id {
             Some(root) => Some(unit_subtree(state, root).await?),
             None => None,
@@ -415,7 +401,9 @@ pub async fn assign_bulk(
     let ids: Vec<EmployeeId> = people.iter().map(|(id, _)| *id).collect();
     let existing = store::enrollments_in_course(&state.db, course.id, &ids).await?;
     let reports = match p.employee_id {
-        Some(me) if !is_admin(p) => org_store::reports_among(&state.db, me, &ids).await?,
+        Some(me) if !access::is_learning_admin(p) => {
+            org_store::reports_among(&state.db, me, &ids).await?
+        }
         _ => HashSet::new(),
     };
     let mut results = Vec::with_capacity(people.len());
@@ -493,7 +481,7 @@ pub async fn enrollments_of(
     p: &Principal,
     employees: &[EmployeeId],
 ) -> ApiResult<HashMap<EmployeeId, Vec<Enrollment>>> {
-    let sees_all = access::employee_view(p, Relation::Other) == EmployeeView::Full;
+    let sees_all = access::can_see_learning(p, Relation::Other);
     let visible: Vec<EmployeeId> = if sees_all {
         employees.to_vec()
     } else {
@@ -544,11 +532,11 @@ pub async fn list_enrollments(
     f: EnrollmentFilter,
 ) -> ApiResult<Page<Enrollment>> {
     let p = &ctx.principal;
-    let sees_all = access::employee_view(p, Relation::Other) == EmployeeView::Full;
+    let sees_all = access::can_see_learning(p, Relation::Other);
     let people = match (f.employee_id, f.manager_id, f.org_unit_id) {
         (Some(e), None, None) => {
             let (_, relation) = relation_to(state, p, e).await?;
-            ensure(may_see(p, relation))?;
+            ensure(access::can_see_learning(p, relation))?;
             People::Employee(e)
         }
         (None, Some(m), None) => {
@@ -615,10 +603,10 @@ pub async fn list_records(
     let employee = match f.employee_id {
         Some(e) => {
             let (_, relation) = relation_to(state, p, e).await?;
-            ensure(may_see(p, relation))?;
+            ensure(access::can_see_learning(p, relation))?;
             Some(e)
         }
-        None if access::employee_view(p, Relation::Other) == EmployeeView::Full => None,
+        None if access::can_see_learning(p, Relation::Other) => None,
         None => Some(p.employee_id.ok_or(ApiError::Forbidden)?),
     };
     let limit = page_size(f.first)?;
@@ -689,7 +677,7 @@ pub async fn import_records(
     ctx: &Ctx,
     rows: Vec<RecordRow>,
 ) -> ApiResult<ImportResult> {
-    ensure(is_admin(&ctx.principal))?;
+    ensure(access::is_learning_admin(&ctx.principal))?;
     if rows.len() > MAX_BULK {
         return Err(ApiError::Unprocessable(
             "batch_too_large",

@@ -6,11 +6,11 @@
 //! approves their own, and editing an approved entry sends it back for approval.
 
 use super::org::{relation_to, unit_parent_map, unit_subtree};
-use super::{audit, decode_cursor, ensure, page_size, paginate, Ctx, Page};
+use super::{audit, decode_cursor, ensure, page_size, paginate, parse_day, Ctx, Page};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use chrono::{NaiveDate, NaiveTime, Weekday};
-use learnwell_domain::access::{self, EmployeeView, Principal, Relation, Role};
+use learnwell_domain::access::{self, Relation};
 use learnwell_domain::catalog::Description;
 use learnwell_domain::ids::{EmployeeId, OrgUnitId, PolicyId, TimeEntryId};
 use learnwell_domain::learning_time::{
@@ -29,15 +29,6 @@ use std::collections::HashMap;
 /// The value, or `None` with its error collected.
 fn ok<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
     r.map_err(|err| errors.push(err)).ok()
-}
-
-fn is_admin(p: &Principal) -> bool {
-    p.has(Role::LdAdmin)
-}
-
-fn date(field: &str, v: &str) -> Result<NaiveDate, FieldError> {
-    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-        .map_err(|_| FieldError::new(field, "must be a date YYYY-MM-DD"))
 }
 
 // ---- policies ----
@@ -180,7 +171,7 @@ impl PolicyInput {
                 .map_err(|err| FieldError::new("full_time_hours", err.message)),
         );
         let from = match self.effective_from.as_deref() {
-            Some(v) => ok(&mut e, date("effective_from", v)),
+            Some(v) => ok(&mut e, parse_day("effective_from", v)),
             None => ok(
                 &mut e,
                 Err(FieldError::new("effective_from", "is required")),
@@ -189,7 +180,7 @@ impl PolicyInput {
         let to = self
             .effective_to
             .as_deref()
-            .map(|v| ok(&mut e, date("effective_to", v)))
+            .map(|v| ok(&mut e, parse_day("effective_to", v)))
             .unwrap_or(Some(None).flatten());
         let (
             Some(name),
@@ -246,7 +237,7 @@ pub async fn create_policy(
     ctx: &Ctx,
     input: PolicyInput,
 ) -> ApiResult<StoredPolicy> {
-    ensure(is_admin(&ctx.principal))?;
+    ensure(access::is_learning_admin(&ctx.principal))?;
     let policy = input
         .parse(PolicyId::from_uuid(uuid::Uuid::now_v7()))
         .map_err(ApiError::Validation)?;
@@ -296,7 +287,7 @@ pub async fn end_policy(
     if_match: Option<i64>,
     end: PolicyEnd,
 ) -> ApiResult<StoredPolicy> {
-    ensure(is_admin(&ctx.principal))?;
+    ensure(access::is_learning_admin(&ctx.principal))?;
     let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
     let current = store::get_policy(&state.db, id)
         .await?
@@ -304,7 +295,7 @@ pub async fn end_policy(
     if current.version != expected {
         return Err(ApiError::PreconditionFailed);
     }
-    let to = date("effective_to", &end.effective_to)?;
+    let to = parse_day("effective_to", &end.effective_to)?;
     if to < ctx.now.date_naive() - chrono::Days::new(1) {
         return Err(ApiError::validation(FieldError::new(
             "effective_to",
@@ -381,7 +372,7 @@ fn id<T: std::str::FromStr>(field: &str, v: &Option<String>) -> Result<Option<T>
 fn parse_entry(i: &EntryInput) -> Result<EntryFields, Vec<FieldError>> {
     let mut e = Vec::new();
     let day = match i.date.as_deref() {
-        Some(d) => ok(&mut e, date("date", d)),
+        Some(d) => ok(&mut e, parse_day("date", d)),
         None => ok(&mut e, Err(FieldError::new("date", "is required"))),
     };
     let minutes = ok(&mut e, EntryMinutes::new(i.minutes.unwrap_or(0)));
@@ -494,7 +485,7 @@ pub async fn log_time(state: &AppState, ctx: &Ctx, input: EntryInput) -> ApiResu
         .or(p.employee_id)
         .ok_or_else(|| ApiError::validation(FieldError::new("employee_id", "is required")))?;
     let (employee, relation) = relation_to(state, p, who).await?;
-    ensure(matches!(relation, Relation::Itself | Relation::Report) || is_admin(p))?;
+    ensure(access::can_act_on_learning(p, relation))?;
     let f = parse_entry(&input).map_err(ApiError::Validation)?;
     let approval = approval_for(f.minutes.get(), threshold(state, &employee, f.date).await?);
     let entry = TimeEntry {
@@ -526,7 +517,7 @@ async fn visible_entry(
         .await?
         .ok_or(ApiError::NotFound("time entry"))?;
     let (employee, relation) = relation_to(state, &ctx.principal, entry.employee_id).await?;
-    if access::employee_view(&ctx.principal, relation) != EmployeeView::Full {
+    if !access::can_see_learning(&ctx.principal, relation) {
         return Err(ApiError::NotFound("time entry"));
     }
     Ok((entry, employee, relation))
@@ -547,7 +538,7 @@ pub async fn edit_entry(
 ) -> ApiResult<TimeEntry> {
     let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
     let (current, employee, relation) = visible_entry(state, ctx, id).await?;
-    ensure(matches!(relation, Relation::Itself | Relation::Report) || is_admin(&ctx.principal))?;
+    ensure(access::can_act_on_learning(&ctx.principal, relation))?;
     if current.version != expected {
         return Err(ApiError::PreconditionFailed);
     }
@@ -666,18 +657,18 @@ pub async fn list_entries(
         .or(p.employee_id)
         .ok_or_else(|| ApiError::InvalidQuery(FieldError::new("employee_id", "is required")))?;
     let (_, relation) = relation_to(state, p, who).await?;
-    ensure(access::employee_view(p, relation) == EmployeeView::Full)?;
+    ensure(access::can_see_learning(p, relation))?;
     let today = ctx.now.date_naive();
     let bad = ApiError::InvalidQuery;
     let from = f
         .from
         .as_deref()
-        .map(|d| date("from", d))
+        .map(|d| parse_day("from", d))
         .transpose()
         .map_err(bad)?;
     let to =
         f.to.as_deref()
-            .map(|d| date("to", d))
+            .map(|d| parse_day("to", d))
             .transpose()
             .map_err(bad)?;
     let to = to.unwrap_or(today);
@@ -750,7 +741,7 @@ pub struct Summary {
 pub async fn summary(state: &AppState, ctx: &Ctx, q: SummaryParams) -> ApiResult<Summary> {
     let p = &ctx.principal;
     let (period, kind) = parse_period(&q.period).map_err(ApiError::InvalidQuery)?;
-    let sees_all = access::employee_view(p, Relation::Other) == EmployeeView::Full;
+    let sees_all = access::can_see_learning(p, Relation::Other);
     let levels = match (q.job_level_min, q.job_level_max) {
         (None, None) => None,
         (a, b) => Some((
@@ -762,7 +753,7 @@ pub async fn summary(state: &AppState, ctx: &Ctx, q: SummaryParams) -> ApiResult
         match (q.employee_id, q.manager_id, q.org_unit_id) {
             (Some(e), None, None) => {
                 let (employee, relation) = relation_to(state, p, e).await?;
-                ensure(access::employee_view(p, relation) == EmployeeView::Full)?;
+                ensure(access::can_see_learning(p, relation))?;
                 (vec![employee], true)
             }
             (None, Some(m), None) => {

@@ -166,7 +166,24 @@ pub fn can_read_catalog(principal: &Principal) -> bool {
 
 /// Change the course catalog and skills taxonomy.
 pub fn can_write_catalog(principal: &Principal) -> bool {
+    is_learning_admin(principal)
+}
+
+/// L&D administration: assign anyone, import records, set learning-time policies.
+pub fn is_learning_admin(principal: &Principal) -> bool {
     principal.has(Role::LdAdmin)
+}
+
+/// See a person's learning (enrolments, records, time): themselves, their managers and the
+/// admins who see every record. With `Relation::Other`: whether the principal sees everyone's.
+pub fn can_see_learning(principal: &Principal, relation: Relation) -> bool {
+    employee_view(principal, relation) == EmployeeView::Full
+}
+
+/// Act on a person's learning (log time, move an enrolment): themselves, their managers and
+/// L&D admins.
+pub fn can_act_on_learning(principal: &Principal, relation: Relation) -> bool {
+    matches!(relation, Relation::Itself | Relation::Report) || is_learning_admin(principal)
 }
 
 #[cfg(test)]
@@ -195,6 +212,31 @@ mod tests {
         let p = person(&[Role::Employee]);
         assert_eq!(employee_view(&p, Relation::Itself), EmployeeView::Full);
         assert_eq!(employee_view(&p, Relation::Other), EmployeeView::Directory);
+    }
+
+    #[test]
+    fn learning_is_seen_by_its_person_managers_and_admins_and_acted_on_by_ld_not_hr() {
+        let me = person(&[Role::Employee]);
+        assert!(
+            can_see_learning(&me, Relation::Itself) && can_act_on_learning(&me, Relation::Report)
+        );
+        assert!(
+            !can_see_learning(&me, Relation::Other) && !can_act_on_learning(&me, Relation::Other)
+        );
+        let hr = person(&[Role::HrAdmin]);
+        assert!(can_see_learning(&hr, Relation::Other));
+        assert!(
+            !can_act_on_learning(&hr, Relation::Other),
+            "hr reads learning, L&D runs it"
+        );
+        assert!(can_act_on_learning(
+            &person(&[Role::LdAdmin]),
+            Relation::Other
+        ));
+        assert!(!can_see_learning(
+            &client(&[Scope::XapiWrite]),
+            Relation::Other
+        ));
     }
 
     #[test]
