@@ -95,10 +95,31 @@ async fn write_entries(url: &str, days: u32) -> Duration {
         )
     };
     db.execute_unprepared(&sql).await.expect("entries");
+    // The monthly rollups the service keeps with every entry write, filled the same way.
+    let month = if url.starts_with("postgres") {
+        "date_trunc('month', entry_date)::date"
+    } else {
+        "date(entry_date, 'start of month')"
+    };
+    let per = |c: &str| format!("SUM(CASE WHEN category = '{c}' THEN minutes ELSE 0 END)");
+    let rollup = format!(
+        "INSERT INTO time_rollups SELECT employee_id, {month}, \
+         SUM(CASE WHEN in_work_time THEN minutes ELSE 0 END), \
+         SUM(CASE WHEN in_work_time THEN 0 ELSE minutes END), {}, {}, {}, {}, {} \
+         FROM time_entries WHERE approval <> 'rejected' GROUP BY employee_id, {month}",
+        per("assigned"),
+        per("role_related"),
+        per("exploratory"),
+        per("mentoring"),
+        per("coaching")
+    );
+    db.execute_unprepared(&rollup).await.expect("rollups");
     if url.starts_with("postgres") {
-        db.execute_unprepared("ANALYZE time_entries")
-            .await
-            .expect("analyze");
+        for table in ["time_entries", "time_rollups"] {
+            db.execute_unprepared(&format!("ANALYZE {table}"))
+                .await
+                .expect("analyze");
+        }
     }
     started.elapsed()
 }
@@ -209,7 +230,7 @@ async fn run(o: Options) {
     }
     let took = write_entries(&db, o.entry_days).await;
     println!(
-        "{} time entries written by SQL: {:.1} s",
+        "{} time entries (and their monthly rollups) written by SQL: {:.1} s",
         PEOPLE * o.entry_days as usize,
         took.as_secs_f64()
     );

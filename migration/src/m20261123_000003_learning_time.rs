@@ -96,11 +96,35 @@ impl MigrationTrait for Migration {
             }
             manager.create_index(i.to_owned()).await?;
         }
+        // Minutes per person and month, kept with every entry write, approval and rejection, so a
+        // month or quarter summary reads one row per person and month instead of every entry.
+        let mut rollups = vec![
+            col("employee_id", |c| c.string_len(36).not_null()),
+            col("month", |c| c.date().not_null()),
+        ];
+        for name in [
+            "in_work",
+            "outside_work",
+            "assigned",
+            "role_related",
+            "exploratory",
+            "mentoring",
+            "coaching",
+        ] {
+            rollups.push(col(name, |c| c.big_integer().not_null()));
+        }
+        let mut t = table("time_rollups", rollups);
+        t.primary_key(
+            Index::create()
+                .col(Alias::new("employee_id"))
+                .col(Alias::new("month")),
+        );
+        manager.create_table(t).await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for t in ["time_entries", "learning_time_policies"] {
+        for t in ["time_rollups", "time_entries", "learning_time_policies"] {
             manager
                 .drop_table(Table::drop().table(Alias::new(t)).to_owned())
                 .await?;

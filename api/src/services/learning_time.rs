@@ -442,17 +442,12 @@ async fn write_entry(
     ctx: &Ctx,
     employee: &Employee,
     entry: &TimeEntry,
-    new: bool,
+    previous: Option<&TimeEntry>,
 ) -> ApiResult<()> {
     let tx = state.db.begin().await?;
     store::lock_person(&tx, entry.employee_id).await?;
-    let already = store::minutes_on_day(
-        &tx,
-        entry.employee_id,
-        entry.date,
-        (!new).then_some(entry.id),
-    )
-    .await?;
+    let already =
+        store::minutes_on_day(&tx, entry.employee_id, entry.date, previous.map(|p| p.id)).await?;
     let errors = check_entry(
         entry.date,
         entry.minutes,
@@ -463,16 +458,18 @@ async fn write_entry(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    if new {
-        store::insert_entry(&tx, entry).await?;
-    } else {
-        store::update_entry(&tx, entry).await?;
-    }
-    let action = if new {
-        "time_entry.create"
-    } else {
-        "time_entry.update"
+    let action = match previous {
+        None => {
+            store::insert_entry(&tx, entry).await?;
+            "time_entry.create"
+        }
+        Some(before) => {
+            store::update_entry(&tx, entry).await?;
+            store::roll(&tx, before, -1).await?;
+            "time_entry.update"
+        }
     };
+    store::roll(&tx, entry, 1).await?;
     append(&tx, &[audit::event(ctx, action, "time_entry", entry.id)]).await?;
     tx.commit().await?;
     Ok(())
@@ -504,7 +501,7 @@ pub async fn log_time(state: &AppState, ctx: &Ctx, input: EntryInput) -> ApiResu
         created_at: ctx.now,
         updated_at: ctx.now,
     };
-    write_entry(state, ctx, &employee, &entry, true).await?;
+    write_entry(state, ctx, &employee, &entry, None).await?;
     Ok(entry)
 }
 
@@ -583,9 +580,9 @@ pub async fn edit_entry(
         decided_by: None,
         version: current.version + 1,
         updated_at: ctx.now,
-        ..current
+        ..current.clone()
     };
-    write_entry(state, ctx, &employee, &updated, false).await?;
+    write_entry(state, ctx, &employee, &updated, Some(&current)).await?;
     Ok(updated)
 }
 
@@ -616,10 +613,14 @@ pub async fn decide(
         decided_by: Some(p.subject.clone()),
         version: current.version + 1,
         updated_at: ctx.now,
-        ..current
+        ..current.clone()
     };
     let tx = state.db.begin().await?;
     store::update_entry(&tx, &decided).await?;
+    if !approve {
+        // A rejected entry stops counting.
+        store::roll(&tx, &current, -1).await?;
+    }
     let action = if approve {
         "time_entry.approve"
     } else {

@@ -2,7 +2,7 @@
 
 use crate::db::statement;
 use crate::{parse_id, Conn, StoreError, StoreResult, Tx};
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use learnwell_domain::catalog::Description;
 use learnwell_domain::ids::{EmployeeId, TimeEntryId};
 use learnwell_domain::learning_time::{
@@ -390,6 +390,64 @@ pub async fn list_entries(
         .collect()
 }
 
+/// The rollup columns of the entry categories, in `EntryCategory::ALL` order.
+const CATEGORY_COLUMNS: [&str; 5] = [
+    "assigned",
+    "role_related",
+    "exploratory",
+    "mentoring",
+    "coaching",
+];
+
+fn category_column(c: EntryCategory) -> &'static str {
+    match c {
+        EntryCategory::Assigned => "assigned",
+        EntryCategory::RoleRelated => "role_related",
+        EntryCategory::Exploratory => "exploratory",
+        EntryCategory::Mentoring => "mentoring",
+        EntryCategory::Coaching => "coaching",
+    }
+}
+
+/// Add (`sign` 1) or take away (`sign` -1) an entry's minutes in its person's month. Rejected
+/// entries count nowhere, so callers roll an entry in when it starts counting and out when it
+/// stops. One upsert, atomic on both engines, so concurrent writers cannot lose minutes.
+pub async fn roll(tx: &Tx, e: &TimeEntry, sign: i64) -> StoreResult<()> {
+    if e.approval == ApprovalState::Rejected {
+        return Ok(());
+    }
+    let minutes = sign * i64::from(e.minutes.get());
+    let month = e.date.with_day(1).unwrap_or(e.date);
+    let mut columns = vec!["in_work", "outside_work"];
+    columns.extend(CATEGORY_COLUMNS);
+    let mut values: Vec<sea_orm::Value> = vec![e.employee_id.to_string().into(), month.into()];
+    values.push(if e.in_work_time { minutes } else { 0 }.into());
+    values.push(if e.in_work_time { 0 } else { minutes }.into());
+    for c in CATEGORY_COLUMNS {
+        values.push(
+            if c == category_column(e.category) {
+                minutes
+            } else {
+                0
+            }
+            .into(),
+        );
+    }
+    let sql = format!(
+        "INSERT INTO time_rollups (employee_id, month, {}) VALUES (?, ?, {}) \
+         ON CONFLICT (employee_id, month) DO UPDATE SET {}",
+        columns.join(", "),
+        vec!["?"; columns.len()].join(", "),
+        columns
+            .iter()
+            .map(|c| format!("{c} = time_rollups.{c} + excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    sea_orm::ConnectionTrait::execute(tx.conn(), statement(tx.backend(), &sql, values)).await?;
+    Ok(())
+}
+
 /// Minutes used by one person in a period, split the ways a summary reports them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Usage {
@@ -417,6 +475,10 @@ pub async fn usage(
     let mut out: std::collections::HashMap<EmployeeId, Usage> = std::collections::HashMap::new();
     if people.is_empty() {
         return Ok(out);
+    }
+    let whole_months = from.day() == 1 && to.succ_opt().is_some_and(|next| next.day() == 1);
+    if whole_months {
+        return monthly_usage(c, people, from, to).await;
     }
     let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
     let json = serde_json::to_string(&ids).map_err(StoreError::corrupt)?;
@@ -446,6 +508,72 @@ pub async fn usage(
             Some((_, m)) => *m += minutes,
             None => u.by_category.push((category, minutes)),
         }
+    }
+    Ok(out)
+}
+
+#[derive(FromQueryResult)]
+struct RollupRow {
+    employee_id: String,
+    in_work: Option<i64>,
+    outside_work: Option<i64>,
+    assigned: Option<i64>,
+    role_related: Option<i64>,
+    exploratory: Option<i64>,
+    mentoring: Option<i64>,
+    coaching: Option<i64>,
+}
+
+/// Usage over whole months, from the rollups: one row per person and month.
+async fn monthly_usage(
+    c: &impl Conn,
+    people: &[EmployeeId],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<std::collections::HashMap<EmployeeId, Usage>> {
+    let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
+    let json = serde_json::to_string(&ids).map_err(StoreError::corrupt)?;
+    let mut columns = vec!["in_work", "outside_work"];
+    columns.extend(CATEGORY_COLUMNS);
+    let sums = columns
+        .iter()
+        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT employee_id, {sums} FROM time_rollups WHERE month >= ? AND month <= ? \
+         AND employee_id IN ({}) GROUP BY employee_id",
+        crate::db::json_keys(c.backend())
+    );
+    let rows = RollupRow::find_by_statement(statement(
+        c.backend(),
+        &sql,
+        vec![from.into(), to.into(), json.into()],
+    ))
+    .all(c.conn())
+    .await?;
+    let minutes = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap_or(0);
+    let mut out = std::collections::HashMap::with_capacity(rows.len());
+    for r in rows {
+        let by_category = [
+            (EntryCategory::Assigned, r.assigned),
+            (EntryCategory::RoleRelated, r.role_related),
+            (EntryCategory::Exploratory, r.exploratory),
+            (EntryCategory::Mentoring, r.mentoring),
+            (EntryCategory::Coaching, r.coaching),
+        ]
+        .into_iter()
+        .map(|(c, m)| (c, minutes(m)))
+        .filter(|(_, m)| *m > 0)
+        .collect();
+        out.insert(
+            parse_id(&r.employee_id)?,
+            Usage {
+                in_work: minutes(r.in_work),
+                outside_work: minutes(r.outside_work),
+                by_category,
+            },
+        );
     }
     Ok(out)
 }
