@@ -295,6 +295,27 @@ async fn summaries_add_allocation_use_and_on_top_learning_and_list_people_only_t
     )
     .await;
     assert_eq!(lead_march["totals"]["carried_in_minutes"], 240);
+    // A week is read from the entries themselves: ISO week 10 holds DEV's 3 and 4 March.
+    let week = body(
+        app.get(
+            &format!(
+                "/api/v1/learning-time/summary?period=2026-W10&employee_id={}",
+                p["DEV"]
+            ),
+            &dev,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (
+            week["period_start"].clone(),
+            week["totals"]["used_in_work_minutes"].clone(),
+            week["totals"]["used_outside_work_minutes"].clone(),
+            week["totals"]["by_category_minutes"]["role_related"].clone(),
+        ),
+        (json!("2026-03-02"), json!(90), json!(30), json!(30))
+    );
 
     let team = body(
         app.get(

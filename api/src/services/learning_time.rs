@@ -750,44 +750,44 @@ pub async fn summary(state: &AppState, ctx: &Ctx, q: SummaryParams) -> ApiResult
             JobLevel::new(b.unwrap_or(8)).map_err(ApiError::InvalidQuery)?,
         )),
     };
-    let (people, list_people): (Vec<Employee>, bool) =
-        match (q.employee_id, q.manager_id, q.org_unit_id) {
-            (Some(e), None, None) => {
-                let (employee, relation) = relation_to(state, p, e).await?;
-                ensure(access::can_see_learning(p, relation))?;
-                (vec![employee], true)
-            }
-            (None, Some(m), None) => {
-                ensure(sees_all || p.employee_id == Some(m))?;
-                let team = org_store::list_reports(
-                    &state.db,
-                    m,
-                    org_store::MAX_DEPTH,
-                    None,
-                    i64::MAX as u64,
-                )
-                .await?;
-                (team, true)
-            }
-            (None, None, unit) => {
-                // Org units, level bands and the organisation: in aggregate for everyone who sees
-                // the directory; person by person only for those who may see every record.
-                ensure(access::can_browse_directory(p))?;
-                let units = match unit {
-                    Some(u) => Some(unit_subtree(state, u).await?),
-                    None => None,
-                };
-                let ids = org_store::employee_statuses(&state.db, units.as_deref(), levels).await?;
-                let ids: Vec<EmployeeId> = ids.into_iter().map(|(id, _)| id).collect();
-                (org_store::get_employees(&state.db, &ids).await?, sees_all)
-            }
-            _ => {
-                return Err(ApiError::InvalidQuery(FieldError::new(
-                    "employee_id",
-                    "give at most one of employee_id, manager_id and org_unit_id",
-                )))
-            }
-        };
+    let ids: Vec<EmployeeId>;
+    let units: Option<Vec<OrgUnitId>>;
+    let (people, list_people) = match (q.employee_id, q.manager_id, q.org_unit_id) {
+        (Some(e), None, None) => {
+            let (_, relation) = relation_to(state, p, e).await?;
+            ensure(access::can_see_learning(p, relation))?;
+            ids = vec![e];
+            (store::People::Ids(&ids), true)
+        }
+        (None, Some(m), None) => {
+            ensure(sees_all || p.employee_id == Some(m))?;
+            let team =
+                org_store::list_reports(&state.db, m, org_store::MAX_DEPTH, None, i64::MAX as u64)
+                    .await?;
+            ids = team.iter().map(|e| e.id).collect();
+            (store::People::Ids(&ids), true)
+        }
+        (None, None, unit) => {
+            // Org units, level bands and the organisation: in aggregate for everyone who sees
+            // the directory; person by person only for those who may see every record.
+            ensure(access::can_browse_directory(p))?;
+            units = match unit {
+                Some(u) => Some(unit_subtree(state, u).await?),
+                None => None,
+            };
+            let people = store::People::Where {
+                units: units.as_deref(),
+                levels,
+            };
+            (people, sees_all)
+        }
+        _ => {
+            return Err(ApiError::InvalidQuery(FieldError::new(
+                "employee_id",
+                "give at most one of employee_id, manager_id and org_unit_id",
+            )))
+        }
+    };
     let policies: Vec<Policy> = store::list_policies(&state.db)
         .await?
         .into_iter()
@@ -795,46 +795,43 @@ pub async fn summary(state: &AppState, ctx: &Ctx, q: SummaryParams) -> ApiResult
         .collect();
     let parents = unit_parent_map(state).await?;
     let previous = kind.previous(&period);
-    let ids: Vec<EmployeeId> = people.iter().map(|e| e.id).collect();
-    let used = store::usage(&state.db, &ids, period.start(), period.end()).await?;
-    let used_before = store::usage(&state.db, &ids, previous.start(), previous.end()).await?;
+    let people = store::people_usage(&state.db, people, &previous, &period).await?;
     let mut total = Totals::default();
     let mut each = Vec::with_capacity(people.len());
+    // Allocation depends only on where someone sits, their level, hours and dates as seen from
+    // the two periods; people who share all of those share one computation.
+    let span = Period::new(previous.start(), period.end()).map_err(ApiError::InvalidQuery)?;
+    let mut allocations = HashMap::new();
     for e in &people {
-        let chain = unit_chain(e.data.org_unit_id, &parents);
-        let level = Some(e.data.job_level);
-        let alloc = |per: &Period| {
-            allocation_minutes(
-                &policies,
-                &chain,
-                level,
-                e.data.contracted_hours,
-                &e.data.dates,
-                per,
-            )
-        };
-        let cap = resolve(&policies, &chain, level, period.start())
-            .map_or(0, |p| p.carry_over_cap_minutes);
-        let before = used_before.get(&e.id).map_or(0, |u| u.in_work);
+        let dates = e.dates.within(&span);
+        let key = (e.org_unit_id, e.job_level, e.contracted_hours, dates);
+        let (allocated, previous_allocated, cap) = *allocations.entry(key).or_insert_with(|| {
+            let chain = unit_chain(e.org_unit_id, &parents);
+            let level = Some(e.job_level);
+            let alloc = |per: &Period| {
+                allocation_minutes(&policies, &chain, level, e.contracted_hours, &dates, per)
+            };
+            let cap = resolve(&policies, &chain, level, period.start())
+                .map_or(0, |p| p.carry_over_cap_minutes);
+            (alloc(&period), alloc(&previous), cap)
+        });
         let carried = carry_in(
-            alloc(&previous),
-            u32::try_from(before).unwrap_or(u32::MAX),
+            previous_allocated,
+            u32::try_from(e.used_before_in_work).unwrap_or(u32::MAX),
             cap,
         );
         let mut t = Totals {
-            allocated: u64::from(alloc(&period)),
+            allocated: u64::from(allocated),
             carried_in: u64::from(carried),
             people: 1,
             ..Totals::default()
         };
-        if let Some(u) = used.get(&e.id) {
-            t.used_in_work = u.in_work;
-            t.used_outside_work = u.outside_work;
-            for (c, m) in &u.by_category {
-                *t.by_category.entry(*c).or_default() += m;
-                if *c == EntryCategory::Exploratory {
-                    t.exploratory += m;
-                }
+        t.used_in_work = e.used.in_work;
+        t.used_outside_work = e.used.outside_work;
+        for (c, m) in &e.used.by_category {
+            *t.by_category.entry(*c).or_default() += m;
+            if *c == EntryCategory::Exploratory {
+                t.exploratory += m;
             }
         }
         total.allocated += t.allocated;

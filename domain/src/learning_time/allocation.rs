@@ -317,6 +317,21 @@ mod tests {
         }
 
         #[test]
+        fn dates_seen_from_inside_a_period_allocate_the_same(
+            policies in proptest::collection::vec(any_policy(), 0..4),
+            h in contracted(),
+            dates in any_dates(),
+            day in date(),
+            len in 0u64..120,
+        ) {
+            let p = period(day, day + Days::new(len));
+            prop_assert_eq!(
+                allocate(&policies, h, &dates.within(&p), &p),
+                allocate(&policies, h, &dates, &p)
+            );
+        }
+
+        #[test]
         fn nothing_is_allocated_after_termination(
             policies in proptest::collection::vec(any_policy(), 0..4),
             h in contracted(),

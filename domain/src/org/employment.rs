@@ -4,7 +4,7 @@ use crate::FieldError;
 use chrono::NaiveDate;
 
 /// Hire, leave and termination dates. Leave is one range (`leave_end_date` open while on leave).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct EmploymentDates {
     pub hire_date: Option<NaiveDate>,
     pub leave_start_date: Option<NaiveDate>,
@@ -41,6 +41,24 @@ impl EmploymentDates {
                 "must not be before leave_start_date",
             )),
             _ => Ok(()),
+        }
+    }
+
+    /// The same dates as seen from inside `period`: a hire before it, a termination after it and
+    /// a leave outside it are dropped, a leave overlapping its start begins with it. Availability
+    /// on every day of `period` is unchanged, so people whose dates differ only outside a period
+    /// share one allocation for it.
+    #[must_use]
+    pub fn within(&self, period: &Period) -> Self {
+        let (start, end) = (period.start(), period.end());
+        let leave = self
+            .leave_start_date
+            .filter(|from| *from <= end && self.leave_end_date.is_none_or(|to| to >= start));
+        Self {
+            hire_date: self.hire_date.filter(|hire| *hire > start),
+            termination_date: self.termination_date.filter(|t| *t < end),
+            leave_start_date: leave.map(|from| from.max(start)),
+            leave_end_date: leave.and(self.leave_end_date.filter(|to| *to < end)),
         }
     }
 }

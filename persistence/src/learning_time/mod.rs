@@ -4,12 +4,12 @@ use crate::db::statement;
 use crate::{parse_id, Conn, StoreError, StoreResult, Tx};
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use learnwell_domain::catalog::Description;
-use learnwell_domain::ids::{EmployeeId, TimeEntryId};
+use learnwell_domain::ids::{EmployeeId, OrgUnitId, TimeEntryId};
 use learnwell_domain::learning_time::{
     ApprovalState, EntryCategory, EntryMinutes, Grant, GrantKind, Policy, PolicyName, PolicyPeriod,
     PolicyScope, ProtectedSlot, TimeEntry,
 };
-use learnwell_domain::org::{ContractedHours, JobLevel};
+use learnwell_domain::org::{ContractedHours, EmploymentDates, JobLevel, Period};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect,
@@ -456,124 +456,186 @@ pub struct Usage {
     pub by_category: Vec<(EntryCategory, u64)>,
 }
 
-#[derive(FromQueryResult)]
-struct UsageRow {
-    employee_id: String,
-    category: String,
-    in_work_time: bool,
-    total: Option<i64>,
+/// Whose learning time a summary covers: given people, or everyone in some units (all units when
+/// `None`) within a job-level band.
+#[derive(Debug, Clone, Copy)]
+pub enum People<'a> {
+    Ids(&'a [EmployeeId]),
+    Where {
+        units: Option<&'a [OrgUnitId]>,
+        levels: Option<(JobLevel, JobLevel)>,
+    },
 }
 
-/// Usage per person between two days (inclusive) for the given people, summed by the database
-/// (one grouped statement; rejected entries do not count).
-pub async fn usage(
+/// What a summary needs of one person: what decides their allocation, their usage in the period
+/// and their minutes used in work time in the period before (for carry-over).
+#[derive(Debug, Clone)]
+pub struct PersonUsage {
+    pub id: EmployeeId,
+    pub org_unit_id: Option<OrgUnitId>,
+    pub job_level: JobLevel,
+    pub contracted_hours: ContractedHours,
+    pub dates: EmploymentDates,
+    pub used: Usage,
+    pub used_before_in_work: u64,
+}
+
+#[derive(FromQueryResult)]
+struct PersonUsageRow {
+    id: String,
+    org_unit_id: Option<String>,
+    job_level: i16,
+    contracted_centihours: i32,
+    hire_date: Option<NaiveDate>,
+    leave_start_date: Option<NaiveDate>,
+    leave_end_date: Option<NaiveDate>,
+    termination_date: Option<NaiveDate>,
+    in_work: i64,
+    outside_work: i64,
+    assigned: i64,
+    role_related: i64,
+    exploratory: i64,
+    mentoring: i64,
+    coaching: i64,
+    before_in_work: i64,
+}
+
+/// The people of a summary with their usage in `period` and in `previous` (which ends the day
+/// before `period` starts), in id order: one grouped statement, one row per person. Whole months
+/// are read from the monthly rollups, other ranges from the entries (rejected entries never
+/// count).
+pub async fn people_usage(
     c: &impl Conn,
-    people: &[EmployeeId],
-    from: NaiveDate,
-    to: NaiveDate,
-) -> StoreResult<std::collections::HashMap<EmployeeId, Usage>> {
-    let mut out: std::collections::HashMap<EmployeeId, Usage> = std::collections::HashMap::new();
-    if people.is_empty() {
-        return Ok(out);
-    }
-    let whole_months = from.day() == 1 && to.succ_opt().is_some_and(|next| next.day() == 1);
-    if whole_months {
-        return monthly_usage(c, people, from, to).await;
-    }
-    let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
-    let json = serde_json::to_string(&ids).map_err(StoreError::corrupt)?;
-    let sql = format!(
-        "SELECT employee_id, category, in_work_time, SUM(minutes) AS total FROM time_entries \
-         WHERE entry_date >= ? AND entry_date <= ? AND approval <> 'rejected' \
-         AND employee_id IN ({}) GROUP BY employee_id, category, in_work_time",
-        crate::db::json_keys(c.backend())
-    );
-    let rows = UsageRow::find_by_statement(statement(
-        c.backend(),
-        &sql,
-        vec![from.into(), to.into(), json.into()],
-    ))
-    .all(c.conn())
-    .await?;
-    for r in rows {
-        let minutes = u64::try_from(r.total.unwrap_or(0)).unwrap_or(0);
-        let u = out.entry(parse_id(&r.employee_id)?).or_default();
-        if r.in_work_time {
-            u.in_work += minutes;
+    people: People<'_>,
+    previous: &Period,
+    period: &Period,
+) -> StoreResult<Vec<PersonUsage>> {
+    let whole_months =
+        |p: &Period| p.start().day() == 1 && p.end().succ_opt().is_some_and(|next| next.day() == 1);
+    // (source table, its day column, minutes in work, minutes outside, minutes of a category)
+    let (source, day, in_work, outside, category): (_, _, _, _, fn(&str) -> String) =
+        if whole_months(previous) && whole_months(period) {
+            (
+                "time_rollups",
+                "month",
+                "s.in_work",
+                "s.outside_work",
+                |c| format!("s.{c}"),
+            )
         } else {
-            u.outside_work += minutes;
+            (
+                "(SELECT * FROM time_entries WHERE approval <> 'rejected')",
+                "entry_date",
+                "CASE WHEN s.in_work_time THEN s.minutes ELSE 0 END",
+                "CASE WHEN s.in_work_time THEN 0 ELSE s.minutes END",
+                |c| format!("CASE WHEN s.category = '{c}' THEN s.minutes ELSE 0 END"),
+            )
+        };
+    let mut sums = vec![
+        ("in_work", in_work.to_owned()),
+        ("outside_work", outside.to_owned()),
+    ];
+    sums.extend(CATEGORY_COLUMNS.iter().map(|c| (*c, category(c))));
+    let keys = crate::db::json_keys(c.backend());
+    let mut scope_values: Vec<sea_orm::Value> = Vec::new();
+    let scope = match people {
+        People::Ids(ids) => {
+            let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+            scope_values.push(
+                serde_json::to_string(&ids)
+                    .map_err(StoreError::corrupt)?
+                    .into(),
+            );
+            keys.to_owned()
         }
-        let category = EntryCategory::parse(&r.category).map_err(StoreError::corrupt)?;
-        match u.by_category.iter_mut().find(|(c, _)| *c == category) {
-            Some((_, m)) => *m += minutes,
-            None => u.by_category.push((category, minutes)),
+        People::Where { units, levels } => {
+            let mut filter = vec!["1 = 1".to_owned()];
+            if let Some(units) = units {
+                let units: Vec<String> = units.iter().map(ToString::to_string).collect();
+                scope_values.push(
+                    serde_json::to_string(&units)
+                        .map_err(StoreError::corrupt)?
+                        .into(),
+                );
+                filter.push(format!("org_unit_id IN ({keys})"));
+            }
+            if let Some((min, max)) = levels {
+                scope_values.push(i16::from(min.get()).into());
+                scope_values.push(i16::from(max.get()).into());
+                filter.push("job_level BETWEEN ? AND ?".to_owned());
+            }
+            format!("SELECT id FROM employees WHERE {}", filter.join(" AND "))
         }
+    };
+    // Sum per person in the database, for the people in scope only, then join their facts.
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut columns = Vec::new();
+    for (name, minutes) in sums {
+        columns.push(format!(
+            "CAST(SUM(CASE WHEN s.{day} >= ? THEN {minutes} END) AS BIGINT) AS {name}"
+        ));
+        values.push(period.start().into());
     }
-    Ok(out)
-}
-
-#[derive(FromQueryResult)]
-struct RollupRow {
-    employee_id: String,
-    in_work: Option<i64>,
-    outside_work: Option<i64>,
-    assigned: Option<i64>,
-    role_related: Option<i64>,
-    exploratory: Option<i64>,
-    mentoring: Option<i64>,
-    coaching: Option<i64>,
-}
-
-/// Usage over whole months, from the rollups: one row per person and month.
-async fn monthly_usage(
-    c: &impl Conn,
-    people: &[EmployeeId],
-    from: NaiveDate,
-    to: NaiveDate,
-) -> StoreResult<std::collections::HashMap<EmployeeId, Usage>> {
-    let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
-    let json = serde_json::to_string(&ids).map_err(StoreError::corrupt)?;
-    let mut columns = vec!["in_work", "outside_work"];
-    columns.extend(CATEGORY_COLUMNS);
-    let sums = columns
-        .iter()
-        .map(|c| format!("CAST(SUM({c}) AS BIGINT) AS {c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    columns.push(format!(
+        "CAST(SUM(CASE WHEN s.{day} < ? THEN {in_work} END) AS BIGINT) AS before_in_work"
+    ));
+    values.push(period.start().into());
+    values.push(previous.start().into());
+    values.push(period.end().into());
+    values.extend(scope_values.iter().cloned());
+    values.extend(scope_values);
     let sql = format!(
-        "SELECT employee_id, {sums} FROM time_rollups WHERE month >= ? AND month <= ? \
-         AND employee_id IN ({}) GROUP BY employee_id",
-        crate::db::json_keys(c.backend())
+        "SELECT e.id, e.org_unit_id, e.job_level, e.contracted_centihours, e.hire_date, \
+         e.leave_start_date, e.leave_end_date, e.termination_date, {} FROM employees e LEFT JOIN (\
+         SELECT s.employee_id, {} FROM {source} s WHERE s.{day} >= ? AND s.{day} <= ? \
+         AND s.employee_id IN ({scope}) GROUP BY s.employee_id) u ON u.employee_id = e.id \
+         WHERE e.id IN ({scope}) ORDER BY e.id",
+        // Zero rather than NULL for people without entries: NULLs cost the row decoder dearly.
+        ["in_work", "outside_work"]
+            .iter()
+            .chain(&CATEGORY_COLUMNS)
+            .chain(&["before_in_work"])
+            .map(|c| format!("COALESCE(u.{c}, 0) AS {c}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        columns.join(", ")
     );
-    let rows = RollupRow::find_by_statement(statement(
-        c.backend(),
-        &sql,
-        vec![from.into(), to.into(), json.into()],
-    ))
-    .all(c.conn())
-    .await?;
-    let minutes = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap_or(0);
-    let mut out = std::collections::HashMap::with_capacity(rows.len());
-    for r in rows {
-        let by_category = [
-            (EntryCategory::Assigned, r.assigned),
-            (EntryCategory::RoleRelated, r.role_related),
-            (EntryCategory::Exploratory, r.exploratory),
-            (EntryCategory::Mentoring, r.mentoring),
-            (EntryCategory::Coaching, r.coaching),
-        ]
-        .into_iter()
-        .map(|(c, m)| (c, minutes(m)))
-        .filter(|(_, m)| *m > 0)
-        .collect();
-        out.insert(
-            parse_id(&r.employee_id)?,
-            Usage {
-                in_work: minutes(r.in_work),
-                outside_work: minutes(r.outside_work),
-                by_category,
-            },
-        );
-    }
-    Ok(out)
+    let rows = PersonUsageRow::find_by_statement(statement(c.backend(), &sql, values))
+        .all(c.conn())
+        .await?;
+    let minutes = |v: i64| u64::try_from(v).unwrap_or(0);
+    rows.into_iter()
+        .map(|r| {
+            let by_category = [
+                (EntryCategory::Assigned, r.assigned),
+                (EntryCategory::RoleRelated, r.role_related),
+                (EntryCategory::Exploratory, r.exploratory),
+                (EntryCategory::Mentoring, r.mentoring),
+                (EntryCategory::Coaching, r.coaching),
+            ]
+            .into_iter()
+            .map(|(c, m)| (c, minutes(m)))
+            .filter(|(_, m)| *m > 0)
+            .collect();
+            Ok(PersonUsage {
+                id: parse_id(&r.id)?,
+                org_unit_id: r.org_unit_id.as_deref().map(parse_id).transpose()?,
+                job_level: JobLevel::new(r.job_level.into()).map_err(StoreError::corrupt)?,
+                contracted_hours: ContractedHours::new(f64::from(r.contracted_centihours) / 100.0)
+                    .map_err(StoreError::corrupt)?,
+                dates: EmploymentDates {
+                    hire_date: r.hire_date,
+                    leave_start_date: r.leave_start_date,
+                    leave_end_date: r.leave_end_date,
+                    termination_date: r.termination_date,
+                },
+                used: Usage {
+                    in_work: minutes(r.in_work),
+                    outside_work: minutes(r.outside_work),
+                    by_category,
+                },
+                used_before_in_work: minutes(r.before_in_work),
+            })
+        })
+        .collect()
 }
