@@ -13,6 +13,7 @@ pub mod ids;
 pub mod learning;
 pub mod learning_time;
 pub mod org;
+pub mod xapi;
 
 /// A validation failure of one input field: the field path (as the client sent it) and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
