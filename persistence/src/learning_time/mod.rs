@@ -518,9 +518,11 @@ pub async fn people_usage(
             (
                 "time_rollups",
                 "month",
-                "s.in_work",
-                "s.outside_work",
-                |c| format!("s.{c}"),
+                // A person's month fits an INTEGER; PostgreSQL sums INTEGERs into a BIGINT,
+                // but BIGINTs into NUMERIC, several times slower.
+                "CAST(s.in_work AS INTEGER)",
+                "CAST(s.outside_work AS INTEGER)",
+                |c| format!("CAST(s.{c} AS INTEGER)"),
             )
         } else {
             (
