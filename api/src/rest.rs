@@ -7,6 +7,7 @@ pub mod learning;
 pub mod learning_time;
 pub mod org;
 pub mod system;
+pub mod xapi;
 
 use crate::error::ApiError;
 use actix_web::http::header;
@@ -56,6 +57,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(catalog::routes)
             .configure(learning::routes)
             .configure(learning_time::routes)
+            .configure(xapi::routes)
             .configure(audit::routes),
     );
 }

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod learning;
 pub mod learning_time;
 pub mod org;
+pub mod xapi;
 
 use crate::error::{ApiError, ApiResult};
 use base64::Engine;

@@ -47,6 +47,7 @@ pub async fn state(settings: Settings) -> Result<AppState, StartupError> {
         kv,
         auth: Arc::new(auth),
         directory: Arc::default(),
+        lrs_credentials: Arc::default(),
     })
 }
 
@@ -112,6 +113,7 @@ pub fn serve(state: AppState, listener: TcpListener) -> Result<Server, StartupEr
                     HttpResponse::Ok().json(doc.get_ref())
                 }),
             )
+            .configure(rest::xapi::lrs)
             .route("/graphql", web::post().to(graphql::execute))
             .route("/graphql", web::get().to(graphql::graphiql))
             .configure(rest::system::pages)

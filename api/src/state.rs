@@ -17,6 +17,8 @@ pub struct AppState {
     pub auth: Arc<Authenticator>,
     /// Employees by id for the hot read paths; coherent across instances through `kv`.
     pub directory: Arc<DirectoryCache>,
+    /// LRS client secrets verified since start (argon2 runs once per client and secret).
+    pub lrs_credentials: Arc<crate::services::xapi::CredentialCache>,
 }
 
 impl AppState {

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_org;
 mod m20261123_000002_learning;
 mod m20261123_000003_learning_time;
+mod m20261123_000004_xapi;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_org::Migration),
             Box::new(m20261123_000002_learning::Migration),
             Box::new(m20261123_000003_learning_time::Migration),
+            Box::new(m20261123_000004_xapi::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ pub mod kv;
 pub mod learning;
 pub mod learning_time;
 pub mod org;
+pub mod xapi;
 
 pub use db::{Backend, Conn, Db, PoolStats, Tx};
 

@@ -13,3 +13,4 @@ mod learning_time;
 mod org_units;
 mod records;
 mod system;
+mod xapi;

@@ -1,0 +1,505 @@
+//! The LRS: LRS clients under `/api/v1` (documented in OpenAPI), and the xAPI resources under
+//! `/xapi`, which follow the xAPI specification rather than this API's conventions.
+
+use crate::auth::Caller;
+use crate::body::JsonBody;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::services::xapi::{self as svc, ClientInput, Query, XapiCaller};
+use crate::services::Ctx;
+use crate::state::AppState;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use learnwell_domain::xapi::{
+    is_iri, is_uuid, parse_timestamp, validate_agent_parameter, XapiVersion,
+};
+use learnwell_domain::FieldError;
+use learnwell_persistence::xapi::LrsClient;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_clients)
+        .service(create_client)
+        .service(revoke_client);
+}
+
+/// An LRS client; `secret` only in the answer that creates it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LrsClientResource {
+    pub id: String,
+    pub name: String,
+    /// The HTTP Basic user name.
+    pub key: String,
+    /// The HTTP Basic password: shown once, stored only hashed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    pub scopes: Vec<String>,
+    pub account_home_page: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<&LrsClient> for LrsClientResource {
+    fn from(c: &LrsClient) -> Self {
+        Self {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            key: c.api_key.clone(),
+            secret: None,
+            scopes: c.scopes.split(' ').map(str::to_owned).collect(),
+            account_home_page: c.account_home_page.clone(),
+            created_at: c.created_at,
+            revoked_at: c.revoked_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LrsClientInput {
+    pub name: String,
+    /// Any of `xapi:write`, `xapi:read`, `xapi:read:mine`.
+    pub scopes: Vec<String>,
+    /// Statements whose actor is an `account` on this home page name an employee by external id.
+    pub account_home_page: Option<String>,
+}
+
+/// LRS clients (`ld_admin`).
+#[utoipa::path(tag = "xapi", security(("bearer" = [])),
+    responses((status = 200, body = Vec<LrsClientResource>), (status = 403, body = Problem)))]
+#[get("/lrs-clients")]
+async fn list_clients(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    let clients = svc::list_clients(&state, &Ctx::new(caller.0)).await?;
+    Ok(HttpResponse::Ok().json(
+        clients
+            .iter()
+            .map(LrsClientResource::from)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Create an LRS client (`ld_admin`): the answer holds the secret, once.
+#[utoipa::path(tag = "xapi", security(("bearer" = [])), request_body = LrsClientInput,
+    responses((status = 201, body = LrsClientResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[post("/lrs-clients")]
+async fn create_client(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<LrsClientInput>,
+) -> ApiResult<HttpResponse> {
+    let input = body.0;
+    let issued = svc::create_client(
+        &state,
+        &Ctx::new(caller.0),
+        ClientInput {
+            name: input.name,
+            scopes: input.scopes,
+            account_home_page: input.account_home_page,
+        },
+    )
+    .await?;
+    let mut resource = LrsClientResource::from(&issued.client);
+    resource.secret = Some(issued.secret);
+    Ok(HttpResponse::Created().json(resource))
+}
+
+/// Revoke an LRS client (`ld_admin`): its credentials stop working at once.
+#[utoipa::path(tag = "xapi", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = LrsClientResource), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[post("/lrs-clients/{id}:revoke")]
+async fn revoke_client(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let client = svc::revoke_client(&state, &Ctx::new(caller.0), &id).await?;
+    Ok(HttpResponse::Ok().json(LrsClientResource::from(&client)))
+}
+
+/// The `/xapi` resources (plain actix routes: the xAPI specification is their contract).
+pub fn lrs(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/xapi")
+            .app_data(web::PayloadConfig::new(STATEMENT_BODY_LIMIT))
+            .route("/about", web::get().to(about))
+            .route("/about", web::head().to(about))
+            .route("/statements", web::put().to(put_statement))
+            .route("/statements", web::post().to(post_statements))
+            .route("/statements", web::get().to(get_statements))
+            .route("/statements", web::head().to(get_statements)),
+    );
+}
+
+/// The most a statement request body may hold.
+const STATEMENT_BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// An answer with the xAPI version header.
+fn versioned(mut res: HttpResponse, version: XapiVersion) -> HttpResponse {
+    res.headers_mut().insert(
+        header::HeaderName::from_static("x-experience-api-version"),
+        HeaderValue::from_static(version.as_header()),
+    );
+    res
+}
+
+/// Start an xAPI request: check the version header and the credentials. A refusal is the
+/// finished answer.
+async fn begin(
+    state: &AppState,
+    req: &HttpRequest,
+) -> Result<(XapiCaller, XapiVersion), HttpResponse> {
+    let header_version = req
+        .headers()
+        .get("x-experience-api-version")
+        .map(|v| v.to_str().unwrap_or_default().to_owned());
+    let answer_version = header_version
+        .as_deref()
+        .and_then(|v| XapiVersion::parse(v).ok())
+        .unwrap_or(XapiVersion::V1_0_3);
+    let started = async {
+        let version = match header_version {
+            None => {
+                return Err(ApiError::InvalidQuery(FieldError::new(
+                    XapiVersion::HEADER,
+                    "is required: send X-Experience-API-Version: 1.0.3 or 2.0.0",
+                )))
+            }
+            Some(v) => XapiVersion::parse(&v)
+                .map_err(|e| ApiError::InvalidQuery(FieldError::new(e.path, e.reason)))?,
+        };
+        let authorization = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        Ok((svc::authenticate(state, authorization).await?, version))
+    }
+    .await;
+    started.map_err(|e| finish(Err(e), answer_version))
+}
+
+/// The answer of an xAPI request, with the version header; 401 asks for Basic credentials.
+fn finish(outcome: ApiResult<HttpResponse>, version: XapiVersion) -> HttpResponse {
+    let res = match outcome {
+        Ok(res) => res,
+        Err(e) => {
+            let mut res = e.error_response();
+            if e.status() == StatusCode::UNAUTHORIZED {
+                res.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Basic realm=\"xapi\""),
+                );
+            }
+            res
+        }
+    };
+    versioned(res, version)
+}
+
+/// Run an xAPI handler between [`begin`] and [`finish`].
+macro_rules! xapi {
+    ($state:expr, $req:expr, |$caller:ident, $version:ident| $body:expr) => {{
+        match begin(&$state, &$req).await {
+            Err(refused) => refused,
+            Ok(($caller, $version)) => {
+                let outcome: ApiResult<HttpResponse> = async { $body }.await;
+                finish(outcome, $version)
+            }
+        }
+    }};
+}
+
+async fn about() -> HttpResponse {
+    versioned(HttpResponse::Ok().json(svc::about()), XapiVersion::V1_0_3)
+}
+
+fn parse_body(req: &HttpRequest, body: &[u8]) -> ApiResult<Value> {
+    let media = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if media != "application/json" {
+        return Err(ApiError::UnsupportedMediaType("application/json"));
+    }
+    if body.len() > STATEMENT_BODY_LIMIT {
+        return Err(ApiError::PayloadTooLarge {
+            limit: STATEMENT_BODY_LIMIT,
+        });
+    }
+    serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))
+}
+
+fn params(req: &HttpRequest) -> ApiResult<HashMap<String, String>> {
+    web::Query::<HashMap<String, String>>::from_query(req.query_string())
+        .map(web::Query::into_inner)
+        .map_err(|e| ApiError::InvalidQuery(FieldError::new("query", e.to_string())))
+}
+
+fn reject_unknown(params: &HashMap<String, String>, allowed: &[&str]) -> ApiResult<()> {
+    match params.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => Err(ApiError::InvalidQuery(FieldError::new(
+            k.clone(),
+            "is not a parameter of this resource",
+        ))),
+        None => Ok(()),
+    }
+}
+
+async fn put_statement(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> HttpResponse {
+    xapi!(state, req, |caller, version| {
+        let params = params(&req)?;
+        reject_unknown(&params, &["statementId"])?;
+        let id = params
+            .get("statementId")
+            .filter(|id| is_uuid(id))
+            .ok_or_else(|| {
+                ApiError::InvalidQuery(FieldError::new("statementId", "must be a UUID"))
+            })?;
+        let statement = parse_body(&req, &body)?;
+        svc::store_statements(&state, &caller, version, statement, Some(id)).await?;
+        Ok(HttpResponse::NoContent().finish())
+    })
+}
+
+async fn post_statements(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> HttpResponse {
+    xapi!(state, req, |caller, version| {
+        reject_unknown(&params(&req)?, &[])?;
+        let statements = parse_body(&req, &body)?;
+        let ids = svc::store_statements(&state, &caller, version, statements, None).await?;
+        Ok(HttpResponse::Ok().json(ids))
+    })
+}
+
+const QUERY_PARAMS: [&str; 14] = [
+    "agent",
+    "verb",
+    "activity",
+    "registration",
+    "related_activities",
+    "related_agents",
+    "since",
+    "until",
+    "limit",
+    "format",
+    "attachments",
+    "ascending",
+    "statementId",
+    "voidedStatementId",
+];
+
+fn flag(params: &HashMap<String, String>, name: &str) -> ApiResult<bool> {
+    match params.get(name).map(String::as_str) {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::InvalidQuery(FieldError::new(
+            name,
+            "must be true or false",
+        ))),
+    }
+}
+
+fn micros(
+    params: &HashMap<String, String>,
+    name: &str,
+    version: XapiVersion,
+) -> ApiResult<Option<i64>> {
+    params
+        .get(name)
+        .map(|v| {
+            parse_timestamp(v, version)
+                .map(|t| t.timestamp_micros())
+                .map_err(|why| ApiError::InvalidQuery(FieldError::new(name, why)))
+        })
+        .transpose()
+}
+
+fn parse_query(params: &HashMap<String, String>, version: XapiVersion) -> ApiResult<Query> {
+    let bad = |name: &str, why: &str| ApiError::InvalidQuery(FieldError::new(name, why));
+    let agent = match params.get("agent") {
+        Some(text) => {
+            let value: Value =
+                serde_json::from_str(text).map_err(|_| bad("agent", "must be an Agent as JSON"))?;
+            let ifi =
+                validate_agent_parameter(&value, version).map_err(|e| bad("agent", &e.reason))?;
+            Some(ifi.key())
+        }
+        None => None,
+    };
+    let iri = |name: &str| -> ApiResult<Option<String>> {
+        match params.get(name) {
+            Some(v) if is_iri(v) => Ok(Some(v.clone())),
+            Some(_) => Err(bad(name, "must be an IRI")),
+            None => Ok(None),
+        }
+    };
+    let registration = match params.get("registration") {
+        Some(r) if is_uuid(r) => Some(r.to_ascii_lowercase()),
+        Some(_) => return Err(bad("registration", "must be a UUID")),
+        None => None,
+    };
+    let limit = match params.get("limit") {
+        Some(l) => l
+            .parse()
+            .map_err(|_| bad("limit", "must be a whole number, 0 for the server's most"))?,
+        None => 0,
+    };
+    Ok(Query {
+        agent,
+        related_agents: flag(params, "related_agents")?,
+        verb: iri("verb")?,
+        activity: iri("activity")?,
+        related_activities: flag(params, "related_activities")?,
+        registration,
+        since_us: micros(params, "since", version)?,
+        until_us: micros(params, "until", version)?,
+        ascending: flag(params, "ascending")?,
+        limit,
+        after_seq: None,
+        up_to_seq: None,
+    })
+}
+
+/// The view a GET asked for.
+fn formatted(statement: Value, format: &str, languages: &[String]) -> Value {
+    let statement = learnwell_domain::xapi::with_context_activity_arrays(&statement);
+    match format {
+        "ids" => learnwell_domain::xapi::format_ids(&statement),
+        "canonical" => learnwell_domain::xapi::format_canonical(&statement, languages),
+        _ => statement,
+    }
+}
+
+fn consistent_through(res: &mut HttpResponse) {
+    if let Ok(v) = HeaderValue::from_str(&svc::timestamp(Utc::now())) {
+        res.headers_mut().insert(
+            header::HeaderName::from_static("x-experience-api-consistent-through"),
+            v,
+        );
+    }
+}
+
+fn last_modified(res: &mut HttpResponse, at: DateTime<Utc>) {
+    if let Ok(v) = HeaderValue::from_str(&at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()) {
+        res.headers_mut().insert(header::LAST_MODIFIED, v);
+    }
+}
+
+async fn get_statements(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    xapi!(state, req, |caller, version| {
+        let params = params(&req)?;
+        let languages = learnwell_domain::xapi::parse_accept_language(
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default(),
+        );
+        if let Some(token) = params.get("more") {
+            reject_unknown(&params, &["more"])?;
+            let q = decode_more(token)?;
+            let format = q.1.clone();
+            return page(&state, &caller, q.0, &format, &languages).await;
+        }
+        reject_unknown(&params, &QUERY_PARAMS)?;
+        let format = params.get("format").map_or("exact", String::as_str);
+        if !["exact", "ids", "canonical"].contains(&format) {
+            return Err(ApiError::InvalidQuery(FieldError::new(
+                "format",
+                "must be exact, ids or canonical",
+            )));
+        }
+        flag(&params, "attachments")?;
+        let single = match (params.get("statementId"), params.get("voidedStatementId")) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::InvalidQuery(FieldError::new(
+                    "statementId",
+                    "give statementId or voidedStatementId, not both",
+                )))
+            }
+            (Some(id), None) => Some((id, false)),
+            (None, Some(id)) => Some((id, true)),
+            (None, None) => None,
+        };
+        if let Some((id, voided)) = single {
+            if let Some(other) = params.keys().find(|k| {
+                !["statementId", "voidedStatementId", "format", "attachments"].contains(&k.as_str())
+            }) {
+                return Err(ApiError::InvalidQuery(FieldError::new(
+                    other.clone(),
+                    "cannot be combined with statementId or voidedStatementId",
+                )));
+            }
+            if !is_uuid(id) {
+                return Err(ApiError::InvalidQuery(FieldError::new(
+                    "statementId",
+                    "must be a UUID",
+                )));
+            }
+            let (statement, stored) = svc::get_statement(&state, &caller, id, voided).await?;
+            let mut res = HttpResponse::Ok().json(formatted(statement, format, &languages));
+            last_modified(&mut res, stored);
+            consistent_through(&mut res);
+            return Ok(res);
+        }
+        let q = parse_query(&params, version)?;
+        page(&state, &caller, q, format, &languages).await
+    })
+}
+
+async fn page(
+    state: &AppState,
+    caller: &XapiCaller,
+    q: Query,
+    format: &str,
+    languages: &[String],
+) -> ApiResult<HttpResponse> {
+    let page = svc::query_statements(state, caller, q).await?;
+    let more = match &page.more {
+        Some(q) => format!("/xapi/statements?more={}", encode_more(q, format)?),
+        None => String::new(),
+    };
+    let statements: Vec<Value> = page
+        .statements
+        .into_iter()
+        .map(|s| formatted(s, format, languages))
+        .collect();
+    let mut res = HttpResponse::Ok().json(json!({ "statements": statements, "more": more }));
+    if let Some(at) = page.last_stored {
+        last_modified(&mut res, at);
+    }
+    consistent_through(&mut res);
+    Ok(res)
+}
+
+fn encode_more(q: &Query, format: &str) -> ApiResult<String> {
+    let text = serde_json::to_vec(&(q, format))
+        .map_err(|e| ApiError::Internal(format!("encoding a more link: {e}")))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text))
+}
+
+fn decode_more(token: &str) -> ApiResult<(Query, String)> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .ok_or_else(|| {
+            ApiError::InvalidQuery(FieldError::new("more", "is not a link this LRS gave"))
+        })
+}

@@ -1,0 +1,455 @@
+//! Stores of the xAPI context: LRS clients, statements (kept exactly as stored, with agent and
+//! activity indexes for queries) and the unmatched-actor report.
+
+use crate::db::{json_keys, statement};
+use crate::{Conn, StoreError, StoreResult, Tx, INSERT_CHUNK};
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+
+/// An LRS client: HTTP Basic credentials for an LMS (the secret only as its argon2 hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LrsClient {
+    pub id: String,
+    pub name: String,
+    pub api_key: String,
+    pub secret_hash: String,
+    /// Space-separated scope codes.
+    pub scopes: String,
+    /// The `account.homePage` whose `name` is an employee's external id.
+    pub account_home_page: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(FromQueryResult)]
+struct ClientRow {
+    id: String,
+    name: String,
+    api_key: String,
+    secret_hash: String,
+    scopes: String,
+    account_home_page: Option<String>,
+    created_by: String,
+    created_at: DateTime<Utc>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<ClientRow> for LrsClient {
+    fn from(r: ClientRow) -> Self {
+        Self {
+            id: r.id,
+            name: r.name,
+            api_key: r.api_key,
+            secret_hash: r.secret_hash,
+            scopes: r.scopes,
+            account_home_page: r.account_home_page,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            revoked_at: r.revoked_at,
+        }
+    }
+}
+
+const CLIENT_COLUMNS: &str = "id, name, api_key, secret_hash, scopes, account_home_page, \
+                              created_by, created_at, revoked_at";
+
+pub async fn insert_client(tx: &Tx, c: &LrsClient) -> StoreResult<()> {
+    let sql =
+        format!("INSERT INTO lrs_clients ({CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    let values: Vec<Value> = vec![
+        c.id.clone().into(),
+        c.name.clone().into(),
+        c.api_key.clone().into(),
+        c.secret_hash.clone().into(),
+        c.scopes.clone().into(),
+        c.account_home_page.clone().into(),
+        c.created_by.clone().into(),
+        c.created_at.into(),
+        c.revoked_at.into(),
+    ];
+    tx.conn()
+        .execute(statement(tx.backend(), &sql, values))
+        .await
+        .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+async fn clients_where(
+    c: &impl Conn,
+    filter: &str,
+    values: Vec<Value>,
+) -> StoreResult<Vec<LrsClient>> {
+    let sql = format!("SELECT {CLIENT_COLUMNS} FROM lrs_clients WHERE {filter} ORDER BY id");
+    let rows = ClientRow::find_by_statement(statement(c.backend(), &sql, values))
+        .all(c.conn())
+        .await?;
+    Ok(rows.into_iter().map(LrsClient::from).collect())
+}
+
+pub async fn list_clients(c: &impl Conn) -> StoreResult<Vec<LrsClient>> {
+    clients_where(c, "1 = 1", Vec::new()).await
+}
+
+pub async fn get_client(c: &impl Conn, id: &str) -> StoreResult<Option<LrsClient>> {
+    Ok(clients_where(c, "id = ?", vec![id.into()]).await?.pop())
+}
+
+pub async fn client_by_key(c: &impl Conn, api_key: &str) -> StoreResult<Option<LrsClient>> {
+    Ok(clients_where(c, "api_key = ?", vec![api_key.into()])
+        .await?
+        .pop())
+}
+
+pub async fn revoke_client(tx: &Tx, id: &str, at: DateTime<Utc>) -> StoreResult<()> {
+    let sql = "UPDATE lrs_clients SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
+    tx.conn()
+        .execute(statement(tx.backend(), sql, vec![at.into(), id.into()]))
+        .await?;
+    Ok(())
+}
+
+/// What the learning side made of a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mapping {
+    /// Not about learning (or a voiding statement): nothing to do.
+    None,
+    /// Became a learning record (and a learning-time entry).
+    Applied,
+    /// About learning, but its actor matches no employee: kept for the unmatched-actor report.
+    Unmatched,
+}
+
+impl Mapping {
+    fn code(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Applied => "applied",
+            Self::Unmatched => "unmatched",
+        }
+    }
+}
+
+/// A statement to store, with what it is found by.
+#[derive(Debug, Clone)]
+pub struct NewStatement {
+    pub statement_id: String,
+    pub stored: DateTime<Utc>,
+    pub verb_id: String,
+    pub voids_statement_id: Option<String>,
+    pub registration: Option<String>,
+    pub actor_key: Option<String>,
+    pub employee_id: Option<String>,
+    pub client_id: Option<String>,
+    pub mapping: Mapping,
+    /// The statement as stored (with `id`, `stored`, `authority`, `version`), serialised.
+    pub statement: String,
+    /// Agent keys, each with "only a related agent" (authority, context, SubStatement).
+    pub agents: Vec<(String, bool)>,
+    /// Activity ids, each with "only a related activity".
+    pub activities: Vec<(String, bool)>,
+}
+
+/// A stored statement.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct StoredStatement {
+    pub seq: i64,
+    pub statement_id: String,
+    pub stored_us: i64,
+    pub verb_id: String,
+    pub voided: bool,
+    pub employee_id: Option<String>,
+    pub mapping: String,
+    pub statement: String,
+}
+
+const STATEMENT_COLUMNS: &str =
+    "seq, statement_id, stored_us, verb_id, voided, employee_id, mapping, statement";
+
+/// Insert statements and their indexes (in the caller's transaction: a batch is all or nothing).
+pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()> {
+    #[derive(FromQueryResult)]
+    struct Inserted {
+        seq: i64,
+        statement_id: String,
+    }
+    for chunk in rows.chunks(INSERT_CHUNK / 2) {
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 11);
+        for r in chunk {
+            values.extend([
+                Value::from(r.statement_id.clone()),
+                r.stored.timestamp_micros().into(),
+                r.verb_id.clone().into(),
+                false.into(),
+                r.voids_statement_id.clone().into(),
+                r.registration.clone().into(),
+                r.actor_key.clone().into(),
+                r.employee_id.clone().into(),
+                r.client_id.clone().into(),
+                r.mapping.code().into(),
+                r.statement.clone().into(),
+            ]);
+        }
+        let sql = format!(
+            "INSERT INTO xapi_statements (statement_id, stored_us, verb_id, voided, \
+             voids_statement_id, registration, actor_key, employee_id, client_id, mapping, \
+             statement) VALUES {} RETURNING seq, statement_id",
+            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let inserted = Inserted::find_by_statement(statement(tx.backend(), &sql, values))
+            .all(tx.conn())
+            .await
+            .map_err(StoreError::from_write)?;
+        let seq: std::collections::HashMap<&str, i64> = inserted
+            .iter()
+            .map(|i| (i.statement_id.as_str(), i.seq))
+            .collect();
+        let mut agents = Vec::new();
+        let mut activities = Vec::new();
+        for r in chunk {
+            let s = *seq
+                .get(r.statement_id.as_str())
+                .ok_or_else(|| StoreError::corrupt("an inserted statement has no sequence"))?;
+            agents.extend(r.agents.iter().map(|(k, related)| (k.clone(), *related, s)));
+            activities.extend(
+                r.activities
+                    .iter()
+                    .map(|(k, related)| (k.clone(), *related, s)),
+            );
+        }
+        insert_index(tx, "xapi_statement_agents", "agent_key", agents).await?;
+        insert_index(tx, "xapi_statement_activities", "activity_id", activities).await?;
+    }
+    Ok(())
+}
+
+async fn insert_index(
+    tx: &Tx,
+    table: &str,
+    key: &str,
+    rows: Vec<(String, bool, i64)>,
+) -> StoreResult<()> {
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 3);
+        for (k, related, seq) in chunk {
+            values.extend([Value::from(k.clone()), (*related).into(), (*seq).into()]);
+        }
+        let sql = format!(
+            "INSERT INTO {table} ({key}, related_only, seq) VALUES {} \
+             ON CONFLICT DO NOTHING",
+            vec!["(?, ?, ?)"; chunk.len()].join(", ")
+        );
+        tx.conn()
+            .execute(statement(tx.backend(), &sql, values))
+            .await?;
+    }
+    Ok(())
+}
+
+/// The stored statements among `ids` (voided or not).
+pub async fn statements_by_ids(c: &impl Conn, ids: &[String]) -> StoreResult<Vec<StoredStatement>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let json = serde_json::to_string(ids).map_err(StoreError::corrupt)?;
+    let sql = format!(
+        "SELECT {STATEMENT_COLUMNS} FROM xapi_statements WHERE statement_id IN ({})",
+        json_keys(c.backend())
+    );
+    Ok(
+        StoredStatement::find_by_statement(statement(c.backend(), &sql, vec![json.into()]))
+            .all(c.conn())
+            .await?,
+    )
+}
+
+/// Mark statements voided.
+pub async fn void(tx: &Tx, ids: &[String]) -> StoreResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let json = serde_json::to_string(ids).map_err(StoreError::corrupt)?;
+    let sql = format!(
+        "UPDATE xapi_statements SET voided = ? WHERE statement_id IN ({})",
+        json_keys(tx.backend())
+    );
+    tx.conn()
+        .execute(statement(
+            tx.backend(),
+            &sql,
+            vec![true.into(), json.into()],
+        ))
+        .await?;
+    Ok(())
+}
+
+/// Record what the learning side made of a statement (after its actor was resolved later).
+pub async fn set_mapping(
+    tx: &Tx,
+    statement_id: &str,
+    mapping: Mapping,
+    employee_id: Option<&str>,
+) -> StoreResult<()> {
+    let sql = "UPDATE xapi_statements SET mapping = ?, employee_id = ? WHERE statement_id = ?";
+    tx.conn()
+        .execute(statement(
+            tx.backend(),
+            sql,
+            vec![
+                mapping.code().into(),
+                employee_id.map(str::to_owned).into(),
+                statement_id.into(),
+            ],
+        ))
+        .await?;
+    Ok(())
+}
+
+/// The filters of a statement query (xAPI Communication 2.1.3), already validated.
+#[derive(Debug, Clone, Default)]
+pub struct StatementQuery {
+    pub agent: Option<String>,
+    pub related_agents: bool,
+    pub verb: Option<String>,
+    pub activity: Option<String>,
+    pub related_activities: bool,
+    pub registration: Option<String>,
+    /// Only statements with this authority (agent key): a client reading only its own.
+    pub authority: Option<String>,
+    pub since_us: Option<i64>,
+    pub until_us: Option<i64>,
+    pub ascending: bool,
+    /// Continue after this sequence number (from a `more` link).
+    pub after_seq: Option<i64>,
+    /// Only statements stored at or before this sequence number (the first page's snapshot).
+    pub up_to_seq: Option<i64>,
+    pub limit: u64,
+}
+
+/// Statements matching a query, not voided, in stored order (newest first unless ascending).
+pub async fn query(c: &impl Conn, q: &StatementQuery) -> StoreResult<Vec<StoredStatement>> {
+    let mut filter = vec!["s.voided = ?".to_owned()];
+    let mut values: Vec<Value> = vec![false.into()];
+    let mut index = |table: &str, column: &str, key: &str, related: bool| {
+        let only = if related {
+            String::new()
+        } else {
+            " AND x.related_only = ?".to_owned()
+        };
+        filter.push(format!(
+            "s.seq IN (SELECT x.seq FROM {table} x WHERE x.{column} = ?{only})"
+        ));
+        values.push(key.to_owned().into());
+        if !related {
+            values.push(false.into());
+        }
+    };
+    if let Some(agent) = &q.agent {
+        index(
+            "xapi_statement_agents",
+            "agent_key",
+            agent,
+            q.related_agents,
+        );
+    }
+    if let Some(authority) = &q.authority {
+        index("xapi_statement_agents", "agent_key", authority, true);
+    }
+    if let Some(activity) = &q.activity {
+        index(
+            "xapi_statement_activities",
+            "activity_id",
+            activity,
+            q.related_activities,
+        );
+    }
+    for (condition, value) in [
+        ("s.verb_id = ?", q.verb.clone().map(Value::from)),
+        (
+            "s.registration = ?",
+            q.registration.clone().map(Value::from),
+        ),
+        ("s.stored_us > ?", q.since_us.map(Value::from)),
+        ("s.stored_us <= ?", q.until_us.map(Value::from)),
+        ("s.seq <= ?", q.up_to_seq.map(Value::from)),
+        (
+            if q.ascending {
+                "s.seq > ?"
+            } else {
+                "s.seq < ?"
+            },
+            q.after_seq.map(Value::from),
+        ),
+    ] {
+        if let Some(v) = value {
+            filter.push(condition.to_owned());
+            values.push(v);
+        }
+    }
+    values.push(i64::try_from(q.limit).unwrap_or(i64::MAX).into());
+    let sql = format!(
+        "SELECT {} FROM xapi_statements s WHERE {} ORDER BY s.seq {} LIMIT ?",
+        STATEMENT_COLUMNS
+            .split(", ")
+            .map(|c| format!("s.{c}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        filter.join(" AND "),
+        if q.ascending { "ASC" } else { "DESC" }
+    );
+    Ok(
+        StoredStatement::find_by_statement(statement(c.backend(), &sql, values))
+            .all(c.conn())
+            .await?,
+    )
+}
+
+/// The newest sequence number (0 when empty): the snapshot a paged query stays within.
+pub async fn last_seq(c: &impl Conn) -> StoreResult<i64> {
+    #[derive(FromQueryResult)]
+    struct Last {
+        seq: Option<i64>,
+    }
+    let row = Last::find_by_statement(statement(
+        c.backend(),
+        "SELECT MAX(seq) AS seq FROM xapi_statements",
+        Vec::new(),
+    ))
+    .one(c.conn())
+    .await?;
+    Ok(row.and_then(|r| r.seq).unwrap_or(0))
+}
+
+/// An actor that statements about learning name but no employee matches.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct UnmatchedActor {
+    pub actor_key: String,
+    pub statements: i64,
+    pub last_stored_us: i64,
+}
+
+pub async fn unmatched_actors(c: &impl Conn) -> StoreResult<Vec<UnmatchedActor>> {
+    let sql = "SELECT actor_key, COUNT(*) AS statements, MAX(stored_us) AS last_stored_us \
+               FROM xapi_statements WHERE mapping = 'unmatched' AND voided = ? \
+               AND actor_key IS NOT NULL GROUP BY actor_key ORDER BY actor_key";
+    Ok(
+        UnmatchedActor::find_by_statement(statement(c.backend(), sql, vec![false.into()]))
+            .all(c.conn())
+            .await?,
+    )
+}
+
+/// The unmatched statements of one actor, oldest first (to re-apply after fixing the mapping).
+pub async fn unmatched_of(c: &impl Conn, actor_key: &str) -> StoreResult<Vec<StoredStatement>> {
+    let sql = format!(
+        "SELECT {STATEMENT_COLUMNS} FROM xapi_statements WHERE mapping = 'unmatched' \
+         AND voided = ? AND actor_key = ? ORDER BY seq"
+    );
+    Ok(StoredStatement::find_by_statement(statement(
+        c.backend(),
+        &sql,
+        vec![false.into(), actor_key.into()],
+    ))
+    .all(c.conn())
+    .await?)
+}

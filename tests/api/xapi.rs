@@ -1,0 +1,370 @@
+use crate::helpers::{body, TestApp};
+use base64::Engine;
+use reqwest::{Method, Response};
+use serde_json::{json, Value};
+
+fn ld(app: &TestApp) -> String {
+    app.token_for("ld-admin", &["ld_admin"], &[], None)
+}
+
+/// An LRS client's `Authorization` header.
+struct Lrs {
+    basic: String,
+}
+
+async fn client(app: &TestApp, scopes: &[&str]) -> (Lrs, Value) {
+    let res = app
+        .post(
+            "/api/v1/lrs-clients",
+            &ld(app),
+            json!({ "name": "Moodle", "scopes": scopes, "account_home_page": "https://lms.example.com" }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let created = body(res).await;
+    let pair = format!(
+        "{}:{}",
+        created["key"].as_str().expect("key"),
+        created["secret"].as_str().expect("secret")
+    );
+    let basic = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    );
+    (Lrs { basic }, created)
+}
+
+async fn xapi(
+    app: &TestApp,
+    lrs: &Lrs,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Response {
+    let mut req = app
+        .client
+        .request(method, format!("{}/xapi{path}", app.base))
+        .header("authorization", &lrs.basic)
+        .header("x-experience-api-version", "1.0.3");
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    req.send().await.expect("send")
+}
+
+fn statement(id: &str, email: &str, verb: &str) -> Value {
+    json!({
+        "id": id,
+        "actor": { "objectType": "Agent", "mbox": format!("mailto:{email}") },
+        "verb": { "id": format!("http://adlnet.gov/expapi/verbs/{verb}"), "display": { "en-US": verb } },
+        "object": { "objectType": "Activity", "id": "https://lms.example.com/course/42",
+                    "definition": { "name": { "en-US": "Safety basics" } } },
+        "result": { "duration": "PT45M", "completion": true }
+    })
+}
+
+const S1: &str = "6a5e6bd1-0000-4000-8000-000000000001";
+const S2: &str = "6a5e6bd1-0000-4000-8000-000000000002";
+const S3: &str = "6a5e6bd1-0000-4000-8000-000000000003";
+
+#[tokio::test]
+async fn only_ld_admin_manages_lrs_clients_and_the_secret_is_shown_once() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .post(
+            "/api/v1/lrs-clients",
+            &app.hr(),
+            json!({ "name": "LMS", "scopes": ["xapi:write"] }),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let res = app
+        .post(
+            "/api/v1/lrs-clients",
+            &ld(&app),
+            json!({ "name": "LMS", "scopes": ["xapi:everything"] }),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["errors"][0]["field"], "scopes");
+
+    let (lrs, created) = client(&app, &["xapi:write", "xapi:read"]).await;
+    let listed = body(app.get("/api/v1/lrs-clients", &ld(&app)).await).await;
+    assert_eq!(listed.as_array().expect("list").len(), 1);
+    assert!(
+        listed[0].get("secret").is_none(),
+        "the secret is never listed"
+    );
+    let about = xapi(&app, &lrs, Method::GET, "/about", None).await;
+    assert_eq!(about.status(), 200);
+    assert!(body(about).await["version"]
+        .as_array()
+        .expect("versions")
+        .contains(&json!("1.0.3")));
+
+    // Revoked credentials stop working at once.
+    let ok = xapi(&app, &lrs, Method::GET, "/statements", None).await;
+    assert_eq!(ok.status(), 200);
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/lrs-clients/{}:revoke",
+                created["id"].as_str().expect("id")
+            ),
+            &ld(&app),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let refused = xapi(&app, &lrs, Method::GET, "/statements", None).await;
+    assert_eq!(refused.status(), 401);
+    assert_eq!(refused.headers()["x-experience-api-version"], "1.0.3");
+}
+
+#[tokio::test]
+async fn statements_are_stored_once_fetched_queried_and_voided() {
+    let app = TestApp::spawn().await;
+    let (lrs, _) = client(&app, &["xapi:write", "xapi:read"]).await;
+
+    // The version header is required.
+    let res = app
+        .client
+        .get(format!("{}/xapi/statements", app.base))
+        .header("authorization", &lrs.basic)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 400);
+
+    let put = xapi(
+        &app,
+        &lrs,
+        Method::PUT,
+        &format!("/statements?statementId={S1}"),
+        Some(statement(S1, "ada@example.com", "completed")),
+    )
+    .await;
+    assert_eq!(put.status(), 204);
+    // The same statement again: accepted, not duplicated. Different content: 409.
+    let again = xapi(
+        &app,
+        &lrs,
+        Method::PUT,
+        &format!("/statements?statementId={S1}"),
+        Some(statement(S1, "ada@example.com", "completed")),
+    )
+    .await;
+    let status = again.status();
+    assert_eq!(status, 204, "{}", again.text().await.unwrap_or_default());
+    let changed = xapi(
+        &app,
+        &lrs,
+        Method::PUT,
+        &format!("/statements?statementId={S1}"),
+        Some(statement(S1, "ada@example.com", "passed")),
+    )
+    .await;
+    assert_eq!(changed.status(), 409);
+
+    // A batch is all or nothing: one invalid statement stores none.
+    let mut bad = statement(S3, "bob@example.com", "completed");
+    bad["actor"]["mbox"] = json!("bob@example.com");
+    let res = xapi(
+        &app,
+        &lrs,
+        Method::POST,
+        "/statements",
+        Some(json!([statement(S2, "bob@example.com", "completed"), bad])),
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    let problem = body(res).await;
+    assert!(
+        problem["errors"][0]["field"]
+            .as_str()
+            .expect("field")
+            .contains("actor.mbox"),
+        "{problem}"
+    );
+    let posted = xapi(
+        &app,
+        &lrs,
+        Method::POST,
+        "/statements",
+        Some(json!([
+            statement(S2, "bob@example.com", "completed"),
+            statement(S3, "ada@example.com", "attempted")
+        ])),
+    )
+    .await;
+    assert_eq!(posted.status(), 200);
+    assert_eq!(body(posted).await, json!([S2, S3]));
+
+    let one = xapi(
+        &app,
+        &lrs,
+        Method::GET,
+        &format!("/statements?statementId={S1}"),
+        None,
+    )
+    .await;
+    assert_eq!(one.status(), 200);
+    assert!(one
+        .headers()
+        .contains_key("x-experience-api-consistent-through"));
+    assert!(one.headers().contains_key("last-modified"));
+    let one = body(one).await;
+    assert_eq!(one["id"], S1);
+    assert!(one["stored"].is_string() && one["authority"]["account"].is_object());
+
+    let ada = serde_json::to_string(&json!({ "mbox": "mailto:ada@example.com" })).expect("json");
+    let by_agent = body(
+        xapi(
+            &app,
+            &lrs,
+            Method::GET,
+            &format!("/statements?agent={}", urlencode(&ada)),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let ids: Vec<&str> = by_agent["statements"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .map(|s| s["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids, [S3, S1], "newest first, only Ada's");
+
+    // Paging with `more` walks every statement once.
+    let first = body(xapi(&app, &lrs, Method::GET, "/statements?limit=2", None).await).await;
+    assert_eq!(first["statements"].as_array().expect("page").len(), 2);
+    let more = first["more"].as_str().expect("more");
+    let rest = body(
+        xapi(
+            &app,
+            &lrs,
+            Method::GET,
+            more.trim_start_matches("/xapi"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(rest["statements"].as_array().expect("page").len(), 1);
+    assert_eq!(rest["more"], "");
+
+    // Voiding hides the statement from queries; it stays fetchable as voided.
+    let void = json!({
+        "actor": { "mbox": "mailto:admin@example.com" },
+        "verb": { "id": "http://adlnet.gov/expapi/verbs/voided", "display": { "en-US": "voided" } },
+        "object": { "objectType": "StatementRef", "id": S1 }
+    });
+    let res = xapi(&app, &lrs, Method::POST, "/statements", Some(void)).await;
+    assert_eq!(res.status(), 200);
+    let gone = xapi(
+        &app,
+        &lrs,
+        Method::GET,
+        &format!("/statements?statementId={S1}"),
+        None,
+    )
+    .await;
+    assert_eq!(gone.status(), 404);
+    let voided = xapi(
+        &app,
+        &lrs,
+        Method::GET,
+        &format!("/statements?voidedStatementId={S1}"),
+        None,
+    )
+    .await;
+    assert_eq!(voided.status(), 200);
+
+    // Unknown parameters and bad filters are refused with the parameter named.
+    let res = xapi(&app, &lrs, Method::GET, "/statements?colour=blue", None).await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(body(res).await["errors"][0]["field"], "colour");
+    let res = xapi(&app, &lrs, Method::GET, "/statements?verb=completed", None).await;
+    assert_eq!(res.status(), 400);
+}
+
+#[tokio::test]
+async fn scopes_decide_who_writes_and_who_reads_what() {
+    let app = TestApp::spawn().await;
+    let (writer, _) = client(&app, &["xapi:write", "xapi:read:mine"]).await;
+    let (other, _) = client(&app, &["xapi:write", "xapi:read:mine"]).await;
+    let (reader, _) = client(&app, &["xapi:read"]).await;
+    let res = xapi(
+        &app,
+        &reader,
+        Method::POST,
+        "/statements",
+        Some(statement(S1, "ada@example.com", "completed")),
+    )
+    .await;
+    assert_eq!(res.status(), 403, "read-only clients cannot write");
+    let res = xapi(
+        &app,
+        &writer,
+        Method::POST,
+        "/statements",
+        Some(statement(S1, "ada@example.com", "completed")),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let theirs = body(xapi(&app, &other, Method::GET, "/statements", None).await).await;
+    assert_eq!(
+        theirs["statements"],
+        json!([]),
+        "read:mine sees only its own"
+    );
+    let res = xapi(
+        &app,
+        &other,
+        Method::GET,
+        &format!("/statements?statementId={S1}"),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 404);
+    let mine = body(xapi(&app, &writer, Method::GET, "/statements", None).await).await;
+    assert_eq!(mine["statements"].as_array().expect("list").len(), 1);
+    let all = body(xapi(&app, &reader, Method::GET, "/statements", None).await).await;
+    assert_eq!(all["statements"].as_array().expect("list").len(), 1);
+
+    // A Learnwell token needs an xAPI scope; a plain employee token is refused.
+    let plain = app.token_for("someone", &["employee"], &[], None);
+    let res = app
+        .client
+        .get(format!("{}/xapi/statements", app.base))
+        .bearer_auth(plain)
+        .header("x-experience-api-version", "1.0.3")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 403);
+    let scoped = app.token_for("dashboard", &[], &["xapi:read"], None);
+    let res = app
+        .client
+        .get(format!("{}/xapi/statements", app.base))
+        .bearer_auth(scoped)
+        .header("x-experience-api-version", "2.0.0")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["x-experience-api-version"], "2.0.0");
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
