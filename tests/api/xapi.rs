@@ -368,3 +368,154 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn learning_statements_become_records_and_time_and_voiding_removes_them() {
+    let app = TestApp::spawn().await;
+    let p = crate::helpers::ids(&app.sync(json!([crate::helpers::person("A1", None)])).await);
+    let course = body(
+        app.post(
+            "/api/v1/courses",
+            &ld(&app),
+            json!({ "code": "SAFE", "title": "Safety basics", "estimated_minutes": 30,
+                    "xapi_activity_id": "https://lms.example.com/course/42" }),
+        )
+        .await,
+    )
+    .await;
+    let a1 = app.employee_token(&p["A1"]);
+    let res = app
+        .post(
+            "/api/v1/enrollments",
+            &a1,
+            json!({ "course_id": course["id"] }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let (lrs, _) = client(&app, &["xapi:write", "xapi:read"]).await;
+
+    let mut done = statement(S1, "a1@example.com", "completed");
+    done["timestamp"] = json!("2026-03-02T10:00:00Z");
+    done["result"]["score"] = json!({ "scaled": 0.9 });
+    let res = xapi(&app, &lrs, Method::POST, "/statements", Some(done)).await;
+    assert_eq!(res.status(), 200);
+    // Experienced, by an employee named by the client's account home page and external id.
+    let by_account = json!({
+        "id": S2,
+        "actor": { "account": { "homePage": "https://lms.example.com", "name": "A1" } },
+        "verb": { "id": "http://adlnet.gov/expapi/verbs/experienced" },
+        "object": { "id": "https://lms.example.com/video/7", "definition": { "name": { "en-US": "Ladder video" } } },
+        "result": { "duration": "PT10M" },
+        "timestamp": "2026-03-03T09:00:00Z"
+    });
+    let res = xapi(&app, &lrs, Method::POST, "/statements", Some(by_account)).await;
+    assert_eq!(res.status(), 200);
+
+    let records = body(
+        app.get(
+            &format!("/api/v1/learning-records?employee_id={}", p["A1"]),
+            &a1,
+        )
+        .await,
+    )
+    .await;
+    let mut got: Vec<(String, u64, String)> = records["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|r| {
+            (
+                r["title"].as_str().expect("title").to_owned(),
+                r["minutes"].as_u64().expect("minutes"),
+                r["source"].as_str().expect("source").to_owned(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("Ladder video".to_owned(), 10, "xapi".to_owned()),
+            ("Safety basics".to_owned(), 45, "xapi".to_owned())
+        ]
+    );
+    let enrolments = body(
+        app.get(&format!("/api/v1/enrollments?employee_id={}", p["A1"]), &a1)
+            .await,
+    )
+    .await;
+    assert_eq!(enrolments["items"][0]["status"], "completed");
+    let entries = body(
+        app.get("/api/v1/time-entries?from=2026-03-01&to=2026-03-31", &a1)
+            .await,
+    )
+    .await;
+    let entries = entries["items"].as_array().expect("items");
+    assert_eq!(entries.len(), 2);
+    assert!(entries.iter().all(|e| e["learning_record_id"].is_string()));
+
+    // Voiding the completion removes its record and its time.
+    let void = json!({
+        "actor": { "mbox": "mailto:admin@example.com" },
+        "verb": { "id": "http://adlnet.gov/expapi/verbs/voided" },
+        "object": { "objectType": "StatementRef", "id": S1 }
+    });
+    let res = xapi(&app, &lrs, Method::POST, "/statements", Some(void)).await;
+    assert_eq!(res.status(), 200);
+    let records = body(
+        app.get(
+            &format!("/api/v1/learning-records?employee_id={}", p["A1"]),
+            &a1,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(records["items"].as_array().expect("items").len(), 1);
+    let entries = body(
+        app.get("/api/v1/time-entries?from=2026-03-01&to=2026-03-31", &a1)
+            .await,
+    )
+    .await;
+    assert_eq!(entries["items"].as_array().expect("items").len(), 1);
+}
+
+#[tokio::test]
+async fn unmatched_actors_are_reported_and_reapplied_once_the_mapping_is_fixed() {
+    let app = TestApp::spawn().await;
+    let (lrs, _) = client(&app, &["xapi:write"]).await;
+    let res = xapi(
+        &app,
+        &lrs,
+        Method::POST,
+        "/statements",
+        Some(statement(S1, "newcomer@example.com", "completed")),
+    )
+    .await;
+    assert_eq!(res.status(), 200, "unmatched statements are still stored");
+    let res = app.get("/api/v1/lrs/unmatched-actors", &app.hr()).await;
+    assert_eq!(res.status(), 403);
+    let report = body(app.get("/api/v1/lrs/unmatched-actors", &ld(&app)).await).await;
+    assert_eq!(report[0]["actor"], "mbox:mailto:newcomer@example.com");
+    assert_eq!(report[0]["statements"], 1);
+
+    let p = crate::helpers::ids(
+        &app.sync(json!([crate::helpers::person("NEWCOMER", None)]))
+            .await,
+    );
+    let res = app
+        .post("/api/v1/lrs/unmatched-actors:reapply", &ld(&app), json!({}))
+        .await;
+    assert_eq!(body(res).await["applied"], 1);
+    let report = body(app.get("/api/v1/lrs/unmatched-actors", &ld(&app)).await).await;
+    assert_eq!(report, json!([]));
+    let newcomer = app.employee_token(&p["NEWCOMER"]);
+    let records = body(
+        app.get(
+            &format!("/api/v1/learning-records?employee_id={}", p["NEWCOMER"]),
+            &newcomer,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(records["items"][0]["minutes"], 45);
+}

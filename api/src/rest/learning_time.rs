@@ -243,6 +243,8 @@ pub struct TimeEntryResource {
     pub category: String,
     pub course_id: Option<String>,
     pub skill_id: Option<String>,
+    /// The learning record this time was spent on (time recorded from xAPI statements).
+    pub learning_record_id: Option<String>,
     pub note: Option<String>,
     /// `not_required`, `pending`, `approved` or `rejected`.
     pub approval: String,
@@ -263,6 +265,7 @@ impl From<&TimeEntry> for TimeEntryResource {
             category: e.category.to_string(),
             course_id: e.course_id.map(|c| c.to_string()),
             skill_id: e.skill_id.map(|s| s.to_string()),
+            learning_record_id: e.learning_record_id.map(|x| x.to_string()),
             note: e.note.as_ref().map(ToString::to_string),
             approval: e.approval.to_string(),
             decided_by: e.decided_by.clone(),

@@ -25,7 +25,52 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_clients)
         .service(create_client)
-        .service(revoke_client);
+        .service(revoke_client)
+        .service(unmatched_actors)
+        .service(reapply_unmatched);
+}
+
+/// An actor of statements about learning that matches no employee.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UnmatchedActorResource {
+    /// `mbox:mailto:…`, `mbox_sha1sum:…`, `openid:…` or `account:<homePage>|<name>`.
+    pub actor: String,
+    pub statements: i64,
+    pub last_stored: Option<DateTime<Utc>>,
+}
+
+/// Actors of stored statements about learning that match no employee (`ld_admin`): fix the
+/// mapping (the employee's work email, or the client's account home page), then reapply.
+#[utoipa::path(tag = "xapi", security(("bearer" = [])),
+    responses((status = 200, body = Vec<UnmatchedActorResource>), (status = 403, body = Problem)))]
+#[get("/lrs/unmatched-actors")]
+async fn unmatched_actors(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    let actors = svc::unmatched_actors(&state, &Ctx::new(caller.0)).await?;
+    Ok(HttpResponse::Ok().json(
+        actors
+            .into_iter()
+            .map(|a| UnmatchedActorResource {
+                actor: a.actor_key,
+                statements: a.statements,
+                last_stored: DateTime::from_timestamp_micros(a.last_stored_us),
+            })
+            .collect::<Vec<_>>(),
+    ))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReapplyResult {
+    /// Statements that now became learning records.
+    pub applied: usize,
+}
+
+/// Apply again the unmatched statements whose actors now match an employee (`ld_admin`).
+#[utoipa::path(tag = "xapi", security(("bearer" = [])),
+    responses((status = 200, body = ReapplyResult), (status = 403, body = Problem)))]
+#[post("/lrs/unmatched-actors:reapply")]
+async fn reapply_unmatched(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    let applied = svc::reapply_unmatched(&state, &Ctx::new(caller.0)).await?;
+    Ok(HttpResponse::Ok().json(ReapplyResult { applied }))
 }
 
 /// An LRS client; `secret` only in the answer that creates it.

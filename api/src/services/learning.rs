@@ -10,6 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use chrono::NaiveDate;
 use learnwell_domain::access::{self, Principal, Relation};
+use learnwell_domain::audit::AuditEvent;
 use learnwell_domain::catalog::Course;
 use learnwell_domain::ids::{CourseId, EmployeeId, EnrollmentId, LearningRecordId, OrgUnitId};
 use learnwell_domain::learning::{
@@ -21,6 +22,7 @@ use learnwell_domain::FieldError;
 use learnwell_persistence::audit::append;
 use learnwell_persistence::learning::{self as store, EnrollmentQuery, People};
 use learnwell_persistence::org as org_store;
+use learnwell_persistence::Tx;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -671,6 +673,45 @@ fn row_error(code: &str, field: Option<&str>, message: impl Into<String>) -> Row
     }
 }
 
+/// Complete the open enrolments (`open`, by person and course) that these new records complete:
+/// a completion of a course someone is enrolled in completes the enrolment. Returns the audit
+/// events of the enrolments changed.
+pub(crate) async fn complete_enrollments(
+    tx: &Tx,
+    ctx: &Ctx,
+    records: &[LearningRecord],
+    open: &HashMap<(EmployeeId, CourseId), Enrollment>,
+) -> ApiResult<Vec<AuditEvent>> {
+    let mut completed: HashSet<(EmployeeId, CourseId)> = HashSet::new();
+    let mut events = Vec::new();
+    for r in records {
+        let Some((key, e)) = r
+            .course_id
+            .and_then(|c| open.get_key_value(&(r.employee_id, c)))
+            .filter(|(key, _)| !completed.contains(*key))
+        else {
+            continue;
+        };
+        let done = Enrollment {
+            status: EnrollmentStatus::Completed,
+            completed_on: Some(r.completed_on),
+            score: r.score.or(e.score),
+            version: e.version + 1,
+            updated_at: ctx.now,
+            ..e.clone()
+        };
+        store::update_enrollment(tx, &done).await?;
+        events.push(audit::event(
+            ctx,
+            "enrollment.update",
+            "enrollment",
+            done.id,
+        ));
+        completed.insert(*key);
+    }
+    Ok(events)
+}
+
 /// Import learning records from an LMS without xAPI (ld_admin). Idempotent per row.
 pub async fn import_records(
     state: &AppState,
@@ -868,32 +909,9 @@ pub async fn import_records(
             .iter()
             .map(|r| audit::event(ctx, "learning_record.create", "learning_record", r.id)),
     );
-    let mut completed: HashSet<(EmployeeId, CourseId)> = HashSet::new();
-    for r in &inserts {
-        let Some((key, e)) = r
-            .course_id
-            .and_then(|c| open.get_key_value(&(r.employee_id, c)))
-            .filter(|(key, _)| !completed.contains(*key))
-        else {
-            continue;
-        };
-        let done = Enrollment {
-            status: EnrollmentStatus::Completed,
-            completed_on: Some(r.completed_on),
-            score: r.score.or(e.score),
-            version: e.version + 1,
-            updated_at: ctx.now,
-            ..e.clone()
-        };
-        store::update_enrollment(&tx, &done).await?;
-        events.push(audit::event(
-            ctx,
-            "enrollment.update",
-            "enrollment",
-            done.id,
-        ));
-        completed.insert(*key);
-    }
+    let completed = complete_enrollments(&tx, ctx, &inserts, &open).await?;
+    let enrollments_completed = completed.len();
+    events.extend(completed);
     append(&tx, &events).await?;
     tx.commit().await?;
     let count = |o: &str| results.iter().filter(|r| r.outcome == o).count();
@@ -901,7 +919,7 @@ pub async fn import_records(
         created: count("created"),
         unchanged: count("unchanged"),
         failed: count("error"),
-        enrollments_completed: completed.len(),
+        enrollments_completed,
         results,
     })
 }

@@ -18,11 +18,12 @@ use learnwell_domain::learning_time::{
     EntryCategory, EntryMinutes, Grant, Policy, PolicyName, PolicyPeriod, PolicyScope,
     ProtectedSlot, TimeEntry, Totals,
 };
-use learnwell_domain::org::{ContractedHours, Employee, JobLevel, Period};
+use learnwell_domain::org::{ContractedHours, Employee, EmploymentDates, JobLevel, Period};
 use learnwell_domain::FieldError;
 use learnwell_persistence::audit::append;
 use learnwell_persistence::learning_time::{self as store, StoredPolicy};
 use learnwell_persistence::org as org_store;
+use learnwell_persistence::Tx;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -435,8 +436,43 @@ fn unit_chain(
     chain
 }
 
-/// Check and write an entry inside one transaction that holds the person's lock, so concurrent
-/// entries cannot together exceed 24 hours in a day.
+/// Check and write an entry (replacing `previous`) in `tx`, holding the person's lock, so
+/// concurrent entries cannot together exceed 24 hours in a day. Returns the audit action.
+pub(crate) async fn put_entry(
+    tx: &Tx,
+    ctx: &Ctx,
+    dates: &EmploymentDates,
+    entry: &TimeEntry,
+    previous: Option<&TimeEntry>,
+) -> ApiResult<&'static str> {
+    store::lock_person(tx, entry.employee_id).await?;
+    let already =
+        store::minutes_on_day(tx, entry.employee_id, entry.date, previous.map(|p| p.id)).await?;
+    let errors = check_entry(
+        entry.date,
+        entry.minutes,
+        ctx.now.date_naive(),
+        dates,
+        already,
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let action = match previous {
+        None => {
+            store::insert_entry(tx, entry).await?;
+            "time_entry.create"
+        }
+        Some(before) => {
+            store::update_entry(tx, entry).await?;
+            store::roll(tx, before, -1).await?;
+            "time_entry.update"
+        }
+    };
+    store::roll(tx, entry, 1).await?;
+    Ok(action)
+}
+
 async fn write_entry(
     state: &AppState,
     ctx: &Ctx,
@@ -445,31 +481,7 @@ async fn write_entry(
     previous: Option<&TimeEntry>,
 ) -> ApiResult<()> {
     let tx = state.db.begin().await?;
-    store::lock_person(&tx, entry.employee_id).await?;
-    let already =
-        store::minutes_on_day(&tx, entry.employee_id, entry.date, previous.map(|p| p.id)).await?;
-    let errors = check_entry(
-        entry.date,
-        entry.minutes,
-        ctx.now.date_naive(),
-        &employee.data.dates,
-        already,
-    );
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let action = match previous {
-        None => {
-            store::insert_entry(&tx, entry).await?;
-            "time_entry.create"
-        }
-        Some(before) => {
-            store::update_entry(&tx, entry).await?;
-            store::roll(&tx, before, -1).await?;
-            "time_entry.update"
-        }
-    };
-    store::roll(&tx, entry, 1).await?;
+    let action = put_entry(&tx, ctx, &employee.data.dates, entry, previous).await?;
     append(&tx, &[audit::event(ctx, action, "time_entry", entry.id)]).await?;
     tx.commit().await?;
     Ok(())
@@ -494,6 +506,7 @@ pub async fn log_time(state: &AppState, ctx: &Ctx, input: EntryInput) -> ApiResu
         category: f.category,
         course_id: f.course_id,
         skill_id: f.skill_id,
+        learning_record_id: None,
         note: f.note,
         approval,
         decided_by: None,

@@ -1,7 +1,7 @@
 //! The xAPI Learning Record Store: LRS clients (credentials for LMSs), authentication of `/xapi`
 //! requests, and the Statement resource (store, void, fetch, query).
 
-use super::{audit, ensure, Ctx};
+use super::{audit, ensure, learning, learning_time, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
@@ -9,14 +9,22 @@ use argon2::{Argon2, PasswordVerifier};
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 use learnwell_domain::access::{self, Principal, Scope};
+use learnwell_domain::ids::{CourseId, EmployeeId, LearningRecordId, TimeEntryId};
+use learnwell_domain::learning::{LearningRecord, LearningSource, Score};
+use learnwell_domain::learning_time::{ApprovalState, EntryCategory, EntryMinutes, TimeEntry};
+use learnwell_domain::org::{EmploymentDates, Label};
 use learnwell_domain::xapi::{
-    agent_key, related_activities, related_agents, same_statement, statement_activities,
-    statement_agents, validate_statement, voided_statement_id, XapiVersion, VOIDED_VERB,
+    agent_key, is_learning_verb, parse_duration, related_activities, related_agents,
+    same_statement, statement_activities, statement_agents, validate_statement,
+    voided_statement_id, AgentIfi, XapiVersion, VOIDED_VERB,
 };
 use learnwell_domain::FieldError;
 use learnwell_persistence::audit::append;
+use learnwell_persistence::learning as learning_store;
+use learnwell_persistence::learning_time as time_store;
+use learnwell_persistence::org as org_store;
 use learnwell_persistence::xapi::{self as store, LrsClient, Mapping, NewStatement};
-use learnwell_persistence::StoreError;
+use learnwell_persistence::{StoreError, Tx};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -417,14 +425,30 @@ async fn write_batch(
         return Ok(());
     }
     let client_id = caller.client.as_ref().map(|c| c.id.clone());
-    let rows = new
-        .iter()
-        .map(|(s, id)| new_statement(s, id, now, client_id.clone()))
-        .collect::<ApiResult<Vec<_>>>()?;
+    let values: Vec<&Value> = new.iter().map(|(s, _)| *s).collect();
+    let outcomes = outcomes(state, caller.client.as_ref(), &values, now).await?;
+    let mut rows = Vec::with_capacity(new.len());
+    for ((s, id), outcome) in new.iter().zip(&outcomes) {
+        let mut row = new_statement(s, id, now, client_id.clone())?;
+        (row.mapping, row.employee_id) = outcome.mapping();
+        rows.push(row);
+    }
     let newly_voided: Vec<String> = rows
         .iter()
         .filter_map(|r| r.voids_statement_id.clone())
         .collect();
+    let produced: Vec<&Learning> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Learning(l) => Some(l.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let ctx = Ctx {
+        principal: caller.principal.clone(),
+        request_id: crate::observe::current_request_id(),
+        now,
+    };
     let tx = state.db.begin().await?;
     store::insert_statements(&tx, &rows)
         .await
@@ -433,6 +457,8 @@ async fn write_batch(
             other => other.into(),
         })?;
     store::void(&tx, &newly_voided).await?;
+    unapply(&tx, &ctx, &newly_voided).await?;
+    apply(&tx, &ctx, &produced).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -599,4 +625,297 @@ pub fn about() -> Value {
         json!("learnwell"),
     );
     json!({ "version": ["1.0.3", "2.0.0"], "extensions": extensions })
+}
+
+/// What a statement about learning produces: a learning record and the time spent on it.
+struct Learning {
+    record: LearningRecord,
+    entry: TimeEntry,
+    dates: EmploymentDates,
+}
+
+/// What the learning side makes of a statement.
+enum Outcome {
+    /// Not about learning, or nothing to measure it by.
+    Nothing,
+    /// About learning, but the actor matches no employee.
+    Unmatched,
+    Learning(Box<Learning>),
+}
+
+impl Outcome {
+    fn mapping(&self) -> (Mapping, Option<String>) {
+        match self {
+            Self::Nothing => (Mapping::None, None),
+            Self::Unmatched => (Mapping::Unmatched, None),
+            Self::Learning(l) => (Mapping::Applied, Some(l.record.employee_id.to_string())),
+        }
+    }
+}
+
+/// The email of an `mbox`, or the external id of an `account` on the client's home page.
+enum ActorRef {
+    Email(String),
+    ExternalId(String),
+}
+
+fn actor_ref(actor: &Value, client: Option<&LrsClient>) -> Option<ActorRef> {
+    match AgentIfi::of(actor)? {
+        AgentIfi::Mbox(mbox) => mbox
+            .strip_prefix("mailto:")
+            .map(|e| ActorRef::Email(e.to_lowercase())),
+        AgentIfi::Account { home_page, name } => client
+            .and_then(|c| c.account_home_page.as_deref())
+            .filter(|h| h.trim_end_matches('/') == home_page.trim_end_matches('/'))
+            .map(|_| ActorRef::ExternalId(name)),
+        _ => None,
+    }
+}
+
+/// Is this statement about learning that happened to an activity?
+fn learning_activity(s: &Value) -> Option<&str> {
+    let verb = s["verb"]["id"].as_str()?;
+    let object = &s["object"];
+    let is_activity = object
+        .get("objectType")
+        .is_none_or(|t| t.as_str() == Some("Activity"));
+    (is_learning_verb(verb) && is_activity)
+        .then(|| object["id"].as_str())
+        .flatten()
+}
+
+/// The activity's name, in English if it has one.
+fn activity_name(object: &Value) -> Option<String> {
+    let names = object["definition"]["name"].as_object()?;
+    names
+        .iter()
+        .find(|(k, _)| k.to_ascii_lowercase().starts_with("en"))
+        .or_else(|| names.iter().next())
+        .and_then(|(_, v)| v.as_str())
+        .map(str::to_owned)
+}
+
+/// Work out what each statement produces (batched lookups: one per kind for the whole batch).
+async fn outcomes(
+    state: &AppState,
+    client: Option<&LrsClient>,
+    statements: &[&Value],
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<Outcome>> {
+    let refs: Vec<Option<(ActorRef, &str)>> = statements
+        .iter()
+        .map(|s| Some((actor_ref(&s["actor"], client)?, learning_activity(s)?)))
+        .collect();
+    let emails: Vec<&str> = refs
+        .iter()
+        .filter_map(|r| match r {
+            Some((ActorRef::Email(e), _)) => Some(e.as_str()),
+            _ => None,
+        })
+        .collect();
+    let externals: Vec<&str> = refs
+        .iter()
+        .filter_map(|r| match r {
+            Some((ActorRef::ExternalId(x), _)) => Some(x.as_str()),
+            _ => None,
+        })
+        .collect();
+    let by_email = org_store::employee_ids_by_emails(&state.db, &emails).await?;
+    let by_external = org_store::stored_keys_by_external_ids(&state.db, &externals).await?;
+    let activities: Vec<String> = statements
+        .iter()
+        .filter_map(|s| learning_activity(s).map(str::to_owned))
+        .collect();
+    let courses = learning_store::courses_by_activity_ids(&state.db, &activities).await?;
+    let resolved: Vec<Option<EmployeeId>> = refs
+        .iter()
+        .map(|r| match r {
+            Some((ActorRef::Email(e), _)) => by_email.get(e).copied(),
+            Some((ActorRef::ExternalId(x), _)) => by_external.get(x).map(|k| k.id),
+            None => None,
+        })
+        .collect();
+    let ids: Vec<EmployeeId> = resolved.iter().flatten().copied().collect();
+    let employees: HashMap<EmployeeId, EmploymentDates> = org_store::get_employees(&state.db, &ids)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e.data.dates))
+        .collect();
+    let mut out = Vec::with_capacity(statements.len());
+    for (s, who) in statements.iter().zip(resolved) {
+        let Some(activity) = learning_activity(s) else {
+            out.push(Outcome::Nothing);
+            continue;
+        };
+        let Some((employee_id, dates)) = who.and_then(|id| Some((id, *employees.get(&id)?))) else {
+            out.push(Outcome::Unmatched);
+            continue;
+        };
+        let course = courses.get(activity);
+        let minutes = s["result"]["duration"]
+            .as_str()
+            .and_then(parse_duration)
+            .map(|ms| (ms + 30_000) / 60_000)
+            .filter(|m| *m > 0)
+            .or_else(|| course.map(|c| u64::from(c.data.estimated_minutes)))
+            .and_then(|m| u32::try_from(m).ok());
+        let title = course
+            .map(|c| c.data.title.to_string())
+            .or_else(|| activity_name(&s["object"]))
+            .unwrap_or_else(|| activity.to_owned());
+        let (Some(minutes), Ok(title)) = (
+            minutes,
+            Label::parse(&title.chars().take(200).collect::<String>()),
+        ) else {
+            out.push(Outcome::Nothing);
+            continue;
+        };
+        let day = s["timestamp"]
+            .as_str()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map_or(now.date_naive(), |t| t.with_timezone(&Utc).date_naive())
+            .min(now.date_naive());
+        let score = s["result"]["score"]["scaled"]
+            .as_f64()
+            .and_then(|scaled| Score::new(scaled * 100.0).ok());
+        let statement_id = s["id"].as_str().unwrap_or_default().to_owned();
+        let record = LearningRecord {
+            id: LearningRecordId::from_uuid(uuid::Uuid::now_v7()),
+            employee_id,
+            course_id: course.map(|c| c.id),
+            title,
+            completed_on: day,
+            minutes,
+            score,
+            source: LearningSource::Xapi,
+            source_id: statement_id,
+            created_at: now,
+        };
+        let Ok(entry_minutes) = EntryMinutes::new(i64::from(minutes)) else {
+            out.push(Outcome::Nothing);
+            continue;
+        };
+        let entry = TimeEntry {
+            id: TimeEntryId::from_uuid(uuid::Uuid::now_v7()),
+            employee_id,
+            date: day,
+            minutes: entry_minutes,
+            in_work_time: true,
+            category: if course.is_some() {
+                EntryCategory::Assigned
+            } else {
+                EntryCategory::RoleRelated
+            },
+            course_id: course.map(|c| c.id),
+            skill_id: None,
+            learning_record_id: Some(record.id),
+            note: None,
+            approval: ApprovalState::Approved,
+            decided_by: Some("xapi".to_owned()),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        out.push(Outcome::Learning(Box::new(Learning {
+            record,
+            entry,
+            dates,
+        })));
+    }
+    Ok(out)
+}
+
+/// Write what statements produced, in the statements' transaction: the records, their time
+/// (unless it breaks a rule of time entries, such as 24 hours a day: the record stays) and the
+/// enrolments they complete.
+async fn apply(tx: &Tx, ctx: &Ctx, produced: &[&Learning]) -> ApiResult<()> {
+    if produced.is_empty() {
+        return Ok(());
+    }
+    let records: Vec<LearningRecord> = produced.iter().map(|l| l.record.clone()).collect();
+    learning_store::insert_records(tx, &records).await?;
+    let mut events: Vec<_> = records
+        .iter()
+        .map(|r| audit::event(ctx, "learning_record.create", "learning_record", r.id))
+        .collect();
+    for l in produced {
+        match learning_time::put_entry(tx, ctx, &l.dates, &l.entry, None).await {
+            Ok(action) => events.push(audit::event(ctx, action, "time_entry", l.entry.id)),
+            Err(ApiError::Validation(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    let pairs: Vec<(EmployeeId, CourseId)> = records
+        .iter()
+        .filter_map(|r| Some((r.employee_id, r.course_id?)))
+        .collect();
+    let open = learning_store::open_enrollments_for(tx, &pairs).await?;
+    events.extend(learning::complete_enrollments(tx, ctx, &records, &open).await?);
+    append(tx, &events).await?;
+    Ok(())
+}
+
+/// Remove what voided statements produced: their learning records and the time spent on them.
+async fn unapply(tx: &Tx, ctx: &Ctx, voided: &[String]) -> ApiResult<()> {
+    if voided.is_empty() {
+        return Ok(());
+    }
+    let records =
+        learning_store::delete_records_by_source(tx, LearningSource::Xapi, voided).await?;
+    let entries = time_store::entries_of_records(tx, &records).await?;
+    let mut events: Vec<_> = records
+        .iter()
+        .map(|r| audit::event(ctx, "learning_record.delete", "learning_record", r))
+        .collect();
+    for e in &entries {
+        time_store::delete_entry(tx, e.id).await?;
+        time_store::roll(tx, e, -1).await?;
+        events.push(audit::event(ctx, "time_entry.delete", "time_entry", e.id));
+    }
+    append(tx, &events).await?;
+    Ok(())
+}
+
+/// Actors of statements about learning that match no employee, with how many statements each.
+pub async fn unmatched_actors(
+    state: &AppState,
+    ctx: &Ctx,
+) -> ApiResult<Vec<store::UnmatchedActor>> {
+    ensure(access::is_learning_admin(&ctx.principal))?;
+    Ok(store::unmatched_actors(&state.db).await?)
+}
+
+/// Apply again the unmatched statements whose actors now match an employee (after the HRIS sync
+/// or an LRS client's account home page fixed the mapping). Returns how many were applied.
+pub async fn reapply_unmatched(state: &AppState, ctx: &Ctx) -> ApiResult<usize> {
+    ensure(access::is_learning_admin(&ctx.principal))?;
+    let mut applied = 0;
+    for actor in store::unmatched_actors(&state.db).await? {
+        let stored = store::unmatched_of(&state.db, &actor.actor_key).await?;
+        let values: Vec<Value> = stored.iter().map(parse_stored).collect::<ApiResult<_>>()?;
+        let clients: HashMap<String, LrsClient> = store::list_clients(&state.db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
+        for (s, value) in stored.iter().zip(&values) {
+            let client = s.client_id.as_ref().and_then(|id| clients.get(id));
+            let outcome = outcomes(state, client, &[value], ctx.now).await?;
+            let Some(Outcome::Learning(l)) = outcome.first() else {
+                continue;
+            };
+            let tx = state.db.begin().await?;
+            apply(&tx, ctx, &[l.as_ref()]).await?;
+            store::set_mapping(
+                &tx,
+                &s.statement_id,
+                Mapping::Applied,
+                Some(&l.record.employee_id.to_string()),
+            )
+            .await?;
+            tx.commit().await?;
+            applied += 1;
+        }
+    }
+    Ok(applied)
 }

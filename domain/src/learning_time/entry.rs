@@ -1,7 +1,7 @@
 //! Time entries: logged learning minutes, their checks and their approval.
 
 use crate::catalog::{Description, Minutes};
-use crate::ids::{CourseId, EmployeeId, SkillId, TimeEntryId};
+use crate::ids::{CourseId, EmployeeId, LearningRecordId, SkillId, TimeEntryId};
 use crate::org::EmploymentDates;
 use crate::FieldError;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -129,6 +129,8 @@ pub struct TimeEntry {
     pub category: EntryCategory,
     pub course_id: Option<CourseId>,
     pub skill_id: Option<SkillId>,
+    /// The learning record this time was spent on (set for time recorded from xAPI statements).
+    pub learning_record_id: Option<LearningRecordId>,
     pub note: Option<Description>,
     pub approval: ApprovalState,
     /// Who approved or rejected it (token subject).

@@ -164,6 +164,30 @@ pub async fn courses_by_ids(c: &impl Conn, ids: &[CourseId]) -> StoreResult<Vec<
     with_skills(c, rows).await
 }
 
+/// The courses whose xAPI activity id is one of `activity_ids`, by activity id.
+pub async fn courses_by_activity_ids(
+    c: &impl Conn,
+    activity_ids: &[String],
+) -> StoreResult<HashMap<String, Course>> {
+    let mut rows = Vec::new();
+    for chunk in activity_ids.chunks(LOOKUP_CHUNK) {
+        rows.extend(
+            course::Entity::find()
+                .filter(course::Column::XapiActivityId.is_in(chunk.iter().cloned()))
+                .all(c.conn())
+                .await?,
+        );
+    }
+    Ok(with_skills(c, rows)
+        .await?
+        .into_iter()
+        .filter_map(|course| {
+            let id = course.data.xapi_activity_id.as_ref()?.as_str().to_owned();
+            Some((id, course))
+        })
+        .collect())
+}
+
 /// code -> course id, for the codes given (codes are stored upper-case).
 pub async fn course_ids_by_codes(
     c: &impl Conn,
@@ -593,6 +617,27 @@ pub async fn recorded_source_ids(
 pub async fn insert_records(tx: &Tx, rows: &[LearningRecord]) -> StoreResult<()> {
     let models: Vec<learning_record::Model> = rows.iter().map(to_record_model).collect();
     insert_all::<learning_record::Entity>(tx, &models, &["source", "source_id"]).await
+}
+
+/// Delete the records of `source` with these source ids; returns the ids of those deleted.
+pub async fn delete_records_by_source(
+    tx: &Tx,
+    source: LearningSource,
+    source_ids: &[String],
+) -> StoreResult<Vec<LearningRecordId>> {
+    let found = learning_record::Entity::find()
+        .filter(learning_record::Column::Source.eq(source.code()))
+        .filter(learning_record::Column::SourceId.is_in(source_ids.iter().cloned()))
+        .all(tx.conn())
+        .await?;
+    let ids: Vec<String> = found.into_iter().map(|r| r.id).collect();
+    if !ids.is_empty() {
+        learning_record::Entity::delete_many()
+            .filter(learning_record::Column::Id.is_in(ids.iter().cloned()))
+            .exec(tx.conn())
+            .await?;
+    }
+    ids.iter().map(|id| parse_id(id)).collect()
 }
 
 pub async fn get_record(

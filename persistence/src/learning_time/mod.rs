@@ -4,7 +4,7 @@ use crate::db::statement;
 use crate::{parse_id, Conn, StoreError, StoreResult, Tx};
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use learnwell_domain::catalog::Description;
-use learnwell_domain::ids::{EmployeeId, OrgUnitId, TimeEntryId};
+use learnwell_domain::ids::{EmployeeId, LearningRecordId, OrgUnitId, TimeEntryId};
 use learnwell_domain::learning_time::{
     ApprovalState, EntryCategory, EntryMinutes, Grant, GrantKind, Policy, PolicyName, PolicyPeriod,
     PolicyScope, ProtectedSlot, TimeEntry,
@@ -67,6 +67,7 @@ mod entities {
             pub skill_id: Option<String>,
             pub note: Option<String>,
             pub approval: String,
+            pub learning_record_id: Option<String>,
             pub decided_by: Option<String>,
             pub version: i64,
             pub created_at: DateTimeUtc,
@@ -263,6 +264,7 @@ fn to_entry(m: time_entry::Model) -> StoreResult<TimeEntry> {
         category: EntryCategory::parse(&m.category).map_err(c)?,
         course_id: m.course_id.as_deref().map(parse_id).transpose()?,
         skill_id: m.skill_id.as_deref().map(parse_id).transpose()?,
+        learning_record_id: m.learning_record_id.as_deref().map(parse_id).transpose()?,
         note: m
             .note
             .as_deref()
@@ -287,6 +289,7 @@ fn to_entry_model(e: &TimeEntry) -> time_entry::Model {
         category: e.category.code().to_owned(),
         course_id: e.course_id.map(|x| x.to_string()),
         skill_id: e.skill_id.map(|x| x.to_string()),
+        learning_record_id: e.learning_record_id.map(|x| x.to_string()),
         note: e.note.as_ref().map(ToString::to_string),
         approval: e.approval.code().to_owned(),
         decided_by: e.decided_by.clone(),
@@ -302,6 +305,31 @@ pub async fn get_entry(c: &impl Conn, id: TimeEntryId) -> StoreResult<Option<Tim
         .await?
         .map(to_entry)
         .transpose()
+}
+
+/// The entries spent on these learning records.
+pub async fn entries_of_records(
+    c: &impl Conn,
+    records: &[LearningRecordId],
+) -> StoreResult<Vec<TimeEntry>> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    time_entry::Entity::find()
+        .filter(time_entry::Column::LearningRecordId.is_in(records.iter().map(ToString::to_string)))
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(to_entry)
+        .collect()
+}
+
+/// Delete an entry (the caller rolls it out of the monthly sums).
+pub async fn delete_entry(tx: &Tx, id: TimeEntryId) -> StoreResult<()> {
+    time_entry::Entity::delete_by_id(id.to_string())
+        .exec(tx.conn())
+        .await?;
+    Ok(())
 }
 
 pub async fn insert_entry(tx: &Tx, e: &TimeEntry) -> StoreResult<()> {

@@ -159,12 +159,13 @@ pub struct StoredStatement {
     pub verb_id: String,
     pub voided: bool,
     pub employee_id: Option<String>,
+    pub client_id: Option<String>,
     pub mapping: String,
     pub statement: String,
 }
 
 const STATEMENT_COLUMNS: &str =
-    "seq, statement_id, stored_us, verb_id, voided, employee_id, mapping, statement";
+    "seq, statement_id, stored_us, verb_id, voided, employee_id, client_id, mapping, statement";
 
 /// Insert statements and their indexes (in the caller's transaction: a batch is all or nothing).
 pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()> {
