@@ -6,6 +6,7 @@ mod m20261123_000001_org;
 mod m20261123_000002_learning;
 mod m20261123_000003_learning_time;
 mod m20261123_000004_xapi;
+mod m20261123_000005_quarterly_rollups;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_learning::Migration),
             Box::new(m20261123_000003_learning_time::Migration),
             Box::new(m20261123_000004_xapi::Migration),
+            Box::new(m20261123_000005_quarterly_rollups::Migration),
         ]
     }
 }

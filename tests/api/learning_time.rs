@@ -295,6 +295,19 @@ async fn summaries_add_allocation_use_and_on_top_learning_and_list_people_only_t
     )
     .await;
     assert_eq!(lead_march["totals"]["carried_in_minutes"], 240);
+    // A quarter is read from the quarterly sums: February's and March's entries together.
+    let lead_q1 = body(
+        app.get(
+            &format!(
+                "/api/v1/learning-time/summary?period=2026-Q1&employee_id={}",
+                p["LEAD"]
+            ),
+            &lead,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(lead_q1["totals"]["used_in_work_minutes"], 180);
     // A week is read from the entries themselves: ISO week 10 holds DEV's 3 and 4 March.
     let week = body(
         app.get(
@@ -320,7 +333,7 @@ async fn summaries_add_allocation_use_and_on_top_learning_and_list_people_only_t
     let team = body(
         app.get(
             &format!(
-                "/api/v1/learning-time/summary?period=2026-Q1&manager_id={}",
+                "/api/v1/learning-time/summary?period=2026-Q1&manager_id={}&include_people=true",
                 p["LEAD"]
             ),
             &lead,
@@ -352,8 +365,11 @@ async fn summaries_add_allocation_use_and_on_top_learning_and_list_people_only_t
     assert_eq!(res.status(), 403);
 
     let org = body(
-        app.get("/api/v1/learning-time/summary?period=2026-03", &dev)
-            .await,
+        app.get(
+            "/api/v1/learning-time/summary?period=2026-03&include_people=true",
+            &dev,
+        )
+        .await,
     )
     .await;
     assert_eq!(org["totals"]["people"], 4);
@@ -364,6 +380,15 @@ async fn summaries_add_allocation_use_and_on_top_learning_and_list_people_only_t
     let org = body(
         app.get("/api/v1/learning-time/summary?period=2026-03", &ld(&app))
             .await,
+    )
+    .await;
+    assert!(org.get("people").is_none(), "people only when asked for");
+    let org = body(
+        app.get(
+            "/api/v1/learning-time/summary?period=2026-03&include_people=true",
+            &ld(&app),
+        )
+        .await,
     )
     .await;
     assert_eq!(org["people"].as_array().expect("people").len(), 4);

@@ -154,6 +154,7 @@ fn params(period: String) -> SummaryParams {
         include_descendants: None,
         job_level_min: None,
         job_level_max: None,
+        include_people: None,
     }
 }
 
@@ -199,6 +200,7 @@ pub async fn unit_learning_time(
     let q = SummaryParams {
         org_unit_id: Some(id),
         include_descendants: Some(include_descendants),
+        include_people: Some(ctx.look_ahead().field("people").exists()),
         ..params(period)
     };
     Ok(lt::summary(state(ctx)?, &service_ctx(ctx)?, q)

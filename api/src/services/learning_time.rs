@@ -742,6 +742,9 @@ pub struct SummaryParams {
     pub include_descendants: Option<bool>,
     pub job_level_min: Option<i64>,
     pub job_level_max: Option<i64>,
+    /// Also list each person's figures (default false): only to those allowed to see every
+    /// person in scope; others always get the aggregate alone.
+    pub include_people: Option<bool>,
 }
 
 /// Totals of one person, with their id (listed only to those allowed to see them).
@@ -861,6 +864,6 @@ pub async fn summary(state: &AppState, ctx: &Ctx, q: SummaryParams) -> ApiResult
     Ok(Summary {
         period,
         totals: total,
-        people: list_people.then_some(each),
+        people: (list_people && q.include_people.unwrap_or(false)).then_some(each),
     })
 }

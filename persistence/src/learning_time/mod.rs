@@ -437,42 +437,53 @@ fn category_column(c: EntryCategory) -> &'static str {
     }
 }
 
-/// Add (`sign` 1) or take away (`sign` -1) an entry's minutes in its person's month. Rejected
-/// entries count nowhere, so callers roll an entry in when it starts counting and out when it
-/// stops. One upsert, atomic on both engines, so concurrent writers cannot lose minutes.
+/// Add (`sign` 1) or take away (`sign` -1) an entry's minutes in its person's month and quarter.
+/// Rejected entries count nowhere, so callers roll an entry in when it starts counting and out
+/// when it stops. Upserts, atomic on both engines, so concurrent writers cannot lose minutes.
 pub async fn roll(tx: &Tx, e: &TimeEntry, sign: i64) -> StoreResult<()> {
     if e.approval == ApprovalState::Rejected {
         return Ok(());
     }
     let minutes = sign * i64::from(e.minutes.get());
     let month = e.date.with_day(1).unwrap_or(e.date);
+    let quarter = PolicyPeriod::Quarter.containing(e.date).start();
     let mut columns = vec!["in_work", "outside_work"];
     columns.extend(CATEGORY_COLUMNS);
-    let mut values: Vec<sea_orm::Value> = vec![e.employee_id.to_string().into(), month.into()];
-    values.push(if e.in_work_time { minutes } else { 0 }.into());
-    values.push(if e.in_work_time { 0 } else { minutes }.into());
-    for c in CATEGORY_COLUMNS {
-        values.push(
-            if c == category_column(e.category) {
-                minutes
+    let mut amounts: Vec<i64> = vec![
+        if e.in_work_time { minutes } else { 0 },
+        if e.in_work_time { 0 } else { minutes },
+    ];
+    amounts.extend(CATEGORY_COLUMNS.iter().map(|c| {
+        if *c == category_column(e.category) {
+            minutes
+        } else {
+            0
+        }
+    }));
+    for (table, period, start) in [
+        ("time_rollups", "month", month),
+        ("time_rollups_quarterly", "quarter", quarter),
+    ] {
+        let mut values: Vec<sea_orm::Value> = vec![e.employee_id.to_string().into(), start.into()];
+        values.extend(amounts.iter().map(|m| sea_orm::Value::from(*m)));
+        let sql = format!(
+            "INSERT INTO {table} (employee_id, {period}, {}) VALUES (?, ?, {}) \
+             ON CONFLICT ({}) DO UPDATE SET {}",
+            columns.join(", "),
+            vec!["?"; columns.len()].join(", "),
+            if period == "month" {
+                "employee_id, month"
             } else {
-                0
-            }
-            .into(),
+                "quarter, employee_id"
+            },
+            columns
+                .iter()
+                .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
+        sea_orm::ConnectionTrait::execute(tx.conn(), statement(tx.backend(), &sql, values)).await?;
     }
-    let sql = format!(
-        "INSERT INTO time_rollups (employee_id, month, {}) VALUES (?, ?, {}) \
-         ON CONFLICT (employee_id, month) DO UPDATE SET {}",
-        columns.join(", "),
-        vec!["?"; columns.len()].join(", "),
-        columns
-            .iter()
-            .map(|c| format!("{c} = time_rollups.{c} + excluded.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    sea_orm::ConnectionTrait::execute(tx.conn(), statement(tx.backend(), &sql, values)).await?;
     Ok(())
 }
 
@@ -538,29 +549,42 @@ pub async fn people_usage(
     previous: &Period,
     period: &Period,
 ) -> StoreResult<Vec<PersonUsage>> {
-    let whole_months =
-        |p: &Period| p.start().day() == 1 && p.end().succ_opt().is_some_and(|next| next.day() == 1);
+    let whole = |p: &Period, kind: PolicyPeriod| {
+        kind.containing(p.start()).start() == p.start() && kind.containing(p.end()).end() == p.end()
+    };
+    let both = |kind: PolicyPeriod| whole(previous, kind) && whole(period, kind);
+    // A person's month or quarter fits an INTEGER; PostgreSQL sums INTEGERs into a BIGINT, but
+    // BIGINTs into NUMERIC, several times slower.
+    type Source = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        fn(&str) -> String,
+    );
+    let rollups = |table, day| -> Source {
+        (
+            table,
+            day,
+            "CAST(s.in_work AS INTEGER)",
+            "CAST(s.outside_work AS INTEGER)",
+            |c| format!("CAST(s.{c} AS INTEGER)"),
+        )
+    };
     // (source table, its day column, minutes in work, minutes outside, minutes of a category)
-    let (source, day, in_work, outside, category): (_, _, _, _, fn(&str) -> String) =
-        if whole_months(previous) && whole_months(period) {
-            (
-                "time_rollups",
-                "month",
-                // A person's month fits an INTEGER; PostgreSQL sums INTEGERs into a BIGINT,
-                // but BIGINTs into NUMERIC, several times slower.
-                "CAST(s.in_work AS INTEGER)",
-                "CAST(s.outside_work AS INTEGER)",
-                |c| format!("CAST(s.{c} AS INTEGER)"),
-            )
-        } else {
-            (
-                "(SELECT * FROM time_entries WHERE approval <> 'rejected')",
-                "entry_date",
-                "CASE WHEN s.in_work_time THEN s.minutes ELSE 0 END",
-                "CASE WHEN s.in_work_time THEN 0 ELSE s.minutes END",
-                |c| format!("CASE WHEN s.category = '{c}' THEN s.minutes ELSE 0 END"),
-            )
-        };
+    let (source, day, in_work, outside, category): Source = if both(PolicyPeriod::Quarter) {
+        rollups("time_rollups_quarterly", "quarter")
+    } else if both(PolicyPeriod::Month) {
+        rollups("time_rollups", "month")
+    } else {
+        (
+            "(SELECT * FROM time_entries WHERE approval <> 'rejected')",
+            "entry_date",
+            "CASE WHEN s.in_work_time THEN s.minutes ELSE 0 END",
+            "CASE WHEN s.in_work_time THEN 0 ELSE s.minutes END",
+            |c| format!("CASE WHEN s.category = '{c}' THEN s.minutes ELSE 0 END"),
+        )
+    };
     let mut sums = vec![
         ("in_work", in_work.to_owned()),
         ("outside_work", outside.to_owned()),
