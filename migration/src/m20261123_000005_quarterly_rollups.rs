@@ -1,6 +1,7 @@
 //! Minutes per person and quarter, beside the monthly ones: a quarter's summary (with the quarter
 //! before, for carry-over) then reads two rows per person instead of six. Filled from the
-//! monthly rollups; the primary key leads with the quarter, which is what summaries select on.
+//! monthly rollups. Summaries select one period's rows for many people, so the quarterly key and
+//! a new index of the monthly rollups lead with the period.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
@@ -55,10 +56,22 @@ impl MigrationTrait for Migration {
             MINUTES.join(", ")
         ))
         .await?;
+        db.execute_unprepared(
+            "CREATE INDEX ix_time_rollups_month_person ON time_rollups (month, employee_id)",
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("ix_time_rollups_month_person")
+                    .table(Alias::new("time_rollups"))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_table(
                 Table::drop()

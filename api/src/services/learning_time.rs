@@ -864,6 +864,9 @@ pub async fn summary(state: &AppState, ctx: &Ctx, q: SummaryParams) -> ApiResult
     Ok(Summary {
         period,
         totals: total,
-        people: (list_people && q.include_people.unwrap_or(false)).then_some(each),
+        people: (list_people && q.include_people.unwrap_or(false)).then(|| {
+            each.sort_unstable_by_key(|(id, _)| *id);
+            each
+        }),
     })
 }

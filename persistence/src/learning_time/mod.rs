@@ -540,77 +540,34 @@ struct PersonUsageRow {
 }
 
 /// The people of a summary with their usage in `period` and in `previous` (which ends the day
-/// before `period` starts), in id order: one grouped statement, one row per person. Whole months
-/// are read from the monthly rollups, other ranges from the entries (rejected entries never
-/// count).
+/// before `period` starts): one statement, one row per person, in no particular order. A month
+/// or a quarter is read from the rollups (one row per person and period), a week from the
+/// entries (rejected entries never count).
+fn json_list(items: &[String]) -> StoreResult<sea_orm::Value> {
+    Ok(serde_json::to_string(items)
+        .map_err(StoreError::corrupt)?
+        .into())
+}
+
 pub async fn people_usage(
     c: &impl Conn,
     people: People<'_>,
     previous: &Period,
     period: &Period,
 ) -> StoreResult<Vec<PersonUsage>> {
-    let whole = |p: &Period, kind: PolicyPeriod| {
-        kind.containing(p.start()).start() == p.start() && kind.containing(p.end()).end() == p.end()
-    };
-    let both = |kind: PolicyPeriod| whole(previous, kind) && whole(period, kind);
-    // A person's month or quarter fits an INTEGER; PostgreSQL sums INTEGERs into a BIGINT, but
-    // BIGINTs into NUMERIC, several times slower.
-    type Source = (
-        &'static str,
-        &'static str,
-        &'static str,
-        &'static str,
-        fn(&str) -> String,
-    );
-    let rollups = |table, day| -> Source {
-        (
-            table,
-            day,
-            "CAST(s.in_work AS INTEGER)",
-            "CAST(s.outside_work AS INTEGER)",
-            |c| format!("CAST(s.{c} AS INTEGER)"),
-        )
-    };
-    // (source table, its day column, minutes in work, minutes outside, minutes of a category)
-    let (source, day, in_work, outside, category): Source = if both(PolicyPeriod::Quarter) {
-        rollups("time_rollups_quarterly", "quarter")
-    } else if both(PolicyPeriod::Month) {
-        rollups("time_rollups", "month")
-    } else {
-        (
-            "(SELECT * FROM time_entries WHERE approval <> 'rejected')",
-            "entry_date",
-            "CASE WHEN s.in_work_time THEN s.minutes ELSE 0 END",
-            "CASE WHEN s.in_work_time THEN 0 ELSE s.minutes END",
-            |c| format!("CASE WHEN s.category = '{c}' THEN s.minutes ELSE 0 END"),
-        )
-    };
-    let mut sums = vec![
-        ("in_work", in_work.to_owned()),
-        ("outside_work", outside.to_owned()),
-    ];
-    sums.extend(CATEGORY_COLUMNS.iter().map(|c| (*c, category(c))));
     let keys = crate::db::json_keys(c.backend());
     let mut scope_values: Vec<sea_orm::Value> = Vec::new();
     let scope = match people {
         People::Ids(ids) => {
             let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
-            scope_values.push(
-                serde_json::to_string(&ids)
-                    .map_err(StoreError::corrupt)?
-                    .into(),
-            );
+            scope_values.push(json_list(&ids)?);
             keys.to_owned()
         }
         People::Where { units, levels } => {
             let mut filter = vec!["1 = 1".to_owned()];
             if let Some(units) = units {
                 let units: Vec<String> = units.iter().map(ToString::to_string).collect();
-                scope_values.push(
-                    serde_json::to_string(&units)
-                        .map_err(StoreError::corrupt)?
-                        .into(),
-                );
+                scope_values.push(json_list(&units)?);
                 filter.push(format!("org_unit_id IN ({keys})"));
             }
             if let Some((min, max)) = levels {
@@ -621,38 +578,84 @@ pub async fn people_usage(
             format!("SELECT id FROM employees WHERE {}", filter.join(" AND "))
         }
     };
-    // Sum per person in the database, for the people in scope only, then join their facts.
+    let mut minutes = vec!["in_work", "outside_work"];
+    minutes.extend(CATEGORY_COLUMNS);
+    let is = |kind: PolicyPeriod, p: &Period| {
+        let whole = kind.containing(p.start());
+        whole.start() == p.start() && whole.end() == p.end()
+    };
+    let rollup = [
+        (PolicyPeriod::Quarter, "time_rollups_quarterly", "quarter"),
+        (PolicyPeriod::Month, "time_rollups", "month"),
+    ]
+    .into_iter()
+    .find(|(kind, ..)| is(*kind, previous) && is(*kind, period));
     let mut values: Vec<sea_orm::Value> = Vec::new();
-    let mut columns = Vec::new();
-    for (name, minutes) in sums {
-        columns.push(format!(
-            "CAST(SUM(CASE WHEN s.{day} >= ? THEN {minutes} END) AS BIGINT) AS {name}"
-        ));
-        values.push(period.start().into());
-    }
-    columns.push(format!(
-        "CAST(SUM(CASE WHEN s.{day} < ? THEN {in_work} END) AS BIGINT) AS before_in_work"
-    ));
-    values.push(period.start().into());
-    values.push(previous.start().into());
-    values.push(period.end().into());
-    values.extend(scope_values.iter().cloned());
+    // Zero rather than NULL for people without entries: NULLs cost the row decoder dearly.
+    let (usage, joins) = match rollup {
+        // A month or a quarter: the person's rollup row of the period and of the one before.
+        Some((_, table, column)) => {
+            values.push(period.start().into());
+            values.push(previous.start().into());
+            let mut usage: Vec<String> = minutes
+                .iter()
+                .map(|m| format!("COALESCE(u.{m}, 0) AS {m}"))
+                .collect();
+            usage.push("COALESCE(b.in_work, 0) AS before_in_work".to_owned());
+            let joins = format!(
+                "LEFT JOIN {table} u ON u.{column} = ? AND u.employee_id = e.id \
+                 LEFT JOIN {table} b ON b.{column} = ? AND b.employee_id = e.id"
+            );
+            (usage, joins)
+        }
+        // Any other range (a week): the entries, summed per person for the people in scope.
+        None => {
+            let mut sums: Vec<String> = Vec::new();
+            for m in &minutes {
+                let amount = match *m {
+                    "in_work" => "CASE WHEN s.in_work_time THEN s.minutes ELSE 0 END".to_owned(),
+                    "outside_work" => {
+                        "CASE WHEN s.in_work_time THEN 0 ELSE s.minutes END".to_owned()
+                    }
+                    category => {
+                        format!("CASE WHEN s.category = '{category}' THEN s.minutes ELSE 0 END")
+                    }
+                };
+                sums.push(format!(
+                    "SUM(CASE WHEN s.entry_date >= ? THEN {amount} END) AS {m}"
+                ));
+                values.push(period.start().into());
+            }
+            sums.push(
+                "SUM(CASE WHEN s.entry_date < ? AND s.in_work_time THEN s.minutes END) \
+                 AS before_in_work"
+                    .to_owned(),
+            );
+            values.push(period.start().into());
+            values.push(previous.start().into());
+            values.push(period.end().into());
+            values.extend(scope_values.iter().cloned());
+            let mut usage: Vec<String> = minutes
+                .iter()
+                .map(|m| format!("COALESCE(u.{m}, 0) AS {m}"))
+                .collect();
+            usage.push("COALESCE(u.before_in_work, 0) AS before_in_work".to_owned());
+            let joins = format!(
+                "LEFT JOIN (SELECT s.employee_id, {} FROM time_entries s \
+                 WHERE s.entry_date >= ? AND s.entry_date <= ? AND s.approval <> 'rejected' \
+                 AND s.employee_id IN ({scope}) GROUP BY s.employee_id) u \
+                 ON u.employee_id = e.id",
+                sums.join(", ")
+            );
+            (usage, joins)
+        }
+    };
     values.extend(scope_values);
     let sql = format!(
         "SELECT e.id, e.org_unit_id, e.job_level, e.contracted_centihours, e.hire_date, \
-         e.leave_start_date, e.leave_end_date, e.termination_date, {} FROM employees e LEFT JOIN (\
-         SELECT s.employee_id, {} FROM {source} s WHERE s.{day} >= ? AND s.{day} <= ? \
-         AND s.employee_id IN ({scope}) GROUP BY s.employee_id) u ON u.employee_id = e.id \
-         WHERE e.id IN ({scope}) ORDER BY e.id",
-        // Zero rather than NULL for people without entries: NULLs cost the row decoder dearly.
-        ["in_work", "outside_work"]
-            .iter()
-            .chain(&CATEGORY_COLUMNS)
-            .chain(&["before_in_work"])
-            .map(|c| format!("COALESCE(u.{c}, 0) AS {c}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-        columns.join(", ")
+         e.leave_start_date, e.leave_end_date, e.termination_date, {} FROM employees e {joins} \
+         WHERE e.id IN ({scope})",
+        usage.join(", ")
     );
     let rows = PersonUsageRow::find_by_statement(statement(c.backend(), &sql, values))
         .all(c.conn())

@@ -454,3 +454,166 @@ pub async fn unmatched_of(c: &impl Conn, actor_key: &str) -> StoreResult<Vec<Sto
     .all(c.conn())
     .await?)
 }
+
+/// Which document resource a document belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentKind {
+    State,
+    ActivityProfile,
+    AgentProfile,
+}
+
+impl DocumentKind {
+    fn code(self) -> &'static str {
+        match self {
+            Self::State => "state",
+            Self::ActivityProfile => "activity_profile",
+            Self::AgentProfile => "agent_profile",
+        }
+    }
+}
+
+/// Where a document lives: its resource, the activity and agent it is about (empty when the
+/// resource has none) and the registration (empty for none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentScope {
+    pub kind: DocumentKind,
+    pub activity_id: String,
+    pub agent_key: String,
+    pub registration: String,
+}
+
+/// A stored document.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Document {
+    pub document_id: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+    pub etag: String,
+    pub updated_us: i64,
+}
+
+const SCOPE_FILTER: &str = "kind = ? AND activity_id = ? AND agent_key = ? AND registration = ?";
+
+fn scope_values(s: &DocumentScope) -> Vec<Value> {
+    vec![
+        s.kind.code().into(),
+        s.activity_id.clone().into(),
+        s.agent_key.clone().into(),
+        s.registration.clone().into(),
+    ]
+}
+
+pub async fn get_document(
+    c: &impl Conn,
+    scope: &DocumentScope,
+    document_id: &str,
+) -> StoreResult<Option<Document>> {
+    let sql = format!(
+        "SELECT document_id, content_type, content, etag, updated_us FROM xapi_documents \
+         WHERE {SCOPE_FILTER} AND document_id = ?"
+    );
+    let mut values = scope_values(scope);
+    values.push(document_id.into());
+    Ok(
+        Document::find_by_statement(statement(c.backend(), &sql, values))
+            .one(c.conn())
+            .await?,
+    )
+}
+
+/// The ids of the documents in a scope, changed after `since_us` if given.
+pub async fn document_ids(
+    c: &impl Conn,
+    scope: &DocumentScope,
+    since_us: Option<i64>,
+) -> StoreResult<Vec<String>> {
+    #[derive(FromQueryResult)]
+    struct Id {
+        document_id: String,
+    }
+    let mut values = scope_values(scope);
+    let since = match since_us {
+        Some(t) => {
+            values.push(t.into());
+            " AND updated_us > ?"
+        }
+        None => "",
+    };
+    let sql = format!(
+        "SELECT document_id FROM xapi_documents WHERE {SCOPE_FILTER}{since} ORDER BY document_id"
+    );
+    Ok(Id::find_by_statement(statement(c.backend(), &sql, values))
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(|r| r.document_id)
+        .collect())
+}
+
+/// Store a document (insert or replace).
+pub async fn put_document(tx: &Tx, scope: &DocumentScope, doc: &Document) -> StoreResult<()> {
+    let sql = "INSERT INTO xapi_documents (kind, activity_id, agent_key, registration, \
+               document_id, content_type, content, etag, updated_us) \
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+               ON CONFLICT (kind, activity_id, agent_key, registration, document_id) DO UPDATE \
+               SET content_type = excluded.content_type, content = excluded.content, \
+               etag = excluded.etag, updated_us = excluded.updated_us";
+    let mut values = scope_values(scope);
+    values.extend([
+        Value::from(doc.document_id.clone()),
+        doc.content_type.clone().into(),
+        doc.content.clone().into(),
+        doc.etag.clone().into(),
+        doc.updated_us.into(),
+    ]);
+    tx.conn()
+        .execute(statement(tx.backend(), sql, values))
+        .await?;
+    Ok(())
+}
+
+/// Delete one document, or every document of the scope (`None`).
+pub async fn delete_documents(
+    tx: &Tx,
+    scope: &DocumentScope,
+    document_id: Option<&str>,
+) -> StoreResult<()> {
+    let mut values = scope_values(scope);
+    let one = match document_id {
+        Some(id) => {
+            values.push(id.into());
+            " AND document_id = ?"
+        }
+        None => "",
+    };
+    let sql = format!("DELETE FROM xapi_documents WHERE {SCOPE_FILTER}{one}");
+    tx.conn()
+        .execute(statement(tx.backend(), &sql, values))
+        .await?;
+    Ok(())
+}
+
+/// The newest statement whose object is this activity (for the Activities resource).
+pub async fn latest_about_activity(
+    c: &impl Conn,
+    activity_id: &str,
+) -> StoreResult<Option<StoredStatement>> {
+    let sql = format!(
+        "SELECT {} FROM xapi_statements s WHERE s.seq IN (SELECT x.seq FROM \
+         xapi_statement_activities x WHERE x.activity_id = ? AND x.related_only = ?) \
+         ORDER BY s.seq DESC LIMIT 1",
+        STATEMENT_COLUMNS
+            .split(", ")
+            .map(|c| format!("s.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(StoredStatement::find_by_statement(statement(
+        c.backend(),
+        &sql,
+        vec![activity_id.into(), false.into()],
+    ))
+    .one(c.conn())
+    .await?)
+}

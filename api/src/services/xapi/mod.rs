@@ -1,6 +1,8 @@
 //! The xAPI Learning Record Store: LRS clients (credentials for LMSs), authentication of `/xapi`
 //! requests, and the Statement resource (store, void, fetch, query).
 
+pub mod documents;
+
 use super::{audit, ensure, learning, learning_time, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;

@@ -167,9 +167,12 @@ async fn revoke_client(
 }
 
 /// The `/xapi` resources (plain actix routes: the xAPI specification is their contract).
+mod documents;
+
 pub fn lrs(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/xapi")
+            .configure(documents::routes)
             .app_data(web::PayloadConfig::new(STATEMENT_BODY_LIMIT))
             .route("/about", web::get().to(about))
             .route("/about", web::head().to(about))
@@ -245,19 +248,6 @@ fn finish(outcome: ApiResult<HttpResponse>, version: XapiVersion) -> HttpRespons
     versioned(res, version)
 }
 
-/// Run an xAPI handler between [`begin`] and [`finish`].
-macro_rules! xapi {
-    ($state:expr, $req:expr, |$caller:ident, $version:ident| $body:expr) => {{
-        match begin(&$state, &$req).await {
-            Err(refused) => refused,
-            Ok(($caller, $version)) => {
-                let outcome: ApiResult<HttpResponse> = async { $body }.await;
-                finish(outcome, $version)
-            }
-        }
-    }};
-}
-
 async fn about() -> HttpResponse {
     versioned(HttpResponse::Ok().json(svc::about()), XapiVersion::V1_0_3)
 }
@@ -305,7 +295,11 @@ async fn put_statement(
     req: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
-    xapi!(state, req, |caller, version| {
+    let (caller, version) = match begin(&state, &req).await {
+        Ok(started) => started,
+        Err(refused) => return refused,
+    };
+    let outcome = async {
         let params = params(&req)?;
         reject_unknown(&params, &["statementId"])?;
         let id = params
@@ -317,7 +311,9 @@ async fn put_statement(
         let statement = parse_body(&req, &body)?;
         svc::store_statements(&state, &caller, version, statement, Some(id)).await?;
         Ok(HttpResponse::NoContent().finish())
-    })
+    }
+    .await;
+    finish(outcome, version)
 }
 
 async fn post_statements(
@@ -325,12 +321,18 @@ async fn post_statements(
     req: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
-    xapi!(state, req, |caller, version| {
+    let (caller, version) = match begin(&state, &req).await {
+        Ok(started) => started,
+        Err(refused) => return refused,
+    };
+    let outcome = async {
         reject_unknown(&params(&req)?, &[])?;
         let statements = parse_body(&req, &body)?;
         let ids = svc::store_statements(&state, &caller, version, statements, None).await?;
         Ok(HttpResponse::Ok().json(ids))
-    })
+    }
+    .await;
+    finish(outcome, version)
 }
 
 const QUERY_PARAMS: [&str; 14] = [
@@ -448,7 +450,11 @@ fn last_modified(res: &mut HttpResponse, at: DateTime<Utc>) {
 }
 
 async fn get_statements(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    xapi!(state, req, |caller, version| {
+    let (caller, version) = match begin(&state, &req).await {
+        Ok(started) => started,
+        Err(refused) => return refused,
+    };
+    let outcome = async {
         let params = params(&req)?;
         let languages = learnwell_domain::xapi::parse_accept_language(
             req.headers()
@@ -505,7 +511,9 @@ async fn get_statements(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
         }
         let q = parse_query(&params, version)?;
         page(&state, &caller, q, format, &languages).await
-    })
+    }
+    .await;
+    finish(outcome, version)
 }
 
 async fn page(

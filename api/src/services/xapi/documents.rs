@@ -1,0 +1,228 @@
+//! The xAPI document resources (State, Activity Profile, Agent Profile): opaque documents an LMS
+//! keeps about an activity, an agent or both, with `ETag` concurrency and JSON merge on POST; and
+//! the Activities and Agents resources, which describe what the LRS knows.
+
+use super::XapiCaller;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use learnwell_domain::access::Scope;
+use learnwell_domain::xapi::AgentIfi;
+use learnwell_domain::FieldError;
+use learnwell_persistence::xapi::{self as store, Document, DocumentKind, DocumentScope};
+use serde_json::{json, Value};
+use sha1::{Digest, Sha1};
+
+/// The conditions a write carries (`If-Match`, `If-None-Match`).
+#[derive(Debug, Clone, Default)]
+pub struct Preconditions {
+    /// ETags (unquoted) or `*`.
+    pub if_match: Option<Vec<String>>,
+    /// `*` (or ETags).
+    pub if_none_match: Option<Vec<String>>,
+}
+
+impl Preconditions {
+    fn given(&self) -> bool {
+        self.if_match.is_some() || self.if_none_match.is_some()
+    }
+
+    /// 412 when the stored document does not meet the conditions.
+    fn check(&self, current: Option<&Document>) -> ApiResult<()> {
+        let matches = |tags: &[String]| {
+            current.is_some_and(|d| tags.iter().any(|t| t == "*" || *t == d.etag))
+        };
+        if let Some(tags) = &self.if_match {
+            if !matches(tags) {
+                return Err(ApiError::PreconditionFailed);
+            }
+        }
+        if let Some(tags) = &self.if_none_match {
+            if matches(tags) {
+                return Err(ApiError::PreconditionFailed);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// PUT replaces a document; POST merges a JSON object into the stored one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write {
+    Put,
+    Post,
+}
+
+fn readable(caller: &XapiCaller) -> ApiResult<()> {
+    [Scope::XapiRead, Scope::XapiReadMine]
+        .iter()
+        .any(|s| caller.principal.has_scope(*s))
+        .then_some(())
+        .ok_or(ApiError::Forbidden)
+}
+
+fn writable(caller: &XapiCaller) -> ApiResult<()> {
+    caller
+        .principal
+        .has_scope(Scope::XapiWrite)
+        .then_some(())
+        .ok_or(ApiError::Forbidden)
+}
+
+/// The ETag of a document's content: its SHA-1 in hex, as the specification suggests.
+pub fn etag(content: &[u8]) -> String {
+    Sha1::digest(content)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub async fn get(
+    state: &AppState,
+    caller: &XapiCaller,
+    scope: &DocumentScope,
+    id: &str,
+) -> ApiResult<Document> {
+    readable(caller)?;
+    store::get_document(&state.db, scope, id)
+        .await?
+        .ok_or(ApiError::NotFound("document"))
+}
+
+pub async fn list(
+    state: &AppState,
+    caller: &XapiCaller,
+    scope: &DocumentScope,
+    since: Option<DateTime<Utc>>,
+) -> ApiResult<Vec<String>> {
+    readable(caller)?;
+    Ok(store::document_ids(&state.db, scope, since.map(|t| t.timestamp_micros())).await?)
+}
+
+fn is_json(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Store a document. Returns its new ETag.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per part of the request"
+)]
+pub async fn write(
+    state: &AppState,
+    caller: &XapiCaller,
+    scope: &DocumentScope,
+    id: &str,
+    content_type: &str,
+    content: Vec<u8>,
+    mode: Write,
+    conditions: &Preconditions,
+) -> ApiResult<String> {
+    writable(caller)?;
+    let tx = state.db.begin().await?;
+    let current = store::get_document(&tx, scope, id).await?;
+    conditions.check(current.as_ref())?;
+    // A profile replaced without saying which version it replaces would lose someone's change.
+    if mode == Write::Put
+        && current.is_some()
+        && !conditions.given()
+        && scope.kind != DocumentKind::State
+    {
+        return Err(ApiError::Conflict(
+            "this document exists: send If-Match with its ETag (or If-None-Match: *)".into(),
+        ));
+    }
+    let (content_type, content) = match mode {
+        Write::Put => (content_type.to_owned(), content),
+        Write::Post => {
+            // POST merges JSON objects: the request's and the stored document's (if any).
+            let object = |bytes: &[u8], media: &str| match serde_json::from_slice(bytes) {
+                Ok(Value::Object(o)) if is_json(media) => Ok(o),
+                _ => Err(ApiError::InvalidBody {
+                    code: "not_mergeable",
+                    field: "document".into(),
+                    message: "POST merges JSON objects (application/json); this document or \
+                              the stored one is not one"
+                        .into(),
+                }),
+            };
+            let mut merged = match current {
+                Some(old) => object(&old.content, &old.content_type)?,
+                None => serde_json::Map::new(),
+            };
+            merged.extend(object(&content, content_type)?);
+            let bytes = serde_json::to_vec(&Value::Object(merged))
+                .map_err(|e| ApiError::Internal(format!("merging a document: {e}")))?;
+            ("application/json".to_owned(), bytes)
+        }
+    };
+    let doc = Document {
+        document_id: id.to_owned(),
+        etag: etag(&content),
+        content_type,
+        content,
+        updated_us: Utc::now().timestamp_micros(),
+    };
+    store::put_document(&tx, scope, &doc).await?;
+    tx.commit().await?;
+    Ok(doc.etag)
+}
+
+/// Delete one document, or (State only) every document of the scope.
+pub async fn delete(
+    state: &AppState,
+    caller: &XapiCaller,
+    scope: &DocumentScope,
+    id: Option<&str>,
+    conditions: &Preconditions,
+) -> ApiResult<()> {
+    writable(caller)?;
+    let tx = state.db.begin().await?;
+    if let Some(id) = id {
+        let current = store::get_document(&tx, scope, id).await?;
+        conditions.check(current.as_ref())?;
+    }
+    store::delete_documents(&tx, scope, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The Activities resource: the activity as the LRS last saw it defined.
+pub async fn activity(state: &AppState, caller: &XapiCaller, id: &str) -> ApiResult<Value> {
+    readable(caller)?;
+    let definition = match store::latest_about_activity(&state.db, id).await? {
+        Some(s) => serde_json::from_str::<Value>(&s.statement)
+            .ok()
+            .and_then(|v| v["object"].get("definition").cloned()),
+        None => None,
+    };
+    let mut activity = json!({ "objectType": "Activity", "id": id });
+    if let Some(d) = definition {
+        activity["definition"] = d;
+    }
+    Ok(activity)
+}
+
+/// The Agents resource: the Person object of an agent (what identifies it, and its name).
+pub fn person(caller: &XapiCaller, agent: &Value) -> ApiResult<Value> {
+    readable(caller)?;
+    let ifi = AgentIfi::of(agent)
+        .ok_or_else(|| ApiError::InvalidQuery(FieldError::new("agent", "needs an identifier")))?;
+    let mut person = json!({ "objectType": "Person" });
+    if let Some(name) = agent.get("name") {
+        person["name"] = json!([name]);
+    }
+    let (key, value) = match ifi {
+        AgentIfi::Mbox(m) => ("mbox", json!(m)),
+        AgentIfi::MboxSha1sum(s) => ("mbox_sha1sum", json!(s)),
+        AgentIfi::Openid(o) => ("openid", json!(o)),
+        AgentIfi::Account { home_page, name } => {
+            ("account", json!({ "homePage": home_page, "name": name }))
+        }
+    };
+    person[key] = json!([value]);
+    Ok(person)
+}
