@@ -251,7 +251,7 @@ async fn run(o: Options) {
     }
     let took = write_entries(&db, o.entry_days).await;
     println!(
-        "{} time entries (and their monthly rollups) written by SQL: {:.1} s",
+        "{} time entries (and their rollups) written by SQL: {:.1} s",
         PEOPLE * o.entry_days as usize,
         took.as_secs_f64()
     );
