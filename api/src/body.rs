@@ -31,7 +31,7 @@ fn is_json(media_type: &str) -> bool {
     media_type == "application/json" || media_type.ends_with("+json")
 }
 
-async fn read(
+pub(crate) async fn read(
     req: &HttpRequest,
     payload: &mut Payload,
     limit: usize,

@@ -746,3 +746,64 @@ async fn documents_keep_state_and_profiles_with_etags_and_merges() {
     let res = doc(&app, &reader, Method::GET, &profile, &[], None).await;
     assert_eq!(res.status(), 200);
 }
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_the_limit_named() {
+    let app = TestApp::spawn().await;
+    let (lrs, _) = client(&app, &["xapi:write"]).await;
+    let huge = format!("[{}]", "0,".repeat(4_500_000) + "0");
+    let res = app
+        .client
+        .post(format!("{}/xapi/statements", app.base))
+        .header("authorization", &lrs.basic)
+        .header("x-experience-api-version", "1.0.3")
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 413);
+    assert_eq!(res.headers()["x-experience-api-version"], "1.0.3");
+    assert_eq!(body(res).await["code"], "payload_too_large");
+}
+
+#[tokio::test]
+async fn concurrent_overlapping_batches_store_each_statement_once() {
+    let app = TestApp::spawn().await;
+    crate::helpers::ids(&app.sync(json!([crate::helpers::person("A1", None)])).await);
+    let (lrs, _) = client(&app, &["xapi:write", "xapi:read"]).await;
+    let id = |n: usize| format!("6a5e6bd1-0000-4000-8000-{n:012}");
+    // Eight clients post batches of ten that overlap by half, all at once.
+    let tasks: Vec<_> = (0..8)
+        .map(|k| {
+            let batch: Vec<Value> = (k * 5..k * 5 + 10)
+                .map(|n| statement(&id(n), "a1@example.com", "completed"))
+                .collect();
+            let req = app
+                .client
+                .post(format!("{}/xapi/statements", app.base))
+                .header("authorization", &lrs.basic)
+                .header("x-experience-api-version", "1.0.3")
+                .json(&batch);
+            tokio::spawn(async move { req.send().await.expect("send") })
+        })
+        .collect();
+    for task in tasks {
+        let res = task.await.expect("task");
+        assert_eq!(
+            res.status(),
+            200,
+            "{}",
+            res.text().await.unwrap_or_default()
+        );
+    }
+    let all = body(xapi(&app, &lrs, Method::GET, "/statements?limit=100", None).await).await;
+    assert_eq!(all["statements"].as_array().expect("statements").len(), 45);
+    let ld = ld(&app);
+    let records = body(app.get("/api/v1/learning-records?first=200", &ld).await).await;
+    assert_eq!(
+        records["items"].as_array().expect("items").len(),
+        45,
+        "one learning record per statement"
+    );
+}

@@ -247,6 +247,25 @@ async fn insert_index(
     Ok(())
 }
 
+/// Make writers of the same statement ids take turns until the transaction ends. PostgreSQL:
+/// transaction advisory locks on the ids' hashes, taken in order so that overlapping batches
+/// cannot deadlock. SQLite has one writer at a time already.
+pub async fn lock_ids(tx: &Tx, ids: &[String]) -> StoreResult<()> {
+    if tx.backend() != crate::Backend::Postgres || ids.is_empty() {
+        return Ok(());
+    }
+    let mut keys: Vec<&str> = ids.iter().map(String::as_str).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let json = serde_json::to_string(&keys).map_err(StoreError::corrupt)?;
+    let sql = "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM \
+               (SELECT json_array_elements_text(CAST(? AS json)) AS k ORDER BY 1) ids";
+    tx.conn()
+        .execute(statement(tx.backend(), sql, vec![json.into()]))
+        .await?;
+    Ok(())
+}
+
 /// The stored statements among `ids` (voided or not).
 pub async fn statements_by_ids(c: &impl Conn, ids: &[String]) -> StoreResult<Vec<StoredStatement>> {
     if ids.is_empty() {

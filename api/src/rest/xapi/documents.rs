@@ -1,7 +1,7 @@
 //! `/xapi/activities/state`, `/xapi/activities/profile`, `/xapi/agents/profile`,
 //! `/xapi/activities` and `/xapi/agents`.
 
-use super::{begin, finish, last_modified, params, reject_unknown};
+use super::{begin, finish, last_modified, params, read_body, reject_unknown};
 use crate::error::{ApiError, ApiResult};
 use crate::services::xapi::documents::{self as svc, Preconditions, Write};
 use crate::state::AppState;
@@ -180,7 +180,7 @@ async fn write(
     state: web::Data<AppState>,
     kind: web::Data<DocumentKind>,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
     mode: Write,
 ) -> HttpResponse {
     let (caller, version) = match begin(&state, &req).await {
@@ -201,7 +201,7 @@ async fn write(
             &t.scope,
             id,
             content_type,
-            body.to_vec(),
+            read_body(&req, payload).await?.to_vec(),
             mode,
             &preconditions(&req),
         )
@@ -220,18 +220,18 @@ async fn put(
     state: web::Data<AppState>,
     kind: web::Data<DocumentKind>,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResponse {
-    write(state, kind, req, body, Write::Put).await
+    write(state, kind, req, payload, Write::Put).await
 }
 
 async fn post(
     state: web::Data<AppState>,
     kind: web::Data<DocumentKind>,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResponse {
-    write(state, kind, req, body, Write::Post).await
+    write(state, kind, req, payload, Write::Post).await
 }
 
 async fn delete(

@@ -173,7 +173,6 @@ pub fn lrs(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/xapi")
             .configure(documents::routes)
-            .app_data(web::PayloadConfig::new(STATEMENT_BODY_LIMIT))
             .route("/about", web::get().to(about))
             .route("/about", web::head().to(about))
             .route("/statements", web::put().to(put_statement))
@@ -183,8 +182,13 @@ pub fn lrs(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// The most a statement request body may hold.
-const STATEMENT_BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// The most an xAPI request body may hold.
+const BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// The request body, refused with 413 past [`BODY_LIMIT`].
+async fn read_body(req: &HttpRequest, payload: web::Payload) -> ApiResult<web::Bytes> {
+    crate::body::read(req, &mut payload.into_inner(), BODY_LIMIT).await
+}
 
 /// An answer with the xAPI version header.
 fn versioned(mut res: HttpResponse, version: XapiVersion) -> HttpResponse {
@@ -266,11 +270,6 @@ fn parse_body(req: &HttpRequest, body: &[u8]) -> ApiResult<Value> {
     if media != "application/json" {
         return Err(ApiError::UnsupportedMediaType("application/json"));
     }
-    if body.len() > STATEMENT_BODY_LIMIT {
-        return Err(ApiError::PayloadTooLarge {
-            limit: STATEMENT_BODY_LIMIT,
-        });
-    }
     serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))
 }
 
@@ -293,7 +292,7 @@ fn reject_unknown(params: &HashMap<String, String>, allowed: &[&str]) -> ApiResu
 async fn put_statement(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResponse {
     let (caller, version) = match begin(&state, &req).await {
         Ok(started) => started,
@@ -308,7 +307,7 @@ async fn put_statement(
             .ok_or_else(|| {
                 ApiError::InvalidQuery(FieldError::new("statementId", "must be a UUID"))
             })?;
-        let statement = parse_body(&req, &body)?;
+        let statement = parse_body(&req, &read_body(&req, payload).await?)?;
         svc::store_statements(&state, &caller, version, statement, Some(id)).await?;
         Ok(HttpResponse::NoContent().finish())
     }
@@ -319,7 +318,7 @@ async fn put_statement(
 async fn post_statements(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Bytes,
+    payload: web::Payload,
 ) -> HttpResponse {
     let (caller, version) = match begin(&state, &req).await {
         Ok(started) => started,
@@ -327,7 +326,7 @@ async fn post_statements(
     };
     let outcome = async {
         reject_unknown(&params(&req)?, &[])?;
-        let statements = parse_body(&req, &body)?;
+        let statements = parse_body(&req, &read_body(&req, payload).await?)?;
         let ids = svc::store_statements(&state, &caller, version, statements, None).await?;
         Ok(HttpResponse::Ok().json(ids))
     }

@@ -392,16 +392,29 @@ async fn write_batch(
     targets: &[String],
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    // What the statements produce depends only on them: worked out before taking the writer's
+    // turn, so that the transaction stays short.
+    let all: Vec<&Value> = statements.iter().collect();
+    let mut outcomes: Vec<Option<Outcome>> = outcomes(state, caller.client.as_ref(), &all, now)
+        .await?
+        .into_iter()
+        .map(Some)
+        .collect();
     let mut lookup: Vec<String> = ids.to_vec();
     lookup.extend(targets.iter().cloned());
-    let existing: HashMap<String, store::StoredStatement> =
-        store::statements_by_ids(&state.db, &lookup)
-            .await?
-            .into_iter()
-            .map(|s| (s.statement_id.clone(), s))
-            .collect();
-    let mut new = Vec::new();
-    for ((s, as_sent), id) in statements.iter().zip(sent).zip(ids) {
+    let tx = state.db.begin().await?;
+    // Writers of the same ids take turns, so a statement is compared with what is stored and
+    // stored at most once, however many overlapping batches arrive together.
+    store::lock_ids(&tx, &lookup).await?;
+    let existing: HashMap<String, store::StoredStatement> = store::statements_by_ids(&tx, &lookup)
+        .await?
+        .into_iter()
+        .map(|s| (s.statement_id.clone(), s))
+        .collect();
+    let client_id = caller.client.as_ref().map(|c| c.id.clone());
+    let mut rows = Vec::new();
+    let mut produced_outcomes = Vec::new();
+    for (((s, as_sent), id), outcome) in statements.iter().zip(sent).zip(ids).zip(&mut outcomes) {
         if let Some(old) = existing.get(id) {
             let old: Value = serde_json::from_str(&old.statement).map_err(|e| {
                 ApiError::Internal(format!("stored statement {id} is not JSON: {e}"))
@@ -413,7 +426,11 @@ async fn write_batch(
                 "statement {id} is stored already with different content"
             )));
         }
-        new.push((s, id));
+        let outcome = outcome.take().unwrap_or(Outcome::Nothing);
+        let mut row = new_statement(s, id, now, client_id.clone())?;
+        (row.mapping, row.employee_id) = outcome.mapping();
+        rows.push(row);
+        produced_outcomes.push(outcome);
     }
     for t in targets {
         if existing.get(t).is_some_and(|v| v.verb_id == VOIDED_VERB) {
@@ -423,23 +440,14 @@ async fn write_batch(
             ));
         }
     }
-    if new.is_empty() {
+    if rows.is_empty() {
         return Ok(());
-    }
-    let client_id = caller.client.as_ref().map(|c| c.id.clone());
-    let values: Vec<&Value> = new.iter().map(|(s, _)| *s).collect();
-    let outcomes = outcomes(state, caller.client.as_ref(), &values, now).await?;
-    let mut rows = Vec::with_capacity(new.len());
-    for ((s, id), outcome) in new.iter().zip(&outcomes) {
-        let mut row = new_statement(s, id, now, client_id.clone())?;
-        (row.mapping, row.employee_id) = outcome.mapping();
-        rows.push(row);
     }
     let newly_voided: Vec<String> = rows
         .iter()
         .filter_map(|r| r.voids_statement_id.clone())
         .collect();
-    let produced: Vec<&Learning> = outcomes
+    let produced: Vec<&Learning> = produced_outcomes
         .iter()
         .filter_map(|o| match o {
             Outcome::Learning(l) => Some(l.as_ref()),
@@ -451,7 +459,6 @@ async fn write_batch(
         request_id: crate::observe::current_request_id(),
         now,
     };
-    let tx = state.db.begin().await?;
     store::insert_statements(&tx, &rows)
         .await
         .map_err(|e| match e {
@@ -459,8 +466,10 @@ async fn write_batch(
             other => other.into(),
         })?;
     store::void(&tx, &newly_voided).await?;
-    unapply(&tx, &ctx, &newly_voided).await?;
+    // Apply first: it takes the people's locks before anything else touches their rows, and a
+    // statement voided in its own batch is then undone too.
     apply(&tx, &ctx, &produced).await?;
+    unapply(&tx, &ctx, &newly_voided).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -833,6 +842,14 @@ async fn outcomes(
 async fn apply(tx: &Tx, ctx: &Ctx, produced: &[&Learning]) -> ApiResult<()> {
     if produced.is_empty() {
         return Ok(());
+    }
+    // The people's locks first, in order: inserting a record references its person, and taking
+    // the person's lock after that (for the time entry) could deadlock with another batch.
+    let mut people: Vec<EmployeeId> = produced.iter().map(|l| l.record.employee_id).collect();
+    people.sort_unstable();
+    people.dedup();
+    for p in people {
+        time_store::lock_person(tx, p).await?;
     }
     let records: Vec<LearningRecord> = produced.iter().map(|l| l.record.clone()).collect();
     learning_store::insert_records(tx, &records).await?;
