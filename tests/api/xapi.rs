@@ -477,6 +477,27 @@ async fn learning_statements_become_records_and_time_and_voiding_removes_them() 
     )
     .await;
     assert_eq!(entries["items"].as_array().expect("items").len(), 1);
+
+    // People link their own time to their own records, and only to those.
+    let record = records["items"][0]["id"].as_str().expect("id").to_owned();
+    let log = |record: String| {
+        json!({ "date": "2026-03-05", "minutes": 20, "category": "role_related",
+                "learning_record_id": record })
+    };
+    let res = app
+        .post("/api/v1/time-entries", &a1, log(record.clone()))
+        .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(body(res).await["learning_record_id"], record.as_str());
+    let res = app
+        .post(
+            "/api/v1/time-entries",
+            &a1,
+            log("01a20000-0000-7000-8000-000000000000".to_owned()),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["errors"][0]["field"], "learning_record_id");
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use crate::state::AppState;
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use learnwell_domain::access::{self, Relation};
 use learnwell_domain::catalog::Description;
-use learnwell_domain::ids::{EmployeeId, OrgUnitId, PolicyId, TimeEntryId};
+use learnwell_domain::ids::{EmployeeId, LearningRecordId, OrgUnitId, PolicyId, TimeEntryId};
 use learnwell_domain::learning_time::{
     allocation_minutes, approval_for, carry_in, check_entry, may_approve, resolve, ApprovalState,
     EntryCategory, EntryMinutes, Grant, Policy, PolicyName, PolicyPeriod, PolicyScope,
@@ -348,6 +348,8 @@ pub struct EntryInput {
     pub course_id: Option<String>,
     /// Exploratory learning can be linked to a skill later.
     pub skill_id: Option<String>,
+    /// The learning record this time was spent on: one of the person's own.
+    pub learning_record_id: Option<String>,
     pub note: Option<String>,
 }
 
@@ -358,6 +360,7 @@ struct EntryFields {
     category: EntryCategory,
     course_id: Option<learnwell_domain::ids::CourseId>,
     skill_id: Option<learnwell_domain::ids::SkillId>,
+    learning_record_id: Option<LearningRecordId>,
     note: Option<Description>,
 }
 
@@ -383,6 +386,7 @@ fn parse_entry(i: &EntryInput) -> Result<EntryFields, Vec<FieldError>> {
     };
     let course_id = ok(&mut e, id("course_id", &i.course_id)).flatten();
     let skill_id = ok(&mut e, id("skill_id", &i.skill_id)).flatten();
+    let learning_record_id = ok(&mut e, id("learning_record_id", &i.learning_record_id)).flatten();
     let note = match i.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
         Some(n) => ok(
             &mut e,
@@ -398,9 +402,28 @@ fn parse_entry(i: &EntryInput) -> Result<EntryFields, Vec<FieldError>> {
             category,
             course_id,
             skill_id,
+            learning_record_id,
             note,
         }),
         _ => Err(e),
+    }
+}
+
+/// A linked learning record must be one of the person's own.
+async fn own_record(
+    state: &AppState,
+    who: EmployeeId,
+    record: Option<LearningRecordId>,
+) -> ApiResult<()> {
+    let Some(id) = record else {
+        return Ok(());
+    };
+    match learnwell_persistence::learning::get_record(&state.db, id).await? {
+        Some(r) if r.employee_id == who => Ok(()),
+        _ => Err(ApiError::validation(FieldError::new(
+            "learning_record_id",
+            "is not a learning record of this person",
+        ))),
     }
 }
 
@@ -496,6 +519,7 @@ pub async fn log_time(state: &AppState, ctx: &Ctx, input: EntryInput) -> ApiResu
     let (employee, relation) = relation_to(state, p, who).await?;
     ensure(access::can_act_on_learning(p, relation))?;
     let f = parse_entry(&input).map_err(ApiError::Validation)?;
+    own_record(state, who, f.learning_record_id).await?;
     let approval = approval_for(f.minutes.get(), threshold(state, &employee, f.date).await?);
     let entry = TimeEntry {
         id: TimeEntryId::from_uuid(uuid::Uuid::now_v7()),
@@ -506,7 +530,7 @@ pub async fn log_time(state: &AppState, ctx: &Ctx, input: EntryInput) -> ApiResu
         category: f.category,
         course_id: f.course_id,
         skill_id: f.skill_id,
-        learning_record_id: None,
+        learning_record_id: f.learning_record_id,
         note: f.note,
         approval,
         decided_by: None,
@@ -572,11 +596,15 @@ pub async fn edit_entry(
         skill_id: input
             .skill_id
             .or_else(|| current.skill_id.map(|s| s.to_string())),
+        learning_record_id: input
+            .learning_record_id
+            .or_else(|| current.learning_record_id.map(|r| r.to_string())),
         note: input
             .note
             .or_else(|| current.note.as_ref().map(ToString::to_string)),
     };
     let f = parse_entry(&merged).map_err(ApiError::Validation)?;
+    own_record(state, current.employee_id, f.learning_record_id).await?;
     let approval = match approval_for(f.minutes.get(), threshold(state, &employee, f.date).await?) {
         ApprovalState::NotRequired => ApprovalState::NotRequired,
         _ => ApprovalState::Pending,
@@ -588,6 +616,7 @@ pub async fn edit_entry(
         category: f.category,
         course_id: f.course_id,
         skill_id: f.skill_id,
+        learning_record_id: f.learning_record_id,
         note: f.note,
         approval,
         decided_by: None,
