@@ -1,10 +1,14 @@
+//! Employees get the SHA-1 of their `mailto:` email, by which xAPI statements may name them
+//! (`mbox_sha1sum`), computed here for those already stored.
+//!
 //! Minutes per person and quarter, beside the monthly ones: a quarter's summary (with the quarter
 //! before, for carry-over) then reads two rows per person instead of six. Filled from the
 //! monthly rollups. Summaries select one period's rows for many people, so the quarterly key and
 //! a new index of the monthly rollups lead with the period.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sha1::{Digest, Sha1};
 
 pub struct Migration;
 
@@ -60,10 +64,43 @@ impl MigrationTrait for Migration {
             "CREATE INDEX ix_time_rollups_month_person ON time_rollups (month, employee_id)",
         )
         .await?;
+        db.execute_unprepared(
+            "ALTER TABLE employees ADD COLUMN email_sha1 VARCHAR(40) NOT NULL DEFAULT ''",
+        )
+        .await?;
+        let backend = db.get_database_backend();
+        let rows = db
+            .query_all(Statement::from_string(
+                backend,
+                "SELECT id, email FROM employees",
+            ))
+            .await?;
+        for row in rows {
+            let id: String = row.try_get("", "id")?;
+            let email: String = row.try_get("", "email")?;
+            let hash = format!("{:x}", Sha1::digest(format!("mailto:{email}")));
+            let sql = match backend {
+                DbBackend::Postgres => "UPDATE employees SET email_sha1 = $1 WHERE id = $2",
+                _ => "UPDATE employees SET email_sha1 = ? WHERE id = ?",
+            };
+            db.execute(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [hash.into(), id.into()],
+            ))
+            .await?;
+        }
+        db.execute_unprepared("CREATE INDEX ix_employees_email_sha1 ON employees (email_sha1)")
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let db = manager.get_connection();
+        db.execute_unprepared("DROP INDEX ix_employees_email_sha1")
+            .await?;
+        db.execute_unprepared("ALTER TABLE employees DROP COLUMN email_sha1")
+            .await?;
         manager
             .drop_index(
                 Index::drop()

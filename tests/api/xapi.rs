@@ -410,6 +410,17 @@ async fn learning_statements_become_records_and_time_and_voiding_removes_them() 
     });
     let res = xapi(&app, &lrs, Method::POST, "/statements", Some(by_account)).await;
     assert_eq!(res.status(), 200);
+    // Attended, by the SHA-1 of the employee's mailto: address.
+    let by_hash = json!({
+        "id": S3,
+        "actor": { "mbox_sha1sum": "48f8420eccdd1703b4f43ce8da8f9602ec81580c" },
+        "verb": { "id": "http://adlnet.gov/expapi/verbs/attended" },
+        "object": { "id": "https://lms.example.com/webinar/3", "definition": { "name": { "en-US": "Webinar" } } },
+        "result": { "duration": "PT1H" },
+        "timestamp": "2026-03-04T09:00:00Z"
+    });
+    let res = xapi(&app, &lrs, Method::POST, "/statements", Some(by_hash)).await;
+    assert_eq!(res.status(), 200);
 
     let records = body(
         app.get(
@@ -436,7 +447,8 @@ async fn learning_statements_become_records_and_time_and_voiding_removes_them() 
         got,
         [
             ("Ladder video".to_owned(), 10, "xapi".to_owned()),
-            ("Safety basics".to_owned(), 45, "xapi".to_owned())
+            ("Safety basics".to_owned(), 45, "xapi".to_owned()),
+            ("Webinar".to_owned(), 60, "xapi".to_owned())
         ]
     );
     let enrolments = body(
@@ -451,7 +463,7 @@ async fn learning_statements_become_records_and_time_and_voiding_removes_them() 
     )
     .await;
     let entries = entries["items"].as_array().expect("items");
-    assert_eq!(entries.len(), 2);
+    assert_eq!(entries.len(), 3);
     assert!(entries.iter().all(|e| e["learning_record_id"].is_string()));
 
     // Voiding the completion removes its record and its time.
@@ -470,13 +482,13 @@ async fn learning_statements_become_records_and_time_and_voiding_removes_them() 
         .await,
     )
     .await;
-    assert_eq!(records["items"].as_array().expect("items").len(), 1);
+    assert_eq!(records["items"].as_array().expect("items").len(), 2);
     let entries = body(
         app.get("/api/v1/time-entries?from=2026-03-01&to=2026-03-31", &a1)
             .await,
     )
     .await;
-    assert_eq!(entries["items"].as_array().expect("items").len(), 1);
+    assert_eq!(entries["items"].as_array().expect("items").len(), 2);
 
     // People link their own time to their own records, and only to those.
     let record = records["items"][0]["id"].as_str().expect("id").to_owned();

@@ -26,6 +26,9 @@ pub mod employee {
         pub contracted_centihours: i32,
         pub location: Option<String>,
         pub content_hash: String,
+        /// SHA-1 (hex) of `mailto:<email>`: how xAPI statements may name the person
+        /// (`mbox_sha1sum`).
+        pub email_sha1: String,
         pub version: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,

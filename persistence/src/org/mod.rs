@@ -89,10 +89,17 @@ fn data_model(d: &EmployeeData) -> employee::Model {
         contracted_centihours: centi as i32,
         location: d.location.as_ref().map(|x| x.as_str().to_owned()),
         content_hash: String::new(),
+        email_sha1: email_sha1(d.email.as_str()),
         version: 0,
         created_at: chrono::DateTime::UNIX_EPOCH,
         updated_at: chrono::DateTime::UNIX_EPOCH,
     }
+}
+
+/// SHA-1 (hex) of `mailto:<email>`, the xAPI `mbox_sha1sum` of a work email.
+pub fn email_sha1(email: &str) -> String {
+    use sha1::{Digest, Sha1};
+    format!("{:x}", Sha1::digest(format!("mailto:{email}")))
 }
 
 /// SHA-256 (hex) of the data columns of `m`, in a fixed order.
@@ -401,6 +408,19 @@ pub async fn employee_ids_by_emails(
 ) -> StoreResult<HashMap<String, EmployeeId>> {
     let sql = "SELECT id, email AS key FROM employees WHERE email IN ({keys})";
     keyed_ids(c, sql, emails)
+        .await?
+        .into_iter()
+        .map(|(k, id)| Ok((k, parse_id(&id)?)))
+        .collect()
+}
+
+/// `mbox_sha1sum` -> employee id, for the hashes given (lower-case hex).
+pub async fn employee_ids_by_email_sha1(
+    c: &impl Conn,
+    hashes: &[&str],
+) -> StoreResult<HashMap<String, EmployeeId>> {
+    let sql = "SELECT id, email_sha1 AS key FROM employees WHERE email_sha1 IN ({keys})";
+    keyed_ids(c, sql, hashes)
         .await?
         .into_iter()
         .map(|(k, id)| Ok((k, parse_id(&id)?)))

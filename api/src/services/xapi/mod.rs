@@ -664,9 +664,11 @@ impl Outcome {
     }
 }
 
-/// The email of an `mbox`, or the external id of an `account` on the client's home page.
+/// The email of an `mbox`, its SHA-1 (`mbox_sha1sum`), or the external id of an `account` on
+/// the client's home page.
 enum ActorRef {
     Email(String),
+    EmailSha1(String),
     ExternalId(String),
 }
 
@@ -675,6 +677,7 @@ fn actor_ref(actor: &Value, client: Option<&LrsClient>) -> Option<ActorRef> {
         AgentIfi::Mbox(mbox) => mbox
             .strip_prefix("mailto:")
             .map(|e| ActorRef::Email(e.to_lowercase())),
+        AgentIfi::MboxSha1sum(hash) => Some(ActorRef::EmailSha1(hash.to_ascii_lowercase())),
         AgentIfi::Account { home_page, name } => client
             .and_then(|c| c.account_home_page.as_deref())
             .filter(|h| h.trim_end_matches('/') == home_page.trim_end_matches('/'))
@@ -724,6 +727,13 @@ async fn outcomes(
             _ => None,
         })
         .collect();
+    let hashes: Vec<&str> = refs
+        .iter()
+        .filter_map(|r| match r {
+            Some((ActorRef::EmailSha1(h), _)) => Some(h.as_str()),
+            _ => None,
+        })
+        .collect();
     let externals: Vec<&str> = refs
         .iter()
         .filter_map(|r| match r {
@@ -732,6 +742,7 @@ async fn outcomes(
         })
         .collect();
     let by_email = org_store::employee_ids_by_emails(&state.db, &emails).await?;
+    let by_hash = org_store::employee_ids_by_email_sha1(&state.db, &hashes).await?;
     let by_external = org_store::stored_keys_by_external_ids(&state.db, &externals).await?;
     let activities: Vec<String> = statements
         .iter()
@@ -742,6 +753,7 @@ async fn outcomes(
         .iter()
         .map(|r| match r {
             Some((ActorRef::Email(e), _)) => by_email.get(e).copied(),
+            Some((ActorRef::EmailSha1(h), _)) => by_hash.get(h).copied(),
             Some((ActorRef::ExternalId(x), _)) => by_external.get(x).map(|k| k.id),
             None => None,
         })
