@@ -21,6 +21,7 @@ RUN set -eux; \
     echo 'fn main() {}' > src/main.rs; \
     echo 'fn main() {}' > benches/load.rs; \
     echo 'fn main() {}' > benches/learning.rs; \
+    echo 'fn main() {}' > benches/xapi.rs; \
     echo 'fn main() {}' > migration/src/main.rs; \
     echo 'fn main() {}' > tests/api/main.rs; \
     : > api/src/lib.rs; \

@@ -18,7 +18,7 @@
 #[expect(dead_code, reason = "each benchmark uses part of the shared harness")]
 mod common;
 
-use common::{fresh_database, record, Server};
+use common::{fresh_database, populate, post, Server};
 use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -48,27 +48,6 @@ fn options() -> Options {
         }
     }
     o
-}
-
-async fn post(
-    client: &reqwest::Client,
-    server: &Server,
-    token: &str,
-    path: &str,
-    body: Value,
-) -> (Value, Duration) {
-    let started = Instant::now();
-    let res = client
-        .post(format!("{}{path}", server.base))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    let status = res.status();
-    let body: Value = res.json().await.expect("json");
-    assert!(status.is_success(), "{path} answered {status}: {body}");
-    (body, started.elapsed())
 }
 
 /// 5,000,000 entries need SQL, not 5,000,000 requests: one statement per backend.
@@ -166,26 +145,7 @@ async fn run(o: Options) {
     let ld = server.token(&["--sub", "bench-ld", "--role", "ld_admin"]);
     let client = reqwest::Client::new();
 
-    let (root, _) = post(
-        &client,
-        &server,
-        &hr,
-        "/api/v1/org-units",
-        json!({ "name": "Company", "external_id": "ROOT" }),
-    )
-    .await;
-    for u in 0..60 {
-        post(&client, &server, &hr, "/api/v1/org-units", json!({ "name": format!("Unit {u}"), "external_id": format!("U{u:02}"), "parent_id": root["id"] })).await;
-    }
-    let people: Vec<Value> = (0..PEOPLE).map(record).collect();
-    post(
-        &client,
-        &server,
-        &hr,
-        "/api/v1/hris/employees:sync",
-        json!({ "records": people }),
-    )
-    .await;
+    let root = populate(&client, &server, &hr, PEOPLE).await;
     let (course, _) = post(
         &client,
         &server,

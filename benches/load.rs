@@ -15,6 +15,7 @@
 #![expect(clippy::expect_used, reason = "a benchmark stops at the first failure")]
 
 #[path = "common/mod.rs"]
+#[expect(dead_code, reason = "each benchmark uses part of the shared harness")]
 mod common;
 
 use common::{fresh_database, record, Server};

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub const SECRET: &str = "bench-secret-bench-secret-bench-secret-0123";
 
@@ -133,4 +133,53 @@ pub fn record(i: usize) -> Value {
         "hire_date": "2021-03-01",
         "location": "Remote",
     })
+}
+
+/// POST `body` as JSON with a bearer token; the answer and how long it took. Panics on failure.
+pub async fn post(
+    client: &reqwest::Client,
+    server: &Server,
+    token: &str,
+    path: &str,
+    body: Value,
+) -> (Value, Duration) {
+    let started = Instant::now();
+    let res = client
+        .post(format!("{}{path}", server.base))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    let status = res.status();
+    let body: Value = res.json().await.expect("json");
+    assert!(status.is_success(), "{path} answered {status}: {body}");
+    (body, started.elapsed())
+}
+
+/// A root unit with 60 units below it (`U00`..`U59`) and `people` employees synced into them
+/// ([`record`]); returns the root unit.
+pub async fn populate(client: &reqwest::Client, server: &Server, hr: &str, people: usize) -> Value {
+    let (root, _) = post(
+        client,
+        server,
+        hr,
+        "/api/v1/org-units",
+        json!({ "name": "Company", "external_id": "ROOT" }),
+    )
+    .await;
+    for u in 0..60 {
+        let unit = json!({ "name": format!("Unit {u}"), "external_id": format!("U{u:02}"), "parent_id": root["id"] });
+        post(client, server, hr, "/api/v1/org-units", unit).await;
+    }
+    let records: Vec<Value> = (0..people).map(record).collect();
+    post(
+        client,
+        server,
+        hr,
+        "/api/v1/hris/employees:sync",
+        json!({ "records": records }),
+    )
+    .await;
+    root
 }
