@@ -89,6 +89,19 @@ async fn only_ld_admin_manages_lrs_clients_and_the_secret_is_shown_once() {
     assert_eq!(body(res).await["errors"][0]["field"], "scopes");
 
     let (lrs, created) = client(&app, &["xapi:write", "xapi:read"]).await;
+    let res = app.get("/api/v1/lrs-clients", &app.hr()).await;
+    assert_eq!(res.status(), 403);
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/lrs-clients/{}:revoke",
+                created["id"].as_str().expect("id")
+            ),
+            &app.hr(),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
     let listed = body(app.get("/api/v1/lrs-clients", &ld(&app)).await).await;
     assert_eq!(listed.as_array().expect("list").len(), 1);
     assert!(
@@ -527,6 +540,10 @@ async fn unmatched_actors_are_reported_and_reapplied_once_the_mapping_is_fixed()
     assert_eq!(res.status(), 200, "unmatched statements are still stored");
     let res = app.get("/api/v1/lrs/unmatched-actors", &app.hr()).await;
     assert_eq!(res.status(), 403);
+    let res = app
+        .post("/api/v1/lrs/unmatched-actors:reapply", &app.hr(), json!({}))
+        .await;
+    assert_eq!(res.status(), 403);
     let report = body(app.get("/api/v1/lrs/unmatched-actors", &ld(&app)).await).await;
     assert_eq!(report[0]["actor"], "mbox:mailto:newcomer@example.com");
     assert_eq!(report[0]["statements"], 1);
@@ -778,6 +795,16 @@ async fn documents_keep_state_and_profiles_with_etags_and_merges() {
     assert_eq!(res.status(), 403);
     let res = doc(&app, &reader, Method::GET, &profile, &[], None).await;
     assert_eq!(res.status(), 200);
+    // A write-only client stores but reads nothing back.
+    let (writer, _) = client(&app, &["xapi:write"]).await;
+    for path in [
+        profile.clone(),
+        format!("/agents?agent={agent}"),
+        format!("/activities?activityId={activity}"),
+    ] {
+        let res = doc(&app, &writer, Method::GET, &path, &[], None).await;
+        assert_eq!(res.status(), 403, "{path}");
+    }
 }
 
 #[tokio::test]

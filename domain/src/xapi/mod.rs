@@ -24,6 +24,7 @@ mod agents;
 mod compare;
 mod duration;
 mod format;
+mod learning;
 mod syntax;
 mod timestamp;
 mod validate;
@@ -38,6 +39,7 @@ pub use format::{
     best_language, format_canonical, format_ids, parse_accept_language,
     with_context_activity_arrays,
 };
+pub use learning::{activity_name, duration_minutes, learning_activity};
 pub use syntax::{is_iri, is_language_tag, is_mailto_iri, is_uuid};
 pub use timestamp::parse_timestamp;
 pub use validate::{validate_agent_parameter, validate_statement};

@@ -16,8 +16,8 @@ use learnwell_domain::learning::{LearningRecord, LearningSource, Score};
 use learnwell_domain::learning_time::{ApprovalState, EntryCategory, EntryMinutes, TimeEntry};
 use learnwell_domain::org::{EmploymentDates, Label};
 use learnwell_domain::xapi::{
-    agent_key, is_learning_verb, parse_duration, related_activities, related_agents,
-    same_statement, statement_activities, statement_agents, validate_statement,
+    activity_name, agent_key, duration_minutes, learning_activity, related_activities,
+    related_agents, same_statement, statement_activities, statement_agents, validate_statement,
     voided_statement_id, AgentIfi, XapiVersion, VOIDED_VERB,
 };
 use learnwell_domain::FieldError;
@@ -26,7 +26,7 @@ use learnwell_persistence::learning as learning_store;
 use learnwell_persistence::learning_time as time_store;
 use learnwell_persistence::org as org_store;
 use learnwell_persistence::xapi::{self as store, LrsClient, Mapping, NewStatement};
-use learnwell_persistence::{StoreError, Tx};
+use learnwell_persistence::Tx;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -363,17 +363,8 @@ pub async fn store_statements(
         .filter_map(voided_statement_id)
         .map(|t| t.to_ascii_lowercase())
         .collect();
-    for attempt in 0..2 {
-        match write_batch(state, caller, &statements, &sent, &ids, &targets, now).await {
-            // Another writer stored one of these ids between our check and our insert: look
-            // again, which finds it stored (same content: accepted; different: 409).
-            Err(ApiError::Duplicate(_)) if attempt == 0 => continue,
-            other => return other.map(|()| ids),
-        }
-    }
-    Err(ApiError::Conflict(
-        "the statements were being stored concurrently; retry".into(),
-    ))
+    write_batch(state, caller, &statements, &sent, &ids, &targets, now).await?;
+    Ok(ids)
 }
 
 fn version_property(version: XapiVersion) -> &'static str {
@@ -459,12 +450,7 @@ async fn write_batch(
         request_id: crate::observe::current_request_id(),
         now,
     };
-    store::insert_statements(&tx, &rows)
-        .await
-        .map_err(|e| match e {
-            StoreError::Duplicate(c) => ApiError::Duplicate(c),
-            other => other.into(),
-        })?;
+    store::insert_statements(&tx, &rows).await?;
     store::void(&tx, &newly_voided).await?;
     // Apply first: it takes the people's locks before anything else touches their rows, and a
     // statement voided in its own batch is then undone too.
@@ -474,34 +460,29 @@ async fn write_batch(
     Ok(())
 }
 
+/// Each key a statement is found by, with "only as a related one" (not actor or object).
+fn index_keys(direct: Vec<String>, related: Vec<String>) -> Vec<(String, bool)> {
+    let direct: HashSet<String> = direct.into_iter().collect();
+    related
+        .into_iter()
+        .chain(direct.iter().cloned())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .map(|k| {
+            let related_only = !direct.contains(&k);
+            (k, related_only)
+        })
+        .collect()
+}
+
 fn new_statement(
     s: &Value,
     id: &str,
     stored: DateTime<Utc>,
     client_id: Option<String>,
 ) -> ApiResult<NewStatement> {
-    let direct: HashSet<String> = statement_agents(s).into_iter().collect();
-    let agents = related_agents(s)
-        .into_iter()
-        .chain(direct.iter().cloned())
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .map(|k| {
-            let related_only = !direct.contains(&k);
-            (k, related_only)
-        })
-        .collect();
-    let direct: HashSet<String> = statement_activities(s).into_iter().collect();
-    let activities = related_activities(s)
-        .into_iter()
-        .chain(direct.iter().cloned())
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .map(|k| {
-            let related_only = !direct.contains(&k);
-            (k, related_only)
-        })
-        .collect();
+    let agents = index_keys(statement_agents(s), related_agents(s));
+    let activities = index_keys(statement_activities(s), related_activities(s));
     let verb_id = s["verb"]["id"].as_str().unwrap_or_default().to_owned();
     Ok(NewStatement {
         statement_id: id.to_owned(),
@@ -686,29 +667,6 @@ fn actor_ref(actor: &Value, client: Option<&LrsClient>) -> Option<ActorRef> {
     }
 }
 
-/// Is this statement about learning that happened to an activity?
-fn learning_activity(s: &Value) -> Option<&str> {
-    let verb = s["verb"]["id"].as_str()?;
-    let object = &s["object"];
-    let is_activity = object
-        .get("objectType")
-        .is_none_or(|t| t.as_str() == Some("Activity"));
-    (is_learning_verb(verb) && is_activity)
-        .then(|| object["id"].as_str())
-        .flatten()
-}
-
-/// The activity's name, in English if it has one.
-fn activity_name(object: &Value) -> Option<String> {
-    let names = object["definition"]["name"].as_object()?;
-    names
-        .iter()
-        .find(|(k, _)| k.to_ascii_lowercase().starts_with("en"))
-        .or_else(|| names.iter().next())
-        .and_then(|(_, v)| v.as_str())
-        .map(str::to_owned)
-}
-
 /// Work out what each statement produces (batched lookups: one per kind for the whole batch).
 async fn outcomes(
     state: &AppState,
@@ -720,27 +678,14 @@ async fn outcomes(
         .iter()
         .map(|s| Some((actor_ref(&s["actor"], client)?, learning_activity(s)?)))
         .collect();
-    let emails: Vec<&str> = refs
-        .iter()
-        .filter_map(|r| match r {
-            Some((ActorRef::Email(e), _)) => Some(e.as_str()),
-            _ => None,
-        })
-        .collect();
-    let hashes: Vec<&str> = refs
-        .iter()
-        .filter_map(|r| match r {
-            Some((ActorRef::EmailSha1(h), _)) => Some(h.as_str()),
-            _ => None,
-        })
-        .collect();
-    let externals: Vec<&str> = refs
-        .iter()
-        .filter_map(|r| match r {
-            Some((ActorRef::ExternalId(x), _)) => Some(x.as_str()),
-            _ => None,
-        })
-        .collect();
+    let (mut emails, mut hashes, mut externals) = (Vec::new(), Vec::new(), Vec::new());
+    for (actor, _) in refs.iter().flatten() {
+        match actor {
+            ActorRef::Email(e) => emails.push(e.as_str()),
+            ActorRef::EmailSha1(h) => hashes.push(h.as_str()),
+            ActorRef::ExternalId(x) => externals.push(x.as_str()),
+        }
+    }
     let by_email = org_store::employee_ids_by_emails(&state.db, &emails).await?;
     let by_hash = org_store::employee_ids_by_email_sha1(&state.db, &hashes).await?;
     let by_external = org_store::stored_keys_by_external_ids(&state.db, &externals).await?;
@@ -775,16 +720,12 @@ async fn outcomes(
             continue;
         };
         let course = courses.get(activity);
-        let minutes = s["result"]["duration"]
-            .as_str()
-            .and_then(parse_duration)
-            .map(|ms| (ms + 30_000) / 60_000)
-            .filter(|m| *m > 0)
+        let minutes = duration_minutes(s)
             .or_else(|| course.map(|c| u64::from(c.data.estimated_minutes)))
             .and_then(|m| u32::try_from(m).ok());
         let title = course
             .map(|c| c.data.title.to_string())
-            .or_else(|| activity_name(&s["object"]))
+            .or_else(|| activity_name(s))
             .unwrap_or_else(|| activity.to_owned());
         let (Some(minutes), Ok(title)) = (
             minutes,
