@@ -222,6 +222,28 @@ pub(crate) fn json_keys(backend: Backend) -> &'static str {
     }
 }
 
+/// A `SELECT` of the rows of a JSON array of arrays bound as one parameter, column `i` being
+/// element `i` cast to `types[i]` (PostgreSQL; SQLite keeps JSON's own types, which are its
+/// storage types). Many rows become one statement with one parameter, in an `INSERT ... SELECT`
+/// for instance (with an upsert clause too: SQLite needs the `WHERE` to parse that).
+pub(crate) fn json_rows(backend: Backend, types: &[&str]) -> String {
+    let columns: Vec<String> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| match backend {
+            Backend::Postgres => format!("CAST(r->>{i} AS {t})"),
+            Backend::Sqlite => format!("r.value->>{i}"),
+        })
+        .collect();
+    let columns = columns.join(", ");
+    match backend {
+        Backend::Postgres => {
+            format!("SELECT {columns} FROM json_array_elements(CAST(? AS json)) AS r")
+        }
+        Backend::Sqlite => format!("SELECT {columns} FROM json_each(?) AS r WHERE true"),
+    }
+}
+
 /// Insert whole rows in bulk. PostgreSQL gets one statement whose single parameter is the rows
 /// as JSON (`json_populate_recordset`): parsing thousands of `$n` placeholders cost more than the
 /// insert itself. SQLite gets multi-row INSERTs. A row whose `skip_duplicates_of` columns are

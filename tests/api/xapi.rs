@@ -526,6 +526,75 @@ async fn learning_statements_become_records_and_time_and_voiding_removes_them() 
 }
 
 #[tokio::test]
+async fn a_batch_keeps_the_rules_of_time_entries_and_the_sums() {
+    let app = TestApp::spawn().await;
+    let p = crate::helpers::ids(&app.sync(json!([crate::helpers::person("A1", None)])).await);
+    let a1 = app.employee_token(&p["A1"]);
+    let (lrs, _) = client(&app, &["xapi:write"]).await;
+    // Three statements of 10 hours each on one day, and one in the next quarter.
+    let batch: Vec<Value> = [
+        ("2026-03-10T09:00:00Z", "PT10H"),
+        ("2026-03-10T12:00:00Z", "PT10H"),
+        ("2026-03-10T15:00:00Z", "PT10H"),
+        ("2026-04-01T09:00:00Z", "PT30M"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (at, duration))| {
+        let mut s = statement(
+            &format!("6a5e6bd1-0000-4000-8000-00000000010{i}"),
+            "a1@example.com",
+            "experienced",
+        );
+        s["timestamp"] = json!(at);
+        s["result"]["duration"] = json!(duration);
+        s
+    })
+    .collect();
+    let res = xapi(&app, &lrs, Method::POST, "/statements", Some(json!(batch))).await;
+    assert_eq!(res.status(), 200);
+    let records = body(
+        app.get(
+            &format!("/api/v1/learning-records?employee_id={}", p["A1"]),
+            &a1,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(records["items"].as_array().expect("items").len(), 4);
+    // A day holds 24 hours: the third statement's record stays, its time does not.
+    let entries = body(
+        app.get("/api/v1/time-entries?from=2026-03-01&to=2026-04-30", &a1)
+            .await,
+    )
+    .await;
+    let minutes: Vec<u64> = entries["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| e["minutes"].as_u64().expect("minutes"))
+        .collect();
+    assert_eq!(minutes, [600, 600, 30]);
+    for (period, used) in [("2026-03", 1200), ("2026-Q1", 1200), ("2026-Q2", 30)] {
+        let summary = body(
+            app.get(
+                &format!(
+                    "/api/v1/learning-time/summary?period={period}&employee_id={}",
+                    p["A1"]
+                ),
+                &a1,
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            summary["totals"]["used_in_work_minutes"], used,
+            "{period}: {summary}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn unmatched_actors_are_reported_and_reapplied_once_the_mapping_is_fixed() {
     let app = TestApp::spawn().await;
     let (lrs, _) = client(&app, &["xapi:write"]).await;

@@ -468,32 +468,58 @@ pub(crate) async fn put_entry(
     entry: &TimeEntry,
     previous: Option<&TimeEntry>,
 ) -> ApiResult<&'static str> {
-    store::lock_person(tx, entry.employee_id).await?;
-    let already =
-        store::minutes_on_day(tx, entry.employee_id, entry.date, previous.map(|p| p.id)).await?;
+    let day = (entry.employee_id, entry.date);
+    store::lock_people(tx, &[entry.employee_id]).await?;
+    let already = store::minutes_on_days(tx, &[day], previous.map(|p| p.id)).await?;
     let errors = check_entry(
         entry.date,
         entry.minutes,
         ctx.now.date_naive(),
         dates,
-        already,
+        already.get(&day).copied().unwrap_or(0),
     );
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let action = match previous {
+    match previous {
         None => {
-            store::insert_entry(tx, entry).await?;
-            "time_entry.create"
+            store::insert_entries(tx, std::slice::from_ref(entry)).await?;
+            store::roll(tx, &[(entry, 1)]).await?;
+            Ok("time_entry.create")
         }
         Some(before) => {
             store::update_entry(tx, entry).await?;
-            store::roll(tx, before, -1).await?;
-            "time_entry.update"
+            store::roll(tx, &[(before, -1), (entry, 1)]).await?;
+            Ok("time_entry.update")
         }
-    };
-    store::roll(tx, entry, 1).await?;
-    Ok(action)
+    }
+}
+
+/// Write the new entries that keep the rules of time entries, each checked after those before
+/// it (24 hours a day, within employment, not in the future), and leave out the others. The
+/// caller holds the people's locks ([`store::lock_people`]). Returns the entries written.
+pub(crate) async fn add_entries(
+    tx: &Tx,
+    ctx: &Ctx,
+    entries: &[(&EmploymentDates, &TimeEntry)],
+) -> ApiResult<Vec<TimeEntry>> {
+    let days: Vec<_> = entries
+        .iter()
+        .map(|(_, e)| (e.employee_id, e.date))
+        .collect();
+    let mut used = store::minutes_on_days(tx, &days, None).await?;
+    let mut kept = Vec::new();
+    for (dates, e) in entries {
+        let day = used.entry((e.employee_id, e.date)).or_default();
+        if check_entry(e.date, e.minutes, ctx.now.date_naive(), dates, *day).is_empty() {
+            *day += e.minutes.get();
+            kept.push((*e).clone());
+        }
+    }
+    store::insert_entries(tx, &kept).await?;
+    let rolled: Vec<_> = kept.iter().map(|e| (e, 1)).collect();
+    store::roll(tx, &rolled).await?;
+    Ok(kept)
 }
 
 async fn write_entry(
@@ -661,7 +687,7 @@ pub async fn decide(
     store::update_entry(&tx, &decided).await?;
     if !approve {
         // A rejected entry stops counting.
-        store::roll(&tx, &current, -1).await?;
+        store::roll(&tx, &[(&current, -1)]).await?;
     }
     let action = if approve {
         "time_entry.approve"

@@ -1,6 +1,6 @@
 //! Stores of the learning-time context: policies and time entries, and usage sums for summaries.
 
-use crate::db::statement;
+use crate::db::{insert_all, json_keys, json_rows, statement};
 use crate::{parse_id, Conn, StoreError, StoreResult, Tx};
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use learnwell_domain::catalog::Description;
@@ -14,6 +14,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect,
 };
+use std::collections::{BTreeMap, HashMap};
 
 mod entities {
     pub mod policy {
@@ -53,7 +54,7 @@ mod entities {
     pub mod time_entry {
         use sea_orm::entity::prelude::*;
 
-        #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+        #[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
         #[sea_orm(table_name = "time_entries")]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
@@ -332,11 +333,10 @@ pub async fn delete_entry(tx: &Tx, id: TimeEntryId) -> StoreResult<()> {
     Ok(())
 }
 
-pub async fn insert_entry(tx: &Tx, e: &TimeEntry) -> StoreResult<()> {
-    time_entry::Entity::insert(to_entry_model(e).into_active_model().reset_all())
-        .exec_without_returning(tx.conn())
-        .await?;
-    Ok(())
+/// Insert new entries (the caller rolls them into the sums).
+pub async fn insert_entries(tx: &Tx, entries: &[TimeEntry]) -> StoreResult<()> {
+    let models: Vec<time_entry::Model> = entries.iter().map(to_entry_model).collect();
+    insert_all::<time_entry::Entity>(tx, &models, &[]).await
 }
 
 /// Write `e` (whose `version` is already the new one) if the stored row still has the one before.
@@ -353,41 +353,67 @@ pub async fn update_entry(tx: &Tx, e: &TimeEntry) -> StoreResult<()> {
     Ok(())
 }
 
-#[derive(FromQueryResult)]
-struct Sum {
-    total: Option<i64>,
-}
-
-/// Minutes `employee` has logged on `day` (rejected entries and `except` not counted). Read
-/// inside the writing transaction, so two concurrent entries cannot both pass the 24-hour check
-/// on SQLite (one writer) and on PostgreSQL (the caller locks the person's row first).
-pub async fn minutes_on_day(
+/// Minutes each person has logged on each day asked for (rejected entries and `except` not
+/// counted; a day with none is missing). Read inside the writing transaction, so concurrent
+/// entries cannot together pass the 24-hour check: SQLite has one writer, and on PostgreSQL the
+/// caller holds the people's locks ([`lock_people`]).
+pub async fn minutes_on_days(
     c: &impl Conn,
-    employee: EmployeeId,
-    day: NaiveDate,
+    days: &[(EmployeeId, NaiveDate)],
     except: Option<TimeEntryId>,
-) -> StoreResult<u32> {
-    let sql = "SELECT SUM(minutes) AS total FROM time_entries \
-               WHERE employee_id = ? AND entry_date = ? AND approval <> 'rejected' AND id <> ?";
+) -> StoreResult<HashMap<(EmployeeId, NaiveDate), u32>> {
+    #[derive(FromQueryResult)]
+    struct DaySum {
+        employee_id: String,
+        entry_date: NaiveDate,
+        total: i64,
+    }
+    if days.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let people: Vec<String> = days.iter().map(|(p, _)| p.to_string()).collect();
+    let dates: Vec<String> = days.iter().map(|(_, d)| d.to_string()).collect();
+    let date_keys = match c.backend() {
+        crate::Backend::Sqlite => json_keys(c.backend()).to_owned(),
+        crate::Backend::Postgres => {
+            "SELECT CAST(d AS date) FROM json_array_elements_text(CAST(? AS json)) AS d".to_owned()
+        }
+    };
+    let sql = format!(
+        "SELECT employee_id, entry_date, SUM(minutes) AS total FROM time_entries \
+         WHERE employee_id IN ({}) AND entry_date IN ({date_keys}) \
+         AND approval <> 'rejected' AND id <> ? GROUP BY employee_id, entry_date",
+        json_keys(c.backend())
+    );
     let values = vec![
-        employee.to_string().into(),
-        day.into(),
+        json_list(&people)?,
+        json_list(&dates)?,
         except.map_or_else(String::new, |e| e.to_string()).into(),
     ];
-    let row = Sum::find_by_statement(statement(c.backend(), sql, values))
-        .one(c.conn())
+    let rows = DaySum::find_by_statement(statement(c.backend(), &sql, values))
+        .all(c.conn())
         .await?;
-    Ok(u32::try_from(row.and_then(|r| r.total).unwrap_or(0)).unwrap_or(u32::MAX))
+    rows.into_iter()
+        .map(|r| {
+            let minutes = u32::try_from(r.total).unwrap_or(u32::MAX);
+            Ok(((parse_id(&r.employee_id)?, r.entry_date), minutes))
+        })
+        .collect()
 }
 
-/// Serialize writers of one person's entries: PostgreSQL locks the employee row until commit
-/// (SQLite transactions already run one at a time).
-pub async fn lock_person(tx: &Tx, employee: EmployeeId) -> StoreResult<()> {
-    if tx.backend() == crate::Backend::Postgres {
-        let sql = "SELECT id FROM employees WHERE id = ? FOR UPDATE";
+/// Serialize writers of these people's entries: PostgreSQL locks their employee rows, in id
+/// order so that two writers cannot deadlock, until commit (SQLite transactions already run one
+/// at a time).
+pub async fn lock_people(tx: &Tx, people: &[EmployeeId]) -> StoreResult<()> {
+    if tx.backend() == crate::Backend::Postgres && !people.is_empty() {
+        let ids: Vec<String> = people.iter().map(ToString::to_string).collect();
+        let sql = format!(
+            "SELECT id FROM employees WHERE id IN ({}) ORDER BY id FOR UPDATE",
+            json_keys(tx.backend())
+        );
         sea_orm::ConnectionTrait::execute(
             tx.conn(),
-            statement(tx.backend(), sql, vec![employee.to_string().into()]),
+            statement(tx.backend(), &sql, vec![json_list(&ids)?]),
         )
         .await?;
     }
@@ -427,62 +453,66 @@ const CATEGORY_COLUMNS: [&str; 5] = [
     "coaching",
 ];
 
-fn category_column(c: EntryCategory) -> &'static str {
-    match c {
-        EntryCategory::Assigned => "assigned",
-        EntryCategory::RoleRelated => "role_related",
-        EntryCategory::Exploratory => "exploratory",
-        EntryCategory::Mentoring => "mentoring",
-        EntryCategory::Coaching => "coaching",
-    }
-}
-
-/// Add (`sign` 1) or take away (`sign` -1) an entry's minutes in its person's month and quarter.
-/// Rejected entries count nowhere, so callers roll an entry in when it starts counting and out
-/// when it stops. Upserts, atomic on both engines, so concurrent writers cannot lose minutes.
-pub async fn roll(tx: &Tx, e: &TimeEntry, sign: i64) -> StoreResult<()> {
-    if e.approval == ApprovalState::Rejected {
-        return Ok(());
-    }
-    let minutes = sign * i64::from(e.minutes.get());
-    let month = e.date.with_day(1).unwrap_or(e.date);
-    let quarter = PolicyPeriod::Quarter.containing(e.date).start();
+/// Add (`sign` 1) or take away (`sign` -1) entries' minutes in their people's months and
+/// quarters: one upsert per table, of the sums per person and period. Rejected entries count
+/// nowhere, so callers roll an entry in when it starts counting and out when it stops. Upserts
+/// are atomic on both engines, so concurrent writers cannot lose minutes.
+pub async fn roll(tx: &Tx, entries: &[(&TimeEntry, i64)]) -> StoreResult<()> {
     let mut columns = vec!["in_work", "outside_work"];
     columns.extend(CATEGORY_COLUMNS);
-    let mut amounts: Vec<i64> = vec![
-        if e.in_work_time { minutes } else { 0 },
-        if e.in_work_time { 0 } else { minutes },
-    ];
-    amounts.extend(CATEGORY_COLUMNS.iter().map(|c| {
-        if *c == category_column(e.category) {
-            minutes
-        } else {
-            0
-        }
-    }));
-    for (table, period, start) in [
-        ("time_rollups", "month", month),
-        ("time_rollups_quarterly", "quarter", quarter),
+    for (table, period, key) in [
+        ("time_rollups", "month", "employee_id, month"),
+        ("time_rollups_quarterly", "quarter", "quarter, employee_id"),
     ] {
-        let mut values: Vec<sea_orm::Value> = vec![e.employee_id.to_string().into(), start.into()];
-        values.extend(amounts.iter().map(|m| sea_orm::Value::from(*m)));
-        let sql = format!(
-            "INSERT INTO {table} (employee_id, {period}, {}) VALUES (?, ?, {}) \
-             ON CONFLICT ({}) DO UPDATE SET {}",
-            columns.join(", "),
-            vec!["?"; columns.len()].join(", "),
-            if period == "month" {
-                "employee_id, month"
+        let mut sums: BTreeMap<(EmployeeId, NaiveDate), [i64; 7]> = BTreeMap::new();
+        for (e, sign) in entries {
+            if e.approval == ApprovalState::Rejected {
+                continue;
+            }
+            let start = if period == "month" {
+                e.date.with_day(1).unwrap_or(e.date)
             } else {
-                "quarter, employee_id"
-            },
+                PolicyPeriod::Quarter.containing(e.date).start()
+            };
+            let minutes = sign * i64::from(e.minutes.get());
+            let sum = sums.entry((e.employee_id, start)).or_default();
+            sum[usize::from(!e.in_work_time)] += minutes;
+            let category = EntryCategory::ALL.iter().position(|c| *c == e.category);
+            sum[2 + category.unwrap_or_default()] += minutes;
+        }
+        if sums.is_empty() {
+            continue;
+        }
+        let rows: Vec<serde_json::Value> = sums
+            .iter()
+            .map(|((person, start), m)| {
+                let mut row = vec![
+                    serde_json::Value::from(person.to_string()),
+                    start.to_string().into(),
+                ];
+                row.extend(m.iter().map(|v| serde_json::Value::from(*v)));
+                serde_json::Value::Array(row)
+            })
+            .collect();
+        let mut types = vec!["text", "date"];
+        types.extend(["integer"; 7]);
+        let sql = format!(
+            "INSERT INTO {table} (employee_id, {period}, {}) {} \
+             ON CONFLICT ({key}) DO UPDATE SET {}",
+            columns.join(", "),
+            json_rows(tx.backend(), &types),
             columns
                 .iter()
                 .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        sea_orm::ConnectionTrait::execute(tx.conn(), statement(tx.backend(), &sql, values)).await?;
+        let json = serde_json::to_string(&rows).map_err(StoreError::corrupt)?;
+        sea_orm::ConnectionTrait::execute(
+            tx.conn(),
+            statement(tx.backend(), &sql, vec![json.into()]),
+        )
+        .await?;
     }
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! Stores of the xAPI context: LRS clients, statements (kept exactly as stored, with agent and
 //! activity indexes for queries) and the unmatched-actor report.
 
-use crate::db::{json_keys, statement};
-use crate::{Conn, StoreError, StoreResult, Tx, INSERT_CHUNK};
+use crate::db::{json_keys, json_rows, statement};
+use crate::{Conn, StoreError, StoreResult, Tx};
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
+use serde_json::json;
 
 /// An LRS client: HTTP Basic credentials for an LMS (the secret only as its argon2 hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,82 +169,96 @@ const STATEMENT_COLUMNS: &str =
     "seq, statement_id, stored_us, verb_id, voided, employee_id, client_id, mapping, statement";
 
 /// Insert statements and their indexes (in the caller's transaction: a batch is all or nothing).
+/// Each table gets one statement whose one parameter is the rows as JSON: binding and parsing
+/// a placeholder per value cost more than the writing.
 pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()> {
     #[derive(FromQueryResult)]
     struct Inserted {
         seq: i64,
         statement_id: String,
     }
-    for chunk in rows.chunks(INSERT_CHUNK / 2) {
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 11);
-        for r in chunk {
-            values.extend([
-                Value::from(r.statement_id.clone()),
-                r.stored.timestamp_micros().into(),
-                r.verb_id.clone().into(),
-                false.into(),
-                r.voids_statement_id.clone().into(),
-                r.registration.clone().into(),
-                r.actor_key.clone().into(),
-                r.employee_id.clone().into(),
-                r.client_id.clone().into(),
-                r.mapping.code().into(),
-                r.statement.clone().into(),
-            ]);
-        }
-        let sql = format!(
-            "INSERT INTO xapi_statements (statement_id, stored_us, verb_id, voided, \
-             voids_statement_id, registration, actor_key, employee_id, client_id, mapping, \
-             statement) VALUES {} RETURNING seq, statement_id",
-            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
-        );
-        let inserted = Inserted::find_by_statement(statement(tx.backend(), &sql, values))
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            serde_json::json!([
+                r.statement_id,
+                r.stored.timestamp_micros(),
+                r.verb_id,
+                false,
+                r.voids_statement_id,
+                r.registration,
+                r.actor_key,
+                r.employee_id,
+                r.client_id,
+                r.mapping.code(),
+                r.statement,
+            ])
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO xapi_statements (statement_id, stored_us, verb_id, voided, \
+         voids_statement_id, registration, actor_key, employee_id, client_id, mapping, \
+         statement) {} RETURNING seq, statement_id",
+        json_rows(
+            tx.backend(),
+            &[
+                "text", "bigint", "text", "boolean", "text", "text", "text", "text", "text",
+                "text", "text"
+            ]
+        )
+    );
+    let inserted =
+        Inserted::find_by_statement(statement(tx.backend(), &sql, vec![json_param(&values)?]))
             .all(tx.conn())
             .await
             .map_err(StoreError::from_write)?;
-        let seq: std::collections::HashMap<&str, i64> = inserted
-            .iter()
-            .map(|i| (i.statement_id.as_str(), i.seq))
-            .collect();
-        let mut agents = Vec::new();
-        let mut activities = Vec::new();
-        for r in chunk {
-            let s = *seq
-                .get(r.statement_id.as_str())
-                .ok_or_else(|| StoreError::corrupt("an inserted statement has no sequence"))?;
-            agents.extend(r.agents.iter().map(|(k, related)| (k.clone(), *related, s)));
-            activities.extend(
-                r.activities
-                    .iter()
-                    .map(|(k, related)| (k.clone(), *related, s)),
-            );
-        }
-        insert_index(tx, "xapi_statement_agents", "agent_key", agents).await?;
-        insert_index(tx, "xapi_statement_activities", "activity_id", activities).await?;
+    let seq: std::collections::HashMap<&str, i64> = inserted
+        .iter()
+        .map(|i| (i.statement_id.as_str(), i.seq))
+        .collect();
+    let mut agents = Vec::new();
+    let mut activities = Vec::new();
+    for r in rows {
+        let s = *seq
+            .get(r.statement_id.as_str())
+            .ok_or_else(|| StoreError::corrupt("an inserted statement has no sequence"))?;
+        agents.extend(r.agents.iter().map(|(k, related)| json!([k, related, s])));
+        activities.extend(
+            r.activities
+                .iter()
+                .map(|(k, related)| json!([k, related, s])),
+        );
     }
-    Ok(())
+    insert_index(tx, "xapi_statement_agents", "agent_key", &agents).await?;
+    insert_index(tx, "xapi_statement_activities", "activity_id", &activities).await
 }
 
+fn json_param(rows: &[serde_json::Value]) -> StoreResult<Value> {
+    Ok(serde_json::to_string(rows)
+        .map_err(StoreError::corrupt)?
+        .into())
+}
+
+/// Index rows: `[key, related_only, seq]` each.
 async fn insert_index(
     tx: &Tx,
     table: &str,
     key: &str,
-    rows: Vec<(String, bool, i64)>,
+    rows: &[serde_json::Value],
 ) -> StoreResult<()> {
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 3);
-        for (k, related, seq) in chunk {
-            values.extend([Value::from(k.clone()), (*related).into(), (*seq).into()]);
-        }
-        let sql = format!(
-            "INSERT INTO {table} ({key}, related_only, seq) VALUES {} \
-             ON CONFLICT DO NOTHING",
-            vec!["(?, ?, ?)"; chunk.len()].join(", ")
-        );
-        tx.conn()
-            .execute(statement(tx.backend(), &sql, values))
-            .await?;
+    if rows.is_empty() {
+        return Ok(());
     }
+    let sql = format!(
+        "INSERT INTO {table} ({key}, related_only, seq) {} ON CONFLICT DO NOTHING",
+        json_rows(tx.backend(), &["text", "boolean", "bigint"])
+    );
+    tx.conn()
+        .execute(statement(tx.backend(), &sql, vec![json_param(rows)?]))
+        .await?;
     Ok(())
 }
 

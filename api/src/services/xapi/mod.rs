@@ -796,27 +796,25 @@ async fn apply(tx: &Tx, ctx: &Ctx, produced: &[&Learning]) -> ApiResult<()> {
     if produced.is_empty() {
         return Ok(());
     }
-    // The people's locks first, in order: inserting a record references its person, and taking
-    // the person's lock after that (for the time entry) could deadlock with another batch.
+    // The people's locks first: inserting a record references its person, and taking the
+    // person's lock after that (for the time entry) could deadlock with another batch.
     let mut people: Vec<EmployeeId> = produced.iter().map(|l| l.record.employee_id).collect();
     people.sort_unstable();
     people.dedup();
-    for p in people {
-        time_store::lock_person(tx, p).await?;
-    }
+    time_store::lock_people(tx, &people).await?;
     let records: Vec<LearningRecord> = produced.iter().map(|l| l.record.clone()).collect();
     learning_store::insert_records(tx, &records).await?;
+    let entries: Vec<_> = produced.iter().map(|l| (&l.dates, &l.entry)).collect();
+    let written = learning_time::add_entries(tx, ctx, &entries).await?;
     let mut events: Vec<_> = records
         .iter()
         .map(|r| audit::event(ctx, "learning_record.create", "learning_record", r.id))
+        .chain(
+            written
+                .iter()
+                .map(|e| audit::event(ctx, "time_entry.create", "time_entry", e.id)),
+        )
         .collect();
-    for l in produced {
-        match learning_time::put_entry(tx, ctx, &l.dates, &l.entry, None).await {
-            Ok(action) => events.push(audit::event(ctx, action, "time_entry", l.entry.id)),
-            Err(ApiError::Validation(_)) => {}
-            Err(other) => return Err(other),
-        }
-    }
     let pairs: Vec<(EmployeeId, CourseId)> = records
         .iter()
         .filter_map(|r| Some((r.employee_id, r.course_id?)))
@@ -841,9 +839,10 @@ async fn unapply(tx: &Tx, ctx: &Ctx, voided: &[String]) -> ApiResult<()> {
         .collect();
     for e in &entries {
         time_store::delete_entry(tx, e.id).await?;
-        time_store::roll(tx, e, -1).await?;
         events.push(audit::event(ctx, "time_entry.delete", "time_entry", e.id));
     }
+    let rolled: Vec<_> = entries.iter().map(|e| (e, -1)).collect();
+    time_store::roll(tx, &rolled).await?;
     append(tx, &events).await?;
     Ok(())
 }
