@@ -7,7 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use learnwell_domain::access::Scope;
-use learnwell_domain::xapi::AgentIfi;
+use learnwell_domain::xapi::{AgentIfi, XapiVersion};
 use learnwell_domain::FieldError;
 use learnwell_persistence::xapi::{self as store, Document, DocumentKind, DocumentScope};
 use serde_json::{json, Value};
@@ -120,17 +120,17 @@ pub async fn write(
     content: Vec<u8>,
     mode: Write,
     conditions: &Preconditions,
+    version: XapiVersion,
 ) -> ApiResult<String> {
     writable(caller)?;
     let tx = state.db.begin().await?;
     let current = store::get_document(&tx, scope, id).await?;
     conditions.check(current.as_ref())?;
-    // A profile replaced without saying which version it replaces would lose someone's change.
-    if mode == Write::Put
-        && current.is_some()
-        && !conditions.given()
-        && scope.kind != DocumentKind::State
-    {
+    // A document replaced without saying which version it replaces would lose someone's change.
+    // xAPI 1.0.3 lets the State resource go without (Communication 3.1: "state conflicts are
+    // unlikely"); 2.0.0 asks it of every document resource.
+    let state_exempt = scope.kind == DocumentKind::State && version == XapiVersion::V1_0_3;
+    if mode == Write::Put && current.is_some() && !conditions.given() && !state_exempt {
         return Err(ApiError::Conflict(
             "this document exists: send If-Match with its ETag (or If-None-Match: *)".into(),
         ));
