@@ -559,3 +559,59 @@ async fn lrs_clients_name_their_own_learning_verbs() {
     assert_eq!(items[0]["title"], "Field guide");
     assert_eq!(items[0]["minutes"], 30);
 }
+
+#[tokio::test]
+async fn the_activities_resource_merges_what_every_statement_says_of_an_activity() {
+    let app = TestApp::spawn().await;
+    let lrs = client(&app).await;
+    let id = "http://www.example.com/verify/complete/34534100123";
+    let meeting = |statement_id: &str, name: Value| {
+        statement(
+            statement_id,
+            "ada@example.com",
+            "http://adlnet.gov/expapi/verbs/attended",
+            json!({ "objectType": "Activity", "id": id,
+                    "definition": { "name": name, "type": "http://adlnet.gov/expapi/activities/meeting" } }),
+        )
+    };
+    post(
+        &app,
+        &lrs,
+        json!([
+            meeting(S1, json!({ "en-US": "example meeting" })),
+            meeting(S2, json!({ "fr-FR": "réunion" }))
+        ]),
+    )
+    .await;
+    let res = send(
+        &app,
+        &lrs,
+        Method::GET,
+        &format!("/activities?activityId={}", urlencode(id)),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        body(res).await,
+        json!({ "objectType": "Activity", "id": id,
+                "definition": { "name": { "en-US": "example meeting", "fr-FR": "réunion" },
+                                "type": "http://adlnet.gov/expapi/activities/meeting" } })
+    );
+    // Never seen: still an Activity.
+    let unseen = "http://www.example.com/never-before-seen-activityId/1";
+    let res = send(
+        &app,
+        &lrs,
+        Method::GET,
+        &format!("/activities?activityId={}", urlencode(unseen)),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(
+        body(res).await,
+        json!({ "objectType": "Activity", "id": unseen })
+    );
+}

@@ -37,7 +37,7 @@ pub use agents::{
 pub use compare::same_statement;
 pub use duration::{parse_duration, truncate_duration};
 pub use format::{
-    best_language, format_canonical, format_ids, parse_accept_language,
+    best_language, format_canonical, format_ids, merge_activity_definitions, parse_accept_language,
     with_context_activity_arrays,
 };
 pub use learning::{

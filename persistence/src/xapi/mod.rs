@@ -670,15 +670,17 @@ pub async fn delete_documents(
     Ok(())
 }
 
-/// The newest statement whose object is this activity (for the Activities resource).
-pub async fn latest_about_activity(
+/// The newest statements (at most `limit`, newest first) whose object is this activity, voided
+/// or not (for the Activities resource).
+pub async fn newest_about_activity(
     c: &impl Conn,
     activity_id: &str,
-) -> StoreResult<Option<StoredStatement>> {
+    limit: u64,
+) -> StoreResult<Vec<StoredStatement>> {
     let sql = format!(
         "SELECT {} FROM xapi_statements s WHERE s.seq IN (SELECT x.seq FROM \
          xapi_statement_activities x WHERE x.activity_id = ? AND x.related_only = ?) \
-         ORDER BY s.seq DESC LIMIT 1",
+         ORDER BY s.seq DESC LIMIT ?",
         STATEMENT_COLUMNS
             .split(", ")
             .map(|c| format!("s.{c}"))
@@ -688,8 +690,12 @@ pub async fn latest_about_activity(
     Ok(StoredStatement::find_by_statement(statement(
         c.backend(),
         &sql,
-        vec![activity_id.into(), false.into()],
+        vec![
+            activity_id.into(),
+            false.into(),
+            i64::try_from(limit).unwrap_or(i64::MAX).into(),
+        ],
     ))
-    .one(c.conn())
+    .all(c.conn())
     .await?)
 }
