@@ -7,6 +7,7 @@ mod m20261123_000002_learning;
 mod m20261123_000003_learning_time;
 mod m20261123_000004_xapi;
 mod m20261123_000005_quarterly_rollups;
+mod m20261123_000006_lrs_client_verbs;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_learning_time::Migration),
             Box::new(m20261123_000004_xapi::Migration),
             Box::new(m20261123_000005_quarterly_rollups::Migration),
+            Box::new(m20261123_000006_lrs_client_verbs::Migration),
         ]
     }
 }

@@ -14,3 +14,4 @@ mod org_units;
 mod records;
 mod system;
 mod xapi;
+mod xapi_conformance;

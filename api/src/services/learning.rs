@@ -674,8 +674,9 @@ fn row_error(code: &str, field: Option<&str>, message: impl Into<String>) -> Row
 }
 
 /// Complete the open enrolments (`open`, by person and course) that these new records complete:
-/// a completion of a course someone is enrolled in completes the enrolment. Returns the audit
-/// events of the enrolments changed.
+/// a completion of a course someone is enrolled in completes the enrolment. Which record
+/// completed which enrolment, and what the enrolment was before, is kept so that removing the
+/// record reopens it ([`reopen_enrollments`]). Returns the audit events of the enrolments changed.
 pub(crate) async fn complete_enrollments(
     tx: &Tx,
     ctx: &Ctx,
@@ -683,6 +684,7 @@ pub(crate) async fn complete_enrollments(
     open: &HashMap<(EmployeeId, CourseId), Enrollment>,
 ) -> ApiResult<Vec<AuditEvent>> {
     let mut completed: HashSet<(EmployeeId, CourseId)> = HashSet::new();
+    let mut completions = Vec::new();
     let mut events = Vec::new();
     for r in records {
         let Some((key, e)) = r
@@ -707,7 +709,50 @@ pub(crate) async fn complete_enrollments(
             "enrollment",
             done.id,
         ));
+        completions.push(store::Completion {
+            learning_record_id: r.id,
+            enrollment_id: e.id,
+            previous_status: e.status,
+            previous_score: e.score,
+        });
         completed.insert(*key);
+    }
+    store::insert_completions(tx, &completions).await?;
+    Ok(events)
+}
+
+/// Reopen the enrolments these records completed (the records are being removed, for instance
+/// because the xAPI statement behind them was voided): each goes back to the status and score it
+/// had before, without a completion day. An enrolment changed since (withdrawn, or completed
+/// again by hand) is left as it is. Returns the audit events of the enrolments changed.
+pub(crate) async fn reopen_enrollments(
+    tx: &Tx,
+    ctx: &Ctx,
+    records: &[LearningRecordId],
+) -> ApiResult<Vec<AuditEvent>> {
+    let mut events = Vec::new();
+    for c in store::take_completions(tx, records).await? {
+        let Some(e) = store::get_enrollment(tx, c.enrollment_id).await? else {
+            continue;
+        };
+        if e.status != EnrollmentStatus::Completed {
+            continue;
+        }
+        let reopened = Enrollment {
+            status: c.previous_status,
+            completed_on: None,
+            score: c.previous_score,
+            version: e.version + 1,
+            updated_at: ctx.now,
+            ..e
+        };
+        store::update_enrollment(tx, &reopened).await?;
+        events.push(audit::event(
+            ctx,
+            "enrollment.update",
+            "enrollment",
+            reopened.id,
+        ));
     }
     Ok(events)
 }

@@ -187,6 +187,16 @@ pub fn voided_statement_id(statement: &Value) -> Option<String> {
         .flatten()
 }
 
+/// The id of the statement a statement's object refers to (a StatementRef, whatever the verb), in
+/// lower case: a query matching the referred statement also returns this one (Communication
+/// 2.1.3, "Filter Conditions for StatementRefs").
+pub fn referenced_statement_id(statement: &Value) -> Option<String> {
+    let object = statement.get("object")?;
+    (object_type(object) == Some("StatementRef"))
+        .then(|| object.get("id")?.as_str().map(str::to_ascii_lowercase))
+        .flatten()
+}
+
 /// The id of an Activity object (one without `objectType`, or with `"Activity"`).
 fn activity_id(object: &Value) -> Option<&str> {
     match object_type(object) {
@@ -363,5 +373,15 @@ mod tests {
             "object": {"objectType": "StatementRef", "id": "e05aa883-acaf-40ad-bf54-02c8ce485fb0"}
         });
         assert_eq!(voided_statement_id(&comment), None);
+        assert_eq!(
+            referenced_statement_id(&comment).as_deref(),
+            Some("e05aa883-acaf-40ad-bf54-02c8ce485fb0")
+        );
+        assert_eq!(
+            referenced_statement_id(&voiding).as_deref(),
+            Some("e05aa883-acaf-40ad-bf54-02c8ce485fb0")
+        );
+        let activity = json!({ "object": { "id": "http://example.com/a" } });
+        assert_eq!(referenced_statement_id(&activity), None);
     }
 }

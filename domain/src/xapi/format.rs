@@ -285,6 +285,35 @@ pub fn parse_accept_language(header: &str) -> Vec<String> {
     ranges.into_iter().map(|(range, _)| range).collect()
 }
 
+/// The definition of an activity from the definitions statements gave it, oldest first (the
+/// Activities resource, Communication 2.5: "all available information"): a later statement's
+/// property replaces an earlier one, except that language maps (`name`, `description`) and
+/// `extensions` are merged key by key. `None` when no statement defined it.
+pub fn merge_activity_definitions<'a>(
+    oldest_first: impl IntoIterator<Item = &'a Value>,
+) -> Option<Value> {
+    let mut merged: Option<Map<String, Value>> = None;
+    for definition in oldest_first {
+        let Some(definition) = definition.as_object() else {
+            continue;
+        };
+        let into = merged.get_or_insert_with(Map::new);
+        for (key, value) in definition {
+            match (into.get_mut(key), value) {
+                (Some(Value::Object(old)), Value::Object(new))
+                    if matches!(key.as_str(), "name" | "description" | "extensions") =>
+                {
+                    old.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                _ => {
+                    into.insert(key.clone(), value.clone());
+                }
+            }
+        }
+    }
+    merged.map(Value::Object)
+}
+
 fn object_type(object: &Value) -> Option<&str> {
     object.get("objectType")?.as_str()
 }
@@ -462,5 +491,22 @@ mod tests {
             returned["object"]["context"]["contextActivities"],
             json!({"other": [{"id": "http://example.com/a"}], "category": [{"id": "http://example.com/b"}]})
         );
+    }
+
+    #[test]
+    fn activity_definitions_merge_language_maps_and_let_later_ones_win() {
+        let first = json!({ "name": { "en-US": "example meeting" }, "type": "http://a.example/t1",
+                            "extensions": { "http://a.example/x": 1 } });
+        let second = json!({ "name": { "fr-FR": "réunion" }, "type": "http://a.example/t2",
+                             "extensions": { "http://a.example/y": 2 } });
+        assert_eq!(
+            merge_activity_definitions([&first, &second]),
+            Some(
+                json!({ "name": { "en-US": "example meeting", "fr-FR": "réunion" },
+                         "type": "http://a.example/t2",
+                         "extensions": { "http://a.example/x": 1, "http://a.example/y": 2 } })
+            )
+        );
+        assert_eq!(merge_activity_definitions([]), None);
     }
 }

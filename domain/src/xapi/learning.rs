@@ -1,18 +1,66 @@
 //! What a statement says about learning: whether it records learning done on an activity, what
 //! the activity is called, and how long the learning took.
 
-use super::{is_learning_verb, parse_duration};
+use super::{is_iri, is_learning_verb, parse_duration, XapiError};
 use serde_json::Value;
 
-/// The activity id of a statement whose verb means learning happened and whose object is an
-/// Activity; `None` for every other statement.
-pub fn learning_activity(statement: &Value) -> Option<&str> {
+/// The most verbs of its own an LRS client may name.
+pub const MAX_CLIENT_VERBS: usize = 50;
+
+/// The verbs that mean learning happened for one LRS client: the four ADL verbs
+/// ([`super::LEARNING_VERBS`]) and the client's own (absolute IRIs, compared exactly).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LearningVerbs {
+    own: Vec<String>,
+}
+
+impl LearningVerbs {
+    /// Parse a client's own verbs: each an IRI, at most [`MAX_CLIENT_VERBS`]; repeats and the
+    /// ADL verbs (counted anyway) are dropped. The error names the offending entry
+    /// (`learning_verbs[2]`).
+    pub fn parse(own: &[String]) -> Result<Self, XapiError> {
+        if own.len() > MAX_CLIENT_VERBS {
+            return Err(XapiError::new(
+                "learning_verbs",
+                format!("name at most {MAX_CLIENT_VERBS} verbs"),
+            ));
+        }
+        let mut verbs: Vec<String> = Vec::with_capacity(own.len());
+        for (i, verb) in own.iter().enumerate() {
+            let verb = verb.trim();
+            if !is_iri(verb) {
+                return Err(XapiError::new(
+                    format!("learning_verbs[{i}]"),
+                    "must be a verb IRI such as https://example.com/verbs/read",
+                ));
+            }
+            if !is_learning_verb(verb) && !verbs.iter().any(|v| v == verb) {
+                verbs.push(verb.to_owned());
+            }
+        }
+        Ok(Self { own: verbs })
+    }
+
+    /// The client's own verbs (without the ADL ones), as stored.
+    pub fn own(&self) -> &[String] {
+        &self.own
+    }
+
+    /// Does the verb IRI mean learning happened for this client?
+    pub fn contains(&self, verb_id: &str) -> bool {
+        is_learning_verb(verb_id) || self.own.iter().any(|v| v == verb_id)
+    }
+}
+
+/// The activity id of a statement whose verb means learning happened (for the client that sent
+/// it) and whose object is an Activity; `None` for every other statement.
+pub fn learning_activity<'a>(statement: &'a Value, verbs: &LearningVerbs) -> Option<&'a str> {
     let verb = statement["verb"]["id"].as_str()?;
     let object = &statement["object"];
     let is_activity = object
         .get("objectType")
         .is_none_or(|t| t.as_str() == Some("Activity"));
-    (is_learning_verb(verb) && is_activity)
+    (verbs.contains(verb) && is_activity)
         .then(|| object["id"].as_str())
         .flatten()
 }
@@ -50,19 +98,54 @@ mod tests {
 
     #[test]
     fn only_learning_verbs_on_activities_record_learning() {
+        let adl = LearningVerbs::default();
         let course = json!({ "id": "https://lms.example.com/c/1" });
         assert_eq!(
-            learning_activity(&statement("completed", course.clone(), json!({}))),
+            learning_activity(&statement("completed", course.clone(), json!({})), &adl),
             Some("https://lms.example.com/c/1")
         );
         assert_eq!(
-            learning_activity(&statement("attempted", course, json!({}))),
+            learning_activity(&statement("attempted", course, json!({})), &adl),
             None
         );
         let agent = json!({ "objectType": "Agent", "mbox": "mailto:a@b.c" });
         assert_eq!(
-            learning_activity(&statement("completed", agent, json!({}))),
+            learning_activity(&statement("completed", agent, json!({})), &adl),
             None
+        );
+    }
+
+    #[test]
+    fn a_client_adds_its_own_verbs_to_the_adl_ones() {
+        let verbs = LearningVerbs::parse(&[
+            " https://lms.example.com/verbs/read ".to_owned(),
+            "https://lms.example.com/verbs/read".to_owned(),
+            "http://adlnet.gov/expapi/verbs/passed".to_owned(),
+        ])
+        .unwrap();
+        assert_eq!(verbs.own(), ["https://lms.example.com/verbs/read"]);
+        assert!(verbs.contains("https://lms.example.com/verbs/read"));
+        assert!(verbs.contains("http://adlnet.gov/expapi/verbs/passed"));
+        assert!(!verbs.contains("https://lms.example.com/verbs/READ"));
+        let read = json!({ "verb": { "id": "https://lms.example.com/verbs/read" },
+                           "object": { "id": "https://lms.example.com/book/1" } });
+        assert_eq!(
+            learning_activity(&read, &verbs),
+            Some("https://lms.example.com/book/1")
+        );
+        assert_eq!(learning_activity(&read, &LearningVerbs::default()), None);
+    }
+
+    #[test]
+    fn client_verbs_must_be_iris_and_few() {
+        let error = LearningVerbs::parse(&["read".to_owned()]).unwrap_err();
+        assert_eq!(error.path, "learning_verbs[0]");
+        let many: Vec<String> = (0..=MAX_CLIENT_VERBS)
+            .map(|i| format!("https://lms.example.com/verbs/{i}"))
+            .collect();
+        assert_eq!(
+            LearningVerbs::parse(&many).unwrap_err().path,
+            "learning_verbs"
         );
     }
 

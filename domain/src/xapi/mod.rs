@@ -10,12 +10,13 @@
 //! - [`parse_timestamp`], [`parse_duration`], [`truncate_duration`] and the string formats
 //!   ([`is_iri`], [`is_uuid`], [`is_language_tag`], [`is_mailto_iri`]) for parameters;
 //! - [`AgentIfi`], [`agent_key`], [`statement_agents`], [`related_agents`],
-//!   [`statement_activities`], [`related_activities`], [`voided_statement_id`]: what a statement
-//!   is indexed by;
+//!   [`statement_activities`], [`related_activities`], [`voided_statement_id`],
+//!   [`referenced_statement_id`]: what a statement is indexed by;
 //! - [`same_statement`]: the Statement Comparison Requirements, for idempotent re-submission;
 //! - [`with_context_activity_arrays`], [`format_ids`], [`format_canonical`] (with
 //!   [`parse_accept_language`] and [`best_language`]): the views GET statements returns;
-//! - [`LEARNING_VERBS`]: the verbs that mean learning happened.
+//! - [`LEARNING_VERBS`] and [`LearningVerbs`] (with an LRS client's own): the verbs that mean
+//!   learning happened.
 //!
 //! Where the specification and the ADL conformance test suite disagree, the test suite wins, and
 //! the function says so.
@@ -30,19 +31,21 @@ mod timestamp;
 mod validate;
 
 pub use agents::{
-    agent_key, related_activities, related_agents, statement_activities, statement_agents,
-    voided_statement_id, AgentIfi,
+    agent_key, referenced_statement_id, related_activities, related_agents, statement_activities,
+    statement_agents, voided_statement_id, AgentIfi,
 };
 pub use compare::same_statement;
 pub use duration::{parse_duration, truncate_duration};
 pub use format::{
-    best_language, format_canonical, format_ids, parse_accept_language,
+    best_language, format_canonical, format_ids, merge_activity_definitions, parse_accept_language,
     with_context_activity_arrays,
 };
-pub use learning::{activity_name, duration_minutes, learning_activity};
+pub use learning::{
+    activity_name, duration_minutes, learning_activity, LearningVerbs, MAX_CLIENT_VERBS,
+};
 pub use syntax::{is_iri, is_language_tag, is_mailto_iri, is_uuid};
 pub use timestamp::parse_timestamp;
-pub use validate::{validate_agent_parameter, validate_statement};
+pub use validate::{validate_agent_parameter, validate_statement, without_null_timestamp};
 
 /// The verb that voids another statement (Data 2.3.2).
 pub const VOIDED_VERB: &str = "http://adlnet.gov/expapi/verbs/voided";

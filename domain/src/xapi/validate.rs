@@ -153,6 +153,19 @@ pub fn validate_statement(value: &Value, version: XapiVersion) -> Result<(), Xap
     Validator { version }.statement(value, "statement")
 }
 
+/// Under xAPI 2.0.0 a statement whose `timestamp` is `null` has none: the LRS sets it to `stored`
+/// (the 2.0 conformance suite sends exactly that, while every other `null` stays refused by
+/// [`validate_statement`]). Call before validating; 1.0.3 statements are left as they are.
+pub fn without_null_timestamp(statement: &mut Value, version: XapiVersion) {
+    if version == XapiVersion::V2_0_0 {
+        if let Some(map) = statement.as_object_mut() {
+            if map.get("timestamp").is_some_and(Value::is_null) {
+                map.remove("timestamp");
+            }
+        }
+    }
+}
+
 /// Check the `agent` parameter of GET statements (an Agent or Identified Group, Communication
 /// 2.1.3) by the same rules as in statements (Data 2.2.s4.b4), and return its identifier. Errors
 /// name the path `agent`.
@@ -1305,6 +1318,17 @@ mod tests {
                 &format!("statement.{key}"),
             );
         }
+    }
+
+    #[test]
+    fn a_null_timestamp_is_no_timestamp_only_in_2_0() {
+        let mut two = set(simplest(), "/timestamp", Value::Null);
+        without_null_timestamp(&mut two, XapiVersion::V2_0_0);
+        assert!(two.get("timestamp").is_none());
+        assert!(validate_statement(&two, XapiVersion::V2_0_0).is_ok());
+        let mut one = set(simplest(), "/timestamp", Value::Null);
+        without_null_timestamp(&mut one, XapiVersion::V1_0_3);
+        assert!(validate_statement(&one, XapiVersion::V1_0_3).is_err());
     }
 
     #[test]

@@ -16,8 +16,8 @@ use learnwell_domain::learning::{
 use learnwell_domain::org::Label;
 use sea_orm::sea_query::{Expr, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -620,6 +620,92 @@ pub async fn insert_records(tx: &Tx, rows: &[LearningRecord]) -> StoreResult<()>
 }
 
 /// Delete the records of `source` with these source ids; returns the ids of those deleted.
+/// An enrolment a learning record completed, with its status and score before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completion {
+    pub learning_record_id: LearningRecordId,
+    pub enrollment_id: EnrollmentId,
+    pub previous_status: EnrollmentStatus,
+    pub previous_score: Option<Score>,
+}
+
+/// Remember which records completed which enrolments (in the completing transaction).
+pub async fn insert_completions(tx: &Tx, rows: &[Completion]) -> StoreResult<()> {
+    for chunk in rows.chunks(LOOKUP_CHUNK) {
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 4);
+        for c in chunk {
+            values.extend([
+                sea_orm::Value::from(c.learning_record_id.to_string()),
+                c.enrollment_id.to_string().into(),
+                c.previous_status.code().into(),
+                c.previous_score.map(Score::get).into(),
+            ]);
+        }
+        let sql = format!(
+            "INSERT INTO enrollment_completions (learning_record_id, enrollment_id, \
+             previous_status, previous_score) VALUES {}",
+            vec!["(?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        tx.conn()
+            .execute(statement(tx.backend(), &sql, values))
+            .await
+            .map_err(StoreError::from_write)?;
+    }
+    Ok(())
+}
+
+/// Take (read and forget) the completions of these records: the records are going away.
+pub async fn take_completions(
+    tx: &Tx,
+    records: &[LearningRecordId],
+) -> StoreResult<Vec<Completion>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        learning_record_id: String,
+        enrollment_id: String,
+        previous_status: String,
+        previous_score: Option<f64>,
+    }
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = records.iter().map(ToString::to_string).collect();
+    let json = serde_json::to_string(&ids).map_err(StoreError::corrupt)?;
+    let filter = format!("learning_record_id IN ({})", json_keys(tx.backend()));
+    let rows = Row::find_by_statement(statement(
+        tx.backend(),
+        &format!(
+            "SELECT learning_record_id, enrollment_id, previous_status, previous_score \
+             FROM enrollment_completions WHERE {filter}"
+        ),
+        vec![json.clone().into()],
+    ))
+    .all(tx.conn())
+    .await?;
+    tx.conn()
+        .execute(statement(
+            tx.backend(),
+            &format!("DELETE FROM enrollment_completions WHERE {filter}"),
+            vec![json.into()],
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Completion {
+                learning_record_id: parse_id(&r.learning_record_id)?,
+                enrollment_id: parse_id(&r.enrollment_id)?,
+                previous_status: EnrollmentStatus::parse(&r.previous_status)
+                    .map_err(StoreError::corrupt)?,
+                previous_score: r
+                    .previous_score
+                    .map(Score::new)
+                    .transpose()
+                    .map_err(StoreError::corrupt)?,
+            })
+        })
+        .collect()
+}
+
 pub async fn delete_records_by_source(
     tx: &Tx,
     source: LearningSource,

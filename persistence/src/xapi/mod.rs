@@ -18,6 +18,8 @@ pub struct LrsClient {
     pub scopes: String,
     /// The `account.homePage` whose `name` is an employee's external id.
     pub account_home_page: Option<String>,
+    /// Verb IRIs that mean learning happened, beside the four ADL verbs.
+    pub learning_verbs: Vec<String>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -31,6 +33,7 @@ struct ClientRow {
     secret_hash: String,
     scopes: String,
     account_home_page: Option<String>,
+    learning_verbs: String,
     created_by: String,
     created_at: DateTime<Utc>,
     revoked_at: Option<DateTime<Utc>>,
@@ -45,6 +48,11 @@ impl From<ClientRow> for LrsClient {
             secret_hash: r.secret_hash,
             scopes: r.scopes,
             account_home_page: r.account_home_page,
+            learning_verbs: r
+                .learning_verbs
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
             created_by: r.created_by,
             created_at: r.created_at,
             revoked_at: r.revoked_at,
@@ -53,11 +61,11 @@ impl From<ClientRow> for LrsClient {
 }
 
 const CLIENT_COLUMNS: &str = "id, name, api_key, secret_hash, scopes, account_home_page, \
-                              created_by, created_at, revoked_at";
+                              learning_verbs, created_by, created_at, revoked_at";
 
 pub async fn insert_client(tx: &Tx, c: &LrsClient) -> StoreResult<()> {
     let sql =
-        format!("INSERT INTO lrs_clients ({CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        format!("INSERT INTO lrs_clients ({CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     let values: Vec<Value> = vec![
         c.id.clone().into(),
         c.name.clone().into(),
@@ -65,6 +73,7 @@ pub async fn insert_client(tx: &Tx, c: &LrsClient) -> StoreResult<()> {
         c.secret_hash.clone().into(),
         c.scopes.clone().into(),
         c.account_home_page.clone().into(),
+        c.learning_verbs.join(" ").into(),
         c.created_by.clone().into(),
         c.created_at.into(),
         c.revoked_at.into(),
@@ -138,6 +147,8 @@ pub struct NewStatement {
     pub stored: DateTime<Utc>,
     pub verb_id: String,
     pub voids_statement_id: Option<String>,
+    /// The statement the object refers to (a StatementRef, voiding or not), in lower case.
+    pub ref_statement_id: Option<String>,
     pub registration: Option<String>,
     pub actor_key: Option<String>,
     pub employee_id: Option<String>,
@@ -195,18 +206,19 @@ pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()
                 r.client_id,
                 r.mapping.code(),
                 r.statement,
+                r.ref_statement_id,
             ])
         })
         .collect();
     let sql = format!(
         "INSERT INTO xapi_statements (statement_id, stored_us, verb_id, voided, \
          voids_statement_id, registration, actor_key, employee_id, client_id, mapping, \
-         statement) {} RETURNING seq, statement_id",
+         statement, ref_statement_id) {} RETURNING seq, statement_id",
         json_rows(
             tx.backend(),
             &[
                 "text", "bigint", "text", "boolean", "text", "text", "text", "text", "text",
-                "text", "text"
+                "text", "text", "text"
             ]
         )
     );
@@ -361,10 +373,12 @@ pub struct StatementQuery {
     pub limit: u64,
 }
 
-/// Statements matching a query, not voided, in stored order (newest first unless ascending).
-pub async fn query(c: &impl Conn, q: &StatementQuery) -> StoreResult<Vec<StoredStatement>> {
-    let mut filter = vec!["s.voided = ?".to_owned()];
-    let mut values: Vec<Value> = vec![false.into()];
+/// The conditions of a query on what a statement says (agent, verb, activity, registration), on
+/// the statement aliased `alias`: SQL joined with AND and its values, in order. Empty when the
+/// query filters on none of them.
+fn content_filter(q: &StatementQuery, alias: &str) -> (Vec<String>, Vec<Value>) {
+    let mut filter = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
     let mut index = |table: &str, column: &str, key: &str, related: bool| {
         let only = if related {
             String::new()
@@ -372,7 +386,7 @@ pub async fn query(c: &impl Conn, q: &StatementQuery) -> StoreResult<Vec<StoredS
             " AND x.related_only = ?".to_owned()
         };
         filter.push(format!(
-            "s.seq IN (SELECT x.seq FROM {table} x WHERE x.{column} = ?{only})"
+            "{alias}.seq IN (SELECT x.seq FROM {table} x WHERE x.{column} = ?{only})"
         ));
         values.push(key.to_owned().into());
         if !related {
@@ -387,9 +401,6 @@ pub async fn query(c: &impl Conn, q: &StatementQuery) -> StoreResult<Vec<StoredS
             q.related_agents,
         );
     }
-    if let Some(authority) = &q.authority {
-        index("xapi_statement_agents", "agent_key", authority, true);
-    }
     if let Some(activity) = &q.activity {
         index(
             "xapi_statement_activities",
@@ -398,12 +409,58 @@ pub async fn query(c: &impl Conn, q: &StatementQuery) -> StoreResult<Vec<StoredS
             q.related_activities,
         );
     }
+    if let Some(verb) = &q.verb {
+        filter.push(format!("{alias}.verb_id = ?"));
+        values.push(verb.clone().into());
+    }
+    if let Some(registration) = &q.registration {
+        filter.push(format!("{alias}.registration = ?"));
+        values.push(registration.clone().into());
+    }
+    (filter, values)
+}
+
+/// Statements matching a query, not voided, in stored order (newest first unless ascending).
+///
+/// A statement whose object is a StatementRef also matches when the statement it refers to
+/// matches what the query says about content (agent, verb, activity, registration), however
+/// deep the chain of references and even when that statement is voided; the time, sequence and
+/// authority conditions apply to the returned statement only (Communication 2.1.3, "Filter
+/// Conditions for StatementRefs"). The references are followed from the statements that have
+/// one (indexed, and few), so a query costs what it did when none match.
+pub async fn query(c: &impl Conn, q: &StatementQuery) -> StoreResult<Vec<StoredStatement>> {
+    let mut values: Vec<Value> = Vec::new();
+    let (content, content_values) = content_filter(q, "s");
+    let mut with = String::new();
+    let mut filter = vec!["s.voided = ?".to_owned()];
+    if !content.is_empty() {
+        let (target, target_values) = content_filter(q, "t");
+        with = format!(
+            "WITH RECURSIVE targeting (statement_id) AS (\
+             SELECT r.statement_id FROM xapi_statements r \
+             JOIN xapi_statements t ON t.statement_id = r.ref_statement_id \
+             WHERE r.ref_statement_id IS NOT NULL AND {} \
+             UNION SELECT r.statement_id FROM xapi_statements r \
+             JOIN targeting g ON r.ref_statement_id = g.statement_id) ",
+            target.join(" AND ")
+        );
+        values.extend(target_values);
+        values.push(false.into());
+        filter.push(format!(
+            "(({}) OR s.statement_id IN (SELECT statement_id FROM targeting))",
+            content.join(" AND ")
+        ));
+        values.extend(content_values);
+    } else {
+        values.push(false.into());
+    }
+    if let Some(authority) = &q.authority {
+        filter.push(
+            "s.seq IN (SELECT x.seq FROM xapi_statement_agents x WHERE x.agent_key = ?)".to_owned(),
+        );
+        values.push(authority.clone().into());
+    }
     for (condition, value) in [
-        ("s.verb_id = ?", q.verb.clone().map(Value::from)),
-        (
-            "s.registration = ?",
-            q.registration.clone().map(Value::from),
-        ),
         ("s.stored_us > ?", q.since_us.map(Value::from)),
         ("s.stored_us <= ?", q.until_us.map(Value::from)),
         ("s.seq <= ?", q.up_to_seq.map(Value::from)),
@@ -423,7 +480,7 @@ pub async fn query(c: &impl Conn, q: &StatementQuery) -> StoreResult<Vec<StoredS
     }
     values.push(i64::try_from(q.limit).unwrap_or(i64::MAX).into());
     let sql = format!(
-        "SELECT {} FROM xapi_statements s WHERE {} ORDER BY s.seq {} LIMIT ?",
+        "{with}SELECT {} FROM xapi_statements s WHERE {} ORDER BY s.seq {} LIMIT ?",
         STATEMENT_COLUMNS
             .split(", ")
             .map(|c| format!("s.{c}"))
@@ -628,15 +685,17 @@ pub async fn delete_documents(
     Ok(())
 }
 
-/// The newest statement whose object is this activity (for the Activities resource).
-pub async fn latest_about_activity(
+/// The newest statements (at most `limit`, newest first) whose object is this activity, voided
+/// or not (for the Activities resource).
+pub async fn newest_about_activity(
     c: &impl Conn,
     activity_id: &str,
-) -> StoreResult<Option<StoredStatement>> {
+    limit: u64,
+) -> StoreResult<Vec<StoredStatement>> {
     let sql = format!(
         "SELECT {} FROM xapi_statements s WHERE s.seq IN (SELECT x.seq FROM \
          xapi_statement_activities x WHERE x.activity_id = ? AND x.related_only = ?) \
-         ORDER BY s.seq DESC LIMIT 1",
+         ORDER BY s.seq DESC LIMIT ?",
         STATEMENT_COLUMNS
             .split(", ")
             .map(|c| format!("s.{c}"))
@@ -646,8 +705,12 @@ pub async fn latest_about_activity(
     Ok(StoredStatement::find_by_statement(statement(
         c.backend(),
         &sql,
-        vec![activity_id.into(), false.into()],
+        vec![
+            activity_id.into(),
+            false.into(),
+            i64::try_from(limit).unwrap_or(i64::MAX).into(),
+        ],
     ))
-    .one(c.conn())
+    .all(c.conn())
     .await?)
 }

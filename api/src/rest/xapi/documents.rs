@@ -204,6 +204,7 @@ async fn write(
             read_body(&req, payload).await?.to_vec(),
             mode,
             &preconditions(&req),
+            version,
         )
         .await?;
         let mut res = HttpResponse::NoContent().finish();

@@ -85,6 +85,9 @@ pub struct LrsClientResource {
     pub secret: Option<String>,
     pub scopes: Vec<String>,
     pub account_home_page: Option<String>,
+    /// Verb IRIs that mean learning happened for this client, beside the four ADL verbs
+    /// (completed, passed, attended, experienced).
+    pub learning_verbs: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
@@ -98,6 +101,7 @@ impl From<&LrsClient> for LrsClientResource {
             secret: None,
             scopes: c.scopes.split(' ').map(str::to_owned).collect(),
             account_home_page: c.account_home_page.clone(),
+            learning_verbs: c.learning_verbs.clone(),
             created_at: c.created_at,
             revoked_at: c.revoked_at,
         }
@@ -112,6 +116,10 @@ pub struct LrsClientInput {
     pub scopes: Vec<String>,
     /// Statements whose actor is an `account` on this home page name an employee by external id.
     pub account_home_page: Option<String>,
+    /// Verb IRIs (at most 50) that mean learning happened for this client, beside the four ADL
+    /// verbs completed, passed, attended and experienced.
+    #[serde(default)]
+    pub learning_verbs: Vec<String>,
 }
 
 /// LRS clients (`ld_admin`).
@@ -145,6 +153,7 @@ async fn create_client(
             name: input.name,
             scopes: input.scopes,
             account_home_page: input.account_home_page,
+            learning_verbs: input.learning_verbs,
         },
     )
     .await?;
@@ -448,7 +457,15 @@ fn last_modified(res: &mut HttpResponse, at: DateTime<Utc>) {
     }
 }
 
+/// GET (and HEAD) of statements: every answer, refusals included, says how far the LRS is
+/// consistent (`X-Experience-API-Consistent-Through`, Communication 2.1.3).
 async fn get_statements(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let mut res = statements_answer(state, req).await;
+    consistent_through(&mut res);
+    res
+}
+
+async fn statements_answer(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     let (caller, version) = match begin(&state, &req).await {
         Ok(started) => started,
         Err(refused) => return refused,
@@ -505,7 +522,6 @@ async fn get_statements(state: web::Data<AppState>, req: HttpRequest) -> HttpRes
             let (statement, stored) = svc::get_statement(&state, &caller, id, voided).await?;
             let mut res = HttpResponse::Ok().json(formatted(statement, format, &languages));
             last_modified(&mut res, stored);
-            consistent_through(&mut res);
             return Ok(res);
         }
         let q = parse_query(&params, version)?;
@@ -536,7 +552,6 @@ async fn page(
     if let Some(at) = page.last_stored {
         last_modified(&mut res, at);
     }
-    consistent_through(&mut res);
     Ok(res)
 }
 

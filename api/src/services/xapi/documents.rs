@@ -7,7 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use learnwell_domain::access::Scope;
-use learnwell_domain::xapi::AgentIfi;
+use learnwell_domain::xapi::{merge_activity_definitions, AgentIfi, XapiVersion};
 use learnwell_domain::FieldError;
 use learnwell_persistence::xapi::{self as store, Document, DocumentKind, DocumentScope};
 use serde_json::{json, Value};
@@ -120,17 +120,17 @@ pub async fn write(
     content: Vec<u8>,
     mode: Write,
     conditions: &Preconditions,
+    version: XapiVersion,
 ) -> ApiResult<String> {
     writable(caller)?;
     let tx = state.db.begin().await?;
     let current = store::get_document(&tx, scope, id).await?;
     conditions.check(current.as_ref())?;
-    // A profile replaced without saying which version it replaces would lose someone's change.
-    if mode == Write::Put
-        && current.is_some()
-        && !conditions.given()
-        && scope.kind != DocumentKind::State
-    {
+    // A document replaced without saying which version it replaces would lose someone's change.
+    // xAPI 1.0.3 lets the State resource go without (Communication 3.1: "state conflicts are
+    // unlikely"); 2.0.0 asks it of every document resource.
+    let state_exempt = scope.kind == DocumentKind::State && version == XapiVersion::V1_0_3;
+    if mode == Write::Put && current.is_some() && !conditions.given() && !state_exempt {
         return Err(ApiError::Conflict(
             "this document exists: send If-Match with its ETag (or If-None-Match: *)".into(),
         ));
@@ -190,15 +190,25 @@ pub async fn delete(
     Ok(())
 }
 
-/// The Activities resource: the activity as the LRS last saw it defined.
+/// How many of the newest statements about an activity the Activities resource reads.
+const ACTIVITY_HISTORY: u64 = 200;
+
+/// The Activities resource: the activity with what the statements about it (the newest
+/// [`ACTIVITY_HISTORY`]) say of its definition, merged: language maps and extensions key by key,
+/// the newest value for everything else (Communication 2.5).
 pub async fn activity(state: &AppState, caller: &XapiCaller, id: &str) -> ApiResult<Value> {
     readable(caller)?;
-    let definition = match store::latest_about_activity(&state.db, id).await? {
-        Some(s) => serde_json::from_str::<Value>(&s.statement)
-            .ok()
-            .and_then(|v| v["object"].get("definition").cloned()),
-        None => None,
-    };
+    let statements: Vec<Value> = store::newest_about_activity(&state.db, id, ACTIVITY_HISTORY)
+        .await?
+        .iter()
+        .rev()
+        .filter_map(|s| serde_json::from_str::<Value>(&s.statement).ok())
+        .collect();
+    let definition = merge_activity_definitions(
+        statements
+            .iter()
+            .filter_map(|s| s["object"].get("definition")),
+    );
     let mut activity = json!({ "objectType": "Activity", "id": id });
     if let Some(d) = definition {
         activity["definition"] = d;

@@ -16,9 +16,10 @@ use learnwell_domain::learning::{LearningRecord, LearningSource, Score};
 use learnwell_domain::learning_time::{ApprovalState, EntryCategory, EntryMinutes, TimeEntry};
 use learnwell_domain::org::{EmploymentDates, Label};
 use learnwell_domain::xapi::{
-    activity_name, agent_key, duration_minutes, learning_activity, related_activities,
-    related_agents, same_statement, statement_activities, statement_agents, validate_statement,
-    voided_statement_id, AgentIfi, XapiVersion, VOIDED_VERB,
+    activity_name, agent_key, duration_minutes, learning_activity, referenced_statement_id,
+    related_activities, related_agents, same_statement, statement_activities, statement_agents,
+    validate_statement, voided_statement_id, without_null_timestamp, AgentIfi, LearningVerbs,
+    XapiVersion, VOIDED_VERB,
 };
 use learnwell_domain::FieldError;
 use learnwell_persistence::audit::append;
@@ -64,6 +65,8 @@ pub struct ClientInput {
     pub name: String,
     pub scopes: Vec<String>,
     pub account_home_page: Option<String>,
+    /// Verb IRIs that mean learning happened for this client, beside the four ADL verbs.
+    pub learning_verbs: Vec<String>,
 }
 
 fn random_token(bytes: usize) -> String {
@@ -108,9 +111,12 @@ pub async fn create_client(
             "must be an absolute IRL such as https://lms.example.com",
         ));
     }
-    if !errors.is_empty() {
+    let learning_verbs = LearningVerbs::parse(&input.learning_verbs)
+        .map_err(|e| errors.push(e.into()))
+        .ok();
+    let (Some(learning_verbs), true) = (learning_verbs, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
-    }
+    };
     let secret = random_token(32);
     let secret_hash = Argon2::default()
         .hash_password(secret.as_bytes(), &SaltString::generate(&mut OsRng))
@@ -127,6 +133,7 @@ pub async fn create_client(
             .collect::<Vec<_>>()
             .join(" "),
         account_home_page: home_page,
+        learning_verbs: learning_verbs.own().to_vec(),
         created_by: ctx.principal.subject.clone(),
         created_at: ctx.now,
         revoked_at: None,
@@ -310,6 +317,9 @@ pub async fn store_statements(
     if statements.is_empty() {
         return Err(bad_statement("statements", "the batch is empty"));
     }
+    for s in &mut statements {
+        without_null_timestamp(s, version);
+    }
     // What the client sent is what a re-submission is compared with (before the LRS adds
     // `stored`, `timestamp`, `authority` and `version`).
     let sent = statements.clone();
@@ -488,6 +498,7 @@ fn new_statement(
         statement_id: id.to_owned(),
         stored,
         voids_statement_id: voided_statement_id(s).map(|t| t.to_ascii_lowercase()),
+        ref_statement_id: referenced_statement_id(s),
         verb_id,
         registration: s["context"]["registration"]
             .as_str()
@@ -674,9 +685,20 @@ async fn outcomes(
     statements: &[&Value],
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Outcome>> {
+    let verbs = match client {
+        Some(c) => LearningVerbs::parse(&c.learning_verbs).map_err(|e| {
+            ApiError::Internal(format!("stored learning verbs of LRS client {}: {e}", c.id))
+        })?,
+        None => LearningVerbs::default(),
+    };
     let refs: Vec<Option<(ActorRef, &str)>> = statements
         .iter()
-        .map(|s| Some((actor_ref(&s["actor"], client)?, learning_activity(s)?)))
+        .map(|s| {
+            Some((
+                actor_ref(&s["actor"], client)?,
+                learning_activity(s, &verbs)?,
+            ))
+        })
         .collect();
     let (mut emails, mut hashes, mut externals) = (Vec::new(), Vec::new(), Vec::new());
     for (actor, _) in refs.iter().flatten() {
@@ -691,7 +713,7 @@ async fn outcomes(
     let by_external = org_store::stored_keys_by_external_ids(&state.db, &externals).await?;
     let activities: Vec<String> = statements
         .iter()
-        .filter_map(|s| learning_activity(s).map(str::to_owned))
+        .filter_map(|s| learning_activity(s, &verbs).map(str::to_owned))
         .collect();
     let courses = learning_store::courses_by_activity_ids(&state.db, &activities).await?;
     let resolved: Vec<Option<EmployeeId>> = refs
@@ -711,7 +733,7 @@ async fn outcomes(
         .collect();
     let mut out = Vec::with_capacity(statements.len());
     for (s, who) in statements.iter().zip(resolved) {
-        let Some(activity) = learning_activity(s) else {
+        let Some(activity) = learning_activity(s, &verbs) else {
             out.push(Outcome::Nothing);
             continue;
         };
@@ -825,7 +847,8 @@ async fn apply(tx: &Tx, ctx: &Ctx, produced: &[&Learning]) -> ApiResult<()> {
     Ok(())
 }
 
-/// Remove what voided statements produced: their learning records and the time spent on them.
+/// Remove what voided statements produced: their learning records, the time spent on them and
+/// the completion of the enrolments they completed.
 async fn unapply(tx: &Tx, ctx: &Ctx, voided: &[String]) -> ApiResult<()> {
     if voided.is_empty() {
         return Ok(());
@@ -837,6 +860,7 @@ async fn unapply(tx: &Tx, ctx: &Ctx, voided: &[String]) -> ApiResult<()> {
         .iter()
         .map(|r| audit::event(ctx, "learning_record.delete", "learning_record", r))
         .collect();
+    events.extend(learning::reopen_enrollments(tx, ctx, &records).await?);
     for e in &entries {
         time_store::delete_entry(tx, e.id).await?;
         events.push(audit::event(ctx, "time_entry.delete", "time_entry", e.id));

@@ -1,0 +1,617 @@
+//! The LRS against the ADL conformance test suite (1.0.3 and 2.0.0): the behaviours the suite
+//! checks that `xapi.rs` does not, one test per behaviour, with the suite's request shapes.
+use crate::helpers::{body, TestApp};
+use base64::Engine;
+use reqwest::{Method, Response};
+use serde_json::{json, Value};
+
+fn ld(app: &TestApp) -> String {
+    app.token_for("ld-admin", &["ld_admin"], &[], None)
+}
+
+/// An LRS client's `Authorization` header and the xAPI version its requests say.
+struct Lrs {
+    basic: String,
+    version: &'static str,
+}
+
+impl Lrs {
+    fn with_version(&self, version: &'static str) -> Self {
+        Self {
+            basic: self.basic.clone(),
+            version,
+        }
+    }
+}
+
+async fn create_client(app: &TestApp, input: Value) -> Response {
+    app.post("/api/v1/lrs-clients", &ld(app), input).await
+}
+
+async fn client_with(app: &TestApp, learning_verbs: &[&str]) -> Lrs {
+    let res = create_client(
+        app,
+        json!({ "name": "LMS", "scopes": ["xapi:write", "xapi:read"],
+                "account_home_page": "https://lms.example.com",
+                "learning_verbs": learning_verbs }),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let created = body(res).await;
+    assert_eq!(created["learning_verbs"], json!(learning_verbs));
+    let pair = format!(
+        "{}:{}",
+        created["key"].as_str().expect("key"),
+        created["secret"].as_str().expect("secret")
+    );
+    Lrs {
+        basic: format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        ),
+        version: "1.0.3",
+    }
+}
+
+async fn client(app: &TestApp) -> Lrs {
+    client_with(app, &[]).await
+}
+
+async fn send(
+    app: &TestApp,
+    lrs: &Lrs,
+    method: Method,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> Response {
+    let mut req = app
+        .client
+        .request(method, format!("{}/xapi{path}", app.base))
+        .header("authorization", &lrs.basic)
+        .header("x-experience-api-version", lrs.version);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    req.send().await.expect("send")
+}
+
+async fn post(app: &TestApp, lrs: &Lrs, statement: Value) -> Value {
+    let res = send(app, lrs, Method::POST, "/statements", &[], Some(statement)).await;
+    let status = res.status();
+    let answer = body(res).await;
+    assert_eq!(status, 200, "{answer}");
+    answer
+}
+
+async fn ids_of(app: &TestApp, lrs: &Lrs, query: &str) -> Vec<String> {
+    let res = send(
+        app,
+        lrs,
+        Method::GET,
+        &format!("/statements?{query}"),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    body(res).await["statements"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .map(|s| s["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn statement(id: &str, email: &str, verb: &str, object: Value) -> Value {
+    json!({
+        "id": id,
+        "actor": { "objectType": "Agent", "mbox": format!("mailto:{email}") },
+        "verb": { "id": verb, "display": { "en-US": "did" } },
+        "object": object
+    })
+}
+
+fn activity(id: &str) -> Value {
+    json!({ "objectType": "Activity", "id": id })
+}
+
+fn statement_ref(id: &str) -> Value {
+    json!({ "objectType": "StatementRef", "id": id })
+}
+
+const VOIDED: &str = "http://adlnet.gov/expapi/verbs/voided";
+const S1: &str = "c0f0e000-0000-4000-8000-000000000001";
+const S2: &str = "c0f0e000-0000-4000-8000-000000000002";
+const S3: &str = "c0f0e000-0000-4000-8000-000000000003";
+const S4: &str = "c0f0e000-0000-4000-8000-000000000004";
+const S5: &str = "c0f0e000-0000-4000-8000-000000000005";
+
+#[tokio::test]
+async fn queries_also_return_statements_that_target_a_match_through_a_statement_ref() {
+    let app = TestApp::spawn().await;
+    let lrs = client(&app).await;
+    let verb = "http://adlnet.gov/expapi/test/voided/target/1";
+    let course = "https://lms.example.com/course/7";
+    // The suite's shape: a statement with the verb, voided; then another statement with the verb
+    // that refers to the voided one.
+    post(
+        &app,
+        &lrs,
+        statement(S1, "ada@example.com", verb, activity(course)),
+    )
+    .await;
+    post(
+        &app,
+        &lrs,
+        statement(S2, "admin@example.com", VOIDED, statement_ref(S1)),
+    )
+    .await;
+    post(
+        &app,
+        &lrs,
+        statement(S3, "bob@example.com", verb, statement_ref(S1)),
+    )
+    .await;
+    // A statement about the reference (a chain) and one about something else.
+    post(
+        &app,
+        &lrs,
+        statement(
+            S4,
+            "cy@example.com",
+            "http://example.com/verbs/liked",
+            statement_ref(S3),
+        ),
+    )
+    .await;
+    post(
+        &app,
+        &lrs,
+        statement(
+            S5,
+            "cy@example.com",
+            "http://example.com/verbs/liked",
+            activity("https://lms.example.com/course/8"),
+        ),
+    )
+    .await;
+
+    let by_verb = format!("verb={}", urlencode(verb));
+    // The voided statement itself never; the voiding statement, the reference and the chain on
+    // it because what they target matches.
+    assert_eq!(ids_of(&app, &lrs, &by_verb).await, [S4, S3, S2]);
+    assert_eq!(
+        ids_of(&app, &lrs, &format!("{by_verb}&limit=1")).await,
+        [S4]
+    );
+    assert_eq!(
+        ids_of(&app, &lrs, &format!("{by_verb}&ascending=true")).await,
+        [S2, S3, S4]
+    );
+    // The agent, activity and registration filters follow references too.
+    let ada = urlencode(r#"{"mbox":"mailto:ada@example.com"}"#);
+    assert_eq!(
+        ids_of(&app, &lrs, &format!("agent={ada}")).await,
+        [S4, S3, S2]
+    );
+    assert_eq!(
+        ids_of(&app, &lrs, &format!("activity={}", urlencode(course))).await,
+        [S4, S3, S2]
+    );
+    // Time conditions apply to the returned statements, not to what they target.
+    let res = send(
+        &app,
+        &lrs,
+        Method::GET,
+        &format!("/statements?statementId={S3}"),
+        &[],
+        None,
+    )
+    .await;
+    let stored = body(res).await["stored"]
+        .as_str()
+        .expect("stored")
+        .to_owned();
+    assert_eq!(
+        ids_of(
+            &app,
+            &lrs,
+            &format!("{by_verb}&since={}", urlencode(&stored))
+        )
+        .await,
+        [S4]
+    );
+    // Without a filter on content, nothing changes: every statement not voided.
+    assert_eq!(ids_of(&app, &lrs, "").await, [S5, S4, S3, S2]);
+}
+
+#[tokio::test]
+async fn every_statements_get_answer_says_how_far_the_lrs_is_consistent() {
+    let app = TestApp::spawn().await;
+    let lrs = client(&app).await;
+    // 2.0 suite: a parameter in the wrong case is a 400, with the header.
+    let res = send(
+        &app,
+        &lrs.with_version("2.0.0"),
+        Method::GET,
+        "/statements?LIMIT=1",
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    assert!(res
+        .headers()
+        .contains_key("x-experience-api-consistent-through"));
+    // 1.0.3 suite: no version header is a 400, with the header.
+    let res = app
+        .client
+        .get(format!("{}/xapi/statements", app.base))
+        .header("authorization", &lrs.basic)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 400);
+    assert!(res
+        .headers()
+        .contains_key("x-experience-api-consistent-through"));
+    // An unknown statement is a 404, with the header.
+    let res = send(
+        &app,
+        &lrs,
+        Method::GET,
+        &format!("/statements?statementId={S1}"),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 404);
+    assert!(res
+        .headers()
+        .contains_key("x-experience-api-consistent-through"));
+}
+
+#[tokio::test]
+async fn under_2_0_a_state_document_is_not_replaced_without_a_precondition() {
+    let app = TestApp::spawn().await;
+    let lrs = client(&app).await;
+    let agent = urlencode(
+        r#"{"objectType":"Agent","account":{"homePage":"http://www.example.com/agentId/1","name":"Rick James"}}"#,
+    );
+    let state = format!(
+        "/activities/state?activityId={}&agent={agent}&stateId=s1",
+        urlencode("http://www.example.com/activityId/hashset")
+    );
+    let v2 = lrs.with_version("2.0.0");
+    let res = send(&app, &v2, Method::POST, &state, &[], Some(json!({"a": 1}))).await;
+    assert_eq!(res.status(), 204);
+    let res = send(&app, &v2, Method::PUT, &state, &[], Some(json!({"b": 2}))).await;
+    assert_eq!(res.status(), 409);
+    assert!(!res.text().await.expect("text").is_empty());
+    let got = send(&app, &v2, Method::GET, &state, &[], None).await;
+    let etag = got.headers()["etag"].to_str().expect("etag").to_owned();
+    assert_eq!(body(got).await, json!({"a": 1}), "not modified");
+    let res = send(
+        &app,
+        &v2,
+        Method::PUT,
+        &state,
+        &[("if-match", "\"1234\"")],
+        Some(json!({"b": 2})),
+    )
+    .await;
+    assert_eq!(res.status(), 412);
+    let res = send(
+        &app,
+        &v2,
+        Method::PUT,
+        &state,
+        &[("if-match", &etag)],
+        Some(json!({"b": 2})),
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    // 1.0.3 lets the State resource be replaced without one.
+    let res = send(&app, &lrs, Method::PUT, &state, &[], Some(json!({"c": 3}))).await;
+    assert_eq!(res.status(), 204);
+    let got = send(&app, &lrs, Method::GET, &state, &[], None).await;
+    assert_eq!(body(got).await, json!({"c": 3}));
+}
+
+#[tokio::test]
+async fn a_2_0_statement_with_a_null_timestamp_gets_its_stored_time() {
+    let app = TestApp::spawn().await;
+    let lrs = client(&app).await;
+    let mut s = statement(
+        S1,
+        "ada@example.com",
+        "http://example.com/verbs/read",
+        activity("https://lms.example.com/book/1"),
+    );
+    s["timestamp"] = Value::Null;
+    let res = send(
+        &app,
+        &lrs,
+        Method::POST,
+        "/statements",
+        &[],
+        Some(s.clone()),
+    )
+    .await;
+    assert_eq!(res.status(), 400, "1.0.3 refuses null");
+    let v2 = lrs.with_version("2.0.0");
+    post(&app, &v2, s).await;
+    let got = body(
+        send(
+            &app,
+            &v2,
+            Method::GET,
+            &format!("/statements?statementId={S1}"),
+            &[],
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(got["timestamp"], got["stored"]);
+}
+
+/// A person, a course with an xAPI activity, and the person's enrolment in it (status moved to
+/// `status` unless `enrolled`). Returns the person's token and the enrolment id.
+async fn enrolled(app: &TestApp, activity_id: &str, status: &str) -> (String, String, String) {
+    let p = crate::helpers::ids(&app.sync(json!([crate::helpers::person("A1", None)])).await);
+    let course = body(
+        app.post(
+            "/api/v1/courses",
+            &ld(app),
+            json!({ "code": "SAFE", "title": "Safety basics", "estimated_minutes": 30,
+                    "xapi_activity_id": activity_id }),
+        )
+        .await,
+    )
+    .await;
+    let a1 = app.employee_token(&p["A1"]);
+    let res = app
+        .post(
+            "/api/v1/enrollments",
+            &a1,
+            json!({ "course_id": course["id"] }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let id = body(res).await["id"].as_str().expect("id").to_owned();
+    if status != "enrolled" {
+        let res = app
+            .client
+            .patch(format!("{}/api/v1/enrollments/{id}", app.base))
+            .bearer_auth(&a1)
+            .header("if-match", "\"1\"")
+            .json(&json!({ "status": status }))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.status(), 200);
+    }
+    (a1, id, p["A1"].clone())
+}
+
+async fn enrolment(app: &TestApp, token: &str, employee: &str) -> Value {
+    let list = body(
+        app.get(
+            &format!("/api/v1/enrollments?employee_id={employee}"),
+            token,
+        )
+        .await,
+    )
+    .await;
+    list["items"][0].clone()
+}
+
+#[tokio::test]
+async fn voiding_the_statement_that_completed_an_enrolment_reopens_it() {
+    let app = TestApp::spawn().await;
+    let course = "https://lms.example.com/course/42";
+    let (a1, _, employee) = enrolled(&app, course, "in_progress").await;
+    let lrs = client(&app).await;
+    let mut done = statement(
+        S1,
+        "a1@example.com",
+        "http://adlnet.gov/expapi/verbs/completed",
+        activity(course),
+    );
+    done["result"] = json!({ "duration": "PT45M", "score": { "scaled": 0.9 } });
+    post(&app, &lrs, done).await;
+    let completed = enrolment(&app, &a1, &employee).await;
+    assert_eq!(completed["status"], "completed");
+    assert!(completed["completed_on"].is_string());
+
+    post(
+        &app,
+        &lrs,
+        statement(S2, "admin@example.com", VOIDED, statement_ref(S1)),
+    )
+    .await;
+    let reopened = enrolment(&app, &a1, &employee).await;
+    assert_eq!(reopened["status"], "in_progress", "{reopened}");
+    assert!(reopened["completed_on"].is_null());
+    assert!(reopened["score"].is_null());
+    assert_eq!(
+        reopened["version"].as_i64(),
+        completed["version"].as_i64().map(|v| v + 1)
+    );
+    let records = body(
+        app.get(
+            &format!("/api/v1/learning-records?employee_id={employee}"),
+            &a1,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(records["items"].as_array().expect("items").len(), 0);
+
+    // A new completion completes it again, and its voiding reopens it again.
+    post(
+        &app,
+        &lrs,
+        statement(
+            S3,
+            "a1@example.com",
+            "http://adlnet.gov/expapi/verbs/passed",
+            activity(course),
+        ),
+    )
+    .await;
+    assert_eq!(enrolment(&app, &a1, &employee).await["status"], "completed");
+    post(
+        &app,
+        &lrs,
+        statement(S4, "admin@example.com", VOIDED, statement_ref(S3)),
+    )
+    .await;
+    assert_eq!(
+        enrolment(&app, &a1, &employee).await["status"],
+        "in_progress"
+    );
+}
+
+#[tokio::test]
+async fn a_voided_completion_of_an_enrolled_person_goes_back_to_enrolled() {
+    let app = TestApp::spawn().await;
+    let course = "https://lms.example.com/course/42";
+    let (a1, _, employee) = enrolled(&app, course, "enrolled").await;
+    let lrs = client(&app).await;
+    // Completed and voided in one batch.
+    post(
+        &app,
+        &lrs,
+        json!([
+            statement(
+                S1,
+                "a1@example.com",
+                "http://adlnet.gov/expapi/verbs/completed",
+                activity(course)
+            ),
+            statement(S2, "admin@example.com", VOIDED, statement_ref(S1))
+        ]),
+    )
+    .await;
+    let e = enrolment(&app, &a1, &employee).await;
+    assert_eq!(e["status"], "enrolled", "{e}");
+    assert!(e["completed_on"].is_null());
+}
+
+#[tokio::test]
+async fn lrs_clients_name_their_own_learning_verbs() {
+    let app = TestApp::spawn().await;
+    let res = create_client(
+        &app,
+        json!({ "name": "LMS", "scopes": ["xapi:write"], "learning_verbs": ["read"] }),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["errors"][0]["field"], "learning_verbs[0]");
+    let read = "https://lms.example.com/verbs/read";
+    let library = client_with(&app, &[read]).await;
+    let listed = body(app.get("/api/v1/lrs-clients", &ld(&app)).await).await;
+    assert_eq!(listed[0]["learning_verbs"], json!([read]));
+    let other = client(&app).await;
+
+    let p = crate::helpers::ids(&app.sync(json!([crate::helpers::person("A1", None)])).await);
+    let a1 = app.employee_token(&p["A1"]);
+    let mut book = statement(
+        S1,
+        "a1@example.com",
+        read,
+        json!({ "id": "https://lms.example.com/book/1",
+                "definition": { "name": { "en-US": "Field guide" } } }),
+    );
+    book["result"] = json!({ "duration": "PT30M" });
+    post(&app, &library, book.clone()).await;
+    // The same verb from a client that did not name it is not about learning.
+    book["id"] = json!(S2);
+    post(&app, &other, book).await;
+
+    let records = body(
+        app.get(
+            &format!("/api/v1/learning-records?employee_id={}", p["A1"]),
+            &a1,
+        )
+        .await,
+    )
+    .await;
+    let items = records["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{records}");
+    assert_eq!(items[0]["title"], "Field guide");
+    assert_eq!(items[0]["minutes"], 30);
+}
+
+#[tokio::test]
+async fn the_activities_resource_merges_what_every_statement_says_of_an_activity() {
+    let app = TestApp::spawn().await;
+    let lrs = client(&app).await;
+    let id = "http://www.example.com/verify/complete/34534100123";
+    let meeting = |statement_id: &str, name: Value| {
+        statement(
+            statement_id,
+            "ada@example.com",
+            "http://adlnet.gov/expapi/verbs/attended",
+            json!({ "objectType": "Activity", "id": id,
+                    "definition": { "name": name, "type": "http://adlnet.gov/expapi/activities/meeting" } }),
+        )
+    };
+    post(
+        &app,
+        &lrs,
+        json!([
+            meeting(S1, json!({ "en-US": "example meeting" })),
+            meeting(S2, json!({ "fr-FR": "réunion" }))
+        ]),
+    )
+    .await;
+    let res = send(
+        &app,
+        &lrs,
+        Method::GET,
+        &format!("/activities?activityId={}", urlencode(id)),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        body(res).await,
+        json!({ "objectType": "Activity", "id": id,
+                "definition": { "name": { "en-US": "example meeting", "fr-FR": "réunion" },
+                                "type": "http://adlnet.gov/expapi/activities/meeting" } })
+    );
+    // Never seen: still an Activity.
+    let unseen = "http://www.example.com/never-before-seen-activityId/1";
+    let res = send(
+        &app,
+        &lrs,
+        Method::GET,
+        &format!("/activities?activityId={}", urlencode(unseen)),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(
+        body(res).await,
+        json!({ "objectType": "Activity", "id": unseen })
+    );
+}
