@@ -4,11 +4,12 @@
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::services::xapi::documents::Write;
 use crate::services::xapi::{self as svc, ClientInput, Query, XapiCaller};
 use crate::services::Ctx;
 use crate::state::AppState;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -16,7 +17,7 @@ use learnwell_domain::xapi::{
     is_iri, is_uuid, parse_timestamp, validate_agent_parameter, XapiVersion,
 };
 use learnwell_domain::FieldError;
-use learnwell_persistence::xapi::LrsClient;
+use learnwell_persistence::xapi::{DocumentKind, LrsClient};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -168,18 +169,67 @@ async fn revoke_client(
 
 /// The `/xapi` resources (plain actix routes: the xAPI specification is their contract).
 mod documents;
+mod request;
+
+use request::XapiRequest;
+
+/// Which `/xapi` resource a request is for: About, open to all, or one that needs credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resource {
+    About,
+    Lrs(Guarded),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Guarded {
+    Statements,
+    Document(DocumentKind),
+    Activities,
+    Agents,
+}
+
+impl Resource {
+    /// The methods the resource answers (`Allow`).
+    fn allowed(self) -> &'static str {
+        match self {
+            Self::About | Self::Lrs(Guarded::Activities | Guarded::Agents) => "GET, HEAD",
+            Self::Lrs(Guarded::Statements) => "GET, HEAD, PUT, POST",
+            Self::Lrs(Guarded::Document(_)) => "GET, HEAD, PUT, POST, DELETE",
+        }
+    }
+
+    fn allows(self, method: &Method) -> bool {
+        self.allowed().split(", ").any(|m| m == method.as_str())
+    }
+}
 
 pub fn lrs(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/xapi")
-            .configure(documents::routes)
-            .route("/about", web::get().to(about))
-            .route("/about", web::head().to(about))
-            .route("/statements", web::put().to(put_statement))
-            .route("/statements", web::post().to(post_statements))
-            .route("/statements", web::get().to(get_statements))
-            .route("/statements", web::head().to(get_statements)),
-    );
+    let mut scope = web::scope("/xapi");
+    for (path, resource) in [
+        ("/about", Resource::About),
+        ("/statements", Resource::Lrs(Guarded::Statements)),
+        (
+            "/activities/state",
+            Resource::Lrs(Guarded::Document(DocumentKind::State)),
+        ),
+        (
+            "/activities/profile",
+            Resource::Lrs(Guarded::Document(DocumentKind::ActivityProfile)),
+        ),
+        (
+            "/agents/profile",
+            Resource::Lrs(Guarded::Document(DocumentKind::AgentProfile)),
+        ),
+        ("/activities", Resource::Lrs(Guarded::Activities)),
+        ("/agents", Resource::Lrs(Guarded::Agents)),
+    ] {
+        scope = scope.service(
+            web::resource(path)
+                .app_data(web::Data::new(resource))
+                .route(web::route().to(entry)),
+        );
+    }
+    cfg.service(scope);
 }
 
 /// The most an xAPI request body may hold.
@@ -199,39 +249,131 @@ fn versioned(mut res: HttpResponse, version: XapiVersion) -> HttpResponse {
     res
 }
 
-/// Start an xAPI request: check the version header and the credentials. A refusal is the
-/// finished answer.
-async fn begin(
-    state: &AppState,
-    req: &HttpRequest,
-) -> Result<(XapiCaller, XapiVersion), HttpResponse> {
-    let header_version = req
-        .headers()
-        .get("x-experience-api-version")
-        .map(|v| v.to_str().unwrap_or_default().to_owned());
-    let answer_version = header_version
-        .as_deref()
+/// The version a request says it follows, if it names one this LRS knows: the version of the
+/// answer, 1.0.3 otherwise.
+fn answer_version(header: Option<&str>) -> XapiVersion {
+    header
         .and_then(|v| XapiVersion::parse(v).ok())
-        .unwrap_or(XapiVersion::V1_0_3);
-    let started = async {
-        let version = match header_version {
-            None => {
-                return Err(ApiError::InvalidQuery(FieldError::new(
-                    XapiVersion::HEADER,
-                    "is required: send X-Experience-API-Version: 1.0.3 or 2.0.0",
-                )))
-            }
-            Some(v) => XapiVersion::parse(&v)
-                .map_err(|e| ApiError::InvalidQuery(FieldError::new(e.path, e.reason)))?,
-        };
-        let authorization = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        Ok((svc::authenticate(state, authorization).await?, version))
+        .unwrap_or(XapiVersion::V1_0_3)
+}
+
+/// Every `/xapi` request: taken from the HTTP request or its alternate syntax, checked for its
+/// version and credentials, then handed to the resource's handler for its method.
+async fn entry(
+    state: web::Data<AppState>,
+    resource: web::Data<Resource>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> HttpResponse {
+    let resource = **resource;
+    let mut payload = Some(payload);
+    let built = async {
+        if request::is_alternate(&req)? {
+            let form = match payload.take() {
+                Some(p) => read_body(&req, p).await?,
+                None => web::Bytes::new(),
+            };
+            XapiRequest::from_form(&req, &form)
+        } else {
+            XapiRequest::from_http(&req)
+        }
     }
     .await;
-    started.map_err(|e| finish(Err(e), answer_version))
+    let mut r = match built {
+        Ok(r) => r,
+        Err(e) => {
+            let version = req
+                .headers()
+                .get(XapiVersion::HEADER)
+                .and_then(|v| v.to_str().ok());
+            return finish(Err(e), answer_version(version));
+        }
+    };
+    let version = answer_version(r.header(XapiVersion::HEADER));
+    if !resource.allows(&r.method) {
+        return finish(
+            Err(ApiError::MethodNotAllowed {
+                allowed: resource.allowed(),
+            }),
+            version,
+        );
+    }
+    if r.alternate && version == XapiVersion::V2_0_0 {
+        return finish(
+            Err(ApiError::InvalidQuery(FieldError::new(
+                "method",
+                "xAPI 2.0 removed the alternate request syntax: send the request with its own \
+                 method, headers and body",
+            ))),
+            version,
+        );
+    }
+    let head = r.method == Method::HEAD;
+    let res = match resource {
+        Resource::About => versioned(HttpResponse::Ok().json(svc::about()), XapiVersion::V1_0_3),
+        Resource::Lrs(guarded) => {
+            let (caller, version) = match begin(&state, &r).await {
+                Ok(started) => started,
+                Err(e) => return finish(Err(e), version),
+            };
+            let outcome = async {
+                if let Some(p) = payload.take() {
+                    r.body = read_body(&req, p).await?;
+                }
+                dispatch(&state, guarded, &caller, version, &r).await
+            }
+            .await;
+            finish(outcome, version)
+        }
+    };
+    if r.alternate && head {
+        // A HEAD sent as a POST: actix would send the body of the POST.
+        let (res, _) = res.into_parts();
+        return res.set_body(actix_web::body::BoxBody::new(()));
+    }
+    res
+}
+
+async fn dispatch(
+    state: &AppState,
+    resource: Guarded,
+    caller: &XapiCaller,
+    version: XapiVersion,
+    r: &XapiRequest,
+) -> ApiResult<HttpResponse> {
+    match (resource, r.method.as_str()) {
+        (Guarded::Statements, "PUT") => put_statement(state, caller, version, r).await,
+        (Guarded::Statements, "POST") => post_statements(state, caller, version, r).await,
+        (Guarded::Statements, _) => get_statements(state, caller, version, r).await,
+        (Guarded::Document(kind), "PUT") => {
+            documents::write(state, caller, version, kind, r, Write::Put).await
+        }
+        (Guarded::Document(kind), "POST") => {
+            documents::write(state, caller, version, kind, r, Write::Post).await
+        }
+        (Guarded::Document(kind), "DELETE") => {
+            documents::delete(state, caller, version, kind, r).await
+        }
+        (Guarded::Document(kind), _) => documents::get(state, caller, version, kind, r).await,
+        (Guarded::Activities, _) => documents::activity(state, caller, r).await,
+        (Guarded::Agents, _) => documents::agent(caller, version, r),
+    }
+}
+
+/// Check the version and the credentials of an xAPI request.
+async fn begin(state: &AppState, r: &XapiRequest) -> ApiResult<(XapiCaller, XapiVersion)> {
+    let version = match r.header(XapiVersion::HEADER) {
+        None => {
+            return Err(ApiError::InvalidQuery(FieldError::new(
+                XapiVersion::HEADER,
+                "is required: send X-Experience-API-Version: 1.0.3 or 2.0.0",
+            )))
+        }
+        Some(v) => XapiVersion::parse(v)
+            .map_err(|e| ApiError::InvalidQuery(FieldError::new(e.path, e.reason)))?,
+    };
+    let caller = svc::authenticate(state, r.header("authorization")).await?;
+    Ok((caller, version))
 }
 
 /// The answer of an xAPI request, with the version header; 401 asks for Basic credentials.
@@ -252,31 +394,16 @@ fn finish(outcome: ApiResult<HttpResponse>, version: XapiVersion) -> HttpRespons
     versioned(res, version)
 }
 
-async fn about() -> HttpResponse {
-    versioned(HttpResponse::Ok().json(svc::about()), XapiVersion::V1_0_3)
-}
-
-fn parse_body(req: &HttpRequest, body: &[u8]) -> ApiResult<Value> {
-    let media = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    if media != "application/json" {
-        return Err(ApiError::UnsupportedMediaType("application/json"));
+fn parse_body(r: &XapiRequest) -> ApiResult<Value> {
+    if r.media_type() != "application/json" {
+        // The conformance test suite expects 400 here, not 415 (Data 2.4.11).
+        return Err(ApiError::InvalidBody {
+            code: "invalid_content_type",
+            field: "Content-Type".to_owned(),
+            message: "send statements as application/json".to_owned(),
+        });
     }
-    serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))
-}
-
-fn params(req: &HttpRequest) -> ApiResult<HashMap<String, String>> {
-    web::Query::<HashMap<String, String>>::from_query(req.query_string())
-        .map(web::Query::into_inner)
-        .map_err(|e| ApiError::InvalidQuery(FieldError::new("query", e.to_string())))
+    serde_json::from_slice(&r.body).map_err(|e| ApiError::MalformedJson(e.to_string()))
 }
 
 fn reject_unknown(params: &HashMap<String, String>, allowed: &[&str]) -> ApiResult<()> {
@@ -290,48 +417,32 @@ fn reject_unknown(params: &HashMap<String, String>, allowed: &[&str]) -> ApiResu
 }
 
 async fn put_statement(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> HttpResponse {
-    let (caller, version) = match begin(&state, &req).await {
-        Ok(started) => started,
-        Err(refused) => return refused,
-    };
-    let outcome = async {
-        let params = params(&req)?;
-        reject_unknown(&params, &["statementId"])?;
-        let id = params
-            .get("statementId")
-            .filter(|id| is_uuid(id))
-            .ok_or_else(|| {
-                ApiError::InvalidQuery(FieldError::new("statementId", "must be a UUID"))
-            })?;
-        let statement = parse_body(&req, &read_body(&req, payload).await?)?;
-        svc::store_statements(&state, &caller, version, statement, Some(id)).await?;
-        Ok(HttpResponse::NoContent().finish())
-    }
-    .await;
-    finish(outcome, version)
+    state: &AppState,
+    caller: &XapiCaller,
+    version: XapiVersion,
+    r: &XapiRequest,
+) -> ApiResult<HttpResponse> {
+    reject_unknown(&r.params, &["statementId"])?;
+    let id = r
+        .params
+        .get("statementId")
+        .filter(|id| is_uuid(id))
+        .ok_or_else(|| ApiError::InvalidQuery(FieldError::new("statementId", "must be a UUID")))?;
+    let statement = parse_body(r)?;
+    svc::store_statements(state, caller, version, statement, Some(id)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 async fn post_statements(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> HttpResponse {
-    let (caller, version) = match begin(&state, &req).await {
-        Ok(started) => started,
-        Err(refused) => return refused,
-    };
-    let outcome = async {
-        reject_unknown(&params(&req)?, &[])?;
-        let statements = parse_body(&req, &read_body(&req, payload).await?)?;
-        let ids = svc::store_statements(&state, &caller, version, statements, None).await?;
-        Ok(HttpResponse::Ok().json(ids))
-    }
-    .await;
-    finish(outcome, version)
+    state: &AppState,
+    caller: &XapiCaller,
+    version: XapiVersion,
+    r: &XapiRequest,
+) -> ApiResult<HttpResponse> {
+    reject_unknown(&r.params, &[])?;
+    let statements = parse_body(r)?;
+    let ids = svc::store_statements(state, caller, version, statements, None).await?;
+    Ok(HttpResponse::Ok().json(ids))
 }
 
 const QUERY_PARAMS: [&str; 14] = [
@@ -448,71 +559,65 @@ fn last_modified(res: &mut HttpResponse, at: DateTime<Utc>) {
     }
 }
 
-async fn get_statements(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let (caller, version) = match begin(&state, &req).await {
-        Ok(started) => started,
-        Err(refused) => return refused,
-    };
-    let outcome = async {
-        let params = params(&req)?;
-        let languages = learnwell_domain::xapi::parse_accept_language(
-            req.headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default(),
-        );
-        if let Some(token) = params.get("more") {
-            reject_unknown(&params, &["more"])?;
-            let q = decode_more(token)?;
-            let format = q.1.clone();
-            return page(&state, &caller, q.0, &format, &languages).await;
-        }
-        reject_unknown(&params, &QUERY_PARAMS)?;
-        let format = params.get("format").map_or("exact", String::as_str);
-        if !["exact", "ids", "canonical"].contains(&format) {
+async fn get_statements(
+    state: &AppState,
+    caller: &XapiCaller,
+    version: XapiVersion,
+    r: &XapiRequest,
+) -> ApiResult<HttpResponse> {
+    let params = &r.params;
+    let languages = learnwell_domain::xapi::parse_accept_language(
+        r.header("accept-language").unwrap_or_default(),
+    );
+    if let Some(token) = params.get("more") {
+        reject_unknown(params, &["more"])?;
+        let q = decode_more(token)?;
+        let format = q.1.clone();
+        return page(state, caller, q.0, &format, &languages).await;
+    }
+    reject_unknown(params, &QUERY_PARAMS)?;
+    let format = params.get("format").map_or("exact", String::as_str);
+    if !["exact", "ids", "canonical"].contains(&format) {
+        return Err(ApiError::InvalidQuery(FieldError::new(
+            "format",
+            "must be exact, ids or canonical",
+        )));
+    }
+    flag(params, "attachments")?;
+    let single = match (params.get("statementId"), params.get("voidedStatementId")) {
+        (Some(_), Some(_)) => {
             return Err(ApiError::InvalidQuery(FieldError::new(
-                "format",
-                "must be exact, ids or canonical",
+                "statementId",
+                "give statementId or voidedStatementId, not both",
+            )))
+        }
+        (Some(id), None) => Some((id, false)),
+        (None, Some(id)) => Some((id, true)),
+        (None, None) => None,
+    };
+    if let Some((id, voided)) = single {
+        if let Some(other) = params.keys().find(|k| {
+            !["statementId", "voidedStatementId", "format", "attachments"].contains(&k.as_str())
+        }) {
+            return Err(ApiError::InvalidQuery(FieldError::new(
+                other.clone(),
+                "cannot be combined with statementId or voidedStatementId",
             )));
         }
-        flag(&params, "attachments")?;
-        let single = match (params.get("statementId"), params.get("voidedStatementId")) {
-            (Some(_), Some(_)) => {
-                return Err(ApiError::InvalidQuery(FieldError::new(
-                    "statementId",
-                    "give statementId or voidedStatementId, not both",
-                )))
-            }
-            (Some(id), None) => Some((id, false)),
-            (None, Some(id)) => Some((id, true)),
-            (None, None) => None,
-        };
-        if let Some((id, voided)) = single {
-            if let Some(other) = params.keys().find(|k| {
-                !["statementId", "voidedStatementId", "format", "attachments"].contains(&k.as_str())
-            }) {
-                return Err(ApiError::InvalidQuery(FieldError::new(
-                    other.clone(),
-                    "cannot be combined with statementId or voidedStatementId",
-                )));
-            }
-            if !is_uuid(id) {
-                return Err(ApiError::InvalidQuery(FieldError::new(
-                    "statementId",
-                    "must be a UUID",
-                )));
-            }
-            let (statement, stored) = svc::get_statement(&state, &caller, id, voided).await?;
-            let mut res = HttpResponse::Ok().json(formatted(statement, format, &languages));
-            last_modified(&mut res, stored);
-            consistent_through(&mut res);
-            return Ok(res);
+        if !is_uuid(id) {
+            return Err(ApiError::InvalidQuery(FieldError::new(
+                "statementId",
+                "must be a UUID",
+            )));
         }
-        let q = parse_query(&params, version)?;
-        page(&state, &caller, q, format, &languages).await
+        let (statement, stored) = svc::get_statement(state, caller, id, voided).await?;
+        let mut res = HttpResponse::Ok().json(formatted(statement, format, &languages));
+        last_modified(&mut res, stored);
+        consistent_through(&mut res);
+        return Ok(res);
     }
-    .await;
-    finish(outcome, version)
+    let q = parse_query(params, version)?;
+    page(state, caller, q, format, &languages).await
 }
 
 async fn page(
