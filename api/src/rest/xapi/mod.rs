@@ -13,6 +13,8 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use learnwell_domain::xapi::multipart::{self, Part};
+use learnwell_domain::xapi::HASH_HEADER;
 use learnwell_domain::xapi::{
     is_iri, is_uuid, parse_timestamp, validate_agent_parameter, XapiVersion,
 };
@@ -394,16 +396,52 @@ fn finish(outcome: ApiResult<HttpResponse>, version: XapiVersion) -> HttpRespons
     versioned(res, version)
 }
 
-fn parse_body(r: &XapiRequest) -> ApiResult<Value> {
-    if r.media_type() != "application/json" {
+fn invalid_multipart(field: impl Into<String>, message: impl Into<String>) -> ApiError {
+    ApiError::InvalidBody {
+        code: "invalid_multipart",
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// The statements of a PUT or POST and, for `multipart/mixed` (Communication 1.5.2), all its
+/// parts (the statements are part 0).
+fn statement_body(r: &XapiRequest) -> ApiResult<(Value, Vec<Part>)> {
+    let parse = |bytes: &[u8]| -> ApiResult<Value> {
+        serde_json::from_slice(bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))
+    };
+    match r.media_type().as_str() {
+        "application/json" => Ok((parse(&r.body)?, Vec::new())),
+        "multipart/mixed" => {
+            let content_type = r.header("content-type").unwrap_or_default();
+            let boundary = multipart::boundary_of(content_type).ok_or_else(|| {
+                invalid_multipart(
+                    "Content-Type",
+                    "multipart/mixed needs a boundary parameter of 1 to 70 characters",
+                )
+            })?;
+            let parts = multipart::parse(&r.body, &boundary)
+                .map_err(|e| invalid_multipart(e.path, e.reason))?;
+            let first = parts
+                .first()
+                .filter(|p| p.media_type() == "application/json")
+                .ok_or_else(|| {
+                    invalid_multipart(
+                        "parts[0].Content-Type",
+                        "the first part holds the statements, as application/json",
+                    )
+                })?;
+            Ok((parse(&first.body)?, parts))
+        }
         // The conformance test suite expects 400 here, not 415 (Data 2.4.11).
-        return Err(ApiError::InvalidBody {
+        _ => Err(ApiError::InvalidBody {
             code: "invalid_content_type",
             field: "Content-Type".to_owned(),
-            message: "send statements as application/json".to_owned(),
-        });
+            message: "send statements as application/json, or as multipart/mixed with their \
+                      attachments"
+                .to_owned(),
+        }),
     }
-    serde_json::from_slice(&r.body).map_err(|e| ApiError::MalformedJson(e.to_string()))
 }
 
 fn reject_unknown(params: &HashMap<String, String>, allowed: &[&str]) -> ApiResult<()> {
@@ -428,8 +466,8 @@ async fn put_statement(
         .get("statementId")
         .filter(|id| is_uuid(id))
         .ok_or_else(|| ApiError::InvalidQuery(FieldError::new("statementId", "must be a UUID")))?;
-    let statement = parse_body(r)?;
-    svc::store_statements(state, caller, version, statement, Some(id)).await?;
+    let (statement, parts) = statement_body(r)?;
+    svc::store_statements(state, caller, version, statement, &parts, Some(id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -440,8 +478,8 @@ async fn post_statements(
     r: &XapiRequest,
 ) -> ApiResult<HttpResponse> {
     reject_unknown(&r.params, &[])?;
-    let statements = parse_body(r)?;
-    let ids = svc::store_statements(state, caller, version, statements, None).await?;
+    let (statements, parts) = statement_body(r)?;
+    let ids = svc::store_statements(state, caller, version, statements, &parts, None).await?;
     Ok(HttpResponse::Ok().json(ids))
 }
 
@@ -571,9 +609,13 @@ async fn get_statements(
     );
     if let Some(token) = params.get("more") {
         reject_unknown(params, &["more"])?;
-        let q = decode_more(token)?;
-        let format = q.1.clone();
-        return page(state, caller, q.0, &format, &languages).await;
+        let more = decode_more(token)?;
+        let view = View {
+            format: &more.format,
+            attachments: more.attachments,
+            languages: &languages,
+        };
+        return page(state, caller, more.query, &view).await;
     }
     reject_unknown(params, &QUERY_PARAMS)?;
     let format = params.get("format").map_or("exact", String::as_str);
@@ -583,7 +625,11 @@ async fn get_statements(
             "must be exact, ids or canonical",
         )));
     }
-    flag(params, "attachments")?;
+    let view = View {
+        format,
+        attachments: flag(params, "attachments")?,
+        languages: &languages,
+    };
     let single = match (params.get("statementId"), params.get("voidedStatementId")) {
         (Some(_), Some(_)) => {
             return Err(ApiError::InvalidQuery(FieldError::new(
@@ -611,33 +657,79 @@ async fn get_statements(
             )));
         }
         let (statement, stored) = svc::get_statement(state, caller, id, voided).await?;
-        let mut res = HttpResponse::Ok().json(formatted(statement, format, &languages));
+        let statements = [statement];
+        let body = formatted(statements[0].clone(), format, &languages);
+        let mut res = answer(state, &statements, body, view.attachments).await?;
         last_modified(&mut res, stored);
         consistent_through(&mut res);
         return Ok(res);
     }
     let q = parse_query(params, version)?;
-    page(state, caller, q, format, &languages).await
+    page(state, caller, q, &view).await
+}
+
+/// How a GET wants its statements: the format, with or without attachment contents, and the
+/// languages for the canonical format.
+struct View<'a> {
+    format: &'a str,
+    attachments: bool,
+    languages: &'a [String],
+}
+
+/// The answer to a GET of statements: `body` as JSON, or, when attachments were asked for, a
+/// `multipart/mixed` body whose first part is `body` and whose other parts are the raw data of
+/// the statements' attachments, one per hash (Communication 1.5.2).
+async fn answer(
+    state: &AppState,
+    statements: &[Value],
+    body: Value,
+    attachments: bool,
+) -> ApiResult<HttpResponse> {
+    if !attachments {
+        return Ok(HttpResponse::Ok().json(body));
+    }
+    let json = serde_json::to_vec(&body)
+        .map_err(|e| ApiError::Internal(format!("serialising statements: {e}")))?;
+    let mut parts = vec![Part {
+        headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+        body: json,
+    }];
+    for c in svc::attachment_contents(state, statements).await? {
+        parts.push(Part {
+            headers: vec![
+                ("Content-Type".to_owned(), c.content_type),
+                ("Content-Transfer-Encoding".to_owned(), "binary".to_owned()),
+                (HASH_HEADER.to_owned(), c.sha2),
+            ],
+            body: c.content,
+        });
+    }
+    let boundary = format!("xapi{}", uuid::Uuid::new_v4().simple());
+    let written = multipart::write(&boundary, &parts)
+        .map_err(|e| ApiError::Internal(format!("writing a multipart answer: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type(format!("multipart/mixed; boundary={boundary}"))
+        .body(written))
 }
 
 async fn page(
     state: &AppState,
     caller: &XapiCaller,
     q: Query,
-    format: &str,
-    languages: &[String],
+    view: &View<'_>,
 ) -> ApiResult<HttpResponse> {
     let page = svc::query_statements(state, caller, q).await?;
     let more = match &page.more {
-        Some(q) => format!("/xapi/statements?more={}", encode_more(q, format)?),
+        Some(q) => format!("/xapi/statements?more={}", encode_more(q, view)?),
         None => String::new(),
     };
-    let statements: Vec<Value> = page
+    let formatted_statements: Vec<Value> = page
         .statements
-        .into_iter()
-        .map(|s| formatted(s, format, languages))
+        .iter()
+        .map(|s| formatted(s.clone(), view.format, view.languages))
         .collect();
-    let mut res = HttpResponse::Ok().json(json!({ "statements": statements, "more": more }));
+    let body = json!({ "statements": formatted_statements, "more": more });
+    let mut res = answer(state, &page.statements, body, view.attachments).await?;
     if let Some(at) = page.last_stored {
         last_modified(&mut res, at);
     }
@@ -645,13 +737,27 @@ async fn page(
     Ok(res)
 }
 
-fn encode_more(q: &Query, format: &str) -> ApiResult<String> {
-    let text = serde_json::to_vec(&(q, format))
+/// What a `more` link continues: the query and the view it was asked with.
+#[derive(Serialize, Deserialize)]
+struct More {
+    query: Query,
+    format: String,
+    #[serde(default)]
+    attachments: bool,
+}
+
+fn encode_more(q: &Query, view: &View<'_>) -> ApiResult<String> {
+    let more = More {
+        query: q.clone(),
+        format: view.format.to_owned(),
+        attachments: view.attachments,
+    };
+    let text = serde_json::to_vec(&more)
         .map_err(|e| ApiError::Internal(format!("encoding a more link: {e}")))?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text))
 }
 
-fn decode_more(token: &str) -> ApiResult<(Query, String)> {
+fn decode_more(token: &str) -> ApiResult<More> {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(token)
         .ok()
