@@ -35,6 +35,8 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("send this body as {0}")]
     UnsupportedMediaType(&'static str),
+    #[error("this resource answers only {allowed}")]
+    MethodNotAllowed { allowed: &'static str },
     #[error("{0}")]
     Conflict(String),
     #[error("a record with this {0} already exists")]
@@ -70,6 +72,7 @@ impl ApiError {
             ApiError::InvalidQuery(_) => "invalid_query",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Conflict(_) => "conflict",
             ApiError::Duplicate(_) => "duplicate",
             ApiError::PreconditionFailed => "version_mismatch",
@@ -96,6 +99,7 @@ impl ApiError {
             | ApiError::Unprocessable(..) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) | ApiError::Duplicate(_) | ApiError::IdempotencyInProgress => {
                 StatusCode::CONFLICT
             }
@@ -226,6 +230,9 @@ impl ResponseError for ApiError {
             }
             ApiError::RateLimited { retry_after_secs } => {
                 res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::MethodNotAllowed { allowed } => {
+                res.insert_header((header::ALLOW, *allowed));
             }
             _ => {}
         }

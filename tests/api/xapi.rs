@@ -936,3 +936,861 @@ async fn concurrent_overlapping_batches_store_each_statement_once() {
         "one learning record per statement"
     );
 }
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A request in the Alternate Request Syntax: POST `path?method=<method>` with a form body.
+async fn alternate(
+    app: &TestApp,
+    path: &str,
+    method: &str,
+    headers: &[(&str, &str)],
+    fields: &[(&str, &str)],
+) -> Response {
+    let mut req = app
+        .client
+        .post(format!("{}/xapi{path}?method={method}", app.base))
+        .header("content-type", "application/x-www-form-urlencoded");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.body(form(fields)).send().await.expect("send")
+}
+
+#[tokio::test]
+async fn the_alternate_request_syntax_reaches_every_resource_with_headers_in_the_form() {
+    let app = TestApp::spawn().await;
+    let (lrs, _) = client(&app, &["xapi:write", "xapi:read"]).await;
+    let auth = lrs.basic.as_str();
+    let content = statement(S1, "ada@example.com", "attempted").to_string();
+    // Headers, parameters and content all in the form: nothing but the method in the URL.
+    let res = alternate(
+        &app,
+        "/statements",
+        "PUT",
+        &[],
+        &[
+            ("Authorization", auth),
+            ("X-Experience-API-Version", "1.0.3"),
+            ("Content-Type", "application/json"),
+            ("statementId", S1),
+            ("content", &content),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        204,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    // Headers sent as headers work as well; content without a Content-Type is JSON.
+    let real = [
+        ("authorization", auth),
+        ("x-experience-api-version", "1.0.3"),
+    ];
+    let batch = json!([statement(S2, "bob@example.com", "attempted")]).to_string();
+    let res = alternate(&app, "/statements", "POST", &real, &[("content", &batch)]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(body(res).await, json!([S2]));
+    let res = alternate(&app, "/statements", "GET", &real, &[("statementId", S1)]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(body(res).await["id"], S1);
+    let res = alternate(&app, "/statements", "GET", &real, &[("limit", "1")]).await;
+    let page = body(res).await;
+    assert_eq!(page["statements"].as_array().expect("page").len(), 1);
+    assert!(page["more"].is_string());
+    let res = alternate(&app, "/statements", "HEAD", &real, &[("statementId", S1)]).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.bytes().await.expect("body").is_empty(),
+        "HEAD has no body"
+    );
+
+    // Documents: If-Match and If-None-Match come from the form too.
+    let agent = r#"{"mbox":"mailto:ada@example.com"}"#;
+    let activity = "https://lms.example.com/course/42";
+    let state = [
+        ("activityId", activity),
+        ("agent", agent),
+        ("stateId", "bookmark"),
+    ];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut fields = state.to_vec();
+        fields.extend_from_slice(extra);
+        fields
+    };
+    let res = alternate(
+        &app,
+        "/activities/state",
+        "PUT",
+        &real,
+        &with(&[("content", r#"{"page":3}"#), ("If-None-Match", "*")]),
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    let res = alternate(
+        &app,
+        "/activities/state",
+        "PUT",
+        &real,
+        &with(&[("content", r#"{"page":4}"#), ("If-None-Match", "*")]),
+    )
+    .await;
+    assert_eq!(res.status(), 412, "If-None-Match from the form applies");
+    let res = alternate(&app, "/activities/state", "GET", &real, &state).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(body(res).await, json!({ "page": 3 }));
+    let res = alternate(&app, "/activities/state", "DELETE", &real, &state).await;
+    assert_eq!(res.status(), 204);
+    let res = alternate(
+        &app,
+        "/agents/profile",
+        "PUT",
+        &real,
+        &[("agent", agent), ("profileId", "prefs"), ("content", "{}")],
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    let res = alternate(
+        &app,
+        "/activities/profile",
+        "GET",
+        &real,
+        &[("activityId", activity)],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let res = alternate(
+        &app,
+        "/activities",
+        "GET",
+        &real,
+        &[("activityId", activity)],
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let res = alternate(&app, "/agents", "GET", &real, &[("agent", agent)]).await;
+    assert_eq!(body(res).await["mbox"], json!(["mailto:ada@example.com"]));
+    let res = alternate(&app, "/about", "GET", &[], &[]).await;
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn the_alternate_request_syntax_refuses_what_the_specification_forbids() {
+    let app = TestApp::spawn().await;
+    let (lrs, _) = client(&app, &["xapi:write", "xapi:read"]).await;
+    let real = [
+        ("authorization", lrs.basic.as_str()),
+        ("x-experience-api-version", "1.0.3"),
+    ];
+    let content = statement(S1, "ada@example.com", "attempted").to_string();
+    let problem_field = |v: Value| {
+        v["errors"][0]["field"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+
+    // Any query parameter besides method.
+    let res = app
+        .client
+        .post(format!(
+            "{}/xapi/statements?method=PUT&statementId={S1}",
+            app.base
+        ))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("authorization", &lrs.basic)
+        .header("x-experience-api-version", "1.0.3")
+        .body(form(&[("statementId", S1), ("content", &content)]))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 400);
+    assert_eq!(problem_field(body(res).await), "statementId");
+    // Not sent as a POST.
+    let res = app
+        .client
+        .get(format!("{}/xapi/statements?method=POST", app.base))
+        .header("authorization", &lrs.basic)
+        .header("x-experience-api-version", "1.0.3")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 400);
+    assert_eq!(problem_field(body(res).await), "method");
+    // Not a form.
+    let res = app
+        .client
+        .post(format!("{}/xapi/statements?method=PUT", app.base))
+        .header("content-type", "application/json")
+        .header("authorization", &lrs.basic)
+        .header("x-experience-api-version", "1.0.3")
+        .body(json!({ "statementId": S1, "content": content }).to_string())
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 400);
+    assert_eq!(body(res).await["code"], "invalid_alternate_request");
+    // A form parameter that is no parameter of the resource, an unknown method, no content.
+    let res = alternate(
+        &app,
+        "/statements",
+        "PUT",
+        &real,
+        &[
+            ("statementId", S1),
+            ("colour", "blue"),
+            ("content", &content),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(problem_field(body(res).await), "colour");
+    let res = alternate(&app, "/statements", "PATCH", &real, &[]).await;
+    assert_eq!(res.status(), 400);
+    let res = alternate(&app, "/statements", "PUT", &real, &[("statementId", S1)]).await;
+    assert_eq!(res.status(), 400);
+    // Credentials are still required, from the form or the headers.
+    let res = alternate(
+        &app,
+        "/statements",
+        "GET",
+        &[("x-experience-api-version", "1.0.3")],
+        &[],
+    )
+    .await;
+    assert_eq!(res.status(), 401);
+    // xAPI 2.0 removed the syntax, whether the version comes as a header or in the form.
+    let res = alternate(
+        &app,
+        "/statements",
+        "GET",
+        &[
+            ("authorization", lrs.basic.as_str()),
+            ("x-experience-api-version", "2.0.0"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.headers()["x-experience-api-version"], "2.0.0");
+    let res = alternate(
+        &app,
+        "/statements",
+        "PUT",
+        &[("authorization", lrs.basic.as_str())],
+        &[
+            ("X-Experience-API-Version", "2.0.0"),
+            ("statementId", S1),
+            ("content", &content),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(problem_field(body(res).await), "method");
+    // A method the resource does not have.
+    let res = xapi(&app, &lrs, Method::DELETE, "/statements", None).await;
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.headers()["allow"], "GET, HEAD, PUT, POST");
+    let res = alternate(&app, "/statements", "DELETE", &real, &[]).await;
+    assert_eq!(res.status(), 405);
+}
+
+/// A test signer: an RSA key, its self-signed certificate (base64 DER), and a stranger's key.
+const SIGNER_KEY: &str = r"-----BEGIN RSA PRIVATE KEY-----
+MIIEpAIBAAKCAQEAsbZZ7fB3TFT7TdNPfRrmLIVcrMmiK/yqNDLImXLiwd75I0cg
+FELqMz3WKtcrDhCckFibcNIPWSt8aPZPfrt7zSbosomRbUTupJ7rvEdEb0dMKk9b
+HuCvAinDHBxasD3y4ww73AliIzwoVqrZHrG3lVXdiXaBkX/B5uFe2g4azoYduRGU
+lGC/B9GBL/Z9WDHixnZ1lzQMkqFvZPdWGNiCqHxmlK75g8Kog2vI5egiQO34Q2Gt
+RhfGAGP4H4f3qKMYB6psD/racAbCM1dD++iEQv98J7AOma2PIoGcXO/DAdXW2iDD
+v0OT+nXoxDFha+4/c93rcugCXAswXI6LyyppBwIDAQABAoIBAFgNWhGjC/kuQjYV
+dVUvdsyoZ3rVjRzuXAbxAqPFYMVejWMFYsenQBOTmAIyCos1f92liZ8k9aXg/guj
+v0+z5WuI09NihkP126iFdZgcV7QrR3nPR/7MpOoVdy7+fZDFoQsOjLpBi/aZYANR
+M7MZqzS7DsGFjj1hZ9nV4QF5655X0dDUejAG+6M3++P0bv4WcX8ptD/9qyexBnuv
+qa34ABRP6fHSuALxkb6U0dJYtKkE+K+EpJqA3y+c+wfqZUF3fQwDBqm9kMr8Vw3+
+g/iiqOfyMGK/UhwRedzYPOGVrv3FbmqvVaJ4vG7E8euH24KEdbHxSTbQKakIPniB
+IutIjEECgYEA4DdHzrFTE3Dc58rJkxqDxZouCcbwhZrbnPg4WfKwWD3GO8sjyJse
+SPaSj0hmXAayF3DaZspdSAL5loJiYo5nKEDE+3GC8JC+rpU+jUU6Bi1mOQ6EdMHp
+hq+a45iSyFxHBtw9of7B+StYXx6XqUK2D8C3sGTzcSNnCmp6bNM0fSMCgYEAyud4
+U4GJ016K5sAuuIWps81mmsmADKInd+HxtrpbhRO9DjP3+MuN8k/vO7QAvdNatLOE
+6MS4VZ8X7acx92XRPAApuSy4afZjPlxFWgH/Zhjqvt2COG+8Sq9uf0vRFf3iOH9S
+87JkOQ4MUHBbCR+yOXz7AMb9tWnyW80fck/aPM0CgYEAxx8Q/HTqjIddB9VGMwgH
+IoQMgs5UaLLgeoTOtsMa7SLfW9bKTqvDt5STEACCNxQTMVIeA8+QDBXoRkxAx7oj
+ztHGnm9uk+pYDX+pb5idMUM8V0uXQoG7vMtTSPEE2j9pLKSHb8hpx7lA4CixE7aV
+LWQ/Pb5JnJ6OMefiFad0I/UCgYAoGLvvjJ7G9VzvorTY5BkYHhQTrJQwau7vwue4
+W3Vwg+kNYHm1YcxoQSGeo8CtwpGfOgae1Rk0Wl8pKKw4HpfNip60KEE9N2J/VU6j
+LdfhvjTNiQqNyo7kF2z3nOzxsp082vRykiM6HyuRzdI/qFLZB3i2u5wxeIFbYNrB
+BUS0VQKBgQDOuTHQHgGosVruSl82zWr0fn1vf7x/4PFfQ/5T4orcHQu+cSv9i/pr
+pXl0mvpQCCbXgP7L7DrwAWsYUwFK/CLjiQiP2L0uwv4YQIWFOF9P+HaBoLeouAmw
+p90AevLYdZNXxijiAgr93vRtNYj5dTvtpe2vtVPxXFqnnsrg0cdlWQ==
+-----END RSA PRIVATE KEY-----
+";
+const SIGNER_CERTIFICATE: &str = "MIIDIzCCAgugAwIBAgIUNX2RGN5Mr3xg0JCzncsR3kG8QYQwDQYJKoZIhvcNAQELBQAwIDEeMBwGA1UEAwwVTGVhcm53ZWxsIHRlc3Qgc2lnbmVyMCAXDTI2MTEyMzE1MjIzMloYDzIxMjYxMDMwMTUyMjMyWjAgMR4wHAYDVQQDDBVMZWFybndlbGwgdGVzdCBzaWduZXIwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQCxtlnt8HdMVPtN0099GuYshVysyaIr/Ko0MsiZcuLB3vkjRyAUQuozPdYq1ysOEJyQWJtw0g9ZK3xo9k9+u3vNJuiyiZFtRO6knuu8R0RvR0wqT1se4K8CKcMcHFqwPfLjDDvcCWIjPChWqtkesbeVVd2JdoGRf8Hm4V7aDhrOhh25EZSUYL8H0YEv9n1YMeLGdnWXNAySoW9k91YY2IKofGaUrvmDwqiDa8jl6CJA7fhDYa1GF8YAY/gfh/eooxgHqmwP+tpwBsIzV0P76IRC/3wnsA6ZrY8igZxc78MB1dbaIMO/Q5P6dejEMWFr7j9z3ety6AJcCzBcjovLKmkHAgMBAAGjUzBRMB0GA1UdDgQWBBSupZHp3pUIyXo1Zh6yk+3rndKr3DAfBgNVHSMEGDAWgBSupZHp3pUIyXo1Zh6yk+3rndKr3DAPBgNVHRMBAf8EBTADAQH/MA0GCSqGSIb3DQEBCwUAA4IBAQA8ZpBH6iSlHH1dd9y6honwGU5KzTeMoCuIJ6XBIMoaaba2+TpTt09gSD7by0phNJA4CCQEJFmeMLyCFQssiTkWvBqbLQa8woYVZE/hybNsguGqtqPlizfeJU3vq6boXJ9bmbsK4dFZFX+Q+3gNIWM4n9/ZzbtBf/75vjEuMpekajYjBamsFMGbgQQ382eEtHB6EmLw0R9NYj7FDtv5NHHvOCn1j5e7XJWlZN/nEyqzmUdxwKhW5NE8XFix8xC6lBeOPLv1KLd5R28GtXPmK8cQfSwaz9pb8QCM1Dc6irYmn5lkkiGy3Hntd8IOdPF6ZICJkRzwLHP5cda1IB2ZkYWK";
+const STRANGER_KEY: &str = r"-----BEGIN RSA PRIVATE KEY-----
+MIIEpQIBAAKCAQEAuRwTHBmHY05tXgtfCGO8xW8xRmETSayRG5d9SGqqPx0sVWWz
+uCPCt9T2skyUcN8COcKHDIO/5s14KvPX7s4UovzrSrUvXS36SLk6hl2wYsdZTami
+pFrFnvZJWugXK0Lu8Nvnszg96bF6myhcDsj0BUva3ngtY7Ll7iy3KzgarPsDW+UY
+GS90j61VAw9PrfUnmkL328SmCyV1igB/D+1Ogjhb5ou1fo06tM58icwTA4Fty/zt
+AQ5SAPui+kAAxq3MFs4MLamtICh0+FBQynMT9UbetvCEfGt5DTMDFCbDI0k0rlH9
+5jGNas1zm7qJwzIsdw6sZdifCkCLKoZu7WlQbQIDAQABAoIBAAKmHk2LFejtcI3n
+ucCFFfXe1etMWwQhd4gM5Ijt5LkG+JHRyoNiPAj9e0gx1ACW3ivfJk9hS2hwj2DM
+mCZHeqyajVERkuOykS9SIFjb9Olrkt9E19xkO92XMsptKqOSkZiOw6kuX5QpZIeo
+Ww6uRzaPozjAQNDI3kdRdGxSj4T0s+S71URXNsrVEkIi6efiA293atg6wK8f+U1q
+Ozfo67JY03Rkgfc2v4CHVBO2vFReCX2+Xl6TmPMAnHZZNiVs1ezrZyzHJ9JfevhF
+HDzV2HxTHDcmU4nSC74glmAfvpWHmsgv0cy61W1GD38+lj06gAWfrn0ycb5f/4yC
+5qGi1n0CgYEA+4/ztYTSNpDxmzA6vERNAZx3W3ik+ufN/bXcIxsNmaVRVCqIlT/X
+lkhDFVyp/C75D4vJRRCI4XwWbwkoxBtl5V7B8RaGoiWB86YCbi3B0qzvXvAiepJP
+fJTChUWi3BmihzJBhgaBY9r4oGm16qaW3KrTgrmxTt4mvh18hWSJBksCgYEAvGAG
+QzJn2gvyzb2m09eod12oaox2Mh0IyszJP81NV14l7wNhhfXd3/WynIkNofrT0nlb
+YBtIghRmiiyORwc4faxJJno/ionP3ZaLRMsEr+vW7GUv+E9kQSyfkZ1d0ppb67th
+TLd7iierAo/jSmGKu7grKvnwucbaEaATYVXfMScCgYEAj2+tDjsFgYdzu4DsfJyV
+K+4DQGyx5T52/crMElhCkPDqRotaBX+5dT8OwQdtBRXjfTG/OVoMMkWGpRkb3XWh
+y/8TplupuJqaVkq56Ai/E1j3w7I4dpsmJ2rK3yKtkcIsIdpN8hWTgVRBn3Wm/Hyw
+WHIu18L5jnassIovjf+dAbECgYEAvA5Y8iiWCNY41TBqJb58Dn5Prd7/+FOH/X2n
+w6wfdAMnd482gtfLYtQUNbWVCIoxgUNp924FWucm3vZQK5SHzt56QJF2ccXW4G50
+Jn9O9JlK/MCfvRL1ESONQX+KtL8o2RM9tarPCENFs88Vp6HtMC5R2hufOLfN6B6Y
+emmR4a0CgYEAzLA4vVqC7g7czoeqSfz+gkvaI3XyVOp/x8Y9Lmntfck3hLPJ0dwJ
+YdmtwJs5HXcmykb7+TgB9fqhRvv8SRe5X/eeeuTf+/RXscL8kD7ieb4SJVNZkECk
+0iI4J/5XV5zQ8rT79ByFibDXUCY7rJ5c2SyQxdB723Za/7/IgaPHy2I=
+-----END RSA PRIVATE KEY-----
+";
+
+fn sha256_hex(content: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(content)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn attachment_object(content: &[u8], content_type: &str, usage: &str) -> Value {
+    json!({
+        "usageType": usage,
+        "display": { "en-US": "An attachment" },
+        "contentType": content_type,
+        "length": content.len(),
+        "sha2": sha256_hex(content)
+    })
+}
+
+/// An attachment part of a request: its header fields and its content.
+type RequestPart<'a> = (Vec<(&'a str, String)>, Vec<u8>);
+
+/// A multipart/mixed body: the statements, then each (headers, content) part, CRLF throughout.
+fn multipart_body(boundary: &str, statements: &Value, parts: &[RequestPart<'_>]) -> Vec<u8> {
+    let mut out = format!("--{boundary}\r\nContent-Type: application/json\r\n\r\n{statements}\r\n")
+        .into_bytes();
+    for (headers, content) in parts {
+        out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        for (name, value) in headers {
+            out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+        }
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(content);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    out
+}
+
+/// The usual headers of an attachment part.
+fn part_headers(content: &[u8], content_type: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("Content-Type", content_type.to_owned()),
+        ("Content-Transfer-Encoding", "binary".to_owned()),
+        ("X-Experience-API-Hash", sha256_hex(content)),
+    ]
+}
+
+const BOUNDARY: &str = "-------314159265358979323846";
+
+async fn send_multipart(
+    app: &TestApp,
+    lrs: &Lrs,
+    method: Method,
+    path: &str,
+    body: Vec<u8>,
+) -> Response {
+    app.client
+        .request(method, format!("{}/xapi{path}", app.base))
+        .header("authorization", &lrs.basic)
+        .header("x-experience-api-version", "1.0.3")
+        .header(
+            "content-type",
+            format!("multipart/mixed; boundary={BOUNDARY}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("send")
+}
+
+/// Split a multipart answer with the domain's reader.
+async fn multipart_answer(res: Response) -> Vec<learnwell_domain::xapi::multipart::Part> {
+    let content_type = res.headers()["content-type"]
+        .to_str()
+        .expect("type")
+        .to_owned();
+    assert!(
+        content_type.starts_with("multipart/mixed"),
+        "{content_type}"
+    );
+    let boundary = learnwell_domain::xapi::multipart::boundary_of(&content_type).expect("boundary");
+    let bytes = res.bytes().await.expect("body");
+    learnwell_domain::xapi::multipart::parse(&bytes, &boundary).expect("multipart")
+}
+
+#[tokio::test]
+async fn attachments_are_stored_once_and_come_back_byte_for_byte() {
+    let app = TestApp::spawn().await;
+    let (lrs, _) = client(&app, &["xapi:write", "xapi:read"]).await;
+    // Every byte value, line breaks and something that looks like a boundary line.
+    let mut content: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+    content.extend_from_slice(b"\r\n--not-the-boundary\r\n\r\n\n\r");
+    let usage = "http://example.com/attachment-usage/test";
+    let mut first = statement(S1, "ada@example.com", "attempted");
+    first["attachments"] = json!([attachment_object(&content, "image/png", usage)]);
+    let mut second = statement(S2, "bob@example.com", "attempted");
+    second["attachments"] = first["attachments"].clone();
+    let body = multipart_body(
+        BOUNDARY,
+        &json!([first, second]),
+        &[(part_headers(&content, "image/png"), content.clone())],
+    );
+    let res = send_multipart(&app, &lrs, Method::POST, "/statements", body).await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+
+    // One statement with its attachment: the statement first, then the raw data.
+    let res = xapi(
+        &app,
+        &lrs,
+        Method::GET,
+        &format!("/statements?statementId={S1}&attachments=true"),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert!(res
+        .headers()
+        .contains_key("x-experience-api-consistent-through"));
+    let parts = multipart_answer(res).await;
+    assert_eq!(parts.len(), 2);
+    assert_eq!(parts[0].media_type(), "application/json");
+    let got: Value = serde_json::from_slice(&parts[0].body).expect("json");
+    assert_eq!(got["id"], S1);
+    assert_eq!(
+        parts[1].header("X-Experience-API-Hash"),
+        Some(sha256_hex(&content).as_str())
+    );
+    assert_eq!(parts[1].header("Content-Type"), Some("image/png"));
+    assert_eq!(parts[1].header("Content-Transfer-Encoding"), Some("binary"));
+    assert_eq!(
+        parts[1].body, content,
+        "the content round-trips byte for byte"
+    );
+
+    // A query: both statements, the shared attachment once; `more` keeps asking for attachments.
+    let res = xapi(
+        &app,
+        &lrs,
+        Method::GET,
+        "/statements?attachments=true",
+        None,
+    )
+    .await;
+    let parts = multipart_answer(res).await;
+    assert_eq!(parts.len(), 2);
+    let result: Value = serde_json::from_slice(&parts[0].body).expect("json");
+    assert_eq!(result["statements"].as_array().expect("list").len(), 2);
+    let res = xapi(
+        &app,
+        &lrs,
+        Method::GET,
+        "/statements?attachments=true&limit=1",
+        None,
+    )
+    .await;
+    let parts = multipart_answer(res).await;
+    let result: Value = serde_json::from_slice(&parts[0].body).expect("json");
+    let more = result["more"]
+        .as_str()
+        .expect("more")
+        .trim_start_matches("/xapi")
+        .to_owned();
+    let parts = multipart_answer(xapi(&app, &lrs, Method::GET, &more, None).await).await;
+    assert_eq!(parts[1].body, content);
+    // Without attachments=true the answer stays JSON.
+    let res = xapi(
+        &app,
+        &lrs,
+        Method::GET,
+        "/statements?attachments=false",
+        None,
+    )
+    .await;
+    assert_eq!(res.headers()["content-type"], "application/json");
+
+    // PUT takes multipart too; attachments with a fileUrl may come as plain JSON.
+    let text = b"here is a simple attachment".to_vec();
+    let mut third = statement(S3, "ada@example.com", "attempted");
+    third["attachments"] = json!([attachment_object(&text, "text/plain", usage)]);
+    let body = multipart_body(
+        BOUNDARY,
+        &third,
+        &[(part_headers(&text, "text/plain"), text.clone())],
+    );
+    let res = send_multipart(
+        &app,
+        &lrs,
+        Method::PUT,
+        &format!("/statements?statementId={S3}"),
+        body,
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        204,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let mut linked = statement(
+        "6a5e6bd1-0000-4000-8000-000000000004",
+        "ada@example.com",
+        "attempted",
+    );
+    let mut object = attachment_object(&text, "text/plain", usage);
+    object["fileUrl"] = json!("https://files.example.com/simple.txt");
+    linked["attachments"] = json!([object]);
+    let res = xapi(&app, &lrs, Method::POST, "/statements", Some(linked)).await;
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn attachment_requests_breaking_the_rules_are_refused_and_store_nothing() {
+    let app = TestApp::spawn().await;
+    let (lrs, _) = client(&app, &["xapi:write", "xapi:read"]).await;
+    let text = b"here is a simple attachment".to_vec();
+    let usage = "http://example.com/attachment-usage/test";
+    let mut s = statement(S1, "ada@example.com", "attempted");
+    s["attachments"] = json!([attachment_object(&text, "text/plain", usage)]);
+    let refused = |code: &'static str, field: &'static str| {
+        move |problem: Value| {
+            assert_eq!(problem["code"], code, "{problem}");
+            assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+        }
+    };
+
+    // The content does not match its hash.
+    let body = multipart_body(
+        BOUNDARY,
+        &s,
+        &[(
+            part_headers(&text, "text/plain"),
+            b"here is a changed attachment".to_vec(),
+        )],
+    );
+    let res = send_multipart(&app, &lrs, Method::POST, "/statements", body).await;
+    assert_eq!(res.status(), 400);
+    refused("invalid_attachment", "parts[1].X-Experience-API-Hash")(body_of(res).await);
+    let res = xapi(
+        &app,
+        &lrs,
+        Method::GET,
+        &format!("/statements?statementId={S1}"),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 404, "nothing was stored");
+    // No hash header; not binary; a part no attachment declares.
+    let mut headers = part_headers(&text, "text/plain");
+    headers.remove(2);
+    let body = multipart_body(BOUNDARY, &s, &[(headers, text.clone())]);
+    let res = send_multipart(&app, &lrs, Method::POST, "/statements", body).await;
+    refused("invalid_attachment", "parts[1].X-Experience-API-Hash")(body_of(res).await);
+    let mut headers = part_headers(&text, "text/plain");
+    headers[1].1 = "base64".to_owned();
+    let body = multipart_body(BOUNDARY, &s, &[(headers, text.clone())]);
+    let res = send_multipart(&app, &lrs, Method::POST, "/statements", body).await;
+    refused("invalid_attachment", "parts[1].Content-Transfer-Encoding")(body_of(res).await);
+    let extra = b"not declared".to_vec();
+    let body = multipart_body(
+        BOUNDARY,
+        &s,
+        &[
+            (part_headers(&text, "text/plain"), text.clone()),
+            (part_headers(&extra, "text/plain"), extra.clone()),
+        ],
+    );
+    let res = send_multipart(&app, &lrs, Method::POST, "/statements", body).await;
+    refused("invalid_attachment", "parts[2].X-Experience-API-Hash")(body_of(res).await);
+    // The raw data is missing: as JSON, or as multipart without its part.
+    let res = xapi(&app, &lrs, Method::POST, "/statements", Some(s.clone())).await;
+    assert_eq!(res.status(), 400);
+    refused(
+        "invalid_attachment",
+        "statements[0].statement.attachments[0].sha2",
+    )(body_of(res).await);
+    let res = send_multipart(
+        &app,
+        &lrs,
+        Method::POST,
+        "/statements",
+        multipart_body(BOUNDARY, &s, &[]),
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    // The statements are not the first part, as JSON; no boundary; another multipart type.
+    let body = multipart_body(
+        BOUNDARY,
+        &s,
+        &[(part_headers(&text, "text/plain"), text.clone())],
+    );
+    let wrong_first = String::from_utf8_lossy(&body)
+        .replacen("application/json", "text/plain", 1)
+        .into_bytes();
+    let res = send_multipart(&app, &lrs, Method::POST, "/statements", wrong_first).await;
+    refused("invalid_multipart", "parts[0].Content-Type")(body_of(res).await);
+    for content_type in [
+        "multipart/mixed;",
+        "multipart/form-data; boundary=-------314159265358979323846",
+    ] {
+        let res = app
+            .client
+            .post(format!("{}/xapi/statements", app.base))
+            .header("authorization", &lrs.basic)
+            .header("x-experience-api-version", "1.0.3")
+            .header("content-type", content_type)
+            .body(body.clone())
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.status(), 400, "{content_type}");
+    }
+    // Statements are still all or nothing: a valid multipart batch with a second, bad statement.
+    let mut bad = statement(S2, "bob@example.com", "attempted");
+    bad["actor"]["mbox"] = json!("bob@example.com");
+    let body = multipart_body(
+        BOUNDARY,
+        &json!([s.clone(), bad]),
+        &[(part_headers(&text, "text/plain"), text.clone())],
+    );
+    let res = send_multipart(&app, &lrs, Method::POST, "/statements", body).await;
+    assert_eq!(res.status(), 400);
+    // A read-only client cannot store attachments; past 8 MiB the body is refused.
+    let (reader, _) = client(&app, &["xapi:read"]).await;
+    let body = multipart_body(
+        BOUNDARY,
+        &s,
+        &[(part_headers(&text, "text/plain"), text.clone())],
+    );
+    let res = send_multipart(&app, &reader, Method::POST, "/statements", body).await;
+    assert_eq!(res.status(), 403);
+    let huge = vec![b'x'; 9 * 1024 * 1024];
+    let mut big = statement(S3, "ada@example.com", "attempted");
+    big["attachments"] = json!([attachment_object(&huge, "text/plain", usage)]);
+    let body = multipart_body(
+        BOUNDARY,
+        &big,
+        &[(part_headers(&huge, "text/plain"), huge.clone())],
+    );
+    let res = send_multipart(&app, &lrs, Method::POST, "/statements", body).await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(body_of(res).await["code"], "payload_too_large");
+}
+
+async fn body_of(res: Response) -> Value {
+    serde_json::from_slice(&res.bytes().await.expect("body")).expect("json problem")
+}
+
+/// A statement signed with a JWS attachment, as a multipart body.
+fn signed_statement(statement: &Value, key_pem: &str, header: jsonwebtoken::Header) -> Vec<u8> {
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(key_pem.as_bytes()).expect("key");
+    let jws = jsonwebtoken::encode(&header, statement, &key)
+        .expect("sign")
+        .into_bytes();
+    let mut signed = statement.clone();
+    signed["attachments"] = json!([attachment_object(
+        &jws,
+        "application/octet-stream",
+        "http://adlnet.gov/expapi/attachments/signature"
+    )]);
+    multipart_body(
+        BOUNDARY,
+        &signed,
+        &[(part_headers(&jws, "application/octet-stream"), jws)],
+    )
+}
+
+fn rs256_with_certificate() -> jsonwebtoken::Header {
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
+    header.x5c = Some(vec![SIGNER_CERTIFICATE.to_owned()]);
+    header
+}
+
+#[tokio::test]
+async fn signed_statements_are_checked_and_verified_against_their_certificate() {
+    let app = TestApp::spawn().await;
+    let (lrs, _) = client(&app, &["xapi:write", "xapi:read"]).await;
+    let s = statement(S1, "ada@example.com", "attempted");
+    let res = send_multipart(
+        &app,
+        &lrs,
+        Method::POST,
+        "/statements",
+        signed_statement(&s, SIGNER_KEY, rs256_with_certificate()),
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    // Without x5c only the structure can be checked; RS512 is allowed.
+    let other = statement(S2, "ada@example.com", "attempted");
+    let plain = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS512);
+    let res = send_multipart(
+        &app,
+        &lrs,
+        Method::POST,
+        "/statements",
+        signed_statement(&other, STRANGER_KEY, plain),
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    // The signature comes back with the statement.
+    let parts = multipart_answer(
+        xapi(
+            &app,
+            &lrs,
+            Method::GET,
+            &format!("/statements?statementId={S1}&attachments=true"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(parts.len(), 2);
+    assert_eq!(
+        parts[1].header("Content-Type"),
+        Some("application/octet-stream")
+    );
+
+    let refused = |field: &'static str| {
+        move |problem: Value| {
+            assert_eq!(problem["code"], "invalid_signature", "{problem}");
+            assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+        }
+    };
+    let s3 = statement(S3, "ada@example.com", "attempted");
+    // Signed by another key than the certificate's.
+    let res = send_multipart(
+        &app,
+        &lrs,
+        Method::POST,
+        "/statements",
+        signed_statement(&s3, STRANGER_KEY, rs256_with_certificate()),
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    refused("statements[0].statement.attachments[0]")(body_of(res).await);
+    // A symmetric algorithm.
+    let hs = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &s3,
+        &jsonwebtoken::EncodingKey::from_secret(b"secret"),
+    )
+    .expect("sign")
+    .into_bytes();
+    let mut signed = s3.clone();
+    signed["attachments"] = json!([attachment_object(
+        &hs,
+        "application/octet-stream",
+        "http://adlnet.gov/expapi/attachments/signature"
+    )]);
+    let body = multipart_body(
+        BOUNDARY,
+        &signed,
+        &[(part_headers(&hs, "application/octet-stream"), hs.clone())],
+    );
+    let res = send_multipart(
+        &app,
+        &lrs,
+        Method::PUT,
+        &format!("/statements?statementId={S3}"),
+        body,
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    refused("statement.attachments[0]")(body_of(res).await);
+    // The payload is another statement.
+    let key = jsonwebtoken::EncodingKey::from_rsa_pem(SIGNER_KEY.as_bytes()).expect("key");
+    let jws = jsonwebtoken::encode(
+        &rs256_with_certificate(),
+        &statement(S3, "bob@example.com", "attempted"),
+        &key,
+    )
+    .expect("sign")
+    .into_bytes();
+    let mut signed = s3.clone();
+    signed["attachments"] = json!([attachment_object(
+        &jws,
+        "application/octet-stream",
+        "http://adlnet.gov/expapi/attachments/signature"
+    )]);
+    let body = multipart_body(
+        BOUNDARY,
+        &signed,
+        &[(part_headers(&jws, "application/octet-stream"), jws.clone())],
+    );
+    let res = send_multipart(&app, &lrs, Method::POST, "/statements", body).await;
+    assert_eq!(res.status(), 400);
+    let problem = body_of(res).await;
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not the statement"),
+        "{problem}"
+    );
+    // A signature attachment that is not application/octet-stream.
+    let mut wrong_type = s3.clone();
+    wrong_type["attachments"] = json!([attachment_object(
+        &jws,
+        "text/plain",
+        "http://adlnet.gov/expapi/attachments/signature"
+    )]);
+    let body = multipart_body(
+        BOUNDARY,
+        &wrong_type,
+        &[(part_headers(&jws, "text/plain"), jws.clone())],
+    );
+    let res = send_multipart(&app, &lrs, Method::POST, "/statements", body).await;
+    assert_eq!(res.status(), 400);
+    let res = xapi(
+        &app,
+        &lrs,
+        Method::GET,
+        &format!("/statements?statementId={S3}"),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 404, "no refused statement was stored");
+}

@@ -16,16 +16,23 @@
 //! - [`with_context_activity_arrays`], [`format_ids`], [`format_canonical`] (with
 //!   [`parse_accept_language`] and [`best_language`]): the views GET statements returns;
 //! - [`LEARNING_VERBS`] and [`LearningVerbs`] (with an LRS client's own): the verbs that mean
-//!   learning happened.
+//!   learning happened;
+//! - [`multipart`]: reading and writing `multipart/mixed` bodies; [`attachment_parts`],
+//!   [`check_attachments_sent`]: matching attachment parts with the attachments statements
+//!   declare, by SHA-2 hash;
+//! - [`check_signature`]: the structure of a signed statement's JWS (Data 2.6).
 //!
 //! Where the specification and the ADL conformance test suite disagree, the test suite wins, and
 //! the function says so.
 
 mod agents;
+mod attachments;
 mod compare;
 mod duration;
 mod format;
 mod learning;
+pub mod multipart;
+mod signature;
 mod syntax;
 mod timestamp;
 mod validate;
@@ -33,6 +40,10 @@ mod validate;
 pub use agents::{
     agent_key, referenced_statement_id, related_activities, related_agents, statement_activities,
     statement_agents, voided_statement_id, AgentIfi,
+};
+pub use attachments::{
+    attachment_parts, check_attachments_sent, declared_hashes, sha2_matches, statement_hashes,
+    AttachmentContent, HASH_HEADER,
 };
 pub use compare::same_statement;
 pub use duration::{parse_duration, truncate_duration};
@@ -42,6 +53,10 @@ pub use format::{
 };
 pub use learning::{
     activity_name, duration_minutes, learning_activity, LearningVerbs, MAX_CLIENT_VERBS,
+};
+pub use signature::{
+    check_signature, rsa_public_key, signature_attachments, SignatureAlgorithm, StatementSignature,
+    SIGNATURE_USAGE,
 };
 pub use syntax::{is_iri, is_language_tag, is_mailto_iri, is_uuid};
 pub use timestamp::parse_timestamp;

@@ -2,6 +2,7 @@
 //! suite checks it. The first rule broken is reported, with the path of the property breaking it.
 
 use super::duration::parse_duration;
+use super::signature::SIGNATURE_USAGE;
 use super::syntax::{
     is_iri, is_language_tag, is_mailto_iri, is_media_type, is_sha1_hex, is_sha2_hex, is_uuid,
     media_type_essence,
@@ -13,9 +14,6 @@ use std::collections::HashSet;
 
 type Object = Map<String, Value>;
 type Checked<T = ()> = Result<T, XapiError>;
-
-/// The usage type of the attachment holding a statement's signature (Data 2.6).
-const SIGNATURE_USAGE: &str = "http://adlnet.gov/expapi/attachments/signature";
 
 /// The properties that identify an Agent or Identified Group (Data 2.4.2.3).
 pub(crate) const IFI_KEYS: [&str; 4] = ["mbox", "mbox_sha1sum", "openid", "account"];

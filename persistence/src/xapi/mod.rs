@@ -1,9 +1,11 @@
 //! Stores of the xAPI context: LRS clients, statements (kept exactly as stored, with agent and
-//! activity indexes for queries) and the unmatched-actor report.
+//! activity indexes for queries), attachment contents (one copy per SHA-2 hash) and the
+//! unmatched-actor report.
 
 use crate::db::{json_keys, json_rows, statement};
 use crate::{Conn, StoreError, StoreResult, Tx};
 use chrono::{DateTime, Utc};
+use learnwell_domain::xapi::AttachmentContent;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use serde_json::json;
 
@@ -713,4 +715,58 @@ pub async fn newest_about_activity(
     ))
     .all(c.conn())
     .await?)
+}
+
+/// Keep attachment contents, one copy per hash: a hash stored already keeps its first content
+/// (equal, since the hash was checked) and content type.
+pub async fn insert_attachments(tx: &Tx, contents: &[AttachmentContent]) -> StoreResult<()> {
+    for c in contents {
+        let sql = "INSERT INTO xapi_attachments (sha2, content_type, content) VALUES (?, ?, ?) \
+                   ON CONFLICT (sha2) DO NOTHING";
+        tx.conn()
+            .execute(statement(
+                tx.backend(),
+                sql,
+                vec![
+                    c.sha2.clone().into(),
+                    c.content_type.clone().into(),
+                    c.content.clone().into(),
+                ],
+            ))
+            .await?;
+    }
+    Ok(())
+}
+
+/// The stored contents among `hashes` (lower-case hex), in no particular order.
+pub async fn attachments_by_hashes(
+    c: &impl Conn,
+    hashes: &[String],
+) -> StoreResult<Vec<AttachmentContent>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        sha2: String,
+        content_type: String,
+        content: Vec<u8>,
+    }
+    if hashes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let json = serde_json::to_string(hashes).map_err(StoreError::corrupt)?;
+    let sql = format!(
+        "SELECT sha2, content_type, content FROM xapi_attachments WHERE sha2 IN ({})",
+        json_keys(c.backend())
+    );
+    Ok(
+        Row::find_by_statement(statement(c.backend(), &sql, vec![json.into()]))
+            .all(c.conn())
+            .await?
+            .into_iter()
+            .map(|r| AttachmentContent {
+                sha2: r.sha2,
+                content_type: r.content_type,
+                content: r.content,
+            })
+            .collect(),
+    )
 }

@@ -1,12 +1,14 @@
 //! `/xapi/activities/state`, `/xapi/activities/profile`, `/xapi/agents/profile`,
 //! `/xapi/activities` and `/xapi/agents`.
 
-use super::{begin, finish, last_modified, params, read_body, reject_unknown};
+use super::request::XapiRequest;
+use super::{last_modified, reject_unknown};
 use crate::error::{ApiError, ApiResult};
 use crate::services::xapi::documents::{self as svc, Preconditions, Write};
+use crate::services::xapi::XapiCaller;
 use crate::state::AppState;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::HttpResponse;
 use chrono::DateTime;
 use learnwell_domain::xapi::{
     is_iri, is_uuid, parse_timestamp, validate_agent_parameter, XapiVersion,
@@ -15,28 +17,6 @@ use learnwell_domain::FieldError;
 use learnwell_persistence::xapi::{DocumentKind, DocumentScope};
 use serde_json::Value;
 use std::collections::HashMap;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    for (path, kind) in [
-        ("/activities/state", DocumentKind::State),
-        ("/activities/profile", DocumentKind::ActivityProfile),
-        ("/agents/profile", DocumentKind::AgentProfile),
-    ] {
-        cfg.service(
-            web::resource(path)
-                .app_data(web::Data::new(kind))
-                .route(web::get().to(get))
-                .route(web::head().to(get))
-                .route(web::put().to(put))
-                .route(web::post().to(post))
-                .route(web::delete().to(delete)),
-        );
-    }
-    cfg.route("/activities", web::get().to(activity))
-        .route("/activities", web::head().to(activity))
-        .route("/agents", web::get().to(agent))
-        .route("/agents", web::head().to(agent));
-}
 
 fn bad(name: &str, why: &str) -> ApiError {
     ApiError::InvalidQuery(FieldError::new(name, why))
@@ -61,8 +41,8 @@ struct Target {
     params: HashMap<String, String>,
 }
 
-fn target(req: &HttpRequest, kind: DocumentKind, version: XapiVersion) -> ApiResult<Target> {
-    let p = params(req)?;
+fn target(r: &XapiRequest, kind: DocumentKind, version: XapiVersion) -> ApiResult<Target> {
+    let p = r.params.clone();
     let (allowed, id_name): (&[&str], &str) = match kind {
         DocumentKind::State => (
             &["activityId", "agent", "registration", "stateId", "since"],
@@ -104,22 +84,19 @@ fn target(req: &HttpRequest, kind: DocumentKind, version: XapiVersion) -> ApiRes
 }
 
 /// `If-Match` / `If-None-Match` as lists of unquoted ETags (or `*`).
-fn preconditions(req: &HttpRequest) -> Preconditions {
+fn preconditions(r: &XapiRequest) -> Preconditions {
     let tags = |name: header::HeaderName| {
-        req.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(',')
-                    .map(|t| {
-                        let t = t.trim();
-                        t.strip_prefix("W/")
-                            .unwrap_or(t)
-                            .trim_matches('"')
-                            .to_owned()
-                    })
-                    .collect()
-            })
+        r.header(name.as_str()).map(|v| {
+            v.split(',')
+                .map(|t| {
+                    let t = t.trim();
+                    t.strip_prefix("W/")
+                        .unwrap_or(t)
+                        .trim_matches('"')
+                        .to_owned()
+                })
+                .collect()
+        })
     };
     Preconditions {
         if_match: tags(header::IF_MATCH),
@@ -136,163 +113,107 @@ fn id_required(t: &Target) -> ApiResult<&str> {
     t.id.as_deref().ok_or_else(|| bad(name, "is required"))
 }
 
-async fn get(
-    state: web::Data<AppState>,
-    kind: web::Data<DocumentKind>,
-    req: HttpRequest,
-) -> HttpResponse {
-    let (caller, version) = match begin(&state, &req).await {
-        Ok(started) => started,
-        Err(refused) => return refused,
-    };
-    let outcome = async {
-        let t = target(&req, **kind, version)?;
-        match &t.id {
-            Some(id) => {
-                let doc = svc::get(&state, &caller, &t.scope, id).await?;
-                let mut res = HttpResponse::Ok()
-                    .content_type(doc.content_type.as_str())
-                    .body(doc.content);
-                if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", doc.etag)) {
-                    res.headers_mut().insert(header::ETAG, v);
-                }
-                if let Some(at) = DateTime::from_timestamp_micros(doc.updated_us) {
-                    last_modified(&mut res, at);
-                }
-                Ok(res)
+pub(super) async fn get(
+    state: &AppState,
+    caller: &XapiCaller,
+    version: XapiVersion,
+    kind: DocumentKind,
+    r: &XapiRequest,
+) -> ApiResult<HttpResponse> {
+    let t = target(r, kind, version)?;
+    match &t.id {
+        Some(id) => {
+            let doc = svc::get(state, caller, &t.scope, id).await?;
+            let mut res = HttpResponse::Ok()
+                .content_type(doc.content_type.as_str())
+                .body(doc.content);
+            if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", doc.etag)) {
+                res.headers_mut().insert(header::ETAG, v);
             }
-            None => {
-                let since = t
-                    .params
-                    .get("since")
-                    .map(|s| parse_timestamp(s, version).map_err(|why| bad("since", why)))
-                    .transpose()?;
-                let ids = svc::list(&state, &caller, &t.scope, since).await?;
-                Ok(HttpResponse::Ok().json(ids))
+            if let Some(at) = DateTime::from_timestamp_micros(doc.updated_us) {
+                last_modified(&mut res, at);
             }
+            Ok(res)
+        }
+        None => {
+            let since = t
+                .params
+                .get("since")
+                .map(|s| parse_timestamp(s, version).map_err(|why| bad("since", why)))
+                .transpose()?;
+            let ids = svc::list(state, caller, &t.scope, since).await?;
+            Ok(HttpResponse::Ok().json(ids))
         }
     }
-    .await;
-    finish(outcome, version)
 }
 
-async fn write(
-    state: web::Data<AppState>,
-    kind: web::Data<DocumentKind>,
-    req: HttpRequest,
-    payload: web::Payload,
+pub(super) async fn write(
+    state: &AppState,
+    caller: &XapiCaller,
+    version: XapiVersion,
+    kind: DocumentKind,
+    r: &XapiRequest,
     mode: Write,
-) -> HttpResponse {
-    let (caller, version) = match begin(&state, &req).await {
-        Ok(started) => started,
-        Err(refused) => return refused,
-    };
-    let outcome = async {
-        let t = target(&req, **kind, version)?;
-        let id = id_required(&t)?;
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("application/octet-stream");
-        let etag = svc::write(
-            &state,
-            &caller,
-            &t.scope,
-            id,
-            content_type,
-            read_body(&req, payload).await?.to_vec(),
-            mode,
-            &preconditions(&req),
-            version,
-        )
-        .await?;
-        let mut res = HttpResponse::NoContent().finish();
-        if let Ok(v) = HeaderValue::from_str(&format!("\"{etag}\"")) {
-            res.headers_mut().insert(header::ETAG, v);
-        }
-        Ok(res)
+) -> ApiResult<HttpResponse> {
+    let t = target(r, kind, version)?;
+    let id = id_required(&t)?;
+    let content_type = r
+        .header("content-type")
+        .unwrap_or("application/octet-stream");
+    let etag = svc::write(
+        state,
+        caller,
+        &t.scope,
+        id,
+        content_type,
+        r.body.to_vec(),
+        mode,
+        &preconditions(r),
+        version,
+    )
+    .await?;
+    let mut res = HttpResponse::NoContent().finish();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{etag}\"")) {
+        res.headers_mut().insert(header::ETAG, v);
     }
-    .await;
-    finish(outcome, version)
+    Ok(res)
 }
 
-async fn put(
-    state: web::Data<AppState>,
-    kind: web::Data<DocumentKind>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> HttpResponse {
-    write(state, kind, req, payload, Write::Put).await
-}
-
-async fn post(
-    state: web::Data<AppState>,
-    kind: web::Data<DocumentKind>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> HttpResponse {
-    write(state, kind, req, payload, Write::Post).await
-}
-
-async fn delete(
-    state: web::Data<AppState>,
-    kind: web::Data<DocumentKind>,
-    req: HttpRequest,
-) -> HttpResponse {
-    let (caller, version) = match begin(&state, &req).await {
-        Ok(started) => started,
-        Err(refused) => return refused,
-    };
-    let outcome = async {
-        let t = target(&req, **kind, version)?;
-        // Only the State resource deletes every document of an activity and agent at once.
-        if t.id.is_none() && t.scope.kind != DocumentKind::State {
-            return Err(bad("profileId", "is required"));
-        }
-        svc::delete(
-            &state,
-            &caller,
-            &t.scope,
-            t.id.as_deref(),
-            &preconditions(&req),
-        )
-        .await?;
-        Ok(HttpResponse::NoContent().finish())
+pub(super) async fn delete(
+    state: &AppState,
+    caller: &XapiCaller,
+    version: XapiVersion,
+    kind: DocumentKind,
+    r: &XapiRequest,
+) -> ApiResult<HttpResponse> {
+    let t = target(r, kind, version)?;
+    // Only the State resource deletes every document of an activity and agent at once.
+    if t.id.is_none() && t.scope.kind != DocumentKind::State {
+        return Err(bad("profileId", "is required"));
     }
-    .await;
-    finish(outcome, version)
+    svc::delete(state, caller, &t.scope, t.id.as_deref(), &preconditions(r)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
-async fn activity(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let (caller, version) = match begin(&state, &req).await {
-        Ok(started) => started,
-        Err(refused) => return refused,
-    };
-    let outcome = async {
-        let p = params(&req)?;
-        reject_unknown(&p, &["activityId"])?;
-        let id = required(&p, "activityId")?;
-        if !is_iri(id) {
-            return Err(bad("activityId", "must be an IRI"));
-        }
-        Ok(HttpResponse::Ok().json(svc::activity(&state, &caller, id).await?))
+pub(super) async fn activity(
+    state: &AppState,
+    caller: &XapiCaller,
+    r: &XapiRequest,
+) -> ApiResult<HttpResponse> {
+    reject_unknown(&r.params, &["activityId"])?;
+    let id = required(&r.params, "activityId")?;
+    if !is_iri(id) {
+        return Err(bad("activityId", "must be an IRI"));
     }
-    .await;
-    finish(outcome, version)
+    Ok(HttpResponse::Ok().json(svc::activity(state, caller, id).await?))
 }
 
-async fn agent(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let (caller, version) = match begin(&state, &req).await {
-        Ok(started) => started,
-        Err(refused) => return refused,
-    };
-    let outcome = async {
-        let p = params(&req)?;
-        reject_unknown(&p, &["agent"])?;
-        let (agent, _) = agent_param(&p, version)?;
-        Ok(HttpResponse::Ok().json(svc::person(&caller, &agent)?))
-    }
-    .await;
-    finish(outcome, version)
+pub(super) fn agent(
+    caller: &XapiCaller,
+    version: XapiVersion,
+    r: &XapiRequest,
+) -> ApiResult<HttpResponse> {
+    reject_unknown(&r.params, &["agent"])?;
+    let (agent, _) = agent_param(&r.params, version)?;
+    Ok(HttpResponse::Ok().json(svc::person(caller, &agent)?))
 }

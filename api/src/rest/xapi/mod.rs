@@ -4,19 +4,22 @@
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::services::xapi::documents::Write;
 use crate::services::xapi::{self as svc, ClientInput, Query, XapiCaller};
 use crate::services::Ctx;
 use crate::state::AppState;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use learnwell_domain::xapi::multipart::{self, Part};
+use learnwell_domain::xapi::HASH_HEADER;
 use learnwell_domain::xapi::{
     is_iri, is_uuid, parse_timestamp, validate_agent_parameter, XapiVersion,
 };
 use learnwell_domain::FieldError;
-use learnwell_persistence::xapi::LrsClient;
+use learnwell_persistence::xapi::{DocumentKind, LrsClient};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -177,18 +180,67 @@ async fn revoke_client(
 
 /// The `/xapi` resources (plain actix routes: the xAPI specification is their contract).
 mod documents;
+mod request;
+
+use request::XapiRequest;
+
+/// Which `/xapi` resource a request is for: About, open to all, or one that needs credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resource {
+    About,
+    Lrs(Guarded),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Guarded {
+    Statements,
+    Document(DocumentKind),
+    Activities,
+    Agents,
+}
+
+impl Resource {
+    /// The methods the resource answers (`Allow`).
+    fn allowed(self) -> &'static str {
+        match self {
+            Self::About | Self::Lrs(Guarded::Activities | Guarded::Agents) => "GET, HEAD",
+            Self::Lrs(Guarded::Statements) => "GET, HEAD, PUT, POST",
+            Self::Lrs(Guarded::Document(_)) => "GET, HEAD, PUT, POST, DELETE",
+        }
+    }
+
+    fn allows(self, method: &Method) -> bool {
+        self.allowed().split(", ").any(|m| m == method.as_str())
+    }
+}
 
 pub fn lrs(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/xapi")
-            .configure(documents::routes)
-            .route("/about", web::get().to(about))
-            .route("/about", web::head().to(about))
-            .route("/statements", web::put().to(put_statement))
-            .route("/statements", web::post().to(post_statements))
-            .route("/statements", web::get().to(get_statements))
-            .route("/statements", web::head().to(get_statements)),
-    );
+    let mut scope = web::scope("/xapi");
+    for (path, resource) in [
+        ("/about", Resource::About),
+        ("/statements", Resource::Lrs(Guarded::Statements)),
+        (
+            "/activities/state",
+            Resource::Lrs(Guarded::Document(DocumentKind::State)),
+        ),
+        (
+            "/activities/profile",
+            Resource::Lrs(Guarded::Document(DocumentKind::ActivityProfile)),
+        ),
+        (
+            "/agents/profile",
+            Resource::Lrs(Guarded::Document(DocumentKind::AgentProfile)),
+        ),
+        ("/activities", Resource::Lrs(Guarded::Activities)),
+        ("/agents", Resource::Lrs(Guarded::Agents)),
+    ] {
+        scope = scope.service(
+            web::resource(path)
+                .app_data(web::Data::new(resource))
+                .route(web::route().to(entry)),
+        );
+    }
+    cfg.service(scope);
 }
 
 /// The most an xAPI request body may hold.
@@ -208,39 +260,147 @@ fn versioned(mut res: HttpResponse, version: XapiVersion) -> HttpResponse {
     res
 }
 
-/// Start an xAPI request: check the version header and the credentials. A refusal is the
-/// finished answer.
-async fn begin(
-    state: &AppState,
-    req: &HttpRequest,
-) -> Result<(XapiCaller, XapiVersion), HttpResponse> {
-    let header_version = req
-        .headers()
-        .get("x-experience-api-version")
-        .map(|v| v.to_str().unwrap_or_default().to_owned());
-    let answer_version = header_version
-        .as_deref()
+/// The version a request says it follows, if it names one this LRS knows: the version of the
+/// answer, 1.0.3 otherwise.
+fn answer_version(header: Option<&str>) -> XapiVersion {
+    header
         .and_then(|v| XapiVersion::parse(v).ok())
-        .unwrap_or(XapiVersion::V1_0_3);
-    let started = async {
-        let version = match header_version {
-            None => {
-                return Err(ApiError::InvalidQuery(FieldError::new(
-                    XapiVersion::HEADER,
-                    "is required: send X-Experience-API-Version: 1.0.3 or 2.0.0",
-                )))
-            }
-            Some(v) => XapiVersion::parse(&v)
-                .map_err(|e| ApiError::InvalidQuery(FieldError::new(e.path, e.reason)))?,
-        };
-        let authorization = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        Ok((svc::authenticate(state, authorization).await?, version))
+        .unwrap_or(XapiVersion::V1_0_3)
+}
+
+/// Every `/xapi` request: taken from the HTTP request or its alternate syntax, checked for its
+/// version and credentials, then handed to the resource's handler for its method. Every answer
+/// to a GET (or HEAD) of statements, refusals included, says how far the LRS is consistent
+/// (`X-Experience-API-Consistent-Through`, Communication 2.1.3).
+async fn entry(
+    state: web::Data<AppState>,
+    resource: web::Data<Resource>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> HttpResponse {
+    let reads_statements = **resource == Resource::Lrs(Guarded::Statements)
+        && [Method::GET, Method::HEAD].contains(req.method());
+    let mut res = handle(state, **resource, req, payload).await;
+    if reads_statements {
+        consistent_through(&mut res);
+    }
+    res
+}
+
+async fn handle(
+    state: web::Data<AppState>,
+    resource: Resource,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> HttpResponse {
+    let mut payload = Some(payload);
+    let built = async {
+        if request::is_alternate(&req)? {
+            let form = match payload.take() {
+                Some(p) => read_body(&req, p).await?,
+                None => web::Bytes::new(),
+            };
+            XapiRequest::from_form(&req, &form)
+        } else {
+            XapiRequest::from_http(&req)
+        }
     }
     .await;
-    started.map_err(|e| finish(Err(e), answer_version))
+    let mut r = match built {
+        Ok(r) => r,
+        Err(e) => {
+            let version = req
+                .headers()
+                .get(XapiVersion::HEADER)
+                .and_then(|v| v.to_str().ok());
+            return finish(Err(e), answer_version(version));
+        }
+    };
+    let version = answer_version(r.header(XapiVersion::HEADER));
+    if !resource.allows(&r.method) {
+        return finish(
+            Err(ApiError::MethodNotAllowed {
+                allowed: resource.allowed(),
+            }),
+            version,
+        );
+    }
+    if r.alternate && version == XapiVersion::V2_0_0 {
+        return finish(
+            Err(ApiError::InvalidQuery(FieldError::new(
+                "method",
+                "xAPI 2.0 removed the alternate request syntax: send the request with its own \
+                 method, headers and body",
+            ))),
+            version,
+        );
+    }
+    let head = r.method == Method::HEAD;
+    let res = match resource {
+        Resource::About => versioned(HttpResponse::Ok().json(svc::about()), XapiVersion::V1_0_3),
+        Resource::Lrs(guarded) => {
+            let (caller, version) = match begin(&state, &r).await {
+                Ok(started) => started,
+                Err(e) => return finish(Err(e), version),
+            };
+            let outcome = async {
+                if let Some(p) = payload.take() {
+                    r.body = read_body(&req, p).await?;
+                }
+                dispatch(&state, guarded, &caller, version, &r).await
+            }
+            .await;
+            finish(outcome, version)
+        }
+    };
+    if r.alternate && head {
+        // A HEAD sent as a POST: actix would send the body of the POST.
+        let (res, _) = res.into_parts();
+        return res.set_body(actix_web::body::BoxBody::new(()));
+    }
+    res
+}
+
+async fn dispatch(
+    state: &AppState,
+    resource: Guarded,
+    caller: &XapiCaller,
+    version: XapiVersion,
+    r: &XapiRequest,
+) -> ApiResult<HttpResponse> {
+    match (resource, r.method.as_str()) {
+        (Guarded::Statements, "PUT") => put_statement(state, caller, version, r).await,
+        (Guarded::Statements, "POST") => post_statements(state, caller, version, r).await,
+        (Guarded::Statements, _) => get_statements(state, caller, version, r).await,
+        (Guarded::Document(kind), "PUT") => {
+            documents::write(state, caller, version, kind, r, Write::Put).await
+        }
+        (Guarded::Document(kind), "POST") => {
+            documents::write(state, caller, version, kind, r, Write::Post).await
+        }
+        (Guarded::Document(kind), "DELETE") => {
+            documents::delete(state, caller, version, kind, r).await
+        }
+        (Guarded::Document(kind), _) => documents::get(state, caller, version, kind, r).await,
+        (Guarded::Activities, _) => documents::activity(state, caller, r).await,
+        (Guarded::Agents, _) => documents::agent(caller, version, r),
+    }
+}
+
+/// Check the version and the credentials of an xAPI request.
+async fn begin(state: &AppState, r: &XapiRequest) -> ApiResult<(XapiCaller, XapiVersion)> {
+    let version = match r.header(XapiVersion::HEADER) {
+        None => {
+            return Err(ApiError::InvalidQuery(FieldError::new(
+                XapiVersion::HEADER,
+                "is required: send X-Experience-API-Version: 1.0.3 or 2.0.0",
+            )))
+        }
+        Some(v) => XapiVersion::parse(v)
+            .map_err(|e| ApiError::InvalidQuery(FieldError::new(e.path, e.reason)))?,
+    };
+    let caller = svc::authenticate(state, r.header("authorization")).await?;
+    Ok((caller, version))
 }
 
 /// The answer of an xAPI request, with the version header; 401 asks for Basic credentials.
@@ -261,31 +421,52 @@ fn finish(outcome: ApiResult<HttpResponse>, version: XapiVersion) -> HttpRespons
     versioned(res, version)
 }
 
-async fn about() -> HttpResponse {
-    versioned(HttpResponse::Ok().json(svc::about()), XapiVersion::V1_0_3)
-}
-
-fn parse_body(req: &HttpRequest, body: &[u8]) -> ApiResult<Value> {
-    let media = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    if media != "application/json" {
-        return Err(ApiError::UnsupportedMediaType("application/json"));
+fn invalid_multipart(field: impl Into<String>, message: impl Into<String>) -> ApiError {
+    ApiError::InvalidBody {
+        code: "invalid_multipart",
+        field: field.into(),
+        message: message.into(),
     }
-    serde_json::from_slice(body).map_err(|e| ApiError::MalformedJson(e.to_string()))
 }
 
-fn params(req: &HttpRequest) -> ApiResult<HashMap<String, String>> {
-    web::Query::<HashMap<String, String>>::from_query(req.query_string())
-        .map(web::Query::into_inner)
-        .map_err(|e| ApiError::InvalidQuery(FieldError::new("query", e.to_string())))
+/// The statements of a PUT or POST and, for `multipart/mixed` (Communication 1.5.2), all its
+/// parts (the statements are part 0).
+fn statement_body(r: &XapiRequest) -> ApiResult<(Value, Vec<Part>)> {
+    let parse = |bytes: &[u8]| -> ApiResult<Value> {
+        serde_json::from_slice(bytes).map_err(|e| ApiError::MalformedJson(e.to_string()))
+    };
+    match r.media_type().as_str() {
+        "application/json" => Ok((parse(&r.body)?, Vec::new())),
+        "multipart/mixed" => {
+            let content_type = r.header("content-type").unwrap_or_default();
+            let boundary = multipart::boundary_of(content_type).ok_or_else(|| {
+                invalid_multipart(
+                    "Content-Type",
+                    "multipart/mixed needs a boundary parameter of 1 to 70 characters",
+                )
+            })?;
+            let parts = multipart::parse(&r.body, &boundary)
+                .map_err(|e| invalid_multipart(e.path, e.reason))?;
+            let first = parts
+                .first()
+                .filter(|p| p.media_type() == "application/json")
+                .ok_or_else(|| {
+                    invalid_multipart(
+                        "parts[0].Content-Type",
+                        "the first part holds the statements, as application/json",
+                    )
+                })?;
+            Ok((parse(&first.body)?, parts))
+        }
+        // The conformance test suite expects 400 here, not 415 (Data 2.4.11).
+        _ => Err(ApiError::InvalidBody {
+            code: "invalid_content_type",
+            field: "Content-Type".to_owned(),
+            message: "send statements as application/json, or as multipart/mixed with their \
+                      attachments"
+                .to_owned(),
+        }),
+    }
 }
 
 fn reject_unknown(params: &HashMap<String, String>, allowed: &[&str]) -> ApiResult<()> {
@@ -299,48 +480,32 @@ fn reject_unknown(params: &HashMap<String, String>, allowed: &[&str]) -> ApiResu
 }
 
 async fn put_statement(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> HttpResponse {
-    let (caller, version) = match begin(&state, &req).await {
-        Ok(started) => started,
-        Err(refused) => return refused,
-    };
-    let outcome = async {
-        let params = params(&req)?;
-        reject_unknown(&params, &["statementId"])?;
-        let id = params
-            .get("statementId")
-            .filter(|id| is_uuid(id))
-            .ok_or_else(|| {
-                ApiError::InvalidQuery(FieldError::new("statementId", "must be a UUID"))
-            })?;
-        let statement = parse_body(&req, &read_body(&req, payload).await?)?;
-        svc::store_statements(&state, &caller, version, statement, Some(id)).await?;
-        Ok(HttpResponse::NoContent().finish())
-    }
-    .await;
-    finish(outcome, version)
+    state: &AppState,
+    caller: &XapiCaller,
+    version: XapiVersion,
+    r: &XapiRequest,
+) -> ApiResult<HttpResponse> {
+    reject_unknown(&r.params, &["statementId"])?;
+    let id = r
+        .params
+        .get("statementId")
+        .filter(|id| is_uuid(id))
+        .ok_or_else(|| ApiError::InvalidQuery(FieldError::new("statementId", "must be a UUID")))?;
+    let (statement, parts) = statement_body(r)?;
+    svc::store_statements(state, caller, version, statement, &parts, Some(id)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 async fn post_statements(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> HttpResponse {
-    let (caller, version) = match begin(&state, &req).await {
-        Ok(started) => started,
-        Err(refused) => return refused,
-    };
-    let outcome = async {
-        reject_unknown(&params(&req)?, &[])?;
-        let statements = parse_body(&req, &read_body(&req, payload).await?)?;
-        let ids = svc::store_statements(&state, &caller, version, statements, None).await?;
-        Ok(HttpResponse::Ok().json(ids))
-    }
-    .await;
-    finish(outcome, version)
+    state: &AppState,
+    caller: &XapiCaller,
+    version: XapiVersion,
+    r: &XapiRequest,
+) -> ApiResult<HttpResponse> {
+    reject_unknown(&r.params, &[])?;
+    let (statements, parts) = statement_body(r)?;
+    let ids = svc::store_statements(state, caller, version, statements, &parts, None).await?;
+    Ok(HttpResponse::Ok().json(ids))
 }
 
 const QUERY_PARAMS: [&str; 14] = [
@@ -457,111 +622,166 @@ fn last_modified(res: &mut HttpResponse, at: DateTime<Utc>) {
     }
 }
 
-/// GET (and HEAD) of statements: every answer, refusals included, says how far the LRS is
-/// consistent (`X-Experience-API-Consistent-Through`, Communication 2.1.3).
-async fn get_statements(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let mut res = statements_answer(state, req).await;
-    consistent_through(&mut res);
-    res
-}
-
-async fn statements_answer(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let (caller, version) = match begin(&state, &req).await {
-        Ok(started) => started,
-        Err(refused) => return refused,
+async fn get_statements(
+    state: &AppState,
+    caller: &XapiCaller,
+    version: XapiVersion,
+    r: &XapiRequest,
+) -> ApiResult<HttpResponse> {
+    let params = &r.params;
+    let languages = learnwell_domain::xapi::parse_accept_language(
+        r.header("accept-language").unwrap_or_default(),
+    );
+    if let Some(token) = params.get("more") {
+        reject_unknown(params, &["more"])?;
+        let more = decode_more(token)?;
+        let view = View {
+            format: &more.format,
+            attachments: more.attachments,
+            languages: &languages,
+        };
+        return page(state, caller, more.query, &view).await;
+    }
+    reject_unknown(params, &QUERY_PARAMS)?;
+    let format = params.get("format").map_or("exact", String::as_str);
+    if !["exact", "ids", "canonical"].contains(&format) {
+        return Err(ApiError::InvalidQuery(FieldError::new(
+            "format",
+            "must be exact, ids or canonical",
+        )));
+    }
+    let view = View {
+        format,
+        attachments: flag(params, "attachments")?,
+        languages: &languages,
     };
-    let outcome = async {
-        let params = params(&req)?;
-        let languages = learnwell_domain::xapi::parse_accept_language(
-            req.headers()
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default(),
-        );
-        if let Some(token) = params.get("more") {
-            reject_unknown(&params, &["more"])?;
-            let q = decode_more(token)?;
-            let format = q.1.clone();
-            return page(&state, &caller, q.0, &format, &languages).await;
-        }
-        reject_unknown(&params, &QUERY_PARAMS)?;
-        let format = params.get("format").map_or("exact", String::as_str);
-        if !["exact", "ids", "canonical"].contains(&format) {
+    let single = match (params.get("statementId"), params.get("voidedStatementId")) {
+        (Some(_), Some(_)) => {
             return Err(ApiError::InvalidQuery(FieldError::new(
-                "format",
-                "must be exact, ids or canonical",
+                "statementId",
+                "give statementId or voidedStatementId, not both",
+            )))
+        }
+        (Some(id), None) => Some((id, false)),
+        (None, Some(id)) => Some((id, true)),
+        (None, None) => None,
+    };
+    if let Some((id, voided)) = single {
+        if let Some(other) = params.keys().find(|k| {
+            !["statementId", "voidedStatementId", "format", "attachments"].contains(&k.as_str())
+        }) {
+            return Err(ApiError::InvalidQuery(FieldError::new(
+                other.clone(),
+                "cannot be combined with statementId or voidedStatementId",
             )));
         }
-        flag(&params, "attachments")?;
-        let single = match (params.get("statementId"), params.get("voidedStatementId")) {
-            (Some(_), Some(_)) => {
-                return Err(ApiError::InvalidQuery(FieldError::new(
-                    "statementId",
-                    "give statementId or voidedStatementId, not both",
-                )))
-            }
-            (Some(id), None) => Some((id, false)),
-            (None, Some(id)) => Some((id, true)),
-            (None, None) => None,
-        };
-        if let Some((id, voided)) = single {
-            if let Some(other) = params.keys().find(|k| {
-                !["statementId", "voidedStatementId", "format", "attachments"].contains(&k.as_str())
-            }) {
-                return Err(ApiError::InvalidQuery(FieldError::new(
-                    other.clone(),
-                    "cannot be combined with statementId or voidedStatementId",
-                )));
-            }
-            if !is_uuid(id) {
-                return Err(ApiError::InvalidQuery(FieldError::new(
-                    "statementId",
-                    "must be a UUID",
-                )));
-            }
-            let (statement, stored) = svc::get_statement(&state, &caller, id, voided).await?;
-            let mut res = HttpResponse::Ok().json(formatted(statement, format, &languages));
-            last_modified(&mut res, stored);
-            return Ok(res);
+        if !is_uuid(id) {
+            return Err(ApiError::InvalidQuery(FieldError::new(
+                "statementId",
+                "must be a UUID",
+            )));
         }
-        let q = parse_query(&params, version)?;
-        page(&state, &caller, q, format, &languages).await
+        let (statement, stored) = svc::get_statement(state, caller, id, voided).await?;
+        let statements = [statement];
+        let body = formatted(statements[0].clone(), format, &languages);
+        let mut res = answer(state, &statements, body, view.attachments).await?;
+        last_modified(&mut res, stored);
+        return Ok(res);
     }
-    .await;
-    finish(outcome, version)
+    let q = parse_query(params, version)?;
+    page(state, caller, q, &view).await
+}
+
+/// How a GET wants its statements: the format, with or without attachment contents, and the
+/// languages for the canonical format.
+struct View<'a> {
+    format: &'a str,
+    attachments: bool,
+    languages: &'a [String],
+}
+
+/// The answer to a GET of statements: `body` as JSON, or, when attachments were asked for, a
+/// `multipart/mixed` body whose first part is `body` and whose other parts are the raw data of
+/// the statements' attachments, one per hash (Communication 1.5.2).
+async fn answer(
+    state: &AppState,
+    statements: &[Value],
+    body: Value,
+    attachments: bool,
+) -> ApiResult<HttpResponse> {
+    if !attachments {
+        return Ok(HttpResponse::Ok().json(body));
+    }
+    let json = serde_json::to_vec(&body)
+        .map_err(|e| ApiError::Internal(format!("serialising statements: {e}")))?;
+    let mut parts = vec![Part {
+        headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+        body: json,
+    }];
+    for c in svc::attachment_contents(state, statements).await? {
+        parts.push(Part {
+            headers: vec![
+                ("Content-Type".to_owned(), c.content_type),
+                ("Content-Transfer-Encoding".to_owned(), "binary".to_owned()),
+                (HASH_HEADER.to_owned(), c.sha2),
+            ],
+            body: c.content,
+        });
+    }
+    let boundary = format!("xapi{}", uuid::Uuid::new_v4().simple());
+    let written = multipart::write(&boundary, &parts)
+        .map_err(|e| ApiError::Internal(format!("writing a multipart answer: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type(format!("multipart/mixed; boundary={boundary}"))
+        .body(written))
 }
 
 async fn page(
     state: &AppState,
     caller: &XapiCaller,
     q: Query,
-    format: &str,
-    languages: &[String],
+    view: &View<'_>,
 ) -> ApiResult<HttpResponse> {
     let page = svc::query_statements(state, caller, q).await?;
     let more = match &page.more {
-        Some(q) => format!("/xapi/statements?more={}", encode_more(q, format)?),
+        Some(q) => format!("/xapi/statements?more={}", encode_more(q, view)?),
         None => String::new(),
     };
-    let statements: Vec<Value> = page
+    let formatted_statements: Vec<Value> = page
         .statements
-        .into_iter()
-        .map(|s| formatted(s, format, languages))
+        .iter()
+        .map(|s| formatted(s.clone(), view.format, view.languages))
         .collect();
-    let mut res = HttpResponse::Ok().json(json!({ "statements": statements, "more": more }));
+    let body = json!({ "statements": formatted_statements, "more": more });
+    let mut res = answer(state, &page.statements, body, view.attachments).await?;
     if let Some(at) = page.last_stored {
         last_modified(&mut res, at);
     }
+    consistent_through(&mut res);
     Ok(res)
 }
 
-fn encode_more(q: &Query, format: &str) -> ApiResult<String> {
-    let text = serde_json::to_vec(&(q, format))
+/// What a `more` link continues: the query and the view it was asked with.
+#[derive(Serialize, Deserialize)]
+struct More {
+    query: Query,
+    format: String,
+    #[serde(default)]
+    attachments: bool,
+}
+
+fn encode_more(q: &Query, view: &View<'_>) -> ApiResult<String> {
+    let more = More {
+        query: q.clone(),
+        format: view.format.to_owned(),
+        attachments: view.attachments,
+    };
+    let text = serde_json::to_vec(&more)
         .map_err(|e| ApiError::Internal(format!("encoding a more link: {e}")))?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text))
 }
 
-fn decode_more(token: &str) -> ApiResult<(Query, String)> {
+fn decode_more(token: &str) -> ApiResult<More> {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(token)
         .ok()

@@ -15,11 +15,14 @@ use learnwell_domain::ids::{CourseId, EmployeeId, LearningRecordId, TimeEntryId}
 use learnwell_domain::learning::{LearningRecord, LearningSource, Score};
 use learnwell_domain::learning_time::{ApprovalState, EntryCategory, EntryMinutes, TimeEntry};
 use learnwell_domain::org::{EmploymentDates, Label};
+use learnwell_domain::xapi::multipart::Part;
 use learnwell_domain::xapi::{
-    activity_name, agent_key, duration_minutes, learning_activity, referenced_statement_id,
-    related_activities, related_agents, same_statement, statement_activities, statement_agents,
-    validate_statement, voided_statement_id, without_null_timestamp, AgentIfi, LearningVerbs,
-    XapiVersion, VOIDED_VERB,
+    activity_name, agent_key, attachment_parts, check_attachments_sent, check_signature,
+    declared_hashes, duration_minutes, learning_activity, referenced_statement_id,
+    related_activities, related_agents, same_statement, signature_attachments,
+    statement_activities, statement_agents, statement_hashes, validate_statement,
+    voided_statement_id, without_null_timestamp, AgentIfi, AttachmentContent, LearningVerbs,
+    SignatureAlgorithm, StatementSignature, XapiVersion, VOIDED_VERB,
 };
 use learnwell_domain::FieldError;
 use learnwell_persistence::audit::append;
@@ -290,14 +293,17 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-/// Store statements (POST of one or a batch, or PUT with `put_id`): all or nothing. Returns the
-/// ids in the order given. A statement whose id is stored already with the same content is
-/// accepted again without a duplicate; with different content the whole batch is a 409.
+/// Store statements (POST of one or a batch, or PUT with `put_id`): all or nothing, with the raw
+/// data of their attachments (`parts`: the parts of a `multipart/mixed` request, the statements
+/// being part 0; empty for `application/json`). Returns the ids in the order given. A statement
+/// whose id is stored already with the same content is accepted again without a duplicate; with
+/// different content the whole batch is a 409.
 pub async fn store_statements(
     state: &AppState,
     caller: &XapiCaller,
     version: XapiVersion,
     body: Value,
+    parts: &[Part],
     put_id: Option<&str>,
 ) -> ApiResult<Vec<String>> {
     if !caller.can_write() {
@@ -367,14 +373,103 @@ pub async fn store_statements(
             format!("the batch holds statement {dup} twice"),
         ));
     }
+    let contents = attachments(&sent, parts, put_id.is_some())?;
     // Voiding statements: a voiding statement cannot itself be voided.
     let targets: Vec<String> = statements
         .iter()
         .filter_map(voided_statement_id)
         .map(|t| t.to_ascii_lowercase())
         .collect();
-    write_batch(state, caller, &statements, &sent, &ids, &targets, now).await?;
+    let batch = Batch {
+        statements: &statements,
+        sent: &sent,
+        ids: &ids,
+        targets: &targets,
+        attachments: &contents,
+    };
+    write_batch(state, caller, &batch, now).await?;
     Ok(ids)
+}
+
+/// The path of a problem in statement `i` of a request (a PUT holds one statement).
+fn statement_path(single: bool, i: usize, path: &str) -> String {
+    if single {
+        path.to_owned()
+    } else {
+        format!("statements[{i}].{path}")
+    }
+}
+
+/// The raw data of the statements' attachments, checked (Communication 1.5.2): every part matches
+/// a declared attachment by its hash, every attachment without `fileUrl` has a part, and every
+/// signature whose JWS came along is well formed and, with an `x5c` certificate, verifies.
+fn attachments(sent: &[Value], parts: &[Part], single: bool) -> ApiResult<Vec<AttachmentContent>> {
+    let contents =
+        attachment_parts(parts, &declared_hashes(sent)).map_err(|e| ApiError::InvalidBody {
+            code: "invalid_attachment",
+            field: e.path,
+            message: e.reason,
+        })?;
+    let received: HashSet<String> = contents.iter().map(|c| c.sha2.clone()).collect();
+    for (i, s) in sent.iter().enumerate() {
+        check_attachments_sent(s, &received).map_err(|e| ApiError::InvalidBody {
+            code: "invalid_attachment",
+            field: statement_path(single, i, &e.path),
+            message: e.reason,
+        })?;
+        for (at, sha2) in signature_attachments(s) {
+            // A signature sent only by fileUrl cannot be checked: the LRS does not fetch it.
+            let Some(jws) = contents.iter().find(|c| c.sha2 == sha2) else {
+                continue;
+            };
+            let invalid = |field: &str, message: String| ApiError::InvalidBody {
+                code: "invalid_signature",
+                field: statement_path(single, i, field),
+                message,
+            };
+            let signature =
+                check_signature(s, at, &jws.content).map_err(|e| invalid(&e.path, e.reason))?;
+            if !verifies(&signature) {
+                return Err(invalid(
+                    &format!("statement.attachments[{at}]"),
+                    "the signature does not verify against the first x5c certificate".to_owned(),
+                ));
+            }
+        }
+    }
+    Ok(contents)
+}
+
+/// Does the signature verify against its certificate's key (true without a certificate: then
+/// only the structure can be checked)?
+fn verifies(signature: &StatementSignature) -> bool {
+    let Some(key) = &signature.public_key else {
+        return true;
+    };
+    let algorithm = match signature.algorithm {
+        SignatureAlgorithm::Rs256 => jsonwebtoken::Algorithm::RS256,
+        SignatureAlgorithm::Rs384 => jsonwebtoken::Algorithm::RS384,
+        SignatureAlgorithm::Rs512 => jsonwebtoken::Algorithm::RS512,
+    };
+    jsonwebtoken::crypto::verify(
+        &signature.signature,
+        signature.signing_input.as_bytes(),
+        &jsonwebtoken::DecodingKey::from_rsa_der(key),
+        algorithm,
+    )
+    .unwrap_or(false)
+}
+
+/// The stored raw data of the attachments of `statements`, one per hash (attachments sent only
+/// by `fileUrl` have none).
+pub async fn attachment_contents(
+    state: &AppState,
+    statements: &[Value],
+) -> ApiResult<Vec<AttachmentContent>> {
+    let mut hashes: Vec<String> = statements.iter().flat_map(statement_hashes).collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    Ok(store::attachments_by_hashes(&state.db, &hashes).await?)
 }
 
 fn version_property(version: XapiVersion) -> &'static str {
@@ -384,15 +479,29 @@ fn version_property(version: XapiVersion) -> &'static str {
     }
 }
 
+/// What one request stores: the statements as stored and as sent, their ids, the statements
+/// they void and the raw data of their attachments.
+struct Batch<'a> {
+    statements: &'a [Value],
+    sent: &'a [Value],
+    ids: &'a [String],
+    targets: &'a [String],
+    attachments: &'a [AttachmentContent],
+}
+
 async fn write_batch(
     state: &AppState,
     caller: &XapiCaller,
-    statements: &[Value],
-    sent: &[Value],
-    ids: &[String],
-    targets: &[String],
+    batch: &Batch<'_>,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
+    let Batch {
+        statements,
+        sent,
+        ids,
+        targets,
+        attachments,
+    } = *batch;
     // What the statements produce depends only on them: worked out before taking the writer's
     // turn, so that the transaction stays short.
     let all: Vec<&Value> = statements.iter().collect();
@@ -441,7 +550,7 @@ async fn write_batch(
             ));
         }
     }
-    if rows.is_empty() {
+    if rows.is_empty() && attachments.is_empty() {
         return Ok(());
     }
     let newly_voided: Vec<String> = rows
@@ -461,6 +570,7 @@ async fn write_batch(
         now,
     };
     store::insert_statements(&tx, &rows).await?;
+    store::insert_attachments(&tx, attachments).await?;
     store::void(&tx, &newly_voided).await?;
     // Apply first: it takes the people's locks before anything else touches their rows, and a
     // statement voided in its own batch is then undone too.
