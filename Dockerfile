@@ -22,6 +22,7 @@ RUN set -eux; \
     echo 'fn main() {}' > benches/load.rs; \
     echo 'fn main() {}' > benches/learning.rs; \
     echo 'fn main() {}' > benches/xapi.rs; \
+    echo 'fn main() {}' > benches/xapi_query.rs; \
     echo 'fn main() {}' > migration/src/main.rs; \
     echo 'fn main() {}' > tests/api/main.rs; \
     : > api/src/lib.rs; \

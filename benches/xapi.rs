@@ -158,9 +158,13 @@ fn main() {
         let plain = plain_insert(&db, 20_000).await;
         println!("plain multi-row INSERT (100 rows each): {plain:.0} statements/s");
         for (batch, total) in [(1, 2_000), (10, 10_000), (100, 20_000)] {
+            let (cpu, queries) = (server.cpu_seconds(), server.db_statements(&client).await);
             let rate = ingest(&server, &basic, batch, total).await;
+            let cpu_us = (server.cpu_seconds() - cpu) * 1e6 / total as f64;
+            let per_batch =
+                (server.db_statements(&client).await - queries) * batch as f64 / total as f64;
             println!(
-                "POST batches of {batch:>3} ({SENDERS} senders, {total} statements): {rate:.0} statements/s ({:.2}x the plain INSERT)",
+                "POST batches of {batch:>3} ({SENDERS} senders, {total} statements): {rate:.0} statements/s ({:.2}x the plain INSERT); server CPU {cpu_us:.0} µs per statement; {per_batch:.1} database statements per request",
                 rate / plain
             );
         }

@@ -334,13 +334,7 @@ pub async fn store_statements(
     let authority = caller.authority();
     let mut ids = Vec::with_capacity(statements.len());
     for (i, s) in statements.iter_mut().enumerate() {
-        let path = |p: &str| {
-            if put_id.is_some() {
-                p.to_owned()
-            } else {
-                format!("statements[{i}].{p}")
-            }
-        };
+        let path = |p: &str| statement_path(put_id.is_some(), i, p);
         validate_statement(s, version)
             .map_err(|e| bad_statement(path(&e.path), e.reason.clone()))?;
         let o = s
