@@ -615,3 +615,35 @@ async fn the_activities_resource_merges_what_every_statement_says_of_an_activity
         json!({ "objectType": "Activity", "id": unseen })
     );
 }
+
+#[tokio::test]
+async fn an_empty_context_activities_object_is_refused_in_both_versions() {
+    let app = TestApp::spawn().await;
+    let lrs = client(&app).await;
+    let mut s = statement(
+        S1,
+        "ada@example.com",
+        "http://example.com/verbs/read",
+        activity("https://lms.example.com/book/1"),
+    );
+    s["context"] = json!({ "contextActivities": {} });
+    for version in ["1.0.3", "2.0.0"] {
+        let res = send(
+            &app,
+            &lrs.with_version(version),
+            Method::POST,
+            "/statements",
+            &[],
+            Some(s.clone()),
+        )
+        .await;
+        assert_eq!(res.status(), 400, "{version}");
+        let problem = body(res).await;
+        assert!(
+            problem.to_string().contains("context.contextActivities"),
+            "{problem}"
+        );
+    }
+    s["context"] = json!({ "contextActivities": { "parent": [] } });
+    post(&app, &lrs, s).await;
+}
