@@ -18,7 +18,11 @@ use super::{validate_statement, without_null_timestamp, XapiVersion};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-/// The suite's templates (`templates/<folder>/<file>.json`) that the cases below use.
+/// The suite's templates (`templates/<folder>/<file>.json`) that the cases below use, minified.
+/// Most are copied; the few the stored copy of the suite lacked (`agents.default`,
+/// `agents.account_no_homepage`, the `groups.identified_*` variants, `contexts.grouping`/
+/// `category`/`other`/`no_*`, the interaction `activities.*`, `substatements.*_default`) are
+/// written after their copied siblings, with the same shape.
 const TEMPLATES: &[(&str, &str)] = &[
     (
         "statements.default",
