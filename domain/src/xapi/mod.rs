@@ -33,6 +33,8 @@ mod format;
 mod learning;
 pub mod multipart;
 mod signature;
+#[cfg(test)]
+mod suite_cases;
 mod syntax;
 mod timestamp;
 mod validate;

@@ -133,8 +133,8 @@ const ATTACHMENT_KEYS: &[&str] = &[
 ///   SubStatement; a voiding statement (verb [`VOIDED_VERB`]) has a StatementRef object;
 /// - `result.score`: `scaled` in -1..=1, `min` < `max`, `raw` within them; `duration` ISO 8601;
 /// - `context`: `revision` and `platform` only when the object is an Activity;
-///   `contextActivities` keys `parent`/`grouping`/`category`/`other` holding an Activity or an
-///   array of them; `statement` a StatementRef; in 2.0.0 `contextAgents`/`contextGroups`
+///   `contextActivities` with one or more of the keys `parent`/`grouping`/`category`/`other`,
+///   each holding an Activity or an array of them; `statement` a StatementRef; in 2.0.0 `contextAgents`/`contextGroups`
 ///   (`objectType` `contextAgent`/`contextGroup`, an Agent/Group, non-empty IRI `relevantTypes`);
 /// - language-map keys RFC 5646 tags and maps non-empty; extension keys IRIs; IRIs with a scheme;
 /// - `timestamp` and `stored` per [`parse_timestamp`](super::parse_timestamp);
@@ -652,6 +652,12 @@ impl Validator {
 
     fn context_activities(&self, value: &Value, path: &str) -> Checked {
         let map = object(value, path, CONTEXT_ACTIVITY_KINDS)?;
+        if map.is_empty() {
+            return Err(err(
+                path,
+                "must hold at least one of parent, grouping, category or other",
+            ));
+        }
         for (kind, activities) in map {
             let path = child(path, kind);
             match activities {

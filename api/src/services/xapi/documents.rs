@@ -106,6 +106,20 @@ fn is_json(content_type: &str) -> bool {
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
 }
 
+/// A document a POST merges: an `application/json` JSON object (Communication 2.2.s8).
+fn json_object(bytes: &[u8], media: &str) -> ApiResult<serde_json::Map<String, Value>> {
+    match serde_json::from_slice(bytes) {
+        Ok(Value::Object(o)) if is_json(media) => Ok(o),
+        _ => Err(ApiError::InvalidBody {
+            code: "not_mergeable",
+            field: "document".into(),
+            message: "POST merges JSON objects (application/json); this document or the stored \
+                      one is not one"
+                .into(),
+        }),
+    }
+}
+
 /// Store a document. Returns its new ETag.
 #[expect(
     clippy::too_many_arguments,
@@ -135,25 +149,27 @@ pub async fn write(
             "this document exists: send If-Match with its ETag (or If-None-Match: *)".into(),
         ));
     }
-    let (content_type, content) = match mode {
-        Write::Put => (content_type.to_owned(), content),
-        Write::Post => {
-            // POST merges JSON objects: the request's and the stored document's (if any).
-            let object = |bytes: &[u8], media: &str| match serde_json::from_slice(bytes) {
-                Ok(Value::Object(o)) if is_json(media) => Ok(o),
-                _ => Err(ApiError::InvalidBody {
-                    code: "not_mergeable",
+    let (content_type, content) = match (mode, current) {
+        (Write::Put, _) => (content_type.to_owned(), content),
+        // A POST for a document not yet stored is a PUT (Communication 2.2.s7): kept as sent,
+        // whatever its type, as long as there is one and what says it is JSON is an object.
+        (Write::Post, None) => {
+            if content.is_empty() {
+                return Err(ApiError::InvalidBody {
+                    code: "empty_document",
                     field: "document".into(),
-                    message: "POST merges JSON objects (application/json); this document or \
-                              the stored one is not one"
-                        .into(),
-                }),
-            };
-            let mut merged = match current {
-                Some(old) => object(&old.content, &old.content_type)?,
-                None => serde_json::Map::new(),
-            };
-            merged.extend(object(&content, content_type)?);
+                    message: "POST needs a document".into(),
+                });
+            }
+            if is_json(content_type) {
+                json_object(&content, content_type)?;
+            }
+            (content_type.to_owned(), content)
+        }
+        (Write::Post, Some(old)) => {
+            // POST merges JSON objects: the request's into the stored document.
+            let mut merged = json_object(&old.content, &old.content_type)?;
+            merged.extend(json_object(&content, content_type)?);
             let bytes = serde_json::to_vec(&Value::Object(merged))
                 .map_err(|e| ApiError::Internal(format!("merging a document: {e}")))?;
             ("application/json".to_owned(), bytes)
