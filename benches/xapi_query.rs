@@ -68,7 +68,7 @@ fn statements_sql(postgres: bool, from: i64, to: i64, total: i64) -> Vec<String>
     let step = YEAR_US / total;
     let (numbers, id, stored) = if postgres {
         (
-            format!("generate_series({from}, {}) AS n", to - 1),
+            format!("generate_series(CAST({from} AS bigint), {}) AS n", to - 1),
             "'00000000-0000-4000-8000-' || lpad(n::text, 12, '0')".to_owned(),
             "to_char(to_timestamp(stored_us / 1000000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')".to_owned(),
         )
@@ -107,16 +107,16 @@ fn statements_sql(postgres: bool, from: i64, to: i64, total: i64) -> Vec<String>
              ORDER BY n"
         ),
         format!(
-            "INSERT INTO xapi_statement_agents (agent_key, related_only, seq) \
-             SELECT actor_key, false, seq FROM xapi_statements WHERE {range} \
-             UNION ALL SELECT 'account:urn:learnwell:lrs|client:bench', true, seq \
+            "INSERT INTO xapi_statement_agents (agent_key, related_only, seq, stored_us) \
+             SELECT actor_key, false, seq, stored_us FROM xapi_statements WHERE {range} \
+             UNION ALL SELECT 'account:urn:learnwell:lrs|client:bench', true, seq, stored_us \
              FROM xapi_statements WHERE {range}"
         ),
         format!(
-            "INSERT INTO xapi_statement_activities (activity_id, related_only, seq) \
-             SELECT 'https://lms.example.com/module/' || ((seq - 1) % 500), false, seq \
+            "INSERT INTO xapi_statement_activities (activity_id, related_only, seq, stored_us) \
+             SELECT 'https://lms.example.com/module/' || ((seq - 1) % 500), false, seq, stored_us \
              FROM xapi_statements WHERE {range} \
-             UNION ALL SELECT 'https://lms.example.com/course/compliance', true, seq \
+             UNION ALL SELECT 'https://lms.example.com/course/compliance', true, seq, stored_us \
              FROM xapi_statements WHERE {range}"
         ),
     ]

@@ -82,8 +82,8 @@ impl Server {
 
     /// CPU time the server process has used (user and system), in seconds.
     pub fn cpu_seconds(&self) -> f64 {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
-            .unwrap_or_default();
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
         // The fields after the command name (which is in parentheses): utime and stime are the
         // 12th and 13th of them, in clock ticks of 1/100 s.
         let fields: Vec<&str> = stat

@@ -239,11 +239,16 @@ pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()
         let s = *seq
             .get(r.statement_id.as_str())
             .ok_or_else(|| StoreError::corrupt("an inserted statement has no sequence"))?;
-        agents.extend(r.agents.iter().map(|(k, related)| json!([k, related, s])));
+        let at = r.stored.timestamp_micros();
+        agents.extend(
+            r.agents
+                .iter()
+                .map(|(k, related)| json!([k, related, s, at])),
+        );
         activities.extend(
             r.activities
                 .iter()
-                .map(|(k, related)| json!([k, related, s])),
+                .map(|(k, related)| json!([k, related, s, at])),
         );
     }
     insert_index(tx, "xapi_statement_agents", "agent_key", &agents).await?;
@@ -256,7 +261,7 @@ fn json_param(rows: &[serde_json::Value]) -> StoreResult<Value> {
         .into())
 }
 
-/// Index rows: `[key, related_only, seq]` each.
+/// Index rows: `[key, related_only, seq, stored_us]` each.
 async fn insert_index(
     tx: &Tx,
     table: &str,
@@ -267,8 +272,8 @@ async fn insert_index(
         return Ok(());
     }
     let sql = format!(
-        "INSERT INTO {table} ({key}, related_only, seq) {} ON CONFLICT DO NOTHING",
-        json_rows(tx.backend(), &["text", "boolean", "bigint"])
+        "INSERT INTO {table} ({key}, related_only, seq, stored_us) {} ON CONFLICT DO NOTHING",
+        json_rows(tx.backend(), &["text", "boolean", "bigint", "bigint"])
     );
     tx.conn()
         .execute(statement(tx.backend(), &sql, vec![json_param(rows)?]))
@@ -375,41 +380,74 @@ pub struct StatementQuery {
     pub limit: u64,
 }
 
+/// The index table a query walks when it names an agent (or else an activity): its rows hold
+/// the sequence and time of each statement, so a page reads only the statements it returns.
+struct Driver<'a> {
+    table: &'static str,
+    column: &'static str,
+    key: &'a str,
+    related: bool,
+}
+
+fn driver(q: &StatementQuery) -> Option<Driver<'_>> {
+    match (&q.agent, &q.activity) {
+        (Some(agent), _) => Some(Driver {
+            table: "xapi_statement_agents",
+            column: "agent_key",
+            key: agent,
+            related: q.related_agents,
+        }),
+        (None, Some(activity)) => Some(Driver {
+            table: "xapi_statement_activities",
+            column: "activity_id",
+            key: activity,
+            related: q.related_activities,
+        }),
+        (None, None) => None,
+    }
+}
+
 /// The conditions of a query on what a statement says (agent, verb, activity, registration), on
-/// the statement aliased `alias`: SQL joined with AND and its values, in order. Empty when the
-/// query filters on none of them.
-fn content_filter(q: &StatementQuery, alias: &str) -> (Vec<String>, Vec<Value>) {
+/// the statement aliased `alias`, but for what `skip` (the driver) checks already: SQL to join
+/// with AND, and its values in order.
+fn content_filter(
+    q: &StatementQuery,
+    alias: &str,
+    skip: Option<&Driver<'_>>,
+) -> (Vec<String>, Vec<Value>) {
     let mut filter = Vec::new();
     let mut values: Vec<Value> = Vec::new();
-    let mut index = |table: &str, column: &str, key: &str, related: bool| {
+    let indexed = [
+        (
+            "xapi_statement_agents",
+            "agent_key",
+            &q.agent,
+            q.related_agents,
+        ),
+        (
+            "xapi_statement_activities",
+            "activity_id",
+            &q.activity,
+            q.related_activities,
+        ),
+    ];
+    for (table, column, key, related) in indexed {
+        let Some(key) = key else { continue };
+        if skip.is_some_and(|d| d.table == table) {
+            continue;
+        }
         let only = if related {
-            String::new()
+            ""
         } else {
-            " AND x.related_only = ?".to_owned()
+            " AND i.related_only = ?"
         };
         filter.push(format!(
-            "{alias}.seq IN (SELECT x.seq FROM {table} x WHERE x.{column} = ?{only})"
+            "{alias}.seq IN (SELECT i.seq FROM {table} i WHERE i.{column} = ?{only})"
         ));
-        values.push(key.to_owned().into());
+        values.push(key.clone().into());
         if !related {
             values.push(false.into());
         }
-    };
-    if let Some(agent) = &q.agent {
-        index(
-            "xapi_statement_agents",
-            "agent_key",
-            agent,
-            q.related_agents,
-        );
-    }
-    if let Some(activity) = &q.activity {
-        index(
-            "xapi_statement_activities",
-            "activity_id",
-            activity,
-            q.related_activities,
-        );
     }
     if let Some(verb) = &q.verb {
         filter.push(format!("{alias}.verb_id = ?"));
@@ -422,77 +460,110 @@ fn content_filter(q: &StatementQuery, alias: &str) -> (Vec<String>, Vec<Value>) 
     (filter, values)
 }
 
-/// Statements matching a query, not voided, in stored order (newest first unless ascending).
-///
-/// A statement whose object is a StatementRef also matches when the statement it refers to
-/// matches what the query says about content (agent, verb, activity, registration), however
-/// deep the chain of references and even when that statement is voided; the time, sequence and
-/// authority conditions apply to the returned statement only (Communication 2.1.3, "Filter
-/// Conditions for StatementRefs"). The references are followed from the statements that have
-/// one (indexed, and few), so a query costs what it did when none match.
-pub async fn query(c: &impl Conn, q: &StatementQuery) -> StoreResult<Vec<StoredStatement>> {
-    let mut values: Vec<Value> = Vec::new();
-    let (content, content_values) = content_filter(q, "s");
-    let mut with = String::new();
+/// The conditions every returned statement meets (not voided, the caller's authority, time and
+/// sequence), the time and sequence read from `at` (the driver's rows, or the statements).
+fn page_filter(q: &StatementQuery, at: &str) -> (Vec<String>, Vec<Value>) {
     let mut filter = vec!["s.voided = ?".to_owned()];
-    if !content.is_empty() {
-        let (target, target_values) = content_filter(q, "t");
-        with = format!(
-            "WITH RECURSIVE targeting (statement_id) AS (\
-             SELECT r.statement_id FROM xapi_statements r \
-             JOIN xapi_statements t ON t.statement_id = r.ref_statement_id \
-             WHERE r.ref_statement_id IS NOT NULL AND {} \
-             UNION SELECT r.statement_id FROM xapi_statements r \
-             JOIN targeting g ON r.ref_statement_id = g.statement_id) ",
-            target.join(" AND ")
-        );
-        values.extend(target_values);
-        values.push(false.into());
-        filter.push(format!(
-            "(({}) OR s.statement_id IN (SELECT statement_id FROM targeting))",
-            content.join(" AND ")
-        ));
-        values.extend(content_values);
-    } else {
-        values.push(false.into());
-    }
+    let mut values: Vec<Value> = vec![false.into()];
     if let Some(authority) = &q.authority {
         filter.push(
-            "s.seq IN (SELECT x.seq FROM xapi_statement_agents x WHERE x.agent_key = ?)".to_owned(),
+            "s.seq IN (SELECT i.seq FROM xapi_statement_agents i WHERE i.agent_key = ?)".to_owned(),
         );
         values.push(authority.clone().into());
     }
+    let after = if q.ascending { ">" } else { "<" };
     for (condition, value) in [
-        ("s.stored_us > ?", q.since_us.map(Value::from)),
-        ("s.stored_us <= ?", q.until_us.map(Value::from)),
-        ("s.seq <= ?", q.up_to_seq.map(Value::from)),
-        (
-            if q.ascending {
-                "s.seq > ?"
-            } else {
-                "s.seq < ?"
-            },
-            q.after_seq.map(Value::from),
-        ),
+        (format!("{at}.stored_us > ?"), q.since_us),
+        (format!("{at}.stored_us <= ?"), q.until_us),
+        (format!("{at}.seq <= ?"), q.up_to_seq),
+        (format!("{at}.seq {after} ?"), q.after_seq),
     ] {
         if let Some(v) = value {
-            filter.push(condition.to_owned());
-            values.push(v);
+            filter.push(condition);
+            values.push(v.into());
         }
     }
-    values.push(i64::try_from(q.limit).unwrap_or(i64::MAX).into());
-    let sql = format!(
-        "{with}SELECT {} FROM xapi_statements s WHERE {} ORDER BY s.seq {} LIMIT ?",
-        STATEMENT_COLUMNS
-            .split(", ")
-            .map(|c| format!("s.{c}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-        filter.join(" AND "),
-        if q.ascending { "ASC" } else { "DESC" }
+    (filter, values)
+}
+
+/// Statements matching a query, not voided, in stored order (newest first unless ascending).
+///
+/// A query naming an agent or an activity walks that index in sequence order, filtering on
+/// time in the index itself, and stops at the page's end. A statement whose object is a
+/// StatementRef also matches when the statement it refers to matches what the query says about
+/// content (agent, verb, activity, registration), however deep the chain of references and even
+/// when that statement is voided; the time, sequence and authority conditions apply to the
+/// returned statement only (Communication 2.1.3, "Filter Conditions for StatementRefs"). The
+/// references are followed from the statements that have one (indexed, and few), in a second
+/// branch of the query, so the first keeps its index path.
+pub async fn query(c: &impl Conn, q: &StatementQuery) -> StoreResult<Vec<StoredStatement>> {
+    let order = if q.ascending { "ASC" } else { "DESC" };
+    let limit = Value::from(i64::try_from(q.limit).unwrap_or(i64::MAX));
+    let columns = STATEMENT_COLUMNS
+        .split(", ")
+        .map(|c| format!("s.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let driver = driver(q);
+    let mut values: Vec<Value> = Vec::new();
+    // The statements that match directly.
+    let (mut filter, content_values) = content_filter(q, "s", driver.as_ref());
+    let (from, at) = match &driver {
+        Some(d) => {
+            filter.insert(0, format!("d.{} = ?", d.column));
+            values.push(d.key.to_owned().into());
+            if !d.related {
+                filter.insert(1, "d.related_only = ?".to_owned());
+                values.push(false.into());
+            }
+            (
+                format!("{} d JOIN xapi_statements s ON s.seq = d.seq", d.table),
+                "d",
+            )
+        }
+        None => ("xapi_statements s".to_owned(), "s"),
+    };
+    values.extend(content_values);
+    let (page, page_values) = page_filter(q, at);
+    filter.extend(page);
+    values.extend(page_values);
+    values.push(limit.clone());
+    let direct = format!(
+        "SELECT {columns} FROM {from} WHERE {} ORDER BY {at}.seq {order} LIMIT ?",
+        filter.join(" AND ")
     );
+    if driver.is_none() && q.verb.is_none() && q.registration.is_none() {
+        return Ok(
+            StoredStatement::find_by_statement(statement(c.backend(), &direct, values))
+                .all(c.conn())
+                .await?,
+        );
+    }
+    // And those that target a matching statement through StatementRefs.
+    let (target, target_values) = content_filter(q, "t", None);
+    let (page, page_values) = page_filter(q, "s");
+    let sql = format!(
+        "WITH RECURSIVE targeting (statement_id) AS (\
+         SELECT r.statement_id FROM xapi_statements r \
+         JOIN xapi_statements t ON t.statement_id = r.ref_statement_id \
+         WHERE r.ref_statement_id IS NOT NULL AND {} \
+         UNION SELECT r.statement_id FROM xapi_statements r \
+         JOIN targeting g ON r.ref_statement_id = g.statement_id) \
+         SELECT * FROM ({direct}) m UNION \
+         SELECT * FROM (SELECT {columns} FROM xapi_statements s \
+         WHERE s.statement_id IN (SELECT statement_id FROM targeting) AND {} \
+         ORDER BY s.seq {order} LIMIT ?) r \
+         ORDER BY seq {order} LIMIT ?",
+        target.join(" AND "),
+        page.join(" AND ")
+    );
+    let mut all = target_values;
+    all.extend(values);
+    all.extend(page_values);
+    all.push(limit.clone());
+    all.push(limit);
     Ok(
-        StoredStatement::find_by_statement(statement(c.backend(), &sql, values))
+        StoredStatement::find_by_statement(statement(c.backend(), &sql, all))
             .all(c.conn())
             .await?,
     )
