@@ -309,6 +309,31 @@ pub async fn store_statements(
     if !caller.can_write() {
         return Err(ApiError::Forbidden);
     }
+    let now = Utc::now();
+    let batch = prepare(body, parts, version, put_id, &caller.authority(), now)?;
+    write_batch(state, caller, &batch, now).await?;
+    Ok(batch.ids)
+}
+
+/// A batch checked, its statements completed as stored (id, `stored`, `timestamp`, `authority`,
+/// `version`), and what the client sent, which a re-submission is compared with.
+struct Batch {
+    statements: Vec<Value>,
+    sent: Vec<Value>,
+    ids: Vec<String>,
+    /// The statements that voiding statements of the batch void.
+    targets: Vec<String>,
+    attachments: Vec<AttachmentContent>,
+}
+
+fn prepare(
+    body: Value,
+    parts: &[Part],
+    version: XapiVersion,
+    put_id: Option<&str>,
+    authority: &Value,
+    now: DateTime<Utc>,
+) -> ApiResult<Batch> {
     let mut statements = match (body, put_id) {
         (Value::Array(items), None) => items,
         (Value::Object(o), _) => vec![Value::Object(o)],
@@ -326,12 +351,8 @@ pub async fn store_statements(
     for s in &mut statements {
         without_null_timestamp(s, version);
     }
-    // What the client sent is what a re-submission is compared with (before the LRS adds
-    // `stored`, `timestamp`, `authority` and `version`).
     let sent = statements.clone();
-    let now = Utc::now();
     let stored = timestamp(now);
-    let authority = caller.authority();
     let mut ids = Vec::with_capacity(statements.len());
     for (i, s) in statements.iter_mut().enumerate() {
         let path = |p: &str| statement_path(put_id.is_some(), i, p);
@@ -367,22 +388,20 @@ pub async fn store_statements(
             format!("the batch holds statement {dup} twice"),
         ));
     }
-    let contents = attachments(&sent, parts, put_id.is_some())?;
+    let attachments = attachments(&sent, parts, put_id.is_some())?;
     // Voiding statements: a voiding statement cannot itself be voided.
-    let targets: Vec<String> = statements
+    let targets = statements
         .iter()
         .filter_map(voided_statement_id)
         .map(|t| t.to_ascii_lowercase())
         .collect();
-    let batch = Batch {
-        statements: &statements,
-        sent: &sent,
-        ids: &ids,
-        targets: &targets,
-        attachments: &contents,
-    };
-    write_batch(state, caller, &batch, now).await?;
-    Ok(ids)
+    Ok(Batch {
+        statements,
+        sent,
+        ids,
+        targets,
+        attachments,
+    })
 }
 
 /// The path of a problem in statement `i` of a request (a PUT holds one statement).
@@ -475,37 +494,25 @@ fn version_property(version: XapiVersion) -> &'static str {
 
 /// What one request stores: the statements as stored and as sent, their ids, the statements
 /// they void and the raw data of their attachments.
-struct Batch<'a> {
-    statements: &'a [Value],
-    sent: &'a [Value],
-    ids: &'a [String],
-    targets: &'a [String],
-    attachments: &'a [AttachmentContent],
-}
-
 async fn write_batch(
     state: &AppState,
     caller: &XapiCaller,
-    batch: &Batch<'_>,
+    batch: &Batch,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let Batch {
-        statements,
-        sent,
-        ids,
-        targets,
-        attachments,
-    } = *batch;
-    // What the statements produce depends only on them: worked out before taking the writer's
-    // turn, so that the transaction stays short.
-    let all: Vec<&Value> = statements.iter().collect();
-    let mut outcomes: Vec<Option<Outcome>> = outcomes(state, caller.client.as_ref(), &all, now)
-        .await?
-        .into_iter()
-        .map(Some)
-        .collect();
-    let mut lookup: Vec<String> = ids.to_vec();
-    lookup.extend(targets.iter().cloned());
+    // What the statements produce depends only on them: worked out, and the rows written out,
+    // before taking the writer's turn, so that the transaction stays short.
+    let all: Vec<&Value> = batch.statements.iter().collect();
+    let outcomes = outcomes(state, caller.client.as_ref(), &all, now).await?;
+    let client_id = caller.client.as_ref().map(|c| c.id.clone());
+    let mut prepared = Vec::with_capacity(outcomes.len());
+    for ((s, id), outcome) in batch.statements.iter().zip(&batch.ids).zip(outcomes) {
+        let mut row = new_statement(s, id, now, client_id.clone())?;
+        (row.mapping, row.employee_id) = outcome.mapping();
+        prepared.push((row, outcome));
+    }
+    let mut lookup: Vec<String> = batch.ids.clone();
+    lookup.extend(batch.targets.iter().cloned());
     let tx = state.db.begin().await?;
     // Writers of the same ids take turns, so a statement is compared with what is stored and
     // stored at most once, however many overlapping batches arrive together.
@@ -515,28 +522,28 @@ async fn write_batch(
         .into_iter()
         .map(|s| (s.statement_id.clone(), s))
         .collect();
-    let client_id = caller.client.as_ref().map(|c| c.id.clone());
     let mut rows = Vec::new();
     let mut produced_outcomes = Vec::new();
-    for (((s, as_sent), id), outcome) in statements.iter().zip(sent).zip(ids).zip(&mut outcomes) {
-        if let Some(old) = existing.get(id) {
+    for ((row, outcome), as_sent) in prepared.into_iter().zip(&batch.sent) {
+        if let Some(old) = existing.get(&row.statement_id) {
             let old: Value = serde_json::from_str(&old.statement).map_err(|e| {
-                ApiError::Internal(format!("stored statement {id} is not JSON: {e}"))
+                ApiError::Internal(format!(
+                    "stored statement {} is not JSON: {e}",
+                    row.statement_id
+                ))
             })?;
             if same_statement(&old, as_sent) {
                 continue;
             }
             return Err(ApiError::Conflict(format!(
-                "statement {id} is stored already with different content"
+                "statement {} is stored already with different content",
+                row.statement_id
             )));
         }
-        let outcome = outcome.take().unwrap_or(Outcome::Nothing);
-        let mut row = new_statement(s, id, now, client_id.clone())?;
-        (row.mapping, row.employee_id) = outcome.mapping();
         rows.push(row);
         produced_outcomes.push(outcome);
     }
-    for t in targets {
+    for t in &batch.targets {
         if existing.get(t).is_some_and(|v| v.verb_id == VOIDED_VERB) {
             return Err(bad_statement(
                 "object.id",
@@ -544,7 +551,7 @@ async fn write_batch(
             ));
         }
     }
-    if rows.is_empty() && attachments.is_empty() {
+    if rows.is_empty() && batch.attachments.is_empty() {
         return Ok(());
     }
     let newly_voided: Vec<String> = rows
@@ -564,7 +571,7 @@ async fn write_batch(
         now,
     };
     store::insert_statements(&tx, &rows).await?;
-    store::insert_attachments(&tx, attachments).await?;
+    store::insert_attachments(&tx, &batch.attachments).await?;
     store::void(&tx, &newly_voided).await?;
     // Apply first: it takes the people's locks before anything else touches their rows, and a
     // statement voided in its own batch is then undone too.
@@ -649,8 +656,10 @@ fn stored_at(s: &store::StoredStatement) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(s.stored_us).unwrap_or_default()
 }
 
-/// The page size when a query gives no `limit` (or 0), and the most it may ask for.
-pub const MAX_STATEMENTS: u64 = 500;
+/// The page size when a query gives no `limit` (or 0), and the most it may ask for: about
+/// 100 KB of statements. Larger pages cost more than they save: at 10,000,000 statements a page
+/// of 500 took 59 ms (p50) against 12 ms for 100 (docs/BENCHMARKS.md); clients follow `more`.
+pub const MAX_STATEMENTS: u64 = 100;
 
 /// A statement query as parsed from the request, plus where a `more` link continues.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Default)]
