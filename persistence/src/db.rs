@@ -34,13 +34,15 @@ pub struct PoolStats {
 }
 
 /// The database: a pool, the statement counter (for metrics and the N+1 tests) and, on SQLite,
-/// the single-writer lock (SQLite has one writer; taking turns here avoids `SQLITE_BUSY`).
+/// the one connection that writes, with the lock writers take turns on (SQLite has one writer;
+/// taking turns here avoids `SQLITE_BUSY`, and a connection that does every write keeps the
+/// pages it writes in its cache, where another connection would find its cache out of date).
 #[derive(Clone)]
 pub struct Db {
     conn: DatabaseConnection,
     backend: Backend,
     statements: Arc<AtomicU64>,
-    write_lock: Option<Arc<Mutex<()>>>,
+    writer: Option<(Arc<Mutex<()>>, DatabaseConnection)>,
 }
 
 /// A write transaction. Dropped without `commit`, it rolls back.
@@ -115,17 +117,29 @@ impl Db {
             // scanning it until autovacuum's next ANALYZE: seconds per request in between.
             opts.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         }
-        let mut conn = sea_orm::Database::connect(opts).await?;
         let statements = Arc::new(AtomicU64::new(0));
-        let counter = Arc::clone(&statements);
-        conn.set_metric_callback(move |_| {
-            counter.fetch_add(1, Ordering::Relaxed);
-        });
+        let counted = |mut conn: DatabaseConnection| {
+            let counter = Arc::clone(&statements);
+            conn.set_metric_callback(move |_| {
+                counter.fetch_add(1, Ordering::Relaxed);
+            });
+            conn
+        };
+        let writer = match backend {
+            Backend::Sqlite => {
+                let mut one = opts.clone();
+                one.max_connections(1);
+                let writer = counted(sea_orm::Database::connect(one).await?);
+                Some((Arc::new(Mutex::new(())), writer))
+            }
+            Backend::Postgres => None,
+        };
+        let conn = counted(sea_orm::Database::connect(opts).await?);
         Ok(Self {
             conn,
             backend,
             statements,
-            write_lock: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+            writer,
         })
     }
 
@@ -168,20 +182,27 @@ impl Db {
         Ok(self.conn.ping().await?)
     }
 
-    /// Begin a write transaction (on SQLite, after taking the writer's turn).
+    /// Begin a write transaction (on SQLite, on the writing connection, after taking the
+    /// writer's turn).
     pub async fn begin(&self) -> StoreResult<Tx> {
-        let turn = match &self.write_lock {
-            Some(lock) => Some(Arc::clone(lock).lock_owned().await),
-            None => None,
+        let (tx, turn) = match &self.writer {
+            Some((lock, writer)) => {
+                let turn = Arc::clone(lock).lock_owned().await;
+                (writer.begin().await?, Some(turn))
+            }
+            None => (self.conn.begin().await?, None),
         };
         Ok(Tx {
-            tx: self.conn.begin().await?,
+            tx,
             backend: self.backend,
             _turn: turn,
         })
     }
 
     pub async fn close(self) -> StoreResult<()> {
+        if let Some((_, writer)) = self.writer {
+            writer.close().await?;
+        }
         Ok(self.conn.close().await?)
     }
 }
