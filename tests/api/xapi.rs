@@ -3,13 +3,39 @@ use base64::Engine;
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
 
-fn ld(app: &TestApp) -> String {
+pub(crate) fn ld(app: &TestApp) -> String {
     app.token_for("ld-admin", &["ld_admin"], &[], None)
 }
 
-/// An LRS client's `Authorization` header.
-struct Lrs {
-    basic: String,
+/// An LRS client's `Authorization` header and the xAPI version its requests say.
+pub(crate) struct Lrs {
+    pub(crate) basic: String,
+    pub(crate) version: &'static str,
+}
+
+impl Lrs {
+    /// The credentials of a client as created (`POST /api/v1/lrs-clients`), speaking 1.0.3.
+    pub(crate) fn of(created: &Value) -> Self {
+        let pair = format!(
+            "{}:{}",
+            created["key"].as_str().expect("key"),
+            created["secret"].as_str().expect("secret")
+        );
+        Self {
+            basic: format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(pair)
+            ),
+            version: "1.0.3",
+        }
+    }
+
+    pub(crate) fn with_version(&self, version: &'static str) -> Self {
+        Self {
+            basic: self.basic.clone(),
+            version,
+        }
+    }
 }
 
 async fn client(app: &TestApp, scopes: &[&str]) -> (Lrs, Value) {
@@ -22,16 +48,30 @@ async fn client(app: &TestApp, scopes: &[&str]) -> (Lrs, Value) {
         .await;
     assert_eq!(res.status(), 201);
     let created = body(res).await;
-    let pair = format!(
-        "{}:{}",
-        created["key"].as_str().expect("key"),
-        created["secret"].as_str().expect("secret")
-    );
-    let basic = format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(pair)
-    );
-    (Lrs { basic }, created)
+    (Lrs::of(&created), created)
+}
+
+/// An xAPI request with the client's credentials and version, and more headers.
+pub(crate) async fn send(
+    app: &TestApp,
+    lrs: &Lrs,
+    method: Method,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> Response {
+    let mut req = app
+        .client
+        .request(method, format!("{}/xapi{path}", app.base))
+        .header("authorization", &lrs.basic)
+        .header("x-experience-api-version", lrs.version);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    req.send().await.expect("send")
 }
 
 async fn xapi(
@@ -41,15 +81,7 @@ async fn xapi(
     path: &str,
     body: Option<Value>,
 ) -> Response {
-    let mut req = app
-        .client
-        .request(method, format!("{}/xapi{path}", app.base))
-        .header("authorization", &lrs.basic)
-        .header("x-experience-api-version", "1.0.3");
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    req.send().await.expect("send")
+    send(app, lrs, method, path, &[], body).await
 }
 
 fn statement(id: &str, email: &str, verb: &str) -> Value {
@@ -382,16 +414,20 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-#[tokio::test]
-async fn learning_statements_become_records_and_time_and_voiding_removes_them() {
-    let app = TestApp::spawn().await;
+/// A person, a course with an xAPI activity, and the person's enrolment in it (status moved to
+/// `status` unless `enrolled`). Returns the person's token, the enrolment id and the person's id.
+pub(crate) async fn enrolled(
+    app: &TestApp,
+    activity_id: &str,
+    status: &str,
+) -> (String, String, String) {
     let p = crate::helpers::ids(&app.sync(json!([crate::helpers::person("A1", None)])).await);
     let course = body(
         app.post(
             "/api/v1/courses",
-            &ld(&app),
+            &ld(app),
             json!({ "code": "SAFE", "title": "Safety basics", "estimated_minutes": 30,
-                    "xapi_activity_id": "https://lms.example.com/course/42" }),
+                    "xapi_activity_id": activity_id }),
         )
         .await,
     )
@@ -405,6 +441,36 @@ async fn learning_statements_become_records_and_time_and_voiding_removes_them() 
         )
         .await;
     assert_eq!(res.status(), 201);
+    let id = body(res).await["id"].as_str().expect("id").to_owned();
+    if status != "enrolled" {
+        let res = app
+            .client
+            .patch(format!("{}/api/v1/enrollments/{id}", app.base))
+            .bearer_auth(&a1)
+            .header("if-match", "\"1\"")
+            .json(&json!({ "status": status }))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.status(), 200);
+    }
+    (a1, id, p["A1"].clone())
+}
+
+/// The `items` of a list answer.
+pub(crate) async fn items(app: &TestApp, path: &str, token: &str) -> Vec<Value> {
+    body(app.get(path, token).await).await["items"]
+        .as_array()
+        .expect("items")
+        .clone()
+}
+
+#[tokio::test]
+async fn learning_statements_become_records_and_time_and_voiding_removes_them() {
+    let app = TestApp::spawn().await;
+    let (a1, _, a1_id) = enrolled(&app, "https://lms.example.com/course/42", "enrolled").await;
+    let records_path = format!("/api/v1/learning-records?employee_id={a1_id}");
+    let march = "/api/v1/time-entries?from=2026-03-01&to=2026-03-31";
     let (lrs, _) = client(&app, &["xapi:write", "xapi:read"]).await;
 
     let mut done = statement(S1, "a1@example.com", "completed");
@@ -435,17 +501,8 @@ async fn learning_statements_become_records_and_time_and_voiding_removes_them() 
     let res = xapi(&app, &lrs, Method::POST, "/statements", Some(by_hash)).await;
     assert_eq!(res.status(), 200);
 
-    let records = body(
-        app.get(
-            &format!("/api/v1/learning-records?employee_id={}", p["A1"]),
-            &a1,
-        )
-        .await,
-    )
-    .await;
-    let mut got: Vec<(String, u64, String)> = records["items"]
-        .as_array()
-        .expect("items")
+    let mut got: Vec<(String, u64, String)> = items(&app, &records_path, &a1)
+        .await
         .iter()
         .map(|r| {
             (
@@ -464,18 +521,14 @@ async fn learning_statements_become_records_and_time_and_voiding_removes_them() 
             ("Webinar".to_owned(), 60, "xapi".to_owned())
         ]
     );
-    let enrolments = body(
-        app.get(&format!("/api/v1/enrollments?employee_id={}", p["A1"]), &a1)
-            .await,
+    let enrolments = items(
+        &app,
+        &format!("/api/v1/enrollments?employee_id={a1_id}"),
+        &a1,
     )
     .await;
-    assert_eq!(enrolments["items"][0]["status"], "completed");
-    let entries = body(
-        app.get("/api/v1/time-entries?from=2026-03-01&to=2026-03-31", &a1)
-            .await,
-    )
-    .await;
-    let entries = entries["items"].as_array().expect("items");
+    assert_eq!(enrolments[0]["status"], "completed");
+    let entries = items(&app, march, &a1).await;
     assert_eq!(entries.len(), 3);
     assert!(entries.iter().all(|e| e["learning_record_id"].is_string()));
 
@@ -487,24 +540,12 @@ async fn learning_statements_become_records_and_time_and_voiding_removes_them() 
     });
     let res = xapi(&app, &lrs, Method::POST, "/statements", Some(void)).await;
     assert_eq!(res.status(), 200);
-    let records = body(
-        app.get(
-            &format!("/api/v1/learning-records?employee_id={}", p["A1"]),
-            &a1,
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(records["items"].as_array().expect("items").len(), 2);
-    let entries = body(
-        app.get("/api/v1/time-entries?from=2026-03-01&to=2026-03-31", &a1)
-            .await,
-    )
-    .await;
-    assert_eq!(entries["items"].as_array().expect("items").len(), 2);
+    let records = items(&app, &records_path, &a1).await;
+    assert_eq!(records.len(), 2);
+    assert_eq!(items(&app, march, &a1).await.len(), 2);
 
     // People link their own time to their own records, and only to those.
-    let record = records["items"][0]["id"].as_str().expect("id").to_owned();
+    let record = records[0]["id"].as_str().expect("id").to_owned();
     let log = |record: String| {
         json!({ "date": "2026-03-05", "minutes": 20, "category": "role_related",
                 "learning_record_id": record })
@@ -553,27 +594,23 @@ async fn a_batch_keeps_the_rules_of_time_entries_and_the_sums() {
     .collect();
     let res = xapi(&app, &lrs, Method::POST, "/statements", Some(json!(batch))).await;
     assert_eq!(res.status(), 200);
-    let records = body(
-        app.get(
-            &format!("/api/v1/learning-records?employee_id={}", p["A1"]),
-            &a1,
-        )
-        .await,
+    let records = items(
+        &app,
+        &format!("/api/v1/learning-records?employee_id={}", p["A1"]),
+        &a1,
     )
     .await;
-    assert_eq!(records["items"].as_array().expect("items").len(), 4);
+    assert_eq!(records.len(), 4);
     // A day holds 24 hours: the third statement's record stays, its time does not.
-    let entries = body(
-        app.get("/api/v1/time-entries?from=2026-03-01&to=2026-04-30", &a1)
-            .await,
+    let minutes: Vec<u64> = items(
+        &app,
+        "/api/v1/time-entries?from=2026-03-01&to=2026-04-30",
+        &a1,
     )
-    .await;
-    let minutes: Vec<u64> = entries["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|e| e["minutes"].as_u64().expect("minutes"))
-        .collect();
+    .await
+    .iter()
+    .map(|e| e["minutes"].as_u64().expect("minutes"))
+    .collect();
     assert_eq!(minutes, [600, 600, 30]);
     for (period, used) in [("2026-03", 1200), ("2026-Q1", 1200), ("2026-Q2", 30)] {
         let summary = body(

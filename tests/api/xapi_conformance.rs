@@ -1,28 +1,9 @@
 //! The LRS against the ADL conformance test suite (1.0.3 and 2.0.0): the behaviours the suite
 //! checks that `xapi.rs` does not, one test per behaviour, with the suite's request shapes.
 use crate::helpers::{body, TestApp};
-use base64::Engine;
+use crate::xapi::{enrolled, ld, send, Lrs};
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
-
-fn ld(app: &TestApp) -> String {
-    app.token_for("ld-admin", &["ld_admin"], &[], None)
-}
-
-/// An LRS client's `Authorization` header and the xAPI version its requests say.
-struct Lrs {
-    basic: String,
-    version: &'static str,
-}
-
-impl Lrs {
-    fn with_version(&self, version: &'static str) -> Self {
-        Self {
-            basic: self.basic.clone(),
-            version,
-        }
-    }
-}
 
 async fn create_client(app: &TestApp, input: Value) -> Response {
     app.post("/api/v1/lrs-clients", &ld(app), input).await
@@ -39,44 +20,11 @@ async fn client_with(app: &TestApp, learning_verbs: &[&str]) -> Lrs {
     assert_eq!(res.status(), 201);
     let created = body(res).await;
     assert_eq!(created["learning_verbs"], json!(learning_verbs));
-    let pair = format!(
-        "{}:{}",
-        created["key"].as_str().expect("key"),
-        created["secret"].as_str().expect("secret")
-    );
-    Lrs {
-        basic: format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(pair)
-        ),
-        version: "1.0.3",
-    }
+    Lrs::of(&created)
 }
 
 async fn client(app: &TestApp) -> Lrs {
     client_with(app, &[]).await
-}
-
-async fn send(
-    app: &TestApp,
-    lrs: &Lrs,
-    method: Method,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<Value>,
-) -> Response {
-    let mut req = app
-        .client
-        .request(method, format!("{}/xapi{path}", app.base))
-        .header("authorization", &lrs.basic)
-        .header("x-experience-api-version", lrs.version);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    req.send().await.expect("send")
 }
 
 async fn post(app: &TestApp, lrs: &Lrs, statement: Value) -> Value {
@@ -369,45 +317,6 @@ async fn a_2_0_statement_with_a_null_timestamp_gets_its_stored_time() {
     )
     .await;
     assert_eq!(got["timestamp"], got["stored"]);
-}
-
-/// A person, a course with an xAPI activity, and the person's enrolment in it (status moved to
-/// `status` unless `enrolled`). Returns the person's token and the enrolment id.
-async fn enrolled(app: &TestApp, activity_id: &str, status: &str) -> (String, String, String) {
-    let p = crate::helpers::ids(&app.sync(json!([crate::helpers::person("A1", None)])).await);
-    let course = body(
-        app.post(
-            "/api/v1/courses",
-            &ld(app),
-            json!({ "code": "SAFE", "title": "Safety basics", "estimated_minutes": 30,
-                    "xapi_activity_id": activity_id }),
-        )
-        .await,
-    )
-    .await;
-    let a1 = app.employee_token(&p["A1"]);
-    let res = app
-        .post(
-            "/api/v1/enrollments",
-            &a1,
-            json!({ "course_id": course["id"] }),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
-    let id = body(res).await["id"].as_str().expect("id").to_owned();
-    if status != "enrolled" {
-        let res = app
-            .client
-            .patch(format!("{}/api/v1/enrollments/{id}", app.base))
-            .bearer_auth(&a1)
-            .header("if-match", "\"1\"")
-            .json(&json!({ "status": status }))
-            .send()
-            .await
-            .expect("send");
-        assert_eq!(res.status(), 200);
-    }
-    (a1, id, p["A1"].clone())
 }
 
 async fn enrolment(app: &TestApp, token: &str, employee: &str) -> Value {
