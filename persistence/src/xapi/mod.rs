@@ -359,8 +359,9 @@ pub async fn set_mapping(
     Ok(())
 }
 
-/// The filters of a statement query (xAPI Communication 2.1.3), already validated.
-#[derive(Debug, Clone, Default)]
+/// The filters of a statement query (xAPI Communication 2.1.3), already validated, and where a
+/// `more` link continues (serialised into it, but for `authority`, which every request sets).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct StatementQuery {
     pub agent: Option<String>,
     pub related_agents: bool,
@@ -369,6 +370,7 @@ pub struct StatementQuery {
     pub related_activities: bool,
     pub registration: Option<String>,
     /// Only statements with this authority (agent key): a client reading only its own.
+    #[serde(skip)]
     pub authority: Option<String>,
     pub since_us: Option<i64>,
     pub until_us: Option<i64>,

@@ -592,8 +592,7 @@ fn parse_query(params: &HashMap<String, String>, version: XapiVersion) -> ApiRes
         until_us: micros(params, "until", version)?,
         ascending: flag(params, "ascending")?,
         limit,
-        after_seq: None,
-        up_to_seq: None,
+        ..Query::default()
     })
 }
 

@@ -662,21 +662,7 @@ fn stored_at(s: &store::StoredStatement) -> DateTime<Utc> {
 pub const MAX_STATEMENTS: u64 = 100;
 
 /// A statement query as parsed from the request, plus where a `more` link continues.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Default)]
-pub struct Query {
-    pub agent: Option<String>,
-    pub related_agents: bool,
-    pub verb: Option<String>,
-    pub activity: Option<String>,
-    pub related_activities: bool,
-    pub registration: Option<String>,
-    pub since_us: Option<i64>,
-    pub until_us: Option<i64>,
-    pub ascending: bool,
-    pub limit: u64,
-    pub after_seq: Option<i64>,
-    pub up_to_seq: Option<i64>,
-}
+pub use store::StatementQuery as Query;
 
 /// One page of statements and the query that continues it, if more match.
 pub struct StatementPage {
@@ -701,20 +687,11 @@ pub async fn query_statements(
     };
     let rows = store::query(
         &state.db,
-        &store::StatementQuery {
-            agent: q.agent.clone(),
-            related_agents: q.related_agents,
-            verb: q.verb.clone(),
-            activity: q.activity.clone(),
-            related_activities: q.related_activities,
-            registration: q.registration.clone(),
-            since_us: q.since_us,
-            until_us: q.until_us,
-            ascending: q.ascending,
-            after_seq: q.after_seq,
+        &Query {
             up_to_seq: Some(up_to),
             authority: mine,
             limit: limit + 1,
+            ..q.clone()
         },
     )
     .await?;
