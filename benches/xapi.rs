@@ -39,8 +39,15 @@ fn statement(n: usize) -> Value {
         "context": { "registration": uuid::Uuid::new_v4().to_string(), "platform": "Moodle 4.3", "language": "en-US",
                      "contextActivities": { "parent": [{ "id": "https://lms.example.com/course/compliance" }] },
                      "extensions": { "https://lms.example.com/xapi/session": format!("session-{n:08}") } },
-        "timestamp": "2026-03-02T10:15:00Z"
+        "timestamp": timestamp(n)
     })
+}
+
+/// Each person learns once a day, going back a day per round through the people.
+fn timestamp(n: usize) -> String {
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date")
+        - chrono::Days::new((n / PEOPLE % 300) as u64);
+    format!("{day}T10:15:00Z")
 }
 
 async fn ingest(server: &Server, basic: &str, batch: usize, total: usize) -> f64 {

@@ -371,23 +371,19 @@ pub async fn minutes_on_days(
     if days.is_empty() {
         return Ok(HashMap::new());
     }
-    let people: Vec<String> = days.iter().map(|(p, _)| p.to_string()).collect();
-    let dates: Vec<String> = days.iter().map(|(_, d)| d.to_string()).collect();
-    let date_keys = match c.backend() {
-        crate::Backend::Sqlite => json_keys(c.backend()).to_owned(),
-        crate::Backend::Postgres => {
-            "SELECT CAST(d AS date) FROM json_array_elements_text(CAST(? AS json)) AS d".to_owned()
-        }
-    };
+    let pairs: Vec<serde_json::Value> = days
+        .iter()
+        .map(|(p, d)| serde_json::json!([p.to_string(), d.to_string()]))
+        .collect();
+    // Exactly the pairs asked for (not every person on every day), each found by the index.
     let sql = format!(
         "SELECT employee_id, entry_date, SUM(minutes) AS total FROM time_entries \
-         WHERE employee_id IN ({}) AND entry_date IN ({date_keys}) \
+         WHERE (employee_id, entry_date) IN ({}) \
          AND approval <> 'rejected' AND id <> ? GROUP BY employee_id, entry_date",
-        json_keys(c.backend())
+        json_rows(c.backend(), &["text", "date"])
     );
     let values = vec![
-        json_list(&people)?,
-        json_list(&dates)?,
+        json_list(&pairs)?,
         except.map_or_else(String::new, |e| e.to_string()).into(),
     ];
     let rows = DaySum::find_by_statement(statement(c.backend(), &sql, values))
@@ -585,7 +581,7 @@ impl FromQueryResult for PersonUsageRow {
 /// before `period` starts): one statement, one row per person, in no particular order. A month
 /// or a quarter is read from the rollups (one row per person and period), a week from the
 /// entries (rejected entries never count).
-fn json_list(items: &[String]) -> StoreResult<sea_orm::Value> {
+fn json_list<T: serde::Serialize>(items: &[T]) -> StoreResult<sea_orm::Value> {
     Ok(serde_json::to_string(items)
         .map_err(StoreError::corrupt)?
         .into())

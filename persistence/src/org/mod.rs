@@ -172,6 +172,45 @@ pub async fn get_employees(c: &impl Conn, ids: &[EmployeeId]) -> StoreResult<Vec
     to_employees(rows)
 }
 
+/// The employment dates of the people asked for (those that exist).
+pub async fn employment_dates(
+    c: &impl Conn,
+    ids: &[EmployeeId],
+) -> StoreResult<HashMap<EmployeeId, EmploymentDates>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: String,
+        hire_date: Option<chrono::NaiveDate>,
+        leave_start_date: Option<chrono::NaiveDate>,
+        leave_end_date: Option<chrono::NaiveDate>,
+        termination_date: Option<chrono::NaiveDate>,
+    }
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let json = serde_json::to_string(&keys).map_err(StoreError::corrupt)?;
+    let sql = format!(
+        "SELECT id, hire_date, leave_start_date, leave_end_date, termination_date \
+         FROM employees WHERE id IN ({})",
+        json_keys(c.backend())
+    );
+    Row::find_by_statement(statement(c.backend(), &sql, vec![json.into()]))
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(|r| {
+            let dates = EmploymentDates {
+                hire_date: r.hire_date,
+                leave_start_date: r.leave_start_date,
+                leave_end_date: r.leave_end_date,
+                termination_date: r.termination_date,
+            };
+            Ok((parse_id(&r.id)?, dates))
+        })
+        .collect()
+}
+
 /// One page of employees in id order (= creation order), after the cursor id.
 pub async fn list_employees(
     c: &impl Conn,

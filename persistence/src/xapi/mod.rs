@@ -182,8 +182,8 @@ const STATEMENT_COLUMNS: &str =
     "seq, statement_id, stored_us, verb_id, voided, employee_id, client_id, mapping, statement";
 
 /// Insert statements and their indexes (in the caller's transaction: a batch is all or nothing).
-/// Each table gets one statement whose one parameter is the rows as JSON: binding and parsing
-/// a placeholder per value cost more than the writing.
+/// The index tables get one statement each whose one parameter is the rows as JSON; so do the
+/// statements on PostgreSQL, while SQLite binds their values.
 pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()> {
     #[derive(FromQueryResult)]
     struct Inserted {
@@ -193,42 +193,84 @@ pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()
     if rows.is_empty() {
         return Ok(());
     }
-    let values: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|r| {
-            serde_json::json!([
-                r.statement_id,
-                r.stored.timestamp_micros(),
-                r.verb_id,
-                false,
-                r.voids_statement_id,
-                r.registration,
-                r.actor_key,
-                r.employee_id,
-                r.client_id,
-                r.mapping.code(),
-                r.statement,
-                r.ref_statement_id,
-            ])
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO xapi_statements (statement_id, stored_us, verb_id, voided, \
-         voids_statement_id, registration, actor_key, employee_id, client_id, mapping, \
-         statement, ref_statement_id) {} RETURNING seq, statement_id",
-        json_rows(
-            tx.backend(),
-            &[
-                "text", "bigint", "text", "boolean", "text", "text", "text", "text", "text",
-                "text", "text", "text"
-            ]
-        )
-    );
-    let inserted =
-        Inserted::find_by_statement(statement(tx.backend(), &sql, vec![json_param(&values)?]))
-            .all(tx.conn())
-            .await
-            .map_err(StoreError::from_write)?;
+    const COLUMNS: &str = "statement_id, stored_us, verb_id, voided, voids_statement_id, \
+         registration, actor_key, employee_id, client_id, mapping, statement, ref_statement_id";
+    let inserted = match tx.backend() {
+        // Thousands of `$n` placeholders cost PostgreSQL more to parse than one JSON parameter.
+        crate::Backend::Postgres => {
+            let values: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    json!([
+                        r.statement_id,
+                        r.stored.timestamp_micros(),
+                        r.verb_id,
+                        false,
+                        r.voids_statement_id,
+                        r.registration,
+                        r.actor_key,
+                        r.employee_id,
+                        r.client_id,
+                        r.mapping.code(),
+                        r.statement,
+                        r.ref_statement_id,
+                    ])
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO xapi_statements ({COLUMNS}) {} RETURNING seq, statement_id",
+                json_rows(
+                    tx.backend(),
+                    &[
+                        "text", "bigint", "text", "boolean", "text", "text", "text", "text",
+                        "text", "text", "text", "text"
+                    ]
+                )
+            );
+            Inserted::find_by_statement(statement(tx.backend(), &sql, vec![json_param(&values)?]))
+                .all(tx.conn())
+                .await
+                .map_err(StoreError::from_write)?
+        }
+        // Bound values: SQLite would otherwise parse each statement's JSON text twice more
+        // (out of the array, then out of the row).
+        crate::Backend::Sqlite => {
+            let mut inserted = Vec::with_capacity(rows.len());
+            for chunk in rows.chunks(crate::INSERT_CHUNK) {
+                let row = format!("({})", ["?"; 12].join(", "));
+                let sql = format!(
+                    "INSERT INTO xapi_statements ({COLUMNS}) VALUES {} RETURNING seq, statement_id",
+                    vec![row; chunk.len()].join(", ")
+                );
+                let values: Vec<Value> = chunk
+                    .iter()
+                    .flat_map(|r| {
+                        [
+                            r.statement_id.clone().into(),
+                            r.stored.timestamp_micros().into(),
+                            r.verb_id.clone().into(),
+                            false.into(),
+                            r.voids_statement_id.clone().into(),
+                            r.registration.clone().into(),
+                            r.actor_key.clone().into(),
+                            r.employee_id.clone().into(),
+                            r.client_id.clone().into(),
+                            r.mapping.code().into(),
+                            r.statement.clone().into(),
+                            r.ref_statement_id.clone().into(),
+                        ]
+                    })
+                    .collect();
+                inserted.extend(
+                    Inserted::find_by_statement(statement(tx.backend(), &sql, values))
+                        .all(tx.conn())
+                        .await
+                        .map_err(StoreError::from_write)?,
+                );
+            }
+            inserted
+        }
+    };
     let seq: std::collections::HashMap<&str, i64> = inserted
         .iter()
         .map(|i| (i.statement_id.as_str(), i.seq))

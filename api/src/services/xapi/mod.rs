@@ -816,11 +816,7 @@ async fn outcomes(
         })
         .collect();
     let ids: Vec<EmployeeId> = resolved.iter().flatten().copied().collect();
-    let employees: HashMap<EmployeeId, EmploymentDates> = org_store::get_employees(&state.db, &ids)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, e.data.dates))
-        .collect();
+    let employees = org_store::employment_dates(&state.db, &ids).await?;
     let mut out = Vec::with_capacity(statements.len());
     for (s, who) in statements.iter().zip(resolved) {
         let Some(activity) = learning_activity(s, &verbs) else {
