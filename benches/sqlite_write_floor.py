@@ -23,7 +23,10 @@ args = [a for a in sys.argv[1:] if not a.startswith("--")]
 source = args[0]
 batch = int(args[1]) if len(args) > 1 else 100
 count = int(args[2]) if len(args) > 2 else 20_000
-full = (args[3] if len(args) > 3 else "full") == "full"
+mode = args[3] if len(args) > 3 else "full"
+full = mode in ("full", "projected")
+projected = mode == "projected"
+project_every = int(args[4]) if len(args) > 4 else 2000
 background = "--background-checkpoints" in sys.argv
 
 path = source + ".floor"
@@ -74,7 +77,27 @@ def timed(name, f):
 
 
 started = time.perf_counter()
-frames = 0
+pending = ([], [], [], {})
+
+
+def write_learning(records, entries, audit, rollups):
+    timed("learning_records", lambda: db.executemany(
+        "INSERT INTO learning_records (id, employee_id, course_id, title, completed_on, minutes, score, "
+        "source, source_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", records))
+    timed("time_entries", lambda: db.executemany(
+        "INSERT INTO time_entries (id, employee_id, entry_date, minutes, in_work_time, category, course_id, "
+        "skill_id, note, approval, decided_by, version, created_at, updated_at, learning_record_id) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", entries))
+    timed("time_rollups", lambda: db.executemany(
+        "INSERT INTO time_rollups (employee_id, month, in_work, outside_work, assigned, role_related, "
+        "exploratory, mentoring, coaching) VALUES (?,?,?,0,0,?,0,0,0) ON CONFLICT (employee_id, month) "
+        "DO UPDATE SET in_work = in_work + excluded.in_work, role_related = role_related + excluded.role_related",
+        [(p, m, v, v) for (p, m), v in rollups.items()]))
+    timed("audit_events", lambda: db.executemany("INSERT INTO audit_events VALUES (?,?,?,?,?,?,?)", audit))
+
+
+if projected:
+    db.execute("CREATE TABLE IF NOT EXISTS floor_queue (seq BIGINT PRIMARY KEY)")
 for n in range(0, count, batch):
     statements, records, entries, audit, rollups = [], [], [], [], {}
     for k in range(n, n + batch):
@@ -107,21 +130,22 @@ for n in range(0, count, batch):
                        [(f"https://lms.example.com/module/{(n + i) % 500}", 0, q, s[1])
                         for i, (s, q) in enumerate(zip(statements, seqs))]
                        + [("https://lms.example.com/course/compliance", 1, q, s[1]) for s, q in zip(statements, seqs)])))
-    if full:
-        timed("learning_records", lambda: db.executemany(
-            "INSERT INTO learning_records (id, employee_id, course_id, title, completed_on, minutes, score, "
-            "source, source_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", records))
-        timed("time_entries", lambda: db.executemany(
-            "INSERT INTO time_entries (id, employee_id, entry_date, minutes, in_work_time, category, course_id, "
-            "skill_id, note, approval, decided_by, version, created_at, updated_at, learning_record_id) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", entries))
-        timed("time_rollups", lambda: db.executemany(
-            "INSERT INTO time_rollups (employee_id, month, in_work, outside_work, assigned, role_related, "
-            "exploratory, mentoring, coaching) VALUES (?,?,?,0,0,?,0,0,0) ON CONFLICT (employee_id, month) "
-            "DO UPDATE SET in_work = in_work + excluded.in_work, role_related = role_related + excluded.role_related",
-            [(p, m, v, v) for (p, m), v in rollups.items()]))
-        timed("audit_events", lambda: db.executemany("INSERT INTO audit_events VALUES (?,?,?,?,?,?,?)", audit))
+    if projected:
+        timed("queue", lambda: db.executemany("INSERT INTO floor_queue VALUES (?)", [(q,) for q in seqs]))
+        pending[0].extend(records)
+        pending[1].extend(entries)
+        pending[2].extend(audit)
+        for key, v in rollups.items():
+            pending[3][key] = pending[3].get(key, 0) + v
+    elif full:
+        write_learning(records, entries, audit, rollups)
     timed("commit", lambda: db.execute("COMMIT"))
+    if projected and (len(pending[0]) >= project_every or n + batch >= count):
+        db.execute("BEGIN")
+        write_learning(*pending)
+        timed("queue", lambda: db.execute("DELETE FROM floor_queue"))
+        timed("commit", lambda: db.execute("COMMIT"))
+        pending = ([], [], [], {})
 elapsed = time.perf_counter() - started
 stop = True
 
@@ -129,7 +153,7 @@ for name, seconds in times.items():
     print(f"  {name:18s} {seconds / count * 1e6:6.1f} us per statement")
 if background:
     print(f"  write-ahead log: {os.path.getsize(path + '-wal') / 4096 / count:.1f} pages per statement")
-print(f"batches of {batch}, {'full' if full else 'statements only'}, "
+print(f"batches of {batch}, {mode}, "
       f"{'background' if background else 'automatic'} checkpoints: "
       f"{count / elapsed:,.0f} statements/s ({elapsed / count * 1e6:.0f} us per statement)")
 db.close()

@@ -1,4 +1,5 @@
-//! Prometheus text metrics: requests and latency by route and status, database pool and statements.
+//! Prometheus text metrics: requests and latency by route and status, database pool and
+//! statements, the xAPI projection's queue.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -27,6 +28,8 @@ pub struct Gauges {
     pub db_pool_size: u32,
     pub db_pool_idle: u32,
     pub db_statements: u64,
+    /// xAPI statements stored but not yet projected into learning (all instances).
+    pub xapi_projection_queue: i64,
 }
 
 impl Metrics {
@@ -133,6 +136,16 @@ impl Metrics {
         );
         let _ = writeln!(out, "# TYPE learnwell_db_statements_total counter");
         let _ = writeln!(out, "learnwell_db_statements_total {}", g.db_statements);
+        let _ = writeln!(
+            out,
+            "# HELP learnwell_xapi_projection_queue xAPI statements waiting for the learning projection."
+        );
+        let _ = writeln!(out, "# TYPE learnwell_xapi_projection_queue gauge");
+        let _ = writeln!(
+            out,
+            "learnwell_xapi_projection_queue {}",
+            g.xapi_projection_queue
+        );
         out
     }
 }

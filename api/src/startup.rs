@@ -48,6 +48,7 @@ pub async fn state(settings: Settings) -> Result<AppState, StartupError> {
         auth: Arc::new(auth),
         directory: Arc::default(),
         lrs_credentials: Arc::default(),
+        projector: Arc::default(),
     })
 }
 
@@ -93,6 +94,7 @@ pub fn serve(state: AppState, listener: TcpListener) -> Result<Server, StartupEr
         web::Data::new(graphql::schema(&state.settings.graphql));
     let api_doc = web::Data::new(openapi());
     let workers = state.settings.server.workers;
+    tokio::spawn(crate::services::xapi::projection::run(state.clone()));
     let state = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         App::new()

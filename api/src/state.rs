@@ -19,6 +19,7 @@ pub struct AppState {
     pub directory: Arc<DirectoryCache>,
     /// LRS client secrets verified since start (argon2 runs once per client and secret).
     pub lrs_credentials: Arc<crate::services::xapi::CredentialCache>,
+    pub projector: Arc<crate::services::xapi::projection::Projector>,
 }
 
 impl AppState {

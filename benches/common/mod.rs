@@ -98,6 +98,11 @@ impl Server {
 
     /// Database statements the server has run (from its metrics).
     pub async fn db_statements(&self, client: &reqwest::Client) -> f64 {
+        self.metric(client, "learnwell_db_statements_total").await
+    }
+
+    /// The value of an unlabelled metric on `/metrics`.
+    pub async fn metric(&self, client: &reqwest::Client, name: &str) -> f64 {
         let text = client
             .get(format!("{}/metrics", self.base))
             .send()
@@ -107,7 +112,7 @@ impl Server {
             .await
             .expect("metrics text");
         text.lines()
-            .find_map(|l| l.strip_prefix("learnwell_db_statements_total "))
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
             .and_then(|v| v.trim().parse().ok())
             .unwrap_or(f64::NAN)
     }

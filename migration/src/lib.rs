@@ -9,6 +9,7 @@ mod m20261123_000004_xapi;
 mod m20261123_000005_quarterly_rollups;
 mod m20261123_000006_lrs_client_verbs;
 mod m20261123_000007_statement_index_time;
+mod m20261123_000008_statement_projection;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_quarterly_rollups::Migration),
             Box::new(m20261123_000006_lrs_client_verbs::Migration),
             Box::new(m20261123_000007_statement_index_time::Migration),
+            Box::new(m20261123_000008_statement_projection::Migration),
         ]
     }
 }

@@ -304,6 +304,14 @@ pub(crate) fn json_keys(backend: Backend) -> &'static str {
     }
 }
 
+/// [`json_keys`] for a JSON array of integers (sequence numbers, say).
+pub(crate) fn json_ints(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "SELECT value FROM json_each(?)",
+        Backend::Postgres => "SELECT CAST(jsonb_array_elements_text(CAST(? AS jsonb)) AS bigint)",
+    }
+}
+
 /// A `SELECT` of the rows of a JSON array of arrays bound as one parameter, column `i` being
 /// element `i` cast to `types[i]` (PostgreSQL; SQLite keeps JSON's own types, which are its
 /// storage types). Many rows become one statement with one parameter, in an `INSERT ... SELECT`

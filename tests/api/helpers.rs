@@ -97,6 +97,14 @@ impl TestApp {
         }
     }
 
+    /// Wait until the xAPI learning projection has applied every statement stored so far: it
+    /// runs in the background; this applies what is still queued, taking turns with it.
+    pub async fn projected(&self) {
+        learnwell_api::services::xapi::projection::drain(&self.state)
+            .await
+            .expect("projection");
+    }
+
     pub fn token_for(
         &self,
         sub: &str,

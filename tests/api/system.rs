@@ -67,6 +67,7 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_pool() {
     assert!(text.contains("learnwell_http_request_duration_seconds_bucket"));
     assert!(text.contains("learnwell_db_pool_connections{state=\"idle\"}"));
     assert!(text.contains("learnwell_db_statements_total"));
+    assert!(text.contains("learnwell_xapi_projection_queue 0"), "{text}");
 }
 
 #[tokio::test]

@@ -478,6 +478,16 @@ async fn learning_statements_become_records_and_time_and_voiding_removes_them() 
     done["result"]["score"] = json!({ "scaled": 0.9 });
     let res = xapi(&app, &lrs, Method::POST, "/statements", Some(done)).await;
     assert_eq!(res.status(), 200);
+    // The projection applies it in the background, soon after the answer.
+    let mut waited = 0;
+    while items(&app, &records_path, &a1).await.is_empty() {
+        assert!(
+            waited < 100,
+            "the projection did not apply the statement in 10 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
     // Experienced, by an employee named by the client's account home page and external id.
     let by_account = json!({
         "id": S2,
@@ -500,6 +510,7 @@ async fn learning_statements_become_records_and_time_and_voiding_removes_them() 
     });
     let res = xapi(&app, &lrs, Method::POST, "/statements", Some(by_hash)).await;
     assert_eq!(res.status(), 200);
+    app.projected().await;
 
     let mut got: Vec<(String, u64, String)> = items(&app, &records_path, &a1)
         .await
@@ -540,6 +551,7 @@ async fn learning_statements_become_records_and_time_and_voiding_removes_them() 
     });
     let res = xapi(&app, &lrs, Method::POST, "/statements", Some(void)).await;
     assert_eq!(res.status(), 200);
+    app.projected().await;
     let records = items(&app, &records_path, &a1).await;
     assert_eq!(records.len(), 2);
     assert_eq!(items(&app, march, &a1).await.len(), 2);
@@ -594,6 +606,7 @@ async fn a_batch_keeps_the_rules_of_time_entries_and_the_sums() {
     .collect();
     let res = xapi(&app, &lrs, Method::POST, "/statements", Some(json!(batch))).await;
     assert_eq!(res.status(), 200);
+    app.projected().await;
     let records = items(
         &app,
         &format!("/api/v1/learning-records?employee_id={}", p["A1"]),
@@ -644,6 +657,7 @@ async fn unmatched_actors_are_reported_and_reapplied_once_the_mapping_is_fixed()
     )
     .await;
     assert_eq!(res.status(), 200, "unmatched statements are still stored");
+    app.projected().await;
     let res = app.get("/api/v1/lrs/unmatched-actors", &app.hr()).await;
     assert_eq!(res.status(), 403);
     let res = app
@@ -939,15 +953,25 @@ async fn concurrent_overlapping_batches_store_each_statement_once() {
     crate::helpers::ids(&app.sync(json!([crate::helpers::person("A1", None)])).await);
     let (lrs, _) = client(&app, &["xapi:write", "xapi:read"]).await;
     let id = |n: usize| format!("6a5e6bd1-0000-4000-8000-{n:012}");
-    // Eight clients post batches of ten that overlap by half, all at once.
+    // Eight clients post batches of ten that overlap by half, all at once; on PostgreSQL to two
+    // instances, each with its own projector (SQLite is for one instance: docs/OPERATIONS.md).
+    let sibling = match app.state.db.backend() {
+        learnwell_persistence::Backend::Postgres => Some(app.sibling().await),
+        learnwell_persistence::Backend::Sqlite => None,
+    };
+    let bases = [
+        app.base.clone(),
+        sibling.map_or_else(|| app.base.clone(), |s| s.base),
+    ];
     let tasks: Vec<_> = (0..8)
         .map(|k| {
             let batch: Vec<Value> = (k * 5..k * 5 + 10)
                 .map(|n| statement(&id(n), "a1@example.com", "completed"))
                 .collect();
+            let base = &bases[k % 2];
             let req = app
                 .client
-                .post(format!("{}/xapi/statements", app.base))
+                .post(format!("{base}/xapi/statements"))
                 .header("authorization", &lrs.basic)
                 .header("x-experience-api-version", "1.0.3")
                 .json(&batch);
@@ -965,12 +989,13 @@ async fn concurrent_overlapping_batches_store_each_statement_once() {
     }
     let all = body(xapi(&app, &lrs, Method::GET, "/statements?limit=100", None).await).await;
     assert_eq!(all["statements"].as_array().expect("statements").len(), 45);
+    app.projected().await;
     let ld = ld(&app);
     let records = body(app.get("/api/v1/learning-records?first=200", &ld).await).await;
     assert_eq!(
         records["items"].as_array().expect("items").len(),
         45,
-        "one learning record per statement"
+        "one learning record per statement, whichever projector applied it"
     );
 }
 

@@ -32,6 +32,7 @@ async fn post(app: &TestApp, lrs: &Lrs, statement: Value) -> Value {
     let status = res.status();
     let answer = body(res).await;
     assert_eq!(status, 200, "{answer}");
+    app.projected().await;
     answer
 }
 

@@ -1,6 +1,8 @@
 //! Health, readiness, metrics, the landing page, API docs and their offline assets.
 
+use crate::error::ApiResult;
 use crate::metrics::{Gauges, Metrics};
+use crate::services::xapi::projection;
 use crate::state::AppState;
 use actix_web::{get, http::header::ContentType, web, HttpResponse};
 use serde::Serialize;
@@ -125,14 +127,15 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 /// Prometheus metrics (text format 0.0.4).
 #[utoipa::path(tag = "system", responses((status = 200, content_type = "text/plain", body = String)))]
 #[get("/metrics")]
-async fn metrics(state: web::Data<AppState>, m: web::Data<Metrics>) -> HttpResponse {
+async fn metrics(state: web::Data<AppState>, m: web::Data<Metrics>) -> ApiResult<HttpResponse> {
     let pool = state.db.pool_stats();
     let text = m.render(&Gauges {
         db_pool_size: pool.size,
         db_pool_idle: pool.idle,
         db_statements: state.db.statements_executed(),
+        xapi_projection_queue: projection::queue_length(&state).await?,
     });
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(text)
+        .body(text))
 }

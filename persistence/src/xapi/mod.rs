@@ -2,7 +2,7 @@
 //! activity indexes for queries), attachment contents (one copy per SHA-2 hash) and the
 //! unmatched-actor report.
 
-use crate::db::{json_keys, json_rows, statement};
+use crate::db::{json_ints, json_keys, json_rows, statement};
 use crate::{Conn, StoreError, StoreResult, Tx};
 use chrono::{DateTime, Utc};
 use learnwell_domain::xapi::AttachmentContent;
@@ -121,27 +121,6 @@ pub async fn revoke_client(tx: &Tx, id: &str, at: DateTime<Utc>) -> StoreResult<
     Ok(())
 }
 
-/// What the learning side made of a statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mapping {
-    /// Not about learning (or a voiding statement): nothing to do.
-    None,
-    /// Became a learning record (and a learning-time entry).
-    Applied,
-    /// About learning, but its actor matches no employee: kept for the unmatched-actor report.
-    Unmatched,
-}
-
-impl Mapping {
-    fn code(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Applied => "applied",
-            Self::Unmatched => "unmatched",
-        }
-    }
-}
-
 /// A statement to store, with what it is found by.
 #[derive(Debug, Clone)]
 pub struct NewStatement {
@@ -153,9 +132,9 @@ pub struct NewStatement {
     pub ref_statement_id: Option<String>,
     pub registration: Option<String>,
     pub actor_key: Option<String>,
-    pub employee_id: Option<String>,
     pub client_id: Option<String>,
-    pub mapping: Mapping,
+    /// Queued for the learning projection: it may produce learning, or voids a statement.
+    pub queued: bool,
     /// The statement as stored (with `id`, `stored`, `authority`, `version`), serialised.
     pub statement: String,
     /// Agent keys, each with "only a related agent" (authority, context, SubStatement).
@@ -172,14 +151,12 @@ pub struct StoredStatement {
     pub stored_us: i64,
     pub verb_id: String,
     pub voided: bool,
-    pub employee_id: Option<String>,
     pub client_id: Option<String>,
-    pub mapping: String,
     pub statement: String,
 }
 
 const STATEMENT_COLUMNS: &str =
-    "seq, statement_id, stored_us, verb_id, voided, employee_id, client_id, mapping, statement";
+    "seq, statement_id, stored_us, verb_id, voided, client_id, statement";
 
 /// Insert statements and their indexes (in the caller's transaction: a batch is all or nothing).
 /// The index tables get one statement each whose one parameter is the rows as JSON; so do the
@@ -194,7 +171,7 @@ pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()
         return Ok(());
     }
     const COLUMNS: &str = "statement_id, stored_us, verb_id, voided, voids_statement_id, \
-         registration, actor_key, employee_id, client_id, mapping, statement, ref_statement_id";
+         registration, actor_key, client_id, statement, ref_statement_id";
     let inserted = match tx.backend() {
         // Thousands of `$n` placeholders cost PostgreSQL more to parse than one JSON parameter.
         crate::Backend::Postgres => {
@@ -209,9 +186,7 @@ pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()
                         r.voids_statement_id,
                         r.registration,
                         r.actor_key,
-                        r.employee_id,
                         r.client_id,
-                        r.mapping.code(),
                         r.statement,
                         r.ref_statement_id,
                     ])
@@ -223,7 +198,7 @@ pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()
                     tx.backend(),
                     &[
                         "text", "bigint", "text", "boolean", "text", "text", "text", "text",
-                        "text", "text", "text", "text"
+                        "text", "text"
                     ]
                 )
             );
@@ -237,7 +212,7 @@ pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()
         crate::Backend::Sqlite => {
             let mut inserted = Vec::with_capacity(rows.len());
             for chunk in rows.chunks(crate::INSERT_CHUNK) {
-                let row = format!("({})", ["?"; 12].join(", "));
+                let row = format!("({})", ["?"; 10].join(", "));
                 let sql = format!(
                     "INSERT INTO xapi_statements ({COLUMNS}) VALUES {} RETURNING seq, statement_id",
                     vec![row; chunk.len()].join(", ")
@@ -253,9 +228,7 @@ pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()
                             r.voids_statement_id.clone().into(),
                             r.registration.clone().into(),
                             r.actor_key.clone().into(),
-                            r.employee_id.clone().into(),
                             r.client_id.clone().into(),
-                            r.mapping.code().into(),
                             r.statement.clone().into(),
                             r.ref_statement_id.clone().into(),
                         ]
@@ -277,11 +250,15 @@ pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()
         .collect();
     let mut agents = Vec::new();
     let mut activities = Vec::new();
+    let mut queued = Vec::new();
     for r in rows {
         let s = *seq
             .get(r.statement_id.as_str())
             .ok_or_else(|| StoreError::corrupt("an inserted statement has no sequence"))?;
         let at = r.stored.timestamp_micros();
+        if r.queued {
+            queued.push(s);
+        }
         agents.extend(
             r.agents
                 .iter()
@@ -294,7 +271,23 @@ pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()
         );
     }
     insert_index(tx, "xapi_statement_agents", "agent_key", &agents).await?;
-    insert_index(tx, "xapi_statement_activities", "activity_id", &activities).await
+    insert_index(tx, "xapi_statement_activities", "activity_id", &activities).await?;
+    if !queued.is_empty() {
+        let sql = format!(
+            "INSERT INTO xapi_projection_queue (seq) {}",
+            json_ints(tx.backend())
+        );
+        tx.conn()
+            .execute(statement(tx.backend(), &sql, vec![ints_param(&queued)?]))
+            .await?;
+    }
+    Ok(())
+}
+
+fn ints_param(ints: &[i64]) -> StoreResult<Value> {
+    Ok(serde_json::to_string(ints)
+        .map_err(StoreError::corrupt)?
+        .into())
 }
 
 fn json_param(rows: &[serde_json::Value]) -> StoreResult<Value> {
@@ -374,28 +367,6 @@ pub async fn void(tx: &Tx, ids: &[String]) -> StoreResult<()> {
             tx.backend(),
             &sql,
             vec![true.into(), json.into()],
-        ))
-        .await?;
-    Ok(())
-}
-
-/// Record what the learning side made of a statement (after its actor was resolved later).
-pub async fn set_mapping(
-    tx: &Tx,
-    statement_id: &str,
-    mapping: Mapping,
-    employee_id: Option<&str>,
-) -> StoreResult<()> {
-    let sql = "UPDATE xapi_statements SET mapping = ?, employee_id = ? WHERE statement_id = ?";
-    tx.conn()
-        .execute(statement(
-            tx.backend(),
-            sql,
-            vec![
-                mapping.code().into(),
-                employee_id.map(str::to_owned).into(),
-                statement_id.into(),
-            ],
         ))
         .await?;
     Ok(())
@@ -638,9 +609,9 @@ pub struct UnmatchedActor {
 }
 
 pub async fn unmatched_actors(c: &impl Conn) -> StoreResult<Vec<UnmatchedActor>> {
-    let sql = "SELECT actor_key, COUNT(*) AS statements, MAX(stored_us) AS last_stored_us \
-               FROM xapi_statements WHERE mapping = 'unmatched' AND voided = ? \
-               AND actor_key IS NOT NULL GROUP BY actor_key ORDER BY actor_key";
+    let sql = "SELECT u.actor_key, COUNT(*) AS statements, MAX(s.stored_us) AS last_stored_us \
+               FROM xapi_unmatched u JOIN xapi_statements s ON s.seq = u.seq \
+               WHERE s.voided = ? GROUP BY u.actor_key ORDER BY u.actor_key";
     Ok(
         UnmatchedActor::find_by_statement(statement(c.backend(), sql, vec![false.into()]))
             .all(c.conn())
@@ -648,19 +619,146 @@ pub async fn unmatched_actors(c: &impl Conn) -> StoreResult<Vec<UnmatchedActor>>
     )
 }
 
-/// The unmatched statements of one actor, oldest first (to re-apply after fixing the mapping).
-pub async fn unmatched_of(c: &impl Conn, actor_key: &str) -> StoreResult<Vec<StoredStatement>> {
+/// Where statements wait for the learning projection: the queue of new ones, or the unmatched
+/// ones (applied again once their actors match).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    Queued,
+    Unmatched,
+}
+
+impl Waiting {
+    fn table(self) -> &'static str {
+        match self {
+            Self::Queued => "xapi_projection_queue",
+            Self::Unmatched => "xapi_unmatched",
+        }
+    }
+}
+
+/// The first `limit` sequence numbers waiting in `from`, oldest first.
+pub async fn waiting(c: &impl Conn, from: Waiting, limit: u64) -> StoreResult<Vec<i64>> {
+    #[derive(FromQueryResult)]
+    struct Seq {
+        seq: i64,
+    }
+    let sql = format!("SELECT seq FROM {} ORDER BY seq LIMIT ?", from.table());
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    Ok(
+        Seq::find_by_statement(statement(c.backend(), &sql, vec![limit.into()]))
+            .all(c.conn())
+            .await?
+            .into_iter()
+            .map(|s| s.seq)
+            .collect(),
+    )
+}
+
+/// How many statements wait in the projection queue.
+pub async fn queue_length(c: &impl Conn) -> StoreResult<i64> {
+    #[derive(FromQueryResult)]
+    struct Count {
+        n: i64,
+    }
+    let sql = "SELECT COUNT(*) AS n FROM xapi_projection_queue";
+    Ok(
+        Count::find_by_statement(statement(c.backend(), sql, vec![]))
+            .one(c.conn())
+            .await?
+            .map_or(0, |c| c.n),
+    )
+}
+
+/// Take `seqs` out of `from` for this transaction's projection: returns those that were still
+/// there. PostgreSQL: projections take turns (a transaction advisory lock), so a statement is
+/// projected once, and after any projection that started before it.
+pub async fn claim(tx: &Tx, from: Waiting, seqs: &[i64]) -> StoreResult<Vec<i64>> {
+    #[derive(FromQueryResult)]
+    struct Seq {
+        seq: i64,
+    }
+    if tx.backend() == crate::Backend::Postgres {
+        tx.conn()
+            .execute(statement(
+                tx.backend(),
+                "SELECT pg_advisory_xact_lock(?)",
+                vec![PROJECTION_LOCK.into()],
+            ))
+            .await?;
+    }
     let sql = format!(
-        "SELECT {STATEMENT_COLUMNS} FROM xapi_statements WHERE mapping = 'unmatched' \
-         AND voided = ? AND actor_key = ? ORDER BY seq"
+        "DELETE FROM {} WHERE seq IN ({}) RETURNING seq",
+        from.table(),
+        json_ints(tx.backend())
     );
-    Ok(StoredStatement::find_by_statement(statement(
+    Ok(
+        Seq::find_by_statement(statement(tx.backend(), &sql, vec![ints_param(seqs)?]))
+            .all(tx.conn())
+            .await?
+            .into_iter()
+            .map(|s| s.seq)
+            .collect(),
+    )
+}
+
+/// The advisory lock of the learning projection ("xAPI" in ASCII).
+const PROJECTION_LOCK: i64 = 0x7841_5049;
+
+/// Remember statements whose actors matched no employee: `(seq, actor_key)` each.
+pub async fn insert_unmatched(tx: &Tx, rows: &[(i64, String)]) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = rows.iter().map(|(s, k)| json!([s, k])).collect();
+    let sql = format!(
+        "INSERT INTO xapi_unmatched (seq, actor_key) {} ON CONFLICT DO NOTHING",
+        json_rows(tx.backend(), &["bigint", "text"])
+    );
+    tx.conn()
+        .execute(statement(tx.backend(), &sql, vec![json_param(&rows)?]))
+        .await?;
+    Ok(())
+}
+
+/// The statements numbered `seqs` (voided or not), in sequence order.
+pub async fn statements_by_seqs(c: &impl Conn, seqs: &[i64]) -> StoreResult<Vec<StoredStatement>> {
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {STATEMENT_COLUMNS} FROM xapi_statements WHERE seq IN ({}) ORDER BY seq",
+        json_ints(c.backend())
+    );
+    Ok(
+        StoredStatement::find_by_statement(statement(c.backend(), &sql, vec![ints_param(seqs)?]))
+            .all(c.conn())
+            .await?,
+    )
+}
+
+/// Which of `seqs` are voided now.
+pub async fn voided_among(c: &impl Conn, seqs: &[i64]) -> StoreResult<Vec<i64>> {
+    #[derive(FromQueryResult)]
+    struct Seq {
+        seq: i64,
+    }
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT seq FROM xapi_statements WHERE voided = ? AND seq IN ({})",
+        json_ints(c.backend())
+    );
+    Ok(Seq::find_by_statement(statement(
         c.backend(),
         &sql,
-        vec![false.into(), actor_key.into()],
+        vec![true.into(), ints_param(seqs)?],
     ))
     .all(c.conn())
-    .await?)
+    .await?
+    .into_iter()
+    .map(|s| s.seq)
+    .collect())
 }
 
 /// Which document resource a document belongs to.

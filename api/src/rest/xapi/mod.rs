@@ -48,7 +48,7 @@ pub struct UnmatchedActorResource {
     responses((status = 200, body = Vec<UnmatchedActorResource>), (status = 403, body = Problem)))]
 #[get("/lrs/unmatched-actors")]
 async fn unmatched_actors(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    let actors = svc::unmatched_actors(&state, &Ctx::new(caller.0)).await?;
+    let actors = svc::projection::unmatched_actors(&state, &Ctx::new(caller.0)).await?;
     Ok(HttpResponse::Ok().json(
         actors
             .into_iter()
@@ -72,7 +72,7 @@ pub struct ReapplyResult {
     responses((status = 200, body = ReapplyResult), (status = 403, body = Problem)))]
 #[post("/lrs/unmatched-actors:reapply")]
 async fn reapply_unmatched(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    let applied = svc::reapply_unmatched(&state, &Ctx::new(caller.0)).await?;
+    let applied = svc::projection::reapply_unmatched(&state, &Ctx::new(caller.0)).await?;
     Ok(HttpResponse::Ok().json(ReapplyResult { applied }))
 }
 

@@ -2,8 +2,9 @@
 //! requests, and the Statement resource (store, void, fetch, query).
 
 pub mod documents;
+pub mod projection;
 
-use super::{audit, ensure, learning, learning_time, Ctx};
+use super::{audit, ensure, Ctx};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
@@ -11,26 +12,17 @@ use argon2::{Argon2, PasswordVerifier};
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 use learnwell_domain::access::{self, Principal, Scope};
-use learnwell_domain::ids::{CourseId, EmployeeId, LearningRecordId, TimeEntryId};
-use learnwell_domain::learning::{LearningRecord, LearningSource, Score};
-use learnwell_domain::learning_time::{ApprovalState, EntryCategory, EntryMinutes, TimeEntry};
-use learnwell_domain::org::{EmploymentDates, Label};
 use learnwell_domain::xapi::multipart::Part;
 use learnwell_domain::xapi::{
-    activity_name, agent_key, attachment_parts, check_attachments_sent, check_signature,
-    declared_hashes, duration_minutes, learning_activity, referenced_statement_id,
-    related_activities, related_agents, same_statement, signature_attachments,
-    statement_activities, statement_agents, statement_hashes, validate_statement,
-    voided_statement_id, without_null_timestamp, AgentIfi, AttachmentContent, LearningVerbs,
-    SignatureAlgorithm, StatementSignature, XapiVersion, VOIDED_VERB,
+    agent_key, attachment_parts, check_attachments_sent, check_signature, declared_hashes,
+    learning_activity, referenced_statement_id, related_activities, related_agents, same_statement,
+    signature_attachments, statement_activities, statement_agents, statement_hashes,
+    validate_statement, voided_statement_id, without_null_timestamp, AttachmentContent,
+    LearningVerbs, SignatureAlgorithm, StatementSignature, XapiVersion, VOIDED_VERB,
 };
 use learnwell_domain::FieldError;
 use learnwell_persistence::audit::append;
-use learnwell_persistence::learning as learning_store;
-use learnwell_persistence::learning_time as time_store;
-use learnwell_persistence::org as org_store;
-use learnwell_persistence::xapi::{self as store, LrsClient, Mapping, NewStatement};
-use learnwell_persistence::Tx;
+use learnwell_persistence::xapi::{self as store, LrsClient, NewStatement};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -500,16 +492,15 @@ async fn write_batch(
     batch: &Batch,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    // What the statements produce depends only on them: worked out, and the rows written out,
-    // before taking the writer's turn, so that the transaction stays short.
-    let all: Vec<&Value> = batch.statements.iter().collect();
-    let outcomes = outcomes(state, caller.client.as_ref(), &all, now).await?;
-    let client_id = caller.client.as_ref().map(|c| c.id.clone());
-    let mut prepared = Vec::with_capacity(outcomes.len());
-    for ((s, id), outcome) in batch.statements.iter().zip(&batch.ids).zip(outcomes) {
-        let mut row = new_statement(s, id, now, client_id.clone())?;
-        (row.mapping, row.employee_id) = outcome.mapping();
-        prepared.push((row, outcome));
+    // The rows are written out before taking the writer's turn, so that the transaction stays
+    // short. What may produce learning is queued for the projection.
+    let client = caller.client.as_ref();
+    let verbs = projection::learning_verbs(client)?;
+    let mut prepared = Vec::with_capacity(batch.statements.len());
+    for (s, id) in batch.statements.iter().zip(&batch.ids) {
+        let mut row = new_statement(s, id, now, client.map(|c| c.id.clone()))?;
+        row.queued = row.voids_statement_id.is_some() || learning_activity(s, &verbs).is_some();
+        prepared.push(row);
     }
     let mut lookup: Vec<String> = batch.ids.clone();
     lookup.extend(batch.targets.iter().cloned());
@@ -523,8 +514,7 @@ async fn write_batch(
         .map(|s| (s.statement_id.clone(), s))
         .collect();
     let mut rows = Vec::new();
-    let mut produced_outcomes = Vec::new();
-    for ((row, outcome), as_sent) in prepared.into_iter().zip(&batch.sent) {
+    for (row, as_sent) in prepared.into_iter().zip(&batch.sent) {
         if let Some(old) = existing.get(&row.statement_id) {
             let old: Value = serde_json::from_str(&old.statement).map_err(|e| {
                 ApiError::Internal(format!(
@@ -541,7 +531,6 @@ async fn write_batch(
             )));
         }
         rows.push(row);
-        produced_outcomes.push(outcome);
     }
     for t in &batch.targets {
         if existing.get(t).is_some_and(|v| v.verb_id == VOIDED_VERB) {
@@ -558,26 +547,11 @@ async fn write_batch(
         .iter()
         .filter_map(|r| r.voids_statement_id.clone())
         .collect();
-    let produced: Vec<&Learning> = produced_outcomes
-        .iter()
-        .filter_map(|o| match o {
-            Outcome::Learning(l) => Some(l.as_ref()),
-            _ => None,
-        })
-        .collect();
-    let ctx = Ctx {
-        principal: caller.principal.clone(),
-        request_id: crate::observe::current_request_id(),
-        now,
-    };
     store::insert_statements(&tx, &rows).await?;
     store::insert_attachments(&tx, &batch.attachments).await?;
     store::void(&tx, &newly_voided).await?;
-    // Apply first: it takes the people's locks before anything else touches their rows, and a
-    // statement voided in its own batch is then undone too.
-    apply(&tx, &ctx, &produced).await?;
-    unapply(&tx, &ctx, &newly_voided).await?;
     tx.commit().await?;
+    state.projector.wake();
     Ok(())
 }
 
@@ -615,9 +589,8 @@ fn new_statement(
             .as_str()
             .map(str::to_ascii_lowercase),
         actor_key: agent_key(&s["actor"]),
-        employee_id: None,
         client_id,
-        mapping: Mapping::None,
+        queued: false,
         statement: serde_json::to_string(s)
             .map_err(|e| ApiError::Internal(format!("serialising a statement: {e}")))?,
         agents,
@@ -718,285 +691,4 @@ pub fn about() -> Value {
         json!("learnwell"),
     );
     json!({ "version": ["1.0.3", "2.0.0"], "extensions": extensions })
-}
-
-/// What a statement about learning produces: a learning record and the time spent on it.
-struct Learning {
-    record: LearningRecord,
-    entry: TimeEntry,
-    dates: EmploymentDates,
-}
-
-/// What the learning side makes of a statement.
-enum Outcome {
-    /// Not about learning, or nothing to measure it by.
-    Nothing,
-    /// About learning, but the actor matches no employee.
-    Unmatched,
-    Learning(Box<Learning>),
-}
-
-impl Outcome {
-    fn mapping(&self) -> (Mapping, Option<String>) {
-        match self {
-            Self::Nothing => (Mapping::None, None),
-            Self::Unmatched => (Mapping::Unmatched, None),
-            Self::Learning(l) => (Mapping::Applied, Some(l.record.employee_id.to_string())),
-        }
-    }
-}
-
-/// The email of an `mbox`, its SHA-1 (`mbox_sha1sum`), or the external id of an `account` on
-/// the client's home page.
-enum ActorRef {
-    Email(String),
-    EmailSha1(String),
-    ExternalId(String),
-}
-
-fn actor_ref(actor: &Value, client: Option<&LrsClient>) -> Option<ActorRef> {
-    match AgentIfi::of(actor)? {
-        AgentIfi::Mbox(mbox) => mbox
-            .strip_prefix("mailto:")
-            .map(|e| ActorRef::Email(e.to_lowercase())),
-        AgentIfi::MboxSha1sum(hash) => Some(ActorRef::EmailSha1(hash.to_ascii_lowercase())),
-        AgentIfi::Account { home_page, name } => client
-            .and_then(|c| c.account_home_page.as_deref())
-            .filter(|h| h.trim_end_matches('/') == home_page.trim_end_matches('/'))
-            .map(|_| ActorRef::ExternalId(name)),
-        _ => None,
-    }
-}
-
-/// Work out what each statement produces (batched lookups: one per kind for the whole batch).
-async fn outcomes(
-    state: &AppState,
-    client: Option<&LrsClient>,
-    statements: &[&Value],
-    now: DateTime<Utc>,
-) -> ApiResult<Vec<Outcome>> {
-    let verbs = match client {
-        Some(c) => LearningVerbs::parse(&c.learning_verbs).map_err(|e| {
-            ApiError::Internal(format!("stored learning verbs of LRS client {}: {e}", c.id))
-        })?,
-        None => LearningVerbs::default(),
-    };
-    let refs: Vec<Option<(ActorRef, &str)>> = statements
-        .iter()
-        .map(|s| {
-            Some((
-                actor_ref(&s["actor"], client)?,
-                learning_activity(s, &verbs)?,
-            ))
-        })
-        .collect();
-    let (mut emails, mut hashes, mut externals) = (Vec::new(), Vec::new(), Vec::new());
-    for (actor, _) in refs.iter().flatten() {
-        match actor {
-            ActorRef::Email(e) => emails.push(e.as_str()),
-            ActorRef::EmailSha1(h) => hashes.push(h.as_str()),
-            ActorRef::ExternalId(x) => externals.push(x.as_str()),
-        }
-    }
-    let by_email = org_store::employee_ids_by_emails(&state.db, &emails).await?;
-    let by_hash = org_store::employee_ids_by_email_sha1(&state.db, &hashes).await?;
-    let by_external = org_store::stored_keys_by_external_ids(&state.db, &externals).await?;
-    let activities: Vec<String> = statements
-        .iter()
-        .filter_map(|s| learning_activity(s, &verbs).map(str::to_owned))
-        .collect();
-    let courses = learning_store::courses_by_activity_ids(&state.db, &activities).await?;
-    let resolved: Vec<Option<EmployeeId>> = refs
-        .iter()
-        .map(|r| match r {
-            Some((ActorRef::Email(e), _)) => by_email.get(e).copied(),
-            Some((ActorRef::EmailSha1(h), _)) => by_hash.get(h).copied(),
-            Some((ActorRef::ExternalId(x), _)) => by_external.get(x).map(|k| k.id),
-            None => None,
-        })
-        .collect();
-    let ids: Vec<EmployeeId> = resolved.iter().flatten().copied().collect();
-    let employees = org_store::employment_dates(&state.db, &ids).await?;
-    let mut out = Vec::with_capacity(statements.len());
-    for (s, who) in statements.iter().zip(resolved) {
-        let Some(activity) = learning_activity(s, &verbs) else {
-            out.push(Outcome::Nothing);
-            continue;
-        };
-        let Some((employee_id, dates)) = who.and_then(|id| Some((id, *employees.get(&id)?))) else {
-            out.push(Outcome::Unmatched);
-            continue;
-        };
-        let course = courses.get(activity);
-        let minutes = duration_minutes(s)
-            .or_else(|| course.map(|c| u64::from(c.data.estimated_minutes)))
-            .and_then(|m| u32::try_from(m).ok());
-        let title = course
-            .map(|c| c.data.title.to_string())
-            .or_else(|| activity_name(s))
-            .unwrap_or_else(|| activity.to_owned());
-        let (Some(minutes), Ok(title)) = (
-            minutes,
-            Label::parse(&title.chars().take(200).collect::<String>()),
-        ) else {
-            out.push(Outcome::Nothing);
-            continue;
-        };
-        let day = s["timestamp"]
-            .as_str()
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            .map_or(now.date_naive(), |t| t.with_timezone(&Utc).date_naive())
-            .min(now.date_naive());
-        let score = s["result"]["score"]["scaled"]
-            .as_f64()
-            .and_then(|scaled| Score::new(scaled * 100.0).ok());
-        let statement_id = s["id"].as_str().unwrap_or_default().to_owned();
-        let record = LearningRecord {
-            id: LearningRecordId::from_uuid(uuid::Uuid::now_v7()),
-            employee_id,
-            course_id: course.map(|c| c.id),
-            title,
-            completed_on: day,
-            minutes,
-            score,
-            source: LearningSource::Xapi,
-            source_id: statement_id,
-            created_at: now,
-        };
-        let Ok(entry_minutes) = EntryMinutes::new(i64::from(minutes)) else {
-            out.push(Outcome::Nothing);
-            continue;
-        };
-        let entry = TimeEntry {
-            id: TimeEntryId::from_uuid(uuid::Uuid::now_v7()),
-            employee_id,
-            date: day,
-            minutes: entry_minutes,
-            in_work_time: true,
-            category: if course.is_some() {
-                EntryCategory::Assigned
-            } else {
-                EntryCategory::RoleRelated
-            },
-            course_id: course.map(|c| c.id),
-            skill_id: None,
-            learning_record_id: Some(record.id),
-            note: None,
-            approval: ApprovalState::Approved,
-            decided_by: Some("xapi".to_owned()),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        out.push(Outcome::Learning(Box::new(Learning {
-            record,
-            entry,
-            dates,
-        })));
-    }
-    Ok(out)
-}
-
-/// Write what statements produced, in the statements' transaction: the records, their time
-/// (unless it breaks a rule of time entries, such as 24 hours a day: the record stays) and the
-/// enrolments they complete.
-async fn apply(tx: &Tx, ctx: &Ctx, produced: &[&Learning]) -> ApiResult<()> {
-    if produced.is_empty() {
-        return Ok(());
-    }
-    // The people's locks first: inserting a record references its person, and taking the
-    // person's lock after that (for the time entry) could deadlock with another batch.
-    let mut people: Vec<EmployeeId> = produced.iter().map(|l| l.record.employee_id).collect();
-    people.sort_unstable();
-    people.dedup();
-    time_store::lock_people(tx, &people).await?;
-    let records: Vec<LearningRecord> = produced.iter().map(|l| l.record.clone()).collect();
-    learning_store::insert_records(tx, &records).await?;
-    let entries: Vec<_> = produced.iter().map(|l| (&l.dates, &l.entry)).collect();
-    let written = learning_time::add_entries(tx, ctx, &entries).await?;
-    let mut events: Vec<_> = records
-        .iter()
-        .map(|r| audit::event(ctx, "learning_record.create", "learning_record", r.id))
-        .chain(
-            written
-                .iter()
-                .map(|e| audit::event(ctx, "time_entry.create", "time_entry", e.id)),
-        )
-        .collect();
-    let pairs: Vec<(EmployeeId, CourseId)> = records
-        .iter()
-        .filter_map(|r| Some((r.employee_id, r.course_id?)))
-        .collect();
-    let open = learning_store::open_enrollments_for(tx, &pairs).await?;
-    events.extend(learning::complete_enrollments(tx, ctx, &records, &open).await?);
-    append(tx, &events).await?;
-    Ok(())
-}
-
-/// Remove what voided statements produced: their learning records, the time spent on them and
-/// the completion of the enrolments they completed.
-async fn unapply(tx: &Tx, ctx: &Ctx, voided: &[String]) -> ApiResult<()> {
-    if voided.is_empty() {
-        return Ok(());
-    }
-    let records =
-        learning_store::delete_records_by_source(tx, LearningSource::Xapi, voided).await?;
-    let entries = time_store::entries_of_records(tx, &records).await?;
-    let mut events: Vec<_> = records
-        .iter()
-        .map(|r| audit::event(ctx, "learning_record.delete", "learning_record", r))
-        .collect();
-    events.extend(learning::reopen_enrollments(tx, ctx, &records).await?);
-    for e in &entries {
-        time_store::delete_entry(tx, e.id).await?;
-        events.push(audit::event(ctx, "time_entry.delete", "time_entry", e.id));
-    }
-    let rolled: Vec<_> = entries.iter().map(|e| (e, -1)).collect();
-    time_store::roll(tx, &rolled).await?;
-    append(tx, &events).await?;
-    Ok(())
-}
-
-/// Actors of statements about learning that match no employee, with how many statements each.
-pub async fn unmatched_actors(
-    state: &AppState,
-    ctx: &Ctx,
-) -> ApiResult<Vec<store::UnmatchedActor>> {
-    ensure(access::is_learning_admin(&ctx.principal))?;
-    Ok(store::unmatched_actors(&state.db).await?)
-}
-
-/// Apply again the unmatched statements whose actors now match an employee (after the HRIS sync
-/// or an LRS client's account home page fixed the mapping). Returns how many were applied.
-pub async fn reapply_unmatched(state: &AppState, ctx: &Ctx) -> ApiResult<usize> {
-    ensure(access::is_learning_admin(&ctx.principal))?;
-    let mut applied = 0;
-    for actor in store::unmatched_actors(&state.db).await? {
-        let stored = store::unmatched_of(&state.db, &actor.actor_key).await?;
-        let values: Vec<Value> = stored.iter().map(parse_stored).collect::<ApiResult<_>>()?;
-        let clients: HashMap<String, LrsClient> = store::list_clients(&state.db)
-            .await?
-            .into_iter()
-            .map(|c| (c.id.clone(), c))
-            .collect();
-        for (s, value) in stored.iter().zip(&values) {
-            let client = s.client_id.as_ref().and_then(|id| clients.get(id));
-            let outcome = outcomes(state, client, &[value], ctx.now).await?;
-            let Some(Outcome::Learning(l)) = outcome.first() else {
-                continue;
-            };
-            let tx = state.db.begin().await?;
-            apply(&tx, ctx, &[l.as_ref()]).await?;
-            store::set_mapping(
-                &tx,
-                &s.statement_id,
-                Mapping::Applied,
-                Some(&l.record.employee_id.to_string()),
-            )
-            .await?;
-            tx.commit().await?;
-            applied += 1;
-        }
-    }
-    Ok(applied)
 }

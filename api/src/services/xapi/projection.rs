@@ -1,0 +1,453 @@
+//! The learning projection: what statements about learning make on the learning side (a
+//! learning record, the time spent in work hours, the enrolment completed), applied from the
+//! statement log outside the request.
+//!
+//! Storing a batch queues, in the same transaction, each statement that may produce learning or
+//! voids one that may have. The projector takes the queue oldest first, in batches of up to
+//! [`BATCH`]: woken by each stored batch, and every [`IDLE_POLL`] for statements stored by other
+//! instances or left by a failed attempt. Projections take turns (one writer on SQLite, an
+//! advisory lock on PostgreSQL), and each claims its statements out of the queue in its own
+//! transaction, so a statement is projected exactly once. A voided statement is skipped; a
+//! voiding statement removes what its target produced. Statements whose actors match no employee
+//! wait in the unmatched list until a learning admin applies them again.
+
+use super::{parse_stored, LrsClient};
+use crate::error::{ApiError, ApiResult};
+use crate::services::{audit, ensure, learning, learning_time, Ctx};
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use learnwell_domain::access::{self, Principal};
+use learnwell_domain::ids::{CourseId, EmployeeId, LearningRecordId, TimeEntryId};
+use learnwell_domain::learning::{LearningRecord, LearningSource, Score};
+use learnwell_domain::learning_time::{ApprovalState, EntryCategory, EntryMinutes, TimeEntry};
+use learnwell_domain::org::{EmploymentDates, Label};
+use learnwell_domain::xapi::{
+    activity_name, agent_key, duration_minutes, learning_activity, voided_statement_id, AgentIfi,
+    LearningVerbs,
+};
+use learnwell_persistence::audit::append;
+use learnwell_persistence::learning as learning_store;
+use learnwell_persistence::learning_time as time_store;
+use learnwell_persistence::org as org_store;
+use learnwell_persistence::xapi::{self as store, Waiting};
+use learnwell_persistence::Tx;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// The most statements one projection takes.
+pub const BATCH: u64 = 2_000;
+
+/// How often an idle projector looks at the queue unwoken.
+pub const IDLE_POLL: Duration = Duration::from_secs(5);
+
+/// How long a woken projector waits before it starts.
+pub const LINGER: Duration = Duration::from_millis(100);
+
+/// Wakes the projector of this instance.
+#[derive(Default)]
+pub struct Projector(Notify);
+
+impl Projector {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Project whatever is queued, then wait to be woken; for the life of the process.
+pub async fn run(state: AppState) {
+    loop {
+        if let Err(e) = drain(&state).await {
+            tracing::error!(error = %e, "xAPI learning projection failed; it is retried");
+        }
+        tokio::select! {
+            // Woken: let the statements of concurrent requests gather for a moment, so that a
+            // projection takes many batches at once.
+            () = state.projector.0.notified() => tokio::time::sleep(LINGER).await,
+            () = tokio::time::sleep(IDLE_POLL) => {}
+        }
+    }
+}
+
+/// Project the queue until it is empty. Returns how many statements this call projected.
+pub async fn drain(state: &AppState) -> ApiResult<usize> {
+    let mut projected = 0;
+    loop {
+        let seqs = store::waiting(&state.db, Waiting::Queued, BATCH).await?;
+        if seqs.is_empty() {
+            return Ok(projected);
+        }
+        projected += project(state, Waiting::Queued, &seqs, None).await?.claimed;
+    }
+}
+
+/// How many statements wait for the projection (for the metrics).
+pub async fn queue_length(state: &AppState) -> ApiResult<i64> {
+    Ok(store::queue_length(&state.db).await?)
+}
+
+/// Actors of statements about learning that match no employee, with how many statements each.
+pub async fn unmatched_actors(
+    state: &AppState,
+    ctx: &Ctx,
+) -> ApiResult<Vec<store::UnmatchedActor>> {
+    ensure(access::is_learning_admin(&ctx.principal))?;
+    Ok(store::unmatched_actors(&state.db).await?)
+}
+
+/// Apply again the unmatched statements whose actors now match an employee (after the HRIS sync
+/// or an LRS client's account home page fixed the mapping). Returns how many were applied.
+pub async fn reapply_unmatched(state: &AppState, ctx: &Ctx) -> ApiResult<usize> {
+    ensure(access::is_learning_admin(&ctx.principal))?;
+    let seqs = store::waiting(&state.db, Waiting::Unmatched, u64::MAX).await?;
+    let mut applied = 0;
+    for chunk in seqs.chunks(usize::try_from(BATCH).unwrap_or(usize::MAX)) {
+        applied += project(state, Waiting::Unmatched, chunk, Some(ctx))
+            .await?
+            .applied;
+    }
+    Ok(applied)
+}
+
+/// What one projection did.
+struct Projected {
+    /// Statements taken out of where they waited.
+    claimed: usize,
+    /// Statements that became learning.
+    applied: usize,
+}
+
+/// Project the statements numbered `seqs` that still wait in `from`, in one transaction, on
+/// behalf of `by` (else of whoever stored each statement).
+async fn project(
+    state: &AppState,
+    from: Waiting,
+    seqs: &[i64],
+    by: Option<&Ctx>,
+) -> ApiResult<Projected> {
+    let now = Utc::now();
+    let stored = store::statements_by_seqs(&state.db, seqs).await?;
+    let values: Vec<Value> = stored.iter().map(parse_stored).collect::<ApiResult<_>>()?;
+    let clients: HashMap<String, LrsClient> = store::list_clients(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    // The client decides which verbs mean learning and whose accounts are employees'.
+    let mut by_client: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
+    for (i, s) in stored.iter().enumerate() {
+        by_client.entry(s.client_id.as_deref()).or_default().push(i);
+    }
+    let mut outcome: Vec<Option<Outcome>> = stored.iter().map(|_| None).collect();
+    for (client, at) in by_client {
+        let client = client.and_then(|id| clients.get(id));
+        let batch: Vec<&Value> = at.iter().map(|&i| &values[i]).collect();
+        for (i, o) in at
+            .into_iter()
+            .zip(outcomes(state, client, &batch, now).await?)
+        {
+            outcome[i] = Some(o);
+        }
+    }
+
+    let tx = state.db.begin().await?;
+    let claimed: HashSet<i64> = store::claim(&tx, from, seqs).await?.into_iter().collect();
+    let live: Vec<i64> = claimed.iter().copied().collect();
+    let voided: HashSet<i64> = store::voided_among(&tx, &live).await?.into_iter().collect();
+    let mut produced: BTreeMap<String, Vec<&Learning>> = BTreeMap::new();
+    let mut voids: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut unmatched = Vec::new();
+    for ((s, value), outcome) in stored.iter().zip(&values).zip(&outcome) {
+        if !claimed.contains(&s.seq) || voided.contains(&s.seq) {
+            continue;
+        }
+        let subject = stored_by(s.client_id.as_deref(), value);
+        if let Some(target) = voided_statement_id(value) {
+            voids
+                .entry(subject.clone())
+                .or_default()
+                .push(target.to_ascii_lowercase());
+        }
+        match outcome {
+            Some(Outcome::Learning(l)) => produced.entry(subject).or_default().push(l.as_ref()),
+            Some(Outcome::Unmatched) => {
+                if let Some(key) = agent_key(&value["actor"]) {
+                    unmatched.push((s.seq, key));
+                }
+            }
+            _ => {}
+        }
+    }
+    let ctx_of = |subject: String| match by {
+        Some(ctx) => ctx.clone(),
+        None => Ctx {
+            principal: Principal {
+                subject,
+                roles: Default::default(),
+                scopes: Default::default(),
+                employee_id: None,
+            },
+            request_id: "xapi-projection".to_owned(),
+            now,
+        },
+    };
+    let applied = produced.values().map(Vec::len).sum();
+    // Apply first: a statement voided later in the same projection is then undone too.
+    for (subject, learning) in produced {
+        apply(&tx, &ctx_of(subject), &learning).await?;
+    }
+    for (subject, targets) in voids {
+        unapply(&tx, &ctx_of(subject), &targets).await?;
+    }
+    store::insert_unmatched(&tx, &unmatched).await?;
+    tx.commit().await?;
+    Ok(Projected {
+        claimed: claimed.len(),
+        applied,
+    })
+}
+
+/// Who stored a statement, as the audit trail names them: the LRS client, or the subject of the
+/// token (the `authority` account `token:<subject>`).
+fn stored_by(client_id: Option<&str>, statement: &Value) -> String {
+    match client_id {
+        Some(id) => format!("lrs-client:{id}"),
+        None => statement["authority"]["account"]["name"]
+            .as_str()
+            .map(|n| n.strip_prefix("token:").unwrap_or(n).to_owned())
+            .unwrap_or_else(|| "xapi".to_owned()),
+    }
+}
+
+/// The verbs that mean learning for statements of `client` (of a token: the ADL ones).
+pub(super) fn learning_verbs(client: Option<&LrsClient>) -> ApiResult<LearningVerbs> {
+    match client {
+        Some(c) => LearningVerbs::parse(&c.learning_verbs).map_err(|e| {
+            ApiError::Internal(format!("stored learning verbs of LRS client {}: {e}", c.id))
+        }),
+        None => Ok(LearningVerbs::default()),
+    }
+}
+
+/// What a statement about learning produces: a learning record and the time spent on it.
+struct Learning {
+    record: LearningRecord,
+    entry: TimeEntry,
+    dates: EmploymentDates,
+}
+
+/// What the learning side makes of a statement.
+enum Outcome {
+    /// Not about learning, or nothing to measure it by.
+    Nothing,
+    /// About learning, but the actor matches no employee.
+    Unmatched,
+    Learning(Box<Learning>),
+}
+
+/// The email of an `mbox`, its SHA-1 (`mbox_sha1sum`), or the external id of an `account` on
+/// the client's home page.
+enum ActorRef {
+    Email(String),
+    EmailSha1(String),
+    ExternalId(String),
+}
+
+fn actor_ref(actor: &Value, client: Option<&LrsClient>) -> Option<ActorRef> {
+    match AgentIfi::of(actor)? {
+        AgentIfi::Mbox(mbox) => mbox
+            .strip_prefix("mailto:")
+            .map(|e| ActorRef::Email(e.to_lowercase())),
+        AgentIfi::MboxSha1sum(hash) => Some(ActorRef::EmailSha1(hash.to_ascii_lowercase())),
+        AgentIfi::Account { home_page, name } => client
+            .and_then(|c| c.account_home_page.as_deref())
+            .filter(|h| h.trim_end_matches('/') == home_page.trim_end_matches('/'))
+            .map(|_| ActorRef::ExternalId(name)),
+        _ => None,
+    }
+}
+
+/// Work out what each statement produces (batched lookups: one per kind for the whole batch).
+async fn outcomes(
+    state: &AppState,
+    client: Option<&LrsClient>,
+    statements: &[&Value],
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<Outcome>> {
+    let verbs = learning_verbs(client)?;
+    let refs: Vec<Option<(ActorRef, &str)>> = statements
+        .iter()
+        .map(|s| {
+            Some((
+                actor_ref(&s["actor"], client)?,
+                learning_activity(s, &verbs)?,
+            ))
+        })
+        .collect();
+    let (mut emails, mut hashes, mut externals) = (Vec::new(), Vec::new(), Vec::new());
+    for (actor, _) in refs.iter().flatten() {
+        match actor {
+            ActorRef::Email(e) => emails.push(e.as_str()),
+            ActorRef::EmailSha1(h) => hashes.push(h.as_str()),
+            ActorRef::ExternalId(x) => externals.push(x.as_str()),
+        }
+    }
+    let by_email = org_store::employee_ids_by_emails(&state.db, &emails).await?;
+    let by_hash = org_store::employee_ids_by_email_sha1(&state.db, &hashes).await?;
+    let by_external = org_store::stored_keys_by_external_ids(&state.db, &externals).await?;
+    let activities: Vec<String> = statements
+        .iter()
+        .filter_map(|s| learning_activity(s, &verbs).map(str::to_owned))
+        .collect();
+    let courses = learning_store::courses_by_activity_ids(&state.db, &activities).await?;
+    let resolved: Vec<Option<EmployeeId>> = refs
+        .iter()
+        .map(|r| match r {
+            Some((ActorRef::Email(e), _)) => by_email.get(e).copied(),
+            Some((ActorRef::EmailSha1(h), _)) => by_hash.get(h).copied(),
+            Some((ActorRef::ExternalId(x), _)) => by_external.get(x).map(|k| k.id),
+            None => None,
+        })
+        .collect();
+    let ids: Vec<EmployeeId> = resolved.iter().flatten().copied().collect();
+    let employees = org_store::employment_dates(&state.db, &ids).await?;
+    let mut out = Vec::with_capacity(statements.len());
+    for (s, who) in statements.iter().zip(resolved) {
+        let Some(activity) = learning_activity(s, &verbs) else {
+            out.push(Outcome::Nothing);
+            continue;
+        };
+        let Some((employee_id, dates)) = who.and_then(|id| Some((id, *employees.get(&id)?))) else {
+            out.push(Outcome::Unmatched);
+            continue;
+        };
+        let course = courses.get(activity);
+        let minutes = duration_minutes(s)
+            .or_else(|| course.map(|c| u64::from(c.data.estimated_minutes)))
+            .and_then(|m| u32::try_from(m).ok());
+        let title = course
+            .map(|c| c.data.title.to_string())
+            .or_else(|| activity_name(s))
+            .unwrap_or_else(|| activity.to_owned());
+        let (Some(minutes), Ok(title)) = (
+            minutes,
+            Label::parse(&title.chars().take(200).collect::<String>()),
+        ) else {
+            out.push(Outcome::Nothing);
+            continue;
+        };
+        let day = s["timestamp"]
+            .as_str()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map_or(now.date_naive(), |t| t.with_timezone(&Utc).date_naive())
+            .min(now.date_naive());
+        let score = s["result"]["score"]["scaled"]
+            .as_f64()
+            .and_then(|scaled| Score::new(scaled * 100.0).ok());
+        let statement_id = s["id"].as_str().unwrap_or_default().to_owned();
+        let record = LearningRecord {
+            id: LearningRecordId::from_uuid(uuid::Uuid::now_v7()),
+            employee_id,
+            course_id: course.map(|c| c.id),
+            title,
+            completed_on: day,
+            minutes,
+            score,
+            source: LearningSource::Xapi,
+            source_id: statement_id,
+            created_at: now,
+        };
+        let Ok(entry_minutes) = EntryMinutes::new(i64::from(minutes)) else {
+            out.push(Outcome::Nothing);
+            continue;
+        };
+        let entry = TimeEntry {
+            id: TimeEntryId::from_uuid(uuid::Uuid::now_v7()),
+            employee_id,
+            date: day,
+            minutes: entry_minutes,
+            in_work_time: true,
+            category: if course.is_some() {
+                EntryCategory::Assigned
+            } else {
+                EntryCategory::RoleRelated
+            },
+            course_id: course.map(|c| c.id),
+            skill_id: None,
+            learning_record_id: Some(record.id),
+            note: None,
+            approval: ApprovalState::Approved,
+            decided_by: Some("xapi".to_owned()),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        out.push(Outcome::Learning(Box::new(Learning {
+            record,
+            entry,
+            dates,
+        })));
+    }
+    Ok(out)
+}
+
+/// Write what statements produced, in the statements' transaction: the records, their time
+/// (unless it breaks a rule of time entries, such as 24 hours a day: the record stays) and the
+/// enrolments they complete.
+async fn apply(tx: &Tx, ctx: &Ctx, produced: &[&Learning]) -> ApiResult<()> {
+    if produced.is_empty() {
+        return Ok(());
+    }
+    // The people's locks first: inserting a record references its person, and taking the
+    // person's lock after that (for the time entry) could deadlock with another batch.
+    let mut people: Vec<EmployeeId> = produced.iter().map(|l| l.record.employee_id).collect();
+    people.sort_unstable();
+    people.dedup();
+    time_store::lock_people(tx, &people).await?;
+    let records: Vec<LearningRecord> = produced.iter().map(|l| l.record.clone()).collect();
+    learning_store::insert_records(tx, &records).await?;
+    let entries: Vec<_> = produced.iter().map(|l| (&l.dates, &l.entry)).collect();
+    let written = learning_time::add_entries(tx, ctx, &entries).await?;
+    let mut events: Vec<_> = records
+        .iter()
+        .map(|r| audit::event(ctx, "learning_record.create", "learning_record", r.id))
+        .chain(
+            written
+                .iter()
+                .map(|e| audit::event(ctx, "time_entry.create", "time_entry", e.id)),
+        )
+        .collect();
+    let pairs: Vec<(EmployeeId, CourseId)> = records
+        .iter()
+        .filter_map(|r| Some((r.employee_id, r.course_id?)))
+        .collect();
+    let open = learning_store::open_enrollments_for(tx, &pairs).await?;
+    events.extend(learning::complete_enrollments(tx, ctx, &records, &open).await?);
+    append(tx, &events).await?;
+    Ok(())
+}
+
+/// Remove what voided statements produced: their learning records, the time spent on them and
+/// the completion of the enrolments they completed.
+async fn unapply(tx: &Tx, ctx: &Ctx, voided: &[String]) -> ApiResult<()> {
+    if voided.is_empty() {
+        return Ok(());
+    }
+    let records =
+        learning_store::delete_records_by_source(tx, LearningSource::Xapi, voided).await?;
+    let entries = time_store::entries_of_records(tx, &records).await?;
+    let mut events: Vec<_> = records
+        .iter()
+        .map(|r| audit::event(ctx, "learning_record.delete", "learning_record", r))
+        .collect();
+    events.extend(learning::reopen_enrollments(tx, ctx, &records).await?);
+    for e in &entries {
+        time_store::delete_entry(tx, e.id).await?;
+        events.push(audit::event(ctx, "time_entry.delete", "time_entry", e.id));
+    }
+    let rolled: Vec<_> = entries.iter().map(|e| (e, -1)).collect();
+    time_store::roll(tx, &rolled).await?;
+    append(tx, &events).await?;
+    Ok(())
+}
