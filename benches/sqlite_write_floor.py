@@ -3,11 +3,13 @@ into a copy of a database the `xapi` benchmark left behind, with prepared statem
 loop (no HTTP, no validation, no JSON handling): the floor under `POST /xapi/statements`.
 
     cargo bench --bench xapi                      # leaves $TMPDIR/learnwell-bench-<uuid>.db
-    python3 benches/sqlite_write_floor.py $TMPDIR/learnwell-bench-<uuid>.db [BATCH] [COUNT] [statements|full] [--background-checkpoints]
+    python3 benches/sqlite_write_floor.py $TMPDIR/learnwell-bench-<uuid>.db [BATCH] [COUNT] [statements|full|projected [EVERY]] [--background-checkpoints]
 
 Per statement: the statement row (its unique id, registration, stored and verb indexes), two
 agent and two activity index rows; with `full`, also a learning record, a time entry, the
-monthly rollup and two audit events. Prints the time per table, the commit's share and the
+monthly rollup and two audit events, in the same transaction; with `projected`, the statement
+is queued instead and the learning rows are written in transactions of their own every EVERY
+statements (2,000 by default), as the server's projection does. Prints the time per table, the commit's share and the
 write-ahead-log pages written per statement (measured with automatic checkpoints off, so the
 log keeps every page written). Python's own overhead, about 30 us per statement, is included.
 """
@@ -96,8 +98,6 @@ def write_learning(records, entries, audit, rollups):
     timed("audit_events", lambda: db.executemany("INSERT INTO audit_events VALUES (?,?,?,?,?,?,?)", audit))
 
 
-if projected:
-    db.execute("CREATE TABLE IF NOT EXISTS floor_queue (seq BIGINT PRIMARY KEY)")
 for n in range(0, count, batch):
     statements, records, entries, audit, rollups = [], [], [], [], {}
     for k in range(n, n + batch):
@@ -105,8 +105,8 @@ for n in range(0, count, batch):
         day = f"2026-{1 + (k // 1000) % 10:02d}-{1 + (k // 10000) % 28:02d}"
         sid = str(uuid.uuid4())
         statements.append((sid, 1795455172331275 + k, "http://adlnet.gov/expapi/verbs/completed", 0, None,
-                           str(uuid.uuid4()), f"mbox:mailto:person.{k % 1000}@bench.example", person,
-                           "client", "applied", template, None))
+                           str(uuid.uuid4()), f"mbox:mailto:person.{k % 1000}@bench.example",
+                           "client", template, None))
         record, entry = uuid7(), uuid7()
         records.append((record, person, None, f"Module {k % 500}", day, 13, 82.0, "xapi", sid, now))
         entries.append((entry, person, day, 13, 1, "role_related", None, None, None, "approved", "xapi", 1,
@@ -118,8 +118,8 @@ for n in range(0, count, batch):
     db.execute("BEGIN")
     timed("xapi_statements", lambda: db.executemany(
         "INSERT INTO xapi_statements (statement_id, stored_us, verb_id, voided, voids_statement_id, "
-        "registration, actor_key, employee_id, client_id, mapping, statement, ref_statement_id) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", statements))
+        "registration, actor_key, client_id, statement, ref_statement_id) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?)", statements))
     seqs = [r[0] for r in db.execute("SELECT seq FROM xapi_statements WHERE seq > ? ORDER BY seq", (last_seq,))]
     last_seq = seqs[-1]
     timed("index rows", lambda: (
@@ -131,7 +131,7 @@ for n in range(0, count, batch):
                         for i, (s, q) in enumerate(zip(statements, seqs))]
                        + [("https://lms.example.com/course/compliance", 1, q, s[1]) for s, q in zip(statements, seqs)])))
     if projected:
-        timed("queue", lambda: db.executemany("INSERT INTO floor_queue VALUES (?)", [(q,) for q in seqs]))
+        timed("queue", lambda: db.executemany("INSERT INTO xapi_projection_queue VALUES (?)", [(q,) for q in seqs]))
         pending[0].extend(records)
         pending[1].extend(entries)
         pending[2].extend(audit)
@@ -143,7 +143,7 @@ for n in range(0, count, batch):
     if projected and (len(pending[0]) >= project_every or n + batch >= count):
         db.execute("BEGIN")
         write_learning(*pending)
-        timed("queue", lambda: db.execute("DELETE FROM floor_queue"))
+        timed("queue", lambda: db.execute("DELETE FROM xapi_projection_queue"))
         timed("commit", lambda: db.execute("COMMIT"))
         pending = ([], [], [], {})
 elapsed = time.perf_counter() - started
