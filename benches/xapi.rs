@@ -111,7 +111,7 @@ async fn ingest(
         .await
         != 0.0
     {
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     let projected = started.elapsed().as_secs_f64();
     (total as f64 / answered, total as f64 / projected)
