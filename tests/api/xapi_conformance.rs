@@ -89,6 +89,9 @@ const S2: &str = "c0f0e000-0000-4000-8000-000000000002";
 const S3: &str = "c0f0e000-0000-4000-8000-000000000003";
 const S4: &str = "c0f0e000-0000-4000-8000-000000000004";
 const S5: &str = "c0f0e000-0000-4000-8000-000000000005";
+const S6: &str = "c0f0e000-0000-4000-8000-000000000006";
+const S7: &str = "c0f0e000-0000-4000-8000-000000000007";
+const S8: &str = "c0f0e000-0000-4000-8000-000000000008";
 
 #[tokio::test]
 async fn queries_also_return_statements_that_target_a_match_through_a_statement_ref() {
@@ -397,6 +400,40 @@ async fn voiding_the_statement_that_completed_an_enrolment_reopens_it() {
         enrolment(&app, &a1, &employee).await["status"],
         "in_progress"
     );
+
+    // Two completions: voiding the one that completed it leaves it completed by the other.
+    let completion = |id: &str, day: &str| {
+        let mut s = statement(
+            id,
+            "a1@example.com",
+            "http://adlnet.gov/expapi/verbs/completed",
+            activity(course),
+        );
+        s["timestamp"] = json!(format!("{day}T10:00:00Z"));
+        s
+    };
+    post(&app, &lrs, completion(S5, "2026-03-02")).await;
+    post(&app, &lrs, completion(S6, "2026-03-05")).await;
+    let first = enrolment(&app, &a1, &employee).await;
+    assert_eq!(first["completed_on"], "2026-03-02", "{first}");
+    post(
+        &app,
+        &lrs,
+        statement(S7, "admin@example.com", VOIDED, statement_ref(S5)),
+    )
+    .await;
+    let kept = enrolment(&app, &a1, &employee).await;
+    assert_eq!(kept["status"], "completed", "{kept}");
+    assert_eq!(kept["completed_on"], "2026-03-05");
+    post(
+        &app,
+        &lrs,
+        statement(S8, "admin@example.com", VOIDED, statement_ref(S6)),
+    )
+    .await;
+    let reopened = enrolment(&app, &a1, &employee).await;
+    assert_eq!(reopened["status"], "in_progress", "{reopened}");
+    assert!(reopened["completed_on"].is_null());
 }
 
 #[tokio::test]

@@ -721,10 +721,12 @@ pub(crate) async fn complete_enrollments(
     Ok(events)
 }
 
-/// Reopen the enrolments these records completed (the records are being removed, for instance
-/// because the xAPI statement behind them was voided): each goes back to the status and score it
-/// had before, without a completion day. An enrolment changed since (withdrawn, or completed
-/// again by hand) is left as it is. Returns the audit events of the enrolments changed.
+/// Reopen the enrolments these records completed (the records have just been removed, for
+/// instance because the xAPI statement behind them was voided): each goes back to the status and
+/// score it had before, without a completion day. While another record of the person for the
+/// course remains, the enrolment stays completed, by the newest of them. An enrolment changed
+/// since (withdrawn, or completed again by hand) is left as it is. Returns the audit events of
+/// the enrolments changed.
 pub(crate) async fn reopen_enrollments(
     tx: &Tx,
     ctx: &Ctx,
@@ -738,20 +740,39 @@ pub(crate) async fn reopen_enrollments(
         if e.status != EnrollmentStatus::Completed {
             continue;
         }
-        let reopened = Enrollment {
-            status: c.previous_status,
-            completed_on: None,
-            score: c.previous_score,
-            version: e.version + 1,
-            updated_at: ctx.now,
-            ..e
+        let changed = match store::newest_record_for(tx, e.employee_id, e.course_id).await? {
+            Some(r) => {
+                store::insert_completions(
+                    tx,
+                    &[store::Completion {
+                        learning_record_id: r.id,
+                        ..c
+                    }],
+                )
+                .await?;
+                Enrollment {
+                    completed_on: Some(r.completed_on),
+                    score: r.score.or(c.previous_score),
+                    version: e.version + 1,
+                    updated_at: ctx.now,
+                    ..e
+                }
+            }
+            None => Enrollment {
+                status: c.previous_status,
+                completed_on: None,
+                score: c.previous_score,
+                version: e.version + 1,
+                updated_at: ctx.now,
+                ..e
+            },
         };
-        store::update_enrollment(tx, &reopened).await?;
+        store::update_enrollment(tx, &changed).await?;
         events.push(audit::event(
             ctx,
             "enrollment.update",
             "enrollment",
-            reopened.id,
+            changed.id,
         ));
     }
     Ok(events)

@@ -726,6 +726,23 @@ pub async fn delete_records_by_source(
     ids.iter().map(|id| parse_id(id)).collect()
 }
 
+/// The newest learning record of a person for a course (by completion day, then id), if any.
+pub async fn newest_record_for(
+    c: &impl Conn,
+    employee: EmployeeId,
+    course: CourseId,
+) -> StoreResult<Option<LearningRecord>> {
+    learning_record::Entity::find()
+        .filter(learning_record::Column::EmployeeId.eq(employee.to_string()))
+        .filter(learning_record::Column::CourseId.eq(course.to_string()))
+        .order_by_desc(learning_record::Column::CompletedOn)
+        .order_by_desc(learning_record::Column::Id)
+        .one(c.conn())
+        .await?
+        .map(to_record)
+        .transpose()
+}
+
 pub async fn get_record(
     c: &impl Conn,
     id: LearningRecordId,
