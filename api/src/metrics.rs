@@ -130,22 +130,27 @@ impl Metrics {
             "learnwell_db_pool_connections{{state=\"in_use\"}} {}",
             g.db_pool_size.saturating_sub(g.db_pool_idle)
         );
-        let _ = writeln!(
-            out,
-            "# HELP learnwell_db_statements_total SQL statements executed."
+        one(
+            &mut out,
+            "learnwell_db_statements_total",
+            "counter",
+            "SQL statements executed.",
+            g.db_statements,
         );
-        let _ = writeln!(out, "# TYPE learnwell_db_statements_total counter");
-        let _ = writeln!(out, "learnwell_db_statements_total {}", g.db_statements);
-        let _ = writeln!(
-            out,
-            "# HELP learnwell_xapi_projection_queue xAPI statements waiting for the learning projection."
-        );
-        let _ = writeln!(out, "# TYPE learnwell_xapi_projection_queue gauge");
-        let _ = writeln!(
-            out,
-            "learnwell_xapi_projection_queue {}",
-            g.xapi_projection_queue
+        one(
+            &mut out,
+            "learnwell_xapi_projection_queue",
+            "gauge",
+            "xAPI statements waiting for the learning projection.",
+            g.xapi_projection_queue,
         );
         out
     }
+}
+
+/// A metric without labels: its help, its type and its one value.
+fn one(out: &mut String, name: &str, kind: &str, help: &str, value: impl std::fmt::Display) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} {kind}");
+    let _ = writeln!(out, "{name} {value}");
 }

@@ -6,6 +6,7 @@ use crate::db::{json_ints, json_keys, json_rows, statement};
 use crate::{Conn, StoreError, StoreResult, Tx};
 use chrono::{DateTime, Utc};
 use learnwell_domain::xapi::AttachmentContent;
+use sea_orm::sea_query::value::sea_value_to_json_value;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use serde_json::json;
 
@@ -178,18 +179,10 @@ pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()
             let values: Vec<serde_json::Value> = rows
                 .iter()
                 .map(|r| {
-                    json!([
-                        r.statement_id,
-                        r.stored.timestamp_micros(),
-                        r.verb_id,
-                        false,
-                        r.voids_statement_id,
-                        r.registration,
-                        r.actor_key,
-                        r.client_id,
-                        r.statement,
-                        r.ref_statement_id,
-                    ])
+                    statement_values(r)
+                        .iter()
+                        .map(sea_value_to_json_value)
+                        .collect()
                 })
                 .collect();
             let sql = format!(
@@ -217,23 +210,7 @@ pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()
                     "INSERT INTO xapi_statements ({COLUMNS}) VALUES {} RETURNING seq, statement_id",
                     vec![row; chunk.len()].join(", ")
                 );
-                let values: Vec<Value> = chunk
-                    .iter()
-                    .flat_map(|r| {
-                        [
-                            r.statement_id.clone().into(),
-                            r.stored.timestamp_micros().into(),
-                            r.verb_id.clone().into(),
-                            false.into(),
-                            r.voids_statement_id.clone().into(),
-                            r.registration.clone().into(),
-                            r.actor_key.clone().into(),
-                            r.client_id.clone().into(),
-                            r.statement.clone().into(),
-                            r.ref_statement_id.clone().into(),
-                        ]
-                    })
-                    .collect();
+                let values: Vec<Value> = chunk.iter().flat_map(statement_values).collect();
                 inserted.extend(
                     Inserted::find_by_statement(statement(tx.backend(), &sql, values))
                         .all(tx.conn())
@@ -282,6 +259,22 @@ pub async fn insert_statements(tx: &Tx, rows: &[NewStatement]) -> StoreResult<()
             .await?;
     }
     Ok(())
+}
+
+/// A new statement's values, in the order of `insert_statements`' columns.
+fn statement_values(r: &NewStatement) -> [Value; 10] {
+    [
+        r.statement_id.clone().into(),
+        r.stored.timestamp_micros().into(),
+        r.verb_id.clone().into(),
+        false.into(),
+        r.voids_statement_id.clone().into(),
+        r.registration.clone().into(),
+        r.actor_key.clone().into(),
+        r.client_id.clone().into(),
+        r.statement.clone().into(),
+        r.ref_statement_id.clone().into(),
+    ]
 }
 
 fn ints_param(ints: &[i64]) -> StoreResult<Value> {

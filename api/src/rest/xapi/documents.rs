@@ -134,9 +134,7 @@ pub(super) async fn get(
             let mut res = HttpResponse::Ok()
                 .content_type(doc.content_type.as_str())
                 .body(doc.content);
-            if let Ok(v) = HeaderValue::from_str(&format!("\"{}\"", doc.etag)) {
-                res.headers_mut().insert(header::ETAG, v);
-            }
+            set_etag(&mut res, &doc.etag);
             if let Some(at) = DateTime::from_timestamp_micros(doc.updated_us) {
                 last_modified(&mut res, at);
             }
@@ -175,10 +173,15 @@ pub(super) async fn write(
     )
     .await?;
     let mut res = HttpResponse::NoContent().finish();
+    set_etag(&mut res, &etag);
+    Ok(res)
+}
+
+/// The document's ETag, quoted.
+fn set_etag(res: &mut HttpResponse, etag: &str) {
     if let Ok(v) = HeaderValue::from_str(&format!("\"{etag}\"")) {
         res.headers_mut().insert(header::ETAG, v);
     }
-    Ok(res)
 }
 
 pub(super) async fn delete(
