@@ -19,7 +19,7 @@
 mod common;
 
 use base64::Engine;
-use common::{fresh_database, populate, post, Server};
+use common::{fresh_database, populate, post, rows, Server};
 use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 use std::time::Instant;
@@ -115,20 +115,6 @@ async fn ingest(
     }
     let projected = started.elapsed().as_secs_f64();
     (total as f64 / answered, total as f64 / projected)
-}
-
-/// How many learning records the database holds.
-async fn records(url: &str) -> i64 {
-    let db = sea_orm::Database::connect(url).await.expect("connect");
-    let row = db
-        .query_one(sea_orm::Statement::from_string(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM learning_records",
-        ))
-        .await
-        .expect("count")
-        .expect("row");
-    row.try_get::<i64>("", "n").expect("n")
 }
 
 /// The same statements as plain multi-row INSERTs of 100 rows (one row per statement, no
@@ -228,7 +214,7 @@ fn main() {
             );
         }
         assert_eq!(
-            records(&db).await,
+            rows(&db, "learning_records").await,
             first as i64,
             "every statement became a learning record"
         );

@@ -21,9 +21,9 @@
 mod common;
 
 use base64::Engine;
-use common::{fresh_database, post, Server};
+use common::{fresh_database, post, rows, Server};
 use rand::Rng;
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
@@ -122,19 +122,6 @@ fn statements_sql(postgres: bool, from: i64, to: i64, total: i64) -> Vec<String>
     ]
 }
 
-async fn stored(url: &str) -> i64 {
-    let db = sea_orm::Database::connect(url).await.expect("connect");
-    let row = db
-        .query_one(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM xapi_statements",
-        ))
-        .await
-        .expect("count")
-        .expect("a row");
-    row.try_get::<i64>("", "n").expect("n")
-}
-
 async fn generate(url: &str, from: i64, to: i64) {
     let db = sea_orm::Database::connect(url).await.expect("connect");
     let postgres = url.starts_with("postgres");
@@ -203,7 +190,7 @@ fn main() {
         let url = database(&o).await;
         // The server creates the tables (migrations) before anything is generated into them.
         let server = Server::start(&url).await;
-        let have = stored(&url).await;
+        let have = rows(&url, "xapi_statements").await;
         if have < o.statements {
             eprintln!("generating statements {have}..{}", o.statements);
             generate(&url, have, o.statements).await;
@@ -233,7 +220,7 @@ fn main() {
             } else {
                 "SQLite"
             },
-            stored(&url).await
+            rows(&url, "xapi_statements").await
         );
         for limit in [None, Some(100), Some(10)] {
             let mut rng = rand::thread_rng();

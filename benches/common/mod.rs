@@ -154,6 +154,21 @@ pub async fn fresh_database(url: Option<&str>) -> String {
     }
 }
 
+/// How many rows `table` holds, read straight from the database at `url`.
+pub async fn rows(url: &str, table: &str) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let db = sea_orm::Database::connect(url).await.expect("connect");
+    let row = db
+        .query_one(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        ))
+        .await
+        .expect("count")
+        .expect("a row");
+    row.try_get::<i64>("", "n").expect("n")
+}
+
 /// Person `i`: managed by person `(i - 1) / 8` (a tree 6 levels deep), in one of 60 units.
 pub fn record(i: usize) -> Value {
     json!({
