@@ -9,11 +9,14 @@ mod macros;
 pub mod access;
 pub mod audit;
 pub mod catalog;
+mod error;
 pub mod ids;
 pub mod learning;
 pub mod learning_time;
 pub mod org;
 pub mod xapi;
+
+pub use error::{DomainError, Rule};
 
 /// A validation failure of one input field: the field path (as the client sent it) and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
