@@ -112,8 +112,8 @@ async fn main() -> Result<()> {
         Command::SeedDemo => {
             demo_secret(&mut settings);
             let state = startup::state(settings).await?;
-            state.db.migrate().await?;
-            seed_if_empty(&state).await?;
+            state.services.db.migrate().await?;
+            seed_if_empty(&state.services).await?;
         }
         Command::Serve { demo } => {
             telemetry::init(&settings.log);
@@ -121,9 +121,9 @@ async fn main() -> Result<()> {
                 demo_secret(&mut settings);
             }
             let state = startup::state(settings.clone()).await.context("start-up")?;
-            state.db.migrate().await.context("migrations")?;
+            state.services.db.migrate().await.context("migrations")?;
             let admin = if demo {
-                seed_if_empty(&state).await?
+                seed_if_empty(&state.services).await?
             } else {
                 None
             };
@@ -138,7 +138,7 @@ async fn main() -> Result<()> {
             if demo {
                 print_demo(&state.auth, &base, admin)?;
             }
-            tracing::info!(%base, database = state.db.backend().name(), kv = state.kv.kind(), "learnwell listening");
+            tracing::info!(%base, database = state.services.db.backend().name(), kv = state.services.kv.kind(), "learnwell listening");
             startup::serve(state, listener)?.await?;
         }
     }
@@ -154,15 +154,15 @@ fn demo_secret(settings: &mut Settings) {
     }
 }
 
-async fn seed_if_empty(state: &learnwell_api::state::AppState) -> Result<Option<String>> {
-    if learnwell_api::services::org::is_empty(state).await? {
+async fn seed_if_empty(services: &learnwell_api::services::Services) -> Result<Option<String>> {
+    if learnwell_api::services::org::is_empty(services).await? {
         let today = chrono::Utc::now().date_naive();
-        let admin = demo::seed(state, today).await?;
+        let admin = demo::seed(services, today).await?;
         println!("demo: created the demo organisation");
         Ok(Some(admin.to_string()))
     } else {
         println!("demo: the database already has people; not seeding");
-        Ok(learnwell_api::services::org::demo_admin(state)
+        Ok(learnwell_api::services::org::demo_admin(services)
             .await?
             .map(|id| id.to_string()))
     }

@@ -3,7 +3,7 @@
 
 use crate::config::AuthSettings;
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::services::{Ctx, Services};
 use actix_web::{dev::Payload, http::header, web::Data, FromRequest, HttpRequest};
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use learnwell_domain::access::{Principal, Role, Scope};
@@ -203,18 +203,12 @@ impl Authenticator {
     }
 }
 
-/// The authenticated caller of a REST handler (and the rate limit charged to them).
-pub struct Caller(pub Principal);
-
-impl std::ops::Deref for Caller {
-    type Target = Principal;
-    fn deref(&self) -> &Principal {
-        &self.0
-    }
-}
-
-/// Read and check the bearer token of a request.
-pub async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Principal, ApiError> {
+/// Read and check the bearer token of a request, and charge it to the caller's rate limit.
+pub async fn authenticate(
+    auth: &Authenticator,
+    svc: &Services,
+    req: &HttpRequest,
+) -> Result<Principal, ApiError> {
     let header = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -227,22 +221,38 @@ pub async fn authenticate(state: &AppState, req: &HttpRequest) -> Result<Princip
                 .or_else(|| h.strip_prefix("bearer "))
         })
         .ok_or_else(|| ApiError::Unauthenticated("use the Bearer scheme".into()))?;
-    let principal = state.auth.verify(token.trim())?;
-    state.rate_limit(&principal.subject).await?;
+    let principal = auth.verify(token.trim())?;
+    svc.rate_limit(&principal.subject).await?;
     Ok(principal)
 }
 
-impl FromRequest for Caller {
+/// The services and the authenticator registered with the app.
+pub(crate) fn app_parts(
+    req: &HttpRequest,
+) -> Result<(Data<Services>, Data<Authenticator>), ApiError> {
+    let missing = || ApiError::Internal("app data missing".into());
+    Ok((
+        req.app_data::<Data<Services>>()
+            .cloned()
+            .ok_or_else(missing)?,
+        req.app_data::<Data<Authenticator>>()
+            .cloned()
+            .ok_or_else(missing)?,
+    ))
+}
+
+/// A REST handler's use-case context: the authenticated caller (rate limit charged), the request
+/// id, the time and the services.
+impl FromRequest for Ctx {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let state = req
-                .app_data::<Data<AppState>>()
-                .ok_or_else(|| ApiError::Internal("app state missing".into()))?;
-            authenticate(state, &req).await.map(Caller)
+            let (svc, auth) = app_parts(&req)?;
+            let principal = authenticate(&auth, &svc, &req).await?;
+            Ok(Ctx::new(&svc, principal))
         })
     }
 }

@@ -2,7 +2,7 @@
 //! media type, 400 with the field path for malformed JSON, unknown fields, wrong types, bad dates.
 
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::services::Services;
 use actix_web::{dev::Payload, http::header, web::Data, FromRequest, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
@@ -90,9 +90,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-fn state(req: &HttpRequest) -> Result<&Data<AppState>, ApiError> {
-    req.app_data::<Data<AppState>>()
-        .ok_or_else(|| ApiError::Internal("app state missing".into()))
+fn services(req: &HttpRequest) -> Result<&Data<Services>, ApiError> {
+    req.app_data::<Data<Services>>()
+        .ok_or_else(|| ApiError::Internal("app data missing".into()))
 }
 
 impl FromRequest for RawBody {
@@ -103,7 +103,7 @@ impl FromRequest for RawBody {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            let limit = state(&req)?.settings.server.bulk_limit_bytes;
+            let limit = services(&req)?.settings.server.bulk_limit_bytes;
             let bytes = read(&req, &mut payload, limit).await?;
             Ok(RawBody {
                 media_type: media_type(&req),
@@ -124,7 +124,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             if !is_json(&media_type(&req)) {
                 return Err(ApiError::UnsupportedMediaType("application/json"));
             }
-            let limit = state(&req)?.settings.server.json_limit_bytes;
+            let limit = services(&req)?.settings.server.json_limit_bytes;
             let bytes = read(&req, &mut payload, limit).await?;
             parse_json(&bytes).map(JsonBody)
         })

@@ -4,7 +4,7 @@
 use crate::error::ApiResult;
 use crate::services::org::{self, hris, EmployeeInput, OrgUnitInput};
 use crate::services::Ctx;
-use crate::state::AppState;
+use crate::services::Services;
 use chrono::{Days, NaiveDate};
 use learnwell_domain::access::{Principal, Role};
 use learnwell_domain::ids::EmployeeId;
@@ -70,8 +70,8 @@ struct Person {
 }
 
 /// Fill an empty database; returns the id of the demo HR director (the admin token's person).
-pub async fn seed(state: &AppState, today: NaiveDate) -> ApiResult<EmployeeId> {
-    let ctx = Ctx::new(seeder());
+pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
+    let ctx = Ctx::new(svc, seeder());
     let unit = |name: &str, kind: &str, ext: &str, parent: Option<String>| OrgUnitInput {
         name: Some(name.into()),
         kind: Some(kind.into()),
@@ -79,12 +79,8 @@ pub async fn seed(state: &AppState, today: NaiveDate) -> ApiResult<EmployeeId> {
         parent_id: Some(parent),
         manager_id: None,
     };
-    let root = org::create_org_unit(
-        state,
-        &ctx,
-        unit("Learnwell Demo Ltd", "company", "U-ROOT", None),
-    )
-    .await?;
+    let root =
+        org::create_org_unit(&ctx, unit("Learnwell Demo Ltd", "company", "U-ROOT", None)).await?;
     let mut people = vec![Person {
         ext: "E-0001".into(),
         level: 8,
@@ -101,7 +97,6 @@ pub async fn seed(state: &AppState, today: NaiveDate) -> ApiResult<EmployeeId> {
     for (d, (dept, teams)) in DEPARTMENTS.iter().enumerate() {
         let dept_ext = format!("U-D{d}");
         let dept_unit = org::create_org_unit(
-            state,
             &ctx,
             unit(dept, "department", &dept_ext, Some(root.id.to_string())),
         )
@@ -116,7 +111,6 @@ pub async fn seed(state: &AppState, today: NaiveDate) -> ApiResult<EmployeeId> {
         for (t, team) in teams.iter().enumerate() {
             let team_ext = format!("U-D{d}T{t}");
             org::create_org_unit(
-                state,
                 &ctx,
                 unit(team, "team", &team_ext, Some(dept_unit.id.to_string())),
             )
@@ -199,7 +193,7 @@ pub async fn seed(state: &AppState, today: NaiveDate) -> ApiResult<EmployeeId> {
             }
         })
         .collect();
-    let result = hris::sync(state, &ctx, records, hris::SyncOptions::default()).await?;
+    let result = hris::sync(&ctx, records, hris::SyncOptions::default()).await?;
     let hr = result
         .results
         .iter()

@@ -1,20 +1,18 @@
-//! GraphQL for dashboards. The schema holds no data: the state, the caller and the DataLoaders are
+//! GraphQL for dashboards. The schema holds no data: the use-case context (caller, services) and the DataLoaders are
 //! attached per request. Depth and complexity are limited; every relation goes through a loader.
 
 pub mod catalog;
 pub mod learning;
 pub mod org;
 
-use crate::auth::authenticate;
+use crate::auth::{authenticate, Authenticator};
 use crate::config::GraphqlSettings;
 use crate::error::{ApiError, Gql};
-use crate::services::Ctx;
-use crate::state::AppState;
+use crate::services::{Ctx, Services};
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, SDLExportOptions, Schema};
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
-use learnwell_domain::access::Principal;
 
 #[derive(MergedObject, Default)]
 pub struct Query(org::OrgQuery, catalog::CatalogQuery);
@@ -37,12 +35,9 @@ pub fn sdl() -> String {
     schema(&limits).sdl_with_options(SDLExportOptions::new().sorted_fields())
 }
 
-fn state<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result<&'a AppState> {
-    ctx.data::<AppState>()
-}
-
-fn service_ctx(ctx: &async_graphql::Context<'_>) -> async_graphql::Result<Ctx> {
-    Ok(Ctx::new(ctx.data::<Principal>()?.clone()))
+/// The request's use-case context (the caller, the request id, the services).
+fn service_ctx<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result<&'a Ctx> {
+    ctx.data::<Ctx>()
 }
 
 fn parse_id<T: std::str::FromStr>(
@@ -54,47 +49,41 @@ fn parse_id<T: std::str::FromStr>(
 
 /// POST /graphql
 pub async fn execute(
-    state: web::Data<AppState>,
+    services: web::Data<Services>,
+    auth: web::Data<Authenticator>,
     schema: web::Data<LearnwellSchema>,
     req: HttpRequest,
     gql: GraphQLRequest,
 ) -> Result<GraphQLResponse, ApiError> {
-    let principal = authenticate(&state, &req).await?;
-    let st = state.get_ref().clone();
+    let principal = authenticate(&auth, &services, &req).await?;
+    let ctx = Ctx::new(&services, principal);
     let request = gql
         .into_inner()
         .data(DataLoader::new(
-            org::EmployeeLoader(st.clone()),
+            org::EmployeeLoader(ctx.clone()),
             tokio::spawn,
         ))
         .data(DataLoader::new(
-            org::OrgUnitLoader(st.clone()),
+            org::OrgUnitLoader(ctx.clone()),
             tokio::spawn,
         ))
         .data(DataLoader::new(
-            catalog::SkillLoader(st.clone()),
+            catalog::SkillLoader(ctx.clone()),
             tokio::spawn,
         ))
         .data(DataLoader::new(
-            learning::CourseLoader(st.clone()),
+            learning::CourseLoader(ctx.clone()),
             tokio::spawn,
         ))
         .data(DataLoader::new(
-            learning::EnrollmentLoader {
-                state: st.clone(),
-                principal: principal.clone(),
-            },
+            learning::EnrollmentLoader(ctx.clone()),
             tokio::spawn,
         ))
         .data(DataLoader::new(
-            org::ReportLoader {
-                state: st.clone(),
-                principal: principal.clone(),
-            },
+            org::ReportLoader(ctx.clone()),
             tokio::spawn,
         ))
-        .data(st)
-        .data(principal);
+        .data(ctx);
     let mut response = schema.execute(request).await;
     for error in &mut response.errors {
         // Parse and validation errors (syntax, unknown fields, depth, complexity) come from the

@@ -2,7 +2,7 @@
 //! retries; the same key with a different request is refused. Shared across instances via Redis.
 
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
+use crate::services::Services;
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use serde::{Deserialize, Serialize};
@@ -43,7 +43,7 @@ fn response(status: u16, body: String, replayed: bool) -> HttpResponse {
 
 /// Run `op` once per (caller, key); with no key, just run it.
 pub async fn run<F, Fut>(
-    state: &AppState,
+    svc: &Services,
     subject: &str,
     key: Option<&str>,
     fingerprint: String,
@@ -63,14 +63,14 @@ where
             "must be 1-255 characters",
         )));
     }
-    let ttl = Duration::from_secs(state.settings.hris.idempotency_ttl_hours * 3600);
+    let ttl = Duration::from_secs(svc.settings.hris.idempotency_ttl_hours * 3600);
     let slot = format!("idem:{subject}:{}", self::fingerprint(&[key.as_bytes()]));
     let reserve = serde_json::to_vec(&Entry::InProgress {
         fingerprint: fingerprint.clone(),
     })
     .map_err(|e| ApiError::Internal(e.to_string()))?;
-    if !state.kv.set_if_absent(&slot, &reserve, ttl).await? {
-        let stored = state
+    if !svc.kv.set_if_absent(&slot, &reserve, ttl).await? {
+        let stored = svc
             .kv
             .get(&slot)
             .await?
@@ -93,12 +93,12 @@ where
                 body: body.clone(),
             };
             let bytes = serde_json::to_vec(&done).map_err(|e| ApiError::Internal(e.to_string()))?;
-            state.kv.set(&slot, &bytes, ttl).await?;
+            svc.kv.set(&slot, &bytes, ttl).await?;
             Ok(response(status.as_u16(), body, false))
         }
         Err(err) => {
             // A failed attempt leaves nothing behind, so a retry runs again.
-            state.kv.delete(&slot).await?;
+            svc.kv.delete(&slot).await?;
             Err(err)
         }
     }

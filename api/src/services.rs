@@ -3,32 +3,121 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod directory;
 pub mod learning;
 pub mod learning_time;
 pub mod org;
 pub mod xapi;
 
+use crate::config::Settings;
 use crate::error::{ApiError, ApiResult};
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use directory::Directory;
 use learnwell_domain::access::Principal;
 use learnwell_domain::FieldError;
+use learnwell_persistence::kv::KvStore;
+use learnwell_persistence::Db;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Who is asking, in which request, at what time.
-#[derive(Debug, Clone)]
+/// What the use cases work with: the database, the key-value store, the settings, the directory
+/// service and the caches each context owns. Cheap to clone (shared handles).
+#[derive(Clone)]
+pub struct Services {
+    pub settings: Arc<Settings>,
+    pub db: Db,
+    pub kv: Arc<dyn KvStore>,
+    pub directory: Arc<Directory>,
+    /// LRS client secrets verified since start (argon2 runs once per client and secret).
+    pub lrs_credentials: Arc<xapi::CredentialCache>,
+    pub projector: Arc<xapi::projection::Projector>,
+}
+
+impl Services {
+    pub fn new(settings: Settings, db: Db, kv: Arc<dyn KvStore>) -> Self {
+        Self {
+            settings: Arc::new(settings),
+            directory: Arc::new(Directory::new(db.clone(), Arc::clone(&kv))),
+            db,
+            kv,
+            lrs_credentials: Arc::default(),
+            projector: Arc::default(),
+        }
+    }
+
+    /// Charge one request to `subject`'s per-minute budget (fixed window, shared via the KV
+    /// store).
+    pub async fn rate_limit(&self, subject: &str) -> ApiResult<()> {
+        let limit = self.settings.rate_limit.per_minute;
+        if limit == 0 {
+            return Ok(());
+        }
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        let used = self
+            .kv
+            .increment(
+                &format!("rl:{subject}:{}", now / 60),
+                Duration::from_secs(61),
+            )
+            .await?;
+        if used > limit {
+            return Err(ApiError::RateLimited {
+                retry_after_secs: 60 - now % 60,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// One use case's context: who is asking, in which request, at what time, and the services.
+/// REST handlers get it as an extractor, GraphQL resolvers from the request's data; it derefs
+/// to [`Services`] (`ctx.db`, `ctx.directory`, ...).
+#[derive(Clone)]
 pub struct Ctx {
+    services: Services,
     pub principal: Principal,
     pub request_id: String,
     pub now: DateTime<Utc>,
 }
 
 impl Ctx {
-    pub fn new(principal: Principal) -> Self {
+    pub fn new(services: &Services, principal: Principal) -> Self {
         Self {
+            services: services.clone(),
             principal,
             request_id: crate::observe::current_request_id(),
             now: Utc::now(),
         }
+    }
+
+    /// A context for work nobody requested directly (the xAPI projection acts for an LRS client).
+    pub fn system(
+        services: &Services,
+        principal: Principal,
+        request_id: &str,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            services: services.clone(),
+            principal,
+            request_id: request_id.to_owned(),
+            now,
+        }
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+}
+
+impl std::ops::Deref for Ctx {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        &self.services
     }
 }
 

@@ -8,6 +8,7 @@ use crate::graphql::{self, LearnwellSchema};
 use crate::metrics::Metrics;
 use crate::observe::observe;
 use crate::rest;
+use crate::services::Services;
 use crate::state::AppState;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -42,13 +43,8 @@ pub async fn state(settings: Settings) -> Result<AppState, StartupError> {
         Arc::new(RedisKv::connect(redis_url, &settings.redis.key_prefix).await?)
     };
     Ok(AppState {
-        settings: Arc::new(settings),
-        db,
-        kv,
+        services: Services::new(settings, db, kv),
         auth: Arc::new(auth),
-        directory: Arc::default(),
-        lrs_credentials: Arc::default(),
-        projector: Arc::default(),
     })
 }
 
@@ -91,15 +87,19 @@ async fn not_found() -> HttpResponse {
 pub fn serve(state: AppState, listener: TcpListener) -> Result<Server, StartupError> {
     let metrics = web::Data::new(Metrics::default());
     let schema: web::Data<LearnwellSchema> =
-        web::Data::new(graphql::schema(&state.settings.graphql));
+        web::Data::new(graphql::schema(&state.services.settings.graphql));
     let api_doc = web::Data::new(openapi());
-    let workers = state.settings.server.workers;
-    tokio::spawn(crate::services::xapi::projection::run(state.clone()));
-    let state = web::Data::new(state);
+    let workers = state.services.settings.server.workers;
+    tokio::spawn(crate::services::xapi::projection::run(
+        state.services.clone(),
+    ));
+    let services = web::Data::new(state.services);
+    let auth = web::Data::from(state.auth);
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(from_fn(observe))
-            .app_data(state.clone())
+            .app_data(services.clone())
+            .app_data(auth.clone())
             .app_data(metrics.clone())
             .app_data(schema.clone())
             .app_data(api_doc.clone())

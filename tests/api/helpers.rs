@@ -3,6 +3,7 @@
 
 use learnwell_api::auth::TokenSpec;
 use learnwell_api::config::Settings;
+use learnwell_api::services::Services;
 use learnwell_api::startup;
 use learnwell_api::state::AppState;
 use reqwest::{Method, Response};
@@ -73,14 +74,19 @@ impl TestApp {
             .await
             .expect("app state");
         if self.settings.redis.url.expose_secret().is_empty() {
-            state.kv = self.state.kv.clone();
+            let own = &state.services;
+            state.services = Services::new(
+                Settings::clone(&own.settings),
+                own.db.clone(),
+                self.state.services.kv.clone(),
+            );
         }
         Self::serve(state, self.settings.clone())
     }
 
     async fn start(settings: Settings) -> Self {
         let state = startup::state(settings.clone()).await.expect("app state");
-        state.db.migrate().await.expect("migrations");
+        state.services.db.migrate().await.expect("migrations");
         Self::serve(state, settings)
     }
 
@@ -100,7 +106,7 @@ impl TestApp {
     /// Wait until the xAPI learning projection has applied every statement stored so far: it
     /// runs in the background; this applies what is still queued, taking turns with it.
     pub async fn projected(&self) {
-        learnwell_api::services::xapi::projection::drain(&self.state)
+        learnwell_api::services::xapi::projection::drain(&self.state.services)
             .await
             .expect("projection");
     }

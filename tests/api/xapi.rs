@@ -955,7 +955,7 @@ async fn concurrent_overlapping_batches_store_each_statement_once() {
     let id = |n: usize| format!("6a5e6bd1-0000-4000-8000-{n:012}");
     // Eight clients post batches of ten that overlap by half, all at once; on PostgreSQL to two
     // instances, each with its own projector (SQLite is for one instance: docs/OPERATIONS.md).
-    let sibling = match app.state.db.backend() {
+    let sibling = match app.state.services.db.backend() {
         learnwell_persistence::Backend::Postgres => Some(app.sibling().await),
         learnwell_persistence::Backend::Sqlite => None,
     };

@@ -1,8 +1,8 @@
-use super::{parse_id, service_ctx, state};
+use super::{parse_id, service_ctx};
 use crate::error::Gql;
 use crate::services::catalog::{self as svc, CourseFilter};
 use crate::services::encode_cursor;
-use crate::state::AppState;
+use crate::services::Ctx;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
@@ -11,7 +11,7 @@ use learnwell_domain::ids::SkillId;
 use std::collections::HashMap;
 
 /// Skills by id: the taxonomy is small, so one query loads it for the whole request.
-pub struct SkillLoader(pub AppState);
+pub struct SkillLoader(pub Ctx);
 
 impl Loader<SkillId> for SkillLoader {
     type Value = SkillNode;
@@ -116,18 +116,14 @@ pub struct CatalogQuery;
 impl CatalogQuery {
     /// The skills taxonomy (a flat list; follow `parentId`).
     async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<SkillNode>> {
-        let skills = svc::list_skills(state(ctx)?, &service_ctx(ctx)?)
-            .await
-            .gql()?;
+        let skills = svc::list_skills(service_ctx(ctx)?).await.gql()?;
         Ok(skills.into_iter().map(SkillNode::from).collect())
     }
 
     async fn course(&self, ctx: &Context<'_>, id: ID) -> Result<CourseNode> {
         let id = parse_id(&id, "course")?;
         Ok(CourseNode(
-            svc::get_course(state(ctx)?, &service_ctx(ctx)?, id)
-                .await
-                .gql()?,
+            svc::get_course(service_ctx(ctx)?, id).await.gql()?,
         ))
     }
 
@@ -154,9 +150,7 @@ impl CatalogQuery {
             first: first.map(|n| u64::try_from(n).unwrap_or(0)),
             after: after.clone(),
         };
-        let page = svc::list_courses(state(ctx)?, &service_ctx(ctx)?, filter)
-            .await
-            .gql()?;
+        let page = svc::list_courses(service_ctx(ctx)?, filter).await.gql()?;
         let mut conn = Connection::new(after.is_some(), page.next_cursor.is_some());
         conn.edges.extend(
             page.items

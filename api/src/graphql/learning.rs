@@ -3,39 +3,33 @@
 //! as REST, so the same people see the same things.
 
 use super::catalog::CourseNode;
-use super::{service_ctx, state};
+use super::service_ctx;
 use crate::error::Gql;
 use crate::services::learning::enrollments_of;
 use crate::services::learning_time::{self as lt, Summary, SummaryParams};
-use crate::state::AppState;
+use crate::services::Ctx;
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::NaiveDate;
-use learnwell_domain::access::Principal;
 use learnwell_domain::ids::{CourseId, EmployeeId, OrgUnitId};
 use learnwell_domain::learning::Enrollment;
 use learnwell_domain::learning_time::Totals;
 use std::collections::HashMap;
 
 /// Enrolments by employee, for everyone in one page of a query (two statements).
-pub struct EnrollmentLoader {
-    pub state: AppState,
-    pub principal: Principal,
-}
+pub struct EnrollmentLoader(pub Ctx);
 
 impl Loader<EmployeeId> for EnrollmentLoader {
     type Value = Vec<Enrollment>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[EmployeeId]) -> Result<HashMap<EmployeeId, Vec<Enrollment>>> {
-        enrollments_of(&self.state, &self.principal, keys)
-            .await
-            .gql()
+        enrollments_of(&self.0, &self.0.principal, keys).await.gql()
     }
 }
 
 /// Courses by id.
-pub struct CourseLoader(pub AppState);
+pub struct CourseLoader(pub Ctx);
 
 impl Loader<CourseId> for CourseLoader {
     type Value = learnwell_domain::catalog::Course;
@@ -184,10 +178,7 @@ pub async fn employee_learning_time(
         employee_id: Some(id),
         ..params(period)
     };
-    Ok(lt::summary(state(ctx)?, &service_ctx(ctx)?, q)
-        .await
-        .gql()?
-        .into())
+    Ok(lt::summary(service_ctx(ctx)?, q).await.gql()?.into())
 }
 
 /// An org unit's learning time in a period.
@@ -203,8 +194,5 @@ pub async fn unit_learning_time(
         include_people: Some(ctx.look_ahead().field("people").exists()),
         ..params(period)
     };
-    Ok(lt::summary(state(ctx)?, &service_ctx(ctx)?, q)
-        .await
-        .gql()?
-        .into())
+    Ok(lt::summary(service_ctx(ctx)?, q).await.gql()?.into())
 }

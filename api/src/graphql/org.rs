@@ -1,19 +1,19 @@
 use super::learning::{self, EnrollmentNode, LearningTimeSummary};
-use super::{parse_id, service_ctx, state};
+use super::{parse_id, service_ctx};
 use crate::error::Gql;
 use crate::services::encode_cursor;
 use crate::services::org::{self as svc, EmployeeFilter, Visible};
-use crate::state::AppState;
+use crate::services::Ctx;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::NaiveDate;
-use learnwell_domain::access::{self, EmployeeView, Principal, Relation};
+use learnwell_domain::access::{self, EmployeeView, Relation};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
 use learnwell_domain::org::{Employee, OrgUnit};
 use std::collections::HashMap;
 
-pub struct EmployeeLoader(pub AppState);
+pub struct EmployeeLoader(pub Ctx);
 
 impl Loader<EmployeeId> for EmployeeLoader {
     type Value = Employee;
@@ -23,7 +23,7 @@ impl Loader<EmployeeId> for EmployeeLoader {
     }
 }
 
-pub struct OrgUnitLoader(pub AppState);
+pub struct OrgUnitLoader(pub Ctx);
 
 impl Loader<OrgUnitId> for OrgUnitLoader {
     type Value = OrgUnit;
@@ -34,18 +34,18 @@ impl Loader<OrgUnitId> for OrgUnitLoader {
 }
 
 /// How much of each employee the caller may see, batched (one query per batch for managers).
-pub struct ReportLoader {
-    pub state: AppState,
-    pub principal: Principal,
-}
+pub struct ReportLoader(pub Ctx);
 
 impl Loader<EmployeeId> for ReportLoader {
     type Value = bool;
     type Error = async_graphql::Error;
     async fn load(&self, keys: &[EmployeeId]) -> Result<HashMap<EmployeeId, bool>> {
-        let loaded = svc::employees_by_ids(&self.state, keys).await.gql()?;
+        let loaded = svc::employees_by_ids(&self.0, keys).await.gql()?;
         let employees: Vec<Employee> = loaded.into_values().collect();
-        let views = svc::views(&self.state, &self.principal, &employees)
+        let views = self
+            .0
+            .directory
+            .views(&self.0.principal, &employees)
             .await
             .gql()?;
         Ok(employees
@@ -148,7 +148,7 @@ impl EmployeeNode {
         let full = match self.view {
             Some(v) => v == EmployeeView::Full,
             None => {
-                let p = ctx.data::<Principal>()?;
+                let p = &service_ctx(ctx)?.principal;
                 let quick = access::employee_view(
                     p,
                     if p.employee_id == Some(self.employee.id) {
@@ -225,9 +225,7 @@ impl OrgUnitNode {
             .map(OrgUnitNode))
     }
     async fn children(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnitNode>> {
-        let all = svc::list_org_units(state(ctx)?, &service_ctx(ctx)?)
-            .await
-            .gql()?;
+        let all = svc::list_org_units(service_ctx(ctx)?).await.gql()?;
         Ok(all
             .into_iter()
             .filter(|u| u.parent_id == Some(self.0.id))
@@ -301,9 +299,7 @@ async fn employees_connection(
     f: EmployeeFilter,
 ) -> Result<Connection<String, EmployeeNode>> {
     let has_previous = f.after.is_some();
-    let page = svc::list_employees(state(ctx)?, &service_ctx(ctx)?, f)
-        .await
-        .gql()?;
+    let page = svc::list_employees(service_ctx(ctx)?, f).await.gql()?;
     let mut conn = Connection::new(has_previous, page.next_cursor.is_some());
     conn.edges.extend(
         page.items
@@ -320,14 +316,11 @@ pub struct OrgQuery;
 impl OrgQuery {
     /// The caller's own employee record.
     async fn me(&self, ctx: &Context<'_>) -> Result<EmployeeNode> {
-        Ok(svc::me(state(ctx)?, &service_ctx(ctx)?).await.gql()?.into())
+        Ok(svc::me(service_ctx(ctx)?).await.gql()?.into())
     }
     async fn employee(&self, ctx: &Context<'_>, id: ID) -> Result<EmployeeNode> {
         let id = parse_id(&id, "employee")?;
-        Ok(svc::get_employee(state(ctx)?, &service_ctx(ctx)?, id)
-            .await
-            .gql()?
-            .into())
+        Ok(svc::get_employee(service_ctx(ctx)?, id).await.gql()?.into())
     }
     /// Employees the caller may see, in a stable order (Relay connection, `first` up to 200).
     async fn employees(
@@ -343,14 +336,12 @@ impl OrgQuery {
     async fn org_unit(&self, ctx: &Context<'_>, id: ID) -> Result<OrgUnitNode> {
         let id = parse_id(&id, "org unit")?;
         Ok(OrgUnitNode(
-            svc::get_org_unit(state(ctx)?, &service_ctx(ctx)?, id)
-                .await
-                .gql()?,
+            svc::get_org_unit(service_ctx(ctx)?, id).await.gql()?,
         ))
     }
     /// Every org unit (the tree as a flat list; follow `parent` and `children`).
     async fn org_units(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnitNode>> {
-        Ok(svc::list_org_units(state(ctx)?, &service_ctx(ctx)?)
+        Ok(svc::list_org_units(service_ctx(ctx)?)
             .await
             .gql()?
             .into_iter()

@@ -1,8 +1,6 @@
 use super::PageOf;
-use crate::auth::Caller;
 use crate::error::{ApiResult, Problem};
 use crate::services::{self, Ctx};
-use crate::state::AppState;
 use actix_web::{get, web, HttpResponse};
 use learnwell_domain::audit::AuditEvent;
 use learnwell_persistence::audit::AuditQuery;
@@ -55,11 +53,7 @@ impl From<AuditEvent> for AuditEventResource {
 #[utoipa::path(tag = "audit", params(AuditParams), security(("bearer" = [])),
     responses((status = 200, body = PageOf<AuditEventResource>), (status = 403, body = Problem)))]
 #[get("/audit-events")]
-async fn list_audit_events(
-    state: web::Data<AppState>,
-    caller: Caller,
-    q: web::Query<AuditParams>,
-) -> ApiResult<HttpResponse> {
+async fn list_audit_events(ctx: Ctx, q: web::Query<AuditParams>) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
     let query = AuditQuery {
         actor: q.actor,
@@ -67,13 +61,6 @@ async fn list_audit_events(
         resource_type: q.resource_type,
         resource_id: q.resource_id,
     };
-    let page = services::audit::list(
-        &state,
-        &Ctx::new(caller.0),
-        query,
-        q.after.as_deref(),
-        q.first,
-    )
-    .await?;
+    let page = services::audit::list(&ctx, query, q.after.as_deref(), q.first).await?;
     Ok(HttpResponse::Ok().json(PageOf::map(page, AuditEventResource::from)))
 }

@@ -1,10 +1,8 @@
 use super::{etag, if_match, PageOf};
-use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiResult, Problem};
 use crate::services::catalog::{self, CourseFilter, CourseInput, CoursePatch, SkillInput};
 use crate::services::Ctx;
-use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -90,8 +88,8 @@ fn course(c: &Course, status: StatusCode) -> HttpResponse {
 #[utoipa::path(tag = "catalog", security(("bearer" = [])),
     responses((status = 200, body = Vec<SkillResource>), (status = 401, body = Problem), (status = 403, body = Problem)))]
 #[get("/skills")]
-async fn list_skills(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    let skills = catalog::list_skills(&state, &Ctx::new(caller.0)).await?;
+async fn list_skills(ctx: Ctx) -> ApiResult<HttpResponse> {
+    let skills = catalog::list_skills(&ctx).await?;
     Ok(HttpResponse::Ok().json(
         skills
             .into_iter()
@@ -104,12 +102,8 @@ async fn list_skills(state: web::Data<AppState>, caller: Caller) -> ApiResult<Ht
 #[utoipa::path(tag = "catalog", request_body = SkillInput, security(("bearer" = [])),
     responses((status = 201, body = SkillResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/skills")]
-async fn create_skill(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody<SkillInput>,
-) -> ApiResult<HttpResponse> {
-    let s = catalog::create_skill(&state, &Ctx::new(caller.0), body.0).await?;
+async fn create_skill(ctx: Ctx, body: JsonBody<SkillInput>) -> ApiResult<HttpResponse> {
+    let s = catalog::create_skill(&ctx, body.0).await?;
     Ok(HttpResponse::Created().json(SkillResource::from(s)))
 }
 
@@ -117,12 +111,8 @@ async fn create_skill(
 #[utoipa::path(tag = "catalog", params(CourseFilter), security(("bearer" = [])),
     responses((status = 200, body = PageOf<CourseResource>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 #[get("/courses")]
-async fn list_courses(
-    state: web::Data<AppState>,
-    caller: Caller,
-    q: web::Query<CourseFilter>,
-) -> ApiResult<HttpResponse> {
-    let page = catalog::list_courses(&state, &Ctx::new(caller.0), q.into_inner()).await?;
+async fn list_courses(ctx: Ctx, q: web::Query<CourseFilter>) -> ApiResult<HttpResponse> {
+    let page = catalog::list_courses(&ctx, q.into_inner()).await?;
     Ok(HttpResponse::Ok().json(PageOf::map(page, |c| CourseResource::from(&c))))
 }
 
@@ -130,12 +120,8 @@ async fn list_courses(
 #[utoipa::path(tag = "catalog", request_body = CourseInput, security(("bearer" = [])),
     responses((status = 201, body = CourseResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/courses")]
-async fn create_course(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody<CourseInput>,
-) -> ApiResult<HttpResponse> {
-    let c = catalog::create_course(&state, &Ctx::new(caller.0), body.0).await?;
+async fn create_course(ctx: Ctx, body: JsonBody<CourseInput>) -> ApiResult<HttpResponse> {
+    let c = catalog::create_course(&ctx, body.0).await?;
     Ok(course(&c, StatusCode::CREATED))
 }
 
@@ -143,12 +129,8 @@ async fn create_course(
 #[utoipa::path(tag = "catalog", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = CourseResource), (status = 404, body = Problem)))]
 #[get("/courses/{id}")]
-async fn get_course(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<CourseId>,
-) -> ApiResult<HttpResponse> {
-    let c = catalog::get_course(&state, &Ctx::new(caller.0), id.into_inner()).await?;
+async fn get_course(ctx: Ctx, id: web::Path<CourseId>) -> ApiResult<HttpResponse> {
+    let c = catalog::get_course(&ctx, id.into_inner()).await?;
     Ok(course(&c, StatusCode::OK))
 }
 
@@ -157,19 +139,11 @@ async fn get_course(
     responses((status = 200, body = CourseResource), (status = 412, body = Problem), (status = 428, body = Problem), (status = 422, body = Problem)))]
 #[patch("/courses/{id}")]
 async fn update_course(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     req: HttpRequest,
     id: web::Path<CourseId>,
     body: JsonBody<CoursePatch>,
 ) -> ApiResult<HttpResponse> {
-    let c = catalog::update_course(
-        &state,
-        &Ctx::new(caller.0),
-        id.into_inner(),
-        if_match(&req)?,
-        body.0,
-    )
-    .await?;
+    let c = catalog::update_course(&ctx, id.into_inner(), if_match(&req)?, body.0).await?;
     Ok(course(&c, StatusCode::OK))
 }

@@ -1,5 +1,4 @@
 use super::{etag, if_match, PageOf};
-use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::body::{parse_csv, parse_json, RawBody};
 use crate::error::ApiError;
@@ -9,7 +8,6 @@ use crate::services::learning::{
     ImportResult, RecordFilter, RecordRow,
 };
 use crate::services::Ctx;
-use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -64,12 +62,8 @@ impl From<LearningRecord> for LearningRecordResource {
 #[utoipa::path(tag = "learning", params(RecordFilter), security(("bearer" = [])),
     responses((status = 200, body = PageOf<LearningRecordResource>), (status = 403, body = Problem)))]
 #[get("/learning-records")]
-async fn list_records(
-    state: web::Data<AppState>,
-    caller: Caller,
-    q: web::Query<RecordFilter>,
-) -> ApiResult<HttpResponse> {
-    let page = learning::list_records(&state, &Ctx::new(caller.0), q.into_inner()).await?;
+async fn list_records(ctx: Ctx, q: web::Query<RecordFilter>) -> ApiResult<HttpResponse> {
+    let page = learning::list_records(&ctx, q.into_inner()).await?;
     Ok(HttpResponse::Ok().json(PageOf::map(page, LearningRecordResource::from)))
 }
 
@@ -85,11 +79,7 @@ pub struct ImportBody {
 #[utoipa::path(tag = "learning", request_body(content = ImportBody, content_type = "application/json"), security(("bearer" = [])),
     responses((status = 200, body = ImportResult), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/learning-records:import")]
-async fn import_records(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: RawBody,
-) -> ApiResult<HttpResponse> {
+async fn import_records(ctx: Ctx, body: RawBody) -> ApiResult<HttpResponse> {
     let rows = if body.is_json() {
         parse_json::<ImportBody>(&body.bytes)?.rows
     } else if body.media_type == "text/csv" {
@@ -99,7 +89,7 @@ async fn import_records(
             "application/json or text/csv",
         ));
     };
-    let result = learning::import_records(&state, &Ctx::new(caller.0), rows).await?;
+    let result = learning::import_records(&ctx, rows).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -152,12 +142,8 @@ fn enrollment(e: &Enrollment, status: StatusCode) -> HttpResponse {
 #[utoipa::path(tag = "learning", params(EnrollmentFilter), security(("bearer" = [])),
     responses((status = 200, body = PageOf<EnrollmentResource>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 #[get("/enrollments")]
-async fn list_enrollments(
-    state: web::Data<AppState>,
-    caller: Caller,
-    q: web::Query<EnrollmentFilter>,
-) -> ApiResult<HttpResponse> {
-    let page = learning::list_enrollments(&state, &Ctx::new(caller.0), q.into_inner()).await?;
+async fn list_enrollments(ctx: Ctx, q: web::Query<EnrollmentFilter>) -> ApiResult<HttpResponse> {
+    let page = learning::list_enrollments(&ctx, q.into_inner()).await?;
     Ok(HttpResponse::Ok().json(PageOf::map(page, |e| EnrollmentResource::from(&e))))
 }
 
@@ -166,12 +152,8 @@ async fn list_enrollments(
 #[utoipa::path(tag = "learning", request_body = EnrollmentInput, security(("bearer" = [])),
     responses((status = 201, body = EnrollmentResource), (status = 200, body = EnrollmentResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/enrollments")]
-async fn enroll(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody<EnrollmentInput>,
-) -> ApiResult<HttpResponse> {
-    let (e, created) = learning::enroll(&state, &Ctx::new(caller.0), body.0).await?;
+async fn enroll(ctx: Ctx, body: JsonBody<EnrollmentInput>) -> ApiResult<HttpResponse> {
+    let (e, created) = learning::enroll(&ctx, body.0).await?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -185,12 +167,8 @@ async fn enroll(
 #[utoipa::path(tag = "learning", request_body = BulkAssignment, security(("bearer" = [])),
     responses((status = 200, body = BulkResult), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/enrollments:bulk")]
-async fn assign_bulk(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody<BulkAssignment>,
-) -> ApiResult<HttpResponse> {
-    let result = learning::assign_bulk(&state, &Ctx::new(caller.0), body.0).await?;
+async fn assign_bulk(ctx: Ctx, body: JsonBody<BulkAssignment>) -> ApiResult<HttpResponse> {
+    let result = learning::assign_bulk(&ctx, body.0).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -198,12 +176,8 @@ async fn assign_bulk(
 #[utoipa::path(tag = "learning", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = EnrollmentResource), (status = 404, body = Problem)))]
 #[get("/enrollments/{id}")]
-async fn get_enrollment(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<EnrollmentId>,
-) -> ApiResult<HttpResponse> {
-    let e = learning::get_enrollment(&state, &Ctx::new(caller.0), id.into_inner()).await?;
+async fn get_enrollment(ctx: Ctx, id: web::Path<EnrollmentId>) -> ApiResult<HttpResponse> {
+    let e = learning::get_enrollment(&ctx, id.into_inner()).await?;
     Ok(enrollment(&e, StatusCode::OK))
 }
 
@@ -213,19 +187,11 @@ async fn get_enrollment(
     responses((status = 200, body = EnrollmentResource), (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)))]
 #[patch("/enrollments/{id}")]
 async fn update_enrollment(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     req: HttpRequest,
     id: web::Path<EnrollmentId>,
     body: JsonBody<EnrollmentPatch>,
 ) -> ApiResult<HttpResponse> {
-    let e = learning::update_enrollment(
-        &state,
-        &Ctx::new(caller.0),
-        id.into_inner(),
-        if_match(&req)?,
-        body.0,
-    )
-    .await?;
+    let e = learning::update_enrollment(&ctx, id.into_inner(), if_match(&req)?, body.0).await?;
     Ok(enrollment(&e, StatusCode::OK))
 }

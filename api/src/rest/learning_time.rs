@@ -1,12 +1,10 @@
 use super::{etag, if_match, PageOf};
-use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiResult, Problem};
 use crate::services::learning_time::{
     self as svc, EntryFilter, EntryInput, PolicyEnd, PolicyInput, SlotInput, Summary, SummaryParams,
 };
 use crate::services::Ctx;
-use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -104,8 +102,8 @@ fn policy(p: &StoredPolicy, status: StatusCode) -> HttpResponse {
 #[utoipa::path(tag = "learning-time", security(("bearer" = [])),
     responses((status = 200, body = Vec<PolicyResource>), (status = 403, body = Problem)))]
 #[get("/learning-time/policies")]
-async fn list_policies(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    let all = svc::list_policies(&state, &Ctx::new(caller.0)).await?;
+async fn list_policies(ctx: Ctx) -> ApiResult<HttpResponse> {
+    let all = svc::list_policies(&ctx).await?;
     Ok(HttpResponse::Ok().json(all.iter().map(PolicyResource::from).collect::<Vec<_>>()))
 }
 
@@ -114,12 +112,8 @@ async fn list_policies(state: web::Data<AppState>, caller: Caller) -> ApiResult<
 #[utoipa::path(tag = "learning-time", request_body = PolicyInput, security(("bearer" = [])),
     responses((status = 201, body = PolicyResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/learning-time/policies")]
-async fn create_policy(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody<PolicyInput>,
-) -> ApiResult<HttpResponse> {
-    let p = svc::create_policy(&state, &Ctx::new(caller.0), body.0).await?;
+async fn create_policy(ctx: Ctx, body: JsonBody<PolicyInput>) -> ApiResult<HttpResponse> {
+    let p = svc::create_policy(&ctx, body.0).await?;
     Ok(policy(&p, StatusCode::CREATED))
 }
 
@@ -129,20 +123,12 @@ async fn create_policy(
     responses((status = 200, body = PolicyResource), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[patch("/learning-time/policies/{id}")]
 async fn end_policy(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     req: HttpRequest,
     id: web::Path<PolicyId>,
     body: JsonBody<PolicyEnd>,
 ) -> ApiResult<HttpResponse> {
-    let p = svc::end_policy(
-        &state,
-        &Ctx::new(caller.0),
-        id.into_inner(),
-        if_match(&req)?,
-        body.0,
-    )
-    .await?;
+    let p = svc::end_policy(&ctx, id.into_inner(), if_match(&req)?, body.0).await?;
     Ok(policy(&p, StatusCode::OK))
 }
 
@@ -224,12 +210,8 @@ impl From<Summary> for SummaryResource {
 #[utoipa::path(tag = "learning-time", params(SummaryParams), security(("bearer" = [])),
     responses((status = 200, body = SummaryResource), (status = 400, body = Problem), (status = 403, body = Problem)))]
 #[get("/learning-time/summary")]
-async fn summary(
-    state: web::Data<AppState>,
-    caller: Caller,
-    q: web::Query<SummaryParams>,
-) -> ApiResult<HttpResponse> {
-    let s = svc::summary(&state, &Ctx::new(caller.0), q.into_inner()).await?;
+async fn summary(ctx: Ctx, q: web::Query<SummaryParams>) -> ApiResult<HttpResponse> {
+    let s = svc::summary(&ctx, q.into_inner()).await?;
     Ok(HttpResponse::Ok().json(SummaryResource::from(s)))
 }
 
@@ -286,12 +268,8 @@ fn entry(e: &TimeEntry, status: StatusCode) -> HttpResponse {
 #[utoipa::path(tag = "learning-time", params(EntryFilter), security(("bearer" = [])),
     responses((status = 200, body = PageOf<TimeEntryResource>), (status = 403, body = Problem)))]
 #[get("/time-entries")]
-async fn list_entries(
-    state: web::Data<AppState>,
-    caller: Caller,
-    q: web::Query<EntryFilter>,
-) -> ApiResult<HttpResponse> {
-    let page = svc::list_entries(&state, &Ctx::new(caller.0), q.into_inner()).await?;
+async fn list_entries(ctx: Ctx, q: web::Query<EntryFilter>) -> ApiResult<HttpResponse> {
+    let page = svc::list_entries(&ctx, q.into_inner()).await?;
     Ok(HttpResponse::Ok().json(PageOf::map(page, |e| TimeEntryResource::from(&e))))
 }
 
@@ -299,12 +277,8 @@ async fn list_entries(
 #[utoipa::path(tag = "learning-time", request_body = EntryInput, security(("bearer" = [])),
     responses((status = 201, body = TimeEntryResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/time-entries")]
-async fn log_time(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody<EntryInput>,
-) -> ApiResult<HttpResponse> {
-    let e = svc::log_time(&state, &Ctx::new(caller.0), body.0).await?;
+async fn log_time(ctx: Ctx, body: JsonBody<EntryInput>) -> ApiResult<HttpResponse> {
+    let e = svc::log_time(&ctx, body.0).await?;
     Ok(entry(&e, StatusCode::CREATED))
 }
 
@@ -312,12 +286,8 @@ async fn log_time(
 #[utoipa::path(tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = TimeEntryResource), (status = 404, body = Problem)))]
 #[get("/time-entries/{id}")]
-async fn get_entry(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<TimeEntryId>,
-) -> ApiResult<HttpResponse> {
-    let e = svc::get_entry(&state, &Ctx::new(caller.0), id.into_inner()).await?;
+async fn get_entry(ctx: Ctx, id: web::Path<TimeEntryId>) -> ApiResult<HttpResponse> {
+    let e = svc::get_entry(&ctx, id.into_inner()).await?;
     Ok(entry(&e, StatusCode::OK))
 }
 
@@ -326,20 +296,12 @@ async fn get_entry(
     responses((status = 200, body = TimeEntryResource), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[patch("/time-entries/{id}")]
 async fn edit_entry(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     req: HttpRequest,
     id: web::Path<TimeEntryId>,
     body: JsonBody<EntryInput>,
 ) -> ApiResult<HttpResponse> {
-    let e = svc::edit_entry(
-        &state,
-        &Ctx::new(caller.0),
-        id.into_inner(),
-        if_match(&req)?,
-        body.0,
-    )
-    .await?;
+    let e = svc::edit_entry(&ctx, id.into_inner(), if_match(&req)?, body.0).await?;
     Ok(entry(&e, StatusCode::OK))
 }
 
@@ -347,12 +309,8 @@ async fn edit_entry(
 #[utoipa::path(tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = TimeEntryResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/time-entries/{id}:approve")]
-async fn approve(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<TimeEntryId>,
-) -> ApiResult<HttpResponse> {
-    let e = svc::decide(&state, &Ctx::new(caller.0), id.into_inner(), true).await?;
+async fn approve(ctx: Ctx, id: web::Path<TimeEntryId>) -> ApiResult<HttpResponse> {
+    let e = svc::decide(&ctx, id.into_inner(), true).await?;
     Ok(entry(&e, StatusCode::OK))
 }
 
@@ -360,11 +318,7 @@ async fn approve(
 #[utoipa::path(tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = TimeEntryResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/time-entries/{id}:reject")]
-async fn reject(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<TimeEntryId>,
-) -> ApiResult<HttpResponse> {
-    let e = svc::decide(&state, &Ctx::new(caller.0), id.into_inner(), false).await?;
+async fn reject(ctx: Ctx, id: web::Path<TimeEntryId>) -> ApiResult<HttpResponse> {
+    let e = svc::decide(&ctx, id.into_inner(), false).await?;
     Ok(entry(&e, StatusCode::OK))
 }

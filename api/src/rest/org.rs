@@ -1,5 +1,4 @@
 use super::{etag, if_match, PageOf};
-use crate::auth::Caller;
 use crate::body::{parse_csv, parse_json, JsonBody, RawBody};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::idempotency;
@@ -8,7 +7,6 @@ use crate::services::org::{
     self, EmployeeFilter, EmployeeInput, EmployeePatch, OrgUnitInput, Visible,
 };
 use crate::services::Ctx;
-use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -130,12 +128,8 @@ fn full(e: &Employee, status: StatusCode) -> HttpResponse {
 #[utoipa::path(tag = "org", params(EmployeeFilter), security(("bearer" = [])),
     responses((status = 200, body = PageOf<EmployeeResource>), (status = 400, body = Problem), (status = 401, body = Problem)))]
 #[get("/employees")]
-async fn list_employees(
-    state: web::Data<AppState>,
-    caller: Caller,
-    q: web::Query<EmployeeFilter>,
-) -> ApiResult<HttpResponse> {
-    let page = org::list_employees(&state, &Ctx::new(caller.0), q.into_inner()).await?;
+async fn list_employees(ctx: Ctx, q: web::Query<EmployeeFilter>) -> ApiResult<HttpResponse> {
+    let page = org::list_employees(&ctx, q.into_inner()).await?;
     Ok(HttpResponse::Ok().json(PageOf::map(page, EmployeeResource::from)))
 }
 
@@ -143,12 +137,8 @@ async fn list_employees(
 #[utoipa::path(tag = "org", request_body = EmployeeInput, security(("bearer" = [])),
     responses((status = 201, body = EmployeeResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/employees")]
-async fn create_employee(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody<EmployeeInput>,
-) -> ApiResult<HttpResponse> {
-    let e = org::create_employee(&state, &Ctx::new(caller.0), body.0).await?;
+async fn create_employee(ctx: Ctx, body: JsonBody<EmployeeInput>) -> ApiResult<HttpResponse> {
+    let e = org::create_employee(&ctx, body.0).await?;
     Ok(full(&e, StatusCode::CREATED))
 }
 
@@ -157,12 +147,8 @@ async fn create_employee(
 #[utoipa::path(tag = "org", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = EmployeeResource), (status = 404, body = Problem)))]
 #[get("/employees/{id}")]
-async fn get_employee(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<EmployeeId>,
-) -> ApiResult<HttpResponse> {
-    let v = org::get_employee(&state, &Ctx::new(caller.0), id.into_inner()).await?;
+async fn get_employee(ctx: Ctx, id: web::Path<EmployeeId>) -> ApiResult<HttpResponse> {
+    let v = org::get_employee(&ctx, id.into_inner()).await?;
     let mut res = HttpResponse::Ok();
     if v.view == EmployeeView::Full {
         res.insert_header(actix_web::http::header::ETag(etag(v.employee.version)));
@@ -175,20 +161,12 @@ async fn get_employee(
     responses((status = 200, body = EmployeeResource), (status = 412, body = Problem), (status = 428, body = Problem), (status = 422, body = Problem)))]
 #[patch("/employees/{id}")]
 async fn update_employee(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     req: HttpRequest,
     id: web::Path<EmployeeId>,
     body: JsonBody<EmployeePatch>,
 ) -> ApiResult<HttpResponse> {
-    let e = org::update_employee(
-        &state,
-        &Ctx::new(caller.0),
-        id.into_inner(),
-        if_match(&req)?,
-        body.0,
-    )
-    .await?;
+    let e = org::update_employee(&ctx, id.into_inner(), if_match(&req)?, body.0).await?;
     Ok(full(&e, StatusCode::OK))
 }
 
@@ -207,8 +185,7 @@ pub struct ReportsParams {
     responses((status = 200, body = PageOf<EmployeeResource>), (status = 404, body = Problem)))]
 #[get("/employees/{id}/reports")]
 async fn list_reports(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     id: web::Path<EmployeeId>,
     q: web::Query<ReportsParams>,
 ) -> ApiResult<HttpResponse> {
@@ -222,15 +199,7 @@ async fn list_reports(
             ))
         })?),
     };
-    let page = org::list_reports(
-        &state,
-        &Ctx::new(caller.0),
-        id.into_inner(),
-        depth,
-        q.first,
-        q.after.as_deref(),
-    )
-    .await?;
+    let page = org::list_reports(&ctx, id.into_inner(), depth, q.first, q.after.as_deref()).await?;
     Ok(HttpResponse::Ok().json(PageOf::map(page, EmployeeResource::from)))
 }
 
@@ -268,8 +237,8 @@ fn unit(u: OrgUnit, status: StatusCode) -> HttpResponse {
 /// The whole org-unit tree as a flat list (each unit names its parent).
 #[utoipa::path(tag = "org", security(("bearer" = [])), responses((status = 200, body = Vec<OrgUnitResource>)))]
 #[get("/org-units")]
-async fn list_org_units(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    let units = org::list_org_units(&state, &Ctx::new(caller.0)).await?;
+async fn list_org_units(ctx: Ctx) -> ApiResult<HttpResponse> {
+    let units = org::list_org_units(&ctx).await?;
     Ok(HttpResponse::Ok().json(
         units
             .into_iter()
@@ -282,13 +251,9 @@ async fn list_org_units(state: web::Data<AppState>, caller: Caller) -> ApiResult
 #[utoipa::path(tag = "org", request_body = OrgUnitInput, security(("bearer" = [])),
     responses((status = 201, body = OrgUnitResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/org-units")]
-async fn create_org_unit(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody<OrgUnitInput>,
-) -> ApiResult<HttpResponse> {
+async fn create_org_unit(ctx: Ctx, body: JsonBody<OrgUnitInput>) -> ApiResult<HttpResponse> {
     Ok(unit(
-        org::create_org_unit(&state, &Ctx::new(caller.0), body.0).await?,
+        org::create_org_unit(&ctx, body.0).await?,
         StatusCode::CREATED,
     ))
 }
@@ -296,13 +261,9 @@ async fn create_org_unit(
 #[utoipa::path(tag = "org", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = OrgUnitResource), (status = 404, body = Problem)))]
 #[get("/org-units/{id}")]
-async fn get_org_unit(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<OrgUnitId>,
-) -> ApiResult<HttpResponse> {
+async fn get_org_unit(ctx: Ctx, id: web::Path<OrgUnitId>) -> ApiResult<HttpResponse> {
     Ok(unit(
-        org::get_org_unit(&state, &Ctx::new(caller.0), id.into_inner()).await?,
+        org::get_org_unit(&ctx, id.into_inner()).await?,
         StatusCode::OK,
     ))
 }
@@ -312,20 +273,12 @@ async fn get_org_unit(
     responses((status = 200, body = OrgUnitResource), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[patch("/org-units/{id}")]
 async fn update_org_unit(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     req: HttpRequest,
     id: web::Path<OrgUnitId>,
     body: JsonBody<OrgUnitInput>,
 ) -> ApiResult<HttpResponse> {
-    let u = org::update_org_unit(
-        &state,
-        &Ctx::new(caller.0),
-        id.into_inner(),
-        if_match(&req)?,
-        body.0,
-    )
-    .await?;
+    let u = org::update_org_unit(&ctx, id.into_inner(), if_match(&req)?, body.0).await?;
     Ok(unit(u, StatusCode::OK))
 }
 
@@ -333,12 +286,8 @@ async fn update_org_unit(
 #[utoipa::path(tag = "org", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 409, body = Problem)))]
 #[delete("/org-units/{id}")]
-async fn delete_org_unit(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<OrgUnitId>,
-) -> ApiResult<HttpResponse> {
-    org::delete_org_unit(&state, &Ctx::new(caller.0), id.into_inner()).await?;
+async fn delete_org_unit(ctx: Ctx, id: web::Path<OrgUnitId>) -> ApiResult<HttpResponse> {
+    org::delete_org_unit(&ctx, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -368,8 +317,7 @@ pub struct SyncParams {
     responses((status = 200, body = SyncResult), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 #[post("/hris/employees:sync")]
 async fn sync_employees(
-    state: web::Data<AppState>,
-    caller: Caller,
+    ctx: Ctx,
     req: HttpRequest,
     q: web::Query<SyncParams>,
     body: RawBody,
@@ -383,25 +331,31 @@ async fn sync_employees(
         body.media_type.as_bytes(),
         &body.bytes,
     ]);
-    let subject = caller.subject.clone();
     let opts = SyncOptions {
         deactivate_missing: q.deactivate_missing,
         force: q.force,
     };
-    idempotency::run(&state, &subject, key.as_deref(), fingerprint, || async {
-        let records = if body.is_json() {
-            parse_json::<SyncBody>(&body.bytes)?.records
-        } else if body.media_type == "text/csv" {
-            parse_csv(&body.bytes)?
-        } else {
-            return Err(ApiError::UnsupportedMediaType(
-                "application/json or text/csv",
-            ));
-        };
-        let result = hris::sync(&state, &Ctx::new(caller.0), records, opts).await?;
-        let json = serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
-        Ok((StatusCode::OK, json))
-    })
+    idempotency::run(
+        &ctx,
+        &ctx.principal.subject,
+        key.as_deref(),
+        fingerprint,
+        || async {
+            let records = if body.is_json() {
+                parse_json::<SyncBody>(&body.bytes)?.records
+            } else if body.media_type == "text/csv" {
+                parse_csv(&body.bytes)?
+            } else {
+                return Err(ApiError::UnsupportedMediaType(
+                    "application/json or text/csv",
+                ));
+            };
+            let result = hris::sync(&ctx, records, opts).await?;
+            let json =
+                serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok((StatusCode::OK, json))
+        },
+    )
     .await
 }
 
@@ -446,24 +400,16 @@ pub struct PageParams {
 #[utoipa::path(tag = "hris", params(PageParams), security(("bearer" = [])),
     responses((status = 200, body = PageOf<SyncRunResource>), (status = 403, body = Problem)))]
 #[get("/hris/sync-runs")]
-async fn list_sync_runs(
-    state: web::Data<AppState>,
-    caller: Caller,
-    q: web::Query<PageParams>,
-) -> ApiResult<HttpResponse> {
-    let page = hris::list_runs(&state, &Ctx::new(caller.0), q.after.as_deref(), q.first).await?;
+async fn list_sync_runs(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+    let page = hris::list_runs(&ctx, q.after.as_deref(), q.first).await?;
     Ok(HttpResponse::Ok().json(PageOf::map(page, SyncRunResource::from)))
 }
 
 #[utoipa::path(tag = "hris", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = SyncRunResource), (status = 404, body = Problem)))]
 #[get("/hris/sync-runs/{id}")]
-async fn get_sync_run(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<SyncRunId>,
-) -> ApiResult<HttpResponse> {
+async fn get_sync_run(ctx: Ctx, id: web::Path<SyncRunId>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(SyncRunResource::from(
-        hris::get_run(&state, &Ctx::new(caller.0), id.into_inner()).await?,
+        hris::get_run(&ctx, id.into_inner()).await?,
     )))
 }

@@ -3,7 +3,7 @@
 use crate::error::ApiResult;
 use crate::metrics::{Gauges, Metrics};
 use crate::services::xapi::projection;
-use crate::state::AppState;
+use crate::services::Services;
 use actix_web::{get, http::header::ContentType, web, HttpResponse};
 use serde::Serialize;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -100,7 +100,7 @@ pub struct Readiness {
 /// Readiness: the database is reachable and migrated, and Redis answers when configured.
 #[utoipa::path(tag = "system", responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
 #[get("/readyz")]
-async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+async fn readyz(state: web::Data<Services>) -> HttpResponse {
     let reachable = state.db.ping().await.is_ok();
     let pending = if reachable {
         state.db.pending_migrations().await.ok()
@@ -127,7 +127,7 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 /// Prometheus metrics (text format 0.0.4).
 #[utoipa::path(tag = "system", responses((status = 200, content_type = "text/plain", body = String)))]
 #[get("/metrics")]
-async fn metrics(state: web::Data<AppState>, m: web::Data<Metrics>) -> ApiResult<HttpResponse> {
+async fn metrics(state: web::Data<Services>, m: web::Data<Metrics>) -> ApiResult<HttpResponse> {
     let pool = state.db.pool_stats();
     let text = m.render(&Gauges {
         db_pool_size: pool.size,

@@ -2,7 +2,6 @@
 
 use super::{decode_cursor, page_size, paginate, Ctx, Page};
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
 use learnwell_domain::access;
 use learnwell_domain::audit::AuditEvent;
 use learnwell_domain::ids::AuditEventId;
@@ -28,7 +27,6 @@ pub fn event(
 
 /// The audit log, newest first. Reading it is itself audited.
 pub async fn list(
-    state: &AppState,
     ctx: &Ctx,
     query: AuditQuery,
     after: Option<&str>,
@@ -39,8 +37,8 @@ pub async fn list(
     }
     let limit = page_size(first)?;
     let before = decode_cursor::<AuditEventId>(after)?;
-    let rows = store::list(&state.db, &query, before, limit + 1).await?;
-    let tx = state.db.begin().await?;
+    let rows = store::list(&ctx.db, &query, before, limit + 1).await?;
+    let tx = ctx.db.begin().await?;
     store::append(&tx, &[event(ctx, "audit.read", "audit_log", "-")]).await?;
     tx.commit().await?;
     Ok(paginate(rows, limit, |e| e.id.to_string()))

@@ -2,7 +2,7 @@
 
 use super::{audit, decode_cursor, ensure, nullable, page_size, paginate, Ctx, Page};
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
+use crate::services::Services;
 use learnwell_domain::access;
 use learnwell_domain::catalog::{
     ActivityId, Course, CourseCode, CourseData, CourseLevel, Description, Minutes, Modality,
@@ -37,12 +37,12 @@ pub struct SkillInput {
     pub parent_id: Option<String>,
 }
 
-pub async fn list_skills(state: &AppState, ctx: &Ctx) -> ApiResult<Vec<Skill>> {
+pub async fn list_skills(ctx: &Ctx) -> ApiResult<Vec<Skill>> {
     ensure(access::can_read_catalog(&ctx.principal))?;
-    Ok(store::list_skills(&state.db).await?)
+    Ok(store::list_skills(&ctx.db).await?)
 }
 
-pub async fn create_skill(state: &AppState, ctx: &Ctx, input: SkillInput) -> ApiResult<Skill> {
+pub async fn create_skill(ctx: &Ctx, input: SkillInput) -> ApiResult<Skill> {
     ensure(access::can_write_catalog(&ctx.principal))?;
     let mut errors = Vec::new();
     let name = match text(&input.name) {
@@ -55,7 +55,7 @@ pub async fn create_skill(state: &AppState, ctx: &Ctx, input: SkillInput) -> Api
     let parent_id = match text(&input.parent_id) {
         None => None,
         Some(raw) => {
-            let known: HashSet<SkillId> = store::list_skills(&state.db)
+            let known: HashSet<SkillId> = store::list_skills(&ctx.db)
                 .await?
                 .into_iter()
                 .map(|s| s.id)
@@ -78,7 +78,7 @@ pub async fn create_skill(state: &AppState, ctx: &Ctx, input: SkillInput) -> Api
         parent_id,
         created_at: ctx.now,
     };
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     store::insert_skill(&tx, &skill).await?;
     append(&tx, &[audit::event(ctx, "skill.create", "skill", skill.id)]).await?;
     tx.commit().await?;
@@ -240,21 +240,21 @@ impl CourseInput {
     }
 }
 
-async fn known_skills(state: &AppState, input: &CourseInput) -> ApiResult<HashSet<SkillId>> {
+async fn known_skills(svc: &Services, input: &CourseInput) -> ApiResult<HashSet<SkillId>> {
     if input.skill_ids.as_ref().is_none_or(Vec::is_empty) {
         return Ok(HashSet::new());
     }
-    Ok(store::list_skills(&state.db)
+    Ok(store::list_skills(&svc.db)
         .await?
         .into_iter()
         .map(|s| s.id)
         .collect())
 }
 
-pub async fn create_course(state: &AppState, ctx: &Ctx, input: CourseInput) -> ApiResult<Course> {
+pub async fn create_course(ctx: &Ctx, input: CourseInput) -> ApiResult<Course> {
     ensure(access::can_write_catalog(&ctx.principal))?;
     let data = input
-        .parse(&known_skills(state, &input).await?)
+        .parse(&known_skills(ctx, &input).await?)
         .map_err(ApiError::Validation)?;
     let course = Course {
         id: CourseId::from_uuid(uuid::Uuid::now_v7()),
@@ -263,7 +263,7 @@ pub async fn create_course(state: &AppState, ctx: &Ctx, input: CourseInput) -> A
         created_at: ctx.now,
         updated_at: ctx.now,
     };
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     store::insert_course(&tx, &course).await?;
     append(
         &tx,
@@ -274,20 +274,19 @@ pub async fn create_course(state: &AppState, ctx: &Ctx, input: CourseInput) -> A
     Ok(course)
 }
 
-pub async fn get_course(state: &AppState, ctx: &Ctx, id: CourseId) -> ApiResult<Course> {
+pub async fn get_course(ctx: &Ctx, id: CourseId) -> ApiResult<Course> {
     ensure(access::can_read_catalog(&ctx.principal))?;
-    store::get_course(&state.db, id)
+    store::get_course(&ctx.db, id)
         .await?
         .ok_or(ApiError::NotFound("course"))
 }
 
 /// Courses by id, for GraphQL loaders (the caller is checked by the resolver).
-pub async fn courses_by_ids(state: &AppState, ids: &[CourseId]) -> ApiResult<Vec<Course>> {
-    Ok(store::courses_by_ids(&state.db, ids).await?)
+pub async fn courses_by_ids(svc: &Services, ids: &[CourseId]) -> ApiResult<Vec<Course>> {
+    Ok(store::courses_by_ids(&svc.db, ids).await?)
 }
 
 pub async fn update_course(
-    state: &AppState,
     ctx: &Ctx,
     id: CourseId,
     if_match: Option<i64>,
@@ -295,7 +294,7 @@ pub async fn update_course(
 ) -> ApiResult<Course> {
     ensure(access::can_write_catalog(&ctx.principal))?;
     let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
-    let current = store::get_course(&state.db, id)
+    let current = store::get_course(&ctx.db, id)
         .await?
         .ok_or(ApiError::NotFound("course"))?;
     if current.version != expected {
@@ -304,7 +303,7 @@ pub async fn update_course(
     let mut input = CourseInput::from_data(&current.data);
     input.apply(patch);
     let data = input
-        .parse(&known_skills(state, &input).await?)
+        .parse(&known_skills(ctx, &input).await?)
         .map_err(ApiError::Validation)?;
     if data == current.data {
         return Ok(current);
@@ -315,7 +314,7 @@ pub async fn update_course(
         updated_at: ctx.now,
         ..current
     };
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     store::update_course(&tx, &updated).await?;
     append(&tx, &[audit::event(ctx, "course.update", "course", id)]).await?;
     tx.commit().await?;
@@ -342,7 +341,7 @@ pub struct CourseFilter {
     pub after: Option<String>,
 }
 
-pub async fn list_courses(state: &AppState, ctx: &Ctx, f: CourseFilter) -> ApiResult<Page<Course>> {
+pub async fn list_courses(ctx: &Ctx, f: CourseFilter) -> ApiResult<Page<Course>> {
     ensure(access::can_read_catalog(&ctx.principal))?;
     let bad = |e: FieldError| ApiError::InvalidQuery(e);
     let query = CourseQuery {
@@ -370,6 +369,6 @@ pub async fn list_courses(state: &AppState, ctx: &Ctx, f: CourseFilter) -> ApiRe
     };
     let limit = page_size(f.first)?;
     let after = decode_cursor::<CourseId>(f.after.as_deref())?;
-    let rows = store::list_courses(&state.db, &query, after, limit + 1).await?;
+    let rows = store::list_courses(&ctx.db, &query, after, limit + 1).await?;
     Ok(paginate(rows, limit, |c| c.id.to_string()))
 }

@@ -4,10 +4,9 @@
 //! their transitive reports. An enrolment is seen and updated by its learner, their managers and
 //! `ld_admin` (`hr_admin` sees it too). Completing an enrolment records the learning.
 
-use super::org::{relation_to, unit_subtree};
 use super::{audit, decode_cursor, ensure, page_size, paginate, parse_day, Ctx, Page};
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
+use crate::services::Services;
 use chrono::NaiveDate;
 use learnwell_domain::access::{self, Principal, Relation};
 use learnwell_domain::audit::AuditEvent;
@@ -43,8 +42,8 @@ fn may_assign(p: &Principal, relation: Relation) -> Option<EnrollmentOrigin> {
     }
 }
 
-async fn open_course(state: &AppState, id: CourseId) -> ApiResult<Course> {
-    let course = store::get_course(&state.db, id)
+async fn open_course(svc: &Services, id: CourseId) -> ApiResult<Course> {
+    let course = store::get_course(&svc.db, id)
         .await?
         .ok_or_else(|| ApiError::validation(FieldError::new("course_id", "no such course")))?;
     if course.data.archived {
@@ -95,18 +94,14 @@ pub struct EnrollmentInput {
 }
 
 /// The enrolment, and whether it was created now (false: it already existed).
-pub async fn enroll(
-    state: &AppState,
-    ctx: &Ctx,
-    input: EnrollmentInput,
-) -> ApiResult<(Enrollment, bool)> {
+pub async fn enroll(ctx: &Ctx, input: EnrollmentInput) -> ApiResult<(Enrollment, bool)> {
     let p = &ctx.principal;
     let who = input
         .employee_id
         .or(p.employee_id)
         .ok_or_else(|| ApiError::validation(FieldError::new("employee_id", "is required")))?;
     let due_date = parse_date("due_date", input.due_date.as_deref())?;
-    let (employee, relation) = relation_to(state, p, who).await?;
+    let (employee, relation) = ctx.directory.relation(p, who).await?;
     let origin = may_assign(p, relation).ok_or(ApiError::Forbidden)?;
     if employee.data.status == EmployeeStatus::Terminated {
         return Err(ApiError::Unprocessable(
@@ -114,11 +109,11 @@ pub async fn enroll(
             "terminated employees cannot be enrolled".into(),
         ));
     }
-    let course = open_course(state, input.course_id).await?;
-    let existing = store::enrollments_in_course(&state.db, course.id, &[who])
+    let course = open_course(ctx, input.course_id).await?;
+    let existing = store::enrollments_in_course(&ctx.db, course.id, &[who])
         .await?
         .remove(&who);
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     let (enrollment, created) = match existing {
         Some(e) if e.status != EnrollmentStatus::Withdrawn => return Ok((e, false)),
         Some(e) => {
@@ -153,15 +148,14 @@ pub async fn enroll(
     Ok((enrollment, created))
 }
 
-async fn visible_enrollment(
-    state: &AppState,
-    ctx: &Ctx,
-    id: EnrollmentId,
-) -> ApiResult<(Enrollment, Relation)> {
-    let e = store::get_enrollment(&state.db, id)
+async fn visible_enrollment(ctx: &Ctx, id: EnrollmentId) -> ApiResult<(Enrollment, Relation)> {
+    let e = store::get_enrollment(&ctx.db, id)
         .await?
         .ok_or(ApiError::NotFound("enrollment"))?;
-    let (_, relation) = relation_to(state, &ctx.principal, e.employee_id).await?;
+    let (_, relation) = ctx
+        .directory
+        .relation(&ctx.principal, e.employee_id)
+        .await?;
     if !access::can_see_learning(&ctx.principal, relation) {
         // Not revealing that someone else's enrolment exists.
         return Err(ApiError::NotFound("enrollment"));
@@ -169,12 +163,8 @@ async fn visible_enrollment(
     Ok((e, relation))
 }
 
-pub async fn get_enrollment(
-    state: &AppState,
-    ctx: &Ctx,
-    id: EnrollmentId,
-) -> ApiResult<Enrollment> {
-    Ok(visible_enrollment(state, ctx, id).await?.0)
+pub async fn get_enrollment(ctx: &Ctx, id: EnrollmentId) -> ApiResult<Enrollment> {
+    Ok(visible_enrollment(ctx, id).await?.0)
 }
 
 /// A change of status, completion, score or due date.
@@ -192,14 +182,13 @@ pub struct EnrollmentPatch {
 }
 
 pub async fn update_enrollment(
-    state: &AppState,
     ctx: &Ctx,
     id: EnrollmentId,
     if_match: Option<i64>,
     patch: EnrollmentPatch,
 ) -> ApiResult<Enrollment> {
     let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
-    let (current, relation) = visible_enrollment(state, ctx, id).await?;
+    let (current, relation) = visible_enrollment(ctx, id).await?;
     let p = &ctx.principal;
     ensure(access::can_act_on_learning(p, relation))?;
     if patch.due_date.is_some() && relation == Relation::Itself && !access::is_learning_admin(p) {
@@ -266,7 +255,7 @@ pub async fn update_enrollment(
     {
         return Ok(current);
     }
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     store::update_enrollment(&tx, &updated).await?;
     let mut events = vec![audit::event(ctx, "enrollment.update", "enrollment", id)];
     if completing {
@@ -348,11 +337,7 @@ pub struct BulkResult {
     pub results: Vec<AssignmentResult>,
 }
 
-pub async fn assign_bulk(
-    state: &AppState,
-    ctx: &Ctx,
-    input: BulkAssignment,
-) -> ApiResult<BulkResult> {
+pub async fn assign_bulk(ctx: &Ctx, input: BulkAssignment) -> ApiResult<BulkResult> {
     let p = &ctx.principal;
     let due_date = parse_date("due_date", input.due_date.as_deref())?;
     let targets = [
@@ -371,12 +356,11 @@ pub async fn assign_bulk(
         let mut seen = HashSet::new();
         let unique: Vec<EmployeeId> = ids.iter().copied().filter(|i| seen.insert(*i)).collect();
         check_size(unique.len())?;
-        let found: HashMap<EmployeeId, EmployeeStatus> =
-            org_store::get_employees(&state.db, &unique)
-                .await?
-                .into_iter()
-                .map(|e| (e.id, e.data.status))
-                .collect();
+        let found: HashMap<EmployeeId, EmployeeStatus> = org_store::get_employees(&ctx.db, &unique)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e.data.status))
+            .collect();
         unique
             .iter()
             .map(|id| (*id, found.get(id).copied()))
@@ -385,7 +369,7 @@ pub async fn assign_bulk(
         // Whole units and level bands are ld_admin's.
         ensure(access::is_learning_admin(p))?;
         let units = match input.org_unit_id {
-            Some(root) => Some(unit_subtree(state, root).await?),
+            Some(root) => Some(ctx.directory.unit_subtree(root).await?),
             None => None,
         };
         let levels = match input.job_levels {
@@ -395,17 +379,15 @@ pub async fn assign_bulk(
             )),
             None => None,
         };
-        let people = org_store::employee_statuses(&state.db, units.as_deref(), levels).await?;
+        let people = org_store::employee_statuses(&ctx.db, units.as_deref(), levels).await?;
         check_size(people.len())?;
         people.into_iter().map(|(id, s)| (id, Some(s))).collect()
     };
-    let course = open_course(state, input.course_id).await?;
+    let course = open_course(ctx, input.course_id).await?;
     let ids: Vec<EmployeeId> = people.iter().map(|(id, _)| *id).collect();
-    let existing = store::enrollments_in_course(&state.db, course.id, &ids).await?;
+    let existing = store::enrollments_in_course(&ctx.db, course.id, &ids).await?;
     let reports = match p.employee_id {
-        Some(me) if !access::is_learning_admin(p) => {
-            org_store::reports_among(&state.db, me, &ids).await?
-        }
+        Some(me) if !access::is_learning_admin(p) => ctx.directory.reports_among(me, &ids).await?,
         _ => HashSet::new(),
     };
     let mut results = Vec::with_capacity(people.len());
@@ -440,7 +422,7 @@ pub async fn assign_bulk(
             error: error.map(str::to_owned),
         });
     }
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     store::insert_enrollments(&tx, &inserts).await?;
     let mut events = vec![audit::event(
         ctx,
@@ -479,7 +461,7 @@ fn check_size(n: usize) -> ApiResult<()> {
 /// The enrolments of each of these employees the caller may see (one query for the relations,
 /// one for the enrolments): for GraphQL's `Employee.enrollments`.
 pub async fn enrollments_of(
-    state: &AppState,
+    svc: &Services,
     p: &Principal,
     employees: &[EmployeeId],
 ) -> ApiResult<HashMap<EmployeeId, Vec<Enrollment>>> {
@@ -488,7 +470,7 @@ pub async fn enrollments_of(
         employees.to_vec()
     } else {
         let reports = match p.employee_id {
-            Some(me) => org_store::reports_among(&state.db, me, employees).await?,
+            Some(me) => svc.directory.reports_among(me, employees).await?,
             None => HashSet::new(),
         };
         employees
@@ -498,7 +480,7 @@ pub async fn enrollments_of(
             .collect()
     };
     let mut out: HashMap<EmployeeId, Vec<Enrollment>> = HashMap::new();
-    for e in store::enrollments_of(&state.db, &visible).await? {
+    for e in store::enrollments_of(&svc.db, &visible).await? {
         out.entry(e.employee_id).or_default().push(e);
     }
     Ok(out)
@@ -528,16 +510,12 @@ pub struct EnrollmentFilter {
     pub after: Option<String>,
 }
 
-pub async fn list_enrollments(
-    state: &AppState,
-    ctx: &Ctx,
-    f: EnrollmentFilter,
-) -> ApiResult<Page<Enrollment>> {
+pub async fn list_enrollments(ctx: &Ctx, f: EnrollmentFilter) -> ApiResult<Page<Enrollment>> {
     let p = &ctx.principal;
     let sees_all = access::can_see_learning(p, Relation::Other);
     let people = match (f.employee_id, f.manager_id, f.org_unit_id) {
         (Some(e), None, None) => {
-            let (_, relation) = relation_to(state, p, e).await?;
+            let (_, relation) = ctx.directory.relation(p, e).await?;
             ensure(access::can_see_learning(p, relation))?;
             People::Employee(e)
         }
@@ -548,7 +526,8 @@ pub async fn list_enrollments(
         (None, None, Some(u)) => {
             ensure(sees_all)?;
             People::OrgUnits(
-                unit_subtree(state, u)
+                ctx.directory
+                    .unit_subtree(u)
                     .await?
                     .iter()
                     .map(ToString::to_string)
@@ -578,7 +557,7 @@ pub async fn list_enrollments(
         status,
         overdue_on: f.overdue.unwrap_or(false).then(|| ctx.now.date_naive()),
     };
-    let rows = store::list_enrollments(&state.db, &query, after, limit + 1).await?;
+    let rows = store::list_enrollments(&ctx.db, &query, after, limit + 1).await?;
     Ok(paginate(rows, limit, |e| e.id.to_string()))
 }
 
@@ -596,15 +575,11 @@ pub struct RecordFilter {
     pub after: Option<String>,
 }
 
-pub async fn list_records(
-    state: &AppState,
-    ctx: &Ctx,
-    f: RecordFilter,
-) -> ApiResult<Page<LearningRecord>> {
+pub async fn list_records(ctx: &Ctx, f: RecordFilter) -> ApiResult<Page<LearningRecord>> {
     let p = &ctx.principal;
     let employee = match f.employee_id {
         Some(e) => {
-            let (_, relation) = relation_to(state, p, e).await?;
+            let (_, relation) = ctx.directory.relation(p, e).await?;
             ensure(access::can_see_learning(p, relation))?;
             Some(e)
         }
@@ -613,7 +588,7 @@ pub async fn list_records(
     };
     let limit = page_size(f.first)?;
     let after = decode_cursor::<LearningRecordId>(f.after.as_deref())?;
-    let rows = store::list_records(&state.db, employee, after, limit + 1).await?;
+    let rows = store::list_records(&ctx.db, employee, after, limit + 1).await?;
     Ok(paginate(rows, limit, |r| r.id.to_string()))
 }
 
@@ -779,11 +754,7 @@ pub(crate) async fn reopen_enrollments(
 }
 
 /// Import learning records from an LMS without xAPI (ld_admin). Idempotent per row.
-pub async fn import_records(
-    state: &AppState,
-    ctx: &Ctx,
-    rows: Vec<RecordRow>,
-) -> ApiResult<ImportResult> {
+pub async fn import_records(ctx: &Ctx, rows: Vec<RecordRow>) -> ApiResult<ImportResult> {
     ensure(access::is_learning_admin(&ctx.principal))?;
     if rows.len() > MAX_BULK {
         return Err(ApiError::Unprocessable(
@@ -805,22 +776,22 @@ pub async fn import_records(
         .filter_map(|r| text(&r.employee_external_id))
         .collect();
     let ext_refs: Vec<&str> = ext_keys.iter().map(String::as_str).collect();
-    let by_ext = org_store::stored_keys_by_external_ids(&state.db, &ext_refs).await?;
+    let by_ext = org_store::stored_keys_by_external_ids(&ctx.db, &ext_refs).await?;
     let emails: Vec<String> = rows
         .iter()
         .filter_map(|r| text(&r.employee_email).map(|e| e.to_lowercase()))
         .collect();
     let email_refs: Vec<&str> = emails.iter().map(String::as_str).collect();
-    let by_email = org_store::employee_ids_by_emails(&state.db, &email_refs).await?;
+    let by_email = org_store::employee_ids_by_emails(&ctx.db, &email_refs).await?;
     let codes: Vec<String> = rows
         .iter()
         .filter_map(|r| text(&r.course_code).map(|c| c.to_uppercase()))
         .collect();
     let code_refs: Vec<&str> = codes.iter().map(String::as_str).collect();
-    let courses = store::course_ids_by_codes(&state.db, &code_refs).await?;
+    let courses = store::course_ids_by_codes(&ctx.db, &code_refs).await?;
     let titles: HashMap<CourseId, learnwell_domain::org::Label> = {
         let ids: Vec<CourseId> = courses.values().map(|(id, _)| *id).collect();
-        store::courses_by_ids(&state.db, &ids)
+        store::courses_by_ids(&ctx.db, &ids)
             .await?
             .into_iter()
             .map(|c| (c.id, c.data.title))
@@ -932,7 +903,7 @@ pub async fn import_records(
         .flatten()
         .map(|r| r.source_id.as_str())
         .collect();
-    let recorded = store::recorded_source_ids(&state.db, LearningSource::Import, &keys).await?;
+    let recorded = store::recorded_source_ids(&ctx.db, LearningSource::Import, &keys).await?;
     let mut seen: HashSet<String> = HashSet::new();
     let mut inserts = Vec::new();
     let mut results = Vec::with_capacity(rows.len());
@@ -961,8 +932,8 @@ pub async fn import_records(
         .iter()
         .filter_map(|r| Some((r.employee_id, r.course_id?)))
         .collect();
-    let open = store::open_enrollments_for(&state.db, &pairs).await?;
-    let tx = state.db.begin().await?;
+    let open = store::open_enrollments_for(&ctx.db, &pairs).await?;
+    let tx = ctx.db.begin().await?;
     store::insert_records(&tx, &inserts).await?;
     let mut events = vec![audit::event(
         ctx,

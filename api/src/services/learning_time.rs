@@ -5,10 +5,9 @@
 //! manager or ld_admin); an entry above the policy's threshold waits for the manager, nobody
 //! approves their own, and editing an approved entry sends it back for approval.
 
-use super::org::{relation_to, unit_parent_map, unit_subtree};
 use super::{audit, decode_cursor, ensure, page_size, paginate, parse_day, Ctx, Page};
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
+use crate::services::Services;
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use learnwell_domain::access::{self, Relation};
 use learnwell_domain::catalog::Description;
@@ -228,22 +227,18 @@ impl PolicyInput {
     }
 }
 
-pub async fn list_policies(state: &AppState, ctx: &Ctx) -> ApiResult<Vec<StoredPolicy>> {
+pub async fn list_policies(ctx: &Ctx) -> ApiResult<Vec<StoredPolicy>> {
     ensure(access::can_read_catalog(&ctx.principal))?;
-    Ok(store::list_policies(&state.db).await?)
+    Ok(store::list_policies(&ctx.db).await?)
 }
 
-pub async fn create_policy(
-    state: &AppState,
-    ctx: &Ctx,
-    input: PolicyInput,
-) -> ApiResult<StoredPolicy> {
+pub async fn create_policy(ctx: &Ctx, input: PolicyInput) -> ApiResult<StoredPolicy> {
     ensure(access::is_learning_admin(&ctx.principal))?;
     let policy = input
         .parse(PolicyId::from_uuid(uuid::Uuid::now_v7()))
         .map_err(ApiError::Validation)?;
     if let PolicyScope::OrgUnit(u) = policy.scope {
-        if org_store::get_org_unit(&state.db, u).await?.is_none() {
+        if org_store::get_org_unit(&ctx.db, u).await?.is_none() {
             return Err(ApiError::validation(FieldError::new(
                 "org_unit_id",
                 "no such org unit",
@@ -256,7 +251,7 @@ pub async fn create_policy(
         created_at: ctx.now,
         updated_at: ctx.now,
     };
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     store::insert_policy(&tx, &stored).await?;
     append(
         &tx,
@@ -282,7 +277,6 @@ pub struct PolicyEnd {
 }
 
 pub async fn end_policy(
-    state: &AppState,
     ctx: &Ctx,
     id: PolicyId,
     if_match: Option<i64>,
@@ -290,7 +284,7 @@ pub async fn end_policy(
 ) -> ApiResult<StoredPolicy> {
     ensure(access::is_learning_admin(&ctx.principal))?;
     let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
-    let current = store::get_policy(&state.db, id)
+    let current = store::get_policy(&ctx.db, id)
         .await?
         .ok_or(ApiError::NotFound("learning-time policy"))?;
     if current.version != expected {
@@ -314,7 +308,7 @@ pub async fn end_policy(
         updated_at: ctx.now,
         ..current
     };
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     store::update_policy(&tx, &updated).await?;
     append(
         &tx,
@@ -411,14 +405,14 @@ fn parse_entry(i: &EntryInput) -> Result<EntryFields, Vec<FieldError>> {
 
 /// A linked learning record must be one of the person's own.
 async fn own_record(
-    state: &AppState,
+    svc: &Services,
     who: EmployeeId,
     record: Option<LearningRecordId>,
 ) -> ApiResult<()> {
     let Some(id) = record else {
         return Ok(());
     };
-    match learnwell_persistence::learning::get_record(&state.db, id).await? {
+    match learnwell_persistence::learning::get_record(&svc.db, id).await? {
         Some(r) if r.employee_id == who => Ok(()),
         _ => Err(ApiError::validation(FieldError::new(
             "learning_record_id",
@@ -428,17 +422,13 @@ async fn own_record(
 }
 
 /// The policy threshold that applies to `employee` on `day`.
-async fn threshold(
-    state: &AppState,
-    employee: &Employee,
-    day: NaiveDate,
-) -> ApiResult<Option<u32>> {
-    let policies: Vec<Policy> = store::list_policies(&state.db)
+async fn threshold(svc: &Services, employee: &Employee, day: NaiveDate) -> ApiResult<Option<u32>> {
+    let policies: Vec<Policy> = store::list_policies(&svc.db)
         .await?
         .into_iter()
         .map(|p| p.policy)
         .collect();
-    let parents = unit_parent_map(state).await?;
+    let parents = svc.directory.unit_parent_map().await?;
     let chain = unit_chain(employee.data.org_unit_id, &parents);
     Ok(
         resolve(&policies, &chain, Some(employee.data.job_level), day)
@@ -523,30 +513,29 @@ pub(crate) async fn add_entries(
 }
 
 async fn write_entry(
-    state: &AppState,
     ctx: &Ctx,
     employee: &Employee,
     entry: &TimeEntry,
     previous: Option<&TimeEntry>,
 ) -> ApiResult<()> {
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     let action = put_entry(&tx, ctx, &employee.data.dates, entry, previous).await?;
     append(&tx, &[audit::event(ctx, action, "time_entry", entry.id)]).await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn log_time(state: &AppState, ctx: &Ctx, input: EntryInput) -> ApiResult<TimeEntry> {
+pub async fn log_time(ctx: &Ctx, input: EntryInput) -> ApiResult<TimeEntry> {
     let p = &ctx.principal;
     let who = input
         .employee_id
         .or(p.employee_id)
         .ok_or_else(|| ApiError::validation(FieldError::new("employee_id", "is required")))?;
-    let (employee, relation) = relation_to(state, p, who).await?;
+    let (employee, relation) = ctx.directory.relation(p, who).await?;
     ensure(access::can_act_on_learning(p, relation))?;
     let f = parse_entry(&input).map_err(ApiError::Validation)?;
-    own_record(state, who, f.learning_record_id).await?;
-    let approval = approval_for(f.minutes.get(), threshold(state, &employee, f.date).await?);
+    own_record(ctx, who, f.learning_record_id).await?;
+    let approval = approval_for(f.minutes.get(), threshold(ctx, &employee, f.date).await?);
     let entry = TimeEntry {
         id: TimeEntryId::from_uuid(uuid::Uuid::now_v7()),
         employee_id: who,
@@ -564,40 +553,38 @@ pub async fn log_time(state: &AppState, ctx: &Ctx, input: EntryInput) -> ApiResu
         created_at: ctx.now,
         updated_at: ctx.now,
     };
-    write_entry(state, ctx, &employee, &entry, None).await?;
+    write_entry(ctx, &employee, &entry, None).await?;
     Ok(entry)
 }
 
-async fn visible_entry(
-    state: &AppState,
-    ctx: &Ctx,
-    id: TimeEntryId,
-) -> ApiResult<(TimeEntry, Employee, Relation)> {
-    let entry = store::get_entry(&state.db, id)
+async fn visible_entry(ctx: &Ctx, id: TimeEntryId) -> ApiResult<(TimeEntry, Employee, Relation)> {
+    let entry = store::get_entry(&ctx.db, id)
         .await?
         .ok_or(ApiError::NotFound("time entry"))?;
-    let (employee, relation) = relation_to(state, &ctx.principal, entry.employee_id).await?;
+    let (employee, relation) = ctx
+        .directory
+        .relation(&ctx.principal, entry.employee_id)
+        .await?;
     if !access::can_see_learning(&ctx.principal, relation) {
         return Err(ApiError::NotFound("time entry"));
     }
     Ok((entry, employee, relation))
 }
 
-pub async fn get_entry(state: &AppState, ctx: &Ctx, id: TimeEntryId) -> ApiResult<TimeEntry> {
-    Ok(visible_entry(state, ctx, id).await?.0)
+pub async fn get_entry(ctx: &Ctx, id: TimeEntryId) -> ApiResult<TimeEntry> {
+    Ok(visible_entry(ctx, id).await?.0)
 }
 
 /// Change an entry (its person, their manager or ld_admin). An approved entry that still needs
 /// approval goes back to `pending`.
 pub async fn edit_entry(
-    state: &AppState,
     ctx: &Ctx,
     id: TimeEntryId,
     if_match: Option<i64>,
     input: EntryInput,
 ) -> ApiResult<TimeEntry> {
     let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
-    let (current, employee, relation) = visible_entry(state, ctx, id).await?;
+    let (current, employee, relation) = visible_entry(ctx, id).await?;
     ensure(access::can_act_on_learning(&ctx.principal, relation))?;
     if current.version != expected {
         return Err(ApiError::PreconditionFailed);
@@ -630,8 +617,8 @@ pub async fn edit_entry(
             .or_else(|| current.note.as_ref().map(ToString::to_string)),
     };
     let f = parse_entry(&merged).map_err(ApiError::Validation)?;
-    own_record(state, current.employee_id, f.learning_record_id).await?;
-    let approval = match approval_for(f.minutes.get(), threshold(state, &employee, f.date).await?) {
+    own_record(ctx, current.employee_id, f.learning_record_id).await?;
+    let approval = match approval_for(f.minutes.get(), threshold(ctx, &employee, f.date).await?) {
         ApprovalState::NotRequired => ApprovalState::NotRequired,
         _ => ApprovalState::Pending,
     };
@@ -650,19 +637,14 @@ pub async fn edit_entry(
         updated_at: ctx.now,
         ..current.clone()
     };
-    write_entry(state, ctx, &employee, &updated, Some(&current)).await?;
+    write_entry(ctx, &employee, &updated, Some(&current)).await?;
     Ok(updated)
 }
 
 /// Approve or reject a pending entry: only the person's manager, never the person.
-pub async fn decide(
-    state: &AppState,
-    ctx: &Ctx,
-    id: TimeEntryId,
-    approve: bool,
-) -> ApiResult<TimeEntry> {
+pub async fn decide(ctx: &Ctx, id: TimeEntryId, approve: bool) -> ApiResult<TimeEntry> {
     let p = &ctx.principal;
-    let (current, _, relation) = visible_entry(state, ctx, id).await?;
+    let (current, _, relation) = visible_entry(ctx, id).await?;
     let me = p.employee_id.ok_or(ApiError::Forbidden)?;
     may_approve(me, current.employee_id, relation == Relation::Report)
         .map_err(|_| ApiError::Forbidden)?;
@@ -683,7 +665,7 @@ pub async fn decide(
         updated_at: ctx.now,
         ..current.clone()
     };
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     store::update_entry(&tx, &decided).await?;
     if !approve {
         // A rejected entry stops counting.
@@ -715,17 +697,13 @@ pub struct EntryFilter {
     pub after: Option<String>,
 }
 
-pub async fn list_entries(
-    state: &AppState,
-    ctx: &Ctx,
-    f: EntryFilter,
-) -> ApiResult<Page<TimeEntry>> {
+pub async fn list_entries(ctx: &Ctx, f: EntryFilter) -> ApiResult<Page<TimeEntry>> {
     let p = &ctx.principal;
     let who = f
         .employee_id
         .or(p.employee_id)
         .ok_or_else(|| ApiError::InvalidQuery(FieldError::new("employee_id", "is required")))?;
-    let (_, relation) = relation_to(state, p, who).await?;
+    let (_, relation) = ctx.directory.relation(p, who).await?;
     ensure(access::can_see_learning(p, relation))?;
     let today = ctx.now.date_naive();
     let bad = ApiError::InvalidQuery;
@@ -744,7 +722,7 @@ pub async fn list_entries(
     let from = from.unwrap_or(to - chrono::Days::new(90));
     let limit = page_size(f.first)?;
     let after = decode_cursor::<TimeEntryId>(f.after.as_deref())?;
-    let rows = store::list_entries(&state.db, who, from, to, after, limit + 1).await?;
+    let rows = store::list_entries(&ctx.db, who, from, to, after, limit + 1).await?;
     Ok(paginate(rows, limit, |e| e.id.to_string()))
 }
 
@@ -810,7 +788,7 @@ pub struct Summary {
     pub people: Option<Vec<(EmployeeId, Totals)>>,
 }
 
-pub async fn summary(state: &AppState, ctx: &Ctx, q: SummaryParams) -> ApiResult<Summary> {
+pub async fn summary(ctx: &Ctx, q: SummaryParams) -> ApiResult<Summary> {
     let p = &ctx.principal;
     let (period, kind) = parse_period(&q.period).map_err(ApiError::InvalidQuery)?;
     let sees_all = access::can_see_learning(p, Relation::Other);
@@ -825,7 +803,7 @@ pub async fn summary(state: &AppState, ctx: &Ctx, q: SummaryParams) -> ApiResult
     let units: Option<Vec<OrgUnitId>>;
     let (people, list_people) = match (q.employee_id, q.manager_id, q.org_unit_id) {
         (Some(e), None, None) => {
-            let (_, relation) = relation_to(state, p, e).await?;
+            let (_, relation) = ctx.directory.relation(p, e).await?;
             ensure(access::can_see_learning(p, relation))?;
             ids = vec![e];
             (store::People::Ids(&ids), true)
@@ -833,7 +811,7 @@ pub async fn summary(state: &AppState, ctx: &Ctx, q: SummaryParams) -> ApiResult
         (None, Some(m), None) => {
             ensure(sees_all || p.employee_id == Some(m))?;
             let team =
-                org_store::list_reports(&state.db, m, org_store::MAX_DEPTH, None, i64::MAX as u64)
+                org_store::list_reports(&ctx.db, m, org_store::MAX_DEPTH, None, i64::MAX as u64)
                     .await?;
             ids = team.iter().map(|e| e.id).collect();
             (store::People::Ids(&ids), true)
@@ -843,7 +821,7 @@ pub async fn summary(state: &AppState, ctx: &Ctx, q: SummaryParams) -> ApiResult
             // the directory; person by person only for those who may see every record.
             ensure(access::can_browse_directory(p))?;
             units = match unit {
-                Some(u) => Some(unit_subtree(state, u).await?),
+                Some(u) => Some(ctx.directory.unit_subtree(u).await?),
                 None => None,
             };
             let people = store::People::Where {
@@ -859,14 +837,14 @@ pub async fn summary(state: &AppState, ctx: &Ctx, q: SummaryParams) -> ApiResult
             )))
         }
     };
-    let policies: Vec<Policy> = store::list_policies(&state.db)
+    let policies: Vec<Policy> = store::list_policies(&ctx.db)
         .await?
         .into_iter()
         .map(|s| s.policy)
         .collect();
-    let parents = unit_parent_map(state).await?;
+    let parents = ctx.directory.unit_parent_map().await?;
     let previous = kind.previous(&period);
-    let people = store::people_usage(&state.db, people, &previous, &period).await?;
+    let people = store::people_usage(&ctx.db, people, &previous, &period).await?;
     let mut total = Totals::default();
     let mut each = Vec::with_capacity(people.len());
     // Allocation depends only on where someone sits, their level, hours and dates as seen from

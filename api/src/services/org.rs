@@ -1,15 +1,12 @@
 //! The org context: employees, org units and (in `hris`) the HRIS bulk sync.
 
-pub mod cache;
 pub mod hris;
-
-use cache::DirectoryCache;
 
 use super::{audit, check_fields, decode_cursor, ensure, nullable, page_size, paginate, Ctx, Page};
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
+use crate::services::Services;
 use chrono::NaiveDate;
-use learnwell_domain::access::{self, EmployeeView, Principal, Relation};
+use learnwell_domain::access::{self, EmployeeView, Principal};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
 use learnwell_domain::org::{
     descendants, ContractedHours, Email, Employee, EmployeeData, EmployeeStatus, EmploymentDates,
@@ -19,7 +16,6 @@ use learnwell_domain::FieldError;
 use learnwell_persistence::org::{self as store, EmployeeQuery};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::time::Duration;
 
 /// An employee as sent by HR or an HRIS: for create, for each HRIS sync record, and (merged with
 /// the stored record) for PATCH. Units and managers by Learnwell id or by HRIS external id.
@@ -312,49 +308,12 @@ pub struct EmployeeFilter {
     pub after: Option<String>,
 }
 
-/// How much of each employee the principal may see (one query at most, for managers).
-pub async fn views(
-    state: &AppState,
-    p: &Principal,
-    employees: &[Employee],
-) -> ApiResult<Vec<EmployeeView>> {
-    let full_anyway = access::employee_view(p, Relation::Other) == EmployeeView::Full;
-    let reports = match p.employee_id {
-        Some(me) if !full_anyway && !employees.is_empty() => {
-            let ids: Vec<_> = employees
-                .iter()
-                .map(|e| e.id)
-                .filter(|id| *id != me)
-                .collect();
-            if ids.is_empty() {
-                Default::default()
-            } else {
-                store::reports_among(&state.db, me, &ids).await?
-            }
-        }
-        _ => Default::default(),
-    };
-    Ok(employees
-        .iter()
-        .map(|e| {
-            let relation = if Some(e.id) == p.employee_id {
-                Relation::Itself
-            } else if reports.contains(&e.id) {
-                Relation::Report
-            } else {
-                Relation::Other
-            };
-            access::employee_view(p, relation)
-        })
-        .collect())
-}
-
 async fn visible(
-    state: &AppState,
+    svc: &Services,
     p: &Principal,
     employees: Vec<Employee>,
 ) -> ApiResult<Vec<Visible>> {
-    let v = views(state, p, &employees).await?;
+    let v = svc.directory.views(p, &employees).await?;
     Ok(employees
         .into_iter()
         .zip(v)
@@ -362,10 +321,10 @@ async fn visible(
         .collect())
 }
 
-pub async fn get_employee(state: &AppState, ctx: &Ctx, id: EmployeeId) -> ApiResult<Visible> {
+pub async fn get_employee(ctx: &Ctx, id: EmployeeId) -> ApiResult<Visible> {
     let p = &ctx.principal;
     ensure(access::can_browse_directory(p))?;
-    let (employee, relation) = relation_to(state, p, id).await?;
+    let (employee, relation) = ctx.directory.relation(p, id).await?;
     Ok(Visible {
         employee,
         view: access::employee_view(p, relation),
@@ -373,70 +332,15 @@ pub async fn get_employee(state: &AppState, ctx: &Ctx, id: EmployeeId) -> ApiRes
 }
 
 /// The caller's own record.
-pub async fn me(state: &AppState, ctx: &Ctx) -> ApiResult<Visible> {
+pub async fn me(ctx: &Ctx) -> ApiResult<Visible> {
     let id = ctx
         .principal
         .employee_id
         .ok_or(ApiError::NotFound("employee record of this caller"))?;
-    get_employee(state, ctx, id).await
+    get_employee(ctx, id).await
 }
 
-/// The org-unit tree as (unit, parent) pairs, cached in the KV store and dropped on unit writes.
-async fn unit_parents(state: &AppState) -> ApiResult<Vec<(OrgUnitId, Option<OrgUnitId>)>> {
-    const KEY: &str = "cache:org_unit_parents:v1";
-    if let Some(bytes) = state.kv.get(KEY).await? {
-        if let Ok(pairs) = serde_json::from_slice(&bytes) {
-            return Ok(pairs);
-        }
-    }
-    let pairs: Vec<_> = store::list_org_units(&state.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.parent_id))
-        .collect();
-    let bytes = serde_json::to_vec(&pairs).map_err(|e| ApiError::Internal(e.to_string()))?;
-    state.kv.set(KEY, &bytes, Duration::from_secs(300)).await?;
-    Ok(pairs)
-}
-
-async fn invalidate_units(state: &AppState) -> ApiResult<()> {
-    Ok(state.kv.delete("cache:org_unit_parents:v1").await?)
-}
-
-/// Each org unit's parent (from the cached tree).
-pub async fn unit_parent_map(state: &AppState) -> ApiResult<HashMap<OrgUnitId, Option<OrgUnitId>>> {
-    Ok(unit_parents(state).await?.into_iter().collect())
-}
-
-/// `root` and every org unit below it.
-pub async fn unit_subtree(state: &AppState, root: OrgUnitId) -> ApiResult<Vec<OrgUnitId>> {
-    Ok(descendants(root, unit_parents(state).await?))
-}
-
-/// An employee and how the caller relates to them (through the directory cache).
-pub async fn relation_to(
-    state: &AppState,
-    p: &Principal,
-    id: EmployeeId,
-) -> ApiResult<(Employee, Relation)> {
-    let directory = state.directory.snapshot(state).await?;
-    let employee = directory
-        .employee(id)
-        .await?
-        .ok_or(ApiError::NotFound("employee"))?;
-    let relation = match p.employee_id {
-        Some(me) if me == id => Relation::Itself,
-        Some(me) if directory.reports_to(&employee, me).await? => Relation::Report,
-        _ => Relation::Other,
-    };
-    Ok((Employee::clone(&employee), relation))
-}
-
-pub async fn list_employees(
-    state: &AppState,
-    ctx: &Ctx,
-    f: EmployeeFilter,
-) -> ApiResult<Page<Visible>> {
+pub async fn list_employees(ctx: &Ctx, f: EmployeeFilter) -> ApiResult<Page<Visible>> {
     ensure(access::can_browse_directory(&ctx.principal))?;
     let limit = page_size(f.first)?;
     let after = decode_cursor::<EmployeeId>(f.after.as_deref())?;
@@ -449,7 +353,7 @@ pub async fn list_employees(
         return Err(ApiError::InvalidQuery(e));
     }
     let org_unit_ids = match f.org_unit_id {
-        Some(root) => Some(descendants(root, unit_parents(state).await?)),
+        Some(root) => Some(descendants(root, ctx.directory.unit_parents().await?)),
         None => None,
     };
     let query = EmployeeQuery {
@@ -459,17 +363,16 @@ pub async fn list_employees(
         job_level,
         text: f.q,
     };
-    let rows = store::list_employees(&state.db, &query, after, limit + 1).await?;
+    let rows = store::list_employees(&ctx.db, &query, after, limit + 1).await?;
     let page = paginate(rows, limit, |e| e.id.to_string());
     Ok(Page {
-        items: visible(state, &ctx.principal, page.items).await?,
+        items: visible(ctx, &ctx.principal, page.items).await?,
         next_cursor: page.next_cursor,
     })
 }
 
 /// `id`'s reports, direct (`depth` 1) or down to `depth` levels (`None` = all).
 pub async fn list_reports(
-    state: &AppState,
     ctx: &Ctx,
     id: EmployeeId,
     depth: Option<u32>,
@@ -477,11 +380,11 @@ pub async fn list_reports(
     after: Option<&str>,
 ) -> ApiResult<Page<Visible>> {
     // Seeing the manager at all is required; each report is then shown as the caller may see it.
-    get_employee(state, ctx, id).await?;
+    get_employee(ctx, id).await?;
     let limit = page_size(first)?;
     let after = decode_cursor::<EmployeeId>(after)?;
     let rows = store::list_reports(
-        &state.db,
+        &ctx.db,
         id,
         depth.unwrap_or(store::MAX_DEPTH),
         after,
@@ -490,7 +393,7 @@ pub async fn list_reports(
     .await?;
     let page = paginate(rows, limit, |e| e.id.to_string());
     Ok(Page {
-        items: visible(state, &ctx.principal, page.items).await?,
+        items: visible(ctx, &ctx.principal, page.items).await?,
         next_cursor: page.next_cursor,
     })
 }
@@ -513,7 +416,7 @@ fn parse_ref<T: std::str::FromStr>(
 
 /// Resolve unit and manager references (by id or external id) of a single-record write.
 async fn resolve_refs(
-    state: &AppState,
+    svc: &Services,
     input: &EmployeeInput,
 ) -> ApiResult<(Option<OrgUnitId>, Option<EmployeeId>)> {
     let mut errors = Vec::new();
@@ -521,11 +424,11 @@ async fn resolve_refs(
     let mut manager = parse_ref::<EmployeeId>("manager_id", &input.manager_id, &mut errors);
     check_fields(std::mem::take(&mut errors))?;
     if let Some(u) = unit {
-        if store::get_org_unit(&state.db, u).await?.is_none() {
+        if store::get_org_unit(&svc.db, u).await?.is_none() {
             errors.push(FieldError::new("org_unit_id", "no such org unit"));
         }
     } else if let Some(key) = blank_to_none(&input.org_unit_external_id) {
-        unit = store::org_unit_ids_by_external_ids(&state.db, &[key])
+        unit = store::org_unit_ids_by_external_ids(&svc.db, &[key])
             .await?
             .get(key)
             .copied();
@@ -537,11 +440,11 @@ async fn resolve_refs(
         }
     }
     if let Some(m) = manager {
-        if store::get_employee(&state.db, m).await?.is_none() {
+        if store::get_employee(&svc.db, m).await?.is_none() {
             errors.push(FieldError::new("manager_id", "no such employee"));
         }
     } else if let Some(key) = blank_to_none(&input.manager_external_id) {
-        manager = store::employees_by_external_ids(&state.db, &[key])
+        manager = store::employees_by_external_ids(&svc.db, &[key])
             .await?
             .first()
             .map(|e| e.id);
@@ -558,12 +461,12 @@ async fn resolve_refs(
 
 /// Refuse a manager link that would close a cycle (`manager` is `id` or one of `id`'s reports).
 async fn check_no_cycle(
-    state: &AppState,
+    svc: &Services,
     id: EmployeeId,
     manager: Option<EmployeeId>,
 ) -> ApiResult<()> {
     if let Some(m) = manager {
-        if m == id || !store::reports_among(&state.db, id, &[m]).await?.is_empty() {
+        if m == id || !svc.directory.reports_among(id, &[m]).await?.is_empty() {
             return Err(ApiError::Unprocessable(
                 "manager_cycle",
                 "this manager reports to the employee, directly or indirectly; the link would close a cycle".into(),
@@ -573,13 +476,9 @@ async fn check_no_cycle(
     Ok(())
 }
 
-pub async fn create_employee(
-    state: &AppState,
-    ctx: &Ctx,
-    input: EmployeeInput,
-) -> ApiResult<Employee> {
+pub async fn create_employee(ctx: &Ctx, input: EmployeeInput) -> ApiResult<Employee> {
     ensure(access::can_write_people(&ctx.principal))?;
-    let (unit, manager) = resolve_refs(state, &input).await?;
+    let (unit, manager) = resolve_refs(ctx, &input).await?;
     let data = input.parse(unit, manager).map_err(ApiError::Validation)?;
     let employee = Employee {
         id: EmployeeId::from_uuid(uuid::Uuid::now_v7()),
@@ -588,7 +487,7 @@ pub async fn create_employee(
         created_at: ctx.now,
         updated_at: ctx.now,
     };
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     store::insert_employee(&tx, &employee).await?;
     learnwell_persistence::audit::append(
         &tx,
@@ -601,12 +500,11 @@ pub async fn create_employee(
     )
     .await?;
     tx.commit().await?;
-    DirectoryCache::invalidate(state).await?;
+    ctx.directory.people_changed().await?;
     Ok(employee)
 }
 
 pub async fn update_employee(
-    state: &AppState,
     ctx: &Ctx,
     id: EmployeeId,
     if_match: Option<i64>,
@@ -614,7 +512,7 @@ pub async fn update_employee(
 ) -> ApiResult<Employee> {
     ensure(access::can_write_people(&ctx.principal))?;
     let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
-    let current = store::get_employee(&state.db, id)
+    let current = store::get_employee(&ctx.db, id)
         .await?
         .ok_or(ApiError::NotFound("employee"))?;
     if current.version != expected {
@@ -622,10 +520,10 @@ pub async fn update_employee(
     }
     let mut input = EmployeeInput::from_data(&current.data);
     patch.apply(&mut input);
-    let (unit, manager) = resolve_refs(state, &input).await?;
+    let (unit, manager) = resolve_refs(ctx, &input).await?;
     let data = input.parse(unit, manager).map_err(ApiError::Validation)?;
     if data.manager_id != current.data.manager_id {
-        check_no_cycle(state, id, data.manager_id).await?;
+        check_no_cycle(ctx, id, data.manager_id).await?;
     }
     if data == current.data {
         return Ok(current);
@@ -636,7 +534,7 @@ pub async fn update_employee(
         updated_at: ctx.now,
         ..current
     };
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     store::update_employee(&tx, &updated).await?;
     learnwell_persistence::audit::append(
         &tx,
@@ -644,7 +542,7 @@ pub async fn update_employee(
     )
     .await?;
     tx.commit().await?;
-    DirectoryCache::invalidate(state).await?;
+    ctx.directory.people_changed().await?;
     Ok(updated)
 }
 
@@ -668,7 +566,7 @@ pub struct OrgUnitInput {
     pub external_id: Option<Option<String>>,
 }
 
-async fn build_unit(state: &AppState, base: OrgUnit, input: OrgUnitInput) -> ApiResult<OrgUnit> {
+async fn build_unit(svc: &Services, base: OrgUnit, input: OrgUnitInput) -> ApiResult<OrgUnit> {
     let mut e = Vec::new();
     let mut unit = base;
     if let Some(n) = &input.name {
@@ -692,7 +590,7 @@ async fn build_unit(state: &AppState, base: OrgUnit, input: OrgUnitInput) -> Api
     }
     check_fields(std::mem::take(&mut e))?;
     if let Some(parent) = unit.parent_id {
-        let pairs = unit_parents(state).await?;
+        let pairs = svc.directory.unit_parents().await?;
         if !pairs.iter().any(|(id, _)| *id == parent) {
             e.push(FieldError::new("parent_id", "no such org unit"));
         } else if descendants(unit.id, pairs).contains(&parent) {
@@ -703,7 +601,7 @@ async fn build_unit(state: &AppState, base: OrgUnit, input: OrgUnitInput) -> Api
         }
     }
     if let Some(m) = unit.manager_id {
-        if store::get_employee(&state.db, m).await?.is_none() {
+        if store::get_employee(&svc.db, m).await?.is_none() {
             e.push(FieldError::new("manager_id", "no such employee"));
         }
     }
@@ -711,23 +609,19 @@ async fn build_unit(state: &AppState, base: OrgUnit, input: OrgUnitInput) -> Api
     Ok(unit)
 }
 
-pub async fn get_org_unit(state: &AppState, ctx: &Ctx, id: OrgUnitId) -> ApiResult<OrgUnit> {
+pub async fn get_org_unit(ctx: &Ctx, id: OrgUnitId) -> ApiResult<OrgUnit> {
     ensure(access::can_browse_directory(&ctx.principal))?;
-    store::get_org_unit(&state.db, id)
+    store::get_org_unit(&ctx.db, id)
         .await?
         .ok_or(ApiError::NotFound("org unit"))
 }
 
-pub async fn list_org_units(state: &AppState, ctx: &Ctx) -> ApiResult<Vec<OrgUnit>> {
+pub async fn list_org_units(ctx: &Ctx) -> ApiResult<Vec<OrgUnit>> {
     ensure(access::can_browse_directory(&ctx.principal))?;
-    Ok(store::list_org_units(&state.db).await?)
+    Ok(store::list_org_units(&ctx.db).await?)
 }
 
-pub async fn create_org_unit(
-    state: &AppState,
-    ctx: &Ctx,
-    input: OrgUnitInput,
-) -> ApiResult<OrgUnit> {
+pub async fn create_org_unit(ctx: &Ctx, input: OrgUnitInput) -> ApiResult<OrgUnit> {
     ensure(access::can_write_org_units(&ctx.principal))?;
     let name = input
         .name
@@ -742,8 +636,8 @@ pub async fn create_org_unit(
         manager_id: None,
         version: 1,
     };
-    let unit = build_unit(state, base, input).await?;
-    let tx = state.db.begin().await?;
+    let unit = build_unit(ctx, base, input).await?;
+    let tx = ctx.db.begin().await?;
     store::insert_org_unit(&tx, &unit, ctx.now).await?;
     learnwell_persistence::audit::append(
         &tx,
@@ -751,12 +645,11 @@ pub async fn create_org_unit(
     )
     .await?;
     tx.commit().await?;
-    invalidate_units(state).await?;
+    ctx.directory.units_changed().await?;
     Ok(unit)
 }
 
 pub async fn update_org_unit(
-    state: &AppState,
     ctx: &Ctx,
     id: OrgUnitId,
     if_match: Option<i64>,
@@ -764,18 +657,18 @@ pub async fn update_org_unit(
 ) -> ApiResult<OrgUnit> {
     ensure(access::can_write_org_units(&ctx.principal))?;
     let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
-    let current = store::get_org_unit(&state.db, id)
+    let current = store::get_org_unit(&ctx.db, id)
         .await?
         .ok_or(ApiError::NotFound("org unit"))?;
     if current.version != expected {
         return Err(ApiError::PreconditionFailed);
     }
-    let mut unit = build_unit(state, current.clone(), input).await?;
+    let mut unit = build_unit(ctx, current.clone(), input).await?;
     if unit == current {
         return Ok(current);
     }
     unit.version += 1;
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     store::update_org_unit(&tx, &unit, ctx.now).await?;
     learnwell_persistence::audit::append(
         &tx,
@@ -783,21 +676,21 @@ pub async fn update_org_unit(
     )
     .await?;
     tx.commit().await?;
-    invalidate_units(state).await?;
+    ctx.directory.units_changed().await?;
     Ok(unit)
 }
 
-pub async fn delete_org_unit(state: &AppState, ctx: &Ctx, id: OrgUnitId) -> ApiResult<()> {
+pub async fn delete_org_unit(ctx: &Ctx, id: OrgUnitId) -> ApiResult<()> {
     ensure(access::can_write_org_units(&ctx.principal))?;
-    store::get_org_unit(&state.db, id)
+    store::get_org_unit(&ctx.db, id)
         .await?
         .ok_or(ApiError::NotFound("org unit"))?;
-    if store::org_unit_in_use(&state.db, id).await? {
+    if store::org_unit_in_use(&ctx.db, id).await? {
         return Err(ApiError::Conflict(
             "the unit still has child units or employees; move them first".into(),
         ));
     }
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     store::delete_org_unit(&tx, id).await?;
     learnwell_persistence::audit::append(
         &tx,
@@ -805,16 +698,16 @@ pub async fn delete_org_unit(state: &AppState, ctx: &Ctx, id: OrgUnitId) -> ApiR
     )
     .await?;
     tx.commit().await?;
-    invalidate_units(state).await?;
+    ctx.directory.units_changed().await?;
     Ok(())
 }
 
 /// Units by id, for the GraphQL loader.
 pub async fn org_units_by_ids(
-    state: &AppState,
+    svc: &Services,
     ids: &[OrgUnitId],
 ) -> ApiResult<HashMap<OrgUnitId, OrgUnit>> {
-    Ok(store::get_org_units(&state.db, ids)
+    Ok(store::get_org_units(&svc.db, ids)
         .await?
         .into_iter()
         .map(|u| (u.id, u))
@@ -823,10 +716,10 @@ pub async fn org_units_by_ids(
 
 /// Employees by id, for the GraphQL loader (visibility is applied per field by the caller).
 pub async fn employees_by_ids(
-    state: &AppState,
+    svc: &Services,
     ids: &[EmployeeId],
 ) -> ApiResult<HashMap<EmployeeId, Employee>> {
-    Ok(store::get_employees(&state.db, ids)
+    Ok(store::get_employees(&svc.db, ids)
         .await?
         .into_iter()
         .map(|e| (e.id, e))
@@ -834,17 +727,17 @@ pub async fn employees_by_ids(
 }
 
 /// Whether the directory has nobody in it yet (the demo seeds only an empty database).
-pub async fn is_empty(state: &AppState) -> ApiResult<bool> {
+pub async fn is_empty(svc: &Services) -> ApiResult<bool> {
     Ok(
-        store::list_employees(&state.db, &EmployeeQuery::default(), None, 1)
+        store::list_employees(&svc.db, &EmployeeQuery::default(), None, 1)
             .await?
             .is_empty(),
     )
 }
 
 /// The demo organisation's HR director (external id E-0002), if present.
-pub async fn demo_admin(state: &AppState) -> ApiResult<Option<EmployeeId>> {
-    Ok(store::employees_by_external_ids(&state.db, &["E-0002"])
+pub async fn demo_admin(svc: &Services) -> ApiResult<Option<EmployeeId>> {
+    Ok(store::employees_by_external_ids(&svc.db, &["E-0002"])
         .await?
         .first()
         .map(|e| e.id))

@@ -6,7 +6,7 @@ use super::{last_modified, reject_unknown};
 use crate::error::{ApiError, ApiResult};
 use crate::services::xapi::documents::{self as svc, Preconditions, Write};
 use crate::services::xapi::XapiCaller;
-use crate::state::AppState;
+use crate::services::Services;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::HttpResponse;
 use chrono::DateTime;
@@ -114,7 +114,7 @@ fn id_required(t: &Target) -> ApiResult<&str> {
 }
 
 pub(super) async fn get(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     version: XapiVersion,
     kind: DocumentKind,
@@ -130,7 +130,7 @@ pub(super) async fn get(
         .transpose()?;
     match &t.id {
         Some(id) => {
-            let doc = svc::get(state, caller, &t.scope, id).await?;
+            let doc = svc::get(svc, caller, &t.scope, id).await?;
             let mut res = HttpResponse::Ok()
                 .content_type(doc.content_type.as_str())
                 .body(doc.content);
@@ -141,14 +141,14 @@ pub(super) async fn get(
             Ok(res)
         }
         None => {
-            let ids = svc::list(state, caller, &t.scope, since).await?;
+            let ids = svc::list(svc, caller, &t.scope, since).await?;
             Ok(HttpResponse::Ok().json(ids))
         }
     }
 }
 
 pub(super) async fn write(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     version: XapiVersion,
     kind: DocumentKind,
@@ -161,7 +161,7 @@ pub(super) async fn write(
         .header("content-type")
         .unwrap_or("application/octet-stream");
     let etag = svc::write(
-        state,
+        svc,
         caller,
         &t.scope,
         id,
@@ -185,7 +185,7 @@ fn set_etag(res: &mut HttpResponse, etag: &str) {
 }
 
 pub(super) async fn delete(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     version: XapiVersion,
     kind: DocumentKind,
@@ -196,12 +196,12 @@ pub(super) async fn delete(
     if t.id.is_none() && t.scope.kind != DocumentKind::State {
         return Err(bad("profileId", "is required"));
     }
-    svc::delete(state, caller, &t.scope, t.id.as_deref(), &preconditions(r)).await?;
+    svc::delete(svc, caller, &t.scope, t.id.as_deref(), &preconditions(r)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 pub(super) async fn activity(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     r: &XapiRequest,
 ) -> ApiResult<HttpResponse> {
@@ -210,7 +210,7 @@ pub(super) async fn activity(
     if !is_iri(id) {
         return Err(bad("activityId", "must be an IRI"));
     }
-    Ok(HttpResponse::Ok().json(svc::activity(state, caller, id).await?))
+    Ok(HttpResponse::Ok().json(svc::activity(svc, caller, id).await?))
 }
 
 pub(super) fn agent(

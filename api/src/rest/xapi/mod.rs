@@ -1,13 +1,12 @@
 //! The LRS: LRS clients under `/api/v1` (documented in OpenAPI), and the xAPI resources under
 //! `/xapi`, which follow the xAPI specification rather than this API's conventions.
 
-use crate::auth::Caller;
+use crate::auth::Authenticator;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::services::xapi::documents::Write;
 use crate::services::xapi::{self as svc, ClientInput, Query, XapiCaller};
-use crate::services::Ctx;
-use crate::state::AppState;
+use crate::services::{Ctx, Services};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
@@ -47,8 +46,8 @@ pub struct UnmatchedActorResource {
 #[utoipa::path(tag = "xapi", security(("bearer" = [])),
     responses((status = 200, body = Vec<UnmatchedActorResource>), (status = 403, body = Problem)))]
 #[get("/lrs/unmatched-actors")]
-async fn unmatched_actors(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    let actors = svc::projection::unmatched_actors(&state, &Ctx::new(caller.0)).await?;
+async fn unmatched_actors(ctx: Ctx) -> ApiResult<HttpResponse> {
+    let actors = svc::projection::unmatched_actors(&ctx).await?;
     Ok(HttpResponse::Ok().json(
         actors
             .into_iter()
@@ -71,8 +70,8 @@ pub struct ReapplyResult {
 #[utoipa::path(tag = "xapi", security(("bearer" = [])),
     responses((status = 200, body = ReapplyResult), (status = 403, body = Problem)))]
 #[post("/lrs/unmatched-actors:reapply")]
-async fn reapply_unmatched(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    let applied = svc::projection::reapply_unmatched(&state, &Ctx::new(caller.0)).await?;
+async fn reapply_unmatched(ctx: Ctx) -> ApiResult<HttpResponse> {
+    let applied = svc::projection::reapply_unmatched(&ctx).await?;
     Ok(HttpResponse::Ok().json(ReapplyResult { applied }))
 }
 
@@ -129,8 +128,8 @@ pub struct LrsClientInput {
 #[utoipa::path(tag = "xapi", security(("bearer" = [])),
     responses((status = 200, body = Vec<LrsClientResource>), (status = 403, body = Problem)))]
 #[get("/lrs-clients")]
-async fn list_clients(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    let clients = svc::list_clients(&state, &Ctx::new(caller.0)).await?;
+async fn list_clients(ctx: Ctx) -> ApiResult<HttpResponse> {
+    let clients = svc::list_clients(&ctx).await?;
     Ok(HttpResponse::Ok().json(
         clients
             .iter()
@@ -143,15 +142,10 @@ async fn list_clients(state: web::Data<AppState>, caller: Caller) -> ApiResult<H
 #[utoipa::path(tag = "xapi", security(("bearer" = [])), request_body = LrsClientInput,
     responses((status = 201, body = LrsClientResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/lrs-clients")]
-async fn create_client(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: JsonBody<LrsClientInput>,
-) -> ApiResult<HttpResponse> {
+async fn create_client(ctx: Ctx, body: JsonBody<LrsClientInput>) -> ApiResult<HttpResponse> {
     let input = body.0;
     let issued = svc::create_client(
-        &state,
-        &Ctx::new(caller.0),
+        &ctx,
         ClientInput {
             name: input.name,
             scopes: input.scopes,
@@ -169,12 +163,8 @@ async fn create_client(
 #[utoipa::path(tag = "xapi", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = LrsClientResource), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[post("/lrs-clients/{id}:revoke")]
-async fn revoke_client(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> ApiResult<HttpResponse> {
-    let client = svc::revoke_client(&state, &Ctx::new(caller.0), &id).await?;
+async fn revoke_client(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let client = svc::revoke_client(&ctx, &id).await?;
     Ok(HttpResponse::Ok().json(LrsClientResource::from(&client)))
 }
 
@@ -273,14 +263,15 @@ fn answer_version(header: Option<&str>) -> XapiVersion {
 /// to a GET (or HEAD) of statements, refusals included, says how far the LRS is consistent
 /// (`X-Experience-API-Consistent-Through`, Communication 2.1.3).
 async fn entry(
-    state: web::Data<AppState>,
+    svc: web::Data<Services>,
+    auth: web::Data<Authenticator>,
     resource: web::Data<Resource>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> HttpResponse {
     let reads_statements = **resource == Resource::Lrs(Guarded::Statements)
         && [Method::GET, Method::HEAD].contains(req.method());
-    let mut res = handle(state, **resource, req, payload).await;
+    let mut res = handle(svc, auth, **resource, req, payload).await;
     if reads_statements {
         consistent_through(&mut res);
     }
@@ -288,7 +279,8 @@ async fn entry(
 }
 
 async fn handle(
-    state: web::Data<AppState>,
+    svc: web::Data<Services>,
+    auth: web::Data<Authenticator>,
     resource: Resource,
     req: HttpRequest,
     payload: web::Payload,
@@ -339,7 +331,7 @@ async fn handle(
     let res = match resource {
         Resource::About => versioned(HttpResponse::Ok().json(svc::about()), XapiVersion::V1_0_3),
         Resource::Lrs(guarded) => {
-            let (caller, version) = match begin(&state, &r).await {
+            let (caller, version) = match begin(&svc, &auth, &r).await {
                 Ok(started) => started,
                 Err(e) => return finish(Err(e), version),
             };
@@ -347,7 +339,7 @@ async fn handle(
                 if let Some(p) = payload.take() {
                     r.body = read_body(&req, p).await?;
                 }
-                dispatch(&state, guarded, &caller, version, &r).await
+                dispatch(&svc, guarded, &caller, version, &r).await
             }
             .await;
             finish(outcome, version)
@@ -362,33 +354,37 @@ async fn handle(
 }
 
 async fn dispatch(
-    state: &AppState,
+    svc: &Services,
     resource: Guarded,
     caller: &XapiCaller,
     version: XapiVersion,
     r: &XapiRequest,
 ) -> ApiResult<HttpResponse> {
     match (resource, r.method.as_str()) {
-        (Guarded::Statements, "PUT") => put_statement(state, caller, version, r).await,
-        (Guarded::Statements, "POST") => post_statements(state, caller, version, r).await,
-        (Guarded::Statements, _) => get_statements(state, caller, version, r).await,
+        (Guarded::Statements, "PUT") => put_statement(svc, caller, version, r).await,
+        (Guarded::Statements, "POST") => post_statements(svc, caller, version, r).await,
+        (Guarded::Statements, _) => get_statements(svc, caller, version, r).await,
         (Guarded::Document(kind), "PUT") => {
-            documents::write(state, caller, version, kind, r, Write::Put).await
+            documents::write(svc, caller, version, kind, r, Write::Put).await
         }
         (Guarded::Document(kind), "POST") => {
-            documents::write(state, caller, version, kind, r, Write::Post).await
+            documents::write(svc, caller, version, kind, r, Write::Post).await
         }
         (Guarded::Document(kind), "DELETE") => {
-            documents::delete(state, caller, version, kind, r).await
+            documents::delete(svc, caller, version, kind, r).await
         }
-        (Guarded::Document(kind), _) => documents::get(state, caller, version, kind, r).await,
-        (Guarded::Activities, _) => documents::activity(state, caller, r).await,
+        (Guarded::Document(kind), _) => documents::get(svc, caller, version, kind, r).await,
+        (Guarded::Activities, _) => documents::activity(svc, caller, r).await,
         (Guarded::Agents, _) => documents::agent(caller, version, r),
     }
 }
 
 /// Check the version and the credentials of an xAPI request.
-async fn begin(state: &AppState, r: &XapiRequest) -> ApiResult<(XapiCaller, XapiVersion)> {
+async fn begin(
+    svc: &Services,
+    auth: &Authenticator,
+    r: &XapiRequest,
+) -> ApiResult<(XapiCaller, XapiVersion)> {
     let version = match r.header(XapiVersion::HEADER) {
         None => {
             return Err(ApiError::InvalidQuery(FieldError::new(
@@ -399,7 +395,7 @@ async fn begin(state: &AppState, r: &XapiRequest) -> ApiResult<(XapiCaller, Xapi
         Some(v) => XapiVersion::parse(v)
             .map_err(|e| ApiError::InvalidQuery(FieldError::new(e.path, e.reason)))?,
     };
-    let caller = svc::authenticate(state, r.header("authorization")).await?;
+    let caller = svc::authenticate(svc, r.header("authorization"), |t| auth.verify(t)).await?;
     Ok((caller, version))
 }
 
@@ -480,7 +476,7 @@ fn reject_unknown(params: &HashMap<String, String>, allowed: &[&str]) -> ApiResu
 }
 
 async fn put_statement(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     version: XapiVersion,
     r: &XapiRequest,
@@ -492,19 +488,19 @@ async fn put_statement(
         .filter(|id| is_uuid(id))
         .ok_or_else(|| ApiError::InvalidQuery(FieldError::new("statementId", "must be a UUID")))?;
     let (statement, parts) = statement_body(r)?;
-    svc::store_statements(state, caller, version, statement, &parts, Some(id)).await?;
+    svc::store_statements(svc, caller, version, statement, &parts, Some(id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 async fn post_statements(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     version: XapiVersion,
     r: &XapiRequest,
 ) -> ApiResult<HttpResponse> {
     reject_unknown(&r.params, &[])?;
     let (statements, parts) = statement_body(r)?;
-    let ids = svc::store_statements(state, caller, version, statements, &parts, None).await?;
+    let ids = svc::store_statements(svc, caller, version, statements, &parts, None).await?;
     Ok(HttpResponse::Ok().json(ids))
 }
 
@@ -622,7 +618,7 @@ fn last_modified(res: &mut HttpResponse, at: DateTime<Utc>) {
 }
 
 async fn get_statements(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     version: XapiVersion,
     r: &XapiRequest,
@@ -639,7 +635,7 @@ async fn get_statements(
             attachments: more.attachments,
             languages: &languages,
         };
-        return page(state, caller, more.query, &view).await;
+        return page(svc, caller, more.query, &view).await;
     }
     reject_unknown(params, &QUERY_PARAMS)?;
     let format = params.get("format").map_or("exact", String::as_str);
@@ -680,15 +676,15 @@ async fn get_statements(
                 "must be a UUID",
             )));
         }
-        let (statement, stored) = svc::get_statement(state, caller, id, voided).await?;
+        let (statement, stored) = svc::get_statement(svc, caller, id, voided).await?;
         let statements = [statement];
         let body = formatted(statements[0].clone(), format, &languages);
-        let mut res = answer(state, &statements, body, view.attachments).await?;
+        let mut res = answer(svc, &statements, body, view.attachments).await?;
         last_modified(&mut res, stored);
         return Ok(res);
     }
     let q = parse_query(params, version)?;
-    page(state, caller, q, &view).await
+    page(svc, caller, q, &view).await
 }
 
 /// How a GET wants its statements: the format, with or without attachment contents, and the
@@ -703,7 +699,7 @@ struct View<'a> {
 /// `multipart/mixed` body whose first part is `body` and whose other parts are the raw data of
 /// the statements' attachments, one per hash (Communication 1.5.2).
 async fn answer(
-    state: &AppState,
+    svc: &Services,
     statements: &[Value],
     body: Value,
     attachments: bool,
@@ -717,7 +713,7 @@ async fn answer(
         headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
         body: json,
     }];
-    for c in svc::attachment_contents(state, statements).await? {
+    for c in svc::attachment_contents(svc, statements).await? {
         parts.push(Part {
             headers: vec![
                 ("Content-Type".to_owned(), c.content_type),
@@ -736,12 +732,12 @@ async fn answer(
 }
 
 async fn page(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     q: Query,
     view: &View<'_>,
 ) -> ApiResult<HttpResponse> {
-    let page = svc::query_statements(state, caller, q).await?;
+    let page = svc::query_statements(svc, caller, q).await?;
     let more = match &page.more {
         Some(q) => format!("/xapi/statements?more={}", encode_more(q, view)?),
         None => String::new(),
@@ -752,7 +748,7 @@ async fn page(
         .map(|s| formatted(s.clone(), view.format, view.languages))
         .collect();
     let body = json!({ "statements": formatted_statements, "more": more });
-    let mut res = answer(state, &page.statements, body, view.attachments).await?;
+    let mut res = answer(svc, &page.statements, body, view.attachments).await?;
     if let Some(at) = page.last_stored {
         last_modified(&mut res, at);
     }

@@ -5,7 +5,6 @@ use super::{blank_to_none, EmployeeInput};
 use crate::error::{ApiError, ApiResult};
 use crate::services::ensure;
 use crate::services::{audit, decode_cursor, page_size, paginate, Ctx, Page};
-use crate::state::AppState;
 use learnwell_domain::access;
 use learnwell_domain::ids::{EmployeeId, OrgUnitId, SyncRunId};
 use learnwell_domain::org::sync::{
@@ -108,13 +107,12 @@ impl Failures {
 }
 
 pub async fn sync(
-    state: &AppState,
     ctx: &Ctx,
     records: Vec<EmployeeInput>,
     opts: SyncOptions,
 ) -> ApiResult<SyncResult> {
     ensure(access::can_write_people(&ctx.principal))?;
-    let max = state.settings.hris.max_batch;
+    let max = ctx.settings.hris.max_batch;
     if records.len() > max {
         return Err(ApiError::Unprocessable(
             "batch_too_large",
@@ -155,19 +153,19 @@ pub async fn sync(
 
     // 2. Load what the batch refers to, in bulk.
     let keys: Vec<&str> = first_seen.keys().copied().collect();
-    let existing = store::stored_keys_by_external_ids(&state.db, &keys).await?;
+    let existing = store::stored_keys_by_external_ids(&ctx.db, &keys).await?;
     let unit_keys: Vec<&str> = records
         .iter()
         .filter_map(|r| blank_to_none(&r.org_unit_external_id))
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let units_by_key = store::org_unit_ids_by_external_ids(&state.db, &unit_keys).await?;
+    let units_by_key = store::org_unit_ids_by_external_ids(&ctx.db, &unit_keys).await?;
     let unit_ids: Vec<OrgUnitId> = records
         .iter()
         .filter_map(|r| blank_to_none(&r.org_unit_id)?.parse().ok())
         .collect();
-    let known_units: HashSet<OrgUnitId> = store::get_org_units(&state.db, &unit_ids)
+    let known_units: HashSet<OrgUnitId> = store::get_org_units(&ctx.db, &unit_ids)
         .await?
         .into_iter()
         .map(|u| u.id)
@@ -234,7 +232,7 @@ pub async fn sync(
 
     // 4. Emails are unique: against other people in the database and earlier records.
     let emails: Vec<&str> = pending.iter().map(|p| p.data.email.as_str()).collect();
-    let owners = store::employee_ids_by_emails(&state.db, &emails).await?;
+    let owners = store::employee_ids_by_emails(&ctx.db, &emails).await?;
     let mut batch_emails: HashMap<String, EmployeeId> = HashMap::new();
     for p in &pending {
         let email = p.data.email.as_str();
@@ -267,7 +265,7 @@ pub async fn sync(
         .into_iter()
         .collect();
     let mut manager_ids: HashMap<String, EmployeeId> =
-        store::stored_keys_by_external_ids(&state.db, &outside)
+        store::stored_keys_by_external_ids(&ctx.db, &outside)
             .await?
             .into_iter()
             .map(|(ext, key)| (ext, key.id))
@@ -277,7 +275,7 @@ pub async fn sync(
         .iter()
         .filter_map(|r| blank_to_none(&r.manager_id)?.parse().ok())
         .collect();
-    let known_people: HashSet<EmployeeId> = store::get_employees(&state.db, &direct)
+    let known_people: HashSet<EmployeeId> = store::get_employees(&ctx.db, &direct)
         .await?
         .into_iter()
         .map(|e| e.id)
@@ -339,7 +337,7 @@ pub async fn sync(
                 .is_some_and(|e| e.manager_id != p.data.manager_id)
         });
         let mut graph = if relinks_stored {
-            ManagerGraph::new(store::manager_links(&state.db).await?)
+            ManagerGraph::new(store::manager_links(&ctx.db).await?)
         } else {
             ManagerGraph::default()
         };
@@ -386,14 +384,14 @@ pub async fn sync(
     // 7. Full reconcile: who would be terminated, and is that within the allowed share?
     let mut terminations: Vec<Employee> = Vec::new();
     if opts.deactivate_missing {
-        let current = store::current_hris_employees(&state.db).await?;
+        let current = store::current_hris_employees(&ctx.db).await?;
         let present: HashSet<&str> = ext_of.iter().flatten().copied().collect();
         let missing: Vec<EmployeeId> = current
             .iter()
             .filter(|(_, x)| !present.contains(x.as_str()))
             .map(|(id, _)| *id)
             .collect();
-        let share = state.settings.hris.max_deactivation_share;
+        let share = ctx.settings.hris.max_deactivation_share;
         if !opts.force && deactivation_exceeds(missing.len(), current.len(), share) {
             return Err(ApiError::Unprocessable(
                 "deactivation_limit_exceeded",
@@ -406,7 +404,7 @@ pub async fn sync(
             ));
         }
         let today = ctx.now.date_naive();
-        for mut e in store::get_employees(&state.db, &missing).await? {
+        for mut e in store::get_employees(&ctx.db, &missing).await? {
             e.data.terminate(today);
             e.version += 1;
             e.updated_at = ctx.now;
@@ -504,7 +502,7 @@ pub async fn sync(
             .map(|e| audit::event(ctx, "employee.terminate", "employee", e.id)),
     );
 
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     store::insert_employees(&tx, &inserts).await?;
     for e in updates.iter().chain(&terminations) {
         store::update_employee(&tx, e)
@@ -521,10 +519,10 @@ pub async fn sync(
     store::insert_sync_run(&tx, &run).await?;
     tx.commit().await?;
     if !(inserts.is_empty() && updates.is_empty() && terminations.is_empty()) {
-        super::cache::DirectoryCache::invalidate(state).await?;
+        ctx.directory.people_changed().await?;
     }
     if inserts.len() >= BULK_LOAD {
-        store::refresh_statistics_after_load(&state.db, inserts.len()).await?;
+        store::refresh_statistics_after_load(&ctx.db, inserts.len()).await?;
     }
     Ok(SyncResult {
         run_id: run.id.to_string(),
@@ -534,7 +532,6 @@ pub async fn sync(
 }
 
 pub async fn list_runs(
-    state: &AppState,
     ctx: &Ctx,
     after: Option<&str>,
     first: Option<u64>,
@@ -542,13 +539,13 @@ pub async fn list_runs(
     ensure(access::can_read_sync_runs(&ctx.principal))?;
     let limit = page_size(first)?;
     let before = decode_cursor::<SyncRunId>(after)?;
-    let rows = store::list_sync_runs(&state.db, before, limit + 1).await?;
+    let rows = store::list_sync_runs(&ctx.db, before, limit + 1).await?;
     Ok(paginate(rows, limit, |r| r.id.to_string()))
 }
 
-pub async fn get_run(state: &AppState, ctx: &Ctx, id: SyncRunId) -> ApiResult<SyncRun> {
+pub async fn get_run(ctx: &Ctx, id: SyncRunId) -> ApiResult<SyncRun> {
     ensure(access::can_read_sync_runs(&ctx.principal))?;
-    store::get_sync_run(&state.db, id)
+    store::get_sync_run(&ctx.db, id)
         .await?
         .ok_or(ApiError::NotFound("sync run"))
 }

@@ -4,7 +4,7 @@
 
 use super::XapiCaller;
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
+use crate::services::Services;
 use chrono::{DateTime, Utc};
 use learnwell_domain::access::Scope;
 use learnwell_domain::xapi::{merge_activity_definitions, AgentIfi, XapiVersion};
@@ -78,25 +78,25 @@ pub fn etag(content: &[u8]) -> String {
 }
 
 pub async fn get(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     scope: &DocumentScope,
     id: &str,
 ) -> ApiResult<Document> {
     readable(caller)?;
-    store::get_document(&state.db, scope, id)
+    store::get_document(&svc.db, scope, id)
         .await?
         .ok_or(ApiError::NotFound("document"))
 }
 
 pub async fn list(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     scope: &DocumentScope,
     since: Option<DateTime<Utc>>,
 ) -> ApiResult<Vec<String>> {
     readable(caller)?;
-    Ok(store::document_ids(&state.db, scope, since.map(|t| t.timestamp_micros())).await?)
+    Ok(store::document_ids(&svc.db, scope, since.map(|t| t.timestamp_micros())).await?)
 }
 
 fn is_json(content_type: &str) -> bool {
@@ -126,7 +126,7 @@ fn json_object(bytes: &[u8], media: &str) -> ApiResult<serde_json::Map<String, V
     reason = "one argument per part of the request"
 )]
 pub async fn write(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     scope: &DocumentScope,
     id: &str,
@@ -137,11 +137,11 @@ pub async fn write(
     version: XapiVersion,
 ) -> ApiResult<String> {
     writable(caller)?;
-    let tx = state.db.begin().await?;
+    let tx = svc.db.begin().await?;
     let current = store::get_document(&tx, scope, id).await?;
     conditions.check(current.as_ref())?;
     // A document replaced without saying which version it replaces would lose someone's change.
-    // xAPI 1.0.3 lets the State resource go without (Communication 3.1: "state conflicts are
+    // xAPI 1.0.3 lets the State resource go without (Communication 3.1: "svc conflicts are
     // unlikely"); 2.0.0 asks it of every document resource.
     let state_exempt = scope.kind == DocumentKind::State && version == XapiVersion::V1_0_3;
     if mode == Write::Put && current.is_some() && !conditions.given() && !state_exempt {
@@ -189,14 +189,14 @@ pub async fn write(
 
 /// Delete one document, or (State only) every document of the scope.
 pub async fn delete(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     scope: &DocumentScope,
     id: Option<&str>,
     conditions: &Preconditions,
 ) -> ApiResult<()> {
     writable(caller)?;
-    let tx = state.db.begin().await?;
+    let tx = svc.db.begin().await?;
     if let Some(id) = id {
         let current = store::get_document(&tx, scope, id).await?;
         conditions.check(current.as_ref())?;
@@ -212,9 +212,9 @@ const ACTIVITY_HISTORY: u64 = 200;
 /// The Activities resource: the activity with what the statements about it (the newest
 /// [`ACTIVITY_HISTORY`]) say of its definition, merged: language maps and extensions key by key,
 /// the newest value for everything else (Communication 2.5).
-pub async fn activity(state: &AppState, caller: &XapiCaller, id: &str) -> ApiResult<Value> {
+pub async fn activity(svc: &Services, caller: &XapiCaller, id: &str) -> ApiResult<Value> {
     readable(caller)?;
-    let statements: Vec<Value> = store::newest_about_activity(&state.db, id, ACTIVITY_HISTORY)
+    let statements: Vec<Value> = store::newest_about_activity(&svc.db, id, ACTIVITY_HISTORY)
         .await?
         .iter()
         .rev()

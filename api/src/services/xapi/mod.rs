@@ -6,7 +6,7 @@ pub mod projection;
 
 use super::{audit, ensure, Ctx};
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
+use crate::services::Services;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
 use base64::Engine;
@@ -71,11 +71,7 @@ fn random_token(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
-pub async fn create_client(
-    state: &AppState,
-    ctx: &Ctx,
-    input: ClientInput,
-) -> ApiResult<IssuedClient> {
+pub async fn create_client(ctx: &Ctx, input: ClientInput) -> ApiResult<IssuedClient> {
     ensure(access::is_learning_admin(&ctx.principal))?;
     let mut errors = Vec::new();
     let name = input.name.trim().to_owned();
@@ -133,7 +129,7 @@ pub async fn create_client(
         created_at: ctx.now,
         revoked_at: None,
     };
-    let tx = state.db.begin().await?;
+    let tx = ctx.db.begin().await?;
     store::insert_client(&tx, &client).await?;
     append(
         &tx,
@@ -149,18 +145,18 @@ pub async fn create_client(
     Ok(IssuedClient { client, secret })
 }
 
-pub async fn list_clients(state: &AppState, ctx: &Ctx) -> ApiResult<Vec<LrsClient>> {
+pub async fn list_clients(ctx: &Ctx) -> ApiResult<Vec<LrsClient>> {
     ensure(access::is_learning_admin(&ctx.principal))?;
-    Ok(store::list_clients(&state.db).await?)
+    Ok(store::list_clients(&ctx.db).await?)
 }
 
-pub async fn revoke_client(state: &AppState, ctx: &Ctx, id: &str) -> ApiResult<LrsClient> {
+pub async fn revoke_client(ctx: &Ctx, id: &str) -> ApiResult<LrsClient> {
     ensure(access::is_learning_admin(&ctx.principal))?;
-    let client = store::get_client(&state.db, id)
+    let client = store::get_client(&ctx.db, id)
         .await?
         .ok_or(ApiError::NotFound("LRS client"))?;
     if client.revoked_at.is_none() {
-        let tx = state.db.begin().await?;
+        let tx = ctx.db.begin().await?;
         store::revoke_client(&tx, id, ctx.now).await?;
         append(
             &tx,
@@ -168,9 +164,9 @@ pub async fn revoke_client(state: &AppState, ctx: &Ctx, id: &str) -> ApiResult<L
         )
         .await?;
         tx.commit().await?;
-        state.lrs_credentials.lock().remove(&client.api_key);
+        ctx.lrs_credentials.lock().remove(&client.api_key);
     }
-    store::get_client(&state.db, id)
+    store::get_client(&ctx.db, id)
         .await?
         .ok_or(ApiError::NotFound("LRS client"))
 }
@@ -215,8 +211,13 @@ impl XapiCaller {
     }
 }
 
-/// Authenticate an `/xapi` request from its `Authorization` header.
-pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> ApiResult<XapiCaller> {
+/// Authenticate an `/xapi` request from its `Authorization` header: an LRS client's Basic
+/// credentials, or a bearer token that `verify_bearer` checks.
+pub async fn authenticate(
+    svc: &Services,
+    authorization: Option<&str>,
+    verify_bearer: impl FnOnce(&str) -> ApiResult<Principal>,
+) -> ApiResult<XapiCaller> {
     let header = authorization.ok_or_else(|| {
         ApiError::Unauthenticated("send HTTP Basic credentials of an LRS client".into())
     })?;
@@ -230,19 +231,19 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> ApiR
             .map_err(|_| bad())?;
         let decoded = String::from_utf8(decoded).map_err(|_| bad())?;
         let (key, secret) = decoded.split_once(':').ok_or_else(bad)?;
-        let client = store::client_by_key(&state.db, key)
+        let client = store::client_by_key(&svc.db, key)
             .await?
             .filter(|c| c.revoked_at.is_none())
             .ok_or_else(bad)?;
         let digest: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
-        let cached = state.lrs_credentials.lock().get(key) == Some(&digest);
+        let cached = svc.lrs_credentials.lock().get(key) == Some(&digest);
         if !cached {
             let hash = PasswordHash::new(&client.secret_hash)
                 .map_err(|e| ApiError::Internal(format!("stored client hash: {e}")))?;
             Argon2::default()
                 .verify_password(secret.as_bytes(), &hash)
                 .map_err(|_| bad())?;
-            state.lrs_credentials.lock().insert(key.to_owned(), digest);
+            svc.lrs_credentials.lock().insert(key.to_owned(), digest);
         }
         let principal = Principal {
             subject: format!("lrs-client:{}", client.id),
@@ -250,7 +251,7 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> ApiR
             scopes: client.scopes.split(' ').filter_map(Scope::parse).collect(),
             employee_id: None,
         };
-        state.rate_limit(&principal.subject).await?;
+        svc.rate_limit(&principal.subject).await?;
         return Ok(XapiCaller {
             principal,
             client: Some(client),
@@ -260,8 +261,8 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> ApiR
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
         .ok_or_else(|| ApiError::Unauthenticated("use the Basic or Bearer scheme".into()))?;
-    let principal = state.auth.verify(token.trim())?;
-    state.rate_limit(&principal.subject).await?;
+    let principal = verify_bearer(token.trim())?;
+    svc.rate_limit(&principal.subject).await?;
     if !CLIENT_SCOPES.iter().any(|s| principal.has_scope(*s)) {
         return Err(ApiError::Forbidden);
     }
@@ -291,7 +292,7 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
 /// whose id is stored already with the same content is accepted again without a duplicate; with
 /// different content the whole batch is a 409.
 pub async fn store_statements(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     version: XapiVersion,
     body: Value,
@@ -303,7 +304,7 @@ pub async fn store_statements(
     }
     let now = Utc::now();
     let batch = prepare(body, parts, version, put_id, &caller.authority(), now)?;
-    write_batch(state, caller, &batch, now).await?;
+    write_batch(svc, caller, &batch, now).await?;
     Ok(batch.ids)
 }
 
@@ -468,13 +469,13 @@ fn verifies(signature: &StatementSignature) -> bool {
 /// The stored raw data of the attachments of `statements`, one per hash (attachments sent only
 /// by `fileUrl` have none).
 pub async fn attachment_contents(
-    state: &AppState,
+    svc: &Services,
     statements: &[Value],
 ) -> ApiResult<Vec<AttachmentContent>> {
     let mut hashes: Vec<String> = statements.iter().flat_map(statement_hashes).collect();
     hashes.sort_unstable();
     hashes.dedup();
-    Ok(store::attachments_by_hashes(&state.db, &hashes).await?)
+    Ok(store::attachments_by_hashes(&svc.db, &hashes).await?)
 }
 
 fn version_property(version: XapiVersion) -> &'static str {
@@ -487,7 +488,7 @@ fn version_property(version: XapiVersion) -> &'static str {
 /// What one request stores: the statements as stored and as sent, their ids, the statements
 /// they void and the raw data of their attachments.
 async fn write_batch(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     batch: &Batch,
     now: DateTime<Utc>,
@@ -504,7 +505,7 @@ async fn write_batch(
     }
     let mut lookup: Vec<String> = batch.ids.clone();
     lookup.extend(batch.targets.iter().cloned());
-    let tx = state.db.begin().await?;
+    let tx = svc.db.begin().await?;
     // Writers of the same ids take turns, so a statement is compared with what is stored and
     // stored at most once, however many overlapping batches arrive together.
     store::lock_ids(&tx, &lookup).await?;
@@ -551,7 +552,7 @@ async fn write_batch(
     store::insert_attachments(&tx, &batch.attachments).await?;
     store::void(&tx, &newly_voided).await?;
     tx.commit().await?;
-    state.projector.wake();
+    svc.projector.wake();
     Ok(())
 }
 
@@ -600,13 +601,13 @@ fn new_statement(
 
 /// GET by `statementId` (not voided) or `voidedStatementId` (voided only).
 pub async fn get_statement(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     id: &str,
     voided: bool,
 ) -> ApiResult<(Value, DateTime<Utc>)> {
     let mine = caller.read_filter()?;
-    let found = store::statements_by_ids(&state.db, &[id.to_ascii_lowercase()])
+    let found = store::statements_by_ids(&svc.db, &[id.to_ascii_lowercase()])
         .await?
         .into_iter()
         .find(|s| s.voided == voided)
@@ -645,7 +646,7 @@ pub struct StatementPage {
 }
 
 pub async fn query_statements(
-    state: &AppState,
+    svc: &Services,
     caller: &XapiCaller,
     q: Query,
 ) -> ApiResult<StatementPage> {
@@ -656,10 +657,10 @@ pub async fn query_statements(
     };
     let up_to = match q.up_to_seq {
         Some(seq) => seq,
-        None => store::last_seq(&state.db).await?,
+        None => store::last_seq(&svc.db).await?,
     };
     let rows = store::query(
-        &state.db,
+        &svc.db,
         &Query {
             up_to_seq: Some(up_to),
             authority: mine,

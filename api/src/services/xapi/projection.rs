@@ -13,8 +13,8 @@
 
 use super::{parse_stored, LrsClient};
 use crate::error::{ApiError, ApiResult};
+use crate::services::Services;
 use crate::services::{audit, ensure, learning, learning_time, Ctx};
-use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use learnwell_domain::access::{self, Principal};
 use learnwell_domain::ids::{CourseId, EmployeeId, LearningRecordId, TimeEntryId};
@@ -56,54 +56,51 @@ impl Projector {
 }
 
 /// Project whatever is queued, then wait to be woken; for the life of the process.
-pub async fn run(state: AppState) {
+pub async fn run(svc: Services) {
     loop {
-        if let Err(e) = drain(&state).await {
+        if let Err(e) = drain(&svc).await {
             tracing::error!(error = %e, "xAPI learning projection failed; it is retried");
         }
         tokio::select! {
             // Woken: let the statements of concurrent requests gather for a moment, so that a
             // projection takes many batches at once.
-            () = state.projector.0.notified() => tokio::time::sleep(LINGER).await,
+            () = svc.projector.0.notified() => tokio::time::sleep(LINGER).await,
             () = tokio::time::sleep(IDLE_POLL) => {}
         }
     }
 }
 
 /// Project the queue until it is empty. Returns how many statements this call projected.
-pub async fn drain(state: &AppState) -> ApiResult<usize> {
+pub async fn drain(svc: &Services) -> ApiResult<usize> {
     let mut projected = 0;
     loop {
-        let seqs = store::waiting(&state.db, Waiting::Queued, BATCH).await?;
+        let seqs = store::waiting(&svc.db, Waiting::Queued, BATCH).await?;
         if seqs.is_empty() {
             return Ok(projected);
         }
-        projected += project(state, Waiting::Queued, &seqs, None).await?.claimed;
+        projected += project(svc, Waiting::Queued, &seqs, None).await?.claimed;
     }
 }
 
 /// How many statements wait for the projection (for the metrics).
-pub async fn queue_length(state: &AppState) -> ApiResult<i64> {
-    Ok(store::queue_length(&state.db).await?)
+pub async fn queue_length(svc: &Services) -> ApiResult<i64> {
+    Ok(store::queue_length(&svc.db).await?)
 }
 
 /// Actors of statements about learning that match no employee, with how many statements each.
-pub async fn unmatched_actors(
-    state: &AppState,
-    ctx: &Ctx,
-) -> ApiResult<Vec<store::UnmatchedActor>> {
+pub async fn unmatched_actors(ctx: &Ctx) -> ApiResult<Vec<store::UnmatchedActor>> {
     ensure(access::is_learning_admin(&ctx.principal))?;
-    Ok(store::unmatched_actors(&state.db).await?)
+    Ok(store::unmatched_actors(&ctx.db).await?)
 }
 
 /// Apply again the unmatched statements whose actors now match an employee (after the HRIS sync
 /// or an LRS client's account home page fixed the mapping). Returns how many were applied.
-pub async fn reapply_unmatched(state: &AppState, ctx: &Ctx) -> ApiResult<usize> {
+pub async fn reapply_unmatched(ctx: &Ctx) -> ApiResult<usize> {
     ensure(access::is_learning_admin(&ctx.principal))?;
-    let seqs = store::waiting(&state.db, Waiting::Unmatched, u64::MAX).await?;
+    let seqs = store::waiting(&ctx.db, Waiting::Unmatched, u64::MAX).await?;
     let mut applied = 0;
     for chunk in seqs.chunks(usize::try_from(BATCH).unwrap_or(usize::MAX)) {
-        applied += project(state, Waiting::Unmatched, chunk, Some(ctx))
+        applied += project(ctx, Waiting::Unmatched, chunk, Some(ctx))
             .await?
             .applied;
     }
@@ -121,15 +118,15 @@ struct Projected {
 /// Project the statements numbered `seqs` that still wait in `from`, in one transaction, on
 /// behalf of `by` (else of whoever stored each statement).
 async fn project(
-    state: &AppState,
+    svc: &Services,
     from: Waiting,
     seqs: &[i64],
     by: Option<&Ctx>,
 ) -> ApiResult<Projected> {
     let now = Utc::now();
-    let stored = store::statements_by_seqs(&state.db, seqs).await?;
+    let stored = store::statements_by_seqs(&svc.db, seqs).await?;
     let values: Vec<Value> = stored.iter().map(parse_stored).collect::<ApiResult<_>>()?;
-    let clients: HashMap<String, LrsClient> = store::list_clients(&state.db)
+    let clients: HashMap<String, LrsClient> = store::list_clients(&svc.db)
         .await?
         .into_iter()
         .map(|c| (c.id.clone(), c))
@@ -145,13 +142,13 @@ async fn project(
         let batch: Vec<&Value> = at.iter().map(|&i| &values[i]).collect();
         for (i, o) in at
             .into_iter()
-            .zip(outcomes(state, client, &batch, now).await?)
+            .zip(outcomes(svc, client, &batch, now).await?)
         {
             outcome[i] = Some(o);
         }
     }
 
-    let tx = state.db.begin().await?;
+    let tx = svc.db.begin().await?;
     let claimed: HashSet<i64> = store::claim(&tx, from, seqs).await?.into_iter().collect();
     let live: Vec<i64> = claimed.iter().copied().collect();
     let voided: HashSet<i64> = store::voided_among(&tx, &live).await?.into_iter().collect();
@@ -181,16 +178,17 @@ async fn project(
     }
     let ctx_of = |subject: String| match by {
         Some(ctx) => ctx.clone(),
-        None => Ctx {
-            principal: Principal {
+        None => Ctx::system(
+            svc,
+            Principal {
                 subject,
                 roles: Default::default(),
                 scopes: Default::default(),
                 employee_id: None,
             },
-            request_id: "xapi-projection".to_owned(),
+            "xapi-projection",
             now,
-        },
+        ),
     };
     let applied = produced.values().map(Vec::len).sum();
     // Apply first: a statement voided later in the same projection is then undone too.
@@ -270,7 +268,7 @@ fn actor_ref(actor: &Value, client: Option<&LrsClient>) -> Option<ActorRef> {
 
 /// Work out what each statement produces (batched lookups: one per kind for the whole batch).
 async fn outcomes(
-    state: &AppState,
+    svc: &Services,
     client: Option<&LrsClient>,
     statements: &[&Value],
     now: DateTime<Utc>,
@@ -293,14 +291,14 @@ async fn outcomes(
             ActorRef::ExternalId(x) => externals.push(x.as_str()),
         }
     }
-    let by_email = org_store::employee_ids_by_emails(&state.db, &emails).await?;
-    let by_hash = org_store::employee_ids_by_email_sha1(&state.db, &hashes).await?;
-    let by_external = org_store::stored_keys_by_external_ids(&state.db, &externals).await?;
+    let by_email = org_store::employee_ids_by_emails(&svc.db, &emails).await?;
+    let by_hash = org_store::employee_ids_by_email_sha1(&svc.db, &hashes).await?;
+    let by_external = org_store::stored_keys_by_external_ids(&svc.db, &externals).await?;
     let activities: Vec<String> = statements
         .iter()
         .filter_map(|s| learning_activity(s, &verbs).map(str::to_owned))
         .collect();
-    let courses = learning_store::courses_by_activity_ids(&state.db, &activities).await?;
+    let courses = learning_store::courses_by_activity_ids(&svc.db, &activities).await?;
     let resolved: Vec<Option<EmployeeId>> = refs
         .iter()
         .map(|r| match r {
@@ -311,7 +309,7 @@ async fn outcomes(
         })
         .collect();
     let ids: Vec<EmployeeId> = resolved.iter().flatten().copied().collect();
-    let employees = org_store::employment_dates(&state.db, &ids).await?;
+    let employees = org_store::employment_dates(&svc.db, &ids).await?;
     let mut out = Vec::with_capacity(statements.len());
     for (s, who) in statements.iter().zip(resolved) {
         let Some(activity) = learning_activity(s, &verbs) else {
