@@ -1,7 +1,7 @@
 //! Request bodies and query strings with precise errors: 413 past the size limit, 415 for a wrong
 //! media type, 400 with the field path for malformed JSON, unknown fields, wrong types, bad dates.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::services::Services;
 use actix_web::{dev::Payload, http::header, web::Data, FromRequest, HttpRequest};
 use futures_util::StreamExt;
@@ -9,14 +9,25 @@ use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
 
-/// The raw body (up to the bulk limit) and its media type, for endpoints that accept several.
-pub struct RawBody {
-    pub media_type: String,
-    pub bytes: actix_web::web::Bytes,
-}
-
 /// A JSON body (up to the ordinary limit), parsed into `T`.
 pub struct JsonBody<T>(pub T);
+
+/// A body of a bulk endpoint (up to the bulk limit): JSON, or CSV with a header row for the
+/// bodies that take it; with a fingerprint of the whole request for `Idempotency-Key`.
+pub struct Bulk<B> {
+    pub body: B,
+    pub fingerprint: String,
+}
+
+/// What a bulk endpoint accepts.
+pub trait BulkBody: DeserializeOwned + Sized + 'static {
+    /// The media types, for the 415 answer.
+    const ACCEPTS: &'static str = "application/json";
+    /// The body from CSV rows (`text/csv`); `None` when the endpoint takes JSON only.
+    fn from_csv(_bytes: &[u8]) -> Option<Result<Self, ApiError>> {
+        None
+    }
+}
 
 fn media_type(req: &HttpRequest) -> String {
     req.headers()
@@ -73,13 +84,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             .unwrap_or(&message)
             .to_owned();
         let code = if message.starts_with("unknown field") {
-            "unknown_field"
+            Code::UnknownField
         } else if message.starts_with("missing field") {
-            "missing_field"
+            Code::MissingField
         } else if message.starts_with("invalid type") {
-            "invalid_type"
+            Code::InvalidType
         } else {
-            "invalid_value"
+            Code::InvalidValue
         };
         let field = if path == "." { String::new() } else { path };
         ApiError::InvalidBody {
@@ -93,24 +104,6 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 fn services(req: &HttpRequest) -> Result<&Data<Services>, ApiError> {
     req.app_data::<Data<Services>>()
         .ok_or_else(|| ApiError::Internal("app data missing".into()))
-}
-
-impl FromRequest for RawBody {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        let mut payload = payload.take();
-        Box::pin(async move {
-            let limit = services(&req)?.settings.server.bulk_limit_bytes;
-            let bytes = read(&req, &mut payload, limit).await?;
-            Ok(RawBody {
-                media_type: media_type(&req),
-                bytes,
-            })
-        })
-    }
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
@@ -131,9 +124,33 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     }
 }
 
-impl RawBody {
-    pub fn is_json(&self) -> bool {
-        is_json(&self.media_type)
+impl<B: BulkBody> FromRequest for Bulk<B> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let media = media_type(&req);
+            let limit = services(&req)?.settings.server.bulk_limit_bytes;
+            let bytes = read(&req, &mut payload, limit).await?;
+            let body = if is_json(&media) {
+                parse_json(&bytes)?
+            } else if media == "text/csv" {
+                B::from_csv(&bytes).ok_or(ApiError::UnsupportedMediaType(B::ACCEPTS))??
+            } else {
+                return Err(ApiError::UnsupportedMediaType(B::ACCEPTS));
+            };
+            let fingerprint = crate::idempotency::fingerprint(&[
+                req.method().as_str().as_bytes(),
+                req.path().as_bytes(),
+                req.query_string().as_bytes(),
+                media.as_bytes(),
+                &bytes,
+            ]);
+            Ok(Bulk { body, fingerprint })
+        })
     }
 }
 
@@ -168,7 +185,7 @@ pub fn parse_csv<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>,
         .enumerate()
         .map(|(i, row)| {
             row.map_err(|e| ApiError::InvalidBody {
-                code: "invalid_csv",
+                code: Code::InvalidCsv,
                 field: format!("records[{i}]"),
                 message: format!("row {} of the CSV: {e}", i + 2),
             })

@@ -1,11 +1,14 @@
-//! The one error-code table: every failure has a stable code, an HTTP status and a GraphQL
-//! `extensions.code`. REST bodies are RFC 9457 `application/problem+json`; 5xx bodies are opaque
-//! and their cause is logged once with the request id.
+//! The one error table: every failure has a stable [`Code`] (closed, from the domain), an HTTP
+//! status and a GraphQL `extensions.code`, and a message built from typed fields that reaches the
+//! client. REST bodies are RFC 9457 `application/problem+json`; 5xx bodies are opaque and their
+//! cause is logged once with the request id. `docs/API-DESIGN.md` lists the same table; a test
+//! compares the two.
 
-use crate::observe::current_request_id;
+use crate::request_id::current_request_id;
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
-use learnwell_domain::FieldError;
+pub use learnwell_domain::Code;
+use learnwell_domain::{DomainError, FieldError, Rule};
 use learnwell_persistence::StoreError;
 use serde::Serialize;
 
@@ -19,11 +22,12 @@ pub enum ApiError {
     NotFound(&'static str),
     #[error("the request body is not valid JSON: {0}")]
     MalformedJson(String),
-    /// A body that parsed as JSON but does not fit the schema (unknown field, wrong type, bad
-    /// date, missing field), with the field path.
+    /// A body that parsed but does not fit the schema (unknown field, wrong type, bad date,
+    /// missing field, a bad CSV row, an xAPI statement the specification refuses), with the
+    /// field path.
     #[error("{message}")]
     InvalidBody {
-        code: &'static str,
+        code: Code,
         field: String,
         message: String,
     },
@@ -51,73 +55,105 @@ pub enum ApiError {
     IdempotencyInProgress,
     #[error("too many requests; retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
-    #[error("{0}")]
-    Unprocessable(&'static str, String),
-    #[error("a dependency is unavailable")]
+    /// A named business rule, with its numbers in the message.
+    #[error(transparent)]
+    Rule(#[from] Rule),
+    #[error("the service is temporarily unavailable; retry in a moment")]
     Unavailable(String),
     #[error("internal error")]
     Internal(String),
 }
 
+/// How long a client should wait before retrying an `unavailable` answer.
+const RETRY_AFTER_UNAVAILABLE_SECS: u64 = 2;
+
+/// The HTTP status of every code.
+pub fn status(code: Code) -> StatusCode {
+    use Code as C;
+    match code {
+        C::Unauthenticated => StatusCode::UNAUTHORIZED,
+        C::Forbidden => StatusCode::FORBIDDEN,
+        C::NotFound => StatusCode::NOT_FOUND,
+        C::MalformedJson
+        | C::UnknownField
+        | C::MissingField
+        | C::InvalidType
+        | C::InvalidValue
+        | C::InvalidCsv
+        | C::InvalidQuery
+        | C::InvalidStatement
+        | C::InvalidContentType
+        | C::InvalidMultipart
+        | C::InvalidAttachment
+        | C::InvalidSignature
+        | C::InvalidAlternateRequest
+        | C::NotMergeable
+        | C::EmptyDocument => StatusCode::BAD_REQUEST,
+        C::ValidationFailed
+        | C::ManagerCycle
+        | C::BatchTooLarge
+        | C::DeactivationLimitExceeded
+        | C::CourseArchived
+        | C::EmployeeTerminated
+        | C::NotPending
+        | C::IdempotencyKeyReused
+        | C::DuplicateInBatch
+        | C::DuplicateEmail
+        | C::UnknownManager
+        | C::UnknownOrgUnit
+        | C::ManagerRejected
+        | C::UnknownEmployee
+        | C::UnknownCourse => StatusCode::UNPROCESSABLE_ENTITY,
+        C::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        C::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        C::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        C::Conflict | C::Duplicate | C::IdempotencyInProgress => StatusCode::CONFLICT,
+        C::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+        C::VersionMismatch => StatusCode::PRECONDITION_FAILED,
+        C::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        C::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        C::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 impl ApiError {
     /// The stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            ApiError::Unauthenticated(_) => "unauthenticated",
-            ApiError::Forbidden => "forbidden",
-            ApiError::NotFound(_) => "not_found",
-            ApiError::MalformedJson(_) => "malformed_json",
-            ApiError::InvalidBody { code, .. } => code,
-            ApiError::Validation(_) => "validation_failed",
-            ApiError::InvalidQuery(_) => "invalid_query",
-            ApiError::PayloadTooLarge { .. } => "payload_too_large",
-            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
-            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
-            ApiError::Conflict(_) => "conflict",
-            ApiError::Duplicate(_) => "duplicate",
-            ApiError::PreconditionFailed => "version_mismatch",
-            ApiError::PreconditionRequired => "precondition_required",
-            ApiError::IdempotencyKeyReused => "idempotency_key_reused",
-            ApiError::IdempotencyInProgress => "idempotency_in_progress",
-            ApiError::RateLimited { .. } => "rate_limited",
-            ApiError::Unprocessable(code, _) => code,
-            ApiError::Unavailable(_) => "unavailable",
-            ApiError::Internal(_) => "internal",
+            ApiError::Unauthenticated(_) => Code::Unauthenticated,
+            ApiError::Forbidden => Code::Forbidden,
+            ApiError::NotFound(_) => Code::NotFound,
+            ApiError::MalformedJson(_) => Code::MalformedJson,
+            ApiError::InvalidBody { code, .. } => *code,
+            ApiError::Validation(_) => Code::ValidationFailed,
+            ApiError::InvalidQuery(_) => Code::InvalidQuery,
+            ApiError::PayloadTooLarge { .. } => Code::PayloadTooLarge,
+            ApiError::UnsupportedMediaType(_) => Code::UnsupportedMediaType,
+            ApiError::MethodNotAllowed { .. } => Code::MethodNotAllowed,
+            ApiError::Conflict(_) => Code::Conflict,
+            ApiError::Duplicate(_) => Code::Duplicate,
+            ApiError::PreconditionFailed => Code::VersionMismatch,
+            ApiError::PreconditionRequired => Code::PreconditionRequired,
+            ApiError::IdempotencyKeyReused => Code::IdempotencyKeyReused,
+            ApiError::IdempotencyInProgress => Code::IdempotencyInProgress,
+            ApiError::RateLimited { .. } => Code::RateLimited,
+            ApiError::Rule(rule) => rule.code(),
+            ApiError::Unavailable(_) => Code::Unavailable,
+            ApiError::Internal(_) => Code::Internal,
         }
     }
 
     pub fn status(&self) -> StatusCode {
-        match self {
-            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::MalformedJson(_)
-            | ApiError::InvalidBody { .. }
-            | ApiError::InvalidQuery(_) => StatusCode::BAD_REQUEST,
-            ApiError::Validation(_)
-            | ApiError::IdempotencyKeyReused
-            | ApiError::Unprocessable(..) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) | ApiError::Duplicate(_) | ApiError::IdempotencyInProgress => {
-                StatusCode::CONFLICT
-            }
-            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
-            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        status(self.code())
     }
 
     pub fn validation(err: FieldError) -> Self {
         ApiError::Validation(vec![err])
     }
 
-    /// What a client may read: the sentence for 4xx, a fixed one for 5xx.
+    /// What a client may read: the sentence for 4xx and 503, a fixed one for 500.
     pub fn detail(&self) -> String {
-        if self.status().is_server_error() {
+        if self.code() == Code::Internal {
             "The server could not complete the request; quote the request_id when reporting it."
                 .to_owned()
         } else {
@@ -144,18 +180,20 @@ impl ApiError {
                 ApiError::Unavailable(c) | ApiError::Internal(c) => c.as_str(),
                 _ => "",
             };
-            tracing::error!(code = self.code(), request_id = %current_request_id(), cause, "request failed");
+            tracing::error!(code = self.code().as_str(), request_id = %current_request_id(), cause, "request failed");
         }
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
+        if e.is_unavailable() {
+            return ApiError::Unavailable(e.to_string());
+        }
         match e {
             StoreError::NotFound => ApiError::NotFound("record"),
             StoreError::StaleVersion => ApiError::PreconditionFailed,
             StoreError::Duplicate(field) => ApiError::Duplicate(field),
-            StoreError::Kv(cause) => ApiError::Unavailable(cause),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -167,6 +205,15 @@ impl From<FieldError> for ApiError {
     }
 }
 
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid(errors) => ApiError::Validation(errors),
+            DomainError::Rule(rule) => ApiError::Rule(rule),
+        }
+    }
+}
+
 /// An RFC 9457 problem document, with Learnwell's `code`, `request_id` and field `errors`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
@@ -175,6 +222,8 @@ pub struct Problem {
     pub kind: String,
     pub title: String,
     pub status: u16,
+    /// What went wrong, for people: built from the error's own fields (e.g. how many people a
+    /// reconcile would terminate).
     pub detail: String,
     /// Stable machine-readable code (see docs/API-DESIGN.md).
     pub code: String,
@@ -190,9 +239,29 @@ pub struct ProblemField {
     pub message: String,
 }
 
+/// Why one row of a bulk request (HRIS sync, bulk assignment, LMS import) failed: the same codes
+/// as whole requests, the field path within the row, and the message.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct RowError {
+    #[schema(value_type = String, example = "validation_failed")]
+    pub code: Code,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl RowError {
+    pub fn new(code: Code, field: Option<&str>, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            field: field.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+}
+
 /// The code of the error a response carries, for the request log and metrics.
 #[derive(Debug, Clone, Copy)]
-pub struct ErrorCode(pub &'static str);
+pub struct ErrorCode(pub Code);
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
@@ -202,12 +271,13 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         self.log();
         let status = self.status();
+        let code = self.code().as_str();
         let problem = Problem {
-            kind: format!("urn:learnwell:problem:{}", self.code()),
+            kind: format!("urn:learnwell:problem:{code}"),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail: self.detail(),
-            code: self.code().to_owned(),
+            code: code.to_owned(),
             request_id: current_request_id(),
             errors: self
                 .field_errors()
@@ -231,6 +301,12 @@ impl ResponseError for ApiError {
             ApiError::RateLimited { retry_after_secs } => {
                 res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
+            ApiError::Unavailable(_) => {
+                res.insert_header((
+                    header::RETRY_AFTER,
+                    RETRY_AFTER_UNAVAILABLE_SECS.to_string(),
+                ));
+            }
             ApiError::MethodNotAllowed { allowed } => {
                 res.insert_header((header::ALLOW, *allowed));
             }
@@ -245,7 +321,7 @@ impl ResponseError for ApiError {
 impl async_graphql::ErrorExtensions for ApiError {
     fn extend(&self) -> async_graphql::Error {
         self.log();
-        let code = self.code();
+        let code = self.code().as_str();
         let request_id = current_request_id();
         let fields: Vec<String> = self
             .field_errors()
@@ -281,3 +357,67 @@ impl ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unavailable_dependency_is_a_503_with_retry_after_and_says_so() {
+        let res = ApiError::Unavailable("pool timed out".into()).error_response();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            res.headers().get(header::RETRY_AFTER).map(|v| v.as_bytes()),
+            Some(&b"2"[..])
+        );
+        assert_eq!(
+            ApiError::Unavailable("pool timed out".into()).detail(),
+            "the service is temporarily unavailable; retry in a moment",
+            "the cause stays in the log"
+        );
+    }
+
+    #[test]
+    fn a_rule_answers_with_its_code_and_its_figures() {
+        let e = ApiError::from(DomainError::Rule(Rule::BatchTooLarge {
+            what: "a batch",
+            items: "records",
+            max: 10,
+            sent: 12,
+        }));
+        assert_eq!(e.code(), Code::BatchTooLarge);
+        assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            e.detail(),
+            "a batch holds at most 10 records; this one has 12"
+        );
+    }
+
+    /// The table in docs/API-DESIGN.md lists every code with its status, and nothing else.
+    #[test]
+    fn the_error_table_in_the_docs_matches_the_code() {
+        let doc = include_str!("../../docs/API-DESIGN.md");
+        let mut documented = std::collections::BTreeMap::new();
+        for line in doc.lines().filter(|l| l.starts_with("| `")) {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let Some(status) = cells.get(2).and_then(|s| s.parse::<u16>().ok()) else {
+                continue;
+            };
+            for code in cells[1].split(',') {
+                documented.insert(code.trim().trim_matches('`').to_owned(), status);
+            }
+        }
+        for code in Code::ALL {
+            assert_eq!(
+                documented.remove(code.as_str()),
+                Some(status(*code).as_u16()),
+                "docs/API-DESIGN.md must list `{code}` with status {}",
+                status(*code).as_u16()
+            );
+        }
+        assert!(
+            documented.is_empty(),
+            "documented but not in Code: {documented:?}"
+        );
+    }
+}

@@ -2,12 +2,14 @@
 //! retries; the same key with a different request is refused. Shared across instances via Redis.
 
 use crate::error::{ApiError, ApiResult};
-use crate::services::Services;
+use crate::services::Ctx;
+use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::HttpResponse;
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::future::Future;
+use std::future::{ready, Ready};
 use std::time::Duration;
 
 #[derive(Serialize, Deserialize)]
@@ -41,28 +43,53 @@ fn response(status: u16, body: String, replayed: bool) -> HttpResponse {
     r.body(body)
 }
 
-/// Run `op` once per (caller, key); with no key, just run it.
-pub async fn run<F, Fut>(
-    svc: &Services,
-    subject: &str,
-    key: Option<&str>,
-    fingerprint: String,
+/// The `Idempotency-Key` header of a request (1-255 characters), if it has one.
+pub struct IdempotencyKey(Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let key = match req.headers().get("idempotency-key") {
+            None => Ok(None),
+            Some(v) => v
+                .to_str()
+                .ok()
+                .filter(|k| !k.is_empty() && k.len() <= 255)
+                .map(|k| Some(k.to_owned()))
+                .ok_or_else(|| {
+                    ApiError::InvalidQuery(learnwell_domain::FieldError::new(
+                        "Idempotency-Key",
+                        "must be 1-255 visible ASCII characters",
+                    ))
+                }),
+        };
+        ready(key.map(IdempotencyKey))
+    }
+}
+
+/// Run `op` once per (caller, key) and answer its result as JSON (200); with no key, just run
+/// it. `fingerprint` identifies the request, so the same key with another request is refused.
+pub async fn run<T, F, Fut>(
+    ctx: &Ctx,
+    key: &IdempotencyKey,
+    fingerprint: &str,
     op: F,
 ) -> ApiResult<HttpResponse>
 where
+    T: Serialize,
     F: FnOnce() -> Fut,
-    Fut: Future<Output = ApiResult<(StatusCode, String)>>,
+    Fut: Future<Output = ApiResult<T>>,
 {
-    let Some(key) = key else {
-        let (status, body) = op().await?;
-        return Ok(response(status.as_u16(), body, false));
+    let json =
+        |value: &T| serde_json::to_string(value).map_err(|e| ApiError::Internal(e.to_string()));
+    let Some(key) = key.0.as_deref() else {
+        return Ok(response(200, json(&op().await?)?, false));
     };
-    if key.is_empty() || key.len() > 255 {
-        return Err(ApiError::InvalidQuery(learnwell_domain::FieldError::new(
-            "Idempotency-Key",
-            "must be 1-255 characters",
-        )));
-    }
+    let fingerprint = fingerprint.to_owned();
+    let svc = ctx.services();
+    let subject = &ctx.principal.subject;
     let ttl = Duration::from_secs(svc.settings.hris.idempotency_ttl_hours * 3600);
     let slot = format!("idem:{subject}:{}", self::fingerprint(&[key.as_bytes()]));
     let reserve = serde_json::to_vec(&Entry::InProgress {
@@ -85,16 +112,16 @@ where
             Entry::Done { status, body, .. } => Ok(response(status, body, true)),
         };
     }
-    match op().await {
-        Ok((status, body)) => {
+    match op().await.and_then(|value| json(&value)) {
+        Ok(body) => {
             let done = Entry::Done {
                 fingerprint,
-                status: status.as_u16(),
+                status: 200,
                 body: body.clone(),
             };
             let bytes = serde_json::to_vec(&done).map_err(|e| ApiError::Internal(e.to_string()))?;
             svc.kv.set(&slot, &bytes, ttl).await?;
-            Ok(response(status.as_u16(), body, false))
+            Ok(response(200, body, false))
         }
         Err(err) => {
             // A failed attempt leaves nothing behind, so a retry runs again.

@@ -2,46 +2,20 @@
 
 use crate::error::ErrorCode;
 use crate::metrics::Metrics;
+use crate::request_id::{self, current_request_id, REQUEST_ID_HEADER};
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::HeaderValue;
 use actix_web::middleware::Next;
 use actix_web::web::Data;
 use std::time::Instant;
 use tracing::Instrument;
 
-tokio::task_local! {
-    static REQUEST_ID: String;
-}
-
-pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
-
-/// The id of the request being served ("-" outside a request).
-pub fn current_request_id() -> String {
-    REQUEST_ID
-        .try_with(Clone::clone)
-        .unwrap_or_else(|_| "-".to_owned())
-}
-
-/// A client's id is kept if it is short and plain; otherwise a new one is made.
-fn request_id(req: &ServiceRequest) -> String {
-    req.headers()
-        .get(&REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| {
-            !v.is_empty()
-                && v.len() <= 128
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
-        })
-        .map_or_else(|| uuid::Uuid::now_v7().to_string(), ToOwned::to_owned)
-}
-
 pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let id = request_id(&req);
+    let id = request_id::from_request(&req);
     let route = req
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
@@ -56,11 +30,14 @@ pub async fn observe(
         }
         Ok::<_, actix_web::Error>(res)
     };
-    let res = REQUEST_ID.scope(id, fut).instrument(span.clone()).await;
+    let res = request_id::scope(id, fut).instrument(span.clone()).await;
     let (status, code) = match &res {
         Ok(r) => (
             r.status().as_u16(),
-            r.response().extensions().get::<ErrorCode>().map(|c| c.0),
+            r.response()
+                .extensions()
+                .get::<ErrorCode>()
+                .map(|c| c.0.as_str()),
         ),
         Err(e) => (e.as_response_error().status_code().as_u16(), None),
     };

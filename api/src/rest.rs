@@ -10,10 +10,15 @@ pub mod system;
 pub mod xapi;
 
 use crate::error::ApiError;
+use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::HttpRequest;
+use actix_web::{FromRequest, HttpRequest};
 use serde::Serialize;
+use std::future::{ready, Ready};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::AppExt;
 
 /// A page of a list.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -33,16 +38,28 @@ impl<T: utoipa::ToSchema> PageOf<T> {
     }
 }
 
-/// The version a client read, from `If-Match: "<version>"` (strong or weak).
-pub fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
-    let Some(v) = req.headers().get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let v = v.to_str().map_err(|_| ApiError::PreconditionFailed)?.trim();
-    let v = v.strip_prefix("W/").unwrap_or(v).trim_matches('"');
-    v.parse()
-        .map(Some)
-        .map_err(|_| ApiError::PreconditionFailed)
+/// The version a client read, from `If-Match: "<version>"` (strong or weak); `None` without the
+/// header (the use case decides whether it is required). An unreadable value is a stale version.
+pub struct IfMatch(pub Option<i64>);
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parsed = match req.headers().get(header::IF_MATCH) {
+            None => Ok(None),
+            Some(v) => v
+                .to_str()
+                .ok()
+                .map(|v| v.trim())
+                .map(|v| v.strip_prefix("W/").unwrap_or(v).trim_matches('"'))
+                .and_then(|v| v.parse().ok())
+                .map(Some)
+                .ok_or(ApiError::PreconditionFailed),
+        };
+        ready(parsed.map(IfMatch))
+    }
 }
 
 pub fn etag(version: i64) -> header::EntityTag {
@@ -62,7 +79,38 @@ pub fn routes(cfg: &mut ServiceConfig) {
     );
 }
 
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Learnwell", description = "Learning & development backend. Conventions: docs/API-DESIGN.md."),
+    modifiers(&BearerAuth),
+    components(schemas(crate::error::Problem))
+)]
+struct ApiDoc;
+
+/// The OpenAPI document, collected from the registered routes.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes)
+        .configure(system::routes)
+        .split_for_parts();
+    api
+}
+
 /// The OpenAPI document as committed in `openapi/openapi.json` (pretty, trailing newline).
 pub fn openapi_json() -> Result<String, serde_json::Error> {
-    crate::startup::openapi().to_pretty_json().map(|s| s + "\n")
+    openapi().to_pretty_json().map(|s| s + "\n")
 }

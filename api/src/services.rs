@@ -89,7 +89,7 @@ impl Ctx {
         Self {
             services: services.clone(),
             principal,
-            request_id: crate::observe::current_request_id(),
+            request_id: crate::request_id::current_request_id(),
             now: Utc::now(),
         }
     }

@@ -18,8 +18,6 @@ use learnwell_persistence::{Db, StoreError};
 use secrecy::ExposeSecret;
 use std::net::TcpListener;
 use std::sync::Arc;
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 #[derive(Debug, thiserror::Error)]
@@ -48,37 +46,6 @@ pub async fn state(settings: Settings) -> Result<AppState, StartupError> {
     })
 }
 
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
-        );
-    }
-}
-
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "Learnwell", description = "Learning & development backend. Conventions: docs/API-DESIGN.md."),
-    modifiers(&BearerAuth),
-    components(schemas(crate::error::Problem))
-)]
-struct ApiDoc;
-
-/// The OpenAPI document, collected from the registered routes.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, api) = App::new()
-        .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .configure(rest::routes)
-        .configure(rest::system::routes)
-        .split_for_parts();
-    api
-}
-
 async fn not_found() -> HttpResponse {
     ApiError::NotFound("route").error_response_owned()
 }
@@ -88,7 +55,7 @@ pub fn serve(state: AppState, listener: TcpListener) -> Result<Server, StartupEr
     let metrics = web::Data::new(Metrics::default());
     let schema: web::Data<LearnwellSchema> =
         web::Data::new(graphql::schema(&state.services.settings.graphql));
-    let api_doc = web::Data::new(openapi());
+    let api_doc = web::Data::new(rest::openapi());
     let workers = state.services.settings.server.workers;
     tokio::spawn(crate::services::xapi::projection::run(
         state.services.clone(),

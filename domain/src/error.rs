@@ -5,6 +5,101 @@
 
 use crate::FieldError;
 
+macro_rules! codes {
+    ($($(#[doc = $doc:expr])* $variant:ident = $name:literal,)*) => {
+        /// Every stable error code the API answers with, for whole requests and for the rows of
+        /// a bulk request alike. Closed: a new refusal adds a variant here, and the API's error
+        /// table (`api/src/error.rs`) and `docs/API-DESIGN.md` must then say its status, or the
+        /// build and the table test fail.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as clients see it (`snake_case`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    Unauthenticated = "unauthenticated",
+    Forbidden = "forbidden",
+    NotFound = "not_found",
+    MalformedJson = "malformed_json",
+    UnknownField = "unknown_field",
+    MissingField = "missing_field",
+    InvalidType = "invalid_type",
+    InvalidValue = "invalid_value",
+    InvalidCsv = "invalid_csv",
+    InvalidQuery = "invalid_query",
+    ValidationFailed = "validation_failed",
+    ManagerCycle = "manager_cycle",
+    BatchTooLarge = "batch_too_large",
+    DeactivationLimitExceeded = "deactivation_limit_exceeded",
+    CourseArchived = "course_archived",
+    EmployeeTerminated = "employee_terminated",
+    NotPending = "not_pending",
+    IdempotencyKeyReused = "idempotency_key_reused",
+    PayloadTooLarge = "payload_too_large",
+    UnsupportedMediaType = "unsupported_media_type",
+    MethodNotAllowed = "method_not_allowed",
+    InvalidStatement = "invalid_statement",
+    InvalidContentType = "invalid_content_type",
+    InvalidMultipart = "invalid_multipart",
+    InvalidAttachment = "invalid_attachment",
+    InvalidSignature = "invalid_signature",
+    InvalidAlternateRequest = "invalid_alternate_request",
+    NotMergeable = "not_mergeable",
+    EmptyDocument = "empty_document",
+    Conflict = "conflict",
+    Duplicate = "duplicate",
+    IdempotencyInProgress = "idempotency_in_progress",
+    PreconditionRequired = "precondition_required",
+    VersionMismatch = "version_mismatch",
+    RateLimited = "rate_limited",
+    Unavailable = "unavailable",
+    Internal = "internal",
+    /// Rows of a bulk request only.
+    DuplicateInBatch = "duplicate_in_batch",
+    DuplicateEmail = "duplicate_email",
+    UnknownManager = "unknown_manager",
+    UnknownOrgUnit = "unknown_org_unit",
+    ManagerRejected = "manager_rejected",
+    UnknownEmployee = "unknown_employee",
+    UnknownCourse = "unknown_course",
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Code::ALL
+            .iter()
+            .find(|c| c.as_str() == name)
+            .copied()
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown error code {name}")))
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A named business rule that a well-formed request breaks.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Rule {
@@ -33,14 +128,14 @@ pub enum Rule {
 
 impl Rule {
     /// The stable code clients match on (`docs/API-DESIGN.md`).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Rule::CourseArchived => "course_archived",
-            Rule::EmployeeTerminated { .. } => "employee_terminated",
-            Rule::ManagerCycle => "manager_cycle",
-            Rule::BatchTooLarge { .. } => "batch_too_large",
-            Rule::DeactivationLimitExceeded { .. } => "deactivation_limit_exceeded",
-            Rule::NotPending { .. } => "not_pending",
+            Rule::CourseArchived => Code::CourseArchived,
+            Rule::EmployeeTerminated { .. } => Code::EmployeeTerminated,
+            Rule::ManagerCycle => Code::ManagerCycle,
+            Rule::BatchTooLarge { .. } => Code::BatchTooLarge,
+            Rule::DeactivationLimitExceeded { .. } => Code::DeactivationLimitExceeded,
+            Rule::NotPending { .. } => Code::NotPending,
         }
     }
 }
@@ -65,5 +160,36 @@ impl From<FieldError> for DomainError {
 impl From<Vec<FieldError>> for DomainError {
     fn from(e: Vec<FieldError>) -> Self {
         DomainError::Invalid(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case_words() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in Code::ALL {
+            assert!(seen.insert(c.as_str()), "{c} twice");
+            assert!(c
+                .as_str()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_'));
+        }
+    }
+
+    #[test]
+    fn a_rule_message_carries_its_numbers() {
+        let r = Rule::DeactivationLimitExceeded {
+            would_terminate: 4210,
+            active: 13177,
+            max_percent: 20,
+        };
+        assert_eq!(r.code(), Code::DeactivationLimitExceeded);
+        assert_eq!(
+            r.to_string(),
+            "this reconcile would terminate 4210 of 13177 active people, more than the allowed 20%; check the batch or send force=true"
+        );
     }
 }

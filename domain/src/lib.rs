@@ -16,7 +16,7 @@ pub mod learning_time;
 pub mod org;
 pub mod xapi;
 
-pub use error::{DomainError, Rule};
+pub use error::{Code, DomainError, Rule};
 
 /// A validation failure of one input field: the field path (as the client sent it) and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -32,6 +32,17 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The database could not be reached or had no free connection in time: worth a retry.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Kv(_)
+                | StoreError::Database(
+                    sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_)
+                )
+        )
+    }
+
     fn corrupt(what: impl std::fmt::Display) -> Self {
         Self::Corrupt(what.to_string())
     }
@@ -74,3 +85,19 @@ fn like_pattern(text: &str) -> String {
 const LOOKUP_CHUNK: usize = 100;
 /// Rows per multi-row INSERT: well inside both engines' parameter limits.
 const INSERT_CHUNK: usize = 500;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pool_timeout_or_a_lost_connection_is_unavailable_not_a_bug() {
+        let timeout = StoreError::Database(sea_orm::DbErr::ConnectionAcquire(
+            sea_orm::error::ConnAcquireErr::Timeout,
+        ));
+        assert!(timeout.is_unavailable());
+        assert!(StoreError::Kv("refused".into()).is_unavailable());
+        assert!(!StoreError::Corrupt("bad row".into()).is_unavailable());
+        assert!(!StoreError::NotFound.is_unavailable());
+    }
+}

@@ -309,7 +309,7 @@ async fn bulk_assignment_covers_a_unit_tree_or_a_level_band_and_is_idempotent() 
         .iter()
         .find(|r| r["employee_id"] == p["GONE"].as_str())
         .expect("gone");
-    assert_eq!(gone["error"], "employee_terminated");
+    assert_eq!(gone["error"]["code"], "employee_terminated");
     let again = body(app.post("/api/v1/enrollments:bulk", &ld(&app), bulk).await).await;
     assert_eq!(
         (again["created"].clone(), again["unchanged"].clone()),
@@ -375,7 +375,7 @@ async fn a_manager_bulk_assigns_only_their_reports() {
         .map(|r| {
             (
                 r["outcome"].as_str().expect("o").to_owned(),
-                r["error"].as_str().unwrap_or("").to_owned(),
+                r["error"]["code"].as_str().unwrap_or("").to_owned(),
             )
         })
         .collect();
@@ -390,4 +390,38 @@ async fn a_manager_bulk_assigns_only_their_reports() {
         ]
         .map(|(a, b)| (a.to_owned(), b.to_owned()))
     );
+}
+
+#[tokio::test]
+async fn a_bulk_assignment_with_an_idempotency_key_is_answered_once_and_replayed() {
+    let app = TestApp::spawn().await;
+    let (_, course, eng) = org(&app).await;
+    let send = |bulk: Value| {
+        app.client
+            .post(format!("{}/api/v1/enrollments:bulk", app.base))
+            .bearer_auth(ld(&app))
+            .header("idempotency-key", "assign-eng-1")
+            .json(&bulk)
+            .send()
+    };
+    let bulk = json!({ "course_id": course, "org_unit_id": eng });
+    let first = send(bulk.clone()).await.expect("send");
+    assert_eq!(first.status(), 200);
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    let first = body(first).await;
+    assert_eq!(first["created"], 4);
+
+    let again = send(bulk).await.expect("send");
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(
+        body(again).await,
+        first,
+        "the first answer, not a second run"
+    );
+
+    let other = send(json!({ "course_id": course, "job_levels": { "min": 3, "max": 3 } }))
+        .await
+        .expect("send");
+    assert_eq!(other.status(), 422);
+    assert_eq!(body(other).await["code"], "idempotency_key_reused");
 }

@@ -207,7 +207,13 @@ async fn a_full_reconcile_terminates_the_absent_but_refuses_a_mass_termination_u
     let five = json!({ "records": all[..5] });
     let res = app.post(url, &app.hr(), five.clone()).await;
     assert_eq!(res.status(), 422);
-    assert_eq!(body(res).await["code"], "deactivation_limit_exceeded");
+    let refused = body(res).await;
+    assert_eq!(refused["code"], "deactivation_limit_exceeded");
+    assert_eq!(
+        refused["detail"],
+        "this reconcile would terminate 4 of 9 active people, more than the allowed 20%; check the batch or send force=true",
+        "the message carries the figures"
+    );
     let kept = body(
         app.get(&format!("/api/v1/employees/{}", people["R8"]), &app.hr())
             .await,

@@ -216,3 +216,31 @@ async fn records_are_seen_by_their_person_and_managers_and_only_ld_admin_imports
         .await;
     assert_eq!(res.status(), 403);
 }
+
+#[tokio::test]
+async fn an_import_with_an_idempotency_key_is_replayed_and_the_key_is_refused_for_another_file() {
+    let app = TestApp::spawn().await;
+    ids(&app.sync(json!([person("I1", None)])).await);
+    let send = |csv: &'static str| {
+        app.client
+            .post(format!("{}/api/v1/learning-records:import", app.base))
+            .bearer_auth(ld(&app))
+            .header("content-type", "text/csv")
+            .header("idempotency-key", "lms-export-2026-02")
+            .body(csv)
+            .send()
+    };
+    let file = "employee_external_id,title,minutes,completed_on,source_id\nI1,Workshop,90,2026-02-01,lms-1\n";
+    let first = body(send(file).await.expect("send")).await;
+    assert_eq!(first["created"], 1);
+    let again = send(file).await.expect("send");
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(body(again).await, first);
+    let other = send(
+        "employee_external_id,title,minutes,completed_on,source_id\nI1,Other,30,2026-02-02,lms-2\n",
+    )
+    .await
+    .expect("send");
+    assert_eq!(other.status(), 422);
+    assert_eq!(body(other).await["code"], "idempotency_key_reused");
+}

@@ -1,10 +1,10 @@
-use super::{etag, if_match, PageOf};
+use super::{etag, IfMatch, PageOf};
 use crate::body::JsonBody;
 use crate::error::{ApiResult, Problem};
 use crate::services::catalog::{self, CourseFilter, CourseInput, CoursePatch, SkillInput};
 use crate::services::Ctx;
 use actix_web::http::StatusCode;
-use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use learnwell_domain::catalog::{Course, Skill};
 use learnwell_domain::ids::CourseId;
@@ -140,10 +140,10 @@ async fn get_course(ctx: Ctx, id: web::Path<CourseId>) -> ApiResult<HttpResponse
 #[patch("/courses/{id}")]
 async fn update_course(
     ctx: Ctx,
-    req: HttpRequest,
+    if_match: IfMatch,
     id: web::Path<CourseId>,
     body: JsonBody<CoursePatch>,
 ) -> ApiResult<HttpResponse> {
-    let c = catalog::update_course(&ctx, id.into_inner(), if_match(&req)?, body.0).await?;
+    let c = catalog::update_course(&ctx, id.into_inner(), if_match.0, body.0).await?;
     Ok(course(&c, StatusCode::OK))
 }

@@ -1,15 +1,16 @@
-use super::{etag, if_match, PageOf};
+use super::{etag, IfMatch, PageOf};
 use crate::body::JsonBody;
-use crate::body::{parse_csv, parse_json, RawBody};
+use crate::body::{parse_csv, Bulk, BulkBody};
 use crate::error::ApiError;
 use crate::error::{ApiResult, Problem};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::services::learning::{
     self, BulkAssignment, BulkResult, EnrollmentFilter, EnrollmentInput, EnrollmentPatch,
     ImportResult, RecordFilter, RecordRow,
 };
 use crate::services::Ctx;
 use actix_web::http::StatusCode;
-use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use learnwell_domain::ids::EnrollmentId;
 use learnwell_domain::learning::{Enrollment, LearningRecord};
@@ -73,24 +74,28 @@ pub struct ImportBody {
     pub rows: Vec<RecordRow>,
 }
 
+impl BulkBody for ImportBody {
+    const ACCEPTS: &'static str = "application/json or text/csv";
+    fn from_csv(bytes: &[u8]) -> Option<Result<Self, ApiError>> {
+        Some(parse_csv(bytes).map(|rows| Self { rows }))
+    }
+}
+
 /// Import up to 10,000 learning records from an LMS (ld_admin): JSON `{"rows": [...]}` or CSV
 /// with a header row. Per-row results; importing the same rows again writes nothing; a record of
 /// a course someone is enrolled in completes the enrolment.
-#[utoipa::path(tag = "learning", request_body(content = ImportBody, content_type = "application/json"), security(("bearer" = [])),
+#[utoipa::path(tag = "learning", params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to this key for 24 h")), request_body(content = ImportBody, content_type = "application/json"), security(("bearer" = [])),
     responses((status = 200, body = ImportResult), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/learning-records:import")]
-async fn import_records(ctx: Ctx, body: RawBody) -> ApiResult<HttpResponse> {
-    let rows = if body.is_json() {
-        parse_json::<ImportBody>(&body.bytes)?.rows
-    } else if body.media_type == "text/csv" {
-        parse_csv(&body.bytes)?
-    } else {
-        return Err(ApiError::UnsupportedMediaType(
-            "application/json or text/csv",
-        ));
-    };
-    let result = learning::import_records(&ctx, rows).await?;
-    Ok(HttpResponse::Ok().json(result))
+async fn import_records(
+    ctx: Ctx,
+    key: IdempotencyKey,
+    body: Bulk<ImportBody>,
+) -> ApiResult<HttpResponse> {
+    idempotency::run(&ctx, &key, &body.fingerprint, || {
+        learning::import_records(&ctx, body.body.rows)
+    })
+    .await
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -164,12 +169,18 @@ async fn enroll(ctx: Ctx, body: JsonBody<EnrollmentInput>) -> ApiResult<HttpResp
 
 /// Assign one course to up to 10,000 people (a list, an org unit with its sub-units, or a job-level
 /// band). Per-person results; repeating it creates nothing new.
-#[utoipa::path(tag = "learning", request_body = BulkAssignment, security(("bearer" = [])),
+#[utoipa::path(tag = "learning", params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to this key for 24 h")), request_body = BulkAssignment, security(("bearer" = [])),
     responses((status = 200, body = BulkResult), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/enrollments:bulk")]
-async fn assign_bulk(ctx: Ctx, body: JsonBody<BulkAssignment>) -> ApiResult<HttpResponse> {
-    let result = learning::assign_bulk(&ctx, body.0).await?;
-    Ok(HttpResponse::Ok().json(result))
+async fn assign_bulk(
+    ctx: Ctx,
+    key: IdempotencyKey,
+    body: Bulk<BulkAssignment>,
+) -> ApiResult<HttpResponse> {
+    idempotency::run(&ctx, &key, &body.fingerprint, || {
+        learning::assign_bulk(&ctx, body.body)
+    })
+    .await
 }
 
 /// One enrolment (404 when it is not yours to see).
@@ -188,10 +199,12 @@ async fn get_enrollment(ctx: Ctx, id: web::Path<EnrollmentId>) -> ApiResult<Http
 #[patch("/enrollments/{id}")]
 async fn update_enrollment(
     ctx: Ctx,
-    req: HttpRequest,
+    if_match: IfMatch,
     id: web::Path<EnrollmentId>,
     body: JsonBody<EnrollmentPatch>,
 ) -> ApiResult<HttpResponse> {
-    let e = learning::update_enrollment(&ctx, id.into_inner(), if_match(&req)?, body.0).await?;
+    let e = learning::update_enrollment(&ctx, id.into_inner(), if_match.0, body.0).await?;
     Ok(enrollment(&e, StatusCode::OK))
 }
+
+impl BulkBody for BulkAssignment {}

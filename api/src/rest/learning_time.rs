@@ -1,4 +1,4 @@
-use super::{etag, if_match, PageOf};
+use super::{etag, IfMatch, PageOf};
 use crate::body::JsonBody;
 use crate::error::{ApiResult, Problem};
 use crate::services::learning_time::{
@@ -6,7 +6,7 @@ use crate::services::learning_time::{
 };
 use crate::services::Ctx;
 use actix_web::http::StatusCode;
-use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use learnwell_domain::ids::{PolicyId, TimeEntryId};
 use learnwell_domain::learning_time::{GrantKind, PolicyScope, TimeEntry, Totals};
@@ -124,11 +124,11 @@ async fn create_policy(ctx: Ctx, body: JsonBody<PolicyInput>) -> ApiResult<HttpR
 #[patch("/learning-time/policies/{id}")]
 async fn end_policy(
     ctx: Ctx,
-    req: HttpRequest,
+    if_match: IfMatch,
     id: web::Path<PolicyId>,
     body: JsonBody<PolicyEnd>,
 ) -> ApiResult<HttpResponse> {
-    let p = svc::end_policy(&ctx, id.into_inner(), if_match(&req)?, body.0).await?;
+    let p = svc::end_policy(&ctx, id.into_inner(), if_match.0, body.0).await?;
     Ok(policy(&p, StatusCode::OK))
 }
 
@@ -297,11 +297,11 @@ async fn get_entry(ctx: Ctx, id: web::Path<TimeEntryId>) -> ApiResult<HttpRespon
 #[patch("/time-entries/{id}")]
 async fn edit_entry(
     ctx: Ctx,
-    req: HttpRequest,
+    if_match: IfMatch,
     id: web::Path<TimeEntryId>,
     body: JsonBody<EntryInput>,
 ) -> ApiResult<HttpResponse> {
-    let e = svc::edit_entry(&ctx, id.into_inner(), if_match(&req)?, body.0).await?;
+    let e = svc::edit_entry(&ctx, id.into_inner(), if_match.0, body.0).await?;
     Ok(entry(&e, StatusCode::OK))
 }
 

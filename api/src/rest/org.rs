@@ -1,14 +1,14 @@
-use super::{etag, if_match, PageOf};
-use crate::body::{parse_csv, parse_json, JsonBody, RawBody};
+use super::{etag, IfMatch, PageOf};
+use crate::body::{parse_csv, Bulk, BulkBody, JsonBody};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::idempotency;
+use crate::idempotency::{self, IdempotencyKey};
 use crate::services::org::hris::{self, SyncOptions, SyncResult};
 use crate::services::org::{
     self, EmployeeFilter, EmployeeInput, EmployeePatch, OrgUnitInput, Visible,
 };
 use crate::services::Ctx;
 use actix_web::http::StatusCode;
-use actix_web::{delete, get, patch, post, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use learnwell_domain::access::EmployeeView;
 use learnwell_domain::ids::{EmployeeId, OrgUnitId, SyncRunId};
@@ -162,11 +162,11 @@ async fn get_employee(ctx: Ctx, id: web::Path<EmployeeId>) -> ApiResult<HttpResp
 #[patch("/employees/{id}")]
 async fn update_employee(
     ctx: Ctx,
-    req: HttpRequest,
+    if_match: IfMatch,
     id: web::Path<EmployeeId>,
     body: JsonBody<EmployeePatch>,
 ) -> ApiResult<HttpResponse> {
-    let e = org::update_employee(&ctx, id.into_inner(), if_match(&req)?, body.0).await?;
+    let e = org::update_employee(&ctx, id.into_inner(), if_match.0, body.0).await?;
     Ok(full(&e, StatusCode::OK))
 }
 
@@ -274,11 +274,11 @@ async fn get_org_unit(ctx: Ctx, id: web::Path<OrgUnitId>) -> ApiResult<HttpRespo
 #[patch("/org-units/{id}")]
 async fn update_org_unit(
     ctx: Ctx,
-    req: HttpRequest,
+    if_match: IfMatch,
     id: web::Path<OrgUnitId>,
     body: JsonBody<OrgUnitInput>,
 ) -> ApiResult<HttpResponse> {
-    let u = org::update_org_unit(&ctx, id.into_inner(), if_match(&req)?, body.0).await?;
+    let u = org::update_org_unit(&ctx, id.into_inner(), if_match.0, body.0).await?;
     Ok(unit(u, StatusCode::OK))
 }
 
@@ -295,6 +295,13 @@ async fn delete_org_unit(ctx: Ctx, id: web::Path<OrgUnitId>) -> ApiResult<HttpRe
 #[serde(deny_unknown_fields)]
 pub struct SyncBody {
     pub records: Vec<EmployeeInput>,
+}
+
+impl BulkBody for SyncBody {
+    const ACCEPTS: &'static str = "application/json or text/csv";
+    fn from_csv(bytes: &[u8]) -> Option<Result<Self, ApiError>> {
+        Some(parse_csv(bytes).map(|records| Self { records }))
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -318,44 +325,17 @@ pub struct SyncParams {
 #[post("/hris/employees:sync")]
 async fn sync_employees(
     ctx: Ctx,
-    req: HttpRequest,
     q: web::Query<SyncParams>,
-    body: RawBody,
+    key: IdempotencyKey,
+    body: Bulk<SyncBody>,
 ) -> ApiResult<HttpResponse> {
-    let key = req
-        .headers()
-        .get("idempotency-key")
-        .map(|v| v.to_str().unwrap_or_default().to_owned());
-    let fingerprint = idempotency::fingerprint(&[
-        req.query_string().as_bytes(),
-        body.media_type.as_bytes(),
-        &body.bytes,
-    ]);
     let opts = SyncOptions {
         deactivate_missing: q.deactivate_missing,
         force: q.force,
     };
-    idempotency::run(
-        &ctx,
-        &ctx.principal.subject,
-        key.as_deref(),
-        fingerprint,
-        || async {
-            let records = if body.is_json() {
-                parse_json::<SyncBody>(&body.bytes)?.records
-            } else if body.media_type == "text/csv" {
-                parse_csv(&body.bytes)?
-            } else {
-                return Err(ApiError::UnsupportedMediaType(
-                    "application/json or text/csv",
-                ));
-            };
-            let result = hris::sync(&ctx, records, opts).await?;
-            let json =
-                serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
-            Ok((StatusCode::OK, json))
-        },
-    )
+    idempotency::run(&ctx, &key, &body.fingerprint, || {
+        hris::sync(&ctx, body.body.records, opts)
+    })
     .await
 }
 

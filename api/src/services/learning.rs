@@ -5,7 +5,7 @@
 //! `ld_admin` (`hr_admin` sees it too). Completing an enrolment records the learning.
 
 use super::{audit, decode_cursor, ensure, page_size, paginate, parse_day, Ctx, Page};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code, RowError};
 use crate::services::Services;
 use chrono::NaiveDate;
 use learnwell_domain::access::{self, Principal, Relation};
@@ -18,6 +18,7 @@ use learnwell_domain::learning::{
 };
 use learnwell_domain::org::{EmployeeStatus, JobLevel};
 use learnwell_domain::FieldError;
+use learnwell_domain::Rule;
 use learnwell_persistence::audit::append;
 use learnwell_persistence::learning::{self as store, EnrollmentQuery, People};
 use learnwell_persistence::org as org_store;
@@ -47,10 +48,7 @@ async fn open_course(svc: &Services, id: CourseId) -> ApiResult<Course> {
         .await?
         .ok_or_else(|| ApiError::validation(FieldError::new("course_id", "no such course")))?;
     if course.data.archived {
-        return Err(ApiError::Unprocessable(
-            "course_archived",
-            "this course is archived and no longer offered".into(),
-        ));
+        return Err(Rule::CourseArchived.into());
     }
     Ok(course)
 }
@@ -104,10 +102,7 @@ pub async fn enroll(ctx: &Ctx, input: EnrollmentInput) -> ApiResult<(Enrollment,
     let (employee, relation) = ctx.directory.relation(p, who).await?;
     let origin = may_assign(p, relation).ok_or(ApiError::Forbidden)?;
     if employee.data.status == EmployeeStatus::Terminated {
-        return Err(ApiError::Unprocessable(
-            "employee_terminated",
-            "terminated employees cannot be enrolled".into(),
-        ));
+        return Err(Rule::EmployeeTerminated { action: "enrolled" }.into());
     }
     let course = open_course(ctx, input.course_id).await?;
     let existing = store::enrollments_in_course(&ctx.db, course.id, &[who])
@@ -324,9 +319,9 @@ pub struct AssignmentResult {
     /// `created`, `unchanged` (already enrolled) or `error`.
     pub outcome: String,
     pub enrollment_id: Option<String>,
-    /// Why, for `error`: `not_found`, `forbidden` or `employee_terminated`.
+    /// Why, for `error`: `not_found`, `forbidden` or `employee_terminated`, with a message.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<RowError>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -400,12 +395,15 @@ pub async fn assign_bulk(ctx: &Ctx, input: BulkAssignment) -> ApiResult<BulkResu
         } else {
             Relation::Other
         };
+        let refused =
+            |code, message: &str| ("error", None, Some(RowError::new(code, None, message)));
         let (outcome, enrollment_id, error) = if status.is_none() {
-            ("error", None, Some("not_found"))
+            refused(Code::NotFound, "no such employee")
         } else if may_assign(p, relation).is_none() {
-            ("error", None, Some("forbidden"))
+            refused(Code::Forbidden, "you may not assign courses to this person")
         } else if status == Some(EmployeeStatus::Terminated) {
-            ("error", None, Some("employee_terminated"))
+            let rule = Rule::EmployeeTerminated { action: "assigned" };
+            refused(rule.code(), &rule.to_string())
         } else if let Some(e) = existing.get(&id) {
             // Already enrolled (or withdrawn: a bulk assignment does not silently re-enrol).
             ("unchanged", Some(e.id), None)
@@ -419,7 +417,7 @@ pub async fn assign_bulk(ctx: &Ctx, input: BulkAssignment) -> ApiResult<BulkResu
             employee_id: id.to_string(),
             outcome: outcome.to_owned(),
             enrollment_id: enrollment_id.map(|e| e.to_string()),
-            error: error.map(str::to_owned),
+            error,
         });
     }
     let tx = ctx.db.begin().await?;
@@ -448,10 +446,13 @@ pub async fn assign_bulk(ctx: &Ctx, input: BulkAssignment) -> ApiResult<BulkResu
 
 fn check_size(n: usize) -> ApiResult<()> {
     if n > MAX_BULK {
-        return Err(ApiError::Unprocessable(
-            "batch_too_large",
-            format!("a bulk assignment covers at most {MAX_BULK} people; this one covers {n}"),
-        ));
+        return Err(Rule::BatchTooLarge {
+            what: "a bulk assignment",
+            items: "people",
+            max: MAX_BULK,
+            sent: n,
+        }
+        .into());
     }
     Ok(())
 }
@@ -624,13 +625,6 @@ pub struct RowResult {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct RowError {
-    pub code: String,
-    pub field: Option<String>,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportResult {
     pub created: usize,
     pub unchanged: usize,
@@ -640,12 +634,8 @@ pub struct ImportResult {
     pub results: Vec<RowResult>,
 }
 
-fn row_error(code: &str, field: Option<&str>, message: impl Into<String>) -> RowError {
-    RowError {
-        code: code.to_owned(),
-        field: field.map(str::to_owned),
-        message: message.into(),
-    }
+fn row_error(code: Code, field: &str, message: impl Into<String>) -> RowError {
+    RowError::new(code, Some(field), message)
 }
 
 /// Complete the open enrolments (`open`, by person and course) that these new records complete:
@@ -757,13 +747,13 @@ pub(crate) async fn reopen_enrollments(
 pub async fn import_records(ctx: &Ctx, rows: Vec<RecordRow>) -> ApiResult<ImportResult> {
     ensure(access::is_learning_admin(&ctx.principal))?;
     if rows.len() > MAX_BULK {
-        return Err(ApiError::Unprocessable(
-            "batch_too_large",
-            format!(
-                "an import holds at most {MAX_BULK} rows; this one has {}",
-                rows.len()
-            ),
-        ));
+        return Err(Rule::BatchTooLarge {
+            what: "an import",
+            items: "rows",
+            max: MAX_BULK,
+            sent: rows.len(),
+        }
+        .into());
     }
     let text = |v: &Option<String>| {
         v.as_deref()
@@ -805,22 +795,22 @@ pub async fn import_records(ctx: &Ctx, rows: Vec<RecordRow>) -> ApiResult<Import
             let employee_id = match (text(&r.employee_external_id), text(&r.employee_email)) {
                 (Some(x), _) => by_ext.get(&x).map(|k| k.id).ok_or_else(|| {
                     row_error(
-                        "unknown_employee",
-                        Some("employee_external_id"),
+                        Code::UnknownEmployee,
+                        "employee_external_id",
                         "no employee has this external id",
                     )
                 })?,
                 (None, Some(e)) => *by_email.get(&e.to_lowercase()).ok_or_else(|| {
                     row_error(
-                        "unknown_employee",
-                        Some("employee_email"),
+                        Code::UnknownEmployee,
+                        "employee_email",
                         "no employee has this email",
                     )
                 })?,
                 (None, None) => {
                     return Err(row_error(
-                        "validation_failed",
-                        Some("employee_external_id"),
+                        Code::ValidationFailed,
+                        "employee_external_id",
                         "give employee_external_id or employee_email",
                     ))
                 }
@@ -828,8 +818,8 @@ pub async fn import_records(ctx: &Ctx, rows: Vec<RecordRow>) -> ApiResult<Import
             let course = match text(&r.course_code) {
                 Some(code) => Some(*courses.get(&code.to_uppercase()).ok_or_else(|| {
                     row_error(
-                        "unknown_course",
-                        Some("course_code"),
+                        Code::UnknownCourse,
+                        "course_code",
                         "no course has this code",
                     )
                 })?),
@@ -837,39 +827,37 @@ pub async fn import_records(ctx: &Ctx, rows: Vec<RecordRow>) -> ApiResult<Import
             };
             let title = match (text(&r.title), course) {
                 (Some(t), _) => learnwell_domain::org::Label::parse(&t)
-                    .map_err(|e| row_error("validation_failed", Some("title"), e.message))?,
+                    .map_err(|e| row_error(Code::ValidationFailed, "title", e.message))?,
                 (None, Some((id, _))) => titles.get(&id).cloned().ok_or_else(|| {
-                    row_error("unknown_course", Some("course_code"), "no such course")
+                    row_error(Code::UnknownCourse, "course_code", "no such course")
                 })?,
                 (None, None) => {
                     return Err(row_error(
-                        "validation_failed",
-                        Some("title"),
+                        Code::ValidationFailed,
+                        "title",
                         "is required without a course",
                     ))
                 }
             };
             let completed_on = parse_date("completed_on", r.completed_on.as_deref())
-                .map_err(|e| row_error("validation_failed", Some("completed_on"), e.message))?
-                .ok_or_else(|| {
-                    row_error("validation_failed", Some("completed_on"), "is required")
-                })?;
+                .map_err(|e| row_error(Code::ValidationFailed, "completed_on", e.message))?
+                .ok_or_else(|| row_error(Code::ValidationFailed, "completed_on", "is required"))?;
             if completed_on > today {
                 return Err(row_error(
-                    "validation_failed",
-                    Some("completed_on"),
+                    Code::ValidationFailed,
+                    "completed_on",
                     "must not be in the future",
                 ));
             }
             let minutes = match (r.minutes, course) {
                 (Some(m), _) => learnwell_domain::catalog::Minutes::course_estimate(m)
                     .map(learnwell_domain::catalog::Minutes::get)
-                    .map_err(|e| row_error("validation_failed", Some("minutes"), e.message))?,
+                    .map_err(|e| row_error(Code::ValidationFailed, "minutes", e.message))?,
                 (None, Some((_, estimate))) => estimate,
                 (None, None) => {
                     return Err(row_error(
-                        "validation_failed",
-                        Some("minutes"),
+                        Code::ValidationFailed,
+                        "minutes",
                         "is required without a course",
                     ))
                 }
@@ -878,7 +866,7 @@ pub async fn import_records(ctx: &Ctx, rows: Vec<RecordRow>) -> ApiResult<Import
                 .score
                 .map(Score::new)
                 .transpose()
-                .map_err(|e| row_error("validation_failed", Some("score"), e.message))?;
+                .map_err(|e| row_error(Code::ValidationFailed, "score", e.message))?;
             let what = course.map_or_else(|| title.to_string(), |(id, _)| id.to_string());
             let source_id = text(&r.source_id)
                 .unwrap_or_else(|| format!("{employee_id}:{what}:{completed_on}"));

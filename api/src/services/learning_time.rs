@@ -19,6 +19,7 @@ use learnwell_domain::learning_time::{
 };
 use learnwell_domain::org::{ContractedHours, Employee, EmploymentDates, JobLevel, Period};
 use learnwell_domain::FieldError;
+use learnwell_domain::Rule;
 use learnwell_persistence::audit::append;
 use learnwell_persistence::learning_time::{self as store, StoredPolicy};
 use learnwell_persistence::org as org_store;
@@ -649,10 +650,10 @@ pub async fn decide(ctx: &Ctx, id: TimeEntryId, approve: bool) -> ApiResult<Time
     may_approve(me, current.employee_id, relation == Relation::Report)
         .map_err(|_| ApiError::Forbidden)?;
     if current.approval != ApprovalState::Pending {
-        return Err(ApiError::Unprocessable(
-            "not_pending",
-            format!("this entry is {}, not pending", current.approval),
-        ));
+        return Err(Rule::NotPending {
+            state: current.approval.code(),
+        }
+        .into());
     }
     let decided = TimeEntry {
         approval: if approve {

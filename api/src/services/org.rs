@@ -13,6 +13,7 @@ use learnwell_domain::org::{
     EmploymentType, ExternalId, JobLevel, Label, OrgUnit, PersonName,
 };
 use learnwell_domain::FieldError;
+use learnwell_domain::Rule;
 use learnwell_persistence::org::{self as store, EmployeeQuery};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -467,10 +468,7 @@ async fn check_no_cycle(
 ) -> ApiResult<()> {
     if let Some(m) = manager {
         if m == id || !svc.directory.reports_among(id, &[m]).await?.is_empty() {
-            return Err(ApiError::Unprocessable(
-                "manager_cycle",
-                "this manager reports to the employee, directly or indirectly; the link would close a cycle".into(),
-            ));
+            return Err(Rule::ManagerCycle.into());
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! HRIS sync: per-record outcomes and the record of a run.
 
 use crate::ids::SyncRunId;
+use crate::Code;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +20,7 @@ pub enum RecordOutcome {
 pub struct RecordError {
     pub index: usize,
     pub external_id: Option<String>,
-    pub code: String,
+    pub code: Code,
     pub field: Option<String>,
     pub message: String,
 }

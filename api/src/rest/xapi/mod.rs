@@ -3,7 +3,7 @@
 
 use crate::auth::Authenticator;
 use crate::body::JsonBody;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Code, Problem};
 use crate::services::xapi::documents::Write;
 use crate::services::xapi::{self as svc, ClientInput, Query, XapiCaller};
 use crate::services::{Ctx, Services};
@@ -419,7 +419,7 @@ fn finish(outcome: ApiResult<HttpResponse>, version: XapiVersion) -> HttpRespons
 
 fn invalid_multipart(field: impl Into<String>, message: impl Into<String>) -> ApiError {
     ApiError::InvalidBody {
-        code: "invalid_multipart",
+        code: Code::InvalidMultipart,
         field: field.into(),
         message: message.into(),
     }
@@ -456,7 +456,7 @@ fn statement_body(r: &XapiRequest) -> ApiResult<(Value, Vec<Part>)> {
         }
         // The conformance test suite expects 400 here, not 415 (Data 2.4.11).
         _ => Err(ApiError::InvalidBody {
-            code: "invalid_content_type",
+            code: Code::InvalidContentType,
             field: "Content-Type".to_owned(),
             message: "send statements as application/json, or as multipart/mixed with their \
                       attachments"

@@ -2,7 +2,7 @@
 //! the body, taken from the HTTP request itself or, for the Alternate Request Syntax of xAPI 1.0.3
 //! (Communication 1.3), from the form of a `POST ...?method=<METHOD>`.
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use actix_web::http::{header, Method};
 use actix_web::web::Bytes;
 use actix_web::HttpRequest;
@@ -108,7 +108,7 @@ impl XapiRequest {
             .unwrap_or_default();
         if media != "application/x-www-form-urlencoded" {
             return Err(ApiError::InvalidBody {
-                code: "invalid_alternate_request",
+                code: Code::InvalidAlternateRequest,
                 field: "Content-Type".to_owned(),
                 message: "the alternate request syntax sends its parameters, headers and \
                           content as an application/x-www-form-urlencoded form"
@@ -118,14 +118,14 @@ impl XapiRequest {
         let fields: Vec<(String, String)> =
             actix_web::web::Query::<Vec<(String, String)>>::from_query(
                 std::str::from_utf8(form).map_err(|_| ApiError::InvalidBody {
-                    code: "invalid_alternate_request",
+                    code: Code::InvalidAlternateRequest,
                     field: "form".to_owned(),
                     message: "the form is not UTF-8".to_owned(),
                 })?,
             )
             .map(actix_web::web::Query::into_inner)
             .map_err(|e| ApiError::InvalidBody {
-                code: "invalid_alternate_request",
+                code: Code::InvalidAlternateRequest,
                 field: "form".to_owned(),
                 message: format!("the form does not parse: {e}"),
             })?;

@@ -2,7 +2,7 @@
 //! later in the batch), cycles refused per record, optional full reconcile, every run recorded.
 
 use super::{blank_to_none, EmployeeInput};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code, RowError};
 use crate::services::ensure;
 use crate::services::{audit, decode_cursor, page_size, paginate, Ctx, Page};
 use learnwell_domain::access;
@@ -12,6 +12,7 @@ use learnwell_domain::org::sync::{
 };
 use learnwell_domain::org::{Employee, EmployeeData, ManagerGraph};
 use learnwell_domain::FieldError;
+use learnwell_domain::Rule;
 use learnwell_persistence::org as store;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -37,14 +38,7 @@ pub struct RecordResult {
     pub outcome: RecordOutcome,
     pub employee_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<RecordErrorBody>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct RecordErrorBody {
-    pub code: String,
-    pub field: Option<String>,
-    pub message: String,
+    pub error: Option<RowError>,
 }
 
 /// The answer to a sync.
@@ -71,7 +65,7 @@ impl Failures {
         &mut self,
         index: usize,
         ext: Option<&str>,
-        code: &str,
+        code: Code,
         field: Option<&str>,
         message: impl Into<String>,
     ) {
@@ -80,7 +74,7 @@ impl Failures {
                 *slot = Some(RecordError {
                     index,
                     external_id: ext.map(str::to_owned),
-                    code: code.to_owned(),
+                    code,
                     field: field.map(str::to_owned),
                     message: message.into(),
                 });
@@ -96,7 +90,7 @@ impl Failures {
         self.fail(
             index,
             ext,
-            "validation_failed",
+            Code::ValidationFailed,
             errors.first().map(|e| e.field.as_str()),
             message,
         );
@@ -114,13 +108,13 @@ pub async fn sync(
     ensure(access::can_write_people(&ctx.principal))?;
     let max = ctx.settings.hris.max_batch;
     if records.len() > max {
-        return Err(ApiError::Unprocessable(
-            "batch_too_large",
-            format!(
-                "a batch holds at most {max} records; this one has {}",
-                records.len()
-            ),
-        ));
+        return Err(Rule::BatchTooLarge {
+            what: "a batch",
+            items: "records",
+            max,
+            sent: records.len(),
+        }
+        .into());
     }
     let mut failures = Failures(vec![None; records.len()]);
 
@@ -134,14 +128,14 @@ pub async fn sync(
             None => failures.fail(
                 i,
                 None,
-                "validation_failed",
+                Code::ValidationFailed,
                 Some("external_id"),
                 "is required for HRIS sync",
             ),
             Some(x) if first_seen.contains_key(x) => failures.fail(
                 i,
                 ext,
-                "duplicate_in_batch",
+                Code::DuplicateInBatch,
                 Some("external_id"),
                 format!("also in record {}", first_seen[x]),
             ),
@@ -184,7 +178,7 @@ pub async fn sync(
                     failures.fail(
                         i,
                         Some(ext),
-                        "unknown_org_unit",
+                        Code::UnknownOrgUnit,
                         Some("org_unit_external_id"),
                         "no org unit has this external id",
                     );
@@ -202,7 +196,7 @@ pub async fn sync(
                     failures.fail(
                         i,
                         Some(ext),
-                        "unknown_org_unit",
+                        Code::UnknownOrgUnit,
                         Some("org_unit_id"),
                         "no such org unit",
                     );
@@ -242,7 +236,7 @@ pub async fn sync(
             failures.fail(
                 p.index,
                 Some(&p.external_id),
-                "duplicate_email",
+                Code::DuplicateEmail,
                 Some("email"),
                 "another employee has this email",
             );
@@ -289,7 +283,7 @@ pub async fn sync(
                     failures.fail(
                         p.index,
                         Some(&p.external_id),
-                        "unknown_manager",
+                        Code::UnknownManager,
                         Some("manager_external_id"),
                         "no employee has this external id",
                     );
@@ -307,7 +301,7 @@ pub async fn sync(
                     failures.fail(
                         p.index,
                         Some(&p.external_id),
-                        "unknown_manager",
+                        Code::UnknownManager,
                         Some("manager_id"),
                         "no such employee",
                     );
@@ -346,7 +340,7 @@ pub async fn sync(
                 failures.fail(
                     p.index,
                     Some(&p.external_id),
-                    "manager_cycle",
+                    Code::ManagerCycle,
                     Some("manager_external_id"),
                     "this manager reports to the employee, directly or indirectly; the link would close a cycle",
                 );
@@ -367,7 +361,7 @@ pub async fn sync(
                     failures.fail(
                         p.index,
                         Some(&p.external_id),
-                        "manager_rejected",
+                        Code::ManagerRejected,
                         Some("manager_external_id"),
                         "the manager's own record was rejected in this batch",
                     );
@@ -393,15 +387,12 @@ pub async fn sync(
             .collect();
         let share = ctx.settings.hris.max_deactivation_share;
         if !opts.force && deactivation_exceeds(missing.len(), current.len(), share) {
-            return Err(ApiError::Unprocessable(
-                "deactivation_limit_exceeded",
-                format!(
-                    "this reconcile would terminate {} of {} active people, more than the allowed {:.0}%; check the batch or send force=true",
-                    missing.len(),
-                    current.len(),
-                    share * 100.0
-                ),
-            ));
+            return Err(Rule::DeactivationLimitExceeded {
+                would_terminate: missing.len(),
+                active: current.len(),
+                max_percent: percent(share),
+            }
+            .into());
         }
         let today = ctx.now.date_naive();
         for mut e in store::get_employees(&ctx.db, &missing).await? {
@@ -453,8 +444,8 @@ pub async fn sync(
         let ext = ext_of[i].map(str::to_owned);
         let (outcome, id, error) = match (slot, outcomes.get(&i)) {
             (Some(err), _) => {
-                let body = RecordErrorBody {
-                    code: err.code.clone(),
+                let body = RowError {
+                    code: err.code,
                     field: err.field.clone(),
                     message: err.message.clone(),
                 };
@@ -548,4 +539,11 @@ pub async fn get_run(ctx: &Ctx, id: SyncRunId) -> ApiResult<SyncRun> {
     store::get_sync_run(&ctx.db, id)
         .await?
         .ok_or(ApiError::NotFound("sync run"))
+}
+
+/// A share (0.0-1.0) as a whole percentage, for messages.
+fn percent(share: f64) -> u32 {
+    let p = (share * 100.0).round().clamp(0.0, 100.0);
+    // In 0..=100 after the clamp, so the conversion is exact.
+    p as u32
 }

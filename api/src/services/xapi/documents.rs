@@ -3,7 +3,7 @@
 //! the Activities and Agents resources, which describe what the LRS knows.
 
 use super::XapiCaller;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::services::Services;
 use chrono::{DateTime, Utc};
 use learnwell_domain::access::Scope;
@@ -111,7 +111,7 @@ fn json_object(bytes: &[u8], media: &str) -> ApiResult<serde_json::Map<String, V
     match serde_json::from_slice(bytes) {
         Ok(Value::Object(o)) if is_json(media) => Ok(o),
         _ => Err(ApiError::InvalidBody {
-            code: "not_mergeable",
+            code: Code::NotMergeable,
             field: "document".into(),
             message: "POST merges JSON objects (application/json); this document or the stored \
                       one is not one"
@@ -156,7 +156,7 @@ pub async fn write(
         (Write::Post, None) => {
             if content.is_empty() {
                 return Err(ApiError::InvalidBody {
-                    code: "empty_document",
+                    code: Code::EmptyDocument,
                     field: "document".into(),
                     message: "POST needs a document".into(),
                 });

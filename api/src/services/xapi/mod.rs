@@ -5,7 +5,7 @@ pub mod documents;
 pub mod projection;
 
 use super::{audit, ensure, Ctx};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::services::Services;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
@@ -275,7 +275,7 @@ pub async fn authenticate(
 /// A statement the specification makes the LRS refuse, with the reason it gives.
 fn bad_statement(path: impl Into<String>, reason: impl Into<String>) -> ApiError {
     ApiError::InvalidBody {
-        code: "invalid_statement",
+        code: Code::InvalidStatement,
         field: path.into(),
         message: reason.into(),
     }
@@ -412,14 +412,14 @@ fn statement_path(single: bool, i: usize, path: &str) -> String {
 fn attachments(sent: &[Value], parts: &[Part], single: bool) -> ApiResult<Vec<AttachmentContent>> {
     let contents =
         attachment_parts(parts, &declared_hashes(sent)).map_err(|e| ApiError::InvalidBody {
-            code: "invalid_attachment",
+            code: Code::InvalidAttachment,
             field: e.path,
             message: e.reason,
         })?;
     let received: HashSet<String> = contents.iter().map(|c| c.sha2.clone()).collect();
     for (i, s) in sent.iter().enumerate() {
         check_attachments_sent(s, &received).map_err(|e| ApiError::InvalidBody {
-            code: "invalid_attachment",
+            code: Code::InvalidAttachment,
             field: statement_path(single, i, &e.path),
             message: e.reason,
         })?;
@@ -429,7 +429,7 @@ fn attachments(sent: &[Value], parts: &[Part], single: bool) -> ApiResult<Vec<At
                 continue;
             };
             let invalid = |field: &str, message: String| ApiError::InvalidBody {
-                code: "invalid_signature",
+                code: Code::InvalidSignature,
                 field: statement_path(single, i, field),
                 message,
             };
