@@ -3,7 +3,7 @@
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use learnwell_api::auth::{Authenticator, TokenSpec};
-use learnwell_api::config::Settings;
+use learnwell_api::config::{JwtAlgorithm, Settings};
 use learnwell_api::{demo, graphql, startup, telemetry};
 use rand::distributions::{Alphanumeric, DistString};
 use secrecy::{ExposeSecret, SecretString};
@@ -105,7 +105,8 @@ async fn main() -> Result<()> {
             );
         }
         Command::Migrate => {
-            let db = learnwell_persistence::Db::connect(&settings.database.url, 2).await?;
+            let db = learnwell_persistence::Db::connect(settings.database.url.expose_secret(), 2)
+                .await?;
             db.migrate().await?;
             println!("migrations applied to the {} database", db.backend().name());
         }
@@ -147,7 +148,9 @@ async fn main() -> Result<()> {
 
 /// `--demo` without a configured key: generate one for this run and say so.
 fn demo_secret(settings: &mut Settings) {
-    if settings.auth.algorithm == "HS256" && settings.auth.secret.expose_secret().len() < 32 {
+    if settings.auth.algorithm == JwtAlgorithm::HS256
+        && settings.auth.secret.expose_secret().len() < 32
+    {
         let secret = Alphanumeric.sample_string(&mut rand::thread_rng(), 48);
         eprintln!("demo: no auth.secret configured; generated a JWT key for this run (tokens stop working on restart; set LEARNWELL__AUTH__SECRET to keep them)");
         settings.auth.secret = SecretString::from(secret);

@@ -1,7 +1,7 @@
 //! Bearer JWT authentication: HS256 with a shared secret, or RS256/ES256 with the identity
 //! provider's public key. Only the configured algorithm is accepted (so never `none`).
 
-use crate::config::AuthSettings;
+use crate::config::{AuthSettings, JwtAlgorithm};
 use crate::error::ApiError;
 use crate::services::{Ctx, Services};
 use actix_web::{dev::Payload, http::header, web::Data, FromRequest, HttpRequest};
@@ -67,14 +67,12 @@ pub enum AuthConfigError {
     MissingSecret,
     #[error("auth.public_key_pem (LEARNWELL__AUTH__PUBLIC_KEY_PEM) must hold the identity provider's public key for {0}: {1}")]
     BadPublicKey(String, String),
-    #[error("auth.algorithm must be HS256, RS256 or ES256, not {0}")]
-    UnsupportedAlgorithm(String),
 }
 
 impl Authenticator {
     pub fn from_settings(s: &AuthSettings) -> Result<Self, AuthConfigError> {
-        let (algorithm, decoding, encoding) = match s.algorithm.as_str() {
-            "HS256" => {
+        let (algorithm, decoding, encoding) = match s.algorithm {
+            JwtAlgorithm::HS256 => {
                 let secret = s.secret.expose_secret();
                 if secret.len() < 32 {
                     return Err(AuthConfigError::MissingSecret);
@@ -85,22 +83,18 @@ impl Authenticator {
                     Some(EncodingKey::from_secret(secret.as_bytes())),
                 )
             }
-            alg @ ("RS256" | "ES256") => {
+            alg @ (JwtAlgorithm::RS256 | JwtAlgorithm::ES256) => {
                 let pem = s.public_key_pem.as_bytes();
-                let key = if alg == "RS256" {
-                    DecodingKey::from_rsa_pem(pem)
+                let (key, a) = if alg == JwtAlgorithm::RS256 {
+                    (DecodingKey::from_rsa_pem(pem), Algorithm::RS256)
                 } else {
-                    DecodingKey::from_ec_pem(pem)
-                }
-                .map_err(|e| AuthConfigError::BadPublicKey(alg.to_owned(), e.to_string()))?;
-                let a = if alg == "RS256" {
-                    Algorithm::RS256
-                } else {
-                    Algorithm::ES256
+                    (DecodingKey::from_ec_pem(pem), Algorithm::ES256)
                 };
+                let key = key.map_err(|e| {
+                    AuthConfigError::BadPublicKey(format!("{alg:?}"), e.to_string())
+                })?;
                 (a, key, None)
             }
-            other => return Err(AuthConfigError::UnsupportedAlgorithm(other.to_owned())),
         };
         let mut validation = Validation::new(algorithm);
         validation.algorithms = vec![algorithm];

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use std::path::Path;
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
@@ -17,6 +18,7 @@ pub struct Settings {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ServerSettings {
     pub host: String,
     pub port: u16,
@@ -26,20 +28,24 @@ pub struct ServerSettings {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
-    pub url: String,
+    /// May hold a password: never printed (`Debug` shows `[REDACTED]`).
+    pub url: SecretString,
     pub max_connections: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RedisSettings {
     pub url: SecretString,
     pub key_prefix: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AuthSettings {
-    pub algorithm: String,
+    pub algorithm: JwtAlgorithm,
     pub secret: SecretString,
     pub public_key_pem: String,
     pub issuer: String,
@@ -48,12 +54,14 @@ pub struct AuthSettings {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LogSettings {
-    pub format: String,
+    pub format: LogFormat,
     pub level: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HrisSettings {
     pub max_batch: usize,
     pub max_deactivation_share: f64,
@@ -61,14 +69,48 @@ pub struct HrisSettings {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RateLimitSettings {
     pub per_minute: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GraphqlSettings {
     pub max_depth: usize,
     pub max_complexity: usize,
+}
+
+/// The token algorithms Learnwell accepts (never `none`, never more than the one configured).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum JwtAlgorithm {
+    HS256,
+    RS256,
+    ES256,
+}
+
+impl std::str::FromStr for JwtAlgorithm {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "HS256" => Ok(Self::HS256),
+            "RS256" => Ok(Self::RS256),
+            "ES256" => Ok(Self::ES256),
+            other => Err(format!(
+                "auth.algorithm must be HS256, RS256 or ES256, not {other}"
+            )),
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// For people.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
 }
 
 /// The defaults, compiled in so the binary runs from any directory.
@@ -98,5 +140,51 @@ impl Settings {
             )
             .build()?
             .try_deserialize()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn load_toml(extra: &str) -> Result<Settings, String> {
+        let path =
+            std::env::temp_dir().join(format!("learnwell-config-{}.toml", uuid::Uuid::now_v7()));
+        std::fs::write(&path, extra).map_err(|e| e.to_string())?;
+        let loaded = Settings::load(Some(&path)).map_err(|e| e.to_string());
+        let _ = std::fs::remove_file(&path);
+        loaded
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_with_its_name() {
+        let err = load_toml("[server]\nprot = 9090\n").unwrap_err();
+        assert!(err.contains("prot"), "{err}");
+        let err = load_toml("[ratelimit]\nper_minute = 5\n").unwrap_err();
+        assert!(err.contains("ratelimit"), "{err}");
+    }
+
+    #[test]
+    fn enumerated_settings_refuse_other_values() {
+        let err = load_toml("[auth]\nalgorithm = \"none\"\n").unwrap_err();
+        assert!(err.contains("none"), "{err}");
+        let err = load_toml("[log]\nformat = \"xml\"\n").unwrap_err();
+        assert!(err.contains("xml"), "{err}");
+        let ok = load_toml("[log]\nformat = \"json\"\n").expect("json is a format");
+        assert_eq!(ok.log.format, LogFormat::Json);
+    }
+
+    #[test]
+    fn urls_and_secrets_never_appear_in_debug_output() {
+        let mut s = load_toml("").expect("defaults");
+        s.database.url = SecretString::from("postgres://app:hunter2@db/learnwell");
+        s.redis.url = SecretString::from("redis://:hunter3@cache:6379");
+        s.auth.secret = SecretString::from("a-very-long-shared-secret-of-32-chars!");
+        let printed = format!("{s:?}");
+        for secret in ["hunter2", "hunter3", "a-very-long"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+        assert!(s.database.url.expose_secret().contains("hunter2"));
     }
 }

@@ -31,7 +31,7 @@ pub enum ApiError {
         field: String,
         message: String,
     },
-    #[error("the input is not valid")]
+    #[error("the input is not valid: {}", list(.0))]
     Validation(Vec<FieldError>),
     #[error("invalid query parameter {0}")]
     InvalidQuery(FieldError),
@@ -62,6 +62,15 @@ pub enum ApiError {
     Unavailable(String),
     #[error("internal error")]
     Internal(String),
+}
+
+/// Field errors as one sentence for `detail` (the first five; `errors` lists them all).
+fn list(errors: &[FieldError]) -> String {
+    let mut text: Vec<String> = errors.iter().take(5).map(ToString::to_string).collect();
+    if errors.len() > 5 {
+        text.push(format!("and {} more", errors.len() - 5));
+    }
+    text.join("; ")
 }
 
 /// How long a client should wait before retrying an `unavailable` answer.

@@ -21,6 +21,7 @@ pub type LearnwellSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
 pub fn schema(limits: &GraphqlSettings) -> LearnwellSchema {
     Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .extension(async_graphql::extensions::Tracing)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .finish()

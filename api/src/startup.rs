@@ -33,7 +33,11 @@ pub enum StartupError {
 /// Connect to the database (and Redis when configured) and build the shared state.
 pub async fn state(settings: Settings) -> Result<AppState, StartupError> {
     let auth = Authenticator::from_settings(&settings.auth)?;
-    let db = Db::connect(&settings.database.url, settings.database.max_connections).await?;
+    let db = Db::connect(
+        settings.database.url.expose_secret(),
+        settings.database.max_connections,
+    )
+    .await?;
     let redis_url = settings.redis.url.expose_secret();
     let kv: Arc<dyn KvStore> = if redis_url.is_empty() {
         Arc::new(InProcessKv::default())

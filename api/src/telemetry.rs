@@ -1,6 +1,6 @@
 //! Structured logs: text for people, JSON for machines (`LEARNWELL__LOG__FORMAT=json`).
 
-use crate::config::LogSettings;
+use crate::config::{LogFormat, LogSettings};
 use tracing_subscriber::EnvFilter;
 
 /// Install the global subscriber once (later calls, e.g. from tests, do nothing).
@@ -10,7 +10,7 @@ pub fn init(settings: &LogSettings) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false);
-    let _ = if settings.format == "json" {
+    let _ = if settings.format == LogFormat::Json {
         builder
             .json()
             .flatten_event(true)

@@ -136,7 +136,7 @@ async fn tokens_from_an_identity_provider_are_checked_with_its_public_key() {
         ),
     ] {
         let app = TestApp::spawn_with(|s| {
-            s.auth.algorithm = alg.into();
+            s.auth.algorithm = alg.parse().expect("algorithm");
             s.auth.public_key_pem = String::from_utf8(fixture(public)).expect("pem");
         })
         .await;

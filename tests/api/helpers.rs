@@ -1,5 +1,6 @@
 //! A real app per test: port 0, a fresh database (SQLite file, or a new PostgreSQL database when
-//! TEST_DATABASE_URL is set), Redis with its own key prefix when TEST_REDIS_URL is set.
+//! TEST_DATABASE_URL is set), Redis with its own key prefix when TEST_REDIS_URL is set. The
+//! database is removed when the test's app is dropped. `TEST_LOG=1` prints the server's logs.
 
 use learnwell_api::auth::TokenSpec;
 use learnwell_api::config::Settings;
@@ -20,9 +21,54 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     settings: Settings,
+    /// The database this app created and removes when dropped (None for a sibling).
+    _database: Option<TestDatabase>,
 }
 
-async fn fresh_database_url() -> String {
+/// A database made for one test.
+enum TestDatabase {
+    Postgres { admin_url: String, name: String },
+    Sqlite(std::path::PathBuf),
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match self {
+            TestDatabase::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            TestDatabase::Postgres { admin_url, name } => {
+                // Drop runs inside the test's runtime: the DROP gets a thread and a runtime of
+                // its own. FORCE ends the connections the app's pool still holds.
+                let (admin_url, sql) = (
+                    admin_url.clone(),
+                    format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+                );
+                let dropped = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
+                    rt.block_on(async {
+                        let admin = sea_orm::Database::connect(&admin_url).await?;
+                        admin.execute_unprepared(&sql).await?;
+                        admin.close().await
+                    })
+                })
+                .join();
+                if !matches!(dropped, Ok(Ok(()))) {
+                    eprintln!("could not drop the test database {name}: {dropped:?}");
+                }
+            }
+        }
+    }
+}
+
+async fn fresh_database() -> (String, TestDatabase) {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             let name = format!("lw_test_{}", uuid::Uuid::new_v4().simple());
@@ -37,12 +83,14 @@ async fn fresh_database_url() -> String {
             let (prefix, _) = admin_url
                 .rsplit_once('/')
                 .expect("TEST_DATABASE_URL has a database name");
-            format!("{prefix}/{name}")
+            let url = format!("{prefix}/{name}");
+            (url, TestDatabase::Postgres { admin_url, name })
         }
         _ => {
             let path =
                 std::env::temp_dir().join(format!("learnwell-test-{}.db", uuid::Uuid::new_v4()));
-            format!("sqlite://{}?mode=rwc", path.display())
+            let url = format!("sqlite://{}?mode=rwc", path.display());
+            (url, TestDatabase::Sqlite(path))
         }
     }
 }
@@ -54,17 +102,22 @@ impl TestApp {
 
     pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
         let mut settings = Settings::load(None).expect("default settings");
-        settings.database.url = fresh_database_url().await;
+        let (url, database) = fresh_database().await;
+        settings.database.url = SecretString::from(url);
         settings.database.max_connections = 5;
         settings.auth.secret = SecretString::from(SECRET);
         settings.server.workers = 1;
         settings.log.level = "warn".into();
+        if std::env::var_os("TEST_LOG").is_some_and(|v| !v.is_empty() && v != "0") {
+            settings.log.level = "info".into();
+            learnwell_api::telemetry::init(&settings.log);
+        }
         if let Ok(url) = std::env::var("TEST_REDIS_URL") {
             settings.redis.url = SecretString::from(url);
             settings.redis.key_prefix = format!("lwtest:{}:", uuid::Uuid::new_v4().simple());
         }
         configure(&mut settings);
-        Self::start(settings).await
+        Self::start(settings, database).await
     }
 
     /// A second instance on the same database and the same key-value store: the same Redis when
@@ -81,16 +134,16 @@ impl TestApp {
                 self.state.services.kv.clone(),
             );
         }
-        Self::serve(state, self.settings.clone())
+        Self::serve(state, self.settings.clone(), None)
     }
 
-    async fn start(settings: Settings) -> Self {
+    async fn start(settings: Settings, database: TestDatabase) -> Self {
         let state = startup::state(settings.clone()).await.expect("app state");
         state.services.db.migrate().await.expect("migrations");
-        Self::serve(state, settings)
+        Self::serve(state, settings, Some(database))
     }
 
-    fn serve(state: AppState, settings: Settings) -> Self {
+    fn serve(state: AppState, settings: Settings, owned: Option<TestDatabase>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let server = startup::serve(state.clone(), listener).expect("server");
@@ -100,6 +153,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             state,
             settings,
+            _database: owned,
         }
     }
 

@@ -13,5 +13,6 @@ mod learning_time;
 mod org_units;
 mod records;
 mod system;
+mod wire;
 mod xapi;
 mod xapi_conformance;
