@@ -2,8 +2,7 @@ use super::PageOf;
 use crate::error::{ApiResult, Problem};
 use crate::services::{self, Ctx};
 use actix_web::{get, web, HttpResponse};
-use learnwell_domain::audit::AuditEvent;
-use learnwell_persistence::audit::AuditQuery;
+use learnwell_domain::audit::{AuditEvent, AuditQuery};
 use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 

@@ -3,9 +3,9 @@
 use super::{decode_cursor, page_size, paginate, Ctx, Page};
 use crate::error::{ApiError, ApiResult};
 use learnwell_domain::access;
-use learnwell_domain::audit::AuditEvent;
+use learnwell_domain::audit::{AuditEvent, AuditQuery};
 use learnwell_domain::ids::AuditEventId;
-use learnwell_persistence::audit::{self as store, AuditQuery};
+use learnwell_persistence::audit as store;
 
 /// An audit event of `action` on a resource, by the caller of `ctx`.
 pub fn event(

@@ -14,3 +14,12 @@ pub struct AuditEvent {
     pub resource_id: String,
     pub request_id: Option<String>,
 }
+
+/// Which audit events to list: every given field must match exactly.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub resource_type: Option<String>,
+    pub resource_id: Option<String>,
+}

@@ -2,7 +2,7 @@
 
 use crate::db::insert_all;
 use crate::{Conn, StoreError, StoreResult, Tx};
-use learnwell_domain::audit::AuditEvent;
+use learnwell_domain::audit::{AuditEvent, AuditQuery};
 use learnwell_domain::ids::AuditEventId;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -26,15 +26,6 @@ mod entity {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
-}
-
-/// Filters of the audit log.
-#[derive(Debug, Default, Clone)]
-pub struct AuditQuery {
-    pub actor: Option<String>,
-    pub action: Option<String>,
-    pub resource_type: Option<String>,
-    pub resource_id: Option<String>,
 }
 
 pub async fn append(tx: &Tx, events: &[AuditEvent]) -> StoreResult<()> {
