@@ -15,6 +15,7 @@ pub struct Settings {
     pub hris: HrisSettings,
     pub rate_limit: RateLimitSettings,
     pub graphql: GraphqlSettings,
+    pub metrics: MetricsSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -25,6 +26,10 @@ pub struct ServerSettings {
     pub json_limit_bytes: usize,
     pub bulk_limit_bytes: usize,
     pub workers: usize,
+    /// Origins allowed to call the API from a browser (CORS), e.g. `https://dash.example.com`.
+    pub cors_origins: Vec<String>,
+    /// `Strict-Transport-Security` max-age in seconds; 0 sends none (set it behind TLS).
+    pub hsts_max_age_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -79,6 +84,14 @@ pub struct RateLimitSettings {
 pub struct GraphqlSettings {
     pub max_depth: usize,
     pub max_complexity: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// A bearer token for scrapers (`Authorization: Bearer <token>`); an `hr_admin` token works
+    /// too. Without either, `/metrics` answers 401.
+    pub token: SecretString,
 }
 
 /// The token algorithms Learnwell accepts (never `none`, never more than the one configured).
@@ -136,7 +149,9 @@ impl Settings {
                 config::Environment::with_prefix("LEARNWELL")
                     .prefix_separator("__")
                     .separator("__")
-                    .try_parsing(true),
+                    .try_parsing(true)
+                    .list_separator(",")
+                    .with_list_parse_key("server.cors_origins"),
             )
             .build()?
             .try_deserialize()

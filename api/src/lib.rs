@@ -10,6 +10,7 @@ pub mod graphql;
 pub mod idempotency;
 pub mod metrics;
 pub mod observe;
+pub mod policy;
 pub mod request_id;
 pub mod rest;
 pub mod services;

@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use crate::graphql::{self, LearnwellSchema};
 use crate::metrics::Metrics;
 use crate::observe::observe;
+use crate::policy;
 use crate::rest;
 use crate::services::Services;
 use crate::state::AppState;
@@ -66,8 +67,11 @@ pub fn serve(state: AppState, listener: TcpListener) -> Result<Server, StartupEr
     ));
     let services = web::Data::new(state.services);
     let auth = web::Data::from(state.auth);
+    let cors_origins = services.settings.server.cors_origins.clone();
     let mut server = HttpServer::new(move || {
         App::new()
+            .wrap(policy::cors(&cors_origins))
+            .wrap(from_fn(policy::headers))
             .wrap(from_fn(observe))
             .app_data(services.clone())
             .app_data(auth.clone())

@@ -7,6 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub const SECRET: &str = "bench-secret-bench-secret-bench-secret-0123";
+/// The token the benches scrape `/metrics` with.
+const METRICS_TOKEN: &str = "bench-metrics-token";
 
 pub struct Server {
     pub child: Child,
@@ -37,6 +39,10 @@ impl Server {
             ("LEARNWELL__AUTH__SECRET".to_owned(), SECRET.to_owned()),
             ("LEARNWELL__SERVER__PORT".to_owned(), port.to_string()),
             ("LEARNWELL__LOG__LEVEL".to_owned(), "warn".to_owned()),
+            (
+                "LEARNWELL__METRICS__TOKEN".to_owned(),
+                METRICS_TOKEN.to_owned(),
+            ),
         ];
         let child = Command::new(env!("CARGO_BIN_EXE_learnwell"))
             .arg("serve")
@@ -105,6 +111,7 @@ impl Server {
     pub async fn metric(&self, client: &reqwest::Client, name: &str) -> f64 {
         let text = client
             .get(format!("{}/metrics", self.base))
+            .bearer_auth(METRICS_TOKEN)
             .send()
             .await
             .expect("metrics")

@@ -115,12 +115,16 @@ async fn malformed_unknown_mistyped_and_oversized_bodies_get_precise_errors() {
         .await
         .expect("send");
     assert_eq!(res.status(), 415);
-    let valid = json!({ "email": "t@example.com", "given_name": "T", "family_name": "G", "job_level": 2 });
+    let valid =
+        json!({ "email": "t@example.com", "given_name": "T", "family_name": "G", "job_level": 2 });
     let res = send(format!("{valid}garbage{{{{{{"), "application/json")
         .await
         .expect("send");
     let p = body(res).await;
-    assert_eq!(p["code"], "malformed_json", "trailing garbage after the value: {p}");
+    assert_eq!(
+        p["code"], "malformed_json",
+        "trailing garbage after the value: {p}"
+    );
     let res = send(format!("{valid} {valid}"), "application/json")
         .await
         .expect("send");

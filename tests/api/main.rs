@@ -11,6 +11,7 @@ mod helpers;
 mod hris;
 mod learning_time;
 mod org_units;
+mod policy;
 mod records;
 mod system;
 mod wire;

@@ -58,7 +58,7 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_pool() {
     app.request(Method::GET, "/api/v1/employees", None, None)
         .await;
     let text = app
-        .request(Method::GET, "/metrics", None, None)
+        .request(Method::GET, "/metrics", Some(&app.hr()), None)
         .await
         .text()
         .await
@@ -136,4 +136,27 @@ async fn the_audit_log_records_writes_and_only_hr_reads_it() {
     )
     .await;
     assert!(!again["items"].as_array().expect("items").is_empty());
+}
+
+#[tokio::test]
+async fn metrics_need_the_scrape_token_or_an_hr_admin() {
+    let app = TestApp::spawn_with(|s| {
+        s.metrics.token = secrecy::SecretString::from("scrape-token-0123456789");
+    })
+    .await;
+    let status = |token: Option<String>| {
+        let app = &app;
+        async move {
+            app.request(Method::GET, "/metrics", token.as_deref(), None)
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(status(None).await, 401);
+    assert_eq!(status(Some("wrong-token".into())).await, 401);
+    let employee = app.token_for("e", &["employee"], &[], None);
+    assert_eq!(status(Some(employee)).await, 403);
+    assert_eq!(status(Some("scrape-token-0123456789".into())).await, 200);
+    assert_eq!(status(Some(app.hr())).await, 200);
 }

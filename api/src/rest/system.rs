@@ -1,11 +1,16 @@
 //! Health, readiness, metrics, the landing page, API docs and their offline assets.
 
-use crate::error::ApiResult;
+use crate::auth::Authenticator;
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::metrics::{Gauges, Metrics};
 use crate::services::xapi::projection;
 use crate::services::Services;
-use actix_web::{get, http::header::ContentType, web, HttpResponse};
+use actix_web::http::header::{self, ContentType};
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use learnwell_domain::access;
+use secrecy::ExposeSecret;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -60,6 +65,14 @@ async fn asset(path: web::Path<String>) -> HttpResponse {
         ),
         "graphiql/react-dom.production.min.js" => (
             include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
+            "text/javascript",
+        ),
+        "docs-init.js" => (
+            include_bytes!("../../assets/docs-init.js"),
+            "text/javascript",
+        ),
+        "graphiql-init.js" => (
+            include_bytes!("../../assets/graphiql-init.js"),
             "text/javascript",
         ),
         _ => return crate::error::ApiError::NotFound("asset").error_response_owned(),
@@ -124,18 +137,54 @@ async fn readyz(state: web::Data<Services>) -> HttpResponse {
     }
 }
 
-/// Prometheus metrics (text format 0.0.4).
-#[utoipa::path(tag = "system", responses((status = 200, content_type = "text/plain", body = String)))]
+/// Prometheus metrics (text format 0.0.4). Needs the configured `metrics.token` as a bearer
+/// token, or an `hr_admin` token.
+#[utoipa::path(tag = "system", security(("bearer" = [])),
+    responses((status = 200, content_type = "text/plain", body = String), (status = 401, body = Problem), (status = 403, body = Problem)))]
 #[get("/metrics")]
-async fn metrics(state: web::Data<Services>, m: web::Data<Metrics>) -> ApiResult<HttpResponse> {
-    let pool = state.db.pool_stats();
+async fn metrics(
+    req: HttpRequest,
+    svc: web::Data<Services>,
+    auth: web::Data<Authenticator>,
+    m: web::Data<Metrics>,
+) -> ApiResult<HttpResponse> {
+    if !is_scrape_token(&req, &svc) {
+        let principal = crate::auth::authenticate(&auth, &svc, &req).await?;
+        if !access::can_read_metrics(&principal) {
+            return Err(ApiError::Forbidden);
+        }
+    }
+    let pool = svc.db.pool_stats();
     let text = m.render(&Gauges {
         db_pool_size: pool.size,
         db_pool_idle: pool.idle,
-        db_statements: state.db.statements_executed(),
-        xapi_projection_queue: projection::queue_length(&state).await?,
+        db_statements: svc.db.statements_executed(),
+        xapi_projection_queue: projection::queue_length(&svc).await?,
     });
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(text))
+}
+
+/// Is the bearer token the configured scrape token? (Compared as digests, in constant time.)
+fn is_scrape_token(req: &HttpRequest, svc: &Services) -> bool {
+    let configured = svc.settings.metrics.token.expose_secret();
+    let sent = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "));
+    match sent {
+        Some(sent) if !configured.is_empty() => {
+            let (a, b) = (
+                Sha256::digest(sent.as_bytes()),
+                Sha256::digest(configured.as_bytes()),
+            );
+            a.iter()
+                .zip(b.iter())
+                .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+                == 0
+        }
+        _ => false,
+    }
 }
