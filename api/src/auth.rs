@@ -11,6 +11,7 @@ use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::time::Duration;
 
@@ -197,12 +198,31 @@ impl Authenticator {
     }
 }
 
-/// Read and check the bearer token of a request, and charge it to the caller's rate limit.
+/// Read and check the bearer token of a request, and charge it to the caller's and the client
+/// address's rate limits. A client address with too many failed attempts this minute is refused
+/// before its token is looked at; every failure counts against it.
 pub async fn authenticate(
     auth: &Authenticator,
     svc: &Services,
     req: &HttpRequest,
 ) -> Result<Principal, ApiError> {
+    let address = client_address(req, &svc.settings.server.trusted_proxies);
+    svc.rate_limit_address(address).await?;
+    let who = format!("ip:{address}");
+    svc.refuse_while_failing(&who).await?;
+    match bearer_principal(auth, req) {
+        Ok(principal) => {
+            svc.rate_limit(&principal.subject).await?;
+            Ok(principal)
+        }
+        Err(e) => {
+            svc.authentication_failed(&who).await?;
+            Err(e)
+        }
+    }
+}
+
+fn bearer_principal(auth: &Authenticator, req: &HttpRequest) -> Result<Principal, ApiError> {
     let header = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -215,9 +235,29 @@ pub async fn authenticate(
                 .or_else(|| h.strip_prefix("bearer "))
         })
         .ok_or_else(|| ApiError::Unauthenticated("use the Bearer scheme".into()))?;
-    let principal = auth.verify(token.trim())?;
-    svc.rate_limit(&principal.subject).await?;
-    Ok(principal)
+    auth.verify(token.trim())
+}
+
+/// The client's address: the connection's peer, or, when the peer is a trusted proxy, the
+/// nearest address in `X-Forwarded-For` that is not one (proxies append, so the rightmost
+/// untrusted entry is the one no client can forge).
+pub fn client_address(req: &HttpRequest, trusted: &[IpAddr]) -> IpAddr {
+    let peer = req
+        .peer_addr()
+        .map_or(IpAddr::from([127, 0, 0, 1]), |a| a.ip());
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    req.headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find(|a| !trusted.contains(a))
+        .unwrap_or(peer)
 }
 
 /// The services and the authenticator registered with the app.

@@ -30,6 +30,9 @@ pub struct ServerSettings {
     pub cors_origins: Vec<String>,
     /// `Strict-Transport-Security` max-age in seconds; 0 sends none (set it behind TLS).
     pub hsts_max_age_seconds: u64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (IP addresses). Without them the
+    /// client address is the connection's peer.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -76,7 +79,13 @@ pub struct HrisSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateLimitSettings {
+    /// Requests per minute per caller (token subject or LRS client); 0 turns it off.
     pub per_minute: u64,
+    /// Requests per minute per client address, authenticated or not; 0 turns it off.
+    pub per_address_per_minute: u64,
+    /// Failed authentications per minute per client address and per LRS key before further
+    /// attempts are refused (429) for the rest of the minute; 0 turns it off.
+    pub failed_auth_per_minute: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -151,7 +160,8 @@ impl Settings {
                     .separator("__")
                     .try_parsing(true)
                     .list_separator(",")
-                    .with_list_parse_key("server.cors_origins"),
+                    .with_list_parse_key("server.cors_origins")
+                    .with_list_parse_key("server.trusted_proxies"),
             )
             .build()?
             .try_deserialize()

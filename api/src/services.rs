@@ -18,6 +18,7 @@ use learnwell_domain::access::Principal;
 use learnwell_domain::FieldError;
 use learnwell_persistence::kv::KvStore;
 use learnwell_persistence::Db;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -50,27 +51,67 @@ impl Services {
     /// store).
     pub async fn rate_limit(&self, subject: &str) -> ApiResult<()> {
         let limit = self.settings.rate_limit.per_minute;
+        self.charge(&format!("rl:{subject}"), limit).await
+    }
+
+    /// Charge one request to a client address's per-minute budget.
+    pub async fn rate_limit_address(&self, address: IpAddr) -> ApiResult<()> {
+        let limit = self.settings.rate_limit.per_address_per_minute;
+        self.charge(&format!("rla:{address}"), limit).await
+    }
+
+    /// Refuse (429) while `who` (a client address, an LRS key) has used up its failed
+    /// authentications of this minute; checked before any credential is verified.
+    pub async fn refuse_while_failing(&self, who: &str) -> ApiResult<()> {
+        let limit = self.settings.rate_limit.failed_auth_per_minute;
         if limit == 0 {
             return Ok(());
         }
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_secs();
-        let used = self
-            .kv
-            .increment(
-                &format!("rl:{subject}:{}", now / 60),
-                Duration::from_secs(61),
-            )
-            .await?;
-        if used > limit {
+        let (window, retry) = minute_window();
+        if self.kv.counter(&format!("af:{who}:{window}")).await? >= limit {
             return Err(ApiError::RateLimited {
-                retry_after_secs: 60 - now % 60,
+                retry_after_secs: retry,
             });
         }
         Ok(())
     }
+
+    /// Count a failed authentication against `who`.
+    pub async fn authentication_failed(&self, who: &str) -> ApiResult<()> {
+        if self.settings.rate_limit.failed_auth_per_minute > 0 {
+            let (window, _) = minute_window();
+            self.kv
+                .increment(&format!("af:{who}:{window}"), Duration::from_secs(61))
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn charge(&self, key: &str, limit: u64) -> ApiResult<()> {
+        if limit == 0 {
+            return Ok(());
+        }
+        let (window, retry) = minute_window();
+        let used = self
+            .kv
+            .increment(&format!("{key}:{window}"), Duration::from_secs(61))
+            .await?;
+        if used > limit {
+            return Err(ApiError::RateLimited {
+                retry_after_secs: retry,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The current minute (the rate limits' fixed window) and the seconds until the next one.
+fn minute_window() -> (u64, u64) {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    (now / 60, 60 - now % 60)
 }
 
 /// One use case's context: who is asking, in which request, at what time, and the services.

@@ -17,6 +17,8 @@ pub trait KvStore: Send + Sync {
     async fn delete(&self, key: &str) -> StoreResult<()>;
     /// Increment a counter that expires `window` after its first increment; the new value.
     async fn increment(&self, key: &str, window: Duration) -> StoreResult<u64>;
+    /// The current value of a counter made by `increment` (0 when absent or expired).
+    async fn counter(&self, key: &str) -> StoreResult<u64>;
     async fn ping(&self) -> StoreResult<()>;
 }
 
@@ -87,6 +89,15 @@ impl KvStore for InProcessKv {
             let next = u64::from_le_bytes(bytes) + 1;
             entry.0 = next.to_le_bytes().to_vec();
             next
+        })
+    }
+    async fn counter(&self, key: &str) -> StoreResult<u64> {
+        self.with(|m, now| {
+            m.get(key)
+                .filter(|(_, exp)| *exp > now)
+                .and_then(|(v, _)| v.get(..8))
+                .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                .map_or(0, u64::from_le_bytes)
         })
     }
     async fn ping(&self) -> StoreResult<()> {
@@ -187,6 +198,15 @@ impl KvStore for RedisKv {
             .await
             .map_err(kv_err)?;
         Ok(n)
+    }
+    async fn counter(&self, key: &str) -> StoreResult<u64> {
+        let mut c = self.conn.clone();
+        let n: Option<u64> = redis::cmd("GET")
+            .arg(self.key(key))
+            .query_async(&mut c)
+            .await
+            .map_err(kv_err)?;
+        Ok(n.unwrap_or(0))
     }
     async fn ping(&self) -> StoreResult<()> {
         let mut c = self.conn.clone();

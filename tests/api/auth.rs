@@ -193,3 +193,78 @@ async fn integration_clients_without_the_right_scope_are_refused() {
     assert_eq!(res.status(), 403);
     assert_eq!(body(res).await["code"], "forbidden");
 }
+
+async fn get_from(app: &TestApp, client: &str, token: &str) -> reqwest::Response {
+    app.client
+        .get(format!("{}/api/v1/org-units", app.base))
+        .bearer_auth(token)
+        .header("x-forwarded-for", client)
+        .send()
+        .await
+        .expect("send")
+}
+
+#[tokio::test]
+async fn failed_logins_are_limited_per_client_address_behind_a_trusted_proxy() {
+    let app = TestApp::spawn_with(|s| {
+        s.server.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
+        s.rate_limit.failed_auth_per_minute = 5;
+    })
+    .await;
+    let attacker = "198.51.100.7";
+    for _ in 0..5 {
+        assert_eq!(get_from(&app, attacker, "not-a-token").await.status(), 401);
+    }
+    let blocked = get_from(&app, attacker, "not-a-token").await;
+    assert_eq!(blocked.status(), 429);
+    assert!(blocked.headers().get("retry-after").is_some());
+    assert_eq!(
+        get_from(&app, attacker, &app.hr()).await.status(),
+        429,
+        "the address waits for the next minute, whatever it sends"
+    );
+    assert_eq!(
+        get_from(&app, "198.51.100.8", &app.hr()).await.status(),
+        200,
+        "another client is not affected"
+    );
+    assert_eq!(
+        get_from(&app, &format!("198.51.100.9, {attacker}"), &app.hr())
+            .await
+            .status(),
+        429,
+        "the proxy's own entry (rightmost) names the client, not what the client prepended"
+    );
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_a_forged_forwarded_for_changes_nothing() {
+    let app = TestApp::spawn_with(|s| {
+        s.rate_limit.failed_auth_per_minute = 3;
+        s.rate_limit.per_address_per_minute = 10;
+    })
+    .await;
+    for i in 0..3 {
+        let status = get_from(&app, &format!("203.0.113.{i}"), "nope")
+            .await
+            .status();
+        assert_eq!(status, 401);
+    }
+    assert_eq!(
+        get_from(&app, "203.0.113.99", &app.hr()).await.status(),
+        429,
+        "every attempt came from the peer address"
+    );
+    let app = TestApp::spawn_with(|s| s.rate_limit.per_address_per_minute = 4).await;
+    let tokens: Vec<String> = (0..5)
+        .map(|i| app.token_for(&format!("caller-{i}"), &["hr_admin"], &[], None))
+        .collect();
+    for t in &tokens[..4] {
+        assert_eq!(app.get("/api/v1/org-units", t).await.status(), 200);
+    }
+    assert_eq!(
+        app.get("/api/v1/org-units", &tokens[4]).await.status(),
+        429,
+        "the address's budget is shared by every token it sends"
+    );
+}
