@@ -120,25 +120,25 @@ pub struct EnrollmentResource {
 impl From<&Enrollment> for EnrollmentResource {
     fn from(e: &Enrollment) -> Self {
         Self {
-            id: e.id.to_string(),
-            employee_id: e.employee_id.to_string(),
-            course_id: e.course_id.to_string(),
-            origin: e.origin.to_string(),
-            assigned_by: e.assigned_by.clone(),
-            status: e.status.to_string(),
-            due_date: e.due_date,
-            completed_on: e.completed_on,
-            score: e.score.map(|s| s.get()),
-            version: e.version,
-            created_at: e.created_at,
-            updated_at: e.updated_at,
+            id: e.id().to_string(),
+            employee_id: e.employee_id().to_string(),
+            course_id: e.course_id().to_string(),
+            origin: e.origin().to_string(),
+            assigned_by: e.assigned_by().map(str::to_owned),
+            status: e.status().to_string(),
+            due_date: e.due_date(),
+            completed_on: e.completed_on(),
+            score: e.score().map(|s| s.get()),
+            version: e.version(),
+            created_at: e.created_at(),
+            updated_at: e.updated_at(),
         }
     }
 }
 
 fn enrollment(e: &Enrollment, status: StatusCode) -> HttpResponse {
     HttpResponse::build(status)
-        .insert_header(actix_web::http::header::ETag(etag(e.version)))
+        .insert_header(actix_web::http::header::ETag(etag(e.version())))
         .json(EnrollmentResource::from(e))
 }
 

@@ -5,26 +5,14 @@ use crate::error::{ApiError, ApiResult};
 use crate::services::Services;
 use learnwell_domain::access;
 use learnwell_domain::catalog::{
-    ActivityId, Course, CourseCode, CourseData, CourseLevel, Description, Minutes, Modality,
-    Provider, Skill,
+    Course, CourseChanges, CourseFields, CourseLevel, Modality, Provider, Skill, SkillFields,
 };
 use learnwell_domain::ids::{CourseId, SkillId};
-use learnwell_domain::org::Label;
 use learnwell_domain::FieldError;
 use learnwell_persistence::audit::append;
 use learnwell_persistence::learning::{self as store, CourseQuery};
 use serde::Deserialize;
 use std::collections::HashSet;
-
-/// Collect the error of one field, renamed to the field as sent.
-fn field<T>(name: &str, r: Result<T, FieldError>, errors: &mut Vec<FieldError>) -> Option<T> {
-    r.map_err(|e| errors.push(FieldError::new(name, e.message)))
-        .ok()
-}
-
-fn text(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
 
 // ---- skills ----
 
@@ -44,40 +32,21 @@ pub async fn list_skills(ctx: &Ctx) -> ApiResult<Vec<Skill>> {
 
 pub async fn create_skill(ctx: &Ctx, input: SkillInput) -> ApiResult<Skill> {
     ensure(access::can_write_catalog(&ctx.principal))?;
-    let mut errors = Vec::new();
-    let name = match text(&input.name) {
-        Some(n) => field("name", Label::parse(n), &mut errors),
-        None => {
-            errors.push(FieldError::new("name", "is required"));
-            None
-        }
+    let fields = SkillFields {
+        name: input.name,
+        parent_id: input.parent_id,
     };
-    let parent_id = match text(&input.parent_id) {
-        None => None,
-        Some(raw) => {
-            let known: HashSet<SkillId> = store::list_skills(&ctx.db)
-                .await?
-                .into_iter()
-                .map(|s| s.id)
-                .collect();
-            match raw.parse::<SkillId>().ok().filter(|p| known.contains(p)) {
-                Some(p) => Some(p),
-                None => {
-                    errors.push(FieldError::new("parent_id", "no such skill"));
-                    None
-                }
-            }
-        }
+    let known: HashSet<SkillId> = if fields.names_a_parent() {
+        store::list_skills(&ctx.db)
+            .await?
+            .into_iter()
+            .map(|s| s.id)
+            .collect()
+    } else {
+        HashSet::new()
     };
-    let (Some(name), true) = (name, errors.is_empty()) else {
-        return Err(ApiError::Validation(errors));
-    };
-    let skill = Skill {
-        id: SkillId::from_uuid(uuid::Uuid::now_v7()),
-        name,
-        parent_id,
-        created_at: ctx.now,
-    };
+    let new = fields.parse(&known).map_err(ApiError::Validation)?;
+    let skill = Skill::new(SkillId::from_uuid(uuid::Uuid::now_v7()), new, ctx.now);
     let tx = ctx.db.begin().await?;
     store::insert_skill(&tx, &skill).await?;
     append(&tx, &[audit::event(ctx, "skill.create", "skill", skill.id)]).await?;
@@ -130,118 +99,42 @@ pub struct CoursePatch {
     pub archived: Option<bool>,
 }
 
-impl CourseInput {
-    fn from_data(d: &CourseData) -> Self {
+impl From<CourseInput> for CourseFields {
+    fn from(i: CourseInput) -> Self {
         Self {
-            code: Some(d.code.to_string()),
-            title: Some(d.title.to_string()),
-            description: d.description.as_ref().map(ToString::to_string),
-            provider: Some(d.provider.code().to_owned()),
-            modality: Some(d.modality.code().to_owned()),
-            level: d.level.map(|l| l.code().to_owned()),
-            estimated_minutes: Some(i64::from(d.estimated_minutes)),
-            xapi_activity_id: d.xapi_activity_id.as_ref().map(ToString::to_string),
-            skill_ids: Some(d.skills.iter().map(ToString::to_string).collect()),
-            archived: Some(d.archived),
-        }
-    }
-
-    fn apply(&mut self, p: CoursePatch) {
-        macro_rules! set {
-            ($($f:ident),*) => { $( if let Some(v) = p.$f { self.$f = v; } )* };
-        }
-        macro_rules! set_some {
-            ($($f:ident),*) => { $( if let Some(v) = p.$f { self.$f = Some(v); } )* };
-        }
-        set!(description, level, xapi_activity_id);
-        set_some!(
-            code,
-            title,
-            provider,
-            modality,
-            estimated_minutes,
-            skill_ids,
-            archived
-        );
-    }
-
-    /// Every field problem at once, or the course data.
-    fn parse(&self, known_skills: &HashSet<SkillId>) -> Result<CourseData, Vec<FieldError>> {
-        let mut e = Vec::new();
-        let required = |name: &str, v: &Option<String>, e: &mut Vec<FieldError>| {
-            let t = text(v);
-            if t.is_none() {
-                e.push(FieldError::new(name, "is required"));
-            }
-            t.map(str::to_owned)
-        };
-        let code = required("code", &self.code, &mut e)
-            .and_then(|c| field("code", CourseCode::parse(&c), &mut e));
-        let title = required("title", &self.title, &mut e)
-            .and_then(|t| field("title", Label::parse(&t), &mut e));
-        let description = text(&self.description)
-            .and_then(|d| field("description", Description::parse(d), &mut e));
-        let provider = field(
-            "provider",
-            Provider::parse(text(&self.provider).unwrap_or("internal")),
-            &mut e,
-        );
-        let modality = field(
-            "modality",
-            Modality::parse(text(&self.modality).unwrap_or("online")),
-            &mut e,
-        );
-        let level = text(&self.level).and_then(|l| field("level", CourseLevel::parse(l), &mut e));
-        let estimated_minutes = match self.estimated_minutes {
-            Some(m) => field(
-                "estimated_minutes",
-                Minutes::course_estimate(m).map(Minutes::get),
-                &mut e,
-            ),
-            None => {
-                e.push(FieldError::new("estimated_minutes", "is required"));
-                None
-            }
-        };
-        let xapi_activity_id = text(&self.xapi_activity_id)
-            .and_then(|a| field("xapi_activity_id", ActivityId::parse(a), &mut e));
-        let mut skills = Vec::new();
-        for (i, raw) in self.skill_ids.iter().flatten().enumerate() {
-            match raw
-                .parse::<SkillId>()
-                .ok()
-                .filter(|s| known_skills.contains(s))
-            {
-                Some(s) => skills.push(s),
-                None => e.push(FieldError::new(format!("skill_ids[{i}]"), "no such skill")),
-            }
-        }
-        skills.sort_unstable();
-        skills.dedup();
-        match (code, title, provider, modality, estimated_minutes) {
-            (Some(code), Some(title), Some(provider), Some(modality), Some(estimated_minutes))
-                if e.is_empty() =>
-            {
-                Ok(CourseData {
-                    code,
-                    title,
-                    description,
-                    provider,
-                    modality,
-                    level,
-                    estimated_minutes,
-                    xapi_activity_id,
-                    skills,
-                    archived: self.archived.unwrap_or(false),
-                })
-            }
-            _ => Err(e),
+            code: i.code,
+            title: i.title,
+            description: i.description,
+            provider: i.provider,
+            modality: i.modality,
+            level: i.level,
+            estimated_minutes: i.estimated_minutes,
+            xapi_activity_id: i.xapi_activity_id,
+            skill_ids: i.skill_ids,
+            archived: i.archived,
         }
     }
 }
 
-async fn known_skills(svc: &Services, input: &CourseInput) -> ApiResult<HashSet<SkillId>> {
-    if input.skill_ids.as_ref().is_none_or(Vec::is_empty) {
+impl From<CoursePatch> for CourseChanges {
+    fn from(p: CoursePatch) -> Self {
+        Self {
+            code: p.code,
+            title: p.title,
+            description: p.description,
+            provider: p.provider,
+            modality: p.modality,
+            level: p.level,
+            estimated_minutes: p.estimated_minutes,
+            xapi_activity_id: p.xapi_activity_id,
+            skill_ids: p.skill_ids,
+            archived: p.archived,
+        }
+    }
+}
+
+async fn known_skills(svc: &Services, fields: &CourseFields) -> ApiResult<HashSet<SkillId>> {
+    if !fields.names_skills() {
         return Ok(HashSet::new());
     }
     Ok(store::list_skills(&svc.db)
@@ -253,16 +146,11 @@ async fn known_skills(svc: &Services, input: &CourseInput) -> ApiResult<HashSet<
 
 pub async fn create_course(ctx: &Ctx, input: CourseInput) -> ApiResult<Course> {
     ensure(access::can_write_catalog(&ctx.principal))?;
-    let data = input
-        .parse(&known_skills(ctx, &input).await?)
+    let fields = CourseFields::from(input);
+    let data = fields
+        .parse(&known_skills(ctx, &fields).await?)
         .map_err(ApiError::Validation)?;
-    let course = Course {
-        id: CourseId::from_uuid(uuid::Uuid::now_v7()),
-        data,
-        version: 1,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-    };
+    let course = Course::new(CourseId::from_uuid(uuid::Uuid::now_v7()), data, ctx.now);
     let tx = ctx.db.begin().await?;
     store::insert_course(&tx, &course).await?;
     append(
@@ -300,19 +188,13 @@ pub async fn update_course(
     if current.version != expected {
         return Err(ApiError::PreconditionFailed);
     }
-    let mut input = CourseInput::from_data(&current.data);
-    input.apply(patch);
-    let data = input
-        .parse(&known_skills(ctx, &input).await?)
+    let mut fields = CourseFields::from_data(&current.data);
+    fields.apply(patch.into());
+    let data = fields
+        .parse(&known_skills(ctx, &fields).await?)
         .map_err(ApiError::Validation)?;
-    if data == current.data {
+    let Some(updated) = current.revised(data, ctx.now) else {
         return Ok(current);
-    }
-    let updated = Course {
-        data,
-        version: current.version + 1,
-        updated_at: ctx.now,
-        ..current
     };
     let tx = ctx.db.begin().await?;
     store::update_course(&tx, &updated).await?;

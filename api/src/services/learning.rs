@@ -12,11 +12,13 @@ use learnwell_domain::access::{self, Principal, Relation};
 use learnwell_domain::audit::AuditEvent;
 use learnwell_domain::catalog::Course;
 use learnwell_domain::ids::{CourseId, EmployeeId, EnrollmentId, LearningRecordId, OrgUnitId};
+use learnwell_domain::learning::import::{self, Known, KnownCourse, RowInput};
 use learnwell_domain::learning::{
-    transition, Enrollment, EnrollmentOrigin, EnrollmentStatus, LearningRecord, LearningSource,
-    Score,
+    self, ensure_enrollable, ensure_offered, Enrolled, Enrollment, EnrollmentChange,
+    EnrollmentOrigin, EnrollmentStatus, LearningRecord, LearningSource, NewEnrollment, Score,
+    Update,
 };
-use learnwell_domain::org::{EmployeeStatus, JobLevel};
+use learnwell_domain::org::{EmployeeStatus, JobLevel, Label};
 use learnwell_domain::FieldError;
 use learnwell_domain::Rule;
 use learnwell_persistence::audit::append;
@@ -33,23 +35,11 @@ fn parse_date(field: &str, v: Option<&str>) -> Result<Option<NaiveDate>, FieldEr
     v.map(|s| parse_day(field, s)).transpose()
 }
 
-/// May the caller enrol or assign this person, and with which origin?
-fn may_assign(p: &Principal, relation: Relation) -> Option<EnrollmentOrigin> {
-    match relation {
-        Relation::Itself => Some(EnrollmentOrigin::SelfEnrolled),
-        Relation::Report => Some(EnrollmentOrigin::Assigned),
-        Relation::Other if access::is_learning_admin(p) => Some(EnrollmentOrigin::Assigned),
-        Relation::Other => None,
-    }
-}
-
 async fn open_course(svc: &Services, id: CourseId) -> ApiResult<Course> {
     let course = store::get_course(&svc.db, id)
         .await?
         .ok_or_else(|| ApiError::validation(FieldError::new("course_id", "no such course")))?;
-    if course.data.archived {
-        return Err(Rule::CourseArchived.into());
-    }
+    ensure_offered(&course)?;
     Ok(course)
 }
 
@@ -59,20 +49,14 @@ fn new_enrollment(
     course_id: CourseId,
     origin: EnrollmentOrigin,
     due_date: Option<NaiveDate>,
-) -> Enrollment {
-    Enrollment {
+) -> NewEnrollment {
+    NewEnrollment {
         id: EnrollmentId::from_uuid(uuid::Uuid::now_v7()),
         employee_id,
         course_id,
         origin,
-        assigned_by: (origin == EnrollmentOrigin::Assigned).then(|| ctx.principal.subject.clone()),
-        status: EnrollmentStatus::Enrolled,
+        by: ctx.principal.subject.clone(),
         due_date,
-        completed_on: None,
-        score: None,
-        version: 1,
-        created_at: ctx.now,
-        updated_at: ctx.now,
     }
 }
 
@@ -100,31 +84,21 @@ pub async fn enroll(ctx: &Ctx, input: EnrollmentInput) -> ApiResult<(Enrollment,
         .ok_or_else(|| ApiError::validation(FieldError::new("employee_id", "is required")))?;
     let due_date = parse_date("due_date", input.due_date.as_deref())?;
     let (employee, relation) = ctx.directory.relation(p, who).await?;
-    let origin = may_assign(p, relation).ok_or(ApiError::Forbidden)?;
-    if employee.data.status == EmployeeStatus::Terminated {
-        return Err(Rule::EmployeeTerminated { action: "enrolled" }.into());
-    }
+    let origin = access::enrollment_origin(p, relation).ok_or(ApiError::Forbidden)?;
+    ensure_enrollable(employee.data.status)?;
     let course = open_course(ctx, input.course_id).await?;
     let existing = store::enrollments_in_course(&ctx.db, course.id, &[who])
         .await?
         .remove(&who);
+    let new = new_enrollment(ctx, who, course.id, origin, due_date);
     let tx = ctx.db.begin().await?;
-    let (enrollment, created) = match existing {
-        Some(e) if e.status != EnrollmentStatus::Withdrawn => return Ok((e, false)),
-        Some(e) => {
-            let again = Enrollment {
-                status: EnrollmentStatus::Enrolled,
-                origin,
-                due_date: due_date.or(e.due_date),
-                version: e.version + 1,
-                updated_at: ctx.now,
-                ..e
-            };
-            store::update_enrollment(&tx, &again).await?;
-            (again, false)
+    let (enrollment, created) = match learning::enroll(existing, new, ctx.now) {
+        Enrolled::Already(e) => return Ok((e, false)),
+        Enrolled::Again(e) => {
+            store::update_enrollment(&tx, &e).await?;
+            (e, false)
         }
-        None => {
-            let e = new_enrollment(ctx, who, course.id, origin, due_date);
+        Enrolled::Created(e) => {
             store::insert_enrollments(&tx, std::slice::from_ref(&e)).await?;
             (e, true)
         }
@@ -135,7 +109,7 @@ pub async fn enroll(ctx: &Ctx, input: EnrollmentInput) -> ApiResult<(Enrollment,
             ctx,
             "enrollment.create",
             "enrollment",
-            enrollment.id,
+            enrollment.id(),
         )],
     )
     .await?;
@@ -149,7 +123,7 @@ async fn visible_enrollment(ctx: &Ctx, id: EnrollmentId) -> ApiResult<(Enrollmen
         .ok_or(ApiError::NotFound("enrollment"))?;
     let (_, relation) = ctx
         .directory
-        .relation(&ctx.principal, e.employee_id)
+        .relation(&ctx.principal, e.employee_id())
         .await?;
     if !access::can_see_learning(&ctx.principal, relation) {
         // Not revealing that someone else's enrolment exists.
@@ -189,13 +163,13 @@ pub async fn update_enrollment(
     if patch.due_date.is_some() && relation == Relation::Itself && !access::is_learning_admin(p) {
         return Err(ApiError::Forbidden);
     }
-    if current.version != expected {
+    if current.version() != expected {
         return Err(ApiError::PreconditionFailed);
     }
     let mut errors = Vec::new();
     let status = match patch.status.as_deref() {
         Some(s) => EnrollmentStatus::parse(s).map_err(|e| errors.push(e)).ok(),
-        None => Some(current.status),
+        None => Some(current.status()),
     };
     let completed_on = parse_date("completed_on", patch.completed_on.as_deref())
         .map_err(|e| errors.push(e))
@@ -215,49 +189,26 @@ pub async fn update_enrollment(
     let Some(status) = status.filter(|_| errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
-    transition(current.status, status)?;
-    let today = ctx.now.date_naive();
-    let completing = status == EnrollmentStatus::Completed && current.status != status;
-    let completed_on = if completing {
-        let day = completed_on.unwrap_or(today);
-        if day > today {
-            return Err(ApiError::validation(FieldError::new(
-                "completed_on",
-                "must not be in the future",
-            )));
-        }
-        Some(day)
-    } else if completed_on.is_some() || score.is_some() {
-        return Err(ApiError::validation(FieldError::new(
-            "status",
-            "completed_on and score go with the change to completed",
-        )));
-    } else {
-        current.completed_on
-    };
-    let updated = Enrollment {
-        status,
+    let change = EnrollmentChange {
+        status: Some(status),
         completed_on,
-        score: score.or(current.score),
-        due_date: due_date.or(current.due_date),
-        version: current.version + 1,
-        updated_at: ctx.now,
-        ..current.clone()
+        score,
+        due_date,
     };
-    if updated.status == current.status
-        && updated.due_date == current.due_date
-        && updated.score == current.score
-    {
-        return Ok(current);
-    }
+    let (updated, completed) = match current.update(change, ctx.now)? {
+        Update::Unchanged => return Ok(current),
+        Update::Changed(e) => (e, false),
+        Update::Completed(e) => (e, true),
+    };
     let tx = ctx.db.begin().await?;
     store::update_enrollment(&tx, &updated).await?;
     let mut events = vec![audit::event(ctx, "enrollment.update", "enrollment", id)];
-    if completing {
-        let course = store::get_course(&tx, updated.course_id)
+    if completed {
+        let course = store::get_course(&tx, updated.course_id())
             .await?
             .ok_or(ApiError::NotFound("course"))?;
-        let record = completion_record(ctx, &updated, &course);
+        let record_id = LearningRecordId::from_uuid(uuid::Uuid::now_v7());
+        let record = updated.completion_record(&course, record_id, ctx.now);
         store::insert_records(&tx, std::slice::from_ref(&record)).await?;
         events.push(audit::event(
             ctx,
@@ -269,22 +220,6 @@ pub async fn update_enrollment(
     append(&tx, &events).await?;
     tx.commit().await?;
     Ok(updated)
-}
-
-/// The learning record of a completed enrolment (one per enrolment, whatever retries happen).
-fn completion_record(ctx: &Ctx, e: &Enrollment, course: &Course) -> LearningRecord {
-    LearningRecord {
-        id: LearningRecordId::from_uuid(uuid::Uuid::now_v7()),
-        employee_id: e.employee_id,
-        course_id: Some(course.id),
-        title: course.data.title.clone(),
-        completed_on: e.completed_on.unwrap_or_else(|| ctx.now.date_naive()),
-        minutes: course.data.estimated_minutes,
-        score: e.score,
-        source: LearningSource::Manual,
-        source_id: format!("enrollment:{}", e.id),
-        created_at: ctx.now,
-    }
 }
 
 // ---- bulk assignment ----
@@ -399,17 +334,18 @@ pub async fn assign_bulk(ctx: &Ctx, input: BulkAssignment) -> ApiResult<BulkResu
             |code, message: &str| ("error", None, Some(RowError::new(code, None, message)));
         let (outcome, enrollment_id, error) = if status.is_none() {
             refused(Code::NotFound, "no such employee")
-        } else if may_assign(p, relation).is_none() {
+        } else if access::enrollment_origin(p, relation).is_none() {
             refused(Code::Forbidden, "you may not assign courses to this person")
         } else if status == Some(EmployeeStatus::Terminated) {
             let rule = Rule::EmployeeTerminated { action: "assigned" };
             refused(rule.code(), &rule.to_string())
         } else if let Some(e) = existing.get(&id) {
             // Already enrolled (or withdrawn: a bulk assignment does not silently re-enrol).
-            ("unchanged", Some(e.id), None)
+            ("unchanged", Some(e.id()), None)
         } else {
-            let e = new_enrollment(ctx, id, course.id, EnrollmentOrigin::Assigned, due_date);
-            let eid = e.id;
+            let new = new_enrollment(ctx, id, course.id, EnrollmentOrigin::Assigned, due_date);
+            let e = Enrollment::new(new, ctx.now);
+            let eid = e.id();
             inserts.push(e);
             ("created", Some(eid), None)
         };
@@ -431,7 +367,7 @@ pub async fn assign_bulk(ctx: &Ctx, input: BulkAssignment) -> ApiResult<BulkResu
     events.extend(
         inserts
             .iter()
-            .map(|e| audit::event(ctx, "enrollment.create", "enrollment", e.id)),
+            .map(|e| audit::event(ctx, "enrollment.create", "enrollment", e.id())),
     );
     append(&tx, &events).await?;
     tx.commit().await?;
@@ -482,7 +418,7 @@ pub async fn enrollments_of(
     };
     let mut out: HashMap<EmployeeId, Vec<Enrollment>> = HashMap::new();
     for e in store::enrollments_of(&svc.db, &visible).await? {
-        out.entry(e.employee_id).or_default().push(e);
+        out.entry(e.employee_id()).or_default().push(e);
     }
     Ok(out)
 }
@@ -559,7 +495,7 @@ pub async fn list_enrollments(ctx: &Ctx, f: EnrollmentFilter) -> ApiResult<Page<
         overdue_on: f.overdue.unwrap_or(false).then(|| ctx.now.date_naive()),
     };
     let rows = store::list_enrollments(&ctx.db, &query, after, limit + 1).await?;
-    Ok(paginate(rows, limit, |e| e.id.to_string()))
+    Ok(paginate(rows, limit, |e| e.id().to_string()))
 }
 
 // ---- learning records ----
@@ -613,6 +549,21 @@ pub struct RecordRow {
     pub source_id: Option<String>,
 }
 
+impl RecordRow {
+    fn input(&self) -> RowInput<'_> {
+        RowInput {
+            employee_external_id: self.employee_external_id.as_deref(),
+            employee_email: self.employee_email.as_deref(),
+            course_code: self.course_code.as_deref(),
+            title: self.title.as_deref(),
+            completed_on: self.completed_on.as_deref(),
+            minutes: self.minutes,
+            score: self.score,
+            source_id: self.source_id.as_deref(),
+        }
+    }
+}
+
 /// What happened to one row.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RowResult {
@@ -659,27 +610,17 @@ pub(crate) async fn complete_enrollments(
         else {
             continue;
         };
-        let done = Enrollment {
-            status: EnrollmentStatus::Completed,
-            completed_on: Some(r.completed_on),
-            score: r.score.or(e.score),
-            version: e.version + 1,
-            updated_at: ctx.now,
-            ..e.clone()
+        let Some((done, completion)) = e.completed_by(r, ctx.now) else {
+            continue;
         };
         store::update_enrollment(tx, &done).await?;
         events.push(audit::event(
             ctx,
             "enrollment.update",
             "enrollment",
-            done.id,
+            done.id(),
         ));
-        completions.push(store::Completion {
-            learning_record_id: r.id,
-            enrollment_id: e.id,
-            previous_status: e.status,
-            previous_score: e.score,
-        });
+        completions.push(completion);
         completed.insert(*key);
     }
     store::insert_completions(tx, &completions).await?;
@@ -702,45 +643,74 @@ pub(crate) async fn reopen_enrollments(
         let Some(e) = store::get_enrollment(tx, c.enrollment_id).await? else {
             continue;
         };
-        if e.status != EnrollmentStatus::Completed {
+        if e.status() != EnrollmentStatus::Completed {
             continue;
         }
-        let changed = match store::newest_record_for(tx, e.employee_id, e.course_id).await? {
-            Some(r) => {
-                store::insert_completions(
-                    tx,
-                    &[store::Completion {
-                        learning_record_id: r.id,
-                        ..c
-                    }],
-                )
-                .await?;
-                Enrollment {
-                    completed_on: Some(r.completed_on),
-                    score: r.score.or(c.previous_score),
-                    version: e.version + 1,
-                    updated_at: ctx.now,
-                    ..e
-                }
-            }
-            None => Enrollment {
-                status: c.previous_status,
-                completed_on: None,
-                score: c.previous_score,
-                version: e.version + 1,
-                updated_at: ctx.now,
-                ..e
-            },
+        let changed = match store::newest_record_for(tx, e.employee_id(), e.course_id()).await? {
+            Some(r) => e
+                .completed_instead_by(&c, &r, ctx.now)
+                .map(|(changed, moved)| (changed, Some(moved))),
+            None => e.reopen(&c, ctx.now).map(|changed| (changed, None)),
         };
+        let Some((changed, moved)) = changed else {
+            continue;
+        };
+        if let Some(moved) = moved {
+            store::insert_completions(tx, std::slice::from_ref(&moved)).await?;
+        }
         store::update_enrollment(tx, &changed).await?;
         events.push(audit::event(
             ctx,
             "enrollment.update",
             "enrollment",
-            changed.id,
+            changed.id(),
         ));
     }
     Ok(events)
+}
+
+/// The people and courses the rows name, in one query each.
+async fn known_of(svc: &Services, rows: &[RowInput<'_>]) -> ApiResult<Known> {
+    let ext_refs: Vec<&str> = rows.iter().filter_map(RowInput::external_id).collect();
+    let by_external_id = org_store::stored_keys_by_external_ids(&svc.db, &ext_refs)
+        .await?
+        .into_iter()
+        .map(|(x, k)| (x, k.id))
+        .collect();
+    let emails: Vec<String> = rows.iter().filter_map(RowInput::email).collect();
+    let email_refs: Vec<&str> = emails.iter().map(String::as_str).collect();
+    let by_email = org_store::employee_ids_by_emails(&svc.db, &email_refs)
+        .await?
+        .into_iter()
+        .collect();
+    let codes: Vec<String> = rows.iter().filter_map(RowInput::course_code).collect();
+    let code_refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let by_code = store::course_ids_by_codes(&svc.db, &code_refs).await?;
+    let ids: Vec<CourseId> = by_code.values().map(|(id, _)| *id).collect();
+    let titles: HashMap<CourseId, Label> = store::courses_by_ids(&svc.db, &ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.data.title))
+        .collect();
+    let courses = by_code
+        .into_iter()
+        .filter_map(|(code, (id, estimated_minutes))| {
+            let title = titles.get(&id)?.clone();
+            Some((
+                code,
+                KnownCourse {
+                    id,
+                    title,
+                    estimated_minutes,
+                },
+            ))
+        })
+        .collect();
+    Ok(Known {
+        by_external_id,
+        by_email,
+        courses,
+    })
 }
 
 /// Import learning records from an LMS without xAPI (ld_admin). Idempotent per row.
@@ -755,135 +725,20 @@ pub async fn import_records(ctx: &Ctx, rows: Vec<RecordRow>) -> ApiResult<Import
         }
         .into());
     }
-    let text = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    let ext_keys: Vec<String> = rows
-        .iter()
-        .filter_map(|r| text(&r.employee_external_id))
-        .collect();
-    let ext_refs: Vec<&str> = ext_keys.iter().map(String::as_str).collect();
-    let by_ext = org_store::stored_keys_by_external_ids(&ctx.db, &ext_refs).await?;
-    let emails: Vec<String> = rows
-        .iter()
-        .filter_map(|r| text(&r.employee_email).map(|e| e.to_lowercase()))
-        .collect();
-    let email_refs: Vec<&str> = emails.iter().map(String::as_str).collect();
-    let by_email = org_store::employee_ids_by_emails(&ctx.db, &email_refs).await?;
-    let codes: Vec<String> = rows
-        .iter()
-        .filter_map(|r| text(&r.course_code).map(|c| c.to_uppercase()))
-        .collect();
-    let code_refs: Vec<&str> = codes.iter().map(String::as_str).collect();
-    let courses = store::course_ids_by_codes(&ctx.db, &code_refs).await?;
-    let titles: HashMap<CourseId, learnwell_domain::org::Label> = {
-        let ids: Vec<CourseId> = courses.values().map(|(id, _)| *id).collect();
-        store::courses_by_ids(&ctx.db, &ids)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c.data.title))
-            .collect()
-    };
+    let inputs: Vec<RowInput<'_>> = rows.iter().map(RecordRow::input).collect();
+    let known = known_of(ctx, &inputs).await?;
     let today = ctx.now.date_naive();
-
-    let mut parsed: Vec<Result<LearningRecord, RowError>> = Vec::with_capacity(rows.len());
-    for r in &rows {
-        parsed.push((|| {
-            let employee_id = match (text(&r.employee_external_id), text(&r.employee_email)) {
-                (Some(x), _) => by_ext.get(&x).map(|k| k.id).ok_or_else(|| {
-                    row_error(
-                        Code::UnknownEmployee,
-                        "employee_external_id",
-                        "no employee has this external id",
-                    )
-                })?,
-                (None, Some(e)) => *by_email.get(&e.to_lowercase()).ok_or_else(|| {
-                    row_error(
-                        Code::UnknownEmployee,
-                        "employee_email",
-                        "no employee has this email",
-                    )
-                })?,
-                (None, None) => {
-                    return Err(row_error(
-                        Code::ValidationFailed,
-                        "employee_external_id",
-                        "give employee_external_id or employee_email",
-                    ))
-                }
-            };
-            let course = match text(&r.course_code) {
-                Some(code) => Some(*courses.get(&code.to_uppercase()).ok_or_else(|| {
-                    row_error(
-                        Code::UnknownCourse,
-                        "course_code",
-                        "no course has this code",
-                    )
-                })?),
-                None => None,
-            };
-            let title = match (text(&r.title), course) {
-                (Some(t), _) => learnwell_domain::org::Label::parse(&t)
-                    .map_err(|e| row_error(Code::ValidationFailed, "title", e.message))?,
-                (None, Some((id, _))) => titles.get(&id).cloned().ok_or_else(|| {
-                    row_error(Code::UnknownCourse, "course_code", "no such course")
-                })?,
-                (None, None) => {
-                    return Err(row_error(
-                        Code::ValidationFailed,
-                        "title",
-                        "is required without a course",
-                    ))
-                }
-            };
-            let completed_on = parse_date("completed_on", r.completed_on.as_deref())
-                .map_err(|e| row_error(Code::ValidationFailed, "completed_on", e.message))?
-                .ok_or_else(|| row_error(Code::ValidationFailed, "completed_on", "is required"))?;
-            if completed_on > today {
-                return Err(row_error(
-                    Code::ValidationFailed,
-                    "completed_on",
-                    "must not be in the future",
-                ));
-            }
-            let minutes = match (r.minutes, course) {
-                (Some(m), _) => learnwell_domain::catalog::Minutes::course_estimate(m)
-                    .map(learnwell_domain::catalog::Minutes::get)
-                    .map_err(|e| row_error(Code::ValidationFailed, "minutes", e.message))?,
-                (None, Some((_, estimate))) => estimate,
-                (None, None) => {
-                    return Err(row_error(
-                        Code::ValidationFailed,
-                        "minutes",
-                        "is required without a course",
-                    ))
-                }
-            };
-            let score = r
-                .score
-                .map(Score::new)
-                .transpose()
-                .map_err(|e| row_error(Code::ValidationFailed, "score", e.message))?;
-            let what = course.map_or_else(|| title.to_string(), |(id, _)| id.to_string());
-            let source_id = text(&r.source_id)
-                .unwrap_or_else(|| format!("{employee_id}:{what}:{completed_on}"));
-            Ok(LearningRecord {
-                id: LearningRecordId::from_uuid(uuid::Uuid::now_v7()),
-                employee_id,
-                course_id: course.map(|(id, _)| id),
-                title,
-                completed_on,
-                minutes,
-                score,
-                source: LearningSource::Import,
-                source_id,
-                created_at: ctx.now,
-            })
-        })());
-    }
+    let parsed: Vec<Result<LearningRecord, RowError>> = inputs
+        .iter()
+        .map(|r| {
+            import::parse_row(r, &known, today)
+                .map(|p| p.into_record(LearningRecordId::from_uuid(uuid::Uuid::now_v7()), ctx.now))
+                .map_err(|e| {
+                    let f = e.field_error();
+                    row_error(e.code(), &f.field, f.message.clone())
+                })
+        })
+        .collect();
 
     // Rows already recorded (or repeated in this file) are unchanged.
     let keys: Vec<&str> = parsed

@@ -1,6 +1,7 @@
 //! Who may see or change what. Pure rules over a `Principal` and the relation to the target.
 
 use crate::ids::EmployeeId;
+use crate::learning::EnrollmentOrigin;
 use std::collections::BTreeSet;
 
 /// A role carried in the token (`manager` is derived from the org chart, never trusted from it).
@@ -192,6 +193,17 @@ pub fn can_act_on_learning(principal: &Principal, relation: Relation) -> bool {
     matches!(relation, Relation::Itself | Relation::Report) || is_learning_admin(principal)
 }
 
+/// May the principal enrol this person (by their relation), and with which origin? Oneself:
+/// self-enrolled; a transitive report, or anyone for an L&D admin: assigned; anyone else: no.
+pub fn enrollment_origin(principal: &Principal, relation: Relation) -> Option<EnrollmentOrigin> {
+    match relation {
+        Relation::Itself => Some(EnrollmentOrigin::SelfEnrolled),
+        Relation::Report => Some(EnrollmentOrigin::Assigned),
+        Relation::Other if is_learning_admin(principal) => Some(EnrollmentOrigin::Assigned),
+        Relation::Other => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,5 +301,33 @@ mod tests {
         assert!(can_read_audit(&person(&[Role::HrAdmin])));
         assert!(!can_read_audit(&person(&[Role::LdAdmin])));
         assert!(!can_read_audit(&client(&[Scope::HrisWrite])));
+    }
+
+    #[test]
+    fn people_enrol_themselves_managers_assign_reports_and_ld_admins_assign_anyone() {
+        let me = person(&[Role::Employee]);
+        assert_eq!(
+            enrollment_origin(&me, Relation::Itself),
+            Some(EnrollmentOrigin::SelfEnrolled)
+        );
+        assert_eq!(
+            enrollment_origin(&me, Relation::Report),
+            Some(EnrollmentOrigin::Assigned)
+        );
+        assert_eq!(enrollment_origin(&me, Relation::Other), None);
+        assert_eq!(
+            enrollment_origin(&person(&[Role::HrAdmin]), Relation::Other),
+            None,
+            "hr reads learning, L&D assigns it"
+        );
+        let ld = person(&[Role::LdAdmin]);
+        assert_eq!(
+            enrollment_origin(&ld, Relation::Other),
+            Some(EnrollmentOrigin::Assigned)
+        );
+        assert_eq!(
+            enrollment_origin(&ld, Relation::Itself),
+            Some(EnrollmentOrigin::SelfEnrolled)
+        );
     }
 }

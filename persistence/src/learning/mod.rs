@@ -11,7 +11,8 @@ use learnwell_domain::catalog::{
 };
 use learnwell_domain::ids::{CourseId, EmployeeId, EnrollmentId, LearningRecordId, SkillId};
 use learnwell_domain::learning::{
-    Enrollment, EnrollmentOrigin, EnrollmentStatus, LearningRecord, LearningSource, Score,
+    Completion, Enrollment, EnrollmentOrigin, EnrollmentStatus, LearningRecord, LearningSource,
+    Score, StoredEnrollment,
 };
 use learnwell_domain::org::Label;
 use sea_orm::sea_query::{Expr, Func, LikeExpr};
@@ -315,7 +316,7 @@ pub async fn update_course(tx: &Tx, e: &Course) -> StoreResult<()> {
 
 fn to_enrollment(m: enrollment::Model) -> StoreResult<Enrollment> {
     let c = StoreError::corrupt;
-    Ok(Enrollment {
+    Ok(Enrollment::restore(StoredEnrollment {
         id: parse_id(&m.id)?,
         employee_id: parse_id(&m.employee_id)?,
         course_id: parse_id(&m.course_id)?,
@@ -328,23 +329,23 @@ fn to_enrollment(m: enrollment::Model) -> StoreResult<Enrollment> {
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,
-    })
+    }))
 }
 
 fn to_enrollment_model(e: &Enrollment) -> enrollment::Model {
     enrollment::Model {
-        id: e.id.to_string(),
-        employee_id: e.employee_id.to_string(),
-        course_id: e.course_id.to_string(),
-        origin: e.origin.code().to_owned(),
-        assigned_by: e.assigned_by.clone(),
-        status: e.status.code().to_owned(),
-        due_date: e.due_date,
-        completed_on: e.completed_on,
-        score: e.score.map(Score::get),
-        version: e.version,
-        created_at: e.created_at,
-        updated_at: e.updated_at,
+        id: e.id().to_string(),
+        employee_id: e.employee_id().to_string(),
+        course_id: e.course_id().to_string(),
+        origin: e.origin().code().to_owned(),
+        assigned_by: e.assigned_by().map(str::to_owned),
+        status: e.status().code().to_owned(),
+        due_date: e.due_date(),
+        completed_on: e.completed_on(),
+        score: e.score().map(Score::get),
+        version: e.version(),
+        created_at: e.created_at(),
+        updated_at: e.updated_at(),
     }
 }
 
@@ -405,7 +406,7 @@ pub async fn enrollments_in_course(
     rows.into_iter()
         .map(|r| {
             let e = to_enrollment(r)?;
-            Ok((e.employee_id, e))
+            Ok((e.employee_id(), e))
         })
         .collect()
 }
@@ -434,7 +435,7 @@ pub async fn open_enrollments_for(
             .await?;
         for r in rows {
             let e = to_enrollment(r)?;
-            let key = (e.employee_id, e.course_id);
+            let key = (e.employee_id(), e.course_id());
             if wanted.contains(&key) {
                 out.insert(key, e);
             }
@@ -452,8 +453,8 @@ pub async fn insert_enrollments(tx: &Tx, rows: &[Enrollment]) -> StoreResult<()>
 pub async fn update_enrollment(tx: &Tx, e: &Enrollment) -> StoreResult<()> {
     let result = enrollment::Entity::update_many()
         .set(to_enrollment_row(e))
-        .filter(enrollment::Column::Id.eq(e.id.to_string()))
-        .filter(enrollment::Column::Version.eq(e.version - 1))
+        .filter(enrollment::Column::Id.eq(e.id().to_string()))
+        .filter(enrollment::Column::Version.eq(e.version() - 1))
         .exec(tx.conn())
         .await?;
     if result.rows_affected == 0 {
@@ -620,15 +621,6 @@ pub async fn insert_records(tx: &Tx, rows: &[LearningRecord]) -> StoreResult<()>
 }
 
 /// Delete the records of `source` with these source ids; returns the ids of those deleted.
-/// An enrolment a learning record completed, with its status and score before.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Completion {
-    pub learning_record_id: LearningRecordId,
-    pub enrollment_id: EnrollmentId,
-    pub previous_status: EnrollmentStatus,
-    pub previous_score: Option<Score>,
-}
-
 /// Remember which records completed which enrolments (in the completing transaction).
 pub async fn insert_completions(tx: &Tx, rows: &[Completion]) -> StoreResult<()> {
     for chunk in rows.chunks(LOOKUP_CHUNK) {
