@@ -6,6 +6,7 @@ use crate::org::Label;
 use crate::FieldError;
 use chrono::{DateTime, NaiveDate, Utc};
 
+pub mod bulk;
 mod enrollment;
 pub mod import;
 
