@@ -24,7 +24,7 @@ impl Loader<EmployeeId> for EnrollmentLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[EmployeeId]) -> Result<HashMap<EmployeeId, Vec<Enrollment>>> {
-        enrollments_of(&self.0, &self.0.principal, keys).await.gql()
+        enrollments_of(&self.0, keys).await.gql()
     }
 }
 

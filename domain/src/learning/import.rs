@@ -10,46 +10,59 @@ use super::{LearningRecord, LearningSource, Score};
 use crate::catalog::Minutes;
 use crate::ids::{CourseId, EmployeeId, LearningRecordId};
 use crate::org::Label;
-use crate::{Code, FieldError};
+use crate::{Code, FieldError, Rule};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 
 /// A row as sent (JSON or CSV), every field optional.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct RowInput<'a> {
-    pub employee_external_id: Option<&'a str>,
-    pub employee_email: Option<&'a str>,
-    pub course_code: Option<&'a str>,
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportRow {
+    pub employee_external_id: Option<String>,
+    pub employee_email: Option<String>,
+    pub course_code: Option<String>,
     /// Required without a course.
-    pub title: Option<&'a str>,
+    pub title: Option<String>,
     /// YYYY-MM-DD, required.
-    pub completed_on: Option<&'a str>,
+    pub completed_on: Option<String>,
     /// Default: the course's estimate. Required without a course.
     pub minutes: Option<i64>,
     /// 0-100.
     pub score: Option<f64>,
     /// The LMS's key of the row; without it the row's content is its key.
-    pub source_id: Option<&'a str>,
+    pub source_id: Option<String>,
 }
 
 /// Trimmed, `None` when blank.
-fn text(v: Option<&str>) -> Option<&str> {
-    v.map(str::trim).filter(|s| !s.is_empty())
+fn text(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-impl RowInput<'_> {
+impl ImportRow {
     /// The external id to look the person up by (trimmed).
     pub fn external_id(&self) -> Option<&str> {
-        text(self.employee_external_id)
+        text(&self.employee_external_id)
     }
     /// The email to look the person up by (trimmed, lower-cased).
     pub fn email(&self) -> Option<String> {
-        text(self.employee_email).map(str::to_lowercase)
+        text(&self.employee_email).map(str::to_lowercase)
     }
     /// The course code to look the course up by (trimmed, upper-cased).
     pub fn course_code(&self) -> Option<String> {
-        text(self.course_code).map(str::to_uppercase)
+        text(&self.course_code).map(str::to_uppercase)
     }
+}
+
+/// An import holds at most [`MAX_BULK`](super::bulk::MAX_BULK) rows.
+pub fn ensure_import_size(rows: usize) -> Result<(), Rule> {
+    if rows > super::bulk::MAX_BULK {
+        return Err(Rule::BatchTooLarge {
+            what: "an import",
+            items: "rows",
+            max: super::bulk::MAX_BULK,
+            sent: rows,
+        });
+    }
+    Ok(())
 }
 
 /// A course a row may name by its code.
@@ -139,7 +152,7 @@ impl ImportedRecord {
 
 /// Parse one row against the people and courses `known`, completed no later than `today`.
 pub fn parse_row(
-    row: &RowInput<'_>,
+    row: &ImportRow,
     known: &Known,
     today: NaiveDate,
 ) -> Result<ImportedRecord, RowError> {
@@ -150,13 +163,13 @@ pub fn parse_row(
         })?),
         None => None,
     };
-    let title = match (text(row.title), course) {
+    let title = match (text(&row.title), course) {
         (Some(t), _) => Label::parse(t).map_err(|e| invalid("title", e.message))?,
         (None, Some(c)) => c.title.clone(),
         (None, None) => return Err(invalid("title", "is required without a course")),
     };
     // Not `text`: a blank day is a malformed day, not a missing one.
-    let completed_on = match row.completed_on {
+    let completed_on = match row.completed_on.as_deref() {
         Some(d) => NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
             .map_err(|_| invalid("completed_on", "must be a date YYYY-MM-DD"))?,
         None => return Err(invalid("completed_on", "is required")),
@@ -177,7 +190,7 @@ pub fn parse_row(
         .transpose()
         .map_err(|e| invalid("score", e.message))?;
     let what = course.map_or_else(|| title.to_string(), |c| c.id.to_string());
-    let source_id = text(row.source_id).map_or_else(
+    let source_id = text(&row.source_id).map_or_else(
         || format!("{employee_id}:{what}:{completed_on}"),
         str::to_owned,
     );
@@ -193,7 +206,7 @@ pub fn parse_row(
 }
 
 /// The person, by external id when given, else by email.
-fn employee(row: &RowInput<'_>, known: &Known) -> Result<EmployeeId, RowError> {
+fn employee(row: &ImportRow, known: &Known) -> Result<EmployeeId, RowError> {
     let unknown = |field: &str, message: &str| {
         RowError::UnknownEmployee(FieldError::new(field, message.to_owned()))
     };
@@ -240,15 +253,15 @@ mod tests {
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 3, 10).unwrap()
     }
-    fn row() -> RowInput<'static> {
-        RowInput {
-            employee_external_id: Some(" E-1 "),
-            course_code: Some("lead-101"),
-            completed_on: Some("2026-03-01"),
-            ..RowInput::default()
+    fn row() -> ImportRow {
+        ImportRow {
+            employee_external_id: Some(" E-1 ".into()),
+            course_code: Some("lead-101".into()),
+            completed_on: Some("2026-03-01".into()),
+            ..ImportRow::default()
         }
     }
-    fn err(r: &RowInput<'_>) -> (&'static str, String, String) {
+    fn err(r: &ImportRow) -> (&'static str, String, String) {
         let e = parse_row(r, &known(), today()).unwrap_err();
         let f = e.field_error();
         (e.code().as_str(), f.field.clone(), f.message.clone())
@@ -269,11 +282,11 @@ mod tests {
 
     #[test]
     fn a_row_without_a_course_needs_a_title_and_minutes_and_is_keyed_by_its_title() {
-        let r = RowInput {
+        let r = ImportRow {
             employee_external_id: None,
-            employee_email: Some(" Ann@Example.com"),
+            employee_email: Some(" Ann@Example.com".into()),
             course_code: None,
-            title: Some("Conference talk"),
+            title: Some("Conference talk".into()),
             minutes: Some(45),
             score: Some(50.0),
             source_id: None,
@@ -282,7 +295,10 @@ mod tests {
         let p = parse_row(&r, &known(), today()).unwrap();
         assert_eq!((p.course_id, p.minutes), (None, 45));
         assert_eq!(p.source_id, format!("{}:Conference talk:2026-03-01", ann()));
-        let no_title = RowInput { title: None, ..r };
+        let no_title = ImportRow {
+            title: None,
+            ..r.clone()
+        };
         assert_eq!(
             err(&no_title),
             (
@@ -291,7 +307,7 @@ mod tests {
                 "is required without a course".into()
             )
         );
-        let no_minutes = RowInput { minutes: None, ..r };
+        let no_minutes = ImportRow { minutes: None, ..r };
         assert_eq!(
             err(&no_minutes),
             (
@@ -304,15 +320,15 @@ mod tests {
 
     #[test]
     fn unknown_people_and_courses_are_named_by_their_field() {
-        let r = RowInput {
-            employee_external_id: Some("E-9"),
+        let r = ImportRow {
+            employee_external_id: Some("E-9".into()),
             ..row()
         };
         assert_eq!(err(&r).0, "unknown_employee");
         assert_eq!(err(&r).1, "employee_external_id");
-        let r = RowInput {
+        let r = ImportRow {
             employee_external_id: None,
-            employee_email: Some("bob@example.com"),
+            employee_email: Some("bob@example.com".into()),
             ..row()
         };
         assert_eq!(
@@ -323,8 +339,8 @@ mod tests {
                 "no employee has this email".into()
             )
         );
-        let r = RowInput {
-            employee_external_id: Some("  "),
+        let r = ImportRow {
+            employee_external_id: Some("  ".into()),
             ..row()
         };
         assert_eq!(
@@ -335,8 +351,8 @@ mod tests {
                 "give employee_external_id or employee_email".into()
             )
         );
-        let r = RowInput {
-            course_code: Some("NOPE"),
+        let r = ImportRow {
+            course_code: Some("NOPE".into()),
             ..row()
         };
         assert_eq!(
@@ -351,9 +367,9 @@ mod tests {
 
     #[test]
     fn the_first_problem_in_field_order_is_reported() {
-        let r = RowInput {
-            employee_external_id: Some("E-9"),
-            completed_on: Some("tomorrow"),
+        let r = ImportRow {
+            employee_external_id: Some("E-9".into()),
+            completed_on: Some("tomorrow".into()),
             score: Some(200.0),
             ..row()
         };
@@ -364,7 +380,7 @@ mod tests {
     fn days_minutes_and_scores_are_checked() {
         for (r, field, message) in [
             (
-                RowInput {
+                ImportRow {
                     completed_on: None,
                     ..row()
                 },
@@ -372,31 +388,31 @@ mod tests {
                 "is required",
             ),
             (
-                RowInput {
-                    completed_on: Some(" "),
+                ImportRow {
+                    completed_on: Some(" ".into()),
                     ..row()
                 },
                 "completed_on",
                 "must be a date YYYY-MM-DD",
             ),
             (
-                RowInput {
-                    completed_on: Some("01/03/2026"),
+                ImportRow {
+                    completed_on: Some("01/03/2026".into()),
                     ..row()
                 },
                 "completed_on",
                 "must be a date YYYY-MM-DD",
             ),
             (
-                RowInput {
-                    completed_on: Some("2026-03-11"),
+                ImportRow {
+                    completed_on: Some("2026-03-11".into()),
                     ..row()
                 },
                 "completed_on",
                 "must not be in the future",
             ),
             (
-                RowInput {
+                ImportRow {
                     minutes: Some(0),
                     ..row()
                 },
@@ -404,7 +420,7 @@ mod tests {
                 "must be between 1 and 100000 minutes",
             ),
             (
-                RowInput {
+                ImportRow {
                     score: Some(-1.0),
                     ..row()
                 },
@@ -418,8 +434,8 @@ mod tests {
 
     #[test]
     fn the_lms_key_wins_over_the_content_key() {
-        let r = RowInput {
-            source_id: Some(" lms-42 "),
+        let r = ImportRow {
+            source_id: Some(" lms-42 ".into()),
             ..row()
         };
         assert_eq!(
@@ -438,16 +454,15 @@ mod tests {
             key in proptest::option::of("[a-z0-9-]{1,20}"),
         ) {
             let day = today() - chrono::Duration::days(days_ago);
-            let day_text = day.to_string();
-            let r = RowInput {
-                employee_external_id: Some("E-1"),
+            let r = ImportRow {
+                employee_external_id: Some("E-1".into()),
                 employee_email: None,
                 course_code: None,
-                title: Some(&title),
-                completed_on: Some(&day_text),
+                title: Some(title.clone()),
+                completed_on: Some(day.to_string()),
                 minutes: Some(minutes),
                 score,
-                source_id: key.as_deref(),
+                source_id: key.clone(),
             };
             let p = parse_row(&r, &known(), today()).unwrap();
             prop_assert_eq!(p.employee_id, ann());
@@ -467,8 +482,8 @@ mod tests {
             minutes in proptest::option::of(any::<i64>()),
             score in proptest::option::of(any::<f64>()),
         ) {
-            let f = |i: usize| fields[i].as_deref();
-            let r = RowInput {
+            let f = |i: usize| fields[i].clone();
+            let r = ImportRow {
                 employee_external_id: f(0),
                 employee_email: f(1),
                 course_code: f(2),

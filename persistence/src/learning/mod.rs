@@ -3,12 +3,6 @@
 
 mod entities;
 
-// Until the callers name `catalog`: the catalog's stores moved there.
-pub use crate::catalog::{
-    course_ids_by_codes, courses_by_activity_ids, courses_by_ids, get_course, insert_course,
-    insert_skill, list_courses, list_skills, update_course, CourseQuery,
-};
-
 use crate::db::{insert_all, json_keys, statement};
 use crate::{from_u32, parse_id, to_u32, Conn, StoreError, StoreResult, Tx, LOOKUP_CHUNK};
 use chrono::NaiveDate;
