@@ -352,11 +352,10 @@ async fn enroll(ctx: Ctx, body: JsonBody<EnrollmentInput>) -> ApiResult<HttpResp
         employee: body.0.employee_id,
         due: parse_date("due_date", body.0.due_date.as_deref())?,
     };
-    let status = match learning::enroll(&ctx, cmd).await? {
-        Enrolled::Created(e) => (e, StatusCode::CREATED),
-        Enrolled::Already(e) | Enrolled::Again(e) => (e, StatusCode::OK),
-    };
-    Ok(enrollment(&status.0, status.1))
+    Ok(match learning::enroll(&ctx, cmd).await? {
+        Enrolled::Created(e) => enrollment(&e, StatusCode::CREATED),
+        Enrolled::Already(e) | Enrolled::Again(e) => enrollment(&e, StatusCode::OK),
+    })
 }
 
 /// A range of job levels, both ends included.
