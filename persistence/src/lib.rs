@@ -2,6 +2,7 @@
 //! rate limits, idempotency keys) and the database connection. No other crate sees sea-orm.
 
 pub mod audit;
+pub mod catalog;
 mod db;
 pub mod kv;
 pub mod learning;
@@ -63,6 +64,16 @@ impl StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Minutes read back from an `INTEGER` column.
+fn to_u32(v: i32) -> StoreResult<u32> {
+    u32::try_from(v).map_err(|_| StoreError::corrupt(format!("negative minutes {v}")))
+}
+
+/// Minutes for an `INTEGER` column.
+fn from_u32(v: u32) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
 
 /// Parse an id read back from the database.
 fn parse_id<T: std::str::FromStr>(s: &str) -> StoreResult<T> {

@@ -1,13 +1,14 @@
 use super::{parse_id, service_ctx};
-use crate::error::Gql;
-use crate::services::catalog::{self as svc, CourseFilter};
+use crate::error::{ApiError, Gql};
+use crate::services::catalog::{self as svc, ListCourses};
 use crate::services::encode_cursor;
 use crate::services::Ctx;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
-use learnwell_domain::catalog::{Course, Skill};
+use learnwell_domain::catalog::{Course, CourseLevel, Modality, Provider, Skill};
 use learnwell_domain::ids::SkillId;
+use learnwell_domain::FieldError;
 use std::collections::HashMap;
 
 /// Skills by id: the taxonomy is small, so one query loads it for the whole request.
@@ -18,13 +19,9 @@ impl Loader<SkillId> for SkillLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[SkillId]) -> Result<HashMap<SkillId, SkillNode>> {
-        let all = learnwell_persistence::learning::list_skills(&self.0.db)
-            .await
-            .map_err(crate::error::ApiError::from)
-            .gql()?;
-        Ok(all
+        let found = svc::skills_by_ids(&self.0, keys).await.gql()?;
+        Ok(found
             .into_iter()
-            .filter(|s| keys.contains(&s.id))
             .map(|s| (s.id, SkillNode::from(s)))
             .collect())
     }
@@ -98,6 +95,14 @@ impl CourseNode {
     }
 }
 
+/// A filter's code (`online`, `beginner`, ...), refused as an invalid query argument.
+fn code<T>(v: Option<&str>, parse: fn(&str) -> Result<T, FieldError>) -> Result<Option<T>> {
+    v.map(parse)
+        .transpose()
+        .map_err(ApiError::InvalidQuery)
+        .gql()
+}
+
 #[derive(InputObject, Default)]
 pub struct CourseFilterInput {
     /// Case-insensitive text in the code, title or description.
@@ -136,21 +141,21 @@ impl CatalogQuery {
         after: Option<String>,
     ) -> Result<Connection<String, CourseNode>> {
         let f = filter.unwrap_or_default();
-        let filter = CourseFilter {
-            q: f.q,
-            skill_id: f
+        let query = ListCourses {
+            text: f.q,
+            skill: f
                 .skill_id
                 .as_ref()
                 .map(|i| parse_id(i, "skill"))
                 .transpose()?,
-            provider: f.provider,
-            modality: f.modality,
-            level: f.level,
-            include_archived: f.include_archived,
+            provider: code(f.provider.as_deref(), Provider::parse)?,
+            modality: code(f.modality.as_deref(), Modality::parse)?,
+            level: code(f.level.as_deref(), CourseLevel::parse)?,
+            include_archived: f.include_archived.unwrap_or(false),
             first: first.map(|n| u64::try_from(n).unwrap_or(0)),
             after: after.clone(),
         };
-        let page = svc::list_courses(service_ctx(ctx)?, filter).await.gql()?;
+        let page = svc::list_courses(service_ctx(ctx)?, query).await.gql()?;
         let mut conn = Connection::new(after.is_some(), page.next_cursor.is_some());
         conn.edges.extend(
             page.items

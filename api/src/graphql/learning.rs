@@ -24,7 +24,7 @@ impl Loader<EmployeeId> for EnrollmentLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[EmployeeId]) -> Result<HashMap<EmployeeId, Vec<Enrollment>>> {
-        enrollments_of(&self.0, &self.0.principal, keys).await.gql()
+        enrollments_of(&self.0, keys).await.gql()
     }
 }
 
@@ -48,27 +48,27 @@ pub struct EnrollmentNode(pub Enrollment);
 #[Object(name = "Enrollment")]
 impl EnrollmentNode {
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.0.id().to_string())
     }
     async fn status(&self) -> String {
-        self.0.status.to_string()
+        self.0.status().to_string()
     }
     async fn origin(&self) -> String {
-        self.0.origin.to_string()
+        self.0.origin().to_string()
     }
     async fn due_date(&self) -> Option<NaiveDate> {
-        self.0.due_date
+        self.0.due_date()
     }
     async fn completed_on(&self) -> Option<NaiveDate> {
-        self.0.completed_on
+        self.0.completed_on()
     }
     async fn score(&self) -> Option<f64> {
-        self.0.score.map(|s| s.get())
+        self.0.score().map(|s| s.get())
     }
     async fn course(&self, ctx: &Context<'_>) -> Result<Option<CourseNode>> {
         Ok(ctx
             .data::<DataLoader<CourseLoader>>()?
-            .load_one(self.0.course_id)
+            .load_one(self.0.course_id())
             .await?
             .map(CourseNode))
     }

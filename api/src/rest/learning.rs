@@ -1,21 +1,37 @@
+//! The learning context over REST: enrolments (one, in bulk, lists) and learning records (list,
+//! LMS import). The wire types live here; handlers turn them into the services' commands.
+
 use super::{etag, IfMatch, PageOf};
 use crate::body::JsonBody;
 use crate::body::{parse_csv, Bulk, BulkBody};
-use crate::error::ApiError;
-use crate::error::{ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Code, Problem, RowError};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::services::learning::{
-    self, BulkAssignment, BulkResult, EnrollmentFilter, EnrollmentInput, EnrollmentPatch,
-    ImportResult, RecordFilter, RecordRow,
+    self, AssignBulk, BulkAssigned, Enroll, Imported, ListEnrollments, ListRecords, RowOutcome,
+    UpdateEnrollment, Whose,
 };
-use crate::services::Ctx;
+use crate::services::{parse_day, Ctx};
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use learnwell_domain::ids::EnrollmentId;
-use learnwell_domain::learning::{Enrollment, LearningRecord};
+use learnwell_domain::ids::{CourseId, EmployeeId, EnrollmentId, OrgUnitId};
+use learnwell_domain::learning::bulk::{Assignment, BulkTarget};
+use learnwell_domain::learning::import::{self, ImportRow};
+use learnwell_domain::learning::{
+    Enrolled, Enrollment, EnrollmentChange, EnrollmentStatus, LearningRecord, Score,
+};
+use learnwell_domain::FieldError;
 use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
+
+fn parse_date(field: &str, v: Option<&str>) -> Result<Option<NaiveDate>, FieldError> {
+    v.map(|s| parse_day(field, s)).transpose()
+}
+
+/// The value, or its error collected.
+fn keep<T>(errors: &mut Vec<FieldError>, r: Result<Option<T>, FieldError>) -> Option<T> {
+    r.map_err(|e| errors.push(e)).ok().flatten()
+}
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_enrollments)
@@ -59,12 +75,124 @@ impl From<LearningRecord> for LearningRecordResource {
     }
 }
 
+/// Learning records: a person's (yourself, their managers, admins); default your own, or
+/// everyone's for ld_admin and hr_admin.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RecordFilter {
+    #[param(value_type = Option<String>)]
+    pub employee_id: Option<EmployeeId>,
+    pub first: Option<u64>,
+    pub after: Option<String>,
+}
+
+/// One row of an import from an LMS (or one manual record): who by external id or email, what by
+/// course code or title, when, how long. `source_id` is the LMS's key of the row; without it the
+/// row's own content is its key, so re-importing a file writes nothing new.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordRow {
+    pub employee_external_id: Option<String>,
+    pub employee_email: Option<String>,
+    pub course_code: Option<String>,
+    /// Required without a course.
+    pub title: Option<String>,
+    /// YYYY-MM-DD
+    pub completed_on: Option<String>,
+    /// Default: the course's estimated minutes. Required without a course.
+    pub minutes: Option<i64>,
+    /// 0-100.
+    pub score: Option<f64>,
+    pub source_id: Option<String>,
+}
+
+impl From<RecordRow> for ImportRow {
+    fn from(r: RecordRow) -> Self {
+        Self {
+            employee_external_id: r.employee_external_id,
+            employee_email: r.employee_email,
+            course_code: r.course_code,
+            title: r.title,
+            completed_on: r.completed_on,
+            minutes: r.minutes,
+            score: r.score,
+            source_id: r.source_id,
+        }
+    }
+}
+
+/// What happened to one row.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RowResult {
+    pub index: usize,
+    /// `created`, `unchanged` (already recorded) or `error`.
+    pub outcome: String,
+    pub record_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<RowError>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportResult {
+    pub created: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    /// Open enrolments completed by the imported records.
+    pub enrollments_completed: usize,
+    pub results: Vec<RowResult>,
+}
+
+impl From<&import::RowError> for RowError {
+    fn from(e: &import::RowError) -> Self {
+        let f = e.field_error();
+        RowError::new(e.code(), Some(&f.field), f.message.clone())
+    }
+}
+
+impl From<Imported> for ImportResult {
+    fn from(i: Imported) -> Self {
+        let results: Vec<RowResult> = i
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(index, row)| {
+                let (outcome, record_id, error) = match row {
+                    RowOutcome::Created(id) => ("created", Some(id.to_string()), None),
+                    RowOutcome::Unchanged => ("unchanged", None, None),
+                    RowOutcome::Failed(e) => ("error", None, Some(RowError::from(e))),
+                };
+                RowResult {
+                    index,
+                    outcome: outcome.to_owned(),
+                    record_id,
+                    error,
+                }
+            })
+            .collect();
+        let count = |o: &str| results.iter().filter(|r| r.outcome == o).count();
+        Self {
+            created: count("created"),
+            unchanged: count("unchanged"),
+            failed: count("error"),
+            enrollments_completed: i.enrollments_completed,
+            results,
+        }
+    }
+}
+
 /// Learning records from every source.
 #[utoipa::path(tag = "learning", params(RecordFilter), security(("bearer" = [])),
     responses((status = 200, body = PageOf<LearningRecordResource>), (status = 403, body = Problem)))]
 #[get("/learning-records")]
 async fn list_records(ctx: Ctx, q: web::Query<RecordFilter>) -> ApiResult<HttpResponse> {
-    let page = learning::list_records(&ctx, q.into_inner()).await?;
+    let q = q.into_inner();
+    let query = ListRecords {
+        employee: q.employee_id,
+        first: q.first,
+        after: q.after,
+    };
+    let page = learning::list_records(&ctx, query).await?;
     Ok(HttpResponse::Ok().json(PageOf::map(page, LearningRecordResource::from)))
 }
 
@@ -92,8 +220,11 @@ async fn import_records(
     key: IdempotencyKey,
     body: Bulk<ImportBody>,
 ) -> ApiResult<HttpResponse> {
-    idempotency::run(&ctx, &key, &body.fingerprint, || {
-        learning::import_records(&ctx, body.body.rows)
+    let rows: Vec<ImportRow> = body.body.rows.into_iter().map(ImportRow::from).collect();
+    idempotency::run(&ctx, &key, &body.fingerprint, || async {
+        learning::import_records(&ctx, rows)
+            .await
+            .map(ImportResult::from)
     })
     .await
 }
@@ -120,26 +251,71 @@ pub struct EnrollmentResource {
 impl From<&Enrollment> for EnrollmentResource {
     fn from(e: &Enrollment) -> Self {
         Self {
-            id: e.id.to_string(),
-            employee_id: e.employee_id.to_string(),
-            course_id: e.course_id.to_string(),
-            origin: e.origin.to_string(),
-            assigned_by: e.assigned_by.clone(),
-            status: e.status.to_string(),
-            due_date: e.due_date,
-            completed_on: e.completed_on,
-            score: e.score.map(|s| s.get()),
-            version: e.version,
-            created_at: e.created_at,
-            updated_at: e.updated_at,
+            id: e.id().to_string(),
+            employee_id: e.employee_id().to_string(),
+            course_id: e.course_id().to_string(),
+            origin: e.origin().to_string(),
+            assigned_by: e.assigned_by().map(str::to_owned),
+            status: e.status().to_string(),
+            due_date: e.due_date(),
+            completed_on: e.completed_on(),
+            score: e.score().map(|s| s.get()),
+            version: e.version(),
+            created_at: e.created_at(),
+            updated_at: e.updated_at(),
         }
     }
 }
 
 fn enrollment(e: &Enrollment, status: StatusCode) -> HttpResponse {
     HttpResponse::build(status)
-        .insert_header(actix_web::http::header::ETag(etag(e.version)))
+        .insert_header(actix_web::http::header::ETag(etag(e.version())))
         .json(EnrollmentResource::from(e))
+}
+
+/// Filters of the enrolment list: whose (at most one of `employee_id`, `manager_id`,
+/// `org_unit_id`; default: your own, or everyone's for ld_admin and hr_admin), and which.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EnrollmentFilter {
+    #[param(value_type = Option<String>)]
+    pub employee_id: Option<EmployeeId>,
+    /// The manager's whole team (transitive reports).
+    #[param(value_type = Option<String>)]
+    pub manager_id: Option<EmployeeId>,
+    /// This unit and every unit below it.
+    #[param(value_type = Option<String>)]
+    pub org_unit_id: Option<OrgUnitId>,
+    #[param(value_type = Option<String>)]
+    pub course_id: Option<CourseId>,
+    /// enrolled, in_progress, completed or withdrawn.
+    pub status: Option<String>,
+    /// Only open enrolments past their due date.
+    pub overdue: Option<bool>,
+    pub first: Option<u64>,
+    pub after: Option<String>,
+}
+
+impl EnrollmentFilter {
+    fn query(self) -> ApiResult<ListEnrollments> {
+        let whose = Whose::parse(self.employee_id, self.manager_id, self.org_unit_id)
+            .map_err(ApiError::InvalidQuery)?;
+        let status = self
+            .status
+            .as_deref()
+            .map(EnrollmentStatus::parse)
+            .transpose()
+            .map_err(ApiError::InvalidQuery)?;
+        Ok(ListEnrollments {
+            whose,
+            course: self.course_id,
+            status,
+            overdue: self.overdue.unwrap_or(false),
+            first: self.first,
+            after: self.after,
+        })
+    }
 }
 
 /// Enrolments: your own; a person's (yourself, their manager, admins); a manager's team; an org
@@ -148,8 +324,21 @@ fn enrollment(e: &Enrollment, status: StatusCode) -> HttpResponse {
     responses((status = 200, body = PageOf<EnrollmentResource>), (status = 400, body = Problem), (status = 403, body = Problem)))]
 #[get("/enrollments")]
 async fn list_enrollments(ctx: Ctx, q: web::Query<EnrollmentFilter>) -> ApiResult<HttpResponse> {
-    let page = learning::list_enrollments(&ctx, q.into_inner()).await?;
+    let page = learning::list_enrollments(&ctx, q.into_inner().query()?).await?;
     Ok(HttpResponse::Ok().json(PageOf::map(page, |e| EnrollmentResource::from(&e))))
+}
+
+/// Enrol yourself (no `employee_id`), or assign someone.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollmentInput {
+    #[schema(value_type = String)]
+    pub course_id: CourseId,
+    /// Whom to enrol; the caller when absent.
+    #[schema(value_type = Option<String>)]
+    pub employee_id: Option<EmployeeId>,
+    /// YYYY-MM-DD
+    pub due_date: Option<String>,
 }
 
 /// Enrol yourself, or assign a report (managers) or anyone (ld_admin). 201 when created, 200 with
@@ -158,13 +347,107 @@ async fn list_enrollments(ctx: Ctx, q: web::Query<EnrollmentFilter>) -> ApiResul
     responses((status = 201, body = EnrollmentResource), (status = 200, body = EnrollmentResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/enrollments")]
 async fn enroll(ctx: Ctx, body: JsonBody<EnrollmentInput>) -> ApiResult<HttpResponse> {
-    let (e, created) = learning::enroll(&ctx, body.0).await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
+    let cmd = Enroll {
+        course: body.0.course_id,
+        employee: body.0.employee_id,
+        due: parse_date("due_date", body.0.due_date.as_deref())?,
     };
-    Ok(enrollment(&e, status))
+    Ok(match learning::enroll(&ctx, cmd).await? {
+        Enrolled::Created(e) => enrollment(&e, StatusCode::CREATED),
+        Enrolled::Already(e) | Enrolled::Again(e) => enrollment(&e, StatusCode::OK),
+    })
+}
+
+/// A range of job levels, both ends included.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelRange {
+    pub min: i64,
+    pub max: i64,
+}
+
+/// Assign one course to many people: exactly one of `employee_ids`, `org_unit_id` (with every
+/// unit below it) or `job_levels`.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkAssignment {
+    #[schema(value_type = String)]
+    pub course_id: CourseId,
+    pub due_date: Option<String>,
+    #[schema(value_type = Option<Vec<String>>)]
+    pub employee_ids: Option<Vec<EmployeeId>>,
+    #[schema(value_type = Option<String>)]
+    pub org_unit_id: Option<OrgUnitId>,
+    pub job_levels: Option<LevelRange>,
+}
+
+impl BulkAssignment {
+    fn command(self) -> ApiResult<AssignBulk> {
+        let due = parse_date("due_date", self.due_date.as_deref())?;
+        let levels = self.job_levels.map(|l| (l.min, l.max));
+        let target = BulkTarget::parse(self.employee_ids, self.org_unit_id, levels)?;
+        Ok(AssignBulk {
+            course: self.course_id,
+            due,
+            target,
+        })
+    }
+}
+
+/// What happened for one person.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AssignmentResult {
+    pub employee_id: String,
+    /// `created`, `unchanged` (already enrolled) or `error`.
+    pub outcome: String,
+    pub enrollment_id: Option<String>,
+    /// Why, for `error`: `not_found`, `forbidden` or `employee_terminated`, with a message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<RowError>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct BulkResult {
+    pub created: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    pub results: Vec<AssignmentResult>,
+}
+
+impl From<BulkAssigned> for BulkResult {
+    fn from(b: BulkAssigned) -> Self {
+        let refused =
+            |code, message: String| ("error", None, Some(RowError::new(code, None, message)));
+        let results: Vec<AssignmentResult> = b
+            .rows
+            .into_iter()
+            .map(|(employee, a)| {
+                let (outcome, enrollment_id, error) = match a {
+                    Assignment::Created(e) => ("created", Some(e.id()), None),
+                    Assignment::Unchanged(id) => ("unchanged", Some(id), None),
+                    Assignment::NotFound => refused(Code::NotFound, "no such employee".into()),
+                    Assignment::Forbidden => refused(
+                        Code::Forbidden,
+                        "you may not assign courses to this person".into(),
+                    ),
+                    Assignment::Refused(rule) => refused(rule.code(), rule.to_string()),
+                };
+                AssignmentResult {
+                    employee_id: employee.to_string(),
+                    outcome: outcome.to_owned(),
+                    enrollment_id: enrollment_id.map(|e| e.to_string()),
+                    error,
+                }
+            })
+            .collect();
+        let count = |o: &str| results.iter().filter(|r| r.outcome == o).count();
+        Self {
+            created: count("created"),
+            unchanged: count("unchanged"),
+            failed: count("error"),
+            results,
+        }
+    }
 }
 
 /// Assign one course to up to 10,000 people (a list, an org unit with its sub-units, or a job-level
@@ -177,8 +460,9 @@ async fn assign_bulk(
     key: IdempotencyKey,
     body: Bulk<BulkAssignment>,
 ) -> ApiResult<HttpResponse> {
-    idempotency::run(&ctx, &key, &body.fingerprint, || {
-        learning::assign_bulk(&ctx, body.body)
+    let cmd = body.body.command()?;
+    idempotency::run(&ctx, &key, &body.fingerprint, || async {
+        learning::assign_bulk(&ctx, cmd).await.map(BulkResult::from)
     })
     .await
 }
@@ -192,6 +476,47 @@ async fn get_enrollment(ctx: Ctx, id: web::Path<EnrollmentId>) -> ApiResult<Http
     Ok(enrollment(&e, StatusCode::OK))
 }
 
+/// A change of status, completion, score or due date.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollmentPatch {
+    /// `enrolled`, `in_progress`, `completed` or `withdrawn`.
+    pub status: Option<String>,
+    /// YYYY-MM-DD, for `completed` (default today).
+    pub completed_on: Option<String>,
+    /// 0-100.
+    pub score: Option<f64>,
+    /// YYYY-MM-DD; managers and ld_admin only.
+    pub due_date: Option<String>,
+}
+
+impl EnrollmentPatch {
+    /// The change, or every field problem at once.
+    fn change(self) -> ApiResult<EnrollmentChange> {
+        let mut errors = Vec::new();
+        let e = &mut errors;
+        let status = keep(
+            e,
+            self.status
+                .as_deref()
+                .map(EnrollmentStatus::parse)
+                .transpose(),
+        );
+        let completed_on = keep(e, parse_date("completed_on", self.completed_on.as_deref()));
+        let score = keep(e, self.score.map(Score::new).transpose());
+        let due_date = keep(e, parse_date("due_date", self.due_date.as_deref()));
+        if !errors.is_empty() {
+            return Err(ApiError::Validation(errors));
+        }
+        Ok(EnrollmentChange {
+            status,
+            completed_on,
+            score,
+            due_date,
+        })
+    }
+}
+
 /// Start, complete (with date and score) or withdraw; managers and ld_admin also set due dates.
 /// A completed enrolment is final. Send `If-Match`.
 #[utoipa::path(tag = "learning", params(("id" = String, Path), ("If-Match" = String, Header)), request_body = EnrollmentPatch, security(("bearer" = [])),
@@ -203,7 +528,12 @@ async fn update_enrollment(
     id: web::Path<EnrollmentId>,
     body: JsonBody<EnrollmentPatch>,
 ) -> ApiResult<HttpResponse> {
-    let e = learning::update_enrollment(&ctx, id.into_inner(), if_match.0, body.0).await?;
+    let cmd = UpdateEnrollment {
+        id: id.into_inner(),
+        if_match: if_match.0,
+        change: body.0.change()?,
+    };
+    let e = learning::update_enrollment(&ctx, cmd).await?;
     Ok(enrollment(&e, StatusCode::OK))
 }
 

@@ -1,6 +1,7 @@
 //! Who may see or change what. Pure rules over a `Principal` and the relation to the target.
 
 use crate::ids::EmployeeId;
+use crate::learning::EnrollmentOrigin;
 use std::collections::BTreeSet;
 
 /// A role carried in the token (`manager` is derived from the org chart, never trusted from it).
@@ -192,6 +193,28 @@ pub fn can_act_on_learning(principal: &Principal, relation: Relation) -> bool {
     matches!(relation, Relation::Itself | Relation::Report) || is_learning_admin(principal)
 }
 
+/// Set an enrolment's due date: not the learner themselves (unless an L&D admin).
+pub fn can_set_due_date(principal: &Principal, relation: Relation) -> bool {
+    relation != Relation::Itself || is_learning_admin(principal)
+}
+
+/// See the learning of a manager's whole team: the manager themselves and those who see
+/// everyone's learning.
+pub fn can_see_team_learning(principal: &Principal, manager: EmployeeId) -> bool {
+    can_see_learning(principal, Relation::Other) || principal.employee_id == Some(manager)
+}
+
+/// May the principal enrol this person (by their relation), and with which origin? Oneself:
+/// self-enrolled; a transitive report, or anyone for an L&D admin: assigned; anyone else: no.
+pub fn enrollment_origin(principal: &Principal, relation: Relation) -> Option<EnrollmentOrigin> {
+    match relation {
+        Relation::Itself => Some(EnrollmentOrigin::SelfEnrolled),
+        Relation::Report => Some(EnrollmentOrigin::Assigned),
+        Relation::Other if is_learning_admin(principal) => Some(EnrollmentOrigin::Assigned),
+        Relation::Other => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,5 +312,54 @@ mod tests {
         assert!(can_read_audit(&person(&[Role::HrAdmin])));
         assert!(!can_read_audit(&person(&[Role::LdAdmin])));
         assert!(!can_read_audit(&client(&[Scope::HrisWrite])));
+    }
+
+    #[test]
+    fn learners_do_not_move_their_own_due_dates() {
+        let me = person(&[Role::Employee]);
+        assert!(!can_set_due_date(&me, Relation::Itself));
+        assert!(can_set_due_date(&me, Relation::Report));
+        assert!(can_set_due_date(
+            &person(&[Role::LdAdmin]),
+            Relation::Itself
+        ));
+    }
+
+    #[test]
+    fn a_team_is_seen_by_its_manager_and_by_those_who_see_everyone() {
+        let me = person(&[Role::Employee]);
+        let my_id = me.employee_id.unwrap();
+        assert!(can_see_team_learning(&me, my_id));
+        let other = EmployeeId::from_uuid(uuid::Uuid::from_u128(2));
+        assert!(!can_see_team_learning(&me, other));
+        assert!(can_see_team_learning(&person(&[Role::HrAdmin]), other));
+    }
+
+    #[test]
+    fn people_enrol_themselves_managers_assign_reports_and_ld_admins_assign_anyone() {
+        let me = person(&[Role::Employee]);
+        assert_eq!(
+            enrollment_origin(&me, Relation::Itself),
+            Some(EnrollmentOrigin::SelfEnrolled)
+        );
+        assert_eq!(
+            enrollment_origin(&me, Relation::Report),
+            Some(EnrollmentOrigin::Assigned)
+        );
+        assert_eq!(enrollment_origin(&me, Relation::Other), None);
+        assert_eq!(
+            enrollment_origin(&person(&[Role::HrAdmin]), Relation::Other),
+            None,
+            "hr reads learning, L&D assigns it"
+        );
+        let ld = person(&[Role::LdAdmin]);
+        assert_eq!(
+            enrollment_origin(&ld, Relation::Other),
+            Some(EnrollmentOrigin::Assigned)
+        );
+        assert_eq!(
+            enrollment_origin(&ld, Relation::Itself),
+            Some(EnrollmentOrigin::SelfEnrolled)
+        );
     }
 }

@@ -6,6 +6,10 @@ use crate::FieldError;
 use chrono::{DateTime, Utc};
 use std::fmt;
 
+mod fields;
+
+pub use fields::{CourseChanges, CourseFields, NewSkill, SkillFields};
+
 code_enum!(
     /// How a course is delivered.
     Modality, "modality" {

@@ -1,9 +1,19 @@
-//! Learning: enrolments (with their status rules), scores and learning records' sources.
+//! Learning: enrolments (the aggregate and its status rules), scores, learning records and the
+//! rows an LMS import sends.
 
-use crate::ids::{CourseId, EmployeeId, EnrollmentId, LearningRecordId};
+use crate::ids::{CourseId, EmployeeId, LearningRecordId};
 use crate::org::Label;
 use crate::FieldError;
 use chrono::{DateTime, NaiveDate, Utc};
+
+pub mod bulk;
+mod enrollment;
+pub mod import;
+
+pub use enrollment::{
+    enroll, ensure_enrollable, ensure_offered, Completion, Enrolled, Enrollment, EnrollmentChange,
+    NewEnrollment, StoredEnrollment, Update,
+};
 
 code_enum!(
     /// Where an enrolment is.
@@ -74,34 +84,6 @@ impl Score {
     /// The percentage.
     pub fn get(self) -> f64 {
         self.0
-    }
-}
-
-/// A person's enrolment in a course (one per person and course).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Enrollment {
-    pub id: EnrollmentId,
-    pub employee_id: EmployeeId,
-    pub course_id: CourseId,
-    pub origin: EnrollmentOrigin,
-    /// Who assigned it (the token subject), for assigned enrolments.
-    pub assigned_by: Option<String>,
-    pub status: EnrollmentStatus,
-    pub due_date: Option<NaiveDate>,
-    pub completed_on: Option<NaiveDate>,
-    pub score: Option<Score>,
-    pub version: i64,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl Enrollment {
-    /// Open (not completed or withdrawn) and due before `today`.
-    pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        matches!(
-            self.status,
-            EnrollmentStatus::Enrolled | EnrollmentStatus::InProgress
-        ) && self.due_date.is_some_and(|d| d < today)
     }
 }
 

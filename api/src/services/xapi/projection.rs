@@ -26,6 +26,7 @@ use learnwell_domain::xapi::{
     LearningVerbs,
 };
 use learnwell_persistence::audit::append;
+use learnwell_persistence::catalog as catalog_store;
 use learnwell_persistence::learning as learning_store;
 use learnwell_persistence::learning_time as time_store;
 use learnwell_persistence::org as org_store;
@@ -298,7 +299,7 @@ async fn outcomes(
         .iter()
         .filter_map(|s| learning_activity(s, &verbs).map(str::to_owned))
         .collect();
-    let courses = learning_store::courses_by_activity_ids(&svc.db, &activities).await?;
+    let courses = catalog_store::courses_by_activity_ids(&svc.db, &activities).await?;
     let resolved: Vec<Option<EmployeeId>> = refs
         .iter()
         .map(|r| match r {
