@@ -238,9 +238,9 @@ async fn graphql_lists_courses_with_their_skills() {
         course(&app, json!({ "code": format!("N-{i}"), "title": format!("Negotiation {i}"), "estimated_minutes": 45, "skill_ids": [s] })).await;
     }
     let q = "{ courses(first: 2, filter: { q: \"negotiation\" }) { nodes { code skills { name } } pageInfo { hasNextPage } } skills { name } }";
-    let before = app.state.services.db.statements_executed();
-    let res = app.post("/graphql", &app.hr(), json!({ "query": q })).await;
-    let used = app.state.services.db.statements_executed() - before;
+    let (res, used) = app
+        .statements_of(app.post("/graphql", &app.hr(), json!({ "query": q })))
+        .await;
     let out = body(res).await;
     assert!(out.get("errors").is_none(), "{out}");
     let nodes = out["data"]["courses"]["nodes"].as_array().expect("nodes");

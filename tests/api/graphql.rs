@@ -98,9 +98,7 @@ async fn fifty_employees_with_manager_and_unit_take_a_bounded_number_of_statemen
     }
     app.sync(json!(records)).await;
     let q = "{ employees(first: 50) { nodes { id manager { displayName orgUnit { name } } orgUnit { name manager { id } } } } }";
-    let before = app.state.services.db.statements_executed();
-    let out = gql(&app, &app.hr(), q, json!({})).await;
-    let used = app.state.services.db.statements_executed() - before;
+    let (out, used) = app.statements_of(gql(&app, &app.hr(), q, json!({}))).await;
     assert!(out.get("errors").is_none(), "{out}");
     assert_eq!(
         out["data"]["employees"]["nodes"]

@@ -157,6 +157,15 @@ impl TestApp {
         }
     }
 
+    /// Database statements that `f` causes, counted once the app's start-up work (the
+    /// projector's first look at its queue) is done, so that only the request is measured.
+    pub async fn statements_of<F: std::future::Future>(&self, f: F) -> (F::Output, u64) {
+        self.projected().await;
+        let before = self.state.services.db.statements_executed();
+        let out = f.await;
+        (out, self.state.services.db.statements_executed() - before)
+    }
+
     /// Wait until the xAPI learning projection has applied every statement stored so far: it
     /// runs in the background; this applies what is still queued, taking turns with it.
     pub async fn projected(&self) {
