@@ -155,13 +155,13 @@ pub fn can_read_audit(principal: &Principal) -> bool {
     principal.has(Role::HrAdmin)
 }
 
-/// Read HRIS sync runs.
 /// Operational metrics (request counts, pool, queues): `hr_admin` (scrapers use the configured
 /// metrics token instead).
 pub fn can_read_metrics(principal: &Principal) -> bool {
     principal.has(Role::HrAdmin)
 }
 
+/// Read HRIS sync runs.
 pub fn can_read_sync_runs(principal: &Principal) -> bool {
     principal.is_people_writer()
 }
