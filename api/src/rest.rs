@@ -101,13 +101,112 @@ struct ApiDoc;
 
 /// The OpenAPI document, collected from the registered routes.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, api) = actix_web::App::new()
+    let (_, mut api) = actix_web::App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(routes)
         .configure(system::routes)
         .split_for_parts();
+    for item in api.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            document_errors(op);
+        }
+    }
     api
+}
+
+/// Every operation declares the errors the server can answer it with, as the problem documents
+/// they are (`application/problem+json`): what any authenticated call may meet (401, 429, 503),
+/// what a body may meet (400, 413, 415), a path id (404), query parameters (400). Statuses a
+/// handler declares itself keep their description.
+fn document_errors(op: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::ParameterIn;
+    let params = op.parameters.as_deref().unwrap_or_default();
+    let has = |place: ParameterIn| params.iter().any(|p| p.parameter_in == place);
+    let mut statuses: Vec<u16> = Vec::new();
+    if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+        statuses.extend([401, 429, 503]);
+    }
+    if op.request_body.is_some() {
+        statuses.extend([400, 413, 415]);
+    }
+    if has(ParameterIn::Path) {
+        statuses.push(404);
+    }
+    if has(ParameterIn::Query) || has(ParameterIn::Header) {
+        statuses.push(400);
+    }
+    if params
+        .iter()
+        .any(|p| p.name.eq_ignore_ascii_case("if-match"))
+    {
+        statuses.extend([412, 428]);
+    }
+    let responses = &mut op.responses.responses;
+    for status in statuses {
+        responses
+            .entry(status.to_string())
+            .or_insert_with(|| problem_response(status).into());
+    }
+    for (status, response) in responses.iter_mut() {
+        let utoipa::openapi::RefOr::T(response) = response else {
+            continue;
+        };
+        if status.starts_with('4') || status.starts_with('5') {
+            if let Some(content) = response.content.shift_remove("application/json") {
+                response
+                    .content
+                    .insert("application/problem+json".to_owned(), content);
+            }
+        }
+        if response.description.is_empty() {
+            response.description = describe(status);
+        }
+    }
+}
+
+fn problem_response(status: u16) -> utoipa::openapi::Response {
+    utoipa::openapi::ResponseBuilder::new()
+        .description(describe(&status.to_string()))
+        .content(
+            "application/problem+json",
+            utoipa::openapi::ContentBuilder::new()
+                .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+/// What a status means in this API (`docs/API-DESIGN.md` has the codes behind each).
+fn describe(status: &str) -> String {
+    match status {
+        "200" => "OK",
+        "201" => "Created",
+        "204" => "No content",
+        "400" => "The request is malformed: body, query or header (`code` says which rule)",
+        "401" => "No, an expired or a wrongly signed token (`unauthenticated`)",
+        "403" => "The caller's role or relation does not allow this (`forbidden`)",
+        "404" => "No such record, or one the caller may not know exists (`not_found`)",
+        "409" => "A state conflict or a duplicate unique value",
+        "412" => "`If-Match` names an old version (`version_mismatch`)",
+        "413" => "The body is larger than the configured limit (`payload_too_large`)",
+        "415" => "The body's media type is not accepted (`unsupported_media_type`)",
+        "422" => "Well-formed but breaks a rule (`validation_failed` or a named rule)",
+        "428" => "A versioned resource changed without `If-Match` (`precondition_required`)",
+        "429" => "Over a rate limit (`rate_limited`, `Retry-After`)",
+        "503" => "The database or Redis is unavailable (`unavailable`, `Retry-After`)",
+        other => other,
+    }
+    .to_owned()
 }
 
 /// The OpenAPI document as committed in `openapi/openapi.json` (pretty, trailing newline).
