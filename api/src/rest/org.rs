@@ -334,7 +334,8 @@ async fn sync_employees(
         force: q.force,
     };
     idempotency::run(&ctx, &key, &body.fingerprint, || {
-        hris::sync(&ctx, body.body.records, opts)
+        let records = body.body.records.into_iter().map(Into::into).collect();
+        hris::sync(&ctx, records, opts)
     })
     .await
 }

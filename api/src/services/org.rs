@@ -5,12 +5,11 @@ pub mod hris;
 use super::{audit, check_fields, decode_cursor, ensure, nullable, page_size, paginate, Ctx, Page};
 use crate::error::{ApiError, ApiResult};
 use crate::services::Services;
-use chrono::NaiveDate;
 use learnwell_domain::access::{self, EmployeeView, Principal};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
 use learnwell_domain::org::{
-    descendants, ContractedHours, Email, Employee, EmployeeData, EmployeeStatus, EmploymentDates,
-    EmploymentType, ExternalId, JobLevel, Label, OrgUnit, PersonName,
+    descendants, non_blank, optional, optional_id, Employee, EmployeeFields, EmployeeStatus,
+    ExternalId, JobLevel, Label, OrgUnit,
 };
 use learnwell_domain::FieldError;
 use learnwell_domain::Rule;
@@ -50,158 +49,28 @@ pub struct EmployeeInput {
     pub location: Option<String>,
 }
 
-fn blank_to_none(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-fn date(field: &str, v: &Option<String>, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
-    let s = blank_to_none(v)?;
-    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(FieldError::new(field, "must be a date YYYY-MM-DD"));
-            None
-        }
-    }
-}
-
-fn required<T>(
-    field: &str,
-    v: &Option<String>,
-    parse: impl Fn(&str) -> Result<T, FieldError>,
-    errors: &mut Vec<FieldError>,
-) -> Option<T> {
-    match blank_to_none(v) {
-        None => {
-            errors.push(FieldError::new(field, "is required"));
-            None
-        }
-        Some(s) => parse(s)
-            .map_err(|e| errors.push(FieldError::new(field, e.message)))
-            .ok(),
-    }
-}
-
-fn optional<T>(
-    field: &str,
-    v: &Option<String>,
-    parse: impl Fn(&str) -> Result<T, FieldError>,
-    errors: &mut Vec<FieldError>,
-) -> Option<T> {
-    blank_to_none(v).and_then(|s| {
-        parse(s)
-            .map_err(|e| errors.push(FieldError::new(field, e.message)))
-            .ok()
-    })
-}
-
-impl EmployeeInput {
-    /// Parse everything but the unit and manager references (resolved by the caller), collecting
-    /// every field error.
-    pub fn parse(
-        &self,
-        org_unit_id: Option<OrgUnitId>,
-        manager_id: Option<EmployeeId>,
-    ) -> Result<EmployeeData, Vec<FieldError>> {
-        let mut e = Vec::new();
-        let external_id = optional("external_id", &self.external_id, ExternalId::parse, &mut e);
-        let employee_number = optional(
-            "employee_number",
-            &self.employee_number,
-            Label::parse,
-            &mut e,
-        );
-        let email = required("email", &self.email, Email::parse, &mut e);
-        let given_name = required("given_name", &self.given_name, PersonName::parse, &mut e);
-        let family_name = required("family_name", &self.family_name, PersonName::parse, &mut e);
-        let job_title = optional("job_title", &self.job_title, Label::parse, &mut e);
-        let job_level = match self.job_level {
-            None => {
-                e.push(FieldError::new("job_level", "is required"));
-                None
-            }
-            Some(l) => JobLevel::new(l).map_err(|x| e.push(x)).ok(),
-        };
-        let employment_type = optional(
-            "employment_type",
-            &self.employment_type,
-            EmploymentType::parse,
-            &mut e,
-        )
-        .unwrap_or(EmploymentType::FullTime);
-        let status = optional("status", &self.status, EmployeeStatus::parse, &mut e)
-            .unwrap_or(EmployeeStatus::Active);
-        let dates = EmploymentDates {
-            hire_date: date("hire_date", &self.hire_date, &mut e),
-            leave_start_date: date("leave_start_date", &self.leave_start_date, &mut e),
-            leave_end_date: date("leave_end_date", &self.leave_end_date, &mut e),
-            termination_date: date("termination_date", &self.termination_date, &mut e),
-        };
-        let contracted_hours = ContractedHours::new(self.contracted_hours_per_week.unwrap_or(40.0))
-            .map_err(|x| e.push(x))
-            .ok();
-        let location = optional("location", &self.location, Label::parse, &mut e);
-        if let (
-            Some(email),
-            Some(given_name),
-            Some(family_name),
-            Some(job_level),
-            Some(contracted_hours),
-            true,
-        ) = (
-            email,
-            given_name,
-            family_name,
-            job_level,
-            contracted_hours,
-            e.is_empty(),
-        ) {
-            let data = EmployeeData {
-                external_id,
-                employee_number,
-                email,
-                given_name,
-                family_name,
-                job_title,
-                job_level,
-                org_unit_id,
-                manager_id,
-                employment_type,
-                status,
-                dates,
-                contracted_hours,
-                location,
-            };
-            data.check().map_err(|x| vec![x])?;
-            return Ok(data);
-        }
-        Err(e)
-    }
-
-    /// The input that would produce `d` (used to merge a PATCH over the stored record).
-    fn from_data(d: &EmployeeData) -> Self {
-        let s = |v: &dyn ToString| Some(v.to_string());
-        let date = |v: Option<NaiveDate>| v.map(|d| d.format("%Y-%m-%d").to_string());
+impl From<EmployeeInput> for EmployeeFields {
+    fn from(i: EmployeeInput) -> Self {
         Self {
-            external_id: d.external_id.as_ref().map(ToString::to_string),
-            employee_number: d.employee_number.as_ref().map(ToString::to_string),
-            email: s(&d.email),
-            given_name: s(&d.given_name),
-            family_name: s(&d.family_name),
-            job_title: d.job_title.as_ref().map(ToString::to_string),
-            job_level: Some(i64::from(d.job_level.get())),
-            org_unit_id: d.org_unit_id.map(|x| x.to_string()),
-            org_unit_external_id: None,
-            manager_id: d.manager_id.map(|x| x.to_string()),
-            manager_external_id: None,
-            employment_type: s(&d.employment_type),
-            status: s(&d.status),
-            hire_date: date(d.dates.hire_date),
-            leave_start_date: date(d.dates.leave_start_date),
-            leave_end_date: date(d.dates.leave_end_date),
-            termination_date: date(d.dates.termination_date),
-            contracted_hours_per_week: Some(d.contracted_hours.hours()),
-            location: d.location.as_ref().map(ToString::to_string),
+            external_id: i.external_id,
+            employee_number: i.employee_number,
+            email: i.email,
+            given_name: i.given_name,
+            family_name: i.family_name,
+            job_title: i.job_title,
+            job_level: i.job_level,
+            org_unit_id: i.org_unit_id,
+            org_unit_external_id: i.org_unit_external_id,
+            manager_id: i.manager_id,
+            manager_external_id: i.manager_external_id,
+            employment_type: i.employment_type,
+            status: i.status,
+            hire_date: i.hire_date,
+            leave_start_date: i.leave_start_date,
+            leave_end_date: i.leave_end_date,
+            termination_date: i.termination_date,
+            contracted_hours_per_week: i.contracted_hours_per_week,
+            location: i.location,
         }
     }
 }
@@ -250,7 +119,7 @@ pub struct EmployeePatch {
 }
 
 impl EmployeePatch {
-    fn apply(self, base: &mut EmployeeInput) {
+    fn apply(self, base: &mut EmployeeFields) {
         macro_rules! set {
             ($($f:ident),*) => { $( if let Some(v) = self.$f { base.$f = v; } )* };
         }
@@ -399,36 +268,20 @@ pub async fn list_reports(
     })
 }
 
-fn parse_ref<T: std::str::FromStr>(
-    field: &str,
-    v: &Option<String>,
-    errors: &mut Vec<FieldError>,
-) -> Option<T> {
-    optional(
-        field,
-        v,
-        |s| {
-            s.parse::<T>()
-                .map_err(|_| FieldError::new(field, "is not an id"))
-        },
-        errors,
-    )
-}
-
 /// Resolve unit and manager references (by id or external id) of a single-record write.
 async fn resolve_refs(
     svc: &Services,
-    input: &EmployeeInput,
+    input: &EmployeeFields,
 ) -> ApiResult<(Option<OrgUnitId>, Option<EmployeeId>)> {
     let mut errors = Vec::new();
-    let mut unit = parse_ref::<OrgUnitId>("org_unit_id", &input.org_unit_id, &mut errors);
-    let mut manager = parse_ref::<EmployeeId>("manager_id", &input.manager_id, &mut errors);
+    let mut unit = optional_id::<OrgUnitId>("org_unit_id", &input.org_unit_id, &mut errors);
+    let mut manager = optional_id::<EmployeeId>("manager_id", &input.manager_id, &mut errors);
     check_fields(std::mem::take(&mut errors))?;
     if let Some(u) = unit {
         if store::get_org_unit(&svc.db, u).await?.is_none() {
             errors.push(FieldError::new("org_unit_id", "no such org unit"));
         }
-    } else if let Some(key) = blank_to_none(&input.org_unit_external_id) {
+    } else if let Some(key) = non_blank(&input.org_unit_external_id) {
         unit = store::org_unit_ids_by_external_ids(&svc.db, &[key])
             .await?
             .get(key)
@@ -444,7 +297,7 @@ async fn resolve_refs(
         if store::get_employee(&svc.db, m).await?.is_none() {
             errors.push(FieldError::new("manager_id", "no such employee"));
         }
-    } else if let Some(key) = blank_to_none(&input.manager_external_id) {
+    } else if let Some(key) = non_blank(&input.manager_external_id) {
         manager = store::employees_by_external_ids(&svc.db, &[key])
             .await?
             .first()
@@ -476,15 +329,10 @@ async fn check_no_cycle(
 
 pub async fn create_employee(ctx: &Ctx, input: EmployeeInput) -> ApiResult<Employee> {
     ensure(access::can_write_people(&ctx.principal))?;
+    let input = EmployeeFields::from(input);
     let (unit, manager) = resolve_refs(ctx, &input).await?;
     let data = input.parse(unit, manager).map_err(ApiError::Validation)?;
-    let employee = Employee {
-        id: EmployeeId::from_uuid(uuid::Uuid::now_v7()),
-        data,
-        version: 1,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-    };
+    let employee = Employee::new(EmployeeId::from_uuid(uuid::Uuid::now_v7()), data, ctx.now);
     let tx = ctx.db.begin().await?;
     store::insert_employee(&tx, &employee).await?;
     learnwell_persistence::audit::append(
@@ -516,7 +364,7 @@ pub async fn update_employee(
     if current.version != expected {
         return Err(ApiError::PreconditionFailed);
     }
-    let mut input = EmployeeInput::from_data(&current.data);
+    let mut input = EmployeeFields::from_data(&current.data);
     patch.apply(&mut input);
     let (unit, manager) = resolve_refs(ctx, &input).await?;
     let data = input.parse(unit, manager).map_err(ApiError::Validation)?;
@@ -526,12 +374,7 @@ pub async fn update_employee(
     if data == current.data {
         return Ok(current);
     }
-    let updated = Employee {
-        data,
-        version: current.version + 1,
-        updated_at: ctx.now,
-        ..current
-    };
+    let updated = current.revised(data, ctx.now);
     let tx = ctx.db.begin().await?;
     store::update_employee(&tx, &updated).await?;
     learnwell_persistence::audit::append(
@@ -581,10 +424,10 @@ async fn build_unit(svc: &Services, base: OrgUnit, input: OrgUnitInput) -> ApiRe
         unit.external_id = optional("external_id", x, ExternalId::parse, &mut e);
     }
     if let Some(p) = &input.parent_id {
-        unit.parent_id = parse_ref("parent_id", p, &mut e);
+        unit.parent_id = optional_id("parent_id", p, &mut e);
     }
     if let Some(m) = &input.manager_id {
-        unit.manager_id = parse_ref("manager_id", m, &mut e);
+        unit.manager_id = optional_id("manager_id", m, &mut e);
     }
     check_fields(std::mem::take(&mut e))?;
     if let Some(parent) = unit.parent_id {
