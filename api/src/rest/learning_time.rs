@@ -9,8 +9,8 @@ use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use learnwell_domain::ids::{PolicyId, TimeEntryId};
+use learnwell_domain::learning_time::VersionedPolicy;
 use learnwell_domain::learning_time::{GrantKind, PolicyScope, TimeEntry, Totals};
-use learnwell_persistence::learning_time::StoredPolicy;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -50,8 +50,8 @@ pub struct PolicyResource {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<&StoredPolicy> for PolicyResource {
-    fn from(s: &StoredPolicy) -> Self {
+impl From<&VersionedPolicy> for PolicyResource {
+    fn from(s: &VersionedPolicy) -> Self {
         let p = &s.policy;
         let (scope, org_unit_id, job_level) = match p.scope {
             PolicyScope::Organisation => ("organisation", None, None),
@@ -92,7 +92,7 @@ impl From<&StoredPolicy> for PolicyResource {
     }
 }
 
-fn policy(p: &StoredPolicy, status: StatusCode) -> HttpResponse {
+fn policy(p: &VersionedPolicy, status: StatusCode) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header(actix_web::http::header::ETag(etag(p.version)))
         .json(PolicyResource::from(p))

@@ -8,29 +8,20 @@
 use super::{audit, decode_cursor, ensure, page_size, paginate, parse_day, Ctx, Page};
 use crate::error::{ApiError, ApiResult};
 use crate::services::Services;
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono::NaiveDate;
 use learnwell_domain::access::{self, Relation};
-use learnwell_domain::catalog::Description;
 use learnwell_domain::ids::{EmployeeId, LearningRecordId, OrgUnitId, PolicyId, TimeEntryId};
 use learnwell_domain::learning_time::{
-    allocation_minutes, approval_for, carry_in, check_entry, may_approve, resolve, ApprovalState,
-    EntryCategory, EntryMinutes, Grant, Policy, PolicyName, PolicyPeriod, PolicyScope,
-    ProtectedSlot, TimeEntry, Totals,
+    check_entry, may_approve, parse_period, resolve, summarise, unit_chain, EntryFields, Policy,
+    PolicyFields, PolicyScope, SlotFields, Summarised, TimeEntry, Totals, VersionedPolicy,
 };
-use learnwell_domain::org::{ContractedHours, Employee, EmploymentDates, JobLevel, Period};
+use learnwell_domain::org::{Employee, EmploymentDates, JobLevel, Period};
 use learnwell_domain::FieldError;
-use learnwell_domain::Rule;
 use learnwell_persistence::audit::append;
-use learnwell_persistence::learning_time::{self as store, StoredPolicy};
+use learnwell_persistence::learning_time as store;
 use learnwell_persistence::org as org_store;
 use learnwell_persistence::Tx;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-
-/// The value, or `None` with its error collected.
-fn ok<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
-    r.map_err(|err| errors.push(err)).ok()
-}
 
 // ---- policies ----
 
@@ -70,172 +61,38 @@ pub struct SlotInput {
     pub end: String,
 }
 
-impl PolicyInput {
-    fn parse(&self, id: PolicyId) -> Result<Policy, Vec<FieldError>> {
-        let mut e = Vec::new();
-        let name = ok(
-            &mut e,
-            PolicyName::parse(self.name.as_deref().unwrap_or("")),
-        );
-        let scope = match self.scope.as_deref().unwrap_or("organisation") {
-            "organisation" => Some(PolicyScope::Organisation),
-            "org_unit" => ok(
-                &mut e,
-                self.org_unit_id
-                    .as_deref()
-                    .and_then(|u| u.parse::<OrgUnitId>().ok())
-                    .map(PolicyScope::OrgUnit)
-                    .ok_or_else(|| {
-                        FieldError::new("org_unit_id", "is required for scope org_unit")
-                    }),
-            ),
-            "job_level" => ok(
-                &mut e,
-                self.job_level
-                    .ok_or_else(|| FieldError::new("job_level", "is required for scope job_level"))
-                    .and_then(JobLevel::new)
-                    .map(PolicyScope::JobLevel),
-            ),
-            _ => ok(
-                &mut e,
-                Err(FieldError::new(
-                    "scope",
-                    "must be organisation, org_unit or job_level",
-                )),
-            ),
-        };
-        let grant = match (self.share_percent, self.fixed_hours_per_period) {
-            (Some(p), None) => ok(&mut e, Grant::share_percent(p)),
-            (None, Some(h)) => ok(&mut e, Grant::fixed_hours(h)),
-            _ => ok(
-                &mut e,
-                Err(FieldError::new(
-                    "share_percent",
-                    "give exactly one of share_percent and fixed_hours_per_period",
-                )),
-            ),
-        };
-        let period = ok(
-            &mut e,
-            PolicyPeriod::parse(self.period.as_deref().unwrap_or("month")),
-        );
-        let cap = self.carry_over_cap_hours.unwrap_or(0.0);
-        let carry_over_cap_minutes = if cap.is_finite() && (0.0..=10_000.0).contains(&cap) {
-            #[expect(
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss,
-                reason = "range checked"
-            )]
-            Some((cap * 60.0).round() as u32)
-        } else {
-            ok(
-                &mut e,
-                Err(FieldError::new("carry_over_cap_hours", "must be 0-10000")),
-            )
-        };
-        let protected_slot = match &self.protected_slot {
-            None => Some(None),
-            Some(s) => {
-                let weekday = s.weekday.parse::<Weekday>().map_err(|_| {
-                    FieldError::new("protected_slot.weekday", "must be mon, tue, ... or sun")
-                });
-                let t = |f: &str, v: &str| {
-                    NaiveTime::parse_from_str(v, "%H:%M").map_err(|_| {
-                        FieldError::new(format!("protected_slot.{f}"), "must be HH:MM")
-                    })
-                };
-                match (weekday, t("start", &s.start), t("end", &s.end)) {
-                    (Ok(w), Ok(a), Ok(b)) => ok(&mut e, ProtectedSlot::new(w, a, b)).map(Some),
-                    (w, a, b) => {
-                        for err in [w.err(), a.err(), b.err()].into_iter().flatten() {
-                            ok::<()>(&mut e, Err(err));
-                        }
-                        None
-                    }
-                }
-            }
-        };
-        let threshold = match self.approval_threshold_minutes {
-            None => Some(None),
-            Some(m) => ok(
-                &mut e,
-                u32::try_from(m)
-                    .ok()
-                    .filter(|m| (1..=1440).contains(m))
-                    .map(Some)
-                    .ok_or_else(|| FieldError::new("approval_threshold_minutes", "must be 1-1440")),
-            ),
-        };
-        let full_time = ok(
-            &mut e,
-            ContractedHours::new(self.full_time_hours.unwrap_or(40.0))
-                .map_err(|err| FieldError::new("full_time_hours", err.message)),
-        );
-        let from = match self.effective_from.as_deref() {
-            Some(v) => ok(&mut e, parse_day("effective_from", v)),
-            None => ok(
-                &mut e,
-                Err(FieldError::new("effective_from", "is required")),
-            ),
-        };
-        let to = self
-            .effective_to
-            .as_deref()
-            .map(|v| ok(&mut e, parse_day("effective_to", v)))
-            .unwrap_or(Some(None).flatten());
-        let (
-            Some(name),
-            Some(scope),
-            Some(grant),
-            Some(period),
-            Some(cap),
-            Some(slot),
-            Some(threshold),
-            Some(full_time),
-            Some(from),
-        ) = (
-            name,
-            scope,
-            grant,
-            period,
-            carry_over_cap_minutes,
-            protected_slot,
-            threshold,
-            full_time,
-            from,
-        )
-        else {
-            return Err(e);
-        };
-        if !e.is_empty() {
-            return Err(e);
+impl From<PolicyInput> for PolicyFields {
+    fn from(i: PolicyInput) -> Self {
+        Self {
+            name: i.name,
+            scope: i.scope,
+            org_unit_id: i.org_unit_id,
+            job_level: i.job_level,
+            share_percent: i.share_percent,
+            fixed_hours_per_period: i.fixed_hours_per_period,
+            period: i.period,
+            carry_over_cap_hours: i.carry_over_cap_hours,
+            protected_slot: i.protected_slot.map(|s| SlotFields {
+                weekday: s.weekday,
+                start: s.start,
+                end: s.end,
+            }),
+            approval_threshold_minutes: i.approval_threshold_minutes,
+            full_time_hours: i.full_time_hours,
+            effective_from: i.effective_from,
+            effective_to: i.effective_to,
         }
-        let policy = Policy {
-            id,
-            name,
-            scope,
-            grant,
-            period,
-            carry_over_cap_minutes: cap,
-            protected_slot: slot,
-            approval_threshold_minutes: threshold,
-            full_time_hours: full_time,
-            effective_from: from,
-            effective_to: to,
-        };
-        policy.check().map_err(|err| vec![err])?;
-        Ok(policy)
     }
 }
 
-pub async fn list_policies(ctx: &Ctx) -> ApiResult<Vec<StoredPolicy>> {
+pub async fn list_policies(ctx: &Ctx) -> ApiResult<Vec<VersionedPolicy>> {
     ensure(access::can_read_catalog(&ctx.principal))?;
     Ok(store::list_policies(&ctx.db).await?)
 }
 
-pub async fn create_policy(ctx: &Ctx, input: PolicyInput) -> ApiResult<StoredPolicy> {
+pub async fn create_policy(ctx: &Ctx, input: PolicyInput) -> ApiResult<VersionedPolicy> {
     ensure(access::is_learning_admin(&ctx.principal))?;
-    let policy = input
+    let policy = PolicyFields::from(input)
         .parse(PolicyId::from_uuid(uuid::Uuid::now_v7()))
         .map_err(ApiError::Validation)?;
     if let PolicyScope::OrgUnit(u) = policy.scope {
@@ -246,12 +103,7 @@ pub async fn create_policy(ctx: &Ctx, input: PolicyInput) -> ApiResult<StoredPol
             )));
         }
     }
-    let stored = StoredPolicy {
-        policy,
-        version: 1,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-    };
+    let stored = VersionedPolicy::new(policy, ctx.now);
     let tx = ctx.db.begin().await?;
     store::insert_policy(&tx, &stored).await?;
     append(
@@ -282,7 +134,7 @@ pub async fn end_policy(
     id: PolicyId,
     if_match: Option<i64>,
     end: PolicyEnd,
-) -> ApiResult<StoredPolicy> {
+) -> ApiResult<VersionedPolicy> {
     ensure(access::is_learning_admin(&ctx.principal))?;
     let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
     let current = store::get_policy(&ctx.db, id)
@@ -292,23 +144,8 @@ pub async fn end_policy(
         return Err(ApiError::PreconditionFailed);
     }
     let to = parse_day("effective_to", &end.effective_to)?;
-    if to < ctx.now.date_naive() - chrono::Days::new(1) {
-        return Err(ApiError::validation(FieldError::new(
-            "effective_to",
-            "must not be before yesterday: past periods are never rewritten",
-        )));
-    }
-    let policy = Policy {
-        effective_to: Some(to),
-        ..current.policy.clone()
-    };
-    policy.check()?;
-    let updated = StoredPolicy {
-        policy,
-        version: current.version + 1,
-        updated_at: ctx.now,
-        ..current
-    };
+    let policy = current.ended(to, ctx.now.date_naive())?;
+    let updated = current.revised(policy, ctx.now);
     let tx = ctx.db.begin().await?;
     store::update_policy(&tx, &updated).await?;
     append(
@@ -348,59 +185,18 @@ pub struct EntryInput {
     pub note: Option<String>,
 }
 
-struct EntryFields {
-    date: NaiveDate,
-    minutes: EntryMinutes,
-    in_work_time: bool,
-    category: EntryCategory,
-    course_id: Option<learnwell_domain::ids::CourseId>,
-    skill_id: Option<learnwell_domain::ids::SkillId>,
-    learning_record_id: Option<LearningRecordId>,
-    note: Option<Description>,
-}
-
-fn id<T: std::str::FromStr>(field: &str, v: &Option<String>) -> Result<Option<T>, FieldError> {
-    v.as_deref()
-        .map(|s| {
-            s.parse()
-                .map_err(|_| FieldError::new(field, "is not an id"))
-        })
-        .transpose()
-}
-
-fn parse_entry(i: &EntryInput) -> Result<EntryFields, Vec<FieldError>> {
-    let mut e = Vec::new();
-    let day = match i.date.as_deref() {
-        Some(d) => ok(&mut e, parse_day("date", d)),
-        None => ok(&mut e, Err(FieldError::new("date", "is required"))),
-    };
-    let minutes = ok(&mut e, EntryMinutes::new(i.minutes.unwrap_or(0)));
-    let category = match i.category.as_deref() {
-        Some(c) => ok(&mut e, EntryCategory::parse(c)),
-        None => ok(&mut e, Err(FieldError::new("category", "is required"))),
-    };
-    let course_id = ok(&mut e, id("course_id", &i.course_id)).flatten();
-    let skill_id = ok(&mut e, id("skill_id", &i.skill_id)).flatten();
-    let learning_record_id = ok(&mut e, id("learning_record_id", &i.learning_record_id)).flatten();
-    let note = match i.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        Some(n) => ok(
-            &mut e,
-            Description::parse(n).map_err(|err| FieldError::new("note", err.message)),
-        ),
-        None => None,
-    };
-    match (day, minutes, category) {
-        (Some(date), Some(minutes), Some(category)) if e.is_empty() => Ok(EntryFields {
-            date,
-            minutes,
-            in_work_time: i.in_work_time.unwrap_or(true),
-            category,
-            course_id,
-            skill_id,
-            learning_record_id,
-            note,
-        }),
-        _ => Err(e),
+impl From<EntryInput> for EntryFields {
+    fn from(i: EntryInput) -> Self {
+        Self {
+            date: i.date,
+            minutes: i.minutes,
+            in_work_time: i.in_work_time,
+            category: i.category,
+            course_id: i.course_id,
+            skill_id: i.skill_id,
+            learning_record_id: i.learning_record_id,
+            note: i.note,
+        }
     }
 }
 
@@ -435,19 +231,6 @@ async fn threshold(svc: &Services, employee: &Employee, day: NaiveDate) -> ApiRe
         resolve(&policies, &chain, Some(employee.data.job_level), day)
             .and_then(|p| p.approval_threshold_minutes),
     )
-}
-
-fn unit_chain(
-    unit: Option<OrgUnitId>,
-    parents: &HashMap<OrgUnitId, Option<OrgUnitId>>,
-) -> Vec<OrgUnitId> {
-    let mut chain = Vec::new();
-    let mut next = unit;
-    while let Some(u) = next.filter(|u| !chain.contains(u)) {
-        chain.push(u);
-        next = parents.get(&u).copied().flatten();
-    }
-    chain
 }
 
 /// Check and write an entry (replacing `previous`) in `tx`, holding the person's lock, so
@@ -534,26 +317,13 @@ pub async fn log_time(ctx: &Ctx, input: EntryInput) -> ApiResult<TimeEntry> {
         .ok_or_else(|| ApiError::validation(FieldError::new("employee_id", "is required")))?;
     let (employee, relation) = ctx.directory.relation(p, who).await?;
     ensure(access::can_act_on_learning(p, relation))?;
-    let f = parse_entry(&input).map_err(ApiError::Validation)?;
+    let f = EntryFields::from(input)
+        .parse()
+        .map_err(ApiError::Validation)?;
     own_record(ctx, who, f.learning_record_id).await?;
-    let approval = approval_for(f.minutes.get(), threshold(ctx, &employee, f.date).await?);
-    let entry = TimeEntry {
-        id: TimeEntryId::from_uuid(uuid::Uuid::now_v7()),
-        employee_id: who,
-        date: f.date,
-        minutes: f.minutes,
-        in_work_time: f.in_work_time,
-        category: f.category,
-        course_id: f.course_id,
-        skill_id: f.skill_id,
-        learning_record_id: f.learning_record_id,
-        note: f.note,
-        approval,
-        decided_by: None,
-        version: 1,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-    };
+    let threshold = threshold(ctx, &employee, f.date).await?;
+    let id = TimeEntryId::from_uuid(uuid::Uuid::now_v7());
+    let entry = TimeEntry::new(id, who, f, threshold, ctx.now);
     write_entry(ctx, &employee, &entry, None).await?;
     Ok(entry)
 }
@@ -596,48 +366,13 @@ pub async fn edit_entry(
             "an entry stays with its person",
         )));
     }
-    let merged = EntryInput {
-        employee_id: None,
-        date: input.date.or_else(|| Some(current.date.to_string())),
-        minutes: input.minutes.or(Some(i64::from(current.minutes.get()))),
-        in_work_time: input.in_work_time.or(Some(current.in_work_time)),
-        category: input
-            .category
-            .or_else(|| Some(current.category.code().to_owned())),
-        course_id: input
-            .course_id
-            .or_else(|| current.course_id.map(|c| c.to_string())),
-        skill_id: input
-            .skill_id
-            .or_else(|| current.skill_id.map(|s| s.to_string())),
-        learning_record_id: input
-            .learning_record_id
-            .or_else(|| current.learning_record_id.map(|r| r.to_string())),
-        note: input
-            .note
-            .or_else(|| current.note.as_ref().map(ToString::to_string)),
-    };
-    let f = parse_entry(&merged).map_err(ApiError::Validation)?;
+    let f = EntryFields::from(input)
+        .over(&current)
+        .parse()
+        .map_err(ApiError::Validation)?;
     own_record(ctx, current.employee_id, f.learning_record_id).await?;
-    let approval = match approval_for(f.minutes.get(), threshold(ctx, &employee, f.date).await?) {
-        ApprovalState::NotRequired => ApprovalState::NotRequired,
-        _ => ApprovalState::Pending,
-    };
-    let updated = TimeEntry {
-        date: f.date,
-        minutes: f.minutes,
-        in_work_time: f.in_work_time,
-        category: f.category,
-        course_id: f.course_id,
-        skill_id: f.skill_id,
-        learning_record_id: f.learning_record_id,
-        note: f.note,
-        approval,
-        decided_by: None,
-        version: current.version + 1,
-        updated_at: ctx.now,
-        ..current.clone()
-    };
+    let threshold = threshold(ctx, &employee, f.date).await?;
+    let updated = current.edited(f, threshold, ctx.now);
     write_entry(ctx, &employee, &updated, Some(&current)).await?;
     Ok(updated)
 }
@@ -649,23 +384,7 @@ pub async fn decide(ctx: &Ctx, id: TimeEntryId, approve: bool) -> ApiResult<Time
     let me = p.employee_id.ok_or(ApiError::Forbidden)?;
     may_approve(me, current.employee_id, relation == Relation::Report)
         .map_err(|_| ApiError::Forbidden)?;
-    if current.approval != ApprovalState::Pending {
-        return Err(Rule::NotPending {
-            state: current.approval.code(),
-        }
-        .into());
-    }
-    let decided = TimeEntry {
-        approval: if approve {
-            ApprovalState::Approved
-        } else {
-            ApprovalState::Rejected
-        },
-        decided_by: Some(p.subject.clone()),
-        version: current.version + 1,
-        updated_at: ctx.now,
-        ..current.clone()
-    };
+    let decided = current.decided(approve, &p.subject, ctx.now)?;
     let tx = ctx.db.begin().await?;
     store::update_entry(&tx, &decided).await?;
     if !approve {
@@ -728,35 +447,6 @@ pub async fn list_entries(ctx: &Ctx, f: EntryFilter) -> ApiResult<Page<TimeEntry
 }
 
 // ---- summaries ----
-
-/// A period as `2026-Q1`, `2026-03` or `2026-W10` (ISO week).
-pub fn parse_period(s: &str) -> Result<(Period, PolicyPeriod), FieldError> {
-    let bad = || FieldError::new("period", "must look like 2026-Q1, 2026-03 or 2026-W10");
-    let (year, rest) = s.trim().split_once('-').ok_or_else(bad)?;
-    let year: i32 = year.parse().map_err(|_| bad())?;
-    let (first, kind) = if let Some(q) = rest.strip_prefix('Q') {
-        let q: u32 = q
-            .parse()
-            .ok()
-            .filter(|q| (1..=4).contains(q))
-            .ok_or_else(bad)?;
-        (
-            NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1),
-            PolicyPeriod::Quarter,
-        )
-    } else if let Some(w) = rest.strip_prefix('W') {
-        let w: u32 = w.parse().map_err(|_| bad())?;
-        (
-            NaiveDate::from_isoywd_opt(year, w, Weekday::Mon),
-            PolicyPeriod::Week,
-        )
-    } else {
-        let m: u32 = rest.parse().map_err(|_| bad())?;
-        (NaiveDate::from_ymd_opt(year, m, 1), PolicyPeriod::Month)
-    };
-    let first = first.ok_or_else(bad)?;
-    Ok((kind.containing(first), kind))
-}
 
 /// Whose learning time: one of `employee_id`, `manager_id` (the whole team), `org_unit_id`
 /// (with sub-units), `job_level_min`/`job_level_max`; none = the organisation.
@@ -846,61 +536,10 @@ pub async fn summary(ctx: &Ctx, q: SummaryParams) -> ApiResult<Summary> {
     let parents = ctx.directory.unit_parent_map().await?;
     let previous = kind.previous(&period);
     let people = store::people_usage(&ctx.db, people, &previous, &period).await?;
-    let mut total = Totals::default();
-    let mut each = Vec::with_capacity(people.len());
-    // Allocation depends only on where someone sits, their level, hours and dates as seen from
-    // the two periods; people who share all of those share one computation.
-    let span = Period::new(previous.start(), period.end()).map_err(ApiError::InvalidQuery)?;
-    let mut allocations = HashMap::new();
-    for e in &people {
-        let dates = e.dates.within(&span);
-        let key = (e.org_unit_id, e.job_level, e.contracted_hours, dates);
-        let (allocated, previous_allocated, cap) = *allocations.entry(key).or_insert_with(|| {
-            let chain = unit_chain(e.org_unit_id, &parents);
-            let level = Some(e.job_level);
-            let alloc = |per: &Period| {
-                allocation_minutes(&policies, &chain, level, e.contracted_hours, &dates, per)
-            };
-            let cap = resolve(&policies, &chain, level, period.start())
-                .map_or(0, |p| p.carry_over_cap_minutes);
-            (alloc(&period), alloc(&previous), cap)
-        });
-        let carried = carry_in(
-            previous_allocated,
-            u32::try_from(e.used_before_in_work).unwrap_or(u32::MAX),
-            cap,
-        );
-        let mut t = Totals {
-            allocated: u64::from(allocated),
-            carried_in: u64::from(carried),
-            people: 1,
-            ..Totals::default()
-        };
-        t.used_in_work = e.used.in_work;
-        t.used_outside_work = e.used.outside_work;
-        for (c, m) in &e.used.by_category {
-            *t.by_category.entry(*c).or_default() += m;
-            if *c == EntryCategory::Exploratory {
-                t.exploratory += m;
-            }
-        }
-        total.allocated += t.allocated;
-        total.carried_in += t.carried_in;
-        total.used_in_work += t.used_in_work;
-        total.used_outside_work += t.used_outside_work;
-        total.exploratory += t.exploratory;
-        for (c, m) in &t.by_category {
-            *total.by_category.entry(*c).or_default() += m;
-        }
-        total.people += 1;
-        each.push((e.id, t));
-    }
+    let Summarised { totals, people } = summarise(&policies, &parents, &period, kind, &people);
     Ok(Summary {
         period,
-        totals: total,
-        people: (list_people && q.include_people.unwrap_or(false)).then(|| {
-            each.sort_unstable_by_key(|(id, _)| *id);
-            each
-        }),
+        totals,
+        people: (list_people && q.include_people.unwrap_or(false)).then_some(people),
     })
 }
