@@ -2,13 +2,13 @@
 //! tree, 330 people at levels 1-8 with managers, part-timers, people on leave, leavers.
 
 use crate::error::ApiResult;
-use crate::services::org::{self, hris, OrgUnitInput};
+use crate::services::org::{self, hris};
 use crate::services::Ctx;
 use crate::services::Services;
 use chrono::{Days, NaiveDate};
 use learnwell_domain::access::{Principal, Role};
 use learnwell_domain::ids::EmployeeId;
-use learnwell_domain::org::EmployeeFields;
+use learnwell_domain::org::{EmployeeFields, OrgUnitChanges};
 use std::collections::BTreeSet;
 
 const GIVEN: &[&str] = &[
@@ -73,7 +73,7 @@ struct Person {
 /// Fill an empty database; returns the id of the demo HR director (the admin token's person).
 pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
     let ctx = Ctx::new(svc, seeder());
-    let unit = |name: &str, kind: &str, ext: &str, parent: Option<String>| OrgUnitInput {
+    let unit = |name: &str, kind: &str, ext: &str, parent: Option<String>| OrgUnitChanges {
         name: Some(name.into()),
         kind: Some(kind.into()),
         external_id: Some(Some(ext.into())),
@@ -196,11 +196,11 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
         .collect();
     let result = hris::sync(&ctx, records, hris::SyncOptions::default()).await?;
     let hr = result
-        .results
+        .plan
+        .records
         .iter()
         .find(|r| r.external_id.as_deref() == Some(hr_director))
-        .and_then(|r| r.employee_id.as_deref())
-        .and_then(|id| id.parse().ok())
+        .and_then(|r| r.decision.employee_id())
         .ok_or_else(|| {
             crate::error::ApiError::Internal("demo seed did not create its HR director".into())
         })?;

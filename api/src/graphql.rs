@@ -80,10 +80,7 @@ pub async fn execute(
             learning::EnrollmentLoader(ctx.clone()),
             tokio::spawn,
         ))
-        .data(DataLoader::new(
-            org::ReportLoader(ctx.clone()),
-            tokio::spawn,
-        ))
+        .data(DataLoader::new(org::ViewLoader(ctx.clone()), tokio::spawn))
         .data(ctx);
     let mut response = schema.execute(request).await;
     for error in &mut response.errors {

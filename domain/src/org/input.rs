@@ -3,7 +3,7 @@
 
 use super::{
     ContractedHours, Email, EmployeeData, EmployeeStatus, EmploymentDates, EmploymentType,
-    ExternalId, JobLevel, Label, PersonName,
+    ExternalId, JobLevel, Label, OrgUnit, PersonName,
 };
 use crate::ids::{EmployeeId, OrgUnitId};
 use crate::FieldError;
@@ -210,6 +210,136 @@ impl EmployeeFields {
     }
 }
 
+/// A partial update of an employee: an absent field stays; `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EmployeeChanges {
+    pub external_id: Option<Option<String>>,
+    pub employee_number: Option<Option<String>>,
+    pub email: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub job_title: Option<Option<String>>,
+    pub job_level: Option<i64>,
+    pub org_unit_id: Option<Option<String>>,
+    pub manager_id: Option<Option<String>>,
+    pub employment_type: Option<String>,
+    pub status: Option<String>,
+    pub hire_date: Option<Option<String>>,
+    pub leave_start_date: Option<Option<String>>,
+    pub leave_end_date: Option<Option<String>>,
+    pub termination_date: Option<Option<String>>,
+    pub contracted_hours_per_week: Option<f64>,
+    pub location: Option<Option<String>>,
+}
+
+impl EmployeeChanges {
+    /// `base` with these changes made.
+    pub fn apply(self, base: &mut EmployeeFields) {
+        macro_rules! set {
+            ($($f:ident),*) => { $( if let Some(v) = self.$f { base.$f = v; } )* };
+        }
+        macro_rules! set_some {
+            ($($f:ident),*) => { $( if let Some(v) = self.$f { base.$f = Some(v); } )* };
+        }
+        set!(
+            external_id,
+            employee_number,
+            job_title,
+            org_unit_id,
+            manager_id,
+            hire_date,
+            leave_start_date,
+            leave_end_date,
+            termination_date,
+            location
+        );
+        set_some!(
+            email,
+            given_name,
+            family_name,
+            job_level,
+            employment_type,
+            status,
+            contracted_hours_per_week
+        );
+    }
+}
+
+/// A new org unit's fields, or (for a change) the fields to change: an absent field stays;
+/// `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrgUnitChanges {
+    pub name: Option<String>,
+    /// e.g. division, department, team (default "unit").
+    pub kind: Option<String>,
+    pub parent_id: Option<Option<String>>,
+    pub manager_id: Option<Option<String>>,
+    pub external_id: Option<Option<String>>,
+}
+
+impl OrgUnitChanges {
+    /// A new unit with id `id` from these fields (`name` is required).
+    pub fn create(self, id: OrgUnitId) -> Result<OrgUnit, Vec<FieldError>> {
+        let name = self
+            .name
+            .as_deref()
+            .ok_or_else(|| vec![FieldError::new("name", "is required")])?;
+        let base = OrgUnit {
+            id,
+            external_id: None,
+            name: Label::parse(name).map_err(|x| vec![FieldError::new("name", x.message)])?,
+            kind: Label::parse("unit").map_err(|x| vec![x])?,
+            parent_id: None,
+            manager_id: None,
+            version: crate::org::FIRST_VERSION,
+        };
+        self.apply(base)
+    }
+
+    /// `base` with these changes made (references are parsed, not looked up), or every field
+    /// problem. The version is the caller's to bump.
+    pub fn apply(self, base: OrgUnit) -> Result<OrgUnit, Vec<FieldError>> {
+        let mut e = Vec::new();
+        let mut unit = base;
+        let label = |field: &str, v: &str, e: &mut Vec<FieldError>| {
+            Label::parse(v)
+                .map_err(|x| e.push(FieldError::new(field, x.message)))
+                .ok()
+        };
+        if let Some(n) = self.name.as_deref().and_then(|n| label("name", n, &mut e)) {
+            unit.name = n;
+        }
+        if let Some(k) = self.kind.as_deref().and_then(|k| label("kind", k, &mut e)) {
+            unit.kind = k;
+        }
+        if let Some(x) = &self.external_id {
+            unit.external_id = optional("external_id", x, ExternalId::parse, &mut e);
+        }
+        if let Some(p) = &self.parent_id {
+            unit.parent_id = optional_id("parent_id", p, &mut e);
+        }
+        if let Some(m) = &self.manager_id {
+            unit.manager_id = optional_id("manager_id", m, &mut e);
+        }
+        if e.is_empty() {
+            Ok(unit)
+        } else {
+            Err(e)
+        }
+    }
+}
+
+impl OrgUnit {
+    /// The same unit holding `changed`'s fields: the next version.
+    #[must_use]
+    pub fn revised(&self, changed: OrgUnit) -> OrgUnit {
+        OrgUnit {
+            version: crate::org::next_version(self.version),
+            ..changed
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,6 +404,55 @@ mod tests {
         let id: Option<EmployeeId> = optional_id("manager_id", &Some("x".into()), &mut errors);
         assert_eq!(id, None);
         assert_eq!(errors, [FieldError::new("manager_id", "is not an id")]);
+    }
+
+    #[test]
+    fn changes_keep_absent_fields_and_clear_nulled_ones() {
+        let mut f = ada();
+        f.job_title = Some("Eng".into());
+        EmployeeChanges {
+            job_title: Some(None),
+            given_name: Some("Augusta".into()),
+            ..EmployeeChanges::default()
+        }
+        .apply(&mut f);
+        assert_eq!(f.job_title, None);
+        assert_eq!(f.given_name.as_deref(), Some("Augusta"));
+        assert_eq!(f.family_name.as_deref(), Some("Lovelace"));
+    }
+
+    #[test]
+    fn a_unit_needs_a_name_and_parses_its_references() {
+        let id = OrgUnitId::from_uuid(uuid::Uuid::from_u128(1));
+        let err = OrgUnitChanges::default().create(id).unwrap_err();
+        assert_eq!(err, [FieldError::new("name", "is required")]);
+        let unit = OrgUnitChanges {
+            name: Some(" Sales ".into()),
+            external_id: Some(Some("U-1".into())),
+            ..OrgUnitChanges::default()
+        }
+        .create(id)
+        .unwrap();
+        assert_eq!(
+            (unit.name.as_str(), unit.kind.as_str(), unit.version),
+            ("Sales", "unit", 1)
+        );
+        let bad = OrgUnitChanges {
+            kind: Some(" ".into()),
+            parent_id: Some(Some("x".into())),
+            ..OrgUnitChanges::default()
+        }
+        .apply(unit.clone())
+        .unwrap_err();
+        let fields: Vec<_> = bad.into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["kind", "parent_id"]);
+        let renamed = OrgUnitChanges {
+            name: Some("Sales EMEA".into()),
+            ..OrgUnitChanges::default()
+        }
+        .apply(unit.clone())
+        .unwrap();
+        assert_eq!(unit.revised(renamed).version, 2);
     }
 
     proptest! {

@@ -8,7 +8,9 @@ mod values;
 
 pub use employment::{employed_share, EmploymentDates, Period};
 pub use hierarchy::{descendants, ManagerGraph};
-pub use input::{non_blank, optional, optional_id, EmployeeFields};
+pub use input::{
+    non_blank, optional, optional_id, EmployeeChanges, EmployeeFields, OrgUnitChanges,
+};
 pub use values::{
     ContractedHours, Email, EmployeeStatus, EmploymentType, ExternalId, JobLevel, Label, PersonName,
 };

@@ -1,49 +1,32 @@
 //! HRIS bulk sync: load what a batch refers to, plan it in the domain, write the plan.
 
-use crate::error::{ApiError, ApiResult, RowError};
+use crate::error::{ApiError, ApiResult};
 use crate::services::{audit, decode_cursor, ensure, page_size, paginate, Ctx, Page, Services};
 use learnwell_domain::access;
 use learnwell_domain::ids::{EmployeeId, SyncRunId};
 pub use learnwell_domain::org::sync::SyncOptions;
-use learnwell_domain::org::sync::{
-    Decision, Known, Plan, PlannedRecord, RecordOutcome, SyncBatch, SyncCounts, SyncLimits,
-    SyncLookups, SyncRun,
-};
+use learnwell_domain::org::sync::{Known, Plan, SyncBatch, SyncLimits, SyncLookups, SyncRun};
 use learnwell_domain::org::{Employee, EmployeeFields, ManagerGraph};
 use learnwell_persistence::org as store;
-use serde::Serialize;
 
 /// Inserts from which a sync considers refreshing the planner's statistics.
 const BULK_LOAD: usize = 1000;
 
-/// What happened to one record.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct RecordResult {
-    pub index: usize,
-    pub external_id: Option<String>,
-    #[schema(value_type = String, example = "created")]
-    pub outcome: RecordOutcome,
-    pub employee_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<RowError>,
-}
-
-/// The answer to a sync.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct SyncResult {
-    pub run_id: String,
-    #[schema(value_type = Object)]
-    pub counts: SyncCounts,
-    pub results: Vec<RecordResult>,
+/// What a sync did: the run it recorded and the plan it wrote (every record's decision).
+#[derive(Debug, Clone)]
+pub struct SyncOutcome {
+    pub run_id: SyncRunId,
+    pub plan: Plan,
 }
 
 /// Sync a batch: load what it refers to, plan it (`domain::org::sync`), write the plan in one
 /// transaction with the run and its audit records.
+#[tracing::instrument(skip_all, fields(records = records.len(), reconcile = opts.deactivate_missing))]
 pub async fn sync(
     ctx: &Ctx,
     records: Vec<EmployeeFields>,
     opts: SyncOptions,
-) -> ApiResult<SyncResult> {
+) -> ApiResult<SyncOutcome> {
     ensure(access::can_write_people(&ctx.principal))?;
     let limits = SyncLimits {
         max_batch: ctx.settings.hris.max_batch,
@@ -66,11 +49,7 @@ pub async fn sync(
     };
     let plan = draft.plan(chart, &active, opts)?;
     let run_id = write(ctx, &plan, opts).await?;
-    Ok(SyncResult {
-        run_id: run_id.to_string(),
-        counts: plan.counts(),
-        results: plan.records.iter().map(result).collect(),
-    })
+    Ok(SyncOutcome { run_id, plan })
 }
 
 /// What the directory holds of a batch's lookups.
@@ -153,20 +132,7 @@ async fn write(ctx: &Ctx, plan: &Plan, opts: SyncOptions) -> ApiResult<SyncRunId
     Ok(run.id)
 }
 
-/// The wire row of one planned record.
-fn result(r: &PlannedRecord) -> RecordResult {
-    RecordResult {
-        index: r.index,
-        external_id: r.external_id.clone(),
-        outcome: r.decision.outcome(),
-        employee_id: r.decision.employee_id().map(|id| id.to_string()),
-        error: match &r.decision {
-            Decision::Reject(why) => Some(RowError::new(why.code(), why.field(), why.to_string())),
-            _ => None,
-        },
-    }
-}
-
+#[tracing::instrument(skip_all)]
 pub async fn list_runs(
     ctx: &Ctx,
     after: Option<&str>,
@@ -179,6 +145,7 @@ pub async fn list_runs(
     Ok(paginate(rows, limit, |r| r.id.to_string()))
 }
 
+#[tracing::instrument(skip_all, fields(run_id = %id))]
 pub async fn get_run(ctx: &Ctx, id: SyncRunId) -> ApiResult<SyncRun> {
     ensure(access::can_read_sync_runs(&ctx.principal))?;
     store::get_sync_run(&ctx.db, id)
