@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod learning;
+pub mod learning_time;
 pub mod org;
 
 use crate::auth::{authenticate, Authenticator};

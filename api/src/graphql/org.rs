@@ -1,4 +1,5 @@
-use super::learning::{self, EnrollmentNode, LearningTimeSummary};
+use super::learning::{self, EnrollmentNode};
+use super::learning_time::{self, LearningTimeSummary};
 use super::{parse_id, service_ctx};
 use crate::error::Gql;
 use crate::services::encode_cursor;
@@ -107,7 +108,7 @@ impl EmployeeNode {
         ctx: &Context<'_>,
         period: String,
     ) -> Result<LearningTimeSummary> {
-        learning::employee_learning_time(ctx, self.employee.id, period).await
+        learning_time::employee_learning_time(ctx, self.employee.id, period).await
     }
     async fn display_name(&self) -> String {
         self.employee.display_name()
@@ -194,7 +195,7 @@ impl OrgUnitNode {
         period: String,
         #[graphql(default = true)] include_descendants: bool,
     ) -> Result<LearningTimeSummary> {
-        learning::unit_learning_time(ctx, self.0.id, period, include_descendants).await
+        learning_time::unit_learning_time(ctx, self.0.id, period, include_descendants).await
     }
     async fn name(&self) -> &str {
         self.0.name.as_str()
