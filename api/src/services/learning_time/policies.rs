@@ -10,6 +10,7 @@ use learnwell_domain::FieldError;
 use learnwell_persistence::learning_time as store;
 use learnwell_persistence::org as org_store;
 
+#[tracing::instrument(skip_all)]
 pub async fn list_policies(ctx: &Ctx) -> ApiResult<Vec<VersionedPolicy>> {
     ensure(access::can_read_catalog(&ctx.principal))?;
     Ok(store::list_policies(&ctx.db).await?)

@@ -78,6 +78,7 @@ pub async fn get_employee(ctx: &Ctx, id: EmployeeId) -> ApiResult<Visible> {
 }
 
 /// The caller's own record.
+#[tracing::instrument(skip_all)]
 pub async fn me(ctx: &Ctx) -> ApiResult<Visible> {
     let id = ctx
         .principal

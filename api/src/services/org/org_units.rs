@@ -60,6 +60,7 @@ pub async fn get_org_unit(ctx: &Ctx, id: OrgUnitId) -> ApiResult<OrgUnit> {
         .ok_or(ApiError::NotFound("org unit"))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list_org_units(ctx: &Ctx) -> ApiResult<Vec<OrgUnit>> {
     ensure(access::can_browse_directory(&ctx.principal))?;
     Ok(store::list_org_units(&ctx.db).await?)
