@@ -307,8 +307,11 @@ pub async fn insert_employee(tx: &Tx, e: &Employee) -> StoreResult<()> {
 }
 
 /// Insert many employees.
-pub async fn insert_employees(tx: &Tx, employees: &[Employee]) -> StoreResult<()> {
-    let rows: Vec<employee::Model> = employees.iter().map(to_employee_model).collect();
+pub async fn insert_employees<'a>(
+    tx: &Tx,
+    employees: impl IntoIterator<Item = &'a Employee>,
+) -> StoreResult<()> {
+    let rows: Vec<employee::Model> = employees.into_iter().map(to_employee_model).collect();
     insert_all::<employee::Entity>(tx, &rows, &[]).await
 }
 

@@ -78,8 +78,6 @@ async fn load(svc: &Services, needs: &SyncLookups<'_>) -> ApiResult<Known> {
 /// run. Returns the run's id.
 async fn write(ctx: &Ctx, plan: &Plan, opts: SyncOptions) -> ApiResult<SyncRunId> {
     let today = ctx.now.date_naive();
-    let inserts: Vec<Employee> = plan.creates().cloned().collect();
-    let mut updates: Vec<Employee> = plan.updates().cloned().collect();
     let terminations: Vec<Employee> = store::get_employees(&ctx.db, &plan.terminate)
         .await?
         .into_iter()
@@ -96,20 +94,15 @@ async fn write(ctx: &Ctx, plan: &Plan, opts: SyncOptions) -> ApiResult<SyncRunId
         errors: plan.errors(),
     };
     let mut events = vec![audit::event(ctx, "hris.sync", "hris_sync_run", run.id)];
-    let each = |action, people: &[Employee]| {
-        people
-            .iter()
-            .map(move |e| audit::event(ctx, action, "employee", e.id))
-            .collect::<Vec<_>>()
-    };
-    events.extend(each("employee.create", &inserts));
-    events.extend(each("employee.update", &updates));
-    events.extend(each("employee.terminate", &terminations));
-    updates.extend(terminations);
+    let each = |action, e: &Employee| audit::event(ctx, action, "employee", e.id);
+    events.extend(plan.creates().map(|e| each("employee.create", e)));
+    events.extend(plan.updates().map(|e| each("employee.update", e)));
+    events.extend(terminations.iter().map(|e| each("employee.terminate", e)));
+    let inserted = plan.creates().count();
 
     let tx = ctx.db.begin().await?;
-    store::insert_employees(&tx, &inserts).await?;
-    for e in &updates {
+    store::insert_employees(&tx, plan.creates()).await?;
+    for e in plan.updates().chain(&terminations) {
         store::update_employee(&tx, e)
             .await
             .map_err(|err| match err {
@@ -126,8 +119,8 @@ async fn write(ctx: &Ctx, plan: &Plan, opts: SyncOptions) -> ApiResult<SyncRunId
     if plan.writes_anything() {
         ctx.directory.people_changed().await?;
     }
-    if inserts.len() >= BULK_LOAD {
-        store::refresh_statistics_after_load(&ctx.db, inserts.len()).await?;
+    if inserted >= BULK_LOAD {
+        store::refresh_statistics_after_load(&ctx.db, inserted).await?;
     }
     Ok(run.id)
 }
