@@ -2,12 +2,13 @@
 //! tree, 330 people at levels 1-8 with managers, part-timers, people on leave, leavers.
 
 use crate::error::ApiResult;
-use crate::services::org::{self, hris, EmployeeInput, OrgUnitInput};
+use crate::services::org::{self, hris};
 use crate::services::Ctx;
 use crate::services::Services;
 use chrono::{Days, NaiveDate};
 use learnwell_domain::access::{Principal, Role};
 use learnwell_domain::ids::EmployeeId;
+use learnwell_domain::org::{EmployeeFields, OrgUnitChanges};
 use std::collections::BTreeSet;
 
 const GIVEN: &[&str] = &[
@@ -72,7 +73,7 @@ struct Person {
 /// Fill an empty database; returns the id of the demo HR director (the admin token's person).
 pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
     let ctx = Ctx::new(svc, seeder());
-    let unit = |name: &str, kind: &str, ext: &str, parent: Option<String>| OrgUnitInput {
+    let unit = |name: &str, kind: &str, ext: &str, parent: Option<String>| OrgUnitChanges {
         name: Some(name.into()),
         kind: Some(kind.into()),
         external_id: Some(Some(ext.into())),
@@ -134,7 +135,7 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
         }
     }
     let hr_director = "E-0002";
-    let records: Vec<EmployeeInput> = people
+    let records: Vec<EmployeeFields> = people
         .iter()
         .enumerate()
         .map(|(i, p)| {
@@ -159,7 +160,7 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
             };
             let part_time = roll.is_multiple_of(9);
             let date = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
-            EmployeeInput {
+            EmployeeFields {
                 external_id: Some(p.ext.clone()),
                 employee_number: Some(format!("{:05}", 10_000 + i)),
                 email: Some(format!(
@@ -189,17 +190,17 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
                     40.0
                 }),
                 location: Some(["London", "Berlin", "Lisbon", "Remote"][rng.next(4)].into()),
-                ..EmployeeInput::default()
+                ..EmployeeFields::default()
             }
         })
         .collect();
     let result = hris::sync(&ctx, records, hris::SyncOptions::default()).await?;
     let hr = result
-        .results
+        .plan
+        .records
         .iter()
         .find(|r| r.external_id.as_deref() == Some(hr_director))
-        .and_then(|r| r.employee_id.as_deref())
-        .and_then(|id| id.parse().ok())
+        .and_then(|r| r.decision.employee_id())
         .ok_or_else(|| {
             crate::error::ApiError::Internal("demo seed did not create its HR director".into())
         })?;

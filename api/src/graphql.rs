@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod learning;
+pub mod learning_time;
 pub mod org;
 
 use crate::auth::{authenticate, Authenticator};
@@ -80,10 +81,7 @@ pub async fn execute(
             learning::EnrollmentLoader(ctx.clone()),
             tokio::spawn,
         ))
-        .data(DataLoader::new(
-            org::ReportLoader(ctx.clone()),
-            tokio::spawn,
-        ))
+        .data(DataLoader::new(org::ViewLoader(ctx.clone()), tokio::spawn))
         .data(ctx);
     let mut response = schema.execute(request).await;
     for error in &mut response.errors {

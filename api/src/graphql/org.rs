@@ -1,14 +1,15 @@
-use super::learning::{self, EnrollmentNode, LearningTimeSummary};
+use super::learning::{self, EnrollmentNode};
+use super::learning_time::{self, LearningTimeSummary};
 use super::{parse_id, service_ctx};
 use crate::error::Gql;
 use crate::services::encode_cursor;
-use crate::services::org::{self as svc, EmployeeFilter, Visible};
+use crate::services::org::{self as svc, EmployeeList, Visible};
 use crate::services::Ctx;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::NaiveDate;
-use learnwell_domain::access::{self, EmployeeView, Relation};
+use learnwell_domain::access::EmployeeView;
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
 use learnwell_domain::org::{Employee, OrgUnit};
 use std::collections::HashMap;
@@ -33,13 +34,14 @@ impl Loader<OrgUnitId> for OrgUnitLoader {
     }
 }
 
-/// How much of each employee the caller may see, batched (one query per batch for managers).
-pub struct ReportLoader(pub Ctx);
+/// How much of each employee the caller may see (the directory service's answer), batched: one
+/// query per batch for managers.
+pub struct ViewLoader(pub Ctx);
 
-impl Loader<EmployeeId> for ReportLoader {
-    type Value = bool;
+impl Loader<EmployeeId> for ViewLoader {
+    type Value = EmployeeView;
     type Error = async_graphql::Error;
-    async fn load(&self, keys: &[EmployeeId]) -> Result<HashMap<EmployeeId, bool>> {
+    async fn load(&self, keys: &[EmployeeId]) -> Result<HashMap<EmployeeId, EmployeeView>> {
         let loaded = svc::employees_by_ids(&self.0, keys).await.gql()?;
         let employees: Vec<Employee> = loaded.into_values().collect();
         let views = self
@@ -51,7 +53,7 @@ impl Loader<EmployeeId> for ReportLoader {
         Ok(employees
             .iter()
             .zip(views)
-            .map(|(e, v)| (e.id, v == EmployeeView::Full))
+            .map(|(e, v)| (e.id, v))
             .collect())
     }
 }
@@ -106,7 +108,7 @@ impl EmployeeNode {
         ctx: &Context<'_>,
         period: String,
     ) -> Result<LearningTimeSummary> {
-        learning::employee_learning_time(ctx, self.employee.id, period).await
+        learning_time::employee_learning_time(ctx, self.employee.id, period).await
     }
     async fn display_name(&self) -> String {
         self.employee.display_name()
@@ -145,25 +147,15 @@ impl EmployeeNode {
     }
     /// The whole record, or null when the caller may only see directory fields.
     async fn details(&self, ctx: &Context<'_>) -> Result<Option<EmployeeDetailsNode>> {
+        // The view the directory service gave with the employee, else its answer for this one
+        // (batched per request): the rule itself lives in `domain::access`.
         let full = match self.view {
             Some(v) => v == EmployeeView::Full,
-            None => {
-                let p = &service_ctx(ctx)?.principal;
-                let quick = access::employee_view(
-                    p,
-                    if p.employee_id == Some(self.employee.id) {
-                        Relation::Itself
-                    } else {
-                        Relation::Other
-                    },
-                );
-                quick == EmployeeView::Full
-                    || ctx
-                        .data::<DataLoader<ReportLoader>>()?
-                        .load_one(self.employee.id)
-                        .await?
-                        .unwrap_or(false)
-            }
+            None => ctx
+                .data::<DataLoader<ViewLoader>>()?
+                .load_one(self.employee.id)
+                .await?
+                .is_some_and(|v| v == EmployeeView::Full),
         };
         if !full {
             return Ok(None);
@@ -203,7 +195,7 @@ impl OrgUnitNode {
         period: String,
         #[graphql(default = true)] include_descendants: bool,
     ) -> Result<LearningTimeSummary> {
-        learning::unit_learning_time(ctx, self.0.id, period, include_descendants).await
+        learning_time::unit_learning_time(ctx, self.0.id, period, include_descendants).await
     }
     async fn name(&self) -> &str {
         self.0.name.as_str()
@@ -273,30 +265,32 @@ pub struct EmployeeFilterInput {
 }
 
 impl EmployeeFilterInput {
-    fn into_filter(self, first: Option<i32>, after: Option<String>) -> Result<EmployeeFilter> {
-        Ok(EmployeeFilter {
-            org_unit_id: self
-                .org_unit_id
-                .as_ref()
-                .map(|i| parse_id(i, "org unit"))
-                .transpose()?,
-            manager_id: self
-                .manager_id
-                .as_ref()
-                .map(|i| parse_id(i, "employee"))
-                .transpose()?,
-            status: self.status,
-            job_level: self.job_level.map(i64::from),
-            q: self.q,
+    fn into_filter(self, first: Option<i32>, after: Option<String>) -> Result<EmployeeList> {
+        let org_unit_id = self
+            .org_unit_id
+            .as_ref()
+            .map(|i| parse_id(i, "org unit"))
+            .transpose()?;
+        let manager_id = self
+            .manager_id
+            .as_ref()
+            .map(|i| parse_id(i, "employee"))
+            .transpose()?;
+        let codes = EmployeeList::with_codes(self.status.as_deref(), self.job_level.map(i64::from));
+        Ok(EmployeeList {
+            org_unit_id,
+            manager_id,
+            text: self.q,
             first: first.map(|n| u64::try_from(n).unwrap_or(0)),
             after,
+            ..codes.gql()?
         })
     }
 }
 
 async fn employees_connection(
     ctx: &Context<'_>,
-    f: EmployeeFilter,
+    f: EmployeeList,
 ) -> Result<Connection<String, EmployeeNode>> {
     let has_previous = f.after.is_some();
     let page = svc::list_employees(service_ctx(ctx)?, f).await.gql()?;

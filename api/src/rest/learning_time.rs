@@ -1,17 +1,21 @@
 use super::{etag, IfMatch, PageOf};
 use crate::body::JsonBody;
-use crate::error::{ApiResult, Problem};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::services::learning_time::{
-    self as svc, EntryFilter, EntryInput, PolicyEnd, PolicyInput, SlotInput, Summary, SummaryParams,
+    self as svc, EntryCommand, EntryRange, Summary, SummaryQuery, SummaryScope, TotalsView,
 };
 use crate::services::Ctx;
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
-use learnwell_domain::ids::{PolicyId, TimeEntryId};
-use learnwell_domain::learning_time::{GrantKind, PolicyScope, TimeEntry, Totals};
-use learnwell_persistence::learning_time::StoredPolicy;
-use serde::Serialize;
+use learnwell_domain::ids::{EmployeeId, OrgUnitId, PolicyId, TimeEntryId};
+use learnwell_domain::learning_time::{
+    parse_day, EntryFields, GrantKind, PolicyFields, PolicyScope, SlotFields, TimeEntry,
+    VersionedPolicy,
+};
+use learnwell_domain::org::JobLevel;
+use learnwell_domain::FieldError;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -27,6 +31,210 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get_entry)
         .service(edit_entry);
 }
+
+// ---- request bodies and queries ----
+
+/// A new learning-time policy. Give exactly one of `share_percent` and `fixed_hours_per_period`.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyInput {
+    pub name: Option<String>,
+    /// `organisation` (default), `org_unit` or `job_level`.
+    pub scope: Option<String>,
+    pub org_unit_id: Option<String>,
+    pub job_level: Option<i64>,
+    /// e.g. 10 for a day a fortnight.
+    pub share_percent: Option<f64>,
+    pub fixed_hours_per_period: Option<f64>,
+    /// `week`, `month` (default) or `quarter`.
+    pub period: Option<String>,
+    pub carry_over_cap_hours: Option<f64>,
+    /// A shared protected slot, e.g. `{"weekday": "thu", "start": "13:00", "end": "17:00"}`.
+    pub protected_slot: Option<SlotInput>,
+    /// Entries longer than this need the manager's approval.
+    pub approval_threshold_minutes: Option<i64>,
+    /// The full-time week fixed grants are meant for (default 40).
+    pub full_time_hours: Option<f64>,
+    /// YYYY-MM-DD
+    pub effective_from: Option<String>,
+    pub effective_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlotInput {
+    /// mon, tue, wed, thu, fri, sat or sun.
+    pub weekday: String,
+    /// HH:MM
+    pub start: String,
+    pub end: String,
+}
+
+impl From<PolicyInput> for PolicyFields {
+    fn from(i: PolicyInput) -> Self {
+        Self {
+            name: i.name,
+            scope: i.scope,
+            org_unit_id: i.org_unit_id,
+            job_level: i.job_level,
+            share_percent: i.share_percent,
+            fixed_hours_per_period: i.fixed_hours_per_period,
+            period: i.period,
+            carry_over_cap_hours: i.carry_over_cap_hours,
+            protected_slot: i.protected_slot.map(|s| SlotFields {
+                weekday: s.weekday,
+                start: s.start,
+                end: s.end,
+            }),
+            approval_threshold_minutes: i.approval_threshold_minutes,
+            full_time_hours: i.full_time_hours,
+            effective_from: i.effective_from,
+            effective_to: i.effective_to,
+        }
+    }
+}
+
+/// Ending a policy is the one change allowed: it applies from its date and never rewrites the
+/// periods before it. Start a new policy for what follows.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyEnd {
+    /// YYYY-MM-DD, the last day the policy applies; not before today.
+    pub effective_to: String,
+}
+
+/// Learning time to log (for yourself without `employee_id`).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryInput {
+    #[schema(value_type = Option<String>)]
+    pub employee_id: Option<EmployeeId>,
+    /// YYYY-MM-DD
+    pub date: Option<String>,
+    pub minutes: Option<i64>,
+    /// In working time (default true) or outside it.
+    pub in_work_time: Option<bool>,
+    /// `assigned`, `role_related`, `exploratory` (needs no justification), `mentoring`, `coaching`.
+    pub category: Option<String>,
+    pub course_id: Option<String>,
+    /// Exploratory learning can be linked to a skill later.
+    pub skill_id: Option<String>,
+    /// The learning record this time was spent on: one of the person's own.
+    pub learning_record_id: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A person's entries in a date range.
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EntryFilter {
+    /// Default: yourself.
+    #[param(value_type = Option<String>)]
+    pub employee_id: Option<EmployeeId>,
+    /// YYYY-MM-DD (default: 90 days ago)
+    pub from: Option<String>,
+    /// YYYY-MM-DD (default: today)
+    pub to: Option<String>,
+    pub first: Option<u64>,
+    pub after: Option<String>,
+}
+
+/// Whose learning time: one of `employee_id`, `manager_id` (the whole team), `org_unit_id`
+/// (with sub-units), `job_level_min`/`job_level_max`; none = the organisation.
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SummaryParams {
+    /// `2026-Q1`, `2026-03` or `2026-W10`.
+    pub period: String,
+    #[param(value_type = Option<String>)]
+    pub employee_id: Option<EmployeeId>,
+    #[param(value_type = Option<String>)]
+    pub manager_id: Option<EmployeeId>,
+    #[param(value_type = Option<String>)]
+    pub org_unit_id: Option<OrgUnitId>,
+    /// With `org_unit_id`: include every unit below it (default true).
+    pub include_descendants: Option<bool>,
+    pub job_level_min: Option<i64>,
+    pub job_level_max: Option<i64>,
+    /// Also list each person's figures (default false): only to those allowed to see every
+    /// person in scope; others always get the aggregate alone.
+    pub include_people: Option<bool>,
+}
+
+impl From<EntryInput> for EntryCommand {
+    fn from(i: EntryInput) -> Self {
+        Self {
+            employee_id: i.employee_id,
+            fields: EntryFields {
+                date: i.date,
+                minutes: i.minutes,
+                in_work_time: i.in_work_time,
+                category: i.category,
+                course_id: i.course_id,
+                skill_id: i.skill_id,
+                learning_record_id: i.learning_record_id,
+                note: i.note,
+            },
+        }
+    }
+}
+
+impl EntryFilter {
+    /// The service's query: dates parsed (a bad one is `invalid_query`).
+    fn into_range(self) -> ApiResult<EntryRange> {
+        let day = |field: &str, v: Option<String>| {
+            v.map(|d| parse_day(field, &d))
+                .transpose()
+                .map_err(ApiError::InvalidQuery)
+        };
+        Ok(EntryRange {
+            employee_id: self.employee_id,
+            from: day("from", self.from)?,
+            to: day("to", self.to)?,
+            first: self.first,
+            after: self.after,
+        })
+    }
+}
+
+impl SummaryParams {
+    /// The service's query: the period, the level band and the one scope parsed.
+    fn into_query(self) -> ApiResult<SummaryQuery> {
+        let (period, kind) = SummaryQuery::period(&self.period)?;
+        let levels = match (self.job_level_min, self.job_level_max) {
+            (None, None) => None,
+            (a, b) => Some((
+                JobLevel::new(a.unwrap_or(1)).map_err(ApiError::InvalidQuery)?,
+                JobLevel::new(b.unwrap_or(8)).map_err(ApiError::InvalidQuery)?,
+            )),
+        };
+        let scope = match (self.employee_id, self.manager_id, self.org_unit_id) {
+            (Some(e), None, None) => SummaryScope::Person(e),
+            (None, Some(m), None) => SummaryScope::Team(m),
+            (None, None, root) => SummaryScope::Units {
+                root,
+                include_descendants: self.include_descendants.unwrap_or(true),
+                levels,
+            },
+            _ => {
+                return Err(ApiError::InvalidQuery(FieldError::new(
+                    "employee_id",
+                    "give at most one of employee_id, manager_id and org_unit_id",
+                )))
+            }
+        };
+        Ok(SummaryQuery {
+            period,
+            kind,
+            scope,
+            include_people: self.include_people.unwrap_or(false),
+        })
+    }
+}
+
+// ---- responses ----
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PolicyResource {
@@ -50,8 +258,8 @@ pub struct PolicyResource {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<&StoredPolicy> for PolicyResource {
-    fn from(s: &StoredPolicy) -> Self {
+impl From<&VersionedPolicy> for PolicyResource {
+    fn from(s: &VersionedPolicy) -> Self {
         let p = &s.policy;
         let (scope, org_unit_id, job_level) = match p.scope {
             PolicyScope::Organisation => ("organisation", None, None),
@@ -92,7 +300,7 @@ impl From<&StoredPolicy> for PolicyResource {
     }
 }
 
-fn policy(p: &StoredPolicy, status: StatusCode) -> HttpResponse {
+fn policy(p: &VersionedPolicy, status: StatusCode) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header(actix_web::http::header::ETag(etag(p.version)))
         .json(PolicyResource::from(p))
@@ -113,7 +321,7 @@ async fn list_policies(ctx: Ctx) -> ApiResult<HttpResponse> {
     responses((status = 201, body = PolicyResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/learning-time/policies")]
 async fn create_policy(ctx: Ctx, body: JsonBody<PolicyInput>) -> ApiResult<HttpResponse> {
-    let p = svc::create_policy(&ctx, body.0).await?;
+    let p = svc::create_policy(&ctx, body.0.into()).await?;
     Ok(policy(&p, StatusCode::CREATED))
 }
 
@@ -128,7 +336,8 @@ async fn end_policy(
     id: web::Path<PolicyId>,
     body: JsonBody<PolicyEnd>,
 ) -> ApiResult<HttpResponse> {
-    let p = svc::end_policy(&ctx, id.into_inner(), if_match.0, body.0).await?;
+    let to = parse_day("effective_to", &body.0.effective_to)?;
+    let p = svc::end_policy(&ctx, id.into_inner(), if_match.0, to).await?;
     Ok(policy(&p, StatusCode::OK))
 }
 
@@ -148,23 +357,19 @@ pub struct TotalsResource {
     pub by_category_minutes: BTreeMap<String, u64>,
 }
 
-impl From<&Totals> for TotalsResource {
-    fn from(t: &Totals) -> Self {
+impl From<&TotalsView> for TotalsResource {
+    fn from(t: &TotalsView) -> Self {
         Self {
             people: t.people,
-            allocated_minutes: t.allocated,
-            carried_in_minutes: t.carried_in,
-            used_in_work_minutes: t.used_in_work,
-            used_outside_work_minutes: t.used_outside_work,
-            remaining_minutes: t.remaining(),
-            utilisation: t.utilisation(),
-            on_top_share: t.on_top_share(),
-            exploratory_share: t.exploratory_share(),
-            by_category_minutes: t
-                .by_category
-                .iter()
-                .map(|(c, m)| (c.to_string(), *m))
-                .collect(),
+            allocated_minutes: t.allocated_minutes,
+            carried_in_minutes: t.carried_in_minutes,
+            used_in_work_minutes: t.used_in_work_minutes,
+            used_outside_work_minutes: t.used_outside_work_minutes,
+            remaining_minutes: t.remaining_minutes,
+            utilisation: t.utilisation,
+            on_top_share: t.on_top_share,
+            exploratory_share: t.exploratory_share,
+            by_category_minutes: t.by_category_minutes.clone(),
         }
     }
 }
@@ -211,7 +416,7 @@ impl From<Summary> for SummaryResource {
     responses((status = 200, body = SummaryResource), (status = 400, body = Problem), (status = 403, body = Problem)))]
 #[get("/learning-time/summary")]
 async fn summary(ctx: Ctx, q: web::Query<SummaryParams>) -> ApiResult<HttpResponse> {
-    let s = svc::summary(&ctx, q.into_inner()).await?;
+    let s = svc::summary(&ctx, q.into_inner().into_query()?).await?;
     Ok(HttpResponse::Ok().json(SummaryResource::from(s)))
 }
 
@@ -269,7 +474,7 @@ fn entry(e: &TimeEntry, status: StatusCode) -> HttpResponse {
     responses((status = 200, body = PageOf<TimeEntryResource>), (status = 403, body = Problem)))]
 #[get("/time-entries")]
 async fn list_entries(ctx: Ctx, q: web::Query<EntryFilter>) -> ApiResult<HttpResponse> {
-    let page = svc::list_entries(&ctx, q.into_inner()).await?;
+    let page = svc::list_entries(&ctx, q.into_inner().into_range()?).await?;
     Ok(HttpResponse::Ok().json(PageOf::map(page, |e| TimeEntryResource::from(&e))))
 }
 
@@ -278,7 +483,7 @@ async fn list_entries(ctx: Ctx, q: web::Query<EntryFilter>) -> ApiResult<HttpRes
     responses((status = 201, body = TimeEntryResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/time-entries")]
 async fn log_time(ctx: Ctx, body: JsonBody<EntryInput>) -> ApiResult<HttpResponse> {
-    let e = svc::log_time(&ctx, body.0).await?;
+    let e = svc::log_time(&ctx, body.0.into()).await?;
     Ok(entry(&e, StatusCode::CREATED))
 }
 
@@ -301,7 +506,7 @@ async fn edit_entry(
     id: web::Path<TimeEntryId>,
     body: JsonBody<EntryInput>,
 ) -> ApiResult<HttpResponse> {
-    let e = svc::edit_entry(&ctx, id.into_inner(), if_match.0, body.0).await?;
+    let e = svc::edit_entry(&ctx, id.into_inner(), if_match.0, body.0.into()).await?;
     Ok(entry(&e, StatusCode::OK))
 }
 

@@ -1,19 +1,21 @@
 use super::{etag, IfMatch, PageOf};
 use crate::body::{parse_csv, Bulk, BulkBody, JsonBody};
+use crate::error::RowError;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
-use crate::services::org::hris::{self, SyncOptions, SyncResult};
-use crate::services::org::{
-    self, EmployeeFilter, EmployeeInput, EmployeePatch, OrgUnitInput, Visible,
-};
+use crate::services::nullable;
+use crate::services::org::hris::{self, SyncOptions, SyncOutcome};
+use crate::services::org::{self, EmployeeList, Visible};
 use crate::services::Ctx;
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use learnwell_domain::access::EmployeeView;
 use learnwell_domain::ids::{EmployeeId, OrgUnitId, SyncRunId};
-use learnwell_domain::org::sync::{RecordError, SyncRun};
-use learnwell_domain::org::{Employee, OrgUnit};
+use learnwell_domain::org::sync::{
+    Decision, PlannedRecord, RecordError, RecordOutcome, SyncCounts, SyncRun,
+};
+use learnwell_domain::org::{Employee, EmployeeChanges, EmployeeFields, OrgUnit, OrgUnitChanges};
 use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -32,6 +34,200 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(list_sync_runs)
         .service(get_sync_run);
 }
+
+// ---- request bodies and queries ----
+
+/// An employee as sent by HR or an HRIS: for create, for each HRIS sync record, and (merged with
+/// the stored record) for PATCH. Units and managers by Learnwell id or by HRIS external id.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmployeeInput {
+    /// The HRIS key (required for HRIS sync, where it is the upsert key).
+    pub external_id: Option<String>,
+    pub employee_number: Option<String>,
+    pub email: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub job_title: Option<String>,
+    /// 1 (junior) .. 8 (executive).
+    pub job_level: Option<i64>,
+    pub org_unit_id: Option<String>,
+    pub org_unit_external_id: Option<String>,
+    pub manager_id: Option<String>,
+    pub manager_external_id: Option<String>,
+    /// full_time, part_time, contractor, intern, temporary (default full_time).
+    pub employment_type: Option<String>,
+    /// pending, active, leave, terminated (default active).
+    pub status: Option<String>,
+    /// YYYY-MM-DD
+    pub hire_date: Option<String>,
+    pub leave_start_date: Option<String>,
+    pub leave_end_date: Option<String>,
+    pub termination_date: Option<String>,
+    /// Default 40.
+    pub contracted_hours_per_week: Option<f64>,
+    pub location: Option<String>,
+}
+
+impl From<EmployeeInput> for EmployeeFields {
+    fn from(i: EmployeeInput) -> Self {
+        Self {
+            external_id: i.external_id,
+            employee_number: i.employee_number,
+            email: i.email,
+            given_name: i.given_name,
+            family_name: i.family_name,
+            job_title: i.job_title,
+            job_level: i.job_level,
+            org_unit_id: i.org_unit_id,
+            org_unit_external_id: i.org_unit_external_id,
+            manager_id: i.manager_id,
+            manager_external_id: i.manager_external_id,
+            employment_type: i.employment_type,
+            status: i.status,
+            hire_date: i.hire_date,
+            leave_start_date: i.leave_start_date,
+            leave_end_date: i.leave_end_date,
+            termination_date: i.termination_date,
+            contracted_hours_per_week: i.contracted_hours_per_week,
+            location: i.location,
+        }
+    }
+}
+
+/// A partial update: absent fields stay; `null` clears an optional field.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmployeePatch {
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub external_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub employee_number: Option<Option<String>>,
+    pub email: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub job_title: Option<Option<String>>,
+    pub job_level: Option<i64>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub org_unit_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub manager_id: Option<Option<String>>,
+    pub employment_type: Option<String>,
+    pub status: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub hire_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub leave_start_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub leave_end_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub termination_date: Option<Option<String>>,
+    pub contracted_hours_per_week: Option<f64>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub location: Option<Option<String>>,
+}
+
+impl From<EmployeePatch> for EmployeeChanges {
+    fn from(p: EmployeePatch) -> Self {
+        Self {
+            external_id: p.external_id,
+            employee_number: p.employee_number,
+            email: p.email,
+            given_name: p.given_name,
+            family_name: p.family_name,
+            job_title: p.job_title,
+            job_level: p.job_level,
+            org_unit_id: p.org_unit_id,
+            manager_id: p.manager_id,
+            employment_type: p.employment_type,
+            status: p.status,
+            hire_date: p.hire_date,
+            leave_start_date: p.leave_start_date,
+            leave_end_date: p.leave_end_date,
+            termination_date: p.termination_date,
+            contracted_hours_per_week: p.contracted_hours_per_week,
+            location: p.location,
+        }
+    }
+}
+
+/// Filters of the employee list.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EmployeeFilter {
+    /// Only this org unit and every unit below it.
+    #[param(value_type = Option<String>)]
+    pub org_unit_id: Option<OrgUnitId>,
+    #[param(value_type = Option<String>)]
+    pub manager_id: Option<EmployeeId>,
+    /// pending, active, leave or terminated.
+    pub status: Option<String>,
+    pub job_level: Option<i64>,
+    /// Case-insensitive text in the name or email.
+    pub q: Option<String>,
+    /// Page size, 1-200 (default 50).
+    pub first: Option<u64>,
+    /// Cursor from `next_cursor` of the previous page.
+    pub after: Option<String>,
+}
+
+impl EmployeeFilter {
+    /// The service's query: status and level parsed (a bad one is `invalid_query`).
+    fn into_list(self) -> ApiResult<EmployeeList> {
+        Ok(EmployeeList {
+            org_unit_id: self.org_unit_id,
+            manager_id: self.manager_id,
+            text: self.q,
+            first: self.first,
+            after: self.after,
+            ..EmployeeList::with_codes(self.status.as_deref(), self.job_level)?
+        })
+    }
+}
+
+/// A new org unit, or (for PATCH) the fields to change.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrgUnitInput {
+    pub name: Option<String>,
+    /// e.g. division, department, team (default "unit").
+    pub kind: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub manager_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub external_id: Option<Option<String>>,
+}
+
+impl From<OrgUnitInput> for OrgUnitChanges {
+    fn from(u: OrgUnitInput) -> Self {
+        Self {
+            name: u.name,
+            kind: u.kind,
+            parent_id: u.parent_id,
+            manager_id: u.manager_id,
+            external_id: u.external_id,
+        }
+    }
+}
+
+// ---- responses ----
 
 /// Directory fields (everyone with directory access sees these) plus, when the caller may see
 /// the whole record, `details`.
@@ -129,7 +325,7 @@ fn full(e: &Employee, status: StatusCode) -> HttpResponse {
     responses((status = 200, body = PageOf<EmployeeResource>), (status = 400, body = Problem), (status = 401, body = Problem)))]
 #[get("/employees")]
 async fn list_employees(ctx: Ctx, q: web::Query<EmployeeFilter>) -> ApiResult<HttpResponse> {
-    let page = org::list_employees(&ctx, q.into_inner()).await?;
+    let page = org::list_employees(&ctx, q.into_inner().into_list()?).await?;
     Ok(HttpResponse::Ok().json(PageOf::map(page, EmployeeResource::from)))
 }
 
@@ -138,7 +334,7 @@ async fn list_employees(ctx: Ctx, q: web::Query<EmployeeFilter>) -> ApiResult<Ht
     responses((status = 201, body = EmployeeResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/employees")]
 async fn create_employee(ctx: Ctx, body: JsonBody<EmployeeInput>) -> ApiResult<HttpResponse> {
-    let e = org::create_employee(&ctx, body.0).await?;
+    let e = org::create_employee(&ctx, body.0.into()).await?;
     Ok(full(&e, StatusCode::CREATED))
 }
 
@@ -166,7 +362,7 @@ async fn update_employee(
     id: web::Path<EmployeeId>,
     body: JsonBody<EmployeePatch>,
 ) -> ApiResult<HttpResponse> {
-    let e = org::update_employee(&ctx, id.into_inner(), if_match.0, body.0).await?;
+    let e = org::update_employee(&ctx, id.into_inner(), if_match.0, body.0.into()).await?;
     Ok(full(&e, StatusCode::OK))
 }
 
@@ -253,7 +449,7 @@ async fn list_org_units(ctx: Ctx) -> ApiResult<HttpResponse> {
 #[post("/org-units")]
 async fn create_org_unit(ctx: Ctx, body: JsonBody<OrgUnitInput>) -> ApiResult<HttpResponse> {
     Ok(unit(
-        org::create_org_unit(&ctx, body.0).await?,
+        org::create_org_unit(&ctx, body.0.into()).await?,
         StatusCode::CREATED,
     ))
 }
@@ -278,7 +474,7 @@ async fn update_org_unit(
     id: web::Path<OrgUnitId>,
     body: JsonBody<OrgUnitInput>,
 ) -> ApiResult<HttpResponse> {
-    let u = org::update_org_unit(&ctx, id.into_inner(), if_match.0, body.0).await?;
+    let u = org::update_org_unit(&ctx, id.into_inner(), if_match.0, body.0.into()).await?;
     Ok(unit(u, StatusCode::OK))
 }
 
@@ -333,10 +529,60 @@ async fn sync_employees(
         deactivate_missing: q.deactivate_missing,
         force: q.force,
     };
-    idempotency::run(&ctx, &key, &body.fingerprint, || {
-        hris::sync(&ctx, body.body.records, opts)
+    let records: Vec<EmployeeFields> = body.body.records.into_iter().map(Into::into).collect();
+    let ctx = &ctx;
+    idempotency::run(ctx, &key, &body.fingerprint, || async move {
+        Ok(SyncResult::from(hris::sync(ctx, records, opts).await?))
     })
     .await
+}
+
+/// What happened to one record.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RecordResult {
+    pub index: usize,
+    pub external_id: Option<String>,
+    #[schema(value_type = String, example = "created")]
+    pub outcome: RecordOutcome,
+    pub employee_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<RowError>,
+}
+
+/// The answer to a sync.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SyncResult {
+    pub run_id: String,
+    #[schema(value_type = Object)]
+    pub counts: SyncCounts,
+    pub results: Vec<RecordResult>,
+}
+
+impl From<&PlannedRecord> for RecordResult {
+    fn from(r: &PlannedRecord) -> Self {
+        Self {
+            index: r.index,
+            external_id: r.external_id.clone(),
+            outcome: r.decision.outcome(),
+            employee_id: r.decision.employee_id().map(|id| id.to_string()),
+            error: match &r.decision {
+                Decision::Reject(why) => {
+                    Some(RowError::new(why.code(), why.field(), why.to_string()))
+                }
+                _ => None,
+            },
+        }
+    }
+}
+
+impl From<SyncOutcome> for SyncResult {
+    fn from(o: SyncOutcome) -> Self {
+        Self {
+            run_id: o.run_id.to_string(),
+            counts: o.plan.counts(),
+            results: o.plan.records.iter().map(RecordResult::from).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -348,7 +594,7 @@ pub struct SyncRunResource {
     pub finished_at: DateTime<Utc>,
     pub deactivate_missing: bool,
     #[schema(value_type = Object)]
-    pub counts: learnwell_domain::org::sync::SyncCounts,
+    pub counts: SyncCounts,
     #[schema(value_type = Vec<Object>)]
     pub errors: Vec<RecordError>,
 }

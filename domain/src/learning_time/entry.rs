@@ -3,7 +3,7 @@
 use crate::catalog::{Description, Minutes};
 use crate::ids::{CourseId, EmployeeId, LearningRecordId, SkillId, TimeEntryId};
 use crate::org::EmploymentDates;
-use crate::FieldError;
+use crate::{FieldError, Rule};
 use chrono::{DateTime, NaiveDate, Utc};
 
 code_enum!(
@@ -117,6 +117,19 @@ pub fn may_approve(
     Ok(())
 }
 
+/// What a person says about learning time they spent (the fields they may change).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryData {
+    pub date: NaiveDate,
+    pub minutes: EntryMinutes,
+    pub in_work_time: bool,
+    pub category: EntryCategory,
+    pub course_id: Option<CourseId>,
+    pub skill_id: Option<SkillId>,
+    pub learning_record_id: Option<LearningRecordId>,
+    pub note: Option<Description>,
+}
+
 /// Learning time someone logged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimeEntry {
@@ -138,6 +151,75 @@ pub struct TimeEntry {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl TimeEntry {
+    /// A new entry: version 1, waiting for approval when above the policy's `threshold`.
+    pub fn new(
+        id: TimeEntryId,
+        employee_id: EmployeeId,
+        data: EntryData,
+        threshold: Option<u32>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            employee_id,
+            date: data.date,
+            minutes: data.minutes,
+            in_work_time: data.in_work_time,
+            category: data.category,
+            course_id: data.course_id,
+            skill_id: data.skill_id,
+            learning_record_id: data.learning_record_id,
+            note: data.note,
+            approval: approval_for(data.minutes.get(), threshold),
+            decided_by: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// The same entry holding `data`: the next version. Any earlier decision is dropped, so an
+    /// approved entry that still needs approval (above `threshold`) waits for it again.
+    #[must_use]
+    pub fn edited(&self, data: EntryData, threshold: Option<u32>, now: DateTime<Utc>) -> Self {
+        Self {
+            version: self.version,
+            created_at: self.created_at,
+            ..Self::new(self.id, self.employee_id, data, threshold, now)
+        }
+        .next(now)
+    }
+
+    /// Approve or reject (as `by`, a token subject): only a pending entry.
+    pub fn decided(&self, approve: bool, by: &str, now: DateTime<Utc>) -> Result<Self, Rule> {
+        if self.approval != ApprovalState::Pending {
+            return Err(Rule::NotPending {
+                state: self.approval.code(),
+            });
+        }
+        Ok(Self {
+            approval: if approve {
+                ApprovalState::Approved
+            } else {
+                ApprovalState::Rejected
+            },
+            decided_by: Some(by.to_owned()),
+            ..self.clone()
+        }
+        .next(now))
+    }
+
+    /// The next version, changed `now`: the one place an entry's version is bumped.
+    fn next(self, now: DateTime<Utc>) -> Self {
+        Self {
+            version: self.version.saturating_add(1),
+            updated_at: now,
+            ..self
+        }
+    }
 }
 
 #[cfg(test)]
@@ -235,6 +317,85 @@ mod tests {
             assert_eq!(ApprovalState::parse(s.code()).unwrap(), *s);
         }
         assert_eq!(EntryCategory::parse("other").unwrap_err().field, "category");
+    }
+
+    fn entry(minutes: i64, threshold: Option<u32>) -> TimeEntry {
+        let data = EntryData {
+            date: d(2026, 3, 2),
+            minutes: mins(minutes),
+            in_work_time: true,
+            category: EntryCategory::Exploratory,
+            course_id: None,
+            skill_id: None,
+            learning_record_id: None,
+            note: None,
+        };
+        let id = TimeEntryId::from_uuid(uuid::Uuid::from_u128(9));
+        TimeEntry::new(id, employee(1), data, threshold, DateTime::UNIX_EPOCH)
+    }
+
+    #[test]
+    fn a_long_entry_waits_and_a_decision_is_the_next_version() {
+        let short = entry(60, Some(120));
+        assert_eq!(
+            (short.approval, short.version),
+            (ApprovalState::NotRequired, 1)
+        );
+        let err = short
+            .decided(true, "boss", DateTime::UNIX_EPOCH)
+            .unwrap_err();
+        assert_eq!(err.to_string(), "this entry is not_required, not pending");
+        let long = entry(180, Some(120));
+        assert_eq!(long.approval, ApprovalState::Pending);
+        let later = DateTime::UNIX_EPOCH + chrono::Duration::hours(1);
+        let approved = long.decided(true, "boss", later).unwrap();
+        assert_eq!(
+            (
+                approved.approval,
+                approved.decided_by.as_deref(),
+                approved.version
+            ),
+            (ApprovalState::Approved, Some("boss"), 2)
+        );
+        assert_eq!(
+            (approved.created_at, approved.updated_at),
+            (DateTime::UNIX_EPOCH, later)
+        );
+        let rejected = entry(180, Some(120)).decided(false, "boss", later).unwrap();
+        assert_eq!(rejected.approval, ApprovalState::Rejected);
+        assert!(approved.decided(false, "boss", later).is_err());
+    }
+
+    #[test]
+    fn editing_an_approved_entry_sends_it_back_for_approval() {
+        let approved = entry(180, Some(120))
+            .decided(true, "boss", DateTime::UNIX_EPOCH)
+            .unwrap();
+        let mut data = entry(200, None);
+        data.version = 99;
+        let again = approved.edited(
+            EntryData {
+                date: data.date,
+                minutes: data.minutes,
+                in_work_time: false,
+                category: data.category,
+                course_id: None,
+                skill_id: None,
+                learning_record_id: None,
+                note: None,
+            },
+            Some(120),
+            DateTime::UNIX_EPOCH,
+        );
+        assert_eq!(
+            (again.approval, again.decided_by.clone(), again.version),
+            (ApprovalState::Pending, None, 3)
+        );
+        assert!(!again.in_work_time);
+        assert_eq!(
+            (again.id, again.employee_id),
+            (approved.id, approved.employee_id)
+        );
     }
 
     proptest! {

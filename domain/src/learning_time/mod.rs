@@ -3,15 +3,18 @@
 
 mod allocation;
 mod entry;
+mod input;
 mod policy;
 mod summary;
 
 pub use allocation::{allocation_minutes, carry_in, daily_minutes};
 pub use entry::{
-    approval_for, check_entry, may_approve, ApprovalState, EntryCategory, EntryMinutes, TimeEntry,
-    MINUTES_PER_DAY,
+    approval_for, check_entry, may_approve, ApprovalState, EntryCategory, EntryData, EntryMinutes,
+    TimeEntry, MINUTES_PER_DAY,
 };
+pub use input::{parse_day, parse_period, EntryFields, PolicyFields, SlotFields};
 pub use policy::{
-    resolve, Grant, GrantKind, Policy, PolicyName, PolicyPeriod, PolicyScope, ProtectedSlot,
+    resolve, unit_chain, Grant, GrantKind, Policy, PolicyName, PolicyPeriod, PolicyScope,
+    ProtectedSlot, VersionedPolicy,
 };
-pub use summary::Totals;
+pub use summary::{summarise, PersonUsage, Summarised, Totals, Usage};

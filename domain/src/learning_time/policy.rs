@@ -3,8 +3,9 @@
 use crate::ids::{OrgUnitId, PolicyId};
 use crate::org::{ContractedHours, JobLevel, Period};
 use crate::FieldError;
-use chrono::{Datelike, Days, Months, NaiveDate, NaiveTime, Weekday};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, Utc, Weekday};
 use std::cmp::Reverse;
+use std::collections::HashMap;
 
 text_type!(
     /// A policy's name: 1-200 characters, trimmed.
@@ -220,6 +221,75 @@ impl Policy {
     pub fn in_effect_on(&self, date: NaiveDate) -> bool {
         self.effective_from <= date && self.effective_to.is_none_or(|to| date <= to)
     }
+}
+
+/// A policy as kept: the policy, its optimistic-concurrency version and its times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionedPolicy {
+    pub policy: Policy,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl VersionedPolicy {
+    /// A new policy: version 1.
+    pub fn new(policy: Policy, now: DateTime<Utc>) -> Self {
+        Self {
+            policy,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// End the policy on `to` (its last day): the one change a policy allows. It applies from
+    /// its date and never rewrites a past period, so `to` is not before yesterday (`today` - 1).
+    pub fn ended(&self, to: NaiveDate, today: NaiveDate) -> Result<Policy, FieldError> {
+        if to
+            < today
+                .checked_sub_days(Days::new(1))
+                .unwrap_or(NaiveDate::MIN)
+        {
+            return Err(FieldError::new(
+                "effective_to",
+                "must not be before yesterday: past periods are never rewritten",
+            ));
+        }
+        let policy = Policy {
+            effective_to: Some(to),
+            ..self.policy.clone()
+        };
+        policy.check()?;
+        Ok(policy)
+    }
+
+    /// The same policy holding `policy`: the next version, the one place it is bumped.
+    #[must_use]
+    pub fn revised(&self, policy: Policy, now: DateTime<Utc>) -> Self {
+        Self {
+            policy,
+            version: self.version.saturating_add(1),
+            created_at: self.created_at,
+            updated_at: now,
+        }
+    }
+}
+
+/// The chain of org units from `unit` up to the root, given each unit's parent: the order in
+/// which unit policies apply ([`resolve`]). Stops at a unit already seen, so a corrupt tree
+/// cannot loop.
+pub fn unit_chain(
+    unit: Option<OrgUnitId>,
+    parents: &HashMap<OrgUnitId, Option<OrgUnitId>>,
+) -> Vec<OrgUnitId> {
+    let mut chain = Vec::new();
+    let mut next = unit;
+    while let Some(u) = next.filter(|u| !chain.contains(u)) {
+        chain.push(u);
+        next = parents.get(&u).copied().flatten();
+    }
+    chain
 }
 
 /// The policy that applies to one employee on `date`, if any.
@@ -439,6 +509,68 @@ pub(crate) mod tests {
             resolve(&[new, twin.clone(), old], &[], None, on),
             Some(&twin)
         );
+    }
+
+    #[test]
+    fn the_unit_chain_runs_up_to_the_root_and_survives_a_loop() {
+        let parents = HashMap::from([
+            (unit(1), None),
+            (unit(2), Some(unit(1))),
+            (unit(3), Some(unit(2))),
+            (unit(8), Some(unit(9))),
+            (unit(9), Some(unit(8))),
+        ]);
+        assert_eq!(
+            unit_chain(Some(unit(3)), &parents),
+            [unit(3), unit(2), unit(1)]
+        );
+        assert_eq!(unit_chain(Some(unit(8)), &parents), [unit(8), unit(9)]);
+        assert_eq!(unit_chain(Some(unit(5)), &parents), [unit(5)]);
+        assert!(unit_chain(None, &parents).is_empty());
+    }
+
+    #[test]
+    fn ending_a_policy_never_rewrites_the_past() {
+        let t0 = DateTime::UNIX_EPOCH;
+        let stored = VersionedPolicy::new(policy(1, 5.0, PolicyPeriod::Month, d(2026, 1, 1)), t0);
+        let today = d(2026, 3, 10);
+        let err = stored.ended(d(2026, 3, 8), today).unwrap_err();
+        assert_eq!(err.field, "effective_to");
+        assert!(err.message.contains("yesterday"));
+        let ended = stored.ended(d(2026, 3, 9), today).unwrap();
+        assert_eq!(ended.effective_to, Some(d(2026, 3, 9)));
+        let early = VersionedPolicy::new(policy(2, 5.0, PolicyPeriod::Month, d(2026, 6, 1)), t0);
+        assert_eq!(
+            early.ended(d(2026, 5, 1), today).unwrap_err().message,
+            "must not be before effective_from"
+        );
+        let later = t0 + chrono::Duration::days(1);
+        let next = stored.revised(ended, later);
+        assert_eq!(
+            (next.version, next.created_at, next.updated_at),
+            (2, t0, later)
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn a_unit_chain_starts_at_the_unit_and_never_repeats(
+            links in proptest::collection::vec(proptest::option::of(0u128..12), 12),
+            start in 0u128..12,
+        ) {
+            let parents: HashMap<_, _> = links
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (unit(i as u128), p.map(unit)))
+                .collect();
+            let chain = unit_chain(Some(unit(start)), &parents);
+            prop_assert_eq!(chain.first(), Some(&unit(start)));
+            let unique: std::collections::HashSet<_> = chain.iter().collect();
+            prop_assert_eq!(unique.len(), chain.len());
+            for pair in chain.windows(2) {
+                prop_assert_eq!(parents.get(&pair[0]).copied().flatten(), Some(pair[1]));
+            }
+        }
     }
 
     fn date() -> impl Strategy<Value = NaiveDate> {

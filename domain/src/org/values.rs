@@ -107,6 +107,10 @@ impl ContractedHours {
     pub fn hours(self) -> f64 {
         f64::from(self.0) / 100.0
     }
+    /// Hundredths of an hour per week (37.5 hours: 3750).
+    pub fn centihours(self) -> u32 {
+        self.0
+    }
     /// Contracted minutes in a week.
     pub fn minutes_per_week(self) -> u32 {
         self.0 * 60 / 100

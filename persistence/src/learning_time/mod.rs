@@ -6,8 +6,8 @@ use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use learnwell_domain::catalog::Description;
 use learnwell_domain::ids::{EmployeeId, LearningRecordId, OrgUnitId, TimeEntryId};
 use learnwell_domain::learning_time::{
-    ApprovalState, EntryCategory, EntryMinutes, Grant, GrantKind, Policy, PolicyName, PolicyPeriod,
-    PolicyScope, ProtectedSlot, TimeEntry,
+    ApprovalState, EntryCategory, EntryMinutes, Grant, GrantKind, PersonUsage, Policy, PolicyName,
+    PolicyPeriod, PolicyScope, ProtectedSlot, TimeEntry, Usage, VersionedPolicy,
 };
 use learnwell_domain::org::{ContractedHours, EmploymentDates, JobLevel, Period};
 use sea_orm::{
@@ -186,18 +186,9 @@ fn to_policy_model(p: &Policy, version: i64, at: chrono::DateTime<chrono::Utc>) 
     }
 }
 
-/// A stored policy with its version.
-#[derive(Debug, Clone)]
-pub struct StoredPolicy {
-    pub policy: Policy,
-    pub version: i64,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-}
-
-fn to_stored(m: policy::Model) -> StoreResult<StoredPolicy> {
+fn to_stored(m: policy::Model) -> StoreResult<VersionedPolicy> {
     let (version, created_at, updated_at) = (m.version, m.created_at, m.updated_at);
-    Ok(StoredPolicy {
+    Ok(VersionedPolicy {
         policy: to_policy(m)?,
         version,
         created_at,
@@ -206,7 +197,7 @@ fn to_stored(m: policy::Model) -> StoreResult<StoredPolicy> {
 }
 
 /// Every policy, past and present, oldest first.
-pub async fn list_policies(c: &impl Conn) -> StoreResult<Vec<StoredPolicy>> {
+pub async fn list_policies(c: &impl Conn) -> StoreResult<Vec<VersionedPolicy>> {
     policy::Entity::find()
         .order_by_asc(policy::Column::Id)
         .all(c.conn())
@@ -219,7 +210,7 @@ pub async fn list_policies(c: &impl Conn) -> StoreResult<Vec<StoredPolicy>> {
 pub async fn get_policy(
     c: &impl Conn,
     id: learnwell_domain::ids::PolicyId,
-) -> StoreResult<Option<StoredPolicy>> {
+) -> StoreResult<Option<VersionedPolicy>> {
     policy::Entity::find_by_id(id.to_string())
         .one(c.conn())
         .await?
@@ -227,7 +218,7 @@ pub async fn get_policy(
         .transpose()
 }
 
-pub async fn insert_policy(tx: &Tx, p: &StoredPolicy) -> StoreResult<()> {
+pub async fn insert_policy(tx: &Tx, p: &VersionedPolicy) -> StoreResult<()> {
     let mut m = to_policy_model(&p.policy, p.version, p.updated_at);
     m.created_at = p.created_at;
     policy::Entity::insert(m.into_active_model().reset_all())
@@ -237,7 +228,7 @@ pub async fn insert_policy(tx: &Tx, p: &StoredPolicy) -> StoreResult<()> {
 }
 
 /// Write `p` (whose `version` is already the new one) if the stored row still has the one before.
-pub async fn update_policy(tx: &Tx, p: &StoredPolicy) -> StoreResult<()> {
+pub async fn update_policy(tx: &Tx, p: &VersionedPolicy) -> StoreResult<()> {
     let mut m = to_policy_model(&p.policy, p.version, p.updated_at);
     m.created_at = p.created_at;
     let r = policy::Entity::update_many()
@@ -513,14 +504,6 @@ pub async fn roll(tx: &Tx, entries: &[(&TimeEntry, i64)]) -> StoreResult<()> {
     Ok(())
 }
 
-/// Minutes used by one person in a period, split the ways a summary reports them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Usage {
-    pub in_work: u64,
-    pub outside_work: u64,
-    pub by_category: Vec<(EntryCategory, u64)>,
-}
-
 /// Whose learning time a summary covers: given people, or everyone in some units (all units when
 /// `None`) within a job-level band.
 #[derive(Debug, Clone, Copy)]
@@ -530,19 +513,6 @@ pub enum People<'a> {
         units: Option<&'a [OrgUnitId]>,
         levels: Option<(JobLevel, JobLevel)>,
     },
-}
-
-/// What a summary needs of one person: what decides their allocation, their usage in the period
-/// and their minutes used in work time in the period before (for carry-over).
-#[derive(Debug, Clone)]
-pub struct PersonUsage {
-    pub id: EmployeeId,
-    pub org_unit_id: Option<OrgUnitId>,
-    pub job_level: JobLevel,
-    pub contracted_hours: ContractedHours,
-    pub dates: EmploymentDates,
-    pub used: Usage,
-    pub used_before_in_work: u64,
 }
 
 /// One person's row of [`people_usage`], read by position. Nothing in it is NULL (missing

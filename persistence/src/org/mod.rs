@@ -6,7 +6,7 @@ use crate::db::{insert_all, json_keys, statement};
 use crate::{like_pattern, parse_id, Conn, StoreError, StoreResult, Tx, LOOKUP_CHUNK};
 use entities::{employee, org_unit, sync_run};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId, SyncRunId};
-use learnwell_domain::org::sync::{RecordError, SyncCounts, SyncRun};
+use learnwell_domain::org::sync::{RecordError, StoredPerson, SyncCounts, SyncRun};
 use learnwell_domain::org::{
     ContractedHours, Email, Employee, EmployeeData, EmployeeStatus, EmploymentDates,
     EmploymentType, ExternalId, JobLevel, Label, OrgUnit, PersonName,
@@ -102,23 +102,9 @@ pub fn email_sha1(email: &str) -> String {
     format!("{:x}", Sha1::digest(format!("mailto:{email}")))
 }
 
-/// SHA-256 (hex) of the data columns of `m`, in a fixed order.
-fn fingerprint(m: &employee::Model) -> String {
-    use sha2::{Digest, Sha256};
-    let data = (
-        (&m.external_id, &m.employee_number, &m.email, &m.given_name),
-        (&m.family_name, &m.job_title, m.job_level, &m.org_unit_id),
-        (&m.manager_id, &m.employment_type, &m.status, m.hire_date),
-        (m.leave_start_date, m.leave_end_date, m.termination_date),
-        (m.contracted_centihours, &m.location),
-    );
-    let bytes = serde_json::to_vec(&data).unwrap_or_default();
-    format!("{:x}", Sha256::digest(bytes))
-}
-
 fn to_employee_model(e: &Employee) -> employee::Model {
     let mut m = data_model(&e.data);
-    m.content_hash = fingerprint(&m);
+    m.content_hash = e.data.fingerprint();
     m.id = e.id.to_string();
     m.version = e.version;
     m.created_at = e.created_at;
@@ -321,8 +307,11 @@ pub async fn insert_employee(tx: &Tx, e: &Employee) -> StoreResult<()> {
 }
 
 /// Insert many employees.
-pub async fn insert_employees(tx: &Tx, employees: &[Employee]) -> StoreResult<()> {
-    let rows: Vec<employee::Model> = employees.iter().map(to_employee_model).collect();
+pub async fn insert_employees<'a>(
+    tx: &Tx,
+    employees: impl IntoIterator<Item = &'a Employee>,
+) -> StoreResult<()> {
+    let rows: Vec<employee::Model> = employees.into_iter().map(to_employee_model).collect();
     insert_all::<employee::Entity>(tx, &rows, &[]).await
 }
 
@@ -341,23 +330,6 @@ pub async fn update_employee(tx: &Tx, e: &Employee) -> StoreResult<()> {
     Ok(())
 }
 
-/// What a sync needs of a stored employee: identity, version and a fingerprint of its data.
-#[derive(Debug, Clone)]
-pub struct StoredKey {
-    pub id: EmployeeId,
-    pub manager_id: Option<EmployeeId>,
-    pub version: i64,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    content_hash: String,
-}
-
-impl StoredKey {
-    /// Is `data` exactly what is stored?
-    pub fn holds(&self, data: &EmployeeData) -> bool {
-        self.content_hash == fingerprint(&data_model(data))
-    }
-}
-
 #[derive(FromQueryResult)]
 struct StoredKeyRow {
     id: String,
@@ -368,11 +340,12 @@ struct StoredKeyRow {
     content_hash: String,
 }
 
-/// Stored keys by HRIS key, for the external ids given. One statement.
+/// What a sync needs of the stored people with these HRIS keys (identity, manager, version and
+/// data fingerprint), by HRIS key. One statement.
 pub async fn stored_keys_by_external_ids(
     c: &impl Conn,
     external_ids: &[&str],
-) -> StoreResult<HashMap<String, StoredKey>> {
+) -> StoreResult<HashMap<String, StoredPerson>> {
     if external_ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -390,12 +363,12 @@ pub async fn stored_keys_by_external_ids(
         let Some(ext) = r.external_id else { continue };
         out.insert(
             ext,
-            StoredKey {
+            StoredPerson {
                 id: parse_id(&r.id)?,
                 manager_id: r.manager_id.as_deref().map(parse_id).transpose()?,
                 version: r.version,
                 created_at: r.created_at,
-                content_hash: r.content_hash,
+                fingerprint: r.content_hash,
             },
         );
     }

@@ -1,4 +1,12 @@
-//! HRIS sync: per-record outcomes and the record of a run.
+//! HRIS sync: per-record outcomes, the record of a run, and (in [`plan`]) the pure decision of
+//! what a batch does to the directory.
+
+mod plan;
+
+pub use plan::{
+    Decision, Known, Plan, PlannedRecord, Rejection, StoredPerson, SyncBatch, SyncDraft,
+    SyncLimits, SyncLookups, SyncOptions,
+};
 
 use crate::ids::SyncRunId;
 use crate::Code;
