@@ -359,18 +359,41 @@ fn decide_indexed<K: Ord>(
         .map(|(g, _)| g)
         .collect();
 
+    // Complementary suppression: withhold groups until the leak test passes.
     loop {
         let withheld = match family.leak(&released) {
-            Ok(leak) if leak.is_empty() => break,
-            Ok(leak) => choose(&family, &released, &leak),
+            Ok(span::Leak::Safe) => break,
+            Ok(span::Leak::Found { atoms, groups }) => choose(&family, &released, &atoms, &groups),
+            Ok(span::Leak::Unknown { groups }) => groups.first().copied(),
             // Fail closed: an overflow counts as a leak; withhold the smallest released group.
-            Err(span::Overflow) => released.first().copied(),
-        };
+            Err(span::Overflow) => None,
+        }
+        .or_else(|| released.first().copied());
         let Some(withheld) = withheld else { break };
         released.retain(|&g| g != withheld);
         decision[withheld as usize] = Decision::Suppressed {
             reason: SuppressionReason::Complementary,
         };
+    }
+    // Give back: a greedy choice can be made unnecessary by a later one. Largest first, release
+    // each withheld group again if the leak test still passes with it.
+    let withheld: Vec<u32> = (0u32..)
+        .zip(&decision)
+        .filter(|(_, d)| {
+            **d == Decision::Suppressed {
+                reason: SuppressionReason::Complementary,
+            }
+        })
+        .map(|(g, _)| g)
+        .collect();
+    for &g in withheld.iter().rev() {
+        let mut trial = released.clone();
+        let at = trial.partition_point(|&r| r < g);
+        trial.insert(at, g);
+        if family.leak(&trial) == Ok(span::Leak::Safe) {
+            released = trial;
+            decision[g as usize] = Decision::Released;
+        }
     }
 
     let mut by_key: Vec<Option<Decision>> = vec![None; keys.len()];
@@ -388,23 +411,28 @@ fn decide_indexed<K: Ord>(
     }
 }
 
-/// The group to withhold next: among the groups in the first leak vector's combination, in
-/// canonical order (smallest first), the first whose suppression shrinks the leak; else the first.
-fn choose(family: &span::Family<'_>, released: &[u32], leak: &[span::Row]) -> Option<u32> {
-    let mut candidates: Vec<u32> = leak
-        .first()
-        .map(|row| row.combo.iter().map(|&(g, _)| g).collect())
-        .unwrap_or_default();
-    candidates.retain(|g| released.contains(g));
+/// The group to withhold next, against the recoverable set `atoms` found as a combination of
+/// `groups`: the smallest of those groups (canonical order) without which the set is no longer
+/// recoverable; if none does it alone, the smallest of them.
+fn choose(
+    family: &span::Family<'_>,
+    released: &[u32],
+    atoms: &[u32],
+    groups: &[u32],
+) -> Option<u32> {
+    let mut candidates: Vec<u32> = groups
+        .iter()
+        .copied()
+        .filter(|g| released.binary_search(g).is_ok())
+        .collect();
     candidates.sort_unstable();
-    let shrinks = |g: u32| {
+    let breaks = |g: u32| {
         let rest: Vec<u32> = released.iter().copied().filter(|&r| r != g).collect();
-        family.leak(&rest).is_ok_and(|l| l.len() < leak.len())
+        family.recovers(&rest, atoms) == Ok(false)
     };
     candidates
         .iter()
         .copied()
-        .find(|&g| shrinks(g))
+        .find(|&g| breaks(g))
         .or_else(|| candidates.first().copied())
-        .or_else(|| released.first().copied())
 }

@@ -25,11 +25,146 @@ pub(super) struct Family<'a> {
     pub k: u64,
 }
 
+/// What the leak test found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Leak {
+    /// No set of 1..k-1 people is a combination of the released figures.
+    Safe,
+    /// `atoms` (fewer than k people) is the sum of the released `groups` with some coefficients.
+    Found { atoms: Vec<u32>, groups: Vec<u32> },
+    /// The search ran out of budget; treated as a leak (fail closed) through these `groups`.
+    Unknown { groups: Vec<u32> },
+}
+
+/// How many partial combinations the exact search may visit per leak test before it fails closed.
+const SEARCH_BUDGET: usize = 200_000;
+
 impl Family<'_> {
-    /// The leak of a set of released groups: a basis of the subspace `Z*` (see the module docs)
-    /// of combinations of released figures that depend only on people in classes smaller than
-    /// `k`. Empty means safe: no set of 1..k-1 people is a combination of released figures.
-    pub fn leak(&self, released: &[u32]) -> Result<Vec<Row>, Overflow> {
+    /// The leak test: is some set of 1..k-1 people a combination of the released groups?
+    pub fn leak(&self, released: &[u32]) -> Result<Leak, Overflow> {
+        let z = self.suspects(released)?;
+        if z.is_empty() {
+            return Ok(Leak::Safe);
+        }
+        // Collapse atoms with equal coordinates in Z* (its classes) into one column each.
+        let n = self.counts.len();
+        let mut columns: Vec<Vec<(u32, i128)>> = vec![Vec::new(); n];
+        for (i, row) in (0u32..).zip(&z) {
+            for &(a, v) in &row.vals {
+                columns[a as usize].push((i, v));
+            }
+        }
+        let mut class_of_sig: HashMap<&[(u32, i128)], u32> = HashMap::new();
+        let mut class_of: Vec<Option<u32>> = vec![None; n];
+        let mut class_count: Vec<u64> = Vec::new();
+        let mut class_atoms: Vec<Vec<u32>> = Vec::new();
+        for (a, col) in (0u32..).zip(&columns) {
+            if col.is_empty() {
+                continue;
+            }
+            let next = u32::try_from(class_count.len()).map_err(|_| Overflow)?;
+            let c = *class_of_sig.entry(col.as_slice()).or_insert(next);
+            if c == next {
+                class_count.push(0);
+                class_atoms.push(Vec::new());
+            }
+            class_of[a as usize] = Some(c);
+            class_count[c as usize] =
+                class_count[c as usize].saturating_add(self.counts[a as usize]);
+            class_atoms[c as usize].push(a);
+        }
+        // The rows over classes (the value at a class's first atom), still in echelon form.
+        let mut rows: Vec<Row> = z
+            .into_iter()
+            .map(|row| Row {
+                vals: row
+                    .vals
+                    .iter()
+                    .filter(|&&(a, _)| {
+                        class_of[a as usize]
+                            .is_some_and(|c| class_atoms[c as usize].first() == Some(&a))
+                    })
+                    .filter_map(|&(a, v)| class_of[a as usize].map(|c| (c, v)))
+                    .collect(),
+                combo: row.combo,
+            })
+            .collect();
+        for row in &mut rows {
+            row.vals.sort_unstable_by_key(|&(c, _)| c);
+        }
+        rows.sort_unstable_by_key(|r| r.vals.first().map(|&(c, _)| c));
+        let rows = reduce(rows)?;
+        let search = Search {
+            rows: &rows,
+            counts: &class_count,
+            k: self.k,
+            touching: touching(&rows),
+            visited: 0,
+        };
+        Ok(match search.run()? {
+            Outcome::Found(set) => {
+                let mut atoms: Vec<u32> = set
+                    .columns
+                    .iter()
+                    .flat_map(|&c| class_atoms[c as usize].iter().copied())
+                    .collect();
+                atoms.sort_unstable();
+                let mut groups: Vec<u32> = Vec::new();
+                for &i in &set.rows {
+                    groups.extend(rows[i].combo.iter().map(|&(g, _)| g));
+                }
+                groups.sort_unstable();
+                groups.dedup();
+                Leak::Found { atoms, groups }
+            }
+            Outcome::OutOfBudget => Leak::Unknown {
+                groups: rows
+                    .first()
+                    .map(|r| r.combo.iter().map(|&(g, _)| g).collect())
+                    .unwrap_or_default(),
+            },
+            Outcome::None => Leak::Safe,
+        })
+    }
+
+    /// Is the set of people in `atoms` a combination of the `released` groups?
+    pub fn recovers(&self, released: &[u32], atoms: &[u32]) -> Result<bool, Overflow> {
+        let mut target = vec![false; self.counts.len()];
+        for &a in atoms {
+            target[a as usize] = true;
+        }
+        let basis = intersect(self.rows(released), &target)?;
+        let mut v = Row {
+            vals: atoms.iter().map(|&a| (a, 1)).collect(),
+            combo: Vec::new(),
+        };
+        for row in &basis {
+            match (v.vals.first(), row.vals.first()) {
+                (Some(&(a, _)), Some(&(b, _))) if a == b => v = eliminate(&v, row)?,
+                (Some(&(a, _)), Some(&(b, _))) if a < b => return Ok(false),
+                _ => {}
+            }
+        }
+        Ok(v.vals.is_empty())
+    }
+
+    fn rows(&self, released: &[u32]) -> Vec<Row> {
+        released
+            .iter()
+            .map(|&g| Row {
+                vals: self.group_atoms[g as usize]
+                    .iter()
+                    .map(|&a| (a, 1))
+                    .collect(),
+                combo: vec![(g, 1)],
+            })
+            .collect()
+    }
+
+    /// A basis of the subspace `Z*` (see the module docs): it holds the indicator of every set of
+    /// 1..k-1 people that is a combination of released figures, and every class of atoms on its
+    /// support has fewer than `k` people. Empty means safe.
+    fn suspects(&self, released: &[u32]) -> Result<Vec<Row>, Overflow> {
         let n = self.counts.len();
         // Z_0 = V, the span of the released groups. Its classes are the Venn cells of the
         // released groups (atoms with the same released memberships); found without elimination.
@@ -43,17 +178,7 @@ impl Family<'_> {
         if !small.iter().any(|&s| s) {
             return Ok(Vec::new());
         }
-        let rows = released
-            .iter()
-            .map(|&g| Row {
-                vals: self.group_atoms[g as usize]
-                    .iter()
-                    .map(|&a| (a, 1))
-                    .collect(),
-                combo: vec![(g, 1)],
-            })
-            .collect();
-        let mut z = intersect(rows, &small)?;
+        let mut z = intersect(self.rows(released), &small)?;
         // Refine: Z_{i+1} = Z_i restricted to the atoms in small classes of Z_i, until stable.
         loop {
             if z.is_empty() {
@@ -87,6 +212,172 @@ impl Family<'_> {
             .iter()
             .map(|sig| !sig.is_empty() && size.get(sig.as_slice()).is_some_and(|&s| s < self.k))
             .collect()
+    }
+}
+
+/// Echelon rows (distinct leading columns, sorted by them) to reduced form: each leading column
+/// is non-zero in its own row only. Entries stay integers; a row's leading entry may exceed 1.
+fn reduce(mut rows: Vec<Row>) -> Result<Vec<Row>, Overflow> {
+    for i in (0..rows.len()).rev() {
+        let Some(&(lead, _)) = rows[i].vals.first() else {
+            continue;
+        };
+        for j in 0..i {
+            if let Some(&(_, v)) = rows[j].vals.iter().find(|&&(c, _)| c == lead) {
+                let pivot = rows[i].vals[0].1;
+                let g = gcd(v, pivot);
+                let mut out = Row {
+                    vals: combine(&rows[j].vals, pivot / g, &rows[i].vals, v / g)?,
+                    combo: combine(&rows[j].combo, pivot / g, &rows[i].combo, v / g)?,
+                };
+                normalise(&mut out)?;
+                rows[j] = out;
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// For each column, the rows non-zero in it.
+fn touching(rows: &[Row]) -> HashMap<u32, Vec<usize>> {
+    let mut out: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        for &(c, _) in &row.vals {
+            out.entry(c).or_default().push(i);
+        }
+    }
+    out
+}
+
+/// A set of reduced rows whose sum (each row divided by its leading entry) is a 0/1 vector.
+struct Found {
+    rows: Vec<usize>,
+    columns: Vec<u32>,
+}
+
+enum Outcome {
+    Found(Found),
+    OutOfBudget,
+    None,
+}
+
+/// The exact search for a 0/1 vector of weight 1..k-1 in the span of reduced rows. In reduced
+/// form the coefficient of row `i` in any vector is its value at row `i`'s leading column divided
+/// by the leading entry, so a 0/1 vector is the sum of a set `I` of rows, each divided by its
+/// leading entry, and its weight is at least the people in the leading columns of `I`: `I` has
+/// fewer than `k` people in leading columns. A smallest such set is connected (rows sharing
+/// columns; a component of a solution is a solution), so the search grows connected sets from
+/// each row. Complete unless it runs out of budget.
+struct Search<'a> {
+    rows: &'a [Row],
+    counts: &'a [u64],
+    k: u64,
+    touching: HashMap<u32, Vec<usize>>,
+    visited: usize,
+}
+
+impl Search<'_> {
+    fn run(mut self) -> Result<Outcome, Overflow> {
+        let mut seen: std::collections::HashSet<Vec<usize>> = std::collections::HashSet::new();
+        for start in 0..self.rows.len() {
+            let lead = self.lead_weight(start);
+            if lead >= self.k {
+                continue;
+            }
+            match self.grow(&mut vec![start], lead, &mut seen)? {
+                Outcome::None => {}
+                found => return Ok(found),
+            }
+        }
+        Ok(Outcome::None)
+    }
+
+    fn lead_weight(&self, row: usize) -> u64 {
+        self.rows[row]
+            .vals
+            .first()
+            .map_or(u64::MAX, |&(c, _)| self.counts[c as usize])
+    }
+
+    fn grow(
+        &mut self,
+        set: &mut Vec<usize>,
+        lead: u64,
+        seen: &mut std::collections::HashSet<Vec<usize>>,
+    ) -> Result<Outcome, Overflow> {
+        let mut key = set.clone();
+        key.sort_unstable();
+        if !seen.insert(key) {
+            return Ok(Outcome::None);
+        }
+        self.visited += 1;
+        if self.visited > SEARCH_BUDGET {
+            return Ok(Outcome::OutOfBudget);
+        }
+        if let Some(columns) = self.zero_one(set)? {
+            let weight = columns
+                .iter()
+                .fold(0u64, |w, &c| w.saturating_add(self.counts[c as usize]));
+            if weight < self.k {
+                let mut rows = set.clone();
+                rows.sort_unstable();
+                return Ok(Outcome::Found(Found { rows, columns }));
+            }
+        }
+        let mut next: Vec<usize> = set
+            .iter()
+            .flat_map(|&i| self.rows[i].vals.iter().map(|&(c, _)| c))
+            .filter_map(|c| self.touching.get(&c))
+            .flatten()
+            .copied()
+            .filter(|j| !set.contains(j) && *j > set[0])
+            .collect();
+        next.sort_unstable();
+        next.dedup();
+        for j in next {
+            let weight = lead.saturating_add(self.lead_weight(j));
+            if weight >= self.k {
+                continue;
+            }
+            set.push(j);
+            let outcome = self.grow(set, weight, seen)?;
+            set.pop();
+            if !matches!(outcome, Outcome::None) {
+                return Ok(outcome);
+            }
+        }
+        Ok(Outcome::None)
+    }
+
+    /// The columns of `Σ_{i ∈ set} row_i / lead_i` if that sum is a 0/1 vector.
+    fn zero_one(&self, set: &[usize]) -> Result<Option<Vec<u32>>, Overflow> {
+        // Common denominator: the lcm of the leading entries.
+        let mut den: i128 = 1;
+        for &i in set {
+            let lead = self.rows[i].vals.first().map_or(1, |&(_, v)| v);
+            den = den.checked_mul(lead / gcd(den, lead)).ok_or(Overflow)?;
+        }
+        let mut sum: std::collections::BTreeMap<u32, i128> = std::collections::BTreeMap::new();
+        for &i in set {
+            let lead = self.rows[i].vals.first().map_or(1, |&(_, v)| v);
+            let f = den / lead;
+            for &(c, v) in &self.rows[i].vals {
+                let slot = sum.entry(c).or_default();
+                *slot = slot
+                    .checked_add(v.checked_mul(f).ok_or(Overflow)?)
+                    .ok_or(Overflow)?;
+            }
+        }
+        if sum.values().all(|&v| v == 0 || v == den) {
+            Ok(Some(
+                sum.into_iter()
+                    .filter(|&(_, v)| v == den)
+                    .map(|(c, _)| c)
+                    .collect(),
+            ))
+        } else {
+            Ok(None)
+        }
     }
 }
 
