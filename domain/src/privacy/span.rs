@@ -127,27 +127,6 @@ impl Family<'_> {
         })
     }
 
-    /// Is the set of people in `atoms` a combination of the `released` groups?
-    pub fn recovers(&self, released: &[u32], atoms: &[u32]) -> Result<bool, Overflow> {
-        let mut target = vec![false; self.counts.len()];
-        for &a in atoms {
-            target[a as usize] = true;
-        }
-        let basis = intersect(self.rows(released), &target)?;
-        let mut v = Row {
-            vals: atoms.iter().map(|&a| (a, 1)).collect(),
-            combo: Vec::new(),
-        };
-        for row in &basis {
-            match (v.vals.first(), row.vals.first()) {
-                (Some(&(a, _)), Some(&(b, _))) if a == b => v = eliminate(&v, row)?,
-                (Some(&(a, _)), Some(&(b, _))) if a < b => return Ok(false),
-                _ => {}
-            }
-        }
-        Ok(v.vals.is_empty())
-    }
-
     fn rows(&self, released: &[u32]) -> Vec<Row> {
         released
             .iter()
