@@ -270,7 +270,7 @@ where
             .entry(person.iter().map(|&(_, g)| g).collect())
             .or_default() += 1;
     }
-    decide_indexed(k, by_key.into_keys().collect(), atoms)
+    decide_indexed(k, by_key.into_keys().collect(), atoms, span::SEARCH_BUDGET)
 }
 
 /// Decide a family given as atoms: `(count, keys)` says `count` people belong to exactly the groups
@@ -307,15 +307,16 @@ where
         let slot = merged.entry(sig).or_default();
         *slot = slot.saturating_add(count);
     }
-    decide_indexed(k, index.into_keys().collect(), merged)
+    decide_indexed(k, index.into_keys().collect(), merged, span::SEARCH_BUDGET)
 }
 
 /// The engine proper. `keys` are sorted and distinct; `atoms` maps a signature (sorted indices into
-/// `keys`) to its number of people.
+/// `keys`) to its number of people; `budget` bounds each leak test's search.
 fn decide_indexed<K: Ord>(
     k: MinGroupSize,
     keys: Vec<K>,
     atoms: BTreeMap<Vec<u32>, u64>,
+    budget: usize,
 ) -> Decisions<K> {
     let atoms: Vec<(Vec<u32>, u64)> = atoms
         .into_iter()
@@ -363,6 +364,7 @@ fn decide_indexed<K: Ord>(
         counts: &counts,
         group_atoms: &group_atoms,
         k: threshold,
+        budget,
     };
     let mut released: Vec<u32> = (0u32..)
         .zip(&groups)

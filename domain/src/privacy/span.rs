@@ -23,6 +23,8 @@ pub(super) struct Family<'a> {
     pub counts: &'a [u64],
     pub group_atoms: &'a [Vec<u32>],
     pub k: u64,
+    /// How many partial sets the search may visit per leak test ([`SEARCH_BUDGET`] in use).
+    pub budget: usize,
 }
 
 /// What the leak test found.
@@ -37,7 +39,7 @@ pub(super) enum Leak {
 }
 
 /// How many partial combinations the exact search may visit per leak test before it fails closed.
-const SEARCH_BUDGET: usize = 200_000;
+pub(super) const SEARCH_BUDGET: usize = 200_000;
 
 impl Family<'_> {
     /// The leak test: is some set of 1..k-1 people a combination of the released groups?
@@ -100,6 +102,7 @@ impl Family<'_> {
             k: self.k,
             touching: touching(&rows),
             visited: 0,
+            budget: self.budget,
         };
         Ok(match search.run()? {
             Outcome::Found(set) => {
@@ -253,6 +256,7 @@ struct Search<'a> {
     k: u64,
     touching: HashMap<u32, Vec<usize>>,
     visited: usize,
+    budget: usize,
 }
 
 impl Search<'_> {
@@ -290,7 +294,7 @@ impl Search<'_> {
             return Ok(Outcome::None);
         }
         self.visited += 1;
-        if self.visited > SEARCH_BUDGET {
+        if self.visited > self.budget {
             return Ok(Outcome::OutOfBudget);
         }
         if let Some(columns) = self.zero_one(set)? {

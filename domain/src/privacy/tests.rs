@@ -290,6 +290,35 @@ fn atoms_counted_elsewhere_give_the_same_decisions_as_people() {
     assert_eq!(from_people, from_atoms);
 }
 
+#[test]
+fn a_search_out_of_budget_fails_closed() {
+    // a = people 0..7; p = {0} + g, q = {1} + g with g = 7..12. p - q is person 0 minus person 1,
+    // a signed difference but no set's figure: the exact search releases everything; with no
+    // search budget the suspicion counts as a leak and a group is withheld.
+    let keys = vec!["a", "p", "q"];
+    let atoms = BTreeMap::from([
+        (vec![0, 1], 1),
+        (vec![0, 2], 1),
+        (vec![0], 5),
+        (vec![1, 2], 5),
+    ]);
+    let family = [
+        ("a", range(0, 7)),
+        ("p", [0].into_iter().chain(7..12).collect()),
+        ("q", [1].into_iter().chain(7..12).collect()),
+    ];
+    let exact = decide_indexed(k(5), keys.clone(), atoms.clone(), span::SEARCH_BUDGET);
+    assert!(exact.iter().all(|(_, d)| d.is_released()), "{exact:?}");
+    let none = decide_indexed(k(5), keys, atoms, 0);
+    assert_eq!(
+        none.iter().filter(|(_, d)| *d == COMPLEMENTARY).count(),
+        1,
+        "{none:?}"
+    );
+    assert_no_small_set_recoverable(12, k(5), &to_usize(&family), &exact);
+    assert_no_small_set_recoverable(12, k(5), &to_usize(&family), &none);
+}
+
 // ---- figures
 
 #[test]
