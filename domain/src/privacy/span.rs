@@ -380,40 +380,39 @@ pub(super) fn intersect(rows: Vec<Row>, target: &[bool]) -> Result<Vec<Row>, Ove
         }
     }
     let boundary = u32::try_from(target.iter().filter(|&&t| !t).count()).map_err(|_| Overflow)?;
-    let mut pivots: HashMap<u32, Row> = HashMap::new();
+    // Rows come sorted by atom; in position order they are their entries outside the target, then
+    // those inside, each part still sorted.
+    let mut pivots: Vec<Option<Row>> = vec![None; n];
     for row in rows {
-        let mut vals: Vec<(u32, i128)> = row
-            .vals
-            .iter()
+        let outside = row.vals.iter().filter(|&&(a, _)| !target[a as usize]);
+        let inside = row.vals.iter().filter(|&&(a, _)| target[a as usize]);
+        let vals = outside
+            .chain(inside)
             .map(|&(a, v)| (pos[a as usize], v))
             .collect();
-        vals.sort_unstable_by_key(|&(p, _)| p);
         let mut r = Row {
             vals,
             combo: row.combo,
         };
         while let Some(&(lead, _)) = r.vals.first() {
-            match pivots.get(&lead) {
+            match &mut pivots[lead as usize] {
                 Some(p) => r = eliminate(&r, p)?,
-                None => {
-                    pivots.insert(lead, r);
+                slot @ None => {
+                    *slot = Some(r);
                     break;
                 }
             }
         }
     }
-    let mut basis: Vec<(u32, Row)> = pivots
+    // The rows leading inside the target have no entries outside it: position order is atom order.
+    Ok(pivots
         .into_iter()
-        .filter(|(lead, _)| *lead >= boundary)
-        .collect();
-    basis.sort_unstable_by_key(|(lead, _)| *lead);
-    Ok(basis
-        .into_iter()
-        .map(|(_, mut r)| {
+        .skip(boundary as usize)
+        .flatten()
+        .map(|mut r| {
             for e in &mut r.vals {
                 e.0 = atom_at[e.0 as usize];
             }
-            r.vals.sort_unstable_by_key(|&(a, _)| a);
             r
         })
         .collect())
