@@ -63,10 +63,10 @@
 //! elimination of the released rows, at worst `O(G · A · min(G, A))` and near-linear for tree rows,
 //! plus a search bounded by a constant budget; no test is needed when every Venn cell of the
 //! released groups has `k` people or more. The greedy runs one test per candidate tried and the
-//! give-back one per withheld group. Measured (release build, one core, `scale` test): 2,000 units,
-//! 63,000 people, 4,000 groups: about 2 s; with per-level crossings (6,000 groups): about 4 s;
-//! 500 units: 0.4 s. Decisions depend on membership only, so cache them per family and reporting
-//! period rather than deciding on every request.
+//! give-back one per withheld group. Measured (release build, on a shared machine, the ignored
+//! `scale` test): 2,000 units, 63,000 people, 4,000 groups: 1.4-2 s; with per-level crossings
+//! (6,000 groups): 2.5-4 s; 500 units: 0.3 s. Decisions depend on membership only, so cache them
+//! per family and reporting period rather than deciding on every request.
 
 mod span;
 #[cfg(test)]
