@@ -14,6 +14,7 @@ pub mod ids;
 pub mod learning;
 pub mod learning_time;
 pub mod org;
+pub mod privacy;
 pub mod xapi;
 
 pub use error::{Code, DomainError, Rule};
