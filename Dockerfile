@@ -14,10 +14,11 @@ ENV CARGO_TERM_COLOR=never
 COPY Cargo.toml Cargo.lock ./
 COPY api/Cargo.toml api/Cargo.toml
 COPY domain/Cargo.toml domain/Cargo.toml
+COPY xapi/Cargo.toml xapi/Cargo.toml
 COPY persistence/Cargo.toml persistence/Cargo.toml
 COPY migration/Cargo.toml migration/Cargo.toml
 RUN set -eux; \
-    mkdir -p src api/src domain/src persistence/src migration/src tests/api benches; \
+    mkdir -p src api/src domain/src xapi/src persistence/src migration/src tests/api benches; \
     echo 'fn main() {}' > src/main.rs; \
     echo 'fn main() {}' > benches/load.rs; \
     echo 'fn main() {}' > benches/learning.rs; \
@@ -27,6 +28,7 @@ RUN set -eux; \
     echo 'fn main() {}' > tests/api/main.rs; \
     : > api/src/lib.rs; \
     : > domain/src/lib.rs; \
+    : > xapi/src/lib.rs; \
     : > persistence/src/lib.rs; \
     : > migration/src/lib.rs; \
     cargo build --release --locked --bin learnwell; \
@@ -34,12 +36,13 @@ RUN set -eux; \
            target/release/deps/learnwell* \
            target/release/deps/liblearnwell* \
            target/release/learnwell target/release/learnwell.d; \
-    rm -rf src api/src domain/src persistence/src migration/src tests benches
+    rm -rf src api/src domain/src xapi/src persistence/src migration/src tests benches
 
 # 2) Real sources. api/ is copied whole: api/assets/ is embedded with include_bytes!.
 COPY src ./src
 COPY api ./api
 COPY domain ./domain
+COPY xapi ./xapi
 COPY persistence ./persistence
 COPY migration ./migration
 COPY tests ./tests

@@ -1395,7 +1395,7 @@ async fn send_multipart(
 }
 
 /// Split a multipart answer with the domain's reader.
-async fn multipart_answer(res: Response) -> Vec<learnwell_domain::xapi::multipart::Part> {
+async fn multipart_answer(res: Response) -> Vec<learnwell_xapi::multipart::Part> {
     let content_type = res.headers()["content-type"]
         .to_str()
         .expect("type")
@@ -1404,9 +1404,9 @@ async fn multipart_answer(res: Response) -> Vec<learnwell_domain::xapi::multipar
         content_type.starts_with("multipart/mixed"),
         "{content_type}"
     );
-    let boundary = learnwell_domain::xapi::multipart::boundary_of(&content_type).expect("boundary");
+    let boundary = learnwell_xapi::multipart::boundary_of(&content_type).expect("boundary");
     let bytes = res.bytes().await.expect("body");
-    learnwell_domain::xapi::multipart::parse(&bytes, &boundary).expect("multipart")
+    learnwell_xapi::multipart::parse(&bytes, &boundary).expect("multipart")
 }
 
 #[tokio::test]

@@ -1,71 +1,12 @@
-//! The pure parts of an xAPI Learning Record Store, for xAPI 1.0.3 and 2.0.0 (IEEE 9274.1.1-2023).
+//! The business side of the LRS: what a statement says about learning: whether it records
+//! learning done on an activity, what the activity is called, and how long the learning took.
 //!
-//! Statements stay `serde_json::Value`s: the LRS must store and return them exactly as received
-//! (Data 2.3.1), so nothing here rebuilds them from typed structs. What is here:
-//!
-//! - [`XapiVersion`]: the `X-Experience-API-Version` of a request;
-//! - [`validate_statement`]: the full statement rules of the specification and the conformance
-//!   test suite (allowed properties at every level, formats, cross-property rules), and
-//!   [`validate_agent_parameter`] for the `agent` query parameter;
-//! - [`parse_timestamp`], [`parse_duration`], [`truncate_duration`] and the string formats
-//!   ([`is_iri`], [`is_uuid`], [`is_language_tag`], [`is_mailto_iri`]) for parameters;
-//! - [`AgentIfi`], [`agent_key`], [`statement_agents`], [`related_agents`],
-//!   [`statement_activities`], [`related_activities`], [`voided_statement_id`],
-//!   [`referenced_statement_id`]: what a statement is indexed by;
-//! - [`same_statement`]: the Statement Comparison Requirements, for idempotent re-submission;
-//! - [`with_context_activity_arrays`], [`format_ids`], [`format_canonical`] (with
-//!   [`parse_accept_language`] and [`best_language`]): the views GET statements returns;
-//! - [`LEARNING_VERBS`] and [`LearningVerbs`] (with an LRS client's own): the verbs that mean
-//!   learning happened;
-//! - [`multipart`]: reading and writing `multipart/mixed` bodies; [`attachment_parts`],
-//!   [`check_attachments_sent`]: matching attachment parts with the attachments statements
-//!   declare, by SHA-2 hash;
-//! - [`check_signature`]: the structure of a signed statement's JWS (Data 2.6).
-//!
-//! Where the specification and the ADL conformance test suite disagree, the test suite wins, and
-//! the function says so.
+//! The protocol itself (validation, formats, multipart, signatures, ...) is the pure
+//! `learnwell_xapi` crate; this module decides what statements mean for Learnwell
+//! (docs/decisions/0002-xapi-protocol-crate.md).
 
-mod agents;
-mod attachments;
-mod compare;
-mod duration;
-mod format;
-mod learning;
-pub mod multipart;
-mod signature;
-#[cfg(test)]
-mod suite_cases;
-mod syntax;
-mod timestamp;
-mod validate;
-
-pub use agents::{
-    agent_key, referenced_statement_id, related_activities, related_agents, statement_activities,
-    statement_agents, voided_statement_id, AgentIfi,
-};
-pub use attachments::{
-    attachment_parts, check_attachments_sent, declared_hashes, sha2_matches, statement_hashes,
-    AttachmentContent, HASH_HEADER,
-};
-pub use compare::same_statement;
-pub use duration::{parse_duration, truncate_duration};
-pub use format::{
-    best_language, format_canonical, format_ids, merge_activity_definitions, parse_accept_language,
-    with_context_activity_arrays,
-};
-pub use learning::{
-    activity_name, duration_minutes, learning_activity, LearningVerbs, MAX_CLIENT_VERBS,
-};
-pub use signature::{
-    check_signature, rsa_public_key, signature_attachments, SignatureAlgorithm, StatementSignature,
-    SIGNATURE_USAGE,
-};
-pub use syntax::{is_iri, is_language_tag, is_mailto_iri, is_uuid};
-pub use timestamp::parse_timestamp;
-pub use validate::{validate_agent_parameter, validate_statement, without_null_timestamp};
-
-/// The verb that voids another statement (Data 2.3.2).
-pub const VOIDED_VERB: &str = "http://adlnet.gov/expapi/verbs/voided";
+use learnwell_xapi::{is_iri, parse_duration, XapiError};
+use serde_json::Value;
 
 /// The ADL verbs that mean learning happened: completed, passed, attended, experienced.
 pub const LEARNING_VERBS: [&str; 4] = [
@@ -80,148 +21,169 @@ pub fn is_learning_verb(verb_id: &str) -> bool {
     LEARNING_VERBS.contains(&verb_id)
 }
 
-/// An xAPI statement (or request) that breaks a rule: the offending property path, as the client
-/// sent it (`statement.actor.mbox`, `statement.context.contextActivities.parent[0].id`), and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {reason}")]
-pub struct XapiError {
-    pub path: String,
-    pub reason: String,
-}
-
-impl XapiError {
-    pub fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            reason: reason.into(),
-        }
-    }
-}
-
 impl From<XapiError> for crate::FieldError {
     fn from(error: XapiError) -> Self {
         crate::FieldError::new(error.path, error.reason)
     }
 }
 
-/// The xAPI version a request follows, from its `X-Experience-API-Version` header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum XapiVersion {
-    /// xAPI 1.0.3; requests saying `1.0` or any `1.0.x` follow it (Communication 3.3).
-    V1_0_3,
-    /// xAPI 2.0.0 (IEEE 9274.1.1-2023); requests saying `2.0` or `2.0.x`.
-    V2_0_0,
+/// The most verbs of its own an LRS client may name.
+pub const MAX_CLIENT_VERBS: usize = 50;
+
+/// The verbs that mean learning happened for one LRS client: the four ADL verbs
+/// ([`LEARNING_VERBS`]) and the client's own (absolute IRIs, compared exactly).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LearningVerbs {
+    own: Vec<String>,
 }
 
-impl XapiVersion {
-    /// The header name.
-    pub const HEADER: &'static str = "X-Experience-API-Version";
-
-    /// Parse a header value: `1.0` and `1.0.<patch>` are 1.0.3 (the LRS answers every 1.0.x
-    /// request as the latest patch); `2.0` and `2.0.<patch>` are 2.0.0. Anything else (a missing
-    /// patch number, `0.95`, `1.1.0`, text) is refused, to be answered with 400 Bad Request.
-    pub fn parse(header: &str) -> Result<Self, XapiError> {
-        let value = header.trim();
-        if is_version_of(value, "1.0", false) {
-            Ok(Self::V1_0_3)
-        } else if is_version_of(value, "2.0", false) {
-            Ok(Self::V2_0_0)
-        } else {
-            Err(XapiError::new(
-                Self::HEADER,
-                format!("unsupported xAPI version {value:?}; use 1.0.3 or 2.0.0"),
-            ))
+impl LearningVerbs {
+    /// Parse a client's own verbs: each an IRI, at most [`MAX_CLIENT_VERBS`]; repeats and the
+    /// ADL verbs (counted anyway) are dropped. The error names the offending entry
+    /// (`learning_verbs[2]`).
+    pub fn parse(own: &[String]) -> Result<Self, XapiError> {
+        if own.len() > MAX_CLIENT_VERBS {
+            return Err(XapiError::new(
+                "learning_verbs",
+                format!("name at most {MAX_CLIENT_VERBS} verbs"),
+            ));
         }
-    }
-
-    /// The header value the LRS answers with: `1.0.3` or `2.0.0`.
-    pub fn as_header(self) -> &'static str {
-        match self {
-            Self::V1_0_3 => "1.0.3",
-            Self::V2_0_0 => "2.0.0",
+        let mut verbs: Vec<String> = Vec::with_capacity(own.len());
+        for (i, verb) in own.iter().enumerate() {
+            let verb = verb.trim();
+            if !is_iri(verb) {
+                return Err(XapiError::new(
+                    format!("learning_verbs[{i}]"),
+                    "must be a verb IRI such as https://example.com/verbs/read",
+                ));
+            }
+            if !is_learning_verb(verb) && !verbs.iter().any(|v| v == verb) {
+                verbs.push(verb.to_owned());
+            }
         }
+        Ok(Self { own: verbs })
+    }
+
+    /// The client's own verbs (without the ADL ones), as stored.
+    pub fn own(&self) -> &[String] {
+        &self.own
+    }
+
+    /// Does the verb IRI mean learning happened for this client?
+    pub fn contains(&self, verb_id: &str) -> bool {
+        is_learning_verb(verb_id) || self.own.iter().any(|v| v == verb_id)
     }
 }
 
-impl std::fmt::Display for XapiVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_header())
-    }
+/// The activity id of a statement whose verb means learning happened (for the client that sent
+/// it) and whose object is an Activity; `None` for every other statement.
+pub fn learning_activity<'a>(statement: &'a Value, verbs: &LearningVerbs) -> Option<&'a str> {
+    let verb = statement["verb"]["id"].as_str()?;
+    let object = &statement["object"];
+    let is_activity = object
+        .get("objectType")
+        .is_none_or(|t| t.as_str() == Some("Activity"));
+    (verbs.contains(verb) && is_activity)
+        .then(|| object["id"].as_str())
+        .flatten()
 }
 
-/// Is `value` `<minor>` itself or `<minor>.<patch>` (patch: digits, and with `semver_suffix` a
-/// Semantic Versioning 1.0.0 pre-release or build suffix such as `-beta.1` or `+build5`)?
-pub(crate) fn is_version_of(value: &str, minor: &str, semver_suffix: bool) -> bool {
-    let Some(rest) = value.strip_prefix(minor) else {
-        return false;
-    };
-    let Some(patch) = rest.strip_prefix('.') else {
-        return rest.is_empty();
-    };
-    let digits = patch.bytes().take_while(u8::is_ascii_digit).count();
-    let suffix = &patch[digits..];
-    digits > 0
-        && (suffix.is_empty()
-            || (semver_suffix
-                && (suffix.starts_with('-') || suffix.starts_with('+'))
-                && suffix.len() > 1
-                && suffix
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.'))))
+/// The name of a statement's activity, in English if it has one, else in any language.
+pub fn activity_name(statement: &Value) -> Option<String> {
+    let names = statement["object"]["definition"]["name"].as_object()?;
+    names
+        .iter()
+        .find(|(k, _)| k.to_ascii_lowercase().starts_with("en"))
+        .or_else(|| names.iter().next())
+        .and_then(|(_, v)| v.as_str())
+        .map(str::to_owned)
+}
+
+/// `result.duration` in whole minutes (rounded; `None` without a duration or under half a
+/// minute).
+pub fn duration_minutes(statement: &Value) -> Option<u64> {
+    statement["result"]["duration"]
+        .as_str()
+        .and_then(parse_duration)
+        .map(|ms| (ms + 30_000) / 60_000)
+        .filter(|m| *m > 0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
-    #[test]
-    fn any_1_0_header_is_answered_as_1_0_3() {
-        for header in [
-            "1.0", "1.0.0", "1.0.1", "1.0.2", "1.0.3", " 1.0.3 ", "1.0.9",
-        ] {
-            assert_eq!(
-                XapiVersion::parse(header),
-                Ok(XapiVersion::V1_0_3),
-                "{header}"
-            );
-        }
+    fn statement(verb: &str, object: Value, result: Value) -> Value {
+        json!({ "verb": { "id": format!("http://adlnet.gov/expapi/verbs/{verb}") },
+                "object": object, "result": result })
     }
 
     #[test]
-    fn a_2_0_header_is_2_0_0() {
-        for header in ["2.0", "2.0.0"] {
-            assert_eq!(
-                XapiVersion::parse(header),
-                Ok(XapiVersion::V2_0_0),
-                "{header}"
-            );
-        }
+    fn only_learning_verbs_on_activities_record_learning() {
+        let adl = LearningVerbs::default();
+        let course = json!({ "id": "https://lms.example.com/c/1" });
+        assert_eq!(
+            learning_activity(&statement("completed", course.clone(), json!({})), &adl),
+            Some("https://lms.example.com/c/1")
+        );
+        assert_eq!(
+            learning_activity(&statement("attempted", course, json!({})), &adl),
+            None
+        );
+        let agent = json!({ "objectType": "Agent", "mbox": "mailto:a@b.c" });
+        assert_eq!(
+            learning_activity(&statement("completed", agent, json!({})), &adl),
+            None
+        );
     }
 
     #[test]
-    fn other_headers_are_refused_naming_the_header() {
-        for header in [
-            "", "1", "0.95", "0.9", "1.1.0", "1.0.", "1.0.x", "2.1.0", "3.0.0", "latest",
-        ] {
-            let error = XapiVersion::parse(header).unwrap_err();
-            assert_eq!(error.path, "X-Experience-API-Version", "{header}");
-        }
+    fn a_client_adds_its_own_verbs_to_the_adl_ones() {
+        let verbs = LearningVerbs::parse(&[
+            " https://lms.example.com/verbs/read ".to_owned(),
+            "https://lms.example.com/verbs/read".to_owned(),
+            "http://adlnet.gov/expapi/verbs/passed".to_owned(),
+        ])
+        .unwrap();
+        assert_eq!(verbs.own(), ["https://lms.example.com/verbs/read"]);
+        assert!(verbs.contains("https://lms.example.com/verbs/read"));
+        assert!(verbs.contains("http://adlnet.gov/expapi/verbs/passed"));
+        assert!(!verbs.contains("https://lms.example.com/verbs/READ"));
+        let read = json!({ "verb": { "id": "https://lms.example.com/verbs/read" },
+                           "object": { "id": "https://lms.example.com/book/1" } });
+        assert_eq!(
+            learning_activity(&read, &verbs),
+            Some("https://lms.example.com/book/1")
+        );
+        assert_eq!(learning_activity(&read, &LearningVerbs::default()), None);
     }
 
     #[test]
-    fn the_answer_header_is_the_full_version() {
-        assert_eq!(XapiVersion::V1_0_3.as_header(), "1.0.3");
-        assert_eq!(XapiVersion::V2_0_0.as_header(), "2.0.0");
-        assert_eq!(XapiVersion::V2_0_0.to_string(), "2.0.0");
+    fn client_verbs_must_be_iris_and_few() {
+        let error = LearningVerbs::parse(&["read".to_owned()]).unwrap_err();
+        assert_eq!(error.path, "learning_verbs[0]");
+        let many: Vec<String> = (0..=MAX_CLIENT_VERBS)
+            .map(|i| format!("https://lms.example.com/verbs/{i}"))
+            .collect();
+        assert_eq!(
+            LearningVerbs::parse(&many).unwrap_err().path,
+            "learning_verbs"
+        );
     }
 
     #[test]
-    fn semver_suffixes_are_accepted_only_where_asked_for() {
-        assert!(is_version_of("1.0.3-beta.1", "1.0", true));
-        assert!(is_version_of("1.0.0+build5", "1.0", true));
-        assert!(!is_version_of("1.0.3-beta.1", "1.0", false));
-        assert!(!is_version_of("1.0.3-", "1.0", true));
-        assert!(!is_version_of("1.0.3 x", "1.0", true));
+    fn the_english_name_is_preferred() {
+        let object =
+            json!({ "id": "x:1", "definition": { "name": { "de": "Kurs", "en-GB": "Course" } } });
+        let s = statement("completed", object, json!({}));
+        assert_eq!(activity_name(&s).as_deref(), Some("Course"));
+        let only_german = statement(
+            "completed",
+            json!({ "id": "x:1", "definition": { "name": { "de": "Kurs" } } }),
+            json!({}),
+        );
+        assert_eq!(activity_name(&only_german).as_deref(), Some("Kurs"));
     }
 
     #[test]
@@ -239,13 +201,24 @@ mod tests {
     }
 
     #[test]
-    fn an_xapi_error_reads_as_path_and_reason_and_becomes_a_field_error() {
+    fn an_xapi_error_becomes_a_field_error() {
         let error = XapiError::new("statement.actor.mbox", "must be a mailto: IRI");
-        assert_eq!(
-            error.to_string(),
-            "statement.actor.mbox: must be a mailto: IRI"
-        );
         let field: crate::FieldError = error.into();
         assert_eq!(field.field, "statement.actor.mbox");
+    }
+
+    #[test]
+    fn durations_round_to_minutes() {
+        let minutes = |d: &str| {
+            duration_minutes(&statement("completed", json!({}), json!({ "duration": d })))
+        };
+        assert_eq!(minutes("PT45M"), Some(45));
+        assert_eq!(minutes("PT12M30S"), Some(13));
+        assert_eq!(minutes("PT1H"), Some(60));
+        assert_eq!(minutes("PT20S"), None);
+        assert_eq!(
+            duration_minutes(&statement("completed", json!({}), json!({}))),
+            None
+        );
     }
 }

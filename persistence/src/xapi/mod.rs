@@ -5,7 +5,7 @@
 use crate::db::{json_ints, json_keys, json_rows, statement};
 use crate::{Conn, StoreError, StoreResult, Tx};
 use chrono::{DateTime, Utc};
-use learnwell_domain::xapi::AttachmentContent;
+use learnwell_xapi::AttachmentContent;
 use sea_orm::sea_query::value::sea_value_to_json_value;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use serde_json::json;

@@ -12,13 +12,11 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use learnwell_domain::xapi::multipart::{self, Part};
-use learnwell_domain::xapi::HASH_HEADER;
-use learnwell_domain::xapi::{
-    is_iri, is_uuid, parse_timestamp, validate_agent_parameter, XapiVersion,
-};
 use learnwell_domain::FieldError;
 use learnwell_persistence::xapi::{DocumentKind, LrsClient};
+use learnwell_xapi::multipart::{self, Part};
+use learnwell_xapi::HASH_HEADER;
+use learnwell_xapi::{is_iri, is_uuid, parse_timestamp, validate_agent_parameter, XapiVersion};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -594,10 +592,10 @@ fn parse_query(params: &HashMap<String, String>, version: XapiVersion) -> ApiRes
 
 /// The view a GET asked for.
 fn formatted(statement: Value, format: &str, languages: &[String]) -> Value {
-    let statement = learnwell_domain::xapi::with_context_activity_arrays(&statement);
+    let statement = learnwell_xapi::with_context_activity_arrays(&statement);
     match format {
-        "ids" => learnwell_domain::xapi::format_ids(&statement),
-        "canonical" => learnwell_domain::xapi::format_canonical(&statement, languages),
+        "ids" => learnwell_xapi::format_ids(&statement),
+        "canonical" => learnwell_xapi::format_canonical(&statement, languages),
         _ => statement,
     }
 }
@@ -624,9 +622,8 @@ async fn get_statements(
     r: &XapiRequest,
 ) -> ApiResult<HttpResponse> {
     let params = &r.params;
-    let languages = learnwell_domain::xapi::parse_accept_language(
-        r.header("accept-language").unwrap_or_default(),
-    );
+    let languages =
+        learnwell_xapi::parse_accept_language(r.header("accept-language").unwrap_or_default());
     if let Some(token) = params.get("more") {
         reject_unknown(params, &["more"])?;
         let more = decode_more(token)?;

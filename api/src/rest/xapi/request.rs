@@ -104,7 +104,7 @@ impl XapiRequest {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(learnwell_domain::xapi::multipart::essence)
+            .map(learnwell_xapi::multipart::essence)
             .unwrap_or_default();
         if media != "application/x-www-form-urlencoded" {
             return Err(ApiError::InvalidBody {
@@ -167,6 +167,6 @@ impl XapiRequest {
 
     /// The media type of the body, without parameters, lower case.
     pub fn media_type(&self) -> String {
-        learnwell_domain::xapi::multipart::essence(self.header("content-type").unwrap_or_default())
+        learnwell_xapi::multipart::essence(self.header("content-type").unwrap_or_default())
     }
 }

@@ -12,17 +12,18 @@ use argon2::{Argon2, PasswordVerifier};
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 use learnwell_domain::access::{self, Principal, Scope};
-use learnwell_domain::xapi::multipart::Part;
-use learnwell_domain::xapi::{
-    agent_key, attachment_parts, check_attachments_sent, check_signature, declared_hashes,
-    learning_activity, referenced_statement_id, related_activities, related_agents, same_statement,
-    signature_attachments, statement_activities, statement_agents, statement_hashes,
-    validate_statement, voided_statement_id, without_null_timestamp, AttachmentContent,
-    LearningVerbs, SignatureAlgorithm, StatementSignature, XapiVersion, VOIDED_VERB,
-};
+use learnwell_domain::xapi::{learning_activity, LearningVerbs};
 use learnwell_domain::FieldError;
 use learnwell_persistence::audit::append;
 use learnwell_persistence::xapi::{self as store, LrsClient, NewStatement};
+use learnwell_xapi::multipart::Part;
+use learnwell_xapi::{
+    agent_key, attachment_parts, check_attachments_sent, check_signature, declared_hashes,
+    referenced_statement_id, related_activities, related_agents, same_statement,
+    signature_attachments, statement_activities, statement_agents, statement_hashes,
+    validate_statement, voided_statement_id, without_null_timestamp, AttachmentContent,
+    SignatureAlgorithm, StatementSignature, XapiVersion, VOIDED_VERB,
+};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -95,7 +96,7 @@ pub async fn create_client(ctx: &Ctx, input: ClientInput) -> ApiResult<IssuedCli
     let home_page = input.account_home_page.map(|h| h.trim().to_owned());
     if home_page
         .as_deref()
-        .is_some_and(|h| !learnwell_domain::xapi::is_iri(h))
+        .is_some_and(|h| !learnwell_xapi::is_iri(h))
     {
         errors.push(FieldError::new(
             "account_home_page",

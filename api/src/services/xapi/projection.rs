@@ -21,10 +21,7 @@ use learnwell_domain::ids::{CourseId, EmployeeId, LearningRecordId, TimeEntryId}
 use learnwell_domain::learning::{LearningRecord, LearningSource, Score};
 use learnwell_domain::learning_time::{ApprovalState, EntryCategory, EntryMinutes, TimeEntry};
 use learnwell_domain::org::{EmploymentDates, Label};
-use learnwell_domain::xapi::{
-    activity_name, agent_key, duration_minutes, learning_activity, voided_statement_id, AgentIfi,
-    LearningVerbs,
-};
+use learnwell_domain::xapi::{activity_name, duration_minutes, learning_activity, LearningVerbs};
 use learnwell_persistence::audit::append;
 use learnwell_persistence::catalog as catalog_store;
 use learnwell_persistence::learning as learning_store;
@@ -32,6 +29,7 @@ use learnwell_persistence::learning_time as time_store;
 use learnwell_persistence::org as org_store;
 use learnwell_persistence::xapi::{self as store, Waiting};
 use learnwell_persistence::Tx;
+use learnwell_xapi::{agent_key, voided_statement_id, AgentIfi};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
