@@ -1,13 +1,9 @@
 //! The LRS against the ADL conformance test suite (1.0.3 and 2.0.0): the behaviours the suite
-//! checks that `xapi.rs` does not, one test per behaviour, with the suite's request shapes.
+//! checks that `xapi/` does not, one test per behaviour, with the suite's request shapes.
 use crate::helpers::{body, TestApp};
-use crate::xapi::{enrolled, ld, send, Lrs};
+use crate::xapi::{create_client, enrolled, ld, send, urlencode, Lrs};
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
-
-async fn create_client(app: &TestApp, input: Value) -> Response {
-    app.post("/api/v1/lrs-clients", &ld(app), input).await
-}
 
 async fn client_with(app: &TestApp, learning_verbs: &[&str]) -> Lrs {
     let res = create_client(
@@ -52,17 +48,6 @@ async fn ids_of(app: &TestApp, lrs: &Lrs, query: &str) -> Vec<String> {
         .expect("statements")
         .iter()
         .map(|s| s["id"].as_str().expect("id").to_owned())
-        .collect()
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
         .collect()
 }
 

@@ -1,0 +1,141 @@
+//! LRS clients: who manages them, their secret, and what their scopes let them do.
+
+use super::{client, ld, statement, xapi, S1};
+use crate::helpers::{body, TestApp};
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn only_ld_admin_manages_lrs_clients_and_the_secret_is_shown_once() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .post(
+            "/api/v1/lrs-clients",
+            &app.hr(),
+            json!({ "name": "LMS", "scopes": ["xapi:write"] }),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let res = app
+        .post(
+            "/api/v1/lrs-clients",
+            &ld(&app),
+            json!({ "name": "LMS", "scopes": ["xapi:everything"] }),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["errors"][0]["field"], "scopes");
+
+    let (lrs, created) = client(&app, &["xapi:write", "xapi:read"]).await;
+    let res = app.get("/api/v1/lrs-clients", &app.hr()).await;
+    assert_eq!(res.status(), 403);
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/lrs-clients/{}:revoke",
+                created["id"].as_str().expect("id")
+            ),
+            &app.hr(),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let listed = body(app.get("/api/v1/lrs-clients", &ld(&app)).await).await;
+    assert_eq!(listed.as_array().expect("list").len(), 1);
+    assert!(
+        listed[0].get("secret").is_none(),
+        "the secret is never listed"
+    );
+    let about = xapi(&app, &lrs, Method::GET, "/about", None).await;
+    assert_eq!(about.status(), 200);
+    assert!(body(about).await["version"]
+        .as_array()
+        .expect("versions")
+        .contains(&json!("1.0.3")));
+
+    // Revoked credentials stop working at once.
+    let ok = xapi(&app, &lrs, Method::GET, "/statements", None).await;
+    assert_eq!(ok.status(), 200);
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/lrs-clients/{}:revoke",
+                created["id"].as_str().expect("id")
+            ),
+            &ld(&app),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let refused = xapi(&app, &lrs, Method::GET, "/statements", None).await;
+    assert_eq!(refused.status(), 401);
+    assert_eq!(refused.headers()["x-experience-api-version"], "1.0.3");
+}
+
+#[tokio::test]
+async fn scopes_decide_who_writes_and_who_reads_what() {
+    let app = TestApp::spawn().await;
+    let (writer, _) = client(&app, &["xapi:write", "xapi:read:mine"]).await;
+    let (other, _) = client(&app, &["xapi:write", "xapi:read:mine"]).await;
+    let (reader, _) = client(&app, &["xapi:read"]).await;
+    let res = xapi(
+        &app,
+        &reader,
+        Method::POST,
+        "/statements",
+        Some(statement(S1, "ada@example.com", "completed")),
+    )
+    .await;
+    assert_eq!(res.status(), 403, "read-only clients cannot write");
+    let res = xapi(
+        &app,
+        &writer,
+        Method::POST,
+        "/statements",
+        Some(statement(S1, "ada@example.com", "completed")),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let theirs = body(xapi(&app, &other, Method::GET, "/statements", None).await).await;
+    assert_eq!(
+        theirs["statements"],
+        json!([]),
+        "read:mine sees only its own"
+    );
+    let res = xapi(
+        &app,
+        &other,
+        Method::GET,
+        &format!("/statements?statementId={S1}"),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 404);
+    let mine = body(xapi(&app, &writer, Method::GET, "/statements", None).await).await;
+    assert_eq!(mine["statements"].as_array().expect("list").len(), 1);
+    let all = body(xapi(&app, &reader, Method::GET, "/statements", None).await).await;
+    assert_eq!(all["statements"].as_array().expect("list").len(), 1);
+
+    // A Learnwell token needs an xAPI scope; a plain employee token is refused.
+    let plain = app.token_for("someone", &["employee"], &[], None);
+    let res = app
+        .client
+        .get(format!("{}/xapi/statements", app.base))
+        .bearer_auth(plain)
+        .header("x-experience-api-version", "1.0.3")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 403);
+    let scoped = app.token_for("dashboard", &[], &["xapi:read"], None);
+    let res = app
+        .client
+        .get(format!("{}/xapi/statements", app.base))
+        .bearer_auth(scoped)
+        .header("x-experience-api-version", "2.0.0")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["x-experience-api-version"], "2.0.0");
+}
