@@ -20,7 +20,8 @@
 //! - [`multipart`]: reading and writing `multipart/mixed` bodies; [`attachment_parts`],
 //!   [`check_attachments_sent`]: matching attachment parts with the attachments statements
 //!   declare, by SHA-2 hash;
-//! - [`check_signature`]: the structure of a signed statement's JWS (Data 2.6).
+//! - [`check_signature`]: the structure of a signed statement's JWS (Data 2.6);
+//! - [`DocumentKind`], [`DocumentScope`], [`Document`]: the document resources' documents.
 //!
 //! Where the specification and the ADL conformance test suite disagree, the test suite wins, and
 //! the function says so.
@@ -28,6 +29,7 @@
 mod agents;
 mod attachments;
 mod compare;
+mod documents;
 mod duration;
 mod format;
 pub mod multipart;
@@ -47,6 +49,7 @@ pub use attachments::{
     AttachmentContent, HASH_HEADER,
 };
 pub use compare::same_statement;
+pub use documents::{Document, DocumentKind, DocumentScope};
 pub use duration::{parse_duration, truncate_duration};
 pub use format::{
     best_language, format_canonical, format_ids, merge_activity_definitions, parse_accept_language,

@@ -5,28 +5,11 @@
 use crate::db::{json_ints, json_keys, json_rows, statement};
 use crate::{Conn, StoreError, StoreResult, Tx};
 use chrono::{DateTime, Utc};
-use learnwell_xapi::AttachmentContent;
+use learnwell_domain::xapi::LrsClient;
+use learnwell_xapi::{AttachmentContent, Document, DocumentKind, DocumentScope};
 use sea_orm::sea_query::value::sea_value_to_json_value;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 use serde_json::json;
-
-/// An LRS client: HTTP Basic credentials for an LMS (the secret only as its argon2 hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LrsClient {
-    pub id: String,
-    pub name: String,
-    pub api_key: String,
-    pub secret_hash: String,
-    /// Space-separated scope codes.
-    pub scopes: String,
-    /// The `account.homePage` whose `name` is an employee's external id.
-    pub account_home_page: Option<String>,
-    /// Verb IRIs that mean learning happened, beside the four ADL verbs.
-    pub learning_verbs: Vec<String>,
-    pub created_by: String,
-    pub created_at: DateTime<Utc>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
 
 #[derive(FromQueryResult)]
 struct ClientRow {
@@ -754,49 +737,41 @@ pub async fn voided_among(c: &impl Conn, seqs: &[i64]) -> StoreResult<Vec<i64>> 
     .collect())
 }
 
-/// Which document resource a document belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DocumentKind {
-    State,
-    ActivityProfile,
-    AgentProfile,
-}
-
-impl DocumentKind {
-    fn code(self) -> &'static str {
-        match self {
-            Self::State => "state",
-            Self::ActivityProfile => "activity_profile",
-            Self::AgentProfile => "agent_profile",
-        }
+/// The `kind` column of a document.
+fn kind_code(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::State => "state",
+        DocumentKind::ActivityProfile => "activity_profile",
+        DocumentKind::AgentProfile => "agent_profile",
     }
 }
 
-/// Where a document lives: its resource, the activity and agent it is about (empty when the
-/// resource has none) and the registration (empty for none).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DocumentScope {
-    pub kind: DocumentKind,
-    pub activity_id: String,
-    pub agent_key: String,
-    pub registration: String,
+#[derive(FromQueryResult)]
+struct DocumentRow {
+    document_id: String,
+    content_type: String,
+    content: Vec<u8>,
+    etag: String,
+    updated_us: i64,
 }
 
-/// A stored document.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct Document {
-    pub document_id: String,
-    pub content_type: String,
-    pub content: Vec<u8>,
-    pub etag: String,
-    pub updated_us: i64,
+impl From<DocumentRow> for Document {
+    fn from(r: DocumentRow) -> Self {
+        Self {
+            document_id: r.document_id,
+            content_type: r.content_type,
+            content: r.content,
+            etag: r.etag,
+            updated_us: r.updated_us,
+        }
+    }
 }
 
 const SCOPE_FILTER: &str = "kind = ? AND activity_id = ? AND agent_key = ? AND registration = ?";
 
 fn scope_values(s: &DocumentScope) -> Vec<Value> {
     vec![
-        s.kind.code().into(),
+        kind_code(s.kind).into(),
         s.activity_id.clone().into(),
         s.agent_key.clone().into(),
         s.registration.clone().into(),
@@ -815,9 +790,10 @@ pub async fn get_document(
     let mut values = scope_values(scope);
     values.push(document_id.into());
     Ok(
-        Document::find_by_statement(statement(c.backend(), &sql, values))
+        DocumentRow::find_by_statement(statement(c.backend(), &sql, values))
             .one(c.conn())
-            .await?,
+            .await?
+            .map(Document::from),
     )
 }
 

@@ -11,8 +11,10 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::HttpResponse;
 use chrono::DateTime;
 use learnwell_domain::FieldError;
-use learnwell_persistence::xapi::{DocumentKind, DocumentScope};
-use learnwell_xapi::{is_iri, is_uuid, parse_timestamp, validate_agent_parameter, XapiVersion};
+use learnwell_xapi::{
+    is_iri, is_uuid, parse_timestamp, validate_agent_parameter, DocumentKind, DocumentScope,
+    XapiVersion,
+};
 use serde_json::Value;
 use std::collections::HashMap;
 

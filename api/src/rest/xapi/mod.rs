@@ -12,11 +12,13 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use base64::Engine;
 use chrono::{DateTime, Utc};
+use learnwell_domain::xapi::LrsClient;
 use learnwell_domain::FieldError;
-use learnwell_persistence::xapi::{DocumentKind, LrsClient};
 use learnwell_xapi::multipart::{self, Part};
 use learnwell_xapi::HASH_HEADER;
-use learnwell_xapi::{is_iri, is_uuid, parse_timestamp, validate_agent_parameter, XapiVersion};
+use learnwell_xapi::{
+    is_iri, is_uuid, parse_timestamp, validate_agent_parameter, DocumentKind, XapiVersion,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;

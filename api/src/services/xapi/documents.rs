@@ -8,8 +8,10 @@ use crate::services::Services;
 use chrono::{DateTime, Utc};
 use learnwell_domain::access::Scope;
 use learnwell_domain::FieldError;
-use learnwell_persistence::xapi::{self as store, Document, DocumentKind, DocumentScope};
-use learnwell_xapi::{merge_activity_definitions, AgentIfi, XapiVersion};
+use learnwell_persistence::xapi as store;
+use learnwell_xapi::{
+    merge_activity_definitions, AgentIfi, Document, DocumentKind, DocumentScope, XapiVersion,
+};
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
 

@@ -12,10 +12,10 @@ use argon2::{Argon2, PasswordVerifier};
 use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 use learnwell_domain::access::{self, Principal, Scope};
-use learnwell_domain::xapi::{learning_activity, LearningVerbs};
+use learnwell_domain::xapi::{learning_activity, LearningVerbs, LrsClient};
 use learnwell_domain::FieldError;
 use learnwell_persistence::audit::append;
-use learnwell_persistence::xapi::{self as store, LrsClient, NewStatement};
+use learnwell_persistence::xapi::{self as store, NewStatement};
 use learnwell_xapi::multipart::Part;
 use learnwell_xapi::{
     agent_key, attachment_parts, check_attachments_sent, check_signature, declared_hashes,

@@ -11,7 +11,7 @@
 //! voiding statement removes what its target produced. Statements whose actors match no employee
 //! wait in the unmatched list until a learning admin applies them again.
 
-use super::{parse_stored, LrsClient};
+use super::parse_stored;
 use crate::error::{ApiError, ApiResult};
 use crate::services::Services;
 use crate::services::{audit, ensure, learning, learning_time, Ctx};
@@ -21,7 +21,9 @@ use learnwell_domain::ids::{CourseId, EmployeeId, LearningRecordId, TimeEntryId}
 use learnwell_domain::learning::{LearningRecord, LearningSource, Score};
 use learnwell_domain::learning_time::{ApprovalState, EntryCategory, EntryMinutes, TimeEntry};
 use learnwell_domain::org::{EmploymentDates, Label};
-use learnwell_domain::xapi::{activity_name, duration_minutes, learning_activity, LearningVerbs};
+use learnwell_domain::xapi::{
+    activity_name, duration_minutes, learning_activity, LearningVerbs, LrsClient,
+};
 use learnwell_persistence::audit::append;
 use learnwell_persistence::catalog as catalog_store;
 use learnwell_persistence::learning as learning_store;
