@@ -1,5 +1,5 @@
 //! Learnwell's API: configuration, telemetry, the app factory, authentication, the error table,
-//! the use cases (`services`) and the REST and GraphQL adapters.
+//! the use cases (`services`) and the REST, GraphQL and xAPI adapters.
 
 pub mod auth;
 pub mod body;
@@ -17,3 +17,4 @@ pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod xapi;

@@ -90,7 +90,7 @@ pub fn serve(state: AppState, listener: TcpListener) -> Result<Server, StartupEr
                     HttpResponse::Ok().json(doc.get_ref())
                 }),
             )
-            .configure(rest::xapi::lrs)
+            .configure(crate::xapi::routes)
             .route("/graphql", web::post().to(graphql::execute))
             .route("/graphql", web::get().to(graphql::graphiql))
             .configure(rest::system::pages)

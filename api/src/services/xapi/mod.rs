@@ -24,7 +24,7 @@ use learnwell_xapi::{
     validate_statement, voided_statement_id, without_null_timestamp, AttachmentContent,
     SignatureAlgorithm, StatementSignature, XapiVersion, VOIDED_VERB,
 };
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -683,14 +683,4 @@ pub async fn query_statements(
         last_stored: rows.iter().map(stored_at).max(),
         more,
     })
-}
-
-/// The About resource.
-pub fn about() -> Value {
-    let mut extensions = Map::new();
-    extensions.insert(
-        "https://learnwell.example/xapi/about/product".into(),
-        json!("learnwell"),
-    );
-    json!({ "version": ["1.0.3", "2.0.0"], "extensions": extensions })
 }

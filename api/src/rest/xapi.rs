@@ -1,0 +1,157 @@
+//! The LRS's admin endpoints under `/api/v1` (documented in OpenAPI): LRS clients, and the
+//! actors of statements about learning that match no employee. The `/xapi` resources themselves
+//! are the protocol adapter `crate::xapi`.
+
+use crate::body::JsonBody;
+use crate::error::{ApiResult, Problem};
+use crate::services::xapi::{self as svc, ClientInput};
+use crate::services::Ctx;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use learnwell_domain::xapi::LrsClient;
+use serde::{Deserialize, Serialize};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_clients)
+        .service(create_client)
+        .service(revoke_client)
+        .service(unmatched_actors)
+        .service(reapply_unmatched);
+}
+
+/// An actor of statements about learning that matches no employee.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UnmatchedActorResource {
+    /// `mbox:mailto:…`, `mbox_sha1sum:…`, `openid:…` or `account:<homePage>|<name>`.
+    pub actor: String,
+    pub statements: i64,
+    pub last_stored: Option<DateTime<Utc>>,
+}
+
+/// Actors of stored statements about learning that match no employee (`ld_admin`): fix the
+/// mapping (the employee's work email, or the client's account home page), then reapply.
+#[utoipa::path(tag = "xapi", security(("bearer" = [])),
+    responses((status = 200, body = Vec<UnmatchedActorResource>), (status = 403, body = Problem)))]
+#[get("/lrs/unmatched-actors")]
+async fn unmatched_actors(ctx: Ctx) -> ApiResult<HttpResponse> {
+    let actors = svc::projection::unmatched_actors(&ctx).await?;
+    Ok(HttpResponse::Ok().json(
+        actors
+            .into_iter()
+            .map(|a| UnmatchedActorResource {
+                actor: a.actor_key,
+                statements: a.statements,
+                last_stored: DateTime::from_timestamp_micros(a.last_stored_us),
+            })
+            .collect::<Vec<_>>(),
+    ))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReapplyResult {
+    /// Statements that now became learning records.
+    pub applied: usize,
+}
+
+/// Apply again the unmatched statements whose actors now match an employee (`ld_admin`).
+#[utoipa::path(tag = "xapi", security(("bearer" = [])),
+    responses((status = 200, body = ReapplyResult), (status = 403, body = Problem)))]
+#[post("/lrs/unmatched-actors:reapply")]
+async fn reapply_unmatched(ctx: Ctx) -> ApiResult<HttpResponse> {
+    let applied = svc::projection::reapply_unmatched(&ctx).await?;
+    Ok(HttpResponse::Ok().json(ReapplyResult { applied }))
+}
+
+/// An LRS client; `secret` only in the answer that creates it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LrsClientResource {
+    pub id: String,
+    pub name: String,
+    /// The HTTP Basic user name.
+    pub key: String,
+    /// The HTTP Basic password: shown once, stored only hashed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    pub scopes: Vec<String>,
+    pub account_home_page: Option<String>,
+    /// Verb IRIs that mean learning happened for this client, beside the four ADL verbs
+    /// (completed, passed, attended, experienced).
+    pub learning_verbs: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<&LrsClient> for LrsClientResource {
+    fn from(c: &LrsClient) -> Self {
+        Self {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            key: c.api_key.clone(),
+            secret: None,
+            scopes: c.scopes.split(' ').map(str::to_owned).collect(),
+            account_home_page: c.account_home_page.clone(),
+            learning_verbs: c.learning_verbs.clone(),
+            created_at: c.created_at,
+            revoked_at: c.revoked_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LrsClientInput {
+    pub name: String,
+    /// Any of `xapi:write`, `xapi:read`, `xapi:read:mine`.
+    pub scopes: Vec<String>,
+    /// Statements whose actor is an `account` on this home page name an employee by external id.
+    pub account_home_page: Option<String>,
+    /// Verb IRIs (at most 50) that mean learning happened for this client, beside the four ADL
+    /// verbs completed, passed, attended and experienced.
+    #[serde(default)]
+    pub learning_verbs: Vec<String>,
+}
+
+/// LRS clients (`ld_admin`).
+#[utoipa::path(tag = "xapi", security(("bearer" = [])),
+    responses((status = 200, body = Vec<LrsClientResource>), (status = 403, body = Problem)))]
+#[get("/lrs-clients")]
+async fn list_clients(ctx: Ctx) -> ApiResult<HttpResponse> {
+    let clients = svc::list_clients(&ctx).await?;
+    Ok(HttpResponse::Ok().json(
+        clients
+            .iter()
+            .map(LrsClientResource::from)
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Create an LRS client (`ld_admin`): the answer holds the secret, once.
+#[utoipa::path(tag = "xapi", security(("bearer" = [])), request_body = LrsClientInput,
+    responses((status = 201, body = LrsClientResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[post("/lrs-clients")]
+async fn create_client(ctx: Ctx, body: JsonBody<LrsClientInput>) -> ApiResult<HttpResponse> {
+    let input = body.0;
+    let issued = svc::create_client(
+        &ctx,
+        ClientInput {
+            name: input.name,
+            scopes: input.scopes,
+            account_home_page: input.account_home_page,
+            learning_verbs: input.learning_verbs,
+        },
+    )
+    .await?;
+    let mut resource = LrsClientResource::from(&issued.client);
+    resource.secret = Some(issued.secret);
+    Ok(HttpResponse::Created().json(resource))
+}
+
+/// Revoke an LRS client (`ld_admin`): its credentials stop working at once.
+#[utoipa::path(tag = "xapi", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = LrsClientResource), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[post("/lrs-clients/{id}:revoke")]
+async fn revoke_client(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let client = svc::revoke_client(&ctx, &id).await?;
+    Ok(HttpResponse::Ok().json(LrsClientResource::from(&client)))
+}
