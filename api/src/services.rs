@@ -33,6 +33,8 @@ pub struct Services {
     /// LRS client secrets verified since start (argon2 runs once per client and secret).
     pub lrs_credentials: Arc<xapi::CredentialCache>,
     pub projector: Arc<xapi::projection::Projector>,
+    /// The key of the xAPI `more` tokens, shared by every instance through the database.
+    pub more_links: Arc<xapi::more::MoreLinks>,
 }
 
 impl Services {
@@ -44,6 +46,7 @@ impl Services {
             kv,
             lrs_credentials: Arc::default(),
             projector: Arc::default(),
+            more_links: Arc::default(),
         }
     }
 

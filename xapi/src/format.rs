@@ -4,6 +4,50 @@
 use super::validate::{COMPONENT_LISTS, IFI_KEYS};
 use serde_json::{Map, Value};
 
+/// The views a GET of statements may ask for (`format`, Communication 2.1.3).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StatementFormat {
+    /// The statements as stored.
+    #[default]
+    Exact,
+    /// Agents, activities and groups reduced to what identifies them.
+    Ids,
+    /// Language maps reduced to the best language for the request.
+    Canonical,
+}
+
+impl StatementFormat {
+    /// Parse the `format` parameter: `exact`, `ids` or `canonical`.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "exact" => Some(Self::Exact),
+            "ids" => Some(Self::Ids),
+            "canonical" => Some(Self::Canonical),
+            _ => None,
+        }
+    }
+
+    /// The parameter value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::Ids => "ids",
+            Self::Canonical => "canonical",
+        }
+    }
+
+    /// A stored statement in this view (with `contextActivities` as arrays, as every view has
+    /// them), `languages` the request's `Accept-Language` for the canonical one.
+    pub fn apply(self, statement: &Value, languages: &[String]) -> Value {
+        let statement = with_context_activity_arrays(statement);
+        match self {
+            Self::Exact => statement,
+            Self::Ids => format_ids(&statement),
+            Self::Canonical => format_canonical(&statement, languages),
+        }
+    }
+}
+
 /// The statement with its context activities as arrays, as the LRS must return them in every
 /// format (Data 2.4.6.2.s4.b3): a single Activity object becomes an array of one. Also inside a
 /// SubStatement. Everything else is unchanged.
@@ -326,6 +370,19 @@ fn array_mut(value: Option<&mut Value>) -> impl Iterator<Item = &mut Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_parse_from_their_parameter_and_back() {
+        for format in [
+            StatementFormat::Exact,
+            StatementFormat::Ids,
+            StatementFormat::Canonical,
+        ] {
+            assert_eq!(StatementFormat::parse(format.as_str()), Some(format));
+        }
+        assert_eq!(StatementFormat::parse("EXACT"), None);
+        assert_eq!(StatementFormat::default(), StatementFormat::Exact);
+    }
     use serde_json::json;
 
     fn statement() -> Value {

@@ -53,14 +53,14 @@ pub use documents::{Document, DocumentKind, DocumentScope};
 pub use duration::{parse_duration, truncate_duration};
 pub use format::{
     best_language, format_canonical, format_ids, merge_activity_definitions, parse_accept_language,
-    with_context_activity_arrays,
+    with_context_activity_arrays, StatementFormat,
 };
 pub use signature::{
     check_signature, rsa_public_key, signature_attachments, SignatureAlgorithm, StatementSignature,
     SIGNATURE_USAGE,
 };
 pub use syntax::{is_iri, is_language_tag, is_mailto_iri, is_uuid};
-pub use timestamp::parse_timestamp;
+pub use timestamp::{format_timestamp, parse_timestamp};
 pub use validate::{validate_agent_parameter, validate_statement, without_null_timestamp};
 
 /// The verb that voids another statement (Data 2.3.2).

@@ -1,7 +1,13 @@
 //! Timestamps (Data 4.5): ISO 8601 in xAPI 1.0.3, the RFC 3339 profile of it in 2.0.0.
 
 use super::XapiVersion;
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, TimeZone, Utc};
+
+/// The LRS's own timestamps (`stored`, `X-Experience-API-Consistent-Through`): RFC 3339 in UTC
+/// with microseconds.
+pub fn format_timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
 
 /// Parse a statement timestamp (`timestamp`, `stored`, or a `since`/`until` parameter) into the
 /// point in time it names, or say why it is not one.
@@ -149,6 +155,14 @@ impl Cursor<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lrs_writes_utc_with_microseconds() {
+        let at = DateTime::parse_from_rfc3339("2024-05-18T07:32:34.804512345+02:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(format_timestamp(at), "2024-05-18T05:32:34.804512Z");
+    }
     use XapiVersion::{V1_0_3, V2_0_0};
 
     fn utc(input: &str) -> DateTime<Utc> {

@@ -40,9 +40,9 @@ async fn unmatched_actors(ctx: Ctx) -> ApiResult<HttpResponse> {
         actors
             .into_iter()
             .map(|a| UnmatchedActorResource {
-                actor: a.actor_key,
+                actor: a.actor,
                 statements: a.statements,
-                last_stored: DateTime::from_timestamp_micros(a.last_stored_us),
+                last_stored: a.last_stored,
             })
             .collect::<Vec<_>>(),
     ))

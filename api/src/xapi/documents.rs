@@ -4,9 +4,8 @@
 use super::request::XapiRequest;
 use super::{last_modified, reject_unknown};
 use crate::error::{ApiError, ApiResult};
-use crate::services::xapi::documents::{self as svc, Preconditions, Write};
+use crate::services::xapi::documents::{self as svc, Preconditions, Write, WriteDocument};
 use crate::services::xapi::XapiCaller;
-use crate::services::Services;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::HttpResponse;
 use chrono::DateTime;
@@ -114,7 +113,6 @@ fn id_required(t: &Target) -> ApiResult<&str> {
 }
 
 pub(super) async fn get(
-    svc: &Services,
     caller: &XapiCaller,
     version: XapiVersion,
     kind: DocumentKind,
@@ -130,7 +128,7 @@ pub(super) async fn get(
         .transpose()?;
     match &t.id {
         Some(id) => {
-            let doc = svc::get(svc, caller, &t.scope, id).await?;
+            let doc = svc::get(caller, &t.scope, id).await?;
             let mut res = HttpResponse::Ok()
                 .content_type(doc.content_type.as_str())
                 .body(doc.content);
@@ -141,14 +139,13 @@ pub(super) async fn get(
             Ok(res)
         }
         None => {
-            let ids = svc::list(svc, caller, &t.scope, since).await?;
+            let ids = svc::list(caller, &t.scope, since).await?;
             Ok(HttpResponse::Ok().json(ids))
         }
     }
 }
 
 pub(super) async fn write(
-    svc: &Services,
     caller: &XapiCaller,
     version: XapiVersion,
     kind: DocumentKind,
@@ -160,18 +157,16 @@ pub(super) async fn write(
     let content_type = r
         .header("content-type")
         .unwrap_or("application/octet-stream");
-    let etag = svc::write(
-        svc,
-        caller,
-        &t.scope,
+    let cmd = WriteDocument {
         id,
         content_type,
-        r.body.to_vec(),
+        content: r.body.to_vec(),
         mode,
-        &preconditions(r),
+        conditions: preconditions(r),
         version,
-    )
-    .await?;
+        scope: t.scope.clone(),
+    };
+    let etag = svc::write(caller, cmd).await?;
     let mut res = HttpResponse::NoContent().finish();
     set_etag(&mut res, &etag);
     Ok(res)
@@ -185,7 +180,6 @@ fn set_etag(res: &mut HttpResponse, etag: &str) {
 }
 
 pub(super) async fn delete(
-    svc: &Services,
     caller: &XapiCaller,
     version: XapiVersion,
     kind: DocumentKind,
@@ -196,21 +190,17 @@ pub(super) async fn delete(
     if t.id.is_none() && t.scope.kind != DocumentKind::State {
         return Err(bad("profileId", "is required"));
     }
-    svc::delete(svc, caller, &t.scope, t.id.as_deref(), &preconditions(r)).await?;
+    svc::delete(caller, &t.scope, t.id.as_deref(), &preconditions(r)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-pub(super) async fn activity(
-    svc: &Services,
-    caller: &XapiCaller,
-    r: &XapiRequest,
-) -> ApiResult<HttpResponse> {
+pub(super) async fn activity(caller: &XapiCaller, r: &XapiRequest) -> ApiResult<HttpResponse> {
     reject_unknown(&r.params, &["activityId"])?;
     let id = required(&r.params, "activityId")?;
     if !is_iri(id) {
         return Err(bad("activityId", "must be an IRI"));
     }
-    Ok(HttpResponse::Ok().json(svc::activity(svc, caller, id).await?))
+    Ok(HttpResponse::Ok().json(svc::activity(caller, id).await?))
 }
 
 pub(super) fn agent(

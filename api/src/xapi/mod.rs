@@ -114,7 +114,7 @@ fn answer_version(header: Option<&str>) -> XapiVersion {
 /// to a GET (or HEAD) of statements, refusals included, says how far the LRS is consistent
 /// (`X-Experience-API-Consistent-Through`, Communication 2.1.3).
 async fn entry(
-    svc: web::Data<Services>,
+    services: web::Data<Services>,
     auth: web::Data<Authenticator>,
     resource: web::Data<Resource>,
     req: HttpRequest,
@@ -122,7 +122,7 @@ async fn entry(
 ) -> HttpResponse {
     let reads_statements = **resource == Resource::Lrs(Guarded::Statements)
         && [Method::GET, Method::HEAD].contains(req.method());
-    let mut res = handle(svc, auth, **resource, req, payload).await;
+    let mut res = handle(services, auth, **resource, req, payload).await;
     if reads_statements {
         consistent_through(&mut res);
     }
@@ -130,7 +130,7 @@ async fn entry(
 }
 
 async fn handle(
-    svc: web::Data<Services>,
+    services: web::Data<Services>,
     auth: web::Data<Authenticator>,
     resource: Resource,
     req: HttpRequest,
@@ -182,7 +182,7 @@ async fn handle(
     let res = match resource {
         Resource::About => about::get(),
         Resource::Lrs(guarded) => {
-            let (caller, version) = match begin(&svc, &auth, &r).await {
+            let (caller, version) = match begin(&services, &auth, &r).await {
                 Ok(started) => started,
                 Err(e) => return finish(Err(e), version),
             };
@@ -190,7 +190,7 @@ async fn handle(
                 if let Some(p) = payload.take() {
                     r.body = read_body(&req, p).await?;
                 }
-                dispatch(&svc, guarded, &caller, version, &r).await
+                dispatch(guarded, &caller, version, &r).await
             }
             .await;
             finish(outcome, version)
@@ -205,34 +205,31 @@ async fn handle(
 }
 
 async fn dispatch(
-    svc: &Services,
     resource: Guarded,
     caller: &XapiCaller,
     version: XapiVersion,
     r: &XapiRequest,
 ) -> ApiResult<HttpResponse> {
     match (resource, r.method.as_str()) {
-        (Guarded::Statements, "PUT") => put_statement(svc, caller, version, r).await,
-        (Guarded::Statements, "POST") => post_statements(svc, caller, version, r).await,
-        (Guarded::Statements, _) => get_statements(svc, caller, version, r).await,
+        (Guarded::Statements, "PUT") => put_statement(caller, version, r).await,
+        (Guarded::Statements, "POST") => post_statements(caller, version, r).await,
+        (Guarded::Statements, _) => get_statements(caller, version, r).await,
         (Guarded::Document(kind), "PUT") => {
-            documents::write(svc, caller, version, kind, r, Write::Put).await
+            documents::write(caller, version, kind, r, Write::Put).await
         }
         (Guarded::Document(kind), "POST") => {
-            documents::write(svc, caller, version, kind, r, Write::Post).await
+            documents::write(caller, version, kind, r, Write::Post).await
         }
-        (Guarded::Document(kind), "DELETE") => {
-            documents::delete(svc, caller, version, kind, r).await
-        }
-        (Guarded::Document(kind), _) => documents::get(svc, caller, version, kind, r).await,
-        (Guarded::Activities, _) => documents::activity(svc, caller, r).await,
+        (Guarded::Document(kind), "DELETE") => documents::delete(caller, version, kind, r).await,
+        (Guarded::Document(kind), _) => documents::get(caller, version, kind, r).await,
+        (Guarded::Activities, _) => documents::activity(caller, r).await,
         (Guarded::Agents, _) => documents::agent(caller, version, r),
     }
 }
 
 /// Check the version and the credentials of an xAPI request.
 async fn begin(
-    svc: &Services,
+    services: &Services,
     auth: &Authenticator,
     r: &XapiRequest,
 ) -> ApiResult<(XapiCaller, XapiVersion)> {
@@ -246,7 +243,7 @@ async fn begin(
         Some(v) => XapiVersion::parse(v)
             .map_err(|e| ApiError::InvalidQuery(FieldError::new(e.path, e.reason)))?,
     };
-    let caller = svc::authenticate(svc, r.header("authorization"), |t| auth.verify(t)).await?;
+    let caller = svc::authenticate(services, r.header("authorization"), |t| auth.verify(t)).await?;
     Ok((caller, version))
 }
 
@@ -279,7 +276,7 @@ fn reject_unknown(params: &HashMap<String, String>, allowed: &[&str]) -> ApiResu
 }
 
 fn consistent_through(res: &mut HttpResponse) {
-    if let Ok(v) = HeaderValue::from_str(&svc::timestamp(Utc::now())) {
+    if let Ok(v) = HeaderValue::from_str(&learnwell_xapi::format_timestamp(Utc::now())) {
         res.headers_mut().insert(
             header::HeaderName::from_static("x-experience-api-consistent-through"),
             v,

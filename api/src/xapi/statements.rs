@@ -4,15 +4,16 @@
 use super::request::XapiRequest;
 use super::{consistent_through, last_modified, reject_unknown};
 use crate::error::{ApiError, ApiResult, Code};
-use crate::services::xapi::{self as svc, Query, XapiCaller};
-use crate::services::Services;
+use crate::services::xapi::{
+    self as svc, StatementFilter, StatementPage, StatementView, StoreStatements, XapiCaller,
+};
 use actix_web::HttpResponse;
-use base64::Engine;
 use learnwell_domain::FieldError;
 use learnwell_xapi::multipart::{self, Part};
 use learnwell_xapi::HASH_HEADER;
-use learnwell_xapi::{is_iri, is_uuid, parse_timestamp, validate_agent_parameter, XapiVersion};
-use serde::{Deserialize, Serialize};
+use learnwell_xapi::{
+    is_iri, is_uuid, parse_timestamp, validate_agent_parameter, StatementFormat, XapiVersion,
+};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -65,7 +66,6 @@ fn statement_body(r: &XapiRequest) -> ApiResult<(Value, Vec<Part>)> {
 }
 
 pub(super) async fn put_statement(
-    svc: &Services,
     caller: &XapiCaller,
     version: XapiVersion,
     r: &XapiRequest,
@@ -77,19 +77,30 @@ pub(super) async fn put_statement(
         .filter(|id| is_uuid(id))
         .ok_or_else(|| ApiError::InvalidQuery(FieldError::new("statementId", "must be a UUID")))?;
     let (statement, parts) = statement_body(r)?;
-    svc::store_statements(svc, caller, version, statement, &parts, Some(id)).await?;
+    let cmd = StoreStatements {
+        version,
+        body: statement,
+        parts: &parts,
+        put_id: Some(id),
+    };
+    svc::store_statements(caller, cmd).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 pub(super) async fn post_statements(
-    svc: &Services,
     caller: &XapiCaller,
     version: XapiVersion,
     r: &XapiRequest,
 ) -> ApiResult<HttpResponse> {
     reject_unknown(&r.params, &[])?;
     let (statements, parts) = statement_body(r)?;
-    let ids = svc::store_statements(svc, caller, version, statements, &parts, None).await?;
+    let cmd = StoreStatements {
+        version,
+        body: statements,
+        parts: &parts,
+        put_id: None,
+    };
+    let ids = svc::store_statements(caller, cmd).await?;
     Ok(HttpResponse::Ok().json(ids))
 }
 
@@ -136,7 +147,10 @@ fn micros(
         .transpose()
 }
 
-fn parse_query(params: &HashMap<String, String>, version: XapiVersion) -> ApiResult<Query> {
+fn parse_query(
+    params: &HashMap<String, String>,
+    version: XapiVersion,
+) -> ApiResult<StatementFilter> {
     let bad = |name: &str, why: &str| ApiError::InvalidQuery(FieldError::new(name, why));
     let agent = match params.get("agent") {
         Some(text) => {
@@ -166,7 +180,7 @@ fn parse_query(params: &HashMap<String, String>, version: XapiVersion) -> ApiRes
             .map_err(|_| bad("limit", "must be a whole number, 0 for the server's most"))?,
         None => 0,
     };
-    Ok(Query {
+    Ok(StatementFilter {
         agent,
         related_agents: flag(params, "related_agents")?,
         verb: iri("verb")?,
@@ -177,22 +191,10 @@ fn parse_query(params: &HashMap<String, String>, version: XapiVersion) -> ApiRes
         until_us: micros(params, "until", version)?,
         ascending: flag(params, "ascending")?,
         limit,
-        ..Query::default()
     })
 }
 
-/// The view a GET asked for.
-fn formatted(statement: Value, format: &str, languages: &[String]) -> Value {
-    let statement = learnwell_xapi::with_context_activity_arrays(&statement);
-    match format {
-        "ids" => learnwell_xapi::format_ids(&statement),
-        "canonical" => learnwell_xapi::format_canonical(&statement, languages),
-        _ => statement,
-    }
-}
-
 pub(super) async fn get_statements(
-    svc: &Services,
     caller: &XapiCaller,
     version: XapiVersion,
     r: &XapiRequest,
@@ -202,27 +204,35 @@ pub(super) async fn get_statements(
         learnwell_xapi::parse_accept_language(r.header("accept-language").unwrap_or_default());
     if let Some(token) = params.get("more") {
         reject_unknown(params, &["more"])?;
-        let more = decode_more(token)?;
-        let view = View {
-            format: &more.format,
-            attachments: more.attachments,
-            languages: &languages,
-        };
-        return page(svc, caller, more.query, &view).await;
+        let page = svc::more_statements(caller, token).await?;
+        return answer_page(caller, page, &languages).await;
     }
     reject_unknown(params, &QUERY_PARAMS)?;
-    let format = params.get("format").map_or("exact", String::as_str);
-    if !["exact", "ids", "canonical"].contains(&format) {
-        return Err(ApiError::InvalidQuery(FieldError::new(
-            "format",
-            "must be exact, ids or canonical",
-        )));
-    }
-    let view = View {
+    let format = match params.get("format") {
+        None => StatementFormat::Exact,
+        Some(f) => StatementFormat::parse(f).ok_or_else(|| {
+            ApiError::InvalidQuery(FieldError::new("format", "must be exact, ids or canonical"))
+        })?,
+    };
+    let view = StatementView {
         format,
         attachments: flag(params, "attachments")?,
-        languages: &languages,
     };
+    if let Some((id, voided)) = single(params)? {
+        let (statement, stored) = svc::get_statement(caller, id, voided).await?;
+        let body = format.apply(&statement, &languages);
+        let mut res = answer(caller, &[statement], body, view.attachments).await?;
+        last_modified(&mut res, stored);
+        return Ok(res);
+    }
+    let filter = parse_query(params, version)?;
+    let page = svc::query_statements(caller, filter, view).await?;
+    answer_page(caller, page, &languages).await
+}
+
+/// The statement a GET names by `statementId` or `voidedStatementId` (`true`), if it names one;
+/// with one of them only `format` and `attachments` may come along.
+fn single(params: &HashMap<String, String>) -> ApiResult<Option<(&str, bool)>> {
     let single = match (params.get("statementId"), params.get("voidedStatementId")) {
         (Some(_), Some(_)) => {
             return Err(ApiError::InvalidQuery(FieldError::new(
@@ -230,49 +240,32 @@ pub(super) async fn get_statements(
                 "give statementId or voidedStatementId, not both",
             )))
         }
-        (Some(id), None) => Some((id, false)),
-        (None, Some(id)) => Some((id, true)),
-        (None, None) => None,
+        (Some(id), None) => (id, false),
+        (None, Some(id)) => (id, true),
+        (None, None) => return Ok(None),
     };
-    if let Some((id, voided)) = single {
-        if let Some(other) = params.keys().find(|k| {
-            !["statementId", "voidedStatementId", "format", "attachments"].contains(&k.as_str())
-        }) {
-            return Err(ApiError::InvalidQuery(FieldError::new(
-                other.clone(),
-                "cannot be combined with statementId or voidedStatementId",
-            )));
-        }
-        if !is_uuid(id) {
-            return Err(ApiError::InvalidQuery(FieldError::new(
-                "statementId",
-                "must be a UUID",
-            )));
-        }
-        let (statement, stored) = svc::get_statement(svc, caller, id, voided).await?;
-        let statements = [statement];
-        let body = formatted(statements[0].clone(), format, &languages);
-        let mut res = answer(svc, &statements, body, view.attachments).await?;
-        last_modified(&mut res, stored);
-        return Ok(res);
+    if let Some(other) = params.keys().find(|k| {
+        !["statementId", "voidedStatementId", "format", "attachments"].contains(&k.as_str())
+    }) {
+        return Err(ApiError::InvalidQuery(FieldError::new(
+            other.clone(),
+            "cannot be combined with statementId or voidedStatementId",
+        )));
     }
-    let q = parse_query(params, version)?;
-    page(svc, caller, q, &view).await
-}
-
-/// How a GET wants its statements: the format, with or without attachment contents, and the
-/// languages for the canonical format.
-struct View<'a> {
-    format: &'a str,
-    attachments: bool,
-    languages: &'a [String],
+    if !is_uuid(single.0) {
+        return Err(ApiError::InvalidQuery(FieldError::new(
+            "statementId",
+            "must be a UUID",
+        )));
+    }
+    Ok(Some((single.0.as_str(), single.1)))
 }
 
 /// The answer to a GET of statements: `body` as JSON, or, when attachments were asked for, a
 /// `multipart/mixed` body whose first part is `body` and whose other parts are the raw data of
 /// the statements' attachments, one per hash (Communication 1.5.2).
 async fn answer(
-    svc: &Services,
+    caller: &XapiCaller,
     statements: &[Value],
     body: Value,
     attachments: bool,
@@ -286,7 +279,7 @@ async fn answer(
         headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
         body: json,
     }];
-    for c in svc::attachment_contents(svc, statements).await? {
+    for c in svc::attachment_contents(caller, statements).await? {
         parts.push(Part {
             headers: vec![
                 ("Content-Type".to_owned(), c.content_type),
@@ -304,57 +297,26 @@ async fn answer(
         .body(written))
 }
 
-async fn page(
-    svc: &Services,
+/// A page of a query: the statements in the view it was asked in, and the `more` link.
+async fn answer_page(
     caller: &XapiCaller,
-    q: Query,
-    view: &View<'_>,
+    page: StatementPage,
+    languages: &[String],
 ) -> ApiResult<HttpResponse> {
-    let page = svc::query_statements(svc, caller, q).await?;
     let more = match &page.more {
-        Some(q) => format!("/xapi/statements?more={}", encode_more(q, view)?),
+        Some(token) => format!("/xapi/statements?more={token}"),
         None => String::new(),
     };
-    let formatted_statements: Vec<Value> = page
+    let formatted: Vec<Value> = page
         .statements
         .iter()
-        .map(|s| formatted(s.clone(), view.format, view.languages))
+        .map(|s| page.view.format.apply(s, languages))
         .collect();
-    let body = json!({ "statements": formatted_statements, "more": more });
-    let mut res = answer(svc, &page.statements, body, view.attachments).await?;
+    let body = json!({ "statements": formatted, "more": more });
+    let mut res = answer(caller, &page.statements, body, page.view.attachments).await?;
     if let Some(at) = page.last_stored {
         last_modified(&mut res, at);
     }
     consistent_through(&mut res);
     Ok(res)
-}
-
-/// What a `more` link continues: the query and the view it was asked with.
-#[derive(Serialize, Deserialize)]
-struct More {
-    query: Query,
-    format: String,
-    #[serde(default)]
-    attachments: bool,
-}
-
-fn encode_more(q: &Query, view: &View<'_>) -> ApiResult<String> {
-    let more = More {
-        query: q.clone(),
-        format: view.format.to_owned(),
-        attachments: view.attachments,
-    };
-    let text = serde_json::to_vec(&more)
-        .map_err(|e| ApiError::Internal(format!("encoding a more link: {e}")))?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text))
-}
-
-fn decode_more(token: &str) -> ApiResult<More> {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(token)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or_else(|| {
-            ApiError::InvalidQuery(FieldError::new("more", "is not a link this LRS gave"))
-        })
 }

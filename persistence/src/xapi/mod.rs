@@ -349,8 +349,8 @@ pub async fn void(tx: &Tx, ids: &[String]) -> StoreResult<()> {
 }
 
 /// The filters of a statement query (xAPI Communication 2.1.3), already validated, and where a
-/// `more` link continues (serialised into it, but for `authority`, which every request sets).
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+/// page continues.
+#[derive(Debug, Clone, Default)]
 pub struct StatementQuery {
     pub agent: Option<String>,
     pub related_agents: bool,
@@ -359,7 +359,6 @@ pub struct StatementQuery {
     pub related_activities: bool,
     pub registration: Option<String>,
     /// Only statements with this authority (agent key): a client reading only its own.
-    #[serde(skip)]
     pub authority: Option<String>,
     pub since_us: Option<i64>,
     pub until_us: Option<i64>,

@@ -245,3 +245,113 @@ async fn concurrent_overlapping_batches_store_each_statement_once() {
         "one learning record per statement, whichever projector applied it"
     );
 }
+
+/// The `more` token of a `more` link (`/xapi/statements?more=<token>`).
+fn more_token(page: &Value) -> String {
+    page["more"]
+        .as_str()
+        .and_then(|m| m.strip_prefix("/xapi/statements?more="))
+        .expect("a more link")
+        .to_owned()
+}
+
+/// Three statements, and the first page of a query for them one at a time.
+async fn paged(app: &TestApp) -> (super::Lrs, Value) {
+    let (lrs, _) = client(app, &["xapi:write", "xapi:read"]).await;
+    for id in [S1, S2, S3] {
+        let res = xapi(
+            app,
+            &lrs,
+            Method::POST,
+            "/statements",
+            Some(statement(id, "ada@example.com", "attempted")),
+        )
+        .await;
+        assert_eq!(res.status(), 200);
+    }
+    let first = body(xapi(app, &lrs, Method::GET, "/statements?limit=1", None).await).await;
+    assert_eq!(first["statements"][0]["id"], S3);
+    (lrs, first)
+}
+
+#[tokio::test]
+async fn an_untouched_more_link_pages_on_every_instance() {
+    let app = TestApp::spawn().await;
+    let (lrs, first) = paged(&app).await;
+    // On PostgreSQL another instance follows the link too (SQLite is for one instance).
+    let sibling = match app.state.services.db.backend() {
+        learnwell_persistence::Backend::Postgres => Some(app.sibling().await),
+        learnwell_persistence::Backend::Sqlite => None,
+    };
+    let next = |page: &Value| format!("/statements?more={}", more_token(page));
+    let second = body(xapi(&app, &lrs, Method::GET, &next(&first), None).await).await;
+    assert_eq!(second["statements"][0]["id"], S2);
+    let third = body(
+        xapi(
+            sibling.as_ref().unwrap_or(&app),
+            &lrs,
+            Method::GET,
+            &next(&second),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(third["statements"][0]["id"], S1);
+    assert_eq!(third["more"], "");
+}
+
+#[tokio::test]
+async fn a_more_token_edited_truncated_or_from_another_lrs_is_refused() {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let app = TestApp::spawn().await;
+    let (lrs, first) = paged(&app).await;
+    let token = more_token(&first);
+    let bytes = b64.decode(&token).expect("base64url");
+
+    let mut flipped = bytes.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x01;
+    // The same token with its query edited to ask for more statements a page.
+    let text = String::from_utf8_lossy(&bytes[32..]).into_owned();
+    assert!(text.contains("\"limit\":1"), "{text}");
+    let mut edited = bytes[..32].to_vec();
+    edited.extend(text.replace("\"limit\":1", "\"limit\":100").into_bytes());
+    // What a more link held before it was signed: the query itself.
+    let unsigned = b64.encode(text.as_bytes());
+    let other = TestApp::spawn().await;
+    let (_, elsewhere) = paged(&other).await;
+
+    for (what, bad) in [
+        ("a flipped byte", b64.encode(&flipped)),
+        ("an edited query", b64.encode(&edited)),
+        ("a truncated token", token[..token.len() - 6].to_owned()),
+        ("an unsigned query", unsigned),
+        ("another LRS's token", more_token(&elsewhere)),
+        ("not base64", "!!".to_owned()),
+    ] {
+        let res = xapi(
+            &app,
+            &lrs,
+            Method::GET,
+            &format!("/statements?more={}", urlencode(&bad)),
+            None,
+        )
+        .await;
+        assert_eq!(res.status(), 400, "{what}");
+        assert_eq!(res.headers()["x-experience-api-version"], "1.0.3", "{what}");
+        assert_eq!(body(res).await["errors"][0]["field"], "more", "{what}");
+    }
+    // The token itself still works.
+    let res = xapi(
+        &app,
+        &lrs,
+        Method::GET,
+        &format!("/statements?more={token}"),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(body(res).await["statements"][0]["id"], S2);
+}

@@ -4,7 +4,6 @@
 
 use super::XapiCaller;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::services::Services;
 use chrono::{DateTime, Utc};
 use learnwell_domain::access::Scope;
 use learnwell_domain::FieldError;
@@ -79,26 +78,20 @@ pub fn etag(content: &[u8]) -> String {
         .collect()
 }
 
-pub async fn get(
-    svc: &Services,
-    caller: &XapiCaller,
-    scope: &DocumentScope,
-    id: &str,
-) -> ApiResult<Document> {
+pub async fn get(caller: &XapiCaller, scope: &DocumentScope, id: &str) -> ApiResult<Document> {
     readable(caller)?;
-    store::get_document(&svc.db, scope, id)
+    store::get_document(&caller.db, scope, id)
         .await?
         .ok_or(ApiError::NotFound("document"))
 }
 
 pub async fn list(
-    svc: &Services,
     caller: &XapiCaller,
     scope: &DocumentScope,
     since: Option<DateTime<Utc>>,
 ) -> ApiResult<Vec<String>> {
     readable(caller)?;
-    Ok(store::document_ids(&svc.db, scope, since.map(|t| t.timestamp_micros())).await?)
+    Ok(store::document_ids(&caller.db, scope, since.map(|t| t.timestamp_micros())).await?)
 }
 
 fn is_json(content_type: &str) -> bool {
@@ -122,36 +115,55 @@ fn json_object(bytes: &[u8], media: &str) -> ApiResult<serde_json::Map<String, V
     }
 }
 
+/// A PUT or POST of a document.
+pub struct WriteDocument<'a> {
+    pub scope: DocumentScope,
+    pub id: &'a str,
+    pub content_type: &'a str,
+    pub content: Vec<u8>,
+    pub mode: Write,
+    pub conditions: Preconditions,
+    pub version: XapiVersion,
+}
+
 /// Store a document. Returns its new ETag.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one argument per part of the request"
-)]
-pub async fn write(
-    svc: &Services,
-    caller: &XapiCaller,
-    scope: &DocumentScope,
-    id: &str,
-    content_type: &str,
-    content: Vec<u8>,
-    mode: Write,
-    conditions: &Preconditions,
-    version: XapiVersion,
-) -> ApiResult<String> {
+#[tracing::instrument(skip_all, fields(kind = ?cmd.scope.kind, mode = ?cmd.mode))]
+pub async fn write(caller: &XapiCaller, cmd: WriteDocument<'_>) -> ApiResult<String> {
     writable(caller)?;
-    let tx = svc.db.begin().await?;
-    let current = store::get_document(&tx, scope, id).await?;
-    conditions.check(current.as_ref())?;
+    let tx = caller.db.begin().await?;
+    let current = store::get_document(&tx, &cmd.scope, cmd.id).await?;
+    cmd.conditions.check(current.as_ref())?;
     // A document replaced without saying which version it replaces would lose someone's change.
-    // xAPI 1.0.3 lets the State resource go without (Communication 3.1: "svc conflicts are
+    // xAPI 1.0.3 lets the State resource go without (Communication 3.1: "state conflicts are
     // unlikely"); 2.0.0 asks it of every document resource.
-    let state_exempt = scope.kind == DocumentKind::State && version == XapiVersion::V1_0_3;
-    if mode == Write::Put && current.is_some() && !conditions.given() && !state_exempt {
+    let state_exempt = cmd.scope.kind == DocumentKind::State && cmd.version == XapiVersion::V1_0_3;
+    if cmd.mode == Write::Put && current.is_some() && !cmd.conditions.given() && !state_exempt {
         return Err(ApiError::Conflict(
             "this document exists: send If-Match with its ETag (or If-None-Match: *)".into(),
         ));
     }
-    let (content_type, content) = match (mode, current) {
+    let (content_type, content) = new_content(cmd.mode, current, cmd.content_type, cmd.content)?;
+    let doc = Document {
+        document_id: cmd.id.to_owned(),
+        etag: etag(&content),
+        content_type,
+        content,
+        updated_us: Utc::now().timestamp_micros(),
+    };
+    store::put_document(&tx, &cmd.scope, &doc).await?;
+    tx.commit().await?;
+    Ok(doc.etag)
+}
+
+/// What a write stores: its content (PUT, or a POST of a new document), or the stored JSON
+/// object with the sent one merged into it.
+fn new_content(
+    mode: Write,
+    current: Option<Document>,
+    content_type: &str,
+    content: Vec<u8>,
+) -> ApiResult<(String, Vec<u8>)> {
+    Ok(match (mode, current) {
         (Write::Put, _) => (content_type.to_owned(), content),
         // A POST for a document not yet stored is a PUT (Communication 2.2.s7): kept as sent,
         // whatever its type, as long as there is one and what says it is JSON is an object.
@@ -176,29 +188,18 @@ pub async fn write(
                 .map_err(|e| ApiError::Internal(format!("merging a document: {e}")))?;
             ("application/json".to_owned(), bytes)
         }
-    };
-    let doc = Document {
-        document_id: id.to_owned(),
-        etag: etag(&content),
-        content_type,
-        content,
-        updated_us: Utc::now().timestamp_micros(),
-    };
-    store::put_document(&tx, scope, &doc).await?;
-    tx.commit().await?;
-    Ok(doc.etag)
+    })
 }
 
 /// Delete one document, or (State only) every document of the scope.
 pub async fn delete(
-    svc: &Services,
     caller: &XapiCaller,
     scope: &DocumentScope,
     id: Option<&str>,
     conditions: &Preconditions,
 ) -> ApiResult<()> {
     writable(caller)?;
-    let tx = svc.db.begin().await?;
+    let tx = caller.db.begin().await?;
     if let Some(id) = id {
         let current = store::get_document(&tx, scope, id).await?;
         conditions.check(current.as_ref())?;
@@ -214,9 +215,9 @@ const ACTIVITY_HISTORY: u64 = 200;
 /// The Activities resource: the activity with what the statements about it (the newest
 /// [`ACTIVITY_HISTORY`]) say of its definition, merged: language maps and extensions key by key,
 /// the newest value for everything else (Communication 2.5).
-pub async fn activity(svc: &Services, caller: &XapiCaller, id: &str) -> ApiResult<Value> {
+pub async fn activity(caller: &XapiCaller, id: &str) -> ApiResult<Value> {
     readable(caller)?;
-    let statements: Vec<Value> = store::newest_about_activity(&svc.db, id, ACTIVITY_HISTORY)
+    let statements: Vec<Value> = store::newest_about_activity(&caller.db, id, ACTIVITY_HISTORY)
         .await?
         .iter()
         .rev()

@@ -72,11 +72,13 @@ pub async fn run(svc: Services) {
 }
 
 /// Project the queue until it is empty. Returns how many statements this call projected.
+#[tracing::instrument(skip_all, fields(projected))]
 pub async fn drain(svc: &Services) -> ApiResult<usize> {
     let mut projected = 0;
     loop {
         let seqs = store::waiting(&svc.db, Waiting::Queued, BATCH).await?;
         if seqs.is_empty() {
+            tracing::Span::current().record("projected", projected);
             return Ok(projected);
         }
         projected += project(svc, Waiting::Queued, &seqs, None).await?.claimed;
@@ -88,14 +90,33 @@ pub async fn queue_length(svc: &Services) -> ApiResult<i64> {
     Ok(store::queue_length(&svc.db).await?)
 }
 
+/// An actor of statements about learning that matches no employee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmatchedActor {
+    /// The actor's key (`AgentIfi::key`).
+    pub actor: String,
+    pub statements: i64,
+    pub last_stored: Option<DateTime<Utc>>,
+}
+
 /// Actors of statements about learning that match no employee, with how many statements each.
-pub async fn unmatched_actors(ctx: &Ctx) -> ApiResult<Vec<store::UnmatchedActor>> {
+#[tracing::instrument(skip_all)]
+pub async fn unmatched_actors(ctx: &Ctx) -> ApiResult<Vec<UnmatchedActor>> {
     ensure(access::is_learning_admin(&ctx.principal))?;
-    Ok(store::unmatched_actors(&ctx.db).await?)
+    Ok(store::unmatched_actors(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|a| UnmatchedActor {
+            actor: a.actor_key,
+            statements: a.statements,
+            last_stored: DateTime::from_timestamp_micros(a.last_stored_us),
+        })
+        .collect())
 }
 
 /// Apply again the unmatched statements whose actors now match an employee (after the HRIS sync
 /// or an LRS client's account home page fixed the mapping). Returns how many were applied.
+#[tracing::instrument(skip_all, fields(applied))]
 pub async fn reapply_unmatched(ctx: &Ctx) -> ApiResult<usize> {
     ensure(access::is_learning_admin(&ctx.principal))?;
     let seqs = store::waiting(&ctx.db, Waiting::Unmatched, u64::MAX).await?;
@@ -105,6 +126,7 @@ pub async fn reapply_unmatched(ctx: &Ctx) -> ApiResult<usize> {
             .await?
             .applied;
     }
+    tracing::Span::current().record("applied", applied);
     Ok(applied)
 }
 
@@ -118,6 +140,7 @@ struct Projected {
 
 /// Project the statements numbered `seqs` that still wait in `from`, in one transaction, on
 /// behalf of `by` (else of whoever stored each statement).
+#[tracing::instrument(skip_all, fields(from = ?from, statements = seqs.len(), claimed, applied))]
 async fn project(
     svc: &Services,
     from: Waiting,
@@ -201,6 +224,9 @@ async fn project(
     }
     store::insert_unmatched(&tx, &unmatched).await?;
     tx.commit().await?;
+    let span = tracing::Span::current();
+    span.record("claimed", claimed.len());
+    span.record("applied", applied);
     Ok(Projected {
         claimed: claimed.len(),
         applied,

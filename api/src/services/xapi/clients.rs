@@ -1,0 +1,273 @@
+//! LRS clients (credentials for LMSs, managed by a learning admin) and who is calling `/xapi`:
+//! an LRS client with HTTP Basic credentials, or a bearer token with xAPI scopes.
+
+use crate::error::{ApiError, ApiResult};
+use crate::services::Services;
+use crate::services::{audit, ensure, Ctx};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Argon2, PasswordVerifier};
+use base64::Engine;
+use learnwell_domain::access::{self, Principal, Scope};
+use learnwell_domain::xapi::{LearningVerbs, LrsClient};
+use learnwell_domain::FieldError;
+use learnwell_persistence::audit::append;
+use learnwell_persistence::xapi::{self as store};
+use learnwell_xapi::agent_key;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// The `homePage` of the accounts that name LRS clients and token subjects as authorities.
+pub const AUTHORITY_HOME_PAGE: &str = "urn:learnwell:lrs";
+
+/// Scopes an LRS client may hold.
+const CLIENT_SCOPES: [Scope; 3] = [Scope::XapiWrite, Scope::XapiRead, Scope::XapiReadMine];
+
+/// Verified client secrets, so that only the first request of a client pays for argon2: the
+/// SHA-256 of the secret that verified, by API key. Revoking a client clears its entry.
+#[derive(Default)]
+pub struct CredentialCache(Mutex<HashMap<String, [u8; 32]>>);
+
+impl CredentialCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, [u8; 32]>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// A new client's credentials: the secret appears here once and is stored only hashed.
+#[derive(Debug, Clone)]
+pub struct IssuedClient {
+    pub client: LrsClient,
+    pub secret: String,
+}
+
+/// What an `ld_admin` gives to create an LRS client.
+#[derive(Debug, Clone)]
+pub struct ClientInput {
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub account_home_page: Option<String>,
+    /// Verb IRIs that mean learning happened for this client, beside the four ADL verbs.
+    pub learning_verbs: Vec<String>,
+}
+
+fn random_token(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::thread_rng().fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+pub async fn create_client(ctx: &Ctx, input: ClientInput) -> ApiResult<IssuedClient> {
+    ensure(access::is_learning_admin(&ctx.principal))?;
+    let mut errors = Vec::new();
+    let name = input.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.push(FieldError::new("name", "must be 1 to 200 characters"));
+    }
+    let mut scopes: Vec<Scope> = Vec::new();
+    for s in &input.scopes {
+        match Scope::parse(s).filter(|s| CLIENT_SCOPES.contains(s)) {
+            Some(scope) if !scopes.contains(&scope) => scopes.push(scope),
+            Some(_) => {}
+            None => errors.push(FieldError::new(
+                "scopes",
+                format!("unknown scope {s:?}; use xapi:write, xapi:read or xapi:read:mine"),
+            )),
+        }
+    }
+    if input.scopes.is_empty() {
+        errors.push(FieldError::new("scopes", "give at least one scope"));
+    }
+    let home_page = input.account_home_page.map(|h| h.trim().to_owned());
+    if home_page
+        .as_deref()
+        .is_some_and(|h| !learnwell_xapi::is_iri(h))
+    {
+        errors.push(FieldError::new(
+            "account_home_page",
+            "must be an absolute IRL such as https://lms.example.com",
+        ));
+    }
+    let learning_verbs = LearningVerbs::parse(&input.learning_verbs)
+        .map_err(|e| errors.push(e.into()))
+        .ok();
+    let (Some(learning_verbs), true) = (learning_verbs, errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let secret = random_token(32);
+    let secret_hash = Argon2::default()
+        .hash_password(secret.as_bytes(), &SaltString::generate(&mut OsRng))
+        .map_err(|e| ApiError::Internal(format!("hashing a client secret: {e}")))?
+        .to_string();
+    let client = LrsClient {
+        id: uuid::Uuid::now_v7().to_string(),
+        name,
+        api_key: random_token(18),
+        secret_hash,
+        scopes: scopes
+            .iter()
+            .map(|s| s.code())
+            .collect::<Vec<_>>()
+            .join(" "),
+        account_home_page: home_page,
+        learning_verbs: learning_verbs.own().to_vec(),
+        created_by: ctx.principal.subject.clone(),
+        created_at: ctx.now,
+        revoked_at: None,
+    };
+    let tx = ctx.db.begin().await?;
+    store::insert_client(&tx, &client).await?;
+    append(
+        &tx,
+        &[audit::event(
+            ctx,
+            "lrs_client.create",
+            "lrs_client",
+            &client.id,
+        )],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(IssuedClient { client, secret })
+}
+
+pub async fn list_clients(ctx: &Ctx) -> ApiResult<Vec<LrsClient>> {
+    ensure(access::is_learning_admin(&ctx.principal))?;
+    Ok(store::list_clients(&ctx.db).await?)
+}
+
+pub async fn revoke_client(ctx: &Ctx, id: &str) -> ApiResult<LrsClient> {
+    ensure(access::is_learning_admin(&ctx.principal))?;
+    let client = store::get_client(&ctx.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("LRS client"))?;
+    if client.revoked_at.is_none() {
+        let tx = ctx.db.begin().await?;
+        store::revoke_client(&tx, id, ctx.now).await?;
+        append(
+            &tx,
+            &[audit::event(ctx, "lrs_client.revoke", "lrs_client", id)],
+        )
+        .await?;
+        tx.commit().await?;
+        ctx.lrs_credentials.lock().remove(&client.api_key);
+    }
+    store::get_client(&ctx.db, id)
+        .await?
+        .ok_or(ApiError::NotFound("LRS client"))
+}
+
+/// The caller of an `/xapi` request: an LRS client (HTTP Basic) or a token with xAPI scopes. It
+/// derefs to the request's [`Ctx`] (`caller.principal`, `caller.db`, ...), as a `Ctx` derefs to
+/// the services.
+#[derive(Clone)]
+pub struct XapiCaller {
+    ctx: Ctx,
+    /// The LRS client, for Basic credentials; `None` for a token.
+    pub client: Option<LrsClient>,
+}
+
+impl std::ops::Deref for XapiCaller {
+    type Target = Ctx;
+    fn deref(&self) -> &Ctx {
+        &self.ctx
+    }
+}
+
+impl XapiCaller {
+    /// The agent the LRS records as `authority` of what this caller stores.
+    pub fn authority(&self) -> Value {
+        let (name, account) = match &self.client {
+            Some(c) => (c.name.as_str(), format!("client:{}", c.api_key)),
+            None => (
+                self.principal.subject.as_str(),
+                format!("token:{}", self.principal.subject),
+            ),
+        };
+        json!({
+            "objectType": "Agent",
+            "name": name,
+            "account": { "homePage": AUTHORITY_HOME_PAGE, "name": account }
+        })
+    }
+
+    pub(super) fn can_write(&self) -> bool {
+        self.principal.has_scope(Scope::XapiWrite)
+    }
+
+    /// `None`: reads everything; `Some(key)`: only what this caller stored (`xapi:read:mine`).
+    pub(super) fn read_filter(&self) -> ApiResult<Option<String>> {
+        if self.principal.has_scope(Scope::XapiRead) {
+            Ok(None)
+        } else if self.principal.has_scope(Scope::XapiReadMine) {
+            Ok(agent_key(&self.authority()))
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
+/// Authenticate an `/xapi` request from its `Authorization` header: an LRS client's Basic
+/// credentials, or a bearer token that `verify_bearer` checks.
+pub async fn authenticate(
+    svc: &Services,
+    authorization: Option<&str>,
+    verify_bearer: impl FnOnce(&str) -> ApiResult<Principal>,
+) -> ApiResult<XapiCaller> {
+    let header = authorization.ok_or_else(|| {
+        ApiError::Unauthenticated("send HTTP Basic credentials of an LRS client".into())
+    })?;
+    if let Some(encoded) = header
+        .strip_prefix("Basic ")
+        .or_else(|| header.strip_prefix("basic "))
+    {
+        let bad = || ApiError::Unauthenticated("unknown or revoked LRS client credentials".into());
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .map_err(|_| bad())?;
+        let decoded = String::from_utf8(decoded).map_err(|_| bad())?;
+        let (key, secret) = decoded.split_once(':').ok_or_else(bad)?;
+        let client = store::client_by_key(&svc.db, key)
+            .await?
+            .filter(|c| c.revoked_at.is_none())
+            .ok_or_else(bad)?;
+        let digest: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
+        let cached = svc.lrs_credentials.lock().get(key) == Some(&digest);
+        if !cached {
+            let hash = PasswordHash::new(&client.secret_hash)
+                .map_err(|e| ApiError::Internal(format!("stored client hash: {e}")))?;
+            Argon2::default()
+                .verify_password(secret.as_bytes(), &hash)
+                .map_err(|_| bad())?;
+            svc.lrs_credentials.lock().insert(key.to_owned(), digest);
+        }
+        let principal = Principal {
+            subject: format!("lrs-client:{}", client.id),
+            roles: Default::default(),
+            scopes: client.scopes.split(' ').filter_map(Scope::parse).collect(),
+            employee_id: None,
+        };
+        svc.rate_limit(&principal.subject).await?;
+        return Ok(XapiCaller {
+            ctx: Ctx::new(svc, principal),
+            client: Some(client),
+        });
+    }
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .ok_or_else(|| ApiError::Unauthenticated("use the Basic or Bearer scheme".into()))?;
+    let principal = verify_bearer(token.trim())?;
+    svc.rate_limit(&principal.subject).await?;
+    if !CLIENT_SCOPES.iter().any(|s| principal.has_scope(*s)) {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(XapiCaller {
+        ctx: Ctx::new(svc, principal),
+        client: None,
+    })
+}
