@@ -1,11 +1,12 @@
 //! The xAPI Learning Record Store, one module per use case: LRS clients and who calls `/xapi`
 //! ([`clients`]), storing statements ([`statements`]), reading them ([`queries`], paged by the
 //! signed tokens of [`more`]), documents ([`documents`]) and the projection of statements to
-//! learning ([`projection`]).
+//! learning ([`projection`], with what statements produce in `outcomes`).
 
 pub mod clients;
 pub mod documents;
 pub mod more;
+mod outcomes;
 pub mod projection;
 pub mod queries;
 pub mod statements;

@@ -11,29 +11,23 @@
 //! voiding statement removes what its target produced. Statements whose actors match no employee
 //! wait in the unmatched list until a learning admin applies them again.
 
+use super::outcomes::{self, Learning, Outcome};
 use super::parse_stored;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::services::Services;
 use crate::services::{audit, ensure, learning, learning_time, Ctx};
 use chrono::{DateTime, Utc};
 use learnwell_domain::access::{self, Principal};
-use learnwell_domain::ids::{CourseId, EmployeeId, LearningRecordId, TimeEntryId};
-use learnwell_domain::learning::{LearningRecord, LearningSource, Score};
-use learnwell_domain::learning_time::{ApprovalState, EntryCategory, EntryMinutes, TimeEntry};
-use learnwell_domain::org::{EmploymentDates, Label};
-use learnwell_domain::xapi::{
-    activity_name, duration_minutes, learning_activity, LearningVerbs, LrsClient,
-};
+use learnwell_domain::ids::{CourseId, EmployeeId};
+use learnwell_domain::learning::{LearningRecord, LearningSource};
 use learnwell_persistence::audit::append;
-use learnwell_persistence::catalog as catalog_store;
 use learnwell_persistence::learning as learning_store;
 use learnwell_persistence::learning_time as time_store;
-use learnwell_persistence::org as org_store;
-use learnwell_persistence::xapi::{self as store, Waiting};
+use learnwell_persistence::xapi::{self as store, StoredStatement, Waiting};
 use learnwell_persistence::Tx;
-use learnwell_xapi::{agent_key, voided_statement_id, AgentIfi};
+use learnwell_xapi::{agent_key, voided_statement_id};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 use tokio::sync::Notify;
 
@@ -150,56 +144,18 @@ async fn project(
     let now = Utc::now();
     let stored = store::statements_by_seqs(&svc.db, seqs).await?;
     let values: Vec<Value> = stored.iter().map(parse_stored).collect::<ApiResult<_>>()?;
-    let clients: HashMap<String, LrsClient> = store::list_clients(&svc.db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id.clone(), c))
-        .collect();
-    // The client decides which verbs mean learning and whose accounts are employees'.
-    let mut by_client: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
-    for (i, s) in stored.iter().enumerate() {
-        by_client.entry(s.client_id.as_deref()).or_default().push(i);
-    }
-    let mut outcome: Vec<Option<Outcome>> = stored.iter().map(|_| None).collect();
-    for (client, at) in by_client {
-        let client = client.and_then(|id| clients.get(id));
-        let batch: Vec<&Value> = at.iter().map(|&i| &values[i]).collect();
-        for (i, o) in at
-            .into_iter()
-            .zip(outcomes(svc, client, &batch, now).await?)
-        {
-            outcome[i] = Some(o);
-        }
-    }
+    let outcome = outcomes::of_statements(svc, &stored, &values, now).await?;
 
     let tx = svc.db.begin().await?;
     let claimed: HashSet<i64> = store::claim(&tx, from, seqs).await?.into_iter().collect();
     let live: Vec<i64> = claimed.iter().copied().collect();
     let voided: HashSet<i64> = store::voided_among(&tx, &live).await?.into_iter().collect();
-    let mut produced: BTreeMap<String, Vec<&Learning>> = BTreeMap::new();
-    let mut voids: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut unmatched = Vec::new();
-    for ((s, value), outcome) in stored.iter().zip(&values).zip(&outcome) {
-        if !claimed.contains(&s.seq) || voided.contains(&s.seq) {
-            continue;
-        }
-        let subject = stored_by(s.client_id.as_deref(), value);
-        if let Some(target) = voided_statement_id(value) {
-            voids
-                .entry(subject.clone())
-                .or_default()
-                .push(target.to_ascii_lowercase());
-        }
-        match outcome {
-            Some(Outcome::Learning(l)) => produced.entry(subject).or_default().push(l.as_ref()),
-            Some(Outcome::Unmatched) => {
-                if let Some(key) = agent_key(&value["actor"]) {
-                    unmatched.push((s.seq, key));
-                }
-            }
-            _ => {}
-        }
-    }
+    let live = |s: &StoredStatement| claimed.contains(&s.seq) && !voided.contains(&s.seq);
+    let Sorted {
+        produced,
+        voids,
+        unmatched,
+    } = sort_out(&stored, &values, &outcome, live);
     let ctx_of = |subject: String| match by {
         Some(ctx) => ctx.clone(),
         None => Ctx::system(
@@ -233,6 +189,54 @@ async fn project(
     })
 }
 
+/// What the live statements of a projection do, by who stored them (the audit trail's subject).
+struct Sorted<'a> {
+    /// Learning to apply.
+    produced: BTreeMap<String, Vec<&'a Learning>>,
+    /// Statements whose learning to undo.
+    voids: BTreeMap<String, Vec<String>>,
+    /// Statements about learning whose actors match no employee, with their actor's key.
+    unmatched: Vec<(i64, String)>,
+}
+
+fn sort_out<'a>(
+    stored: &[StoredStatement],
+    values: &[Value],
+    outcome: &'a [Option<Outcome>],
+    live: impl Fn(&StoredStatement) -> bool,
+) -> Sorted<'a> {
+    let mut sorted = Sorted {
+        produced: BTreeMap::new(),
+        voids: BTreeMap::new(),
+        unmatched: Vec::new(),
+    };
+    for ((s, value), outcome) in stored.iter().zip(values).zip(outcome) {
+        if !live(s) {
+            continue;
+        }
+        let subject = stored_by(s.client_id.as_deref(), value);
+        if let Some(target) = voided_statement_id(value) {
+            sorted
+                .voids
+                .entry(subject.clone())
+                .or_default()
+                .push(target.to_ascii_lowercase());
+        }
+        match outcome {
+            Some(Outcome::Learning(l)) => {
+                sorted.produced.entry(subject).or_default().push(l.as_ref())
+            }
+            Some(Outcome::Unmatched) => {
+                if let Some(key) = agent_key(&value["actor"]) {
+                    sorted.unmatched.push((s.seq, key));
+                }
+            }
+            _ => {}
+        }
+    }
+    sorted
+}
+
 /// Who stored a statement, as the audit trail names them: the LRS client, or the subject of the
 /// token (the `authority` account `token:<subject>`).
 fn stored_by(client_id: Option<&str>, statement: &Value) -> String {
@@ -243,178 +247,6 @@ fn stored_by(client_id: Option<&str>, statement: &Value) -> String {
             .map(|n| n.strip_prefix("token:").unwrap_or(n).to_owned())
             .unwrap_or_else(|| "xapi".to_owned()),
     }
-}
-
-/// The verbs that mean learning for statements of `client` (of a token: the ADL ones).
-pub(super) fn learning_verbs(client: Option<&LrsClient>) -> ApiResult<LearningVerbs> {
-    match client {
-        Some(c) => LearningVerbs::parse(&c.learning_verbs).map_err(|e| {
-            ApiError::Internal(format!("stored learning verbs of LRS client {}: {e}", c.id))
-        }),
-        None => Ok(LearningVerbs::default()),
-    }
-}
-
-/// What a statement about learning produces: a learning record and the time spent on it.
-struct Learning {
-    record: LearningRecord,
-    entry: TimeEntry,
-    dates: EmploymentDates,
-}
-
-/// What the learning side makes of a statement.
-enum Outcome {
-    /// Not about learning, or nothing to measure it by.
-    Nothing,
-    /// About learning, but the actor matches no employee.
-    Unmatched,
-    Learning(Box<Learning>),
-}
-
-/// The email of an `mbox`, its SHA-1 (`mbox_sha1sum`), or the external id of an `account` on
-/// the client's home page.
-enum ActorRef {
-    Email(String),
-    EmailSha1(String),
-    ExternalId(String),
-}
-
-fn actor_ref(actor: &Value, client: Option<&LrsClient>) -> Option<ActorRef> {
-    match AgentIfi::of(actor)? {
-        AgentIfi::Mbox(mbox) => mbox
-            .strip_prefix("mailto:")
-            .map(|e| ActorRef::Email(e.to_lowercase())),
-        AgentIfi::MboxSha1sum(hash) => Some(ActorRef::EmailSha1(hash.to_ascii_lowercase())),
-        AgentIfi::Account { home_page, name } => client
-            .and_then(|c| c.account_home_page.as_deref())
-            .filter(|h| h.trim_end_matches('/') == home_page.trim_end_matches('/'))
-            .map(|_| ActorRef::ExternalId(name)),
-        _ => None,
-    }
-}
-
-/// Work out what each statement produces (batched lookups: one per kind for the whole batch).
-async fn outcomes(
-    svc: &Services,
-    client: Option<&LrsClient>,
-    statements: &[&Value],
-    now: DateTime<Utc>,
-) -> ApiResult<Vec<Outcome>> {
-    let verbs = learning_verbs(client)?;
-    let refs: Vec<Option<(ActorRef, &str)>> = statements
-        .iter()
-        .map(|s| {
-            Some((
-                actor_ref(&s["actor"], client)?,
-                learning_activity(s, &verbs)?,
-            ))
-        })
-        .collect();
-    let (mut emails, mut hashes, mut externals) = (Vec::new(), Vec::new(), Vec::new());
-    for (actor, _) in refs.iter().flatten() {
-        match actor {
-            ActorRef::Email(e) => emails.push(e.as_str()),
-            ActorRef::EmailSha1(h) => hashes.push(h.as_str()),
-            ActorRef::ExternalId(x) => externals.push(x.as_str()),
-        }
-    }
-    let by_email = org_store::employee_ids_by_emails(&svc.db, &emails).await?;
-    let by_hash = org_store::employee_ids_by_email_sha1(&svc.db, &hashes).await?;
-    let by_external = org_store::stored_keys_by_external_ids(&svc.db, &externals).await?;
-    let activities: Vec<String> = statements
-        .iter()
-        .filter_map(|s| learning_activity(s, &verbs).map(str::to_owned))
-        .collect();
-    let courses = catalog_store::courses_by_activity_ids(&svc.db, &activities).await?;
-    let resolved: Vec<Option<EmployeeId>> = refs
-        .iter()
-        .map(|r| match r {
-            Some((ActorRef::Email(e), _)) => by_email.get(e).copied(),
-            Some((ActorRef::EmailSha1(h), _)) => by_hash.get(h).copied(),
-            Some((ActorRef::ExternalId(x), _)) => by_external.get(x).map(|k| k.id),
-            None => None,
-        })
-        .collect();
-    let ids: Vec<EmployeeId> = resolved.iter().flatten().copied().collect();
-    let employees = org_store::employment_dates(&svc.db, &ids).await?;
-    let mut out = Vec::with_capacity(statements.len());
-    for (s, who) in statements.iter().zip(resolved) {
-        let Some(activity) = learning_activity(s, &verbs) else {
-            out.push(Outcome::Nothing);
-            continue;
-        };
-        let Some((employee_id, dates)) = who.and_then(|id| Some((id, *employees.get(&id)?))) else {
-            out.push(Outcome::Unmatched);
-            continue;
-        };
-        let course = courses.get(activity);
-        let minutes = duration_minutes(s)
-            .or_else(|| course.map(|c| u64::from(c.data.estimated_minutes)))
-            .and_then(|m| u32::try_from(m).ok());
-        let title = course
-            .map(|c| c.data.title.to_string())
-            .or_else(|| activity_name(s))
-            .unwrap_or_else(|| activity.to_owned());
-        let (Some(minutes), Ok(title)) = (
-            minutes,
-            Label::parse(&title.chars().take(200).collect::<String>()),
-        ) else {
-            out.push(Outcome::Nothing);
-            continue;
-        };
-        let day = s["timestamp"]
-            .as_str()
-            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
-            .map_or(now.date_naive(), |t| t.with_timezone(&Utc).date_naive())
-            .min(now.date_naive());
-        let score = s["result"]["score"]["scaled"]
-            .as_f64()
-            .and_then(|scaled| Score::new(scaled * 100.0).ok());
-        let statement_id = s["id"].as_str().unwrap_or_default().to_owned();
-        let record = LearningRecord {
-            id: LearningRecordId::from_uuid(uuid::Uuid::now_v7()),
-            employee_id,
-            course_id: course.map(|c| c.id),
-            title,
-            completed_on: day,
-            minutes,
-            score,
-            source: LearningSource::Xapi,
-            source_id: statement_id,
-            created_at: now,
-        };
-        let Ok(entry_minutes) = EntryMinutes::new(i64::from(minutes)) else {
-            out.push(Outcome::Nothing);
-            continue;
-        };
-        let entry = TimeEntry {
-            id: TimeEntryId::from_uuid(uuid::Uuid::now_v7()),
-            employee_id,
-            date: day,
-            minutes: entry_minutes,
-            in_work_time: true,
-            category: if course.is_some() {
-                EntryCategory::Assigned
-            } else {
-                EntryCategory::RoleRelated
-            },
-            course_id: course.map(|c| c.id),
-            skill_id: None,
-            learning_record_id: Some(record.id),
-            note: None,
-            approval: ApprovalState::Approved,
-            decided_by: Some("xapi".to_owned()),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        out.push(Outcome::Learning(Box::new(Learning {
-            record,
-            entry,
-            dates,
-        })));
-    }
-    Ok(out)
 }
 
 /// Write what statements produced, in the statements' transaction: the records, their time

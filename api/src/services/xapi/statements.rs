@@ -2,7 +2,7 @@
 //! raw data of their attachments and the signatures among them verified; what may produce
 //! learning is queued for the projection in the same transaction.
 
-use super::{projection, XapiCaller};
+use super::{outcomes, XapiCaller};
 use crate::error::{ApiError, ApiResult, Code};
 use chrono::{DateTime, Utc};
 use learnwell_domain::xapi::learning_activity;
@@ -242,7 +242,7 @@ async fn write_batch(caller: &XapiCaller, batch: &Batch, now: DateTime<Utc>) -> 
     // The rows are written out before taking the writer's turn, so that the transaction stays
     // short. What may produce learning is queued for the projection.
     let client = caller.client.as_ref();
-    let verbs = projection::learning_verbs(client)?;
+    let verbs = outcomes::learning_verbs(client)?;
     let mut prepared = Vec::with_capacity(batch.statements.len());
     for (s, id) in batch.statements.iter().zip(&batch.ids) {
         let mut row = new_statement(s, id, now, client.map(|c| c.id.clone()))?;
