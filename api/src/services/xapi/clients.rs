@@ -61,6 +61,7 @@ fn random_token(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
+#[tracing::instrument(skip_all, fields(scopes = input.scopes.len(), learning_verbs = input.learning_verbs.len()))]
 pub async fn create_client(ctx: &Ctx, input: ClientInput) -> ApiResult<IssuedClient> {
     ensure(access::is_learning_admin(&ctx.principal))?;
     let mut errors = Vec::new();
@@ -135,11 +136,13 @@ pub async fn create_client(ctx: &Ctx, input: ClientInput) -> ApiResult<IssuedCli
     Ok(IssuedClient { client, secret })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list_clients(ctx: &Ctx) -> ApiResult<Vec<LrsClient>> {
     ensure(access::is_learning_admin(&ctx.principal))?;
     Ok(store::list_clients(&ctx.db).await?)
 }
 
+#[tracing::instrument(skip_all, fields(client_id = %id))]
 pub async fn revoke_client(ctx: &Ctx, id: &str) -> ApiResult<LrsClient> {
     ensure(access::is_learning_admin(&ctx.principal))?;
     let client = store::get_client(&ctx.db, id)
@@ -213,6 +216,7 @@ impl XapiCaller {
 
 /// Authenticate an `/xapi` request from its `Authorization` header: an LRS client's Basic
 /// credentials, or a bearer token that `verify_bearer` checks.
+#[tracing::instrument(skip_all, fields(client_id))]
 pub async fn authenticate(
     svc: &Services,
     authorization: Option<&str>,
@@ -251,6 +255,7 @@ pub async fn authenticate(
             scopes: client.scopes.split(' ').filter_map(Scope::parse).collect(),
             employee_id: None,
         };
+        tracing::Span::current().record("client_id", client.id.as_str());
         svc.rate_limit(&principal.subject).await?;
         return Ok(XapiCaller {
             ctx: Ctx::new(svc, principal),

@@ -78,6 +78,7 @@ pub fn etag(content: &[u8]) -> String {
         .collect()
 }
 
+#[tracing::instrument(skip_all, fields(kind = ?scope.kind))]
 pub async fn get(caller: &XapiCaller, scope: &DocumentScope, id: &str) -> ApiResult<Document> {
     readable(caller)?;
     store::get_document(&caller.db, scope, id)
@@ -85,6 +86,7 @@ pub async fn get(caller: &XapiCaller, scope: &DocumentScope, id: &str) -> ApiRes
         .ok_or(ApiError::NotFound("document"))
 }
 
+#[tracing::instrument(skip_all, fields(kind = ?scope.kind))]
 pub async fn list(
     caller: &XapiCaller,
     scope: &DocumentScope,
@@ -192,6 +194,7 @@ fn new_content(
 }
 
 /// Delete one document, or (State only) every document of the scope.
+#[tracing::instrument(skip_all, fields(kind = ?scope.kind, all = id.is_none()))]
 pub async fn delete(
     caller: &XapiCaller,
     scope: &DocumentScope,
@@ -215,6 +218,7 @@ const ACTIVITY_HISTORY: u64 = 200;
 /// The Activities resource: the activity with what the statements about it (the newest
 /// [`ACTIVITY_HISTORY`]) say of its definition, merged: language maps and extensions key by key,
 /// the newest value for everything else (Communication 2.5).
+#[tracing::instrument(skip_all)]
 pub async fn activity(caller: &XapiCaller, id: &str) -> ApiResult<Value> {
     readable(caller)?;
     let statements: Vec<Value> = store::newest_about_activity(&caller.db, id, ACTIVITY_HISTORY)

@@ -154,6 +154,7 @@ async fn page(caller: &XapiCaller, at: Continuation) -> ApiResult<StatementPage>
 
 /// The stored raw data of the attachments of `statements`, one per hash (attachments sent only
 /// by `fileUrl` have none).
+#[tracing::instrument(skip_all, fields(statements = statements.len()))]
 pub async fn attachment_contents(
     caller: &XapiCaller,
     statements: &[Value],
