@@ -4,6 +4,10 @@ use crate::ids::EmployeeId;
 use crate::learning::EnrollmentOrigin;
 use std::collections::BTreeSet;
 
+mod lrs;
+
+pub use lrs::{can_use_lrs, can_write_lrs, lrs_reads, LrsReads, LRS_SCOPES};
+
 /// A role carried in the token (`manager` is derived from the org chart, never trusted from it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {

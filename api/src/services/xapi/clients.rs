@@ -7,7 +7,7 @@ use crate::services::{audit, ensure, Ctx};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
 use base64::Engine;
-use learnwell_domain::access::{self, Principal, Scope};
+use learnwell_domain::access::{self, LrsReads, Principal, Scope};
 use learnwell_domain::xapi::{LearningVerbs, LrsClient};
 use learnwell_domain::FieldError;
 use learnwell_persistence::audit::append;
@@ -20,9 +20,6 @@ use std::sync::Mutex;
 
 /// The `homePage` of the accounts that name LRS clients and token subjects as authorities.
 pub const AUTHORITY_HOME_PAGE: &str = "urn:learnwell:lrs";
-
-/// Scopes an LRS client may hold.
-const CLIENT_SCOPES: [Scope; 3] = [Scope::XapiWrite, Scope::XapiRead, Scope::XapiReadMine];
 
 /// Verified client secrets, so that only the first request of a client pays for argon2: the
 /// SHA-256 of the secret that verified, by API key. Revoking a client clears its entry.
@@ -71,7 +68,7 @@ pub async fn create_client(ctx: &Ctx, input: ClientInput) -> ApiResult<IssuedCli
     }
     let mut scopes: Vec<Scope> = Vec::new();
     for s in &input.scopes {
-        match Scope::parse(s).filter(|s| CLIENT_SCOPES.contains(s)) {
+        match Scope::parse(s).filter(|s| access::LRS_SCOPES.contains(s)) {
             Some(scope) if !scopes.contains(&scope) => scopes.push(scope),
             Some(_) => {}
             None => errors.push(FieldError::new(
@@ -199,17 +196,15 @@ impl XapiCaller {
     }
 
     pub(super) fn can_write(&self) -> bool {
-        self.principal.has_scope(Scope::XapiWrite)
+        access::can_write_lrs(&self.principal)
     }
 
     /// `None`: reads everything; `Some(key)`: only what this caller stored (`xapi:read:mine`).
     pub(super) fn read_filter(&self) -> ApiResult<Option<String>> {
-        if self.principal.has_scope(Scope::XapiRead) {
-            Ok(None)
-        } else if self.principal.has_scope(Scope::XapiReadMine) {
-            Ok(agent_key(&self.authority()))
-        } else {
-            Err(ApiError::Forbidden)
+        match access::lrs_reads(&self.principal) {
+            LrsReads::All => Ok(None),
+            LrsReads::Own => Ok(agent_key(&self.authority())),
+            LrsReads::Nothing => Err(ApiError::Forbidden),
         }
     }
 }
@@ -268,7 +263,7 @@ pub async fn authenticate(
         .ok_or_else(|| ApiError::Unauthenticated("use the Basic or Bearer scheme".into()))?;
     let principal = verify_bearer(token.trim())?;
     svc.rate_limit(&principal.subject).await?;
-    if !CLIENT_SCOPES.iter().any(|s| principal.has_scope(*s)) {
+    if !access::can_use_lrs(&principal) {
         return Err(ApiError::Forbidden);
     }
     Ok(XapiCaller {

@@ -4,8 +4,9 @@
 
 use super::XapiCaller;
 use crate::error::{ApiError, ApiResult, Code};
+use crate::services::ensure;
 use chrono::{DateTime, Utc};
-use learnwell_domain::access::Scope;
+use learnwell_domain::access::{self, LrsReads};
 use learnwell_domain::FieldError;
 use learnwell_persistence::xapi as store;
 use learnwell_xapi::{
@@ -55,19 +56,11 @@ pub enum Write {
 }
 
 fn readable(caller: &XapiCaller) -> ApiResult<()> {
-    [Scope::XapiRead, Scope::XapiReadMine]
-        .iter()
-        .any(|s| caller.principal.has_scope(*s))
-        .then_some(())
-        .ok_or(ApiError::Forbidden)
+    ensure(access::lrs_reads(&caller.principal) != LrsReads::Nothing)
 }
 
 fn writable(caller: &XapiCaller) -> ApiResult<()> {
-    caller
-        .principal
-        .has_scope(Scope::XapiWrite)
-        .then_some(())
-        .ok_or(ApiError::Forbidden)
+    ensure(access::can_write_lrs(&caller.principal))
 }
 
 /// The ETag of a document's content: its SHA-1 in hex, as the specification suggests.
