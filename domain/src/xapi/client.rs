@@ -1,6 +1,11 @@
-//! LRS clients: the credentials an LMS sends statements with.
+//! LRS clients: the credentials an LMS sends statements with, and the settings a learning admin
+//! gives a new one.
 
+use super::LearningVerbs;
+use crate::access::{Scope, LRS_SCOPES};
+use crate::FieldError;
 use chrono::{DateTime, Utc};
+use learnwell_xapi::is_iri;
 
 /// An LRS client: HTTP Basic credentials for an LMS (the secret only as its argon2 hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,4 +23,128 @@ pub struct LrsClient {
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// What a learning admin gives for a new LRS client, checked: a name of 1 to 200 characters, at
+/// least one xAPI scope (repeats dropped), an absolute home page IRL for its accounts if any, and
+/// its own learning verbs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSettings {
+    name: String,
+    scopes: Vec<Scope>,
+    account_home_page: Option<String>,
+    learning_verbs: LearningVerbs,
+}
+
+impl ClientSettings {
+    /// Check every field; the errors name each offending one, in the order of the fields.
+    pub fn parse(
+        name: &str,
+        scopes: &[String],
+        account_home_page: Option<&str>,
+        learning_verbs: &[String],
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 200 {
+            errors.push(FieldError::new("name", "must be 1 to 200 characters"));
+        }
+        let mut parsed: Vec<Scope> = Vec::new();
+        for s in scopes {
+            match Scope::parse(s).filter(|s| LRS_SCOPES.contains(s)) {
+                Some(scope) if !parsed.contains(&scope) => parsed.push(scope),
+                Some(_) => {}
+                None => errors.push(FieldError::new(
+                    "scopes",
+                    format!("unknown scope {s:?}; use xapi:write, xapi:read or xapi:read:mine"),
+                )),
+            }
+        }
+        if scopes.is_empty() {
+            errors.push(FieldError::new("scopes", "give at least one scope"));
+        }
+        let home_page = account_home_page.map(|h| h.trim().to_owned());
+        if home_page.as_deref().is_some_and(|h| !is_iri(h)) {
+            errors.push(FieldError::new(
+                "account_home_page",
+                "must be an absolute IRL such as https://lms.example.com",
+            ));
+        }
+        let learning_verbs = LearningVerbs::parse(learning_verbs)
+            .map_err(|e| errors.push(e.into()))
+            .ok();
+        match (learning_verbs, errors.is_empty()) {
+            (Some(learning_verbs), true) => Ok(Self {
+                name,
+                scopes: parsed,
+                account_home_page: home_page,
+                learning_verbs,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn scopes(&self) -> &[Scope] {
+        &self.scopes
+    }
+
+    pub fn account_home_page(&self) -> Option<&str> {
+        self.account_home_page.as_deref()
+    }
+
+    pub fn learning_verbs(&self) -> &LearningVerbs {
+        &self.learning_verbs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_client_is_named_scoped_and_given_its_verbs() {
+        let settings = ClientSettings::parse(
+            " Moodle ",
+            &strings(&["xapi:write", "xapi:read", "xapi:write"]),
+            Some(" https://lms.example.com "),
+            &strings(&["https://lms.example.com/verbs/read"]),
+        )
+        .unwrap();
+        assert_eq!(settings.name(), "Moodle");
+        assert_eq!(settings.scopes(), [Scope::XapiWrite, Scope::XapiRead]);
+        assert_eq!(
+            settings.account_home_page(),
+            Some("https://lms.example.com")
+        );
+        assert_eq!(
+            settings.learning_verbs().own(),
+            ["https://lms.example.com/verbs/read"]
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_named_in_order() {
+        let errors = ClientSettings::parse(
+            " ",
+            &strings(&["hris:write"]),
+            Some("lms"),
+            &strings(&["read"]),
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["name", "scopes", "account_home_page", "learning_verbs[0]"]
+        );
+        let none = ClientSettings::parse("LMS", &[], None, &[]).unwrap_err();
+        assert_eq!(none[0].message, "give at least one scope");
+    }
 }

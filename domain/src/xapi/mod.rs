@@ -9,7 +9,7 @@ use learnwell_xapi::XapiError;
 mod client;
 mod learning;
 
-pub use client::LrsClient;
+pub use client::{ClientSettings, LrsClient};
 pub use learning::{
     activity_name, duration_minutes, is_learning_verb, learning_activity, LearningVerbs,
     LEARNING_VERBS, MAX_CLIENT_VERBS,

@@ -8,10 +8,9 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Salt
 use argon2::{Argon2, PasswordVerifier};
 use base64::Engine;
 use learnwell_domain::access::{self, LrsReads, Principal, Scope};
-use learnwell_domain::xapi::{LearningVerbs, LrsClient};
-use learnwell_domain::FieldError;
+use learnwell_domain::xapi::{ClientSettings, LrsClient};
 use learnwell_persistence::audit::append;
-use learnwell_persistence::xapi::{self as store};
+use learnwell_persistence::xapi as store;
 use learnwell_xapi::agent_key;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -61,41 +60,13 @@ fn random_token(bytes: usize) -> String {
 #[tracing::instrument(skip_all, fields(scopes = input.scopes.len(), learning_verbs = input.learning_verbs.len()))]
 pub async fn create_client(ctx: &Ctx, input: ClientInput) -> ApiResult<IssuedClient> {
     ensure(access::is_learning_admin(&ctx.principal))?;
-    let mut errors = Vec::new();
-    let name = input.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 200 {
-        errors.push(FieldError::new("name", "must be 1 to 200 characters"));
-    }
-    let mut scopes: Vec<Scope> = Vec::new();
-    for s in &input.scopes {
-        match Scope::parse(s).filter(|s| access::LRS_SCOPES.contains(s)) {
-            Some(scope) if !scopes.contains(&scope) => scopes.push(scope),
-            Some(_) => {}
-            None => errors.push(FieldError::new(
-                "scopes",
-                format!("unknown scope {s:?}; use xapi:write, xapi:read or xapi:read:mine"),
-            )),
-        }
-    }
-    if input.scopes.is_empty() {
-        errors.push(FieldError::new("scopes", "give at least one scope"));
-    }
-    let home_page = input.account_home_page.map(|h| h.trim().to_owned());
-    if home_page
-        .as_deref()
-        .is_some_and(|h| !learnwell_xapi::is_iri(h))
-    {
-        errors.push(FieldError::new(
-            "account_home_page",
-            "must be an absolute IRL such as https://lms.example.com",
-        ));
-    }
-    let learning_verbs = LearningVerbs::parse(&input.learning_verbs)
-        .map_err(|e| errors.push(e.into()))
-        .ok();
-    let (Some(learning_verbs), true) = (learning_verbs, errors.is_empty()) else {
-        return Err(ApiError::Validation(errors));
-    };
+    let settings = ClientSettings::parse(
+        &input.name,
+        &input.scopes,
+        input.account_home_page.as_deref(),
+        &input.learning_verbs,
+    )
+    .map_err(ApiError::Validation)?;
     let secret = random_token(32);
     let secret_hash = Argon2::default()
         .hash_password(secret.as_bytes(), &SaltString::generate(&mut OsRng))
@@ -103,16 +74,17 @@ pub async fn create_client(ctx: &Ctx, input: ClientInput) -> ApiResult<IssuedCli
         .to_string();
     let client = LrsClient {
         id: uuid::Uuid::now_v7().to_string(),
-        name,
+        name: settings.name().to_owned(),
         api_key: random_token(18),
         secret_hash,
-        scopes: scopes
+        scopes: settings
+            .scopes()
             .iter()
             .map(|s| s.code())
             .collect::<Vec<_>>()
             .join(" "),
-        account_home_page: home_page,
-        learning_verbs: learning_verbs.own().to_vec(),
+        account_home_page: settings.account_home_page().map(str::to_owned),
+        learning_verbs: settings.learning_verbs().own().to_vec(),
         created_by: ctx.principal.subject.clone(),
         created_at: ctx.now,
         revoked_at: None,
