@@ -14,6 +14,7 @@
 //! - [`AgentIfi`], [`agent_key`], [`statement_agents`], [`related_agents`],
 //!   [`statement_activities`], [`related_activities`], [`voided_statement_id`],
 //!   [`referenced_statement_id`]: what a statement is indexed by;
+//! - [`complete_batch`]: a PUT or POST body checked and completed as the LRS stores it;
 //! - [`same_statement`]: the Statement Comparison Requirements, for idempotent re-submission;
 //! - [`with_context_activity_arrays`], [`format_ids`], [`format_canonical`] (with
 //!   [`parse_accept_language`] and [`best_language`]): the views GET statements returns;
@@ -28,6 +29,7 @@
 
 mod agents;
 mod attachments;
+mod batch;
 mod compare;
 mod documents;
 mod duration;
@@ -48,6 +50,7 @@ pub use attachments::{
     attachment_parts, check_attachments_sent, declared_hashes, sha2_matches, statement_hashes,
     AttachmentContent, HASH_HEADER,
 };
+pub use batch::{complete_batch, statement_path, Batch};
 pub use compare::same_statement;
 pub use documents::{Document, DocumentKind, DocumentScope};
 pub use duration::{parse_duration, truncate_duration};

@@ -9,11 +9,11 @@ use learnwell_domain::xapi::learning_activity;
 use learnwell_persistence::xapi::{self as store, NewStatement};
 use learnwell_xapi::multipart::Part;
 use learnwell_xapi::{
-    agent_key, attachment_parts, check_attachments_sent, check_signature, declared_hashes,
-    referenced_statement_id, related_activities, related_agents, same_statement,
-    signature_attachments, statement_activities, statement_agents, validate_statement,
-    voided_statement_id, without_null_timestamp, AttachmentContent, SignatureAlgorithm,
-    StatementSignature, XapiVersion, VOIDED_VERB,
+    agent_key, attachment_parts, check_attachments_sent, check_signature, complete_batch,
+    declared_hashes, referenced_statement_id, related_activities, related_agents, same_statement,
+    signature_attachments, statement_activities, statement_agents, statement_path,
+    voided_statement_id, AttachmentContent, SignatureAlgorithm, StatementSignature, XapiVersion,
+    VOIDED_VERB,
 };
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -71,8 +71,8 @@ pub async fn store_statements(
     Ok(batch.ids)
 }
 
-/// A batch checked, its statements completed as stored (id, `stored`, `timestamp`, `authority`,
-/// `version`), and what the client sent, which a re-submission is compared with.
+/// A batch checked and completed (`learnwell_xapi::complete_batch`), with the raw data of its
+/// attachments.
 struct Batch {
     statements: Vec<Value>,
     sent: Vec<Value>,
@@ -90,83 +90,18 @@ fn prepare(
     authority: &Value,
     now: DateTime<Utc>,
 ) -> ApiResult<Batch> {
-    let mut statements = match (body, put_id) {
-        (Value::Array(items), None) => items,
-        (Value::Object(o), _) => vec![Value::Object(o)],
-        (_, Some(_)) => return Err(bad_statement("statement", "PUT takes one statement object")),
-        (_, None) => {
-            return Err(bad_statement(
-                "statement",
-                "send a statement object or an array of statements",
-            ))
-        }
-    };
-    if statements.is_empty() {
-        return Err(bad_statement("statements", "the batch is empty"));
-    }
-    for s in &mut statements {
-        without_null_timestamp(s, version);
-    }
-    let sent = statements.clone();
-    let stored = learnwell_xapi::format_timestamp(now);
-    let mut ids = Vec::with_capacity(statements.len());
-    for (i, s) in statements.iter_mut().enumerate() {
-        let path = |p: &str| statement_path(put_id.is_some(), i, p);
-        validate_statement(s, version)
-            .map_err(|e| bad_statement(path(&e.path), e.reason.clone()))?;
-        let o = s
-            .as_object_mut()
-            .ok_or_else(|| bad_statement(path("statement"), "must be an object"))?;
-        let id = match (o.get("id").and_then(Value::as_str), put_id) {
-            (Some(id), Some(put)) if !id.eq_ignore_ascii_case(put) => {
-                return Err(bad_statement(
-                    "statementId",
-                    "differs from the id in the statement",
-                ))
-            }
-            (Some(id), _) => id.to_ascii_lowercase(),
-            (None, Some(put)) => put.to_ascii_lowercase(),
-            (None, None) => uuid::Uuid::new_v4().to_string(),
-        };
-        o.insert("id".into(), Value::String(id.clone()));
-        o.insert("stored".into(), Value::String(stored.clone()));
-        o.entry("timestamp")
-            .or_insert_with(|| Value::String(stored.clone()));
-        o.entry("authority").or_insert_with(|| authority.clone());
-        o.entry("version")
-            .or_insert_with(|| Value::String(version_property(version).into()));
-        ids.push(id);
-    }
-    let mut seen = HashSet::new();
-    if let Some(dup) = ids.iter().find(|id| !seen.insert(id.as_str())) {
-        return Err(bad_statement(
-            "statements",
-            format!("the batch holds statement {dup} twice"),
-        ));
-    }
-    let attachments = attachments(&sent, parts, put_id.is_some())?;
-    // Voiding statements: a voiding statement cannot itself be voided.
-    let targets = statements
-        .iter()
-        .filter_map(voided_statement_id)
-        .map(|t| t.to_ascii_lowercase())
-        .collect();
+    let completed = complete_batch(body, version, put_id, authority, now, || {
+        uuid::Uuid::new_v4().to_string()
+    })
+    .map_err(|e| bad_statement(e.path, e.reason))?;
+    let attachments = attachments(&completed.sent, parts, put_id.is_some())?;
     Ok(Batch {
-        statements,
-        sent,
-        ids,
-        targets,
+        statements: completed.statements,
+        sent: completed.sent,
+        ids: completed.ids,
+        targets: completed.targets,
         attachments,
     })
-}
-
-/// The path of a problem in statement `i` of a request (a PUT holds one statement).
-fn statement_path(single: bool, i: usize, path: &str) -> String {
-    if single {
-        path.to_owned()
-    } else {
-        format!("statements[{i}].{path}")
-    }
 }
 
 /// The raw data of the statements' attachments, checked (Communication 1.5.2): every part matches
@@ -227,13 +162,6 @@ fn verifies(signature: &StatementSignature) -> bool {
         algorithm,
     )
     .unwrap_or(false)
-}
-
-fn version_property(version: XapiVersion) -> &'static str {
-    match version {
-        XapiVersion::V1_0_3 => "1.0.0",
-        XapiVersion::V2_0_0 => "2.0.0",
-    }
 }
 
 /// What one request stores: the statements as stored and as sent, their ids, the statements
