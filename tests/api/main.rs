@@ -9,6 +9,7 @@ mod enrollments;
 mod graphql;
 mod helpers;
 mod hris;
+mod layering;
 mod learning_time;
 mod org_units;
 mod policy;
