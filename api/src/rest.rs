@@ -134,7 +134,7 @@ fn document_errors(op: &mut utoipa::openapi::path::Operation) {
     let has = |place: ParameterIn| params.iter().any(|p| p.parameter_in == place);
     let mut statuses: Vec<u16> = Vec::new();
     if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
-        statuses.extend([401, 429, 503]);
+        statuses.extend([401, 403, 429, 503]);
     }
     if op.request_body.is_some() {
         statuses.extend([400, 413, 415]);

@@ -287,7 +287,7 @@ async fn get_course(ctx: Ctx, id: web::Path<CourseId>) -> ApiResult<HttpResponse
 
 /// Change a course (ld_admin); `{"archived": true}` retires it. Send `If-Match`.
 #[utoipa::path(tag = "catalog", params(("id" = String, Path), ("If-Match" = String, Header)), request_body = CoursePatch, security(("bearer" = [])),
-    responses((status = 200, body = CourseResource), (status = 412, body = Problem), (status = 428, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = CourseResource), (status = 412, body = Problem), (status = 428, body = Problem), (status = 409, body = Problem, description = "A unique value (email, external id, code) is taken (`duplicate`)"), (status = 422, body = Problem)))]
 #[patch("/courses/{id}")]
 async fn update_course(
     ctx: Ctx,

@@ -354,7 +354,7 @@ async fn get_employee(ctx: Ctx, id: web::Path<EmployeeId>) -> ApiResult<HttpResp
 
 /// Change an employee. Send `If-Match` with the ETag you read; a stale one gets 412.
 #[utoipa::path(tag = "org", params(("id" = String, Path), ("If-Match" = String, Header)), request_body = EmployeePatch, security(("bearer" = [])),
-    responses((status = 200, body = EmployeeResource), (status = 412, body = Problem), (status = 428, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = EmployeeResource), (status = 412, body = Problem), (status = 428, body = Problem), (status = 409, body = Problem, description = "A unique value (email, external id, code) is taken (`duplicate`)"), (status = 422, body = Problem)))]
 #[patch("/employees/{id}")]
 async fn update_employee(
     ctx: Ctx,
@@ -445,7 +445,7 @@ async fn list_org_units(ctx: Ctx) -> ApiResult<HttpResponse> {
 
 /// Create an org unit (hr_admin or an HRIS client).
 #[utoipa::path(tag = "org", request_body = OrgUnitInput, security(("bearer" = [])),
-    responses((status = 201, body = OrgUnitResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = OrgUnitResource), (status = 403, body = Problem), (status = 409, body = Problem, description = "A unique value (email, external id, code) is taken (`duplicate`)"), (status = 422, body = Problem)))]
 #[post("/org-units")]
 async fn create_org_unit(ctx: Ctx, body: JsonBody<OrgUnitInput>) -> ApiResult<HttpResponse> {
     Ok(unit(
@@ -466,7 +466,7 @@ async fn get_org_unit(ctx: Ctx, id: web::Path<OrgUnitId>) -> ApiResult<HttpRespo
 
 /// Rename, move (the tree may not loop) or change the head of a unit. Needs `If-Match`.
 #[utoipa::path(tag = "org", params(("id" = String, Path), ("If-Match" = String, Header)), request_body = OrgUnitInput, security(("bearer" = [])),
-    responses((status = 200, body = OrgUnitResource), (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = OrgUnitResource), (status = 412, body = Problem), (status = 409, body = Problem, description = "A unique value (email, external id, code) is taken (`duplicate`)"), (status = 422, body = Problem)))]
 #[patch("/org-units/{id}")]
 async fn update_org_unit(
     ctx: Ctx,
