@@ -182,7 +182,7 @@ async fn handle(
     let res = match resource {
         Resource::About => about::get(),
         Resource::Lrs(guarded) => {
-            let (caller, version) = match begin(&services, &auth, &r).await {
+            let (caller, version) = match begin(&services, &auth, &req, &r).await {
                 Ok(started) => started,
                 Err(e) => return finish(Err(e), version),
             };
@@ -231,6 +231,7 @@ async fn dispatch(
 async fn begin(
     services: &Services,
     auth: &Authenticator,
+    req: &HttpRequest,
     r: &XapiRequest,
 ) -> ApiResult<(XapiCaller, XapiVersion)> {
     let version = match r.header(XapiVersion::HEADER) {
@@ -243,7 +244,11 @@ async fn begin(
         Some(v) => XapiVersion::parse(v)
             .map_err(|e| ApiError::InvalidQuery(FieldError::new(e.path, e.reason)))?,
     };
-    let caller = svc::authenticate(services, r.header("authorization"), |t| auth.verify(t)).await?;
+    let address = crate::auth::client_address(req, &services.settings.server.trusted_proxies);
+    let caller = svc::authenticate(services, address, r.header("authorization"), |t| {
+        auth.verify(t)
+    })
+    .await?;
     Ok((caller, version))
 }
 

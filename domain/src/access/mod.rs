@@ -159,6 +159,13 @@ pub fn can_read_audit(principal: &Principal) -> bool {
     principal.has(Role::HrAdmin)
 }
 
+/// Void an xAPI statement: the LRS client (or token) that stored it, or an L&D admin correcting
+/// the record. Another client may not, even one that may write statements: voiding removes the
+/// learning the statement recorded.
+pub fn may_void(principal: &Principal, stored_it: bool) -> bool {
+    stored_it || is_learning_admin(principal)
+}
+
 /// Operational metrics (request counts, pool, queues): `hr_admin` (scrapers use the configured
 /// metrics token instead).
 pub fn can_read_metrics(principal: &Principal) -> bool {
@@ -222,6 +229,23 @@ pub fn enrollment_origin(principal: &Principal, relation: Relation) -> Option<En
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_statement_is_voided_by_whoever_stored_it_or_an_ld_admin() {
+        let client = Principal {
+            subject: "lrs-client:a".into(),
+            roles: BTreeSet::new(),
+            scopes: [Scope::XapiWrite].into_iter().collect(),
+            employee_id: None,
+        };
+        assert!(may_void(&client, true));
+        assert!(!may_void(&client, false));
+        let admin = Principal {
+            roles: [Role::LdAdmin].into_iter().collect(),
+            ..client
+        };
+        assert!(may_void(&admin, false));
+    }
 
     fn person(roles: &[Role]) -> Principal {
         Principal {

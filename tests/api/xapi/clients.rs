@@ -139,3 +139,59 @@ async fn scopes_decide_who_writes_and_who_reads_what() {
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["x-experience-api-version"], "2.0.0");
 }
+
+async fn about_with(app: &TestApp, basic: &str, from: &str) -> reqwest::Response {
+    app.client
+        .get(format!("{}/xapi/statements?limit=1", app.base))
+        .header("authorization", basic)
+        .header("x-experience-api-version", "1.0.3")
+        .header("x-forwarded-for", from)
+        .send()
+        .await
+        .expect("send")
+}
+
+fn basic(key: &str, secret: &str) -> String {
+    use base64::Engine;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{key}:{secret}"))
+    )
+}
+
+#[tokio::test]
+async fn wrong_lrs_secrets_are_limited_per_key_and_an_unknown_key_looks_like_a_wrong_secret() {
+    let app = TestApp::spawn_with(|s| {
+        s.server.trusted_proxies = vec!["127.0.0.1".parse().expect("ip")];
+        s.rate_limit.failed_auth_per_minute = 3;
+    })
+    .await;
+    let (lrs, created) = client(&app, &["xapi:read"]).await;
+    let key = created["key"].as_str().expect("key");
+
+    let wrong = about_with(&app, &basic(key, "not-the-secret"), "198.51.100.1").await;
+    assert_eq!(wrong.status(), 401);
+    let wrong_body = body(wrong).await;
+    let unknown = about_with(&app, &basic("no-such-key", "not-the-secret"), "198.51.100.2").await;
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(
+        body(unknown).await["detail"],
+        wrong_body["detail"],
+        "an unknown key and a wrong secret answer alike"
+    );
+
+    // Two more wrong secrets for the key, each from another address: the key's budget is spent.
+    for from in ["198.51.100.3", "198.51.100.4"] {
+        assert_eq!(about_with(&app, &basic(key, "guess"), from).await.status(), 401);
+    }
+    let blocked = about_with(&app, &lrs.basic, "198.51.100.5").await;
+    assert_eq!(blocked.status(), 429, "the key waits for the next minute, even with its secret");
+    assert!(blocked.headers().get("retry-after").is_some());
+
+    let (other, _) = client(&app, &["xapi:read"]).await;
+    assert_eq!(
+        about_with(&app, &other.basic, "198.51.100.6").await.status(),
+        200,
+        "another client's key is not affected"
+    );
+}

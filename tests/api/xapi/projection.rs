@@ -229,3 +229,71 @@ async fn unmatched_actors_are_reported_and_reapplied_once_the_mapping_is_fixed()
     .await;
     assert_eq!(records["items"][0]["minutes"], 45);
 }
+
+fn void_of(id: &str) -> Value {
+    json!({
+        "actor": { "mbox": "mailto:lms@example.com" },
+        "verb": { "id": "http://adlnet.gov/expapi/verbs/voided" },
+        "object": { "objectType": "StatementRef", "id": id }
+    })
+}
+
+#[tokio::test]
+async fn only_the_client_that_stored_a_statement_voids_it_and_a_void_of_nothing_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let (a1, enrolment, a1_id) =
+        enrolled(&app, "https://lms.example.com/course/42", "enrolled").await;
+    let records_path = format!("/api/v1/learning-records?employee_id={a1_id}");
+    let (owner, _) = client(&app, &["xapi:write", "xapi:read:mine"]).await;
+    let (other, _) = client(&app, &["xapi:write", "xapi:read:mine"]).await;
+    let res = xapi(
+        &app,
+        &owner,
+        Method::POST,
+        "/statements",
+        Some(statement(S1, "a1@example.com", "completed")),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    app.projected().await;
+    assert_eq!(items(&app, &records_path, &a1).await.len(), 1);
+
+    let refused = xapi(&app, &other, Method::POST, "/statements", Some(void_of(S1))).await;
+    assert_eq!(refused.status(), 403, "another client may not void it");
+    app.projected().await;
+    assert_eq!(
+        items(&app, &records_path, &a1).await.len(),
+        1,
+        "the record stays"
+    );
+    let enrolment_now = body(
+        app.get(&format!("/api/v1/enrollments/{enrolment}"), &a1)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        enrolment_now["status"], "completed",
+        "and the enrolment stays completed"
+    );
+
+    let nothing = xapi(&app, &other, Method::POST, "/statements", Some(void_of(S2))).await;
+    assert_eq!(
+        nothing.status(),
+        200,
+        "voiding an unknown statement is not refused (Data 2.3.2)"
+    );
+    app.projected().await;
+    assert_eq!(
+        items(&app, &records_path, &a1).await.len(),
+        1,
+        "and it voids nothing"
+    );
+
+    let own = xapi(&app, &owner, Method::POST, "/statements", Some(void_of(S1))).await;
+    assert_eq!(own.status(), 200);
+    app.projected().await;
+    assert!(
+        items(&app, &records_path, &a1).await.is_empty(),
+        "its own client voids it"
+    );
+}

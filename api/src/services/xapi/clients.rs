@@ -1,7 +1,7 @@
 //! LRS clients (credentials for LMSs, managed by a learning admin) and who is calling `/xapi`:
 //! an LRS client with HTTP Basic credentials, or a bearer token with xAPI scopes.
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::services::Services;
 use crate::services::{audit, ensure, Ctx};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
@@ -15,7 +15,8 @@ use learnwell_xapi::agent_key;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::net::IpAddr;
+use std::sync::{Mutex, OnceLock};
 
 /// The `homePage` of the accounts that name LRS clients and token subjects as authorities.
 pub const AUTHORITY_HOME_PAGE: &str = "urn:learnwell:lrs";
@@ -182,64 +183,134 @@ impl XapiCaller {
 }
 
 /// Authenticate an `/xapi` request from its `Authorization` header: an LRS client's Basic
-/// credentials, or a bearer token that `verify_bearer` checks.
+/// credentials, or a bearer token that `verify_bearer` checks. The client address and the LRS
+/// key are charged for every failure and refused (429) while they have too many this minute;
+/// a secret is checked off the request workers, and an unknown key costs the same check as a
+/// known one (nobody learns which keys exist from the time an answer takes).
 #[tracing::instrument(skip_all, fields(client_id))]
 pub async fn authenticate(
     svc: &Services,
+    address: IpAddr,
     authorization: Option<&str>,
     verify_bearer: impl FnOnce(&str) -> ApiResult<Principal>,
 ) -> ApiResult<XapiCaller> {
+    svc.rate_limit_address(address).await?;
+    let from = format!("ip:{address}");
+    svc.refuse_while_failing(&from).await?;
     let header = authorization.ok_or_else(|| {
         ApiError::Unauthenticated("send HTTP Basic credentials of an LRS client".into())
     })?;
-    if let Some(encoded) = header
+    let outcome = match header
         .strip_prefix("Basic ")
         .or_else(|| header.strip_prefix("basic "))
     {
-        let bad = || ApiError::Unauthenticated("unknown or revoked LRS client credentials".into());
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(encoded.trim())
-            .map_err(|_| bad())?;
-        let decoded = String::from_utf8(decoded).map_err(|_| bad())?;
-        let (key, secret) = decoded.split_once(':').ok_or_else(bad)?;
-        let client = store::client_by_key(&svc.db, key)
-            .await?
-            .filter(|c| c.revoked_at.is_none())
-            .ok_or_else(bad)?;
-        let digest: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
-        let cached = svc.lrs_credentials.lock().get(key) == Some(&digest);
-        if !cached {
-            let hash = PasswordHash::new(&client.secret_hash)
-                .map_err(|e| ApiError::Internal(format!("stored client hash: {e}")))?;
-            Argon2::default()
-                .verify_password(secret.as_bytes(), &hash)
-                .map_err(|_| bad())?;
-            svc.lrs_credentials.lock().insert(key.to_owned(), digest);
+        Some(encoded) => basic_caller(svc, encoded).await,
+        None => bearer_caller(svc, header, verify_bearer),
+    };
+    let caller = match outcome {
+        Ok(caller) => caller,
+        Err(e) => {
+            if e.code() == Code::Unauthenticated {
+                svc.authentication_failed(&from).await?;
+            }
+            return Err(e);
         }
-        let principal = Principal {
-            subject: format!("lrs-client:{}", client.id),
-            roles: Default::default(),
-            scopes: client.scopes.split(' ').filter_map(Scope::parse).collect(),
-            employee_id: None,
-        };
-        tracing::Span::current().record("client_id", client.id.as_str());
-        svc.rate_limit(&principal.subject).await?;
-        return Ok(XapiCaller {
-            ctx: Ctx::new(svc, principal),
-            client: Some(client),
-        });
+    };
+    svc.rate_limit(&caller.principal.subject).await?;
+    if caller.client.is_none() && !access::can_use_lrs(&caller.principal) {
+        return Err(ApiError::Forbidden);
     }
+    Ok(caller)
+}
+
+fn bearer_caller(
+    svc: &Services,
+    header: &str,
+    verify_bearer: impl FnOnce(&str) -> ApiResult<Principal>,
+) -> ApiResult<XapiCaller> {
     let token = header
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
         .ok_or_else(|| ApiError::Unauthenticated("use the Basic or Bearer scheme".into()))?;
-    let principal = verify_bearer(token.trim())?;
-    svc.rate_limit(&principal.subject).await?;
-    if !access::can_use_lrs(&principal) {
-        return Err(ApiError::Forbidden);
-    }
     Ok(XapiCaller {
-        ctx: Ctx::new(svc, principal),
+        ctx: Ctx::new(svc, verify_bearer(token.trim())?),
         client: None,
     })
+}
+
+async fn basic_caller(svc: &Services, encoded: &str) -> ApiResult<XapiCaller> {
+    let bad = || ApiError::Unauthenticated("unknown or revoked LRS client credentials".into());
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| bad())?;
+    let decoded = String::from_utf8(decoded).map_err(|_| bad())?;
+    let (key, secret) = decoded.split_once(':').ok_or_else(bad)?;
+    let per_key = format!(
+        "key:{}",
+        Sha256::digest(key.as_bytes())
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    svc.refuse_while_failing(&per_key).await?;
+    let client = store::client_by_key(&svc.db, key)
+        .await?
+        .filter(|c| c.revoked_at.is_none());
+    let digest: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
+    let cached = client.is_some() && svc.lrs_credentials.lock().get(key) == Some(&digest);
+    if !cached {
+        let hash = client.as_ref().map(|c| c.secret_hash.clone());
+        if !verify_secret(hash, secret.to_owned()).await? {
+            svc.authentication_failed(&per_key).await?;
+            return Err(bad());
+        }
+        svc.lrs_credentials.lock().insert(key.to_owned(), digest);
+    }
+    let Some(client) = client else {
+        return Err(bad());
+    };
+    let principal = Principal {
+        subject: format!("lrs-client:{}", client.id),
+        roles: Default::default(),
+        scopes: client.scopes.split(' ').filter_map(Scope::parse).collect(),
+        employee_id: None,
+    };
+    tracing::Span::current().record("client_id", client.id.as_str());
+    Ok(XapiCaller {
+        ctx: Ctx::new(svc, principal),
+        client: Some(client),
+    })
+}
+
+/// The hash an unknown key's secret is checked against: of a random secret, made once.
+fn unknown_key_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        Argon2::default()
+            .hash_password(
+                random_token(32).as_bytes(),
+                &SaltString::generate(&mut OsRng),
+            )
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// Check `secret` against an argon2 hash on a blocking thread; without a hash (unknown key)
+/// against a hash of nothing anyone knows, so both paths cost the same and fail alike.
+async fn verify_secret(hash: Option<String>, secret: String) -> ApiResult<bool> {
+    tokio::task::spawn_blocking(move || {
+        let stored = hash.unwrap_or_else(|| unknown_key_hash().to_owned());
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return Err(ApiError::Internal(
+                "a stored LRS client hash does not parse".into(),
+            ));
+        };
+        Ok(Argon2::default()
+            .verify_password(secret.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("secret check: {e}")))?
 }

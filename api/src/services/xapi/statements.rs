@@ -5,6 +5,7 @@
 use super::{outcomes, XapiCaller};
 use crate::error::{ApiError, ApiResult, Code};
 use chrono::{DateTime, Utc};
+use learnwell_domain::access;
 use learnwell_domain::xapi::learning_activity;
 use learnwell_persistence::xapi::{self as store, NewStatement};
 use learnwell_xapi::multipart::Part;
@@ -207,14 +208,7 @@ async fn write_batch(caller: &XapiCaller, batch: &Batch, now: DateTime<Utc>) -> 
         }
         rows.push(row);
     }
-    for t in &batch.targets {
-        if existing.get(t).is_some_and(|v| v.verb_id == VOIDED_VERB) {
-            return Err(bad_statement(
-                "object.id",
-                format!("statement {t} is a voiding statement, which cannot be voided"),
-            ));
-        }
-    }
+    check_voids(caller, &batch.targets, &existing)?;
     if rows.is_empty() && batch.attachments.is_empty() {
         return Ok(());
     }
@@ -227,6 +221,36 @@ async fn write_batch(caller: &XapiCaller, batch: &Batch, now: DateTime<Utc>) -> 
     store::void(&tx, &newly_voided).await?;
     tx.commit().await?;
     caller.projector.wake();
+    Ok(())
+}
+
+/// May the caller void each stored statement the batch voids? A voiding statement cannot be
+/// voided; a statement may be voided only by whoever stored it (the same LRS client or token
+/// subject), or by an L&D admin (`domain::access::may_void`). A target not stored at all is
+/// accepted (the specification asks the LRS not to refuse it) and voids nothing.
+fn check_voids(
+    caller: &XapiCaller,
+    targets: &[String],
+    existing: &HashMap<String, store::StoredStatement>,
+) -> ApiResult<()> {
+    let mine = agent_key(&caller.authority());
+    for t in targets {
+        let Some(target) = existing.get(t) else {
+            continue;
+        };
+        if target.verb_id == VOIDED_VERB {
+            return Err(bad_statement(
+                "object.id",
+                format!("statement {t} is a voiding statement, which cannot be voided"),
+            ));
+        }
+        let stored: Value = serde_json::from_str(&target.statement)
+            .map_err(|e| ApiError::Internal(format!("stored statement {t} is not JSON: {e}")))?;
+        let own = mine.is_some() && agent_key(&stored["authority"]) == mine;
+        if !access::may_void(&caller.principal, own) {
+            return Err(ApiError::Forbidden);
+        }
+    }
     Ok(())
 }
 
