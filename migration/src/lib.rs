@@ -11,6 +11,7 @@ mod m20261123_000006_lrs_client_verbs;
 mod m20261123_000007_statement_index_time;
 mod m20261123_000008_statement_projection;
 mod m20261201_000009_signing_keys;
+mod m20261201_000010_xapi_unapplied;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_statement_index_time::Migration),
             Box::new(m20261123_000008_statement_projection::Migration),
             Box::new(m20261201_000009_signing_keys::Migration),
+            Box::new(m20261201_000010_xapi_unapplied::Migration),
         ]
     }
 }

@@ -17,7 +17,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(create_client)
         .service(revoke_client)
         .service(unmatched_actors)
-        .service(reapply_unmatched);
+        .service(reapply_unmatched)
+        .service(unapplied_statements)
+        .service(reapply_unapplied);
 }
 
 /// An actor of statements about learning that matches no employee.
@@ -60,6 +62,44 @@ pub struct ReapplyResult {
 #[post("/lrs/unmatched-actors:reapply")]
 async fn reapply_unmatched(ctx: Ctx) -> ApiResult<HttpResponse> {
     let applied = svc::projection::reapply_unmatched(&ctx).await?;
+    Ok(HttpResponse::Ok().json(ReapplyResult { applied }))
+}
+
+/// A statement about an employee's learning that made no learning record.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UnappliedStatementResource {
+    pub statement_id: String,
+    /// `no_duration` (no duration, and no catalog course with the activity's id and an
+    /// estimate), `duration_over_a_day`, `duration_out_of_range` or `invalid_title`.
+    pub reason: String,
+    pub stored: Option<DateTime<Utc>>,
+}
+
+/// Statements about employees' learning that made no learning record, with why (`ld_admin`):
+/// add the course that gives the estimate and reapply, or have the LMS void and resend them.
+#[utoipa::path(tag = "xapi", security(("bearer" = [])),
+    responses((status = 200, body = Vec<UnappliedStatementResource>), (status = 403, body = Problem)))]
+#[get("/lrs/unapplied-statements")]
+async fn unapplied_statements(ctx: Ctx) -> ApiResult<HttpResponse> {
+    let listed = svc::projection::unapplied_statements(&ctx).await?;
+    Ok(HttpResponse::Ok().json(
+        listed
+            .into_iter()
+            .map(|u| UnappliedStatementResource {
+                statement_id: u.statement_id,
+                reason: u.reason,
+                stored: u.stored,
+            })
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Apply again the statements that made no learning record (`ld_admin`).
+#[utoipa::path(tag = "xapi", security(("bearer" = [])),
+    responses((status = 200, body = ReapplyResult), (status = 403, body = Problem)))]
+#[post("/lrs/unapplied-statements:reapply")]
+async fn reapply_unapplied(ctx: Ctx) -> ApiResult<HttpResponse> {
+    let applied = svc::projection::reapply_unapplied(&ctx).await?;
     Ok(HttpResponse::Ok().json(ReapplyResult { applied }))
 }
 

@@ -89,6 +89,20 @@ pub fn activity_name(statement: &Value) -> Option<String> {
         .map(str::to_owned)
 }
 
+code_enum!(
+    /// Why a statement about an employee's learning produced no learning record:
+    /// `no_duration` (no `result.duration`, and no catalog course with the activity's id and an
+    /// estimate), `duration_over_a_day` (longer than one day's learning time: send the real
+    /// duration), `duration_out_of_range` (no record can hold it), `invalid_title` (the
+    /// activity's name does not fit a record's title).
+    NotApplicable, "reason" {
+        NoDuration = "no_duration",
+        DurationOverADay = "duration_over_a_day",
+        DurationOutOfRange = "duration_out_of_range",
+        InvalidTitle = "invalid_title",
+    }
+);
+
 /// `result.duration` in whole minutes (rounded; `None` without a duration or under half a
 /// minute).
 pub fn duration_minutes(statement: &Value) -> Option<u64> {
@@ -99,10 +113,64 @@ pub fn duration_minutes(statement: &Value) -> Option<u64> {
         .filter(|m| *m > 0)
 }
 
+/// The most minutes one statement's learning may hold: one day (a time entry's limit).
+pub const MAX_STATEMENT_MINUTES: u64 = 24 * 60;
+
+/// The minutes a statement about learning records: its `result.duration` (rounded to whole
+/// minutes), else the course's `estimate`; refused when there is neither, when the duration is
+/// longer than a day, or when it is too long to count at all.
+pub fn learning_minutes(statement: &Value, estimate: Option<u32>) -> Result<u32, NotApplicable> {
+    let from_duration = match statement["result"]["duration"].as_str() {
+        Some(d) => {
+            let ms = parse_duration(d).ok_or(NotApplicable::DurationOutOfRange)?;
+            ms.saturating_add(30_000) / 60_000
+        }
+        None => 0,
+    };
+    let minutes = if from_duration > 0 {
+        from_duration
+    } else {
+        estimate
+            .map(u64::from)
+            .filter(|m| *m > 0)
+            .ok_or(NotApplicable::NoDuration)?
+    };
+    if minutes > MAX_STATEMENT_MINUTES {
+        return Err(NotApplicable::DurationOverADay);
+    }
+    u32::try_from(minutes).map_err(|_| NotApplicable::DurationOutOfRange)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn long_or_missing_durations_are_named_not_dropped() {
+        let with = |d: &str| json!({ "result": { "duration": d } });
+        assert_eq!(learning_minutes(&with("PT45M"), None), Ok(45));
+        assert_eq!(learning_minutes(&with("PT24H"), None), Ok(1440));
+        assert_eq!(
+            learning_minutes(&with("PT25H"), None),
+            Err(NotApplicable::DurationOverADay)
+        );
+        assert_eq!(
+            learning_minutes(&with("P2D"), None),
+            Err(NotApplicable::DurationOverADay)
+        );
+        assert!(learning_minutes(&with("P9999Y"), None).is_err());
+        assert_eq!(
+            learning_minutes(&json!({}), None),
+            Err(NotApplicable::NoDuration)
+        );
+        assert_eq!(learning_minutes(&json!({}), Some(30)), Ok(30));
+        assert_eq!(
+            learning_minutes(&with("PT10S"), Some(30)),
+            Ok(30),
+            "under half a minute: the estimate"
+        );
+    }
 
     fn statement(verb: &str, object: Value, result: Value) -> Value {
         json!({ "verb": { "id": format!("http://adlnet.gov/expapi/verbs/{verb}") },

@@ -11,8 +11,8 @@ mod learning;
 
 pub use client::{ClientSettings, LrsClient};
 pub use learning::{
-    activity_name, duration_minutes, is_learning_verb, learning_activity, LearningVerbs,
-    LEARNING_VERBS, MAX_CLIENT_VERBS,
+    activity_name, duration_minutes, is_learning_verb, learning_activity, learning_minutes,
+    LearningVerbs, NotApplicable, LEARNING_VERBS, MAX_CLIENT_VERBS, MAX_STATEMENT_MINUTES,
 };
 
 impl From<XapiError> for crate::FieldError {

@@ -600,6 +600,8 @@ pub async fn unmatched_actors(c: &impl Conn) -> StoreResult<Vec<UnmatchedActor>>
 pub enum Waiting {
     Queued,
     Unmatched,
+    /// About learning by an employee, but not applicable (see `xapi_unapplied.reason`).
+    Unapplied,
 }
 
 impl Waiting {
@@ -607,6 +609,7 @@ impl Waiting {
         match self {
             Self::Queued => "xapi_projection_queue",
             Self::Unmatched => "xapi_unmatched",
+            Self::Unapplied => "xapi_unapplied",
         }
     }
 }
@@ -680,6 +683,42 @@ pub async fn claim(tx: &Tx, from: Waiting, seqs: &[i64]) -> StoreResult<Vec<i64>
 const PROJECTION_LOCK: i64 = 0x7841_5049;
 
 /// Remember statements whose actors matched no employee: `(seq, actor_key)` each.
+/// A statement set aside as not applicable, with why.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct UnappliedStatement {
+    pub statement_id: String,
+    pub reason: String,
+    pub stored_us: i64,
+}
+
+/// The statements set aside as not applicable (not voided), oldest first.
+pub async fn unapplied_statements(c: &impl Conn) -> StoreResult<Vec<UnappliedStatement>> {
+    let sql = "SELECT s.statement_id, u.reason, s.stored_us \
+               FROM xapi_unapplied u JOIN xapi_statements s ON s.seq = u.seq \
+               WHERE s.voided = ? ORDER BY u.seq";
+    Ok(
+        UnappliedStatement::find_by_statement(statement(c.backend(), sql, vec![false.into()]))
+            .all(c.conn())
+            .await?,
+    )
+}
+
+/// Set statements aside as not applicable, with their reasons.
+pub async fn insert_unapplied(tx: &Tx, rows: &[(i64, &'static str)]) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = rows.iter().map(|(s, r)| json!([s, r])).collect();
+    let sql = format!(
+        "INSERT INTO xapi_unapplied (seq, reason) {} ON CONFLICT DO NOTHING",
+        json_rows(tx.backend(), &["bigint", "text"])
+    );
+    tx.conn()
+        .execute(statement(tx.backend(), &sql, vec![json_param(&rows)?]))
+        .await?;
+    Ok(())
+}
+
 pub async fn insert_unmatched(tx: &Tx, rows: &[(i64, String)]) -> StoreResult<()> {
     if rows.is_empty() {
         return Ok(());

@@ -172,7 +172,12 @@ async fn wrong_lrs_secrets_are_limited_per_key_and_an_unknown_key_looks_like_a_w
     let wrong = about_with(&app, &basic(key, "not-the-secret"), "198.51.100.1").await;
     assert_eq!(wrong.status(), 401);
     let wrong_body = body(wrong).await;
-    let unknown = about_with(&app, &basic("no-such-key", "not-the-secret"), "198.51.100.2").await;
+    let unknown = about_with(
+        &app,
+        &basic("no-such-key", "not-the-secret"),
+        "198.51.100.2",
+    )
+    .await;
     assert_eq!(unknown.status(), 401);
     assert_eq!(
         body(unknown).await["detail"],
@@ -182,15 +187,24 @@ async fn wrong_lrs_secrets_are_limited_per_key_and_an_unknown_key_looks_like_a_w
 
     // Two more wrong secrets for the key, each from another address: the key's budget is spent.
     for from in ["198.51.100.3", "198.51.100.4"] {
-        assert_eq!(about_with(&app, &basic(key, "guess"), from).await.status(), 401);
+        assert_eq!(
+            about_with(&app, &basic(key, "guess"), from).await.status(),
+            401
+        );
     }
     let blocked = about_with(&app, &lrs.basic, "198.51.100.5").await;
-    assert_eq!(blocked.status(), 429, "the key waits for the next minute, even with its secret");
+    assert_eq!(
+        blocked.status(),
+        429,
+        "the key waits for the next minute, even with its secret"
+    );
     assert!(blocked.headers().get("retry-after").is_some());
 
     let (other, _) = client(&app, &["xapi:read"]).await;
     assert_eq!(
-        about_with(&app, &other.basic, "198.51.100.6").await.status(),
+        about_with(&app, &other.basic, "198.51.100.6")
+            .await
+            .status(),
         200,
         "another client's key is not affected"
     );

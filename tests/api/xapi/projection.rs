@@ -297,3 +297,76 @@ async fn only_the_client_that_stored_a_statement_voids_it_and_a_void_of_nothing_
         "its own client voids it"
     );
 }
+
+#[tokio::test]
+async fn statements_that_make_no_record_are_listed_with_why_and_applied_again_after_a_fix() {
+    let app = TestApp::spawn().await;
+    let (a1, _, a1_id) = enrolled(&app, "https://lms.example.com/course/42", "enrolled").await;
+    let (lrs, _) = client(&app, &["xapi:write"]).await;
+    let long = |id: &str, duration: &str| {
+        let mut s = statement(id, "a1@example.com", "completed");
+        s["result"]["duration"] = json!(duration);
+        s
+    };
+    let mut no_duration = statement(
+        "6a5e6bd1-0000-4000-8000-000000000014",
+        "a1@example.com",
+        "completed",
+    );
+    no_duration["object"]["id"] = json!("https://lms.example.com/course/99");
+    no_duration["result"] = json!({ "completion": true });
+    let batch = json!([
+        long("6a5e6bd1-0000-4000-8000-000000000011", "PT25H"),
+        long("6a5e6bd1-0000-4000-8000-000000000012", "P2D"),
+        long("6a5e6bd1-0000-4000-8000-000000000013", "P9999Y"),
+        no_duration
+    ]);
+    let res = xapi(&app, &lrs, Method::POST, "/statements", Some(batch)).await;
+    assert_eq!(res.status(), 200);
+    app.projected().await;
+    let records = format!("/api/v1/learning-records?employee_id={a1_id}");
+    assert!(items(&app, &records, &a1).await.is_empty());
+
+    let listed = body(app.get("/api/v1/lrs/unapplied-statements", &ld(&app)).await).await;
+    let reasons: Vec<(String, String)> = listed
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|u| {
+            (
+                u["statement_id"].as_str().expect("id").to_owned(),
+                u["reason"].as_str().expect("reason").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(reasons.len(), 4, "every one is reported: {listed}");
+    assert_eq!(reasons[0].1, "duration_over_a_day");
+    assert_eq!(reasons[1].1, "duration_over_a_day");
+    assert!(reasons[2].1.starts_with("duration_"), "{:?}", reasons[2]);
+    assert_eq!(reasons[3].1, "no_duration");
+    assert_eq!(
+        app.get("/api/v1/lrs/unapplied-statements", &a1).await.status(),
+        403
+    );
+
+    // The fix for the last one: the catalog gets the course, with its estimate.
+    let res = app
+        .post(
+            "/api/v1/courses",
+            &ld(&app),
+            json!({ "code": "C99", "title": "Ladders", "estimated_minutes": 20,
+                    "xapi_activity_id": "https://lms.example.com/course/99" }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let again = body(
+        app.post("/api/v1/lrs/unapplied-statements:reapply", &ld(&app), json!({}))
+            .await,
+    )
+    .await;
+    assert_eq!(again["applied"], 1);
+    let made = items(&app, &records, &a1).await;
+    assert_eq!((made.len(), made[0]["minutes"].clone()), (1, json!(20)));
+    let left = body(app.get("/api/v1/lrs/unapplied-statements", &ld(&app)).await).await;
+    assert_eq!(left.as_array().expect("list").len(), 3, "the long ones stay listed");
+}

@@ -11,7 +11,7 @@ use learnwell_domain::learning::{LearningRecord, LearningSource, Score};
 use learnwell_domain::learning_time::{ApprovalState, EntryCategory, EntryMinutes, TimeEntry};
 use learnwell_domain::org::{EmploymentDates, Label};
 use learnwell_domain::xapi::{
-    activity_name, duration_minutes, learning_activity, LearningVerbs, LrsClient,
+    activity_name, learning_activity, learning_minutes, LearningVerbs, LrsClient, NotApplicable,
 };
 use learnwell_persistence::catalog as catalog_store;
 use learnwell_persistence::org as org_store;
@@ -43,6 +43,8 @@ pub(super) enum Outcome {
     Nothing,
     /// About learning, but the actor matches no employee.
     Unmatched,
+    /// About an employee's learning, but no record can be made of it, and why.
+    NotApplicable(NotApplicable),
     Learning(Box<Learning>),
 }
 
@@ -126,8 +128,10 @@ async fn outcomes(
             else {
                 return Outcome::Unmatched;
             };
-            learning_of(s, activity, courses.get(activity), employee_id, dates, now)
-                .map_or(Outcome::Nothing, |l| Outcome::Learning(Box::new(l)))
+            match learning_of(s, activity, courses.get(activity), employee_id, dates, now) {
+                Ok(l) => Outcome::Learning(Box::new(l)),
+                Err(why) => Outcome::NotApplicable(why),
+            }
         })
         .collect())
 }
@@ -172,8 +176,8 @@ async fn resolve_actors(
 }
 
 /// The learning record and time entry of a statement about learning on `activity` done by an
-/// employee; `None` when there is nothing to measure it by (no duration, no course estimate) or
-/// its title or minutes do not fit.
+/// employee, or why none can be made (no duration and no course estimate, a duration over a day
+/// or out of range, a title that does not fit).
 fn learning_of(
     s: &Value,
     activity: &str,
@@ -181,15 +185,14 @@ fn learning_of(
     employee_id: EmployeeId,
     dates: EmploymentDates,
     now: DateTime<Utc>,
-) -> Option<Learning> {
-    let minutes = duration_minutes(s)
-        .or_else(|| course.map(|c| u64::from(c.data.estimated_minutes)))
-        .and_then(|m| u32::try_from(m).ok())?;
+) -> Result<Learning, NotApplicable> {
+    let minutes = learning_minutes(s, course.map(|c| c.data.estimated_minutes))?;
     let title = course
         .map(|c| c.data.title.to_string())
         .or_else(|| activity_name(s))
         .unwrap_or_else(|| activity.to_owned());
-    let title = Label::parse(&title.chars().take(200).collect::<String>()).ok()?;
+    let title = Label::parse(&title.chars().take(200).collect::<String>())
+        .map_err(|_| NotApplicable::InvalidTitle)?;
     let day = s["timestamp"]
         .as_str()
         .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
@@ -211,7 +214,8 @@ fn learning_of(
         source_id: statement_id,
         created_at: now,
     };
-    let entry_minutes = EntryMinutes::new(i64::from(minutes)).ok()?;
+    let entry_minutes =
+        EntryMinutes::new(i64::from(minutes)).map_err(|_| NotApplicable::DurationOutOfRange)?;
     let entry = TimeEntry {
         id: TimeEntryId::from_uuid(uuid::Uuid::now_v7()),
         employee_id,
@@ -233,7 +237,7 @@ fn learning_of(
         created_at: now,
         updated_at: now,
     };
-    Some(Learning {
+    Ok(Learning {
         record,
         entry,
         dates,

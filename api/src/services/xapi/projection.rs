@@ -110,15 +110,47 @@ pub async fn unmatched_actors(ctx: &Ctx) -> ApiResult<Vec<UnmatchedActor>> {
 
 /// Apply again the unmatched statements whose actors now match an employee (after the HRIS sync
 /// or an LRS client's account home page fixed the mapping). Returns how many were applied.
-#[tracing::instrument(skip_all, fields(applied))]
 pub async fn reapply_unmatched(ctx: &Ctx) -> ApiResult<usize> {
+    reapply(ctx, Waiting::Unmatched).await
+}
+
+/// A statement about an employee's learning that made no record, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnappliedStatement {
+    pub statement_id: String,
+    /// A `NotApplicable` code.
+    pub reason: String,
+    pub stored: Option<DateTime<Utc>>,
+}
+
+/// The statements about employees' learning that made no record (not voided), with why.
+#[tracing::instrument(skip_all)]
+pub async fn unapplied_statements(ctx: &Ctx) -> ApiResult<Vec<UnappliedStatement>> {
     ensure(access::is_learning_admin(&ctx.principal))?;
-    let seqs = store::waiting(&ctx.db, Waiting::Unmatched, u64::MAX).await?;
+    Ok(store::unapplied_statements(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|u| UnappliedStatement {
+            statement_id: u.statement_id,
+            reason: u.reason,
+            stored: DateTime::from_timestamp_micros(u.stored_us),
+        })
+        .collect())
+}
+
+/// Apply again the statements that made no record (after the catalog gained the course that
+/// gives their estimate, say); those that still make none stay listed. Returns how many applied.
+pub async fn reapply_unapplied(ctx: &Ctx) -> ApiResult<usize> {
+    reapply(ctx, Waiting::Unapplied).await
+}
+
+#[tracing::instrument(skip_all, fields(from = ?from, applied))]
+async fn reapply(ctx: &Ctx, from: Waiting) -> ApiResult<usize> {
+    ensure(access::is_learning_admin(&ctx.principal))?;
+    let seqs = store::waiting(&ctx.db, from, u64::MAX).await?;
     let mut applied = 0;
     for chunk in seqs.chunks(usize::try_from(BATCH).unwrap_or(usize::MAX)) {
-        applied += project(ctx, Waiting::Unmatched, chunk, Some(ctx))
-            .await?
-            .applied;
+        applied += project(ctx, from, chunk, Some(ctx)).await?.applied;
     }
     tracing::Span::current().record("applied", applied);
     Ok(applied)
@@ -155,6 +187,7 @@ async fn project(
         produced,
         voids,
         unmatched,
+        not_applicable,
     } = sort_out(&stored, &values, &outcome, live);
     let ctx_of = |subject: String| match by {
         Some(ctx) => ctx.clone(),
@@ -179,6 +212,7 @@ async fn project(
         unapply(&tx, &ctx_of(subject), &targets).await?;
     }
     store::insert_unmatched(&tx, &unmatched).await?;
+    store::insert_unapplied(&tx, &not_applicable).await?;
     tx.commit().await?;
     let span = tracing::Span::current();
     span.record("claimed", claimed.len());
@@ -197,6 +231,8 @@ struct Sorted<'a> {
     voids: BTreeMap<String, Vec<String>>,
     /// Statements about learning whose actors match no employee, with their actor's key.
     unmatched: Vec<(i64, String)>,
+    /// Statements about an employee's learning that make no record, with the reason's code.
+    not_applicable: Vec<(i64, &'static str)>,
 }
 
 fn sort_out<'a>(
@@ -209,6 +245,7 @@ fn sort_out<'a>(
         produced: BTreeMap::new(),
         voids: BTreeMap::new(),
         unmatched: Vec::new(),
+        not_applicable: Vec::new(),
     };
     for ((s, value), outcome) in stored.iter().zip(values).zip(outcome) {
         if !live(s) {
@@ -231,6 +268,7 @@ fn sort_out<'a>(
                     sorted.unmatched.push((s.seq, key));
                 }
             }
+            Some(Outcome::NotApplicable(why)) => sorted.not_applicable.push((s.seq, why.code())),
             _ => {}
         }
     }
