@@ -20,7 +20,7 @@ use learnwell_persistence::kv::KvStore;
 use learnwell_persistence::Db;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// What the use cases work with: the database, the key-value store, the settings, the directory
 /// service and the caches each context owns. Cheap to clone (shared handles).
@@ -50,7 +50,7 @@ impl Services {
         }
     }
 
-    /// Charge one request to `subject`'s per-minute budget (fixed window, shared via the KV
+    /// Charge one request to `subject`'s per-minute budget (shared via the KV
     /// store).
     pub async fn rate_limit(&self, subject: &str) -> ApiResult<()> {
         let limit = self.settings.rate_limit.per_minute;
@@ -67,13 +67,9 @@ impl Services {
     /// authentications of this minute; checked before any credential is verified.
     pub async fn refuse_while_failing(&self, who: &str) -> ApiResult<()> {
         let limit = self.settings.rate_limit.failed_auth_per_minute;
-        if limit == 0 {
-            return Ok(());
-        }
-        let (window, retry) = minute_window();
-        if self.kv.counter(&format!("af:{who}:{window}")).await? >= limit {
+        if limit > 0 && self.kv.counter(&format!("af:{who}")).await? >= limit {
             return Err(ApiError::RateLimited {
-                retry_after_secs: retry,
+                retry_after_secs: WINDOW.as_secs(),
             });
         }
         Ok(())
@@ -82,40 +78,29 @@ impl Services {
     /// Count a failed authentication against `who`.
     pub async fn authentication_failed(&self, who: &str) -> ApiResult<()> {
         if self.settings.rate_limit.failed_auth_per_minute > 0 {
-            let (window, _) = minute_window();
-            self.kv
-                .increment(&format!("af:{who}:{window}"), Duration::from_secs(61))
-                .await?;
+            self.kv.increment(&format!("af:{who}"), WINDOW).await?;
         }
         Ok(())
     }
 
+    /// One more request on `key`'s budget of `limit` per window (0: unlimited). The window
+    /// starts with the key's first request and lasts a minute (the counter expires then), so a
+    /// burst is never split across two windows.
     async fn charge(&self, key: &str, limit: u64) -> ApiResult<()> {
         if limit == 0 {
             return Ok(());
         }
-        let (window, retry) = minute_window();
-        let used = self
-            .kv
-            .increment(&format!("{key}:{window}"), Duration::from_secs(61))
-            .await?;
-        if used > limit {
+        if self.kv.increment(key, WINDOW).await? > limit {
             return Err(ApiError::RateLimited {
-                retry_after_secs: retry,
+                retry_after_secs: WINDOW.as_secs(),
             });
         }
         Ok(())
     }
 }
 
-/// The current minute (the rate limits' fixed window) and the seconds until the next one.
-fn minute_window() -> (u64, u64) {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_secs();
-    (now / 60, 60 - now % 60)
-}
+/// How long a rate limit's window lasts, from its first request.
+const WINDOW: Duration = Duration::from_secs(60);
 
 /// One use case's context: who is asking, in which request, at what time, and the services.
 /// REST handlers get it as an extractor, GraphQL resolvers from the request's data; it derefs

@@ -345,7 +345,9 @@ async fn statements_that_make_no_record_are_listed_with_why_and_applied_again_af
     assert!(reasons[2].1.starts_with("duration_"), "{:?}", reasons[2]);
     assert_eq!(reasons[3].1, "no_duration");
     assert_eq!(
-        app.get("/api/v1/lrs/unapplied-statements", &a1).await.status(),
+        app.get("/api/v1/lrs/unapplied-statements", &a1)
+            .await
+            .status(),
         403
     );
 
@@ -360,13 +362,21 @@ async fn statements_that_make_no_record_are_listed_with_why_and_applied_again_af
         .await;
     assert_eq!(res.status(), 201);
     let again = body(
-        app.post("/api/v1/lrs/unapplied-statements:reapply", &ld(&app), json!({}))
-            .await,
+        app.post(
+            "/api/v1/lrs/unapplied-statements:reapply",
+            &ld(&app),
+            json!({}),
+        )
+        .await,
     )
     .await;
     assert_eq!(again["applied"], 1);
     let made = items(&app, &records, &a1).await;
     assert_eq!((made.len(), made[0]["minutes"].clone()), (1, json!(20)));
     let left = body(app.get("/api/v1/lrs/unapplied-statements", &ld(&app)).await).await;
-    assert_eq!(left.as_array().expect("list").len(), 3, "the long ones stay listed");
+    assert_eq!(
+        left.as_array().expect("list").len(),
+        3,
+        "the long ones stay listed"
+    );
 }
