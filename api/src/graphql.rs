@@ -15,7 +15,7 @@ use crate::services::{Ctx, Services};
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{
-    EmptyMutation, EmptySubscription, ErrorExtensions, MergedObject, Pos, SDLExportOptions, Schema,
+    EmptyMutation, EmptySubscription, ErrorExtensions, MergedObject, SDLExportOptions, Schema,
 };
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
 use futures_util::future::BoxFuture;
@@ -105,8 +105,11 @@ pub async fn execute(
             // The execution (its resolvers and their queries) is dropped here.
             Err(_) => {
                 tracing::warn!(timeout_ms = ms, "graphql query stopped at its timeout");
+                // The whole query, not a place in it: no `locations`.
                 let error = ErrorExtensions::extend(&ApiError::Timeout { ms });
-                async_graphql::Response::from_errors(vec![error.into_server_error(Pos::default())])
+                let mut server_error = async_graphql::ServerError::new(error.message, None);
+                server_error.extensions = error.extensions;
+                async_graphql::Response::from_errors(vec![server_error])
             }
         };
     for error in &mut response.errors {

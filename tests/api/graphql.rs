@@ -344,6 +344,7 @@ async fn a_query_over_the_timeout_is_stopped_with_one_timeout_error() {
     let errors = out["errors"].as_array().expect("errors");
     assert_eq!(errors.len(), 1, "{out}");
     assert_eq!(errors[0]["extensions"]["code"], "timeout");
+    assert!(errors[0].get("locations").is_none(), "{out}");
     assert!(
         errors[0]["message"]
             .as_str()
