@@ -352,3 +352,30 @@ async fn a_query_over_the_timeout_is_stopped_with_one_timeout_error() {
         "{out}"
     );
 }
+
+/// A small document whose fragments spread each other twice selects 2^25 fields: refused on the
+/// document, before validation or the cost walk expand it.
+#[tokio::test]
+async fn fragments_that_multiply_are_refused_on_the_document() {
+    let app = TestApp::spawn().await;
+    let mut q = String::from("{ me { ...F0 } }");
+    for i in 0..25 {
+        q.push_str(&format!(
+            " fragment F{i} on Employee {{ ...F{} ...F{} }}",
+            i + 1,
+            i + 1
+        ));
+    }
+    q.push_str(" fragment F25 on Employee { id }");
+    let out = gql(&app, &app.hr(), &q, json!({})).await;
+    assert_eq!(
+        out["errors"][0]["extensions"]["code"], "invalid_query",
+        "{out}"
+    );
+    assert!(
+        out["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("fragments are expanded")),
+        "{out}"
+    );
+}

@@ -11,12 +11,15 @@
 //! schema's size.
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
+    NextValidation,
 };
 use async_graphql::parser::types::{
     ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
 };
-use async_graphql::{Name, Positioned, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{
+    Name, Positioned, Request, ServerError, ServerResult, ValidationResult, Variables,
+};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -36,6 +39,10 @@ pub const CATEGORIES: usize = 5;
 pub const SUMMARY: usize = 10;
 /// No field costs more than this, so sums over a whole query never overflow.
 const CEILING: usize = 1 << 40;
+/// The most fields a query may select once its fragments are expanded (a small document can
+/// spread fragments that spread fragments, doubling at each step); checked on the document
+/// before anything else walks it.
+pub const MAX_EXPANDED_FIELDS: u64 = 100_000;
 /// graphql-js's limit on nested `fields`/`interfaces`/`possibleTypes`/`inputFields`.
 const INTROSPECTION_LISTS: usize = 3;
 
@@ -88,6 +95,10 @@ pub struct Measured {
 }
 
 fn refuse(message: String, figures: &[(&str, usize)]) -> Vec<ServerError> {
+    vec![refusal(message, figures)]
+}
+
+fn refusal(message: String, figures: &[(&str, usize)]) -> ServerError {
     let mut error = ServerError::new(message, None);
     let mut ext = async_graphql::ErrorExtensionValues::default();
     ext.set("code", "invalid_query");
@@ -95,11 +106,33 @@ fn refuse(message: String, figures: &[(&str, usize)]) -> Vec<ServerError> {
         ext.set(*name, u64::try_from(*value).unwrap_or(u64::MAX));
     }
     error.extensions = Some(ext);
-    vec![error]
+    error
 }
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for LimitsExtension {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        // Before async-graphql's own checks, which expand every spread (a parse error is
+        // theirs to report).
+        if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
+            let fields = expanded_fields(&doc);
+            if fields > MAX_EXPANDED_FIELDS {
+                return Err(refusal(
+                    format!(
+                        "the query selects {fields} fields once its fragments are expanded; at most {MAX_EXPANDED_FIELDS}"
+                    ),
+                    &[("fields", usize::try_from(fields).unwrap_or(usize::MAX))],
+                ));
+            }
+        }
+        next.run(ctx, request).await
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -178,6 +211,51 @@ pub fn measure(doc: &ExecutableDocument) -> Measured {
     walk.measured
 }
 
+/// The fields of every operation with fragments expanded where they are spread, each fragment
+/// counted once (linear in the document, however often it is spread). A spread that closes a
+/// cycle or names no fragment counts nothing: validation refuses it.
+pub fn expanded_fields(doc: &ExecutableDocument) -> u64 {
+    fn count<'a>(
+        set: &'a SelectionSet,
+        doc: &'a ExecutableDocument,
+        memo: &mut HashMap<&'a str, u64>,
+        open: &mut Vec<&'a str>,
+    ) -> u64 {
+        let mut total: u64 = 0;
+        for item in &set.items {
+            let n = match &item.node {
+                Selection::Field(field) => {
+                    count(&field.node.selection_set.node, doc, memo, open).saturating_add(1)
+                }
+                Selection::InlineFragment(fragment) => {
+                    count(&fragment.node.selection_set.node, doc, memo, open)
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    match (memo.get(name), doc.fragments.get_key_value(name)) {
+                        (Some(n), _) => *n,
+                        (None, Some((key, fragment))) if !open.contains(&name) => {
+                            open.push(key.as_str());
+                            let n = count(&fragment.node.selection_set.node, doc, memo, open);
+                            open.pop();
+                            memo.insert(key.as_str(), n);
+                            n
+                        }
+                        _ => 0,
+                    }
+                }
+            };
+            total = total.saturating_add(n);
+        }
+        total
+    }
+    let mut memo = HashMap::new();
+    doc.operations
+        .iter()
+        .map(|(_, op)| count(&op.node.selection_set.node, doc, &mut memo, &mut Vec::new()))
+        .fold(0, u64::saturating_add)
+}
+
 struct Walk<'a> {
     fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
     /// Fragments being expanded (a cycle is validation's to refuse, not ours to follow).
@@ -252,6 +330,30 @@ mod tests {
         assert_eq!(m.introspection_lists, 1, "{m:?}");
         let m = measured("{ __type(name: \"Employee\") { fields { type { fields { type { fields { name } } } } } } }");
         assert_eq!((m.depth, m.introspection_lists), (0, 3), "{m:?}");
+    }
+
+    #[test]
+    fn fragments_spread_many_times_are_counted_expanded_in_linear_time() {
+        let mut query = String::from("{ me { ...F0 } }");
+        for i in 0..40 {
+            query.push_str(&format!(
+                " fragment F{i} on Employee {{ ...F{} ...F{} }}",
+                i + 1,
+                i + 1
+            ));
+        }
+        query.push_str(" fragment F40 on Employee { id }");
+        let doc = async_graphql::parser::parse_query(&query).expect("parses");
+        assert_eq!(expanded_fields(&doc), (1u64 << 40) + 1);
+        let doc = async_graphql::parser::parse_query(
+            "{ me { ...A } } fragment A on Employee { id ...A }",
+        )
+        .expect("parses");
+        assert_eq!(
+            expanded_fields(&doc),
+            2,
+            "a cycle is validation's to refuse"
+        );
     }
 
     #[test]
