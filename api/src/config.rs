@@ -91,8 +91,12 @@ pub struct RateLimitSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GraphqlSettings {
+    /// The deepest field a query may select (introspection measured apart).
     pub max_depth: usize,
+    /// The most a query may cost: lists multiply what they select by their size (`first`).
     pub max_complexity: usize,
+    /// How long one GraphQL execution may run before it is stopped with `timeout`.
+    pub timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -60,6 +60,9 @@ pub enum ApiError {
     Rule(#[from] Rule),
     #[error("the service is temporarily unavailable; retry in a moment")]
     Unavailable(String),
+    /// A GraphQL query that ran longer than `graphql.timeout_ms` and was stopped.
+    #[error("the query ran longer than {ms} ms (graphql.timeout_ms) and was stopped; ask for smaller pages or fewer fields")]
+    Timeout { ms: u64 },
     #[error("internal error")]
     Internal(String),
 }
@@ -121,6 +124,7 @@ pub fn status(code: Code) -> StatusCode {
         C::VersionMismatch => StatusCode::PRECONDITION_FAILED,
         C::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         C::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        C::Timeout => StatusCode::GATEWAY_TIMEOUT,
         C::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -148,6 +152,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => Code::RateLimited,
             ApiError::Rule(rule) => rule.code(),
             ApiError::Unavailable(_) => Code::Unavailable,
+            ApiError::Timeout { .. } => Code::Timeout,
             ApiError::Internal(_) => Code::Internal,
         }
     }

@@ -1,9 +1,11 @@
 //! GraphQL for dashboards. The schema holds no data: the use-case context (caller, services) and the DataLoaders are
-//! attached per request. Depth and complexity are limited; every relation goes through a loader.
+//! attached per request. Depth and cost are limited before a query runs (`limits`), and every
+//! execution is bounded in time; every relation goes through a loader.
 
 pub mod catalog;
 pub mod learning;
 pub mod learning_time;
+pub mod limits;
 pub mod org;
 
 use crate::auth::{authenticate, Authenticator};
@@ -12,8 +14,12 @@ use crate::error::{ApiError, Gql};
 use crate::services::{Ctx, Services};
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, SDLExportOptions, Schema};
+use async_graphql::{
+    EmptyMutation, EmptySubscription, ErrorExtensions, MergedObject, SDLExportOptions, Schema,
+};
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
+use futures_util::future::BoxFuture;
+use std::time::Duration;
 
 #[derive(MergedObject, Default)]
 pub struct Query(org::OrgQuery, catalog::CatalogQuery);
@@ -23,8 +29,10 @@ pub type LearnwellSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 pub fn schema(limits: &GraphqlSettings) -> LearnwellSchema {
     Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .extension(async_graphql::extensions::Tracing)
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
+        .extension(limits::Limits {
+            max_depth: limits.max_depth,
+            max_complexity: limits.max_complexity,
+        })
         .finish()
 }
 
@@ -33,6 +41,7 @@ pub fn sdl() -> String {
     let limits = GraphqlSettings {
         max_depth: 64,
         max_complexity: 100_000,
+        timeout_ms: 10_000,
     };
     schema(&limits).sdl_with_options(SDLExportOptions::new().sorted_fields())
 }
@@ -59,31 +68,50 @@ pub async fn execute(
 ) -> Result<GraphQLResponse, ApiError> {
     let principal = authenticate(&auth, &services, &req).await?;
     let ctx = Ctx::new(&services, principal);
+    // The loaders' batches run as tasks of their own; they end with this request (answered,
+    // timed out or abandoned by the client), when `_running` is dropped.
+    let (_running, ended) = tokio::sync::watch::channel(());
     let request = gql
         .into_inner()
         .data(DataLoader::new(
             org::EmployeeLoader(ctx.clone()),
-            tokio::spawn,
+            spawner(&ended),
         ))
         .data(DataLoader::new(
             org::OrgUnitLoader(ctx.clone()),
-            tokio::spawn,
+            spawner(&ended),
         ))
         .data(DataLoader::new(
             catalog::SkillLoader(ctx.clone()),
-            tokio::spawn,
+            spawner(&ended),
         ))
         .data(DataLoader::new(
             learning::CourseLoader(ctx.clone()),
-            tokio::spawn,
+            spawner(&ended),
         ))
         .data(DataLoader::new(
             learning::EnrollmentLoader(ctx.clone()),
-            tokio::spawn,
+            spawner(&ended),
         ))
-        .data(DataLoader::new(org::ViewLoader(ctx.clone()), tokio::spawn))
+        .data(DataLoader::new(
+            org::ViewLoader(ctx.clone()),
+            spawner(&ended),
+        ))
         .data(ctx);
-    let mut response = schema.execute(request).await;
+    let ms = services.settings.graphql.timeout_ms;
+    let mut response =
+        match tokio::time::timeout(Duration::from_millis(ms), schema.execute(request)).await {
+            Ok(response) => response,
+            // The execution (its resolvers and their queries) is dropped here.
+            Err(_) => {
+                tracing::warn!(timeout_ms = ms, "graphql query stopped at its timeout");
+                // The whole query, not a place in it: no `locations`.
+                let error = ErrorExtensions::extend(&ApiError::Timeout { ms });
+                let mut server_error = async_graphql::ServerError::new(error.message, None);
+                server_error.extensions = error.extensions;
+                async_graphql::Response::from_errors(vec![server_error])
+            }
+        };
     for error in &mut response.errors {
         // Parse and validation errors (syntax, unknown fields, depth, complexity) come from the
         // engine without a code; every error a client sees carries one.
@@ -93,6 +121,22 @@ pub async fn execute(
         }
     }
     Ok(response.into())
+}
+
+/// Runs a loader's batch as a task that stops when the request ends.
+fn spawner(
+    ended: &tokio::sync::watch::Receiver<()>,
+) -> impl Fn(BoxFuture<'static, ()>) + Send + Sync + 'static {
+    let ended = ended.clone();
+    move |batch| {
+        let mut ended = ended.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = batch => {}
+                _ = ended.changed() => {}
+            }
+        });
+    }
 }
 
 /// GET /graphql: the GraphiQL page.

@@ -66,6 +66,7 @@ codes! {
     VersionMismatch = "version_mismatch",
     RateLimited = "rate_limited",
     Unavailable = "unavailable",
+    Timeout = "timeout",
     Internal = "internal",
     /// Rows of a bulk request only.
     DuplicateInBatch = "duplicate_in_batch",

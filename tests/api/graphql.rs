@@ -248,3 +248,134 @@ async fn dashboards_read_enrolments_and_learning_time_and_never_a_colleagues() {
         3
     );
 }
+
+/// The issue's query: three nested pages of 200 under every unit. Its cost multiplies by the
+/// pages (50 units estimated x 200 x 200 x 200 x what each selects): refused before it runs.
+#[tokio::test]
+async fn nested_pages_are_priced_by_their_size_and_refused_before_running() {
+    let app = TestApp::spawn().await;
+    let unit = app.unit("Engineering", "ENG", None).await;
+    let mut p = person("E1", None);
+    p["org_unit_id"] = json!(unit);
+    let people = ids(&app.sync(json!([p])).await);
+    let me = app.employee_token(&people["E1"]);
+    let q = "{orgUnits{employees(first:200){nodes{orgUnit{employees(first:200){nodes{orgUnit{employees(first:200){nodes{id}}}}}}}}}}";
+    let (out, used) = app.statements_of(gql(&app, &me, q, json!({}))).await;
+    assert!(out.get("data").is_none_or(Value::is_null), "{out}");
+    let errors = out["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{out}");
+    assert_eq!(errors[0]["extensions"]["code"], "invalid_query");
+    assert_eq!(errors[0]["extensions"]["cost"], 806_030_051);
+    assert_eq!(errors[0]["extensions"]["limit"], 10_000);
+    let message = errors[0]["message"].as_str().expect("message");
+    assert!(
+        message.contains("806030051") && message.contains("10000"),
+        "the message names the cost and the limit: {message}"
+    );
+    assert!(
+        used <= 3,
+        "{used} statements: the query ran (only authentication may read)"
+    );
+}
+
+/// A dashboard page: 50 employees with manager, unit and learning-time totals costs
+/// 50 x 20 + 1 = 1001, well within the default 10,000.
+#[tokio::test]
+async fn a_dashboard_page_with_learning_time_is_within_the_limits() {
+    let app = TestApp::spawn().await;
+    let unit = app.unit("Sales", "U-S", None).await;
+    let mut records = vec![person("LEAD", None)];
+    for i in 0..5 {
+        let mut p = person(&format!("R{i}"), Some("LEAD"));
+        p["org_unit_id"] = json!(unit);
+        records.push(p);
+    }
+    app.sync(json!(records)).await;
+    let q =
+        "{ employees(first: 50) { nodes { id displayName manager { displayName } orgUnit { name }
+               learningTime(period: \"2026-03\") { totals { usedInWorkMinutes allocatedMinutes } } }
+               pageInfo { hasNextPage endCursor } } }";
+    let out = gql(&app, &app.hr(), q, json!({})).await;
+    assert!(out.get("errors").is_none(), "{out}");
+    assert_eq!(
+        out["data"]["employees"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .len(),
+        6
+    );
+}
+
+/// graphql-js's `getIntrospectionQuery()` (descriptions, `ofType` seven deep), as GraphiQL,
+/// Apollo and code generators send it, at the default limits; nesting `fields` through types
+/// without end is still refused.
+#[tokio::test]
+async fn the_standard_introspection_query_works_at_the_default_limits() {
+    let app = TestApp::spawn().await;
+    let q = include_str!("../fixtures/introspection-query.graphql");
+    let out = gql(&app, &app.hr(), q, json!({})).await;
+    assert!(out.get("errors").is_none(), "{out}");
+    let types = out["data"]["__schema"]["types"].as_array().expect("types");
+    assert!(
+        types.iter().any(|t| t["name"] == "Employee"),
+        "the schema is described"
+    );
+
+    let cycle = "{ __type(name: \"Employee\") { fields { type { fields { type { fields { name } } } } } } }";
+    let out = gql(&app, &app.hr(), cycle, json!({})).await;
+    assert_eq!(
+        out["errors"][0]["extensions"]["code"], "invalid_query",
+        "{out}"
+    );
+}
+
+/// Every execution is bounded in time: over `graphql.timeout_ms` it is stopped and answers one
+/// `timeout` error.
+#[tokio::test]
+async fn a_query_over_the_timeout_is_stopped_with_one_timeout_error() {
+    let app = TestApp::spawn_with(|s| s.graphql.timeout_ms = 1).await;
+    let records: Vec<Value> = (0..30)
+        .map(|i| person(&format!("T{i}"), (i > 0).then_some("T0")))
+        .collect();
+    app.sync(json!(records)).await;
+    let q = "{ employees(first: 50) { nodes { id manager { displayName } learningTime(period: \"2026-03\") { totals { usedInWorkMinutes } } } } }";
+    let out = gql(&app, &app.hr(), q, json!({})).await;
+    assert!(out.get("data").is_none_or(Value::is_null), "{out}");
+    let errors = out["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{out}");
+    assert_eq!(errors[0]["extensions"]["code"], "timeout");
+    assert!(errors[0].get("locations").is_none(), "{out}");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("1 ms")),
+        "{out}"
+    );
+}
+
+/// A small document whose fragments spread each other twice selects 2^25 fields: refused on the
+/// document, before validation or the cost walk expand it.
+#[tokio::test]
+async fn fragments_that_multiply_are_refused_on_the_document() {
+    let app = TestApp::spawn().await;
+    let mut q = String::from("{ me { ...F0 } }");
+    for i in 0..25 {
+        q.push_str(&format!(
+            " fragment F{i} on Employee {{ ...F{} ...F{} }}",
+            i + 1,
+            i + 1
+        ));
+    }
+    q.push_str(" fragment F25 on Employee { id }");
+    let out = gql(&app, &app.hr(), &q, json!({})).await;
+    assert_eq!(
+        out["errors"][0]["extensions"]["code"], "invalid_query",
+        "{out}"
+    );
+    assert!(
+        out["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("fragments are expanded")),
+        "{out}"
+    );
+}

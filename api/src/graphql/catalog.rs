@@ -82,6 +82,7 @@ impl CourseNode {
     async fn archived(&self) -> bool {
         self.0.data.archived
     }
+    #[graphql(complexity = "super::limits::list(super::limits::COURSE_SKILLS, child_complexity)")]
     async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<SkillNode>> {
         let loader = ctx.data::<DataLoader<SkillLoader>>()?;
         let found = loader.load_many(self.0.data.skills.iter().copied()).await?;
@@ -120,6 +121,7 @@ pub struct CatalogQuery;
 #[Object]
 impl CatalogQuery {
     /// The skills taxonomy (a flat list; follow `parentId`).
+    #[graphql(complexity = "super::limits::list(super::limits::SKILLS, child_complexity)")]
     async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<SkillNode>> {
         let skills = svc::list_skills(service_ctx(ctx)?).await.gql()?;
         Ok(skills.into_iter().map(SkillNode::from).collect())
@@ -133,6 +135,7 @@ impl CatalogQuery {
     }
 
     /// Search and filter the catalog (Relay connection, `first` up to 200).
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
     async fn courses(
         &self,
         ctx: &Context<'_>,

@@ -33,6 +33,7 @@ pub struct LearningTimeTotals {
     on_top_share: Option<f64>,
     exploratory_share: Option<f64>,
     /// Minutes per category (categories with none logged are left out), by category code.
+    #[graphql(complexity = "super::limits::list(super::limits::CATEGORIES, child_complexity)")]
     by_category_minutes: Vec<CategoryMinutes>,
 }
 
@@ -72,6 +73,7 @@ pub struct LearningTimeSummary {
     period_end: NaiveDate,
     totals: LearningTimeTotals,
     /// Person by person, only for callers who may see each of them.
+    #[graphql(complexity = "super::limits::list(super::limits::SUMMARY_PEOPLE, child_complexity)")]
     people: Option<Vec<PersonLearningTime>>,
 }
 

@@ -98,11 +98,13 @@ impl EmployeeNode {
         ID(self.employee.id.to_string())
     }
     /// Their enrolments: empty unless the caller is them, their manager or an admin.
+    #[graphql(complexity = "super::limits::list(super::limits::ENROLLMENTS, child_complexity)")]
     async fn enrollments(&self, ctx: &Context<'_>) -> Result<Vec<EnrollmentNode>> {
         learning::employee_enrollments(ctx, self.employee.id).await
     }
     /// Their learning time in a period (`2026-Q1`, `2026-03`, `2026-W10`); an error unless the
     /// caller is them, their manager or an admin.
+    #[graphql(complexity = "super::limits::SUMMARY + child_complexity")]
     async fn learning_time(
         &self,
         ctx: &Context<'_>,
@@ -189,6 +191,7 @@ impl OrgUnitNode {
     }
     /// Learning time of the unit's people in a period; people listed only to those who may see
     /// each of them.
+    #[graphql(complexity = "super::limits::SUMMARY + child_complexity")]
     async fn learning_time_summary(
         &self,
         ctx: &Context<'_>,
@@ -216,6 +219,7 @@ impl OrgUnitNode {
             .await?
             .map(OrgUnitNode))
     }
+    #[graphql(complexity = "super::limits::list(super::limits::CHILD_UNITS, child_complexity)")]
     async fn children(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnitNode>> {
         let all = svc::list_org_units(service_ctx(ctx)?).await.gql()?;
         Ok(all
@@ -239,6 +243,7 @@ impl OrgUnitNode {
         }))
     }
     /// Employees of this unit and every unit below it.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
     async fn employees(
         &self,
         ctx: &Context<'_>,
@@ -317,6 +322,7 @@ impl OrgQuery {
         Ok(svc::get_employee(service_ctx(ctx)?, id).await.gql()?.into())
     }
     /// Employees the caller may see, in a stable order (Relay connection, `first` up to 200).
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
     async fn employees(
         &self,
         ctx: &Context<'_>,
@@ -334,6 +340,7 @@ impl OrgQuery {
         ))
     }
     /// Every org unit (the tree as a flat list; follow `parent` and `children`).
+    #[graphql(complexity = "super::limits::list(super::limits::ORG_UNITS, child_complexity)")]
     async fn org_units(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnitNode>> {
         Ok(svc::list_org_units(service_ctx(ctx)?)
             .await
