@@ -344,3 +344,42 @@ async fn new_people_who_would_manage_each_other_are_refused_once() {
     );
     assert_eq!(sync["results"][2]["error"]["code"], "manager_cycle");
 }
+
+#[tokio::test]
+async fn an_empty_reconcile_is_refused_whatever_force_says_and_terminates_nobody() {
+    let app = TestApp::spawn().await;
+    let all: Vec<Value> = (0..3).map(|i| person(&format!("E{i}"), None)).collect();
+    let people = ids(&app.sync(json!(all)).await);
+    for url in [
+        "/api/v1/hris/employees:sync?deactivate_missing=true",
+        "/api/v1/hris/employees:sync?deactivate_missing=true&force=true",
+    ] {
+        let res = app.post(url, &app.hr(), json!({ "records": [] })).await;
+        assert_eq!(res.status(), 422, "{url}");
+        let refused = body(res).await;
+        assert_eq!(refused["code"], "deactivation_limit_exceeded");
+        assert!(
+            refused["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("no records"),
+            "{refused}"
+        );
+    }
+    for id in people.values() {
+        let kept = body(app.get(&format!("/api/v1/employees/{id}"), &app.hr()).await).await;
+        assert_eq!(kept["details"]["status"], "active");
+    }
+    let upsert = app
+        .post(
+            "/api/v1/hris/employees:sync",
+            &app.hr(),
+            json!({ "records": [] }),
+        )
+        .await;
+    assert_eq!(
+        upsert.status(),
+        200,
+        "an empty upsert changes nothing and is fine"
+    );
+}
