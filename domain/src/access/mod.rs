@@ -78,6 +78,30 @@ impl Scope {
     }
 }
 
+/// What an integration scope grants outside the LRS (whose scopes `lrs.rs` reads). A scope grants
+/// exactly what it names: no scope reaches learning data, the catalog or the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Grant {
+    /// Every employee record in full, and the org-unit tree (read).
+    ReadPeople,
+    /// Create, change and terminate people and org units; run HRIS syncs and read their runs.
+    WritePeople,
+    /// Learning-time summaries of org units, level bands and the organisation, in aggregate only.
+    ReadLearningAggregates,
+}
+
+impl Scope {
+    /// The table of `docs/API-DESIGN.md` ("Integration scopes"), outside `/xapi`.
+    pub fn grants(self) -> &'static [Grant] {
+        match self {
+            Scope::HrisWrite => &[Grant::ReadPeople, Grant::WritePeople],
+            Scope::Scim => &[Grant::ReadPeople],
+            Scope::ReportsRead => &[Grant::ReadLearningAggregates],
+            Scope::XapiWrite | Scope::XapiRead | Scope::XapiReadMine => &[],
+        }
+    }
+}
+
 /// The authenticated caller: a person (with an `employee_id`) or an integration client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
@@ -94,11 +118,19 @@ impl Principal {
     pub fn has_scope(&self, scope: Scope) -> bool {
         self.scopes.contains(&scope)
     }
+    /// Does one of the caller's scopes grant `grant`?
+    pub fn granted(&self, grant: Grant) -> bool {
+        self.scopes.iter().any(|s| s.grants().contains(&grant))
+    }
+    /// A person (roles or an employee record), as opposed to an integration client.
+    pub fn is_person(&self) -> bool {
+        self.employee_id.is_some() || !self.roles.is_empty()
+    }
     fn is_people_admin(&self) -> bool {
         self.has(Role::HrAdmin) || self.has(Role::LdAdmin)
     }
     fn is_people_writer(&self) -> bool {
-        self.has(Role::HrAdmin) || self.has_scope(Scope::HrisWrite)
+        self.has(Role::HrAdmin) || self.granted(Grant::WritePeople)
     }
 }
 
@@ -126,10 +158,7 @@ pub enum EmployeeView {
 
 /// What of an employee record the principal may see, given their relation to it.
 pub fn employee_view(principal: &Principal, relation: Relation) -> EmployeeView {
-    if principal.is_people_admin()
-        || principal.is_people_writer()
-        || principal.has_scope(Scope::Scim)
-    {
+    if principal.is_people_admin() || principal.granted(Grant::ReadPeople) {
         return EmployeeView::Full;
     }
     match (principal.employee_id, relation) {
@@ -170,9 +199,10 @@ pub fn can_read_sync_runs(principal: &Principal) -> bool {
     principal.is_people_writer()
 }
 
-/// Read the course catalog and skills taxonomy: everyone who is a person in the directory.
+/// Read the course catalog, skills taxonomy and learning-time policies: people, not
+/// integration clients.
 pub fn can_read_catalog(principal: &Principal) -> bool {
-    can_browse_directory(principal)
+    principal.is_person() && can_browse_directory(principal)
 }
 
 /// Change the course catalog and skills taxonomy.
@@ -185,16 +215,29 @@ pub fn is_learning_admin(principal: &Principal) -> bool {
     principal.has(Role::LdAdmin)
 }
 
-/// See a person's learning (enrolments, records, time): themselves, their managers and the
-/// admins who see every record. With `Relation::Other`: whether the principal sees everyone's.
+/// See a person's learning (enrolments, records, time, per-person summaries): themselves, their
+/// managers and the admins (`hr_admin`, `ld_admin`). With `Relation::Other`: whether the
+/// principal sees everyone's. Never an integration scope, whatever it sees of the directory.
 pub fn can_see_learning(principal: &Principal, relation: Relation) -> bool {
-    employee_view(principal, relation) == EmployeeView::Full
+    if principal.is_people_admin() {
+        return true;
+    }
+    principal.employee_id.is_some() && matches!(relation, Relation::Itself | Relation::Report)
+}
+
+/// Learning-time summaries of org units, level bands and the organisation (aggregates, never a
+/// person one by one unless [`can_see_learning`] says so): people in the directory and
+/// `reports:read`.
+pub fn can_read_learning_aggregates(principal: &Principal) -> bool {
+    (principal.is_person() && can_browse_directory(principal))
+        || principal.granted(Grant::ReadLearningAggregates)
 }
 
 /// Act on a person's learning (log time, move an enrolment): themselves, their managers and
 /// L&D admins.
 pub fn can_act_on_learning(principal: &Principal, relation: Relation) -> bool {
-    matches!(relation, Relation::Itself | Relation::Report) || is_learning_admin(principal)
+    (principal.employee_id.is_some() && matches!(relation, Relation::Itself | Relation::Report))
+        || is_learning_admin(principal)
 }
 
 /// Set an enrolment's due date: not the learner themselves (unless an L&D admin).
@@ -309,6 +352,68 @@ mod tests {
             EmployeeView::Hidden
         );
         assert!(!can_browse_directory(&client(&[Scope::XapiRead])));
+    }
+
+    #[test]
+    fn each_scope_gets_exactly_what_it_names() {
+        use Scope::*;
+        for scope in Scope::ALL.iter().copied() {
+            let c = client(&[scope]);
+            let people = matches!(scope, HrisWrite | Scim);
+            assert_eq!(can_browse_directory(&c), people, "{scope:?} directory");
+            assert_eq!(
+                employee_view(&c, Relation::Other) == EmployeeView::Full,
+                people,
+                "{scope:?} full records"
+            );
+            assert_eq!(can_write_people(&c), scope == HrisWrite, "{scope:?} people");
+            assert_eq!(
+                can_write_org_units(&c),
+                scope == HrisWrite,
+                "{scope:?} units"
+            );
+            assert_eq!(can_read_sync_runs(&c), scope == HrisWrite, "{scope:?} runs");
+            assert_eq!(
+                can_read_learning_aggregates(&c),
+                scope == ReportsRead,
+                "{scope:?} aggregates"
+            );
+            assert!(!can_read_catalog(&c), "{scope:?} catalog");
+            assert!(!can_write_catalog(&c) && !is_learning_admin(&c));
+            for r in [Relation::Itself, Relation::Report, Relation::Other] {
+                assert!(!can_see_learning(&c, r), "{scope:?} learning");
+                assert!(!can_act_on_learning(&c, r), "{scope:?} acts on learning");
+            }
+            assert!(enrollment_origin(&c, Relation::Other).is_none());
+            assert!(!can_see_team_learning(
+                &c,
+                EmployeeId::from_uuid(uuid::Uuid::from_u128(9))
+            ));
+            assert!(!can_read_audit(&c) && !can_read_metrics(&c));
+            assert_eq!(
+                can_use_lrs(&c),
+                LRS_SCOPES.contains(&scope),
+                "{scope:?} lrs"
+            );
+        }
+        let all = client(Scope::ALL);
+        assert!(!can_see_learning(&all, Relation::Other) && !can_read_catalog(&all));
+    }
+
+    #[test]
+    fn people_read_the_catalog_and_aggregates_and_admins_see_all_learning() {
+        for r in Role::ALL.iter().copied() {
+            let p = person(&[r]);
+            assert!(
+                can_read_catalog(&p) && can_read_learning_aggregates(&p),
+                "{r:?}"
+            );
+            assert_eq!(
+                can_see_learning(&p, Relation::Other),
+                matches!(r, Role::HrAdmin | Role::LdAdmin),
+                "{r:?}"
+            );
+        }
     }
 
     #[test]
