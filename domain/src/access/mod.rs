@@ -173,6 +173,12 @@ pub fn can_browse_directory(principal: &Principal) -> bool {
     employee_view(principal, Relation::Other) >= EmployeeView::Directory
 }
 
+/// Filter and search the directory on fields beyond the directory's (status, job level, email):
+/// only a caller who reads every record in full, so no filter reveals a hidden field.
+pub fn can_filter_on_details(principal: &Principal) -> bool {
+    employee_view(principal, Relation::Other) == EmployeeView::Full
+}
+
 /// Create, change or terminate people, and run HRIS syncs.
 pub fn can_write_people(principal: &Principal) -> bool {
     principal.is_people_writer()
@@ -414,6 +420,18 @@ mod tests {
                 "{r:?}"
             );
         }
+    }
+
+    #[test]
+    fn only_who_reads_every_record_filters_on_its_details() {
+        assert!(!can_filter_on_details(&person(&[Role::Employee])));
+        assert!(!can_filter_on_details(&person(&[
+            Role::Coach,
+            Role::Mentor
+        ])));
+        assert!(can_filter_on_details(&person(&[Role::HrAdmin])));
+        assert!(can_filter_on_details(&client(&[Scope::Scim])));
+        assert!(!can_filter_on_details(&client(&[Scope::ReportsRead])));
     }
 
     #[test]
