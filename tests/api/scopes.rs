@@ -168,3 +168,68 @@ async fn each_integration_scope_reaches_exactly_what_it_names() {
         assert_eq!(refused_codes(&units).is_empty(), people, "{scope}: {units}");
     }
 }
+
+#[tokio::test]
+async fn a_leaver_reads_their_own_learning_history_and_nothing_else() {
+    let app = TestApp::spawn().await;
+    let (dev, enrolment, entry) = setup(&app).await;
+    let mut gone = person("DEV", Some("BOSS"));
+    gone["status"] = json!("terminated");
+    gone["termination_date"] = json!("2026-03-31");
+    let synced = app.sync(json!([person("BOSS", None), gone])).await;
+    assert_eq!(synced["counts"]["updated"], 1, "{synced}");
+    let token = app.token_for(
+        &format!("user-{dev}"),
+        &["employee", "hr_admin"],
+        &[],
+        Some(&dev),
+    );
+    for url in [
+        format!("/api/v1/enrollments?employee_id={dev}"),
+        format!("/api/v1/enrollments/{enrolment}"),
+        format!("/api/v1/learning-records?employee_id={dev}"),
+        format!("/api/v1/time-entries?employee_id={dev}"),
+        format!("/api/v1/time-entries/{entry}"),
+    ] {
+        assert_eq!(app.get(&url, &token).await.status(), 200, "{url}");
+    }
+    for url in [
+        "/api/v1/employees".to_owned(),
+        format!("/api/v1/employees/{dev}"),
+        "/api/v1/org-units".to_owned(),
+        "/api/v1/courses".to_owned(),
+        "/api/v1/skills".to_owned(),
+        "/api/v1/learning-time/policies".to_owned(),
+        "/api/v1/learning-time/summary?period=2026-03".to_owned(),
+        "/api/v1/audit-events".to_owned(),
+        "/api/v1/hris/sync-runs".to_owned(),
+    ] {
+        let status = app.get(&url, &token).await.status().as_u16();
+        assert!(matches!(status, 403 | 404), "{url}: {status}");
+    }
+    let write = app
+        .post(
+            "/api/v1/time-entries",
+            &token,
+            json!({ "date": "2026-03-06", "minutes": 30, "category": "role_related" }),
+        )
+        .await;
+    assert!(
+        matches!(write.status().as_u16(), 403 | 404),
+        "{}",
+        write.status()
+    );
+    for query in [
+        "{ employees { nodes { id } } }",
+        "{ orgUnits { id } }",
+        "{ skills { id } }",
+        "{ me { id } }",
+    ] {
+        let answer = gql(&app, &token, query).await;
+        let codes = refused_codes(&answer);
+        assert!(
+            !codes.is_empty() && codes.iter().all(|c| c == "forbidden" || c == "not_found"),
+            "{query}: {answer}"
+        );
+    }
+}

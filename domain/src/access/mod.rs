@@ -109,18 +109,22 @@ pub struct Principal {
     pub roles: BTreeSet<Role>,
     pub scopes: BTreeSet<Scope>,
     pub employee_id: Option<EmployeeId>,
+    /// The caller's employee record is terminated (found by the directory service when the
+    /// request is authenticated): a leaver keeps only the reading of their own learning.
+    pub leaver: bool,
 }
 
 impl Principal {
+    /// A role the caller holds (none for a leaver, whatever the token says).
     pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role)
+        !self.leaver && self.roles.contains(&role)
     }
     pub fn has_scope(&self, scope: Scope) -> bool {
-        self.scopes.contains(&scope)
+        !self.leaver && self.scopes.contains(&scope)
     }
     /// Does one of the caller's scopes grant `grant`?
     pub fn granted(&self, grant: Grant) -> bool {
-        self.scopes.iter().any(|s| s.grants().contains(&grant))
+        !self.leaver && self.scopes.iter().any(|s| s.grants().contains(&grant))
     }
     /// A person (roles or an employee record), as opposed to an integration client.
     pub fn is_person(&self) -> bool {
@@ -158,6 +162,9 @@ pub enum EmployeeView {
 
 /// What of an employee record the principal may see, given their relation to it.
 pub fn employee_view(principal: &Principal, relation: Relation) -> EmployeeView {
+    if principal.leaver {
+        return EmployeeView::Hidden;
+    }
     if principal.is_people_admin() || principal.granted(Grant::ReadPeople) {
         return EmployeeView::Full;
     }
@@ -225,10 +232,20 @@ pub fn is_learning_admin(principal: &Principal) -> bool {
 /// managers and the admins (`hr_admin`, `ld_admin`). With `Relation::Other`: whether the
 /// principal sees everyone's. Never an integration scope, whatever it sees of the directory.
 pub fn can_see_learning(principal: &Principal, relation: Relation) -> bool {
+    if principal.leaver {
+        return leaver_may_read_learning(principal, relation);
+    }
     if principal.is_people_admin() {
         return true;
     }
     principal.employee_id.is_some() && matches!(relation, Relation::Itself | Relation::Report)
+}
+
+/// A leaver (terminated employee) may still read their own learning history (enrolments,
+/// records, time entries, their own summary) and nothing else: no directory, catalog,
+/// aggregates or writes, and nobody else's learning.
+pub fn leaver_may_read_learning(principal: &Principal, relation: Relation) -> bool {
+    principal.employee_id.is_some() && relation == Relation::Itself
 }
 
 /// Learning-time summaries of org units, level bands and the organisation (aggregates, never a
@@ -242,24 +259,30 @@ pub fn can_read_learning_aggregates(principal: &Principal) -> bool {
 /// Act on a person's learning (log time, move an enrolment): themselves, their managers and
 /// L&D admins.
 pub fn can_act_on_learning(principal: &Principal, relation: Relation) -> bool {
-    (principal.employee_id.is_some() && matches!(relation, Relation::Itself | Relation::Report))
+    !principal.leaver
+        && (principal.employee_id.is_some()
+            && matches!(relation, Relation::Itself | Relation::Report))
         || is_learning_admin(principal)
 }
 
 /// Set an enrolment's due date: not the learner themselves (unless an L&D admin).
 pub fn can_set_due_date(principal: &Principal, relation: Relation) -> bool {
-    relation != Relation::Itself || is_learning_admin(principal)
+    !principal.leaver && relation != Relation::Itself || is_learning_admin(principal)
 }
 
 /// See the learning of a manager's whole team: the manager themselves and those who see
 /// everyone's learning.
 pub fn can_see_team_learning(principal: &Principal, manager: EmployeeId) -> bool {
-    can_see_learning(principal, Relation::Other) || principal.employee_id == Some(manager)
+    can_see_learning(principal, Relation::Other)
+        || (!principal.leaver && principal.employee_id == Some(manager))
 }
 
 /// May the principal enrol this person (by their relation), and with which origin? Oneself:
 /// self-enrolled; a transitive report, or anyone for an L&D admin: assigned; anyone else: no.
 pub fn enrollment_origin(principal: &Principal, relation: Relation) -> Option<EnrollmentOrigin> {
+    if principal.leaver {
+        return None;
+    }
     match relation {
         Relation::Itself => Some(EnrollmentOrigin::SelfEnrolled),
         Relation::Report => Some(EnrollmentOrigin::Assigned),
@@ -278,6 +301,7 @@ mod tests {
             roles: roles.iter().copied().collect(),
             scopes: BTreeSet::new(),
             employee_id: Some(EmployeeId::from_uuid(uuid::Uuid::from_u128(1))),
+            leaver: false,
         }
     }
     fn client(scopes: &[Scope]) -> Principal {
@@ -286,6 +310,7 @@ mod tests {
             roles: BTreeSet::new(),
             scopes: scopes.iter().copied().collect(),
             employee_id: None,
+            leaver: false,
         }
     }
 
@@ -432,6 +457,26 @@ mod tests {
         assert!(can_filter_on_details(&person(&[Role::HrAdmin])));
         assert!(can_filter_on_details(&client(&[Scope::Scim])));
         assert!(!can_filter_on_details(&client(&[Scope::ReportsRead])));
+    }
+
+    #[test]
+    fn a_leaver_reads_their_own_learning_and_nothing_else() {
+        let mut gone = person(&[Role::Employee, Role::HrAdmin, Role::LdAdmin]);
+        gone.leaver = true;
+        let me = gone.employee_id.unwrap();
+        assert!(can_see_learning(&gone, Relation::Itself));
+        for r in [Relation::Report, Relation::Other] {
+            assert!(!can_see_learning(&gone, r));
+        }
+        for r in [Relation::Itself, Relation::Report, Relation::Other] {
+            assert_eq!(employee_view(&gone, r), EmployeeView::Hidden);
+            assert!(!can_act_on_learning(&gone, r) && !can_set_due_date(&gone, r));
+            assert!(enrollment_origin(&gone, r).is_none());
+        }
+        assert!(!can_browse_directory(&gone) && !can_read_catalog(&gone));
+        assert!(!can_read_learning_aggregates(&gone) && !can_see_team_learning(&gone, me));
+        assert!(!can_write_people(&gone) && !can_write_catalog(&gone) && !can_read_audit(&gone));
+        assert!(!can_filter_on_details(&gone) && !can_read_metrics(&gone));
     }
 
     #[test]

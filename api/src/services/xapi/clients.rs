@@ -221,6 +221,7 @@ pub async fn authenticate(
             roles: Default::default(),
             scopes: client.scopes.split(' ').filter_map(Scope::parse).collect(),
             employee_id: None,
+            leaver: false,
         };
         tracing::Span::current().record("client_id", client.id.as_str());
         svc.rate_limit(&principal.subject).await?;
