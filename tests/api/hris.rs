@@ -383,3 +383,29 @@ async fn an_empty_reconcile_is_refused_whatever_force_says_and_terminates_nobody
         "an empty upsert changes nothing and is fine"
     );
 }
+
+#[tokio::test]
+async fn concurrent_syncs_of_the_same_new_people_create_each_once() {
+    let app = TestApp::spawn().await;
+    let records: Vec<Value> = (0..100).map(|i| person(&format!("C{i}"), None)).collect();
+    let hr = app.hr();
+    let batch = json!({ "records": records });
+    let one = || app.post("/api/v1/hris/employees:sync", &hr, batch.clone());
+    let (a, b, c, d, e) = tokio::join!(one(), one(), one(), one(), one());
+    let answers = [a, b, c, d, e];
+    let mut created = vec![0; 100];
+    for res in answers {
+        assert_eq!(res.status(), 200);
+        let sync = body(res).await;
+        for (i, outcome) in outcomes(&sync).iter().enumerate() {
+            match outcome.as_str() {
+                "created" => created[i] += 1,
+                "unchanged" => {}
+                other => panic!("record {i}: {other} in {sync}"),
+            }
+        }
+    }
+    assert!(created.iter().all(|c| *c == 1), "{created:?}");
+    let list = body(app.get("/api/v1/employees?first=200", &hr).await).await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(100));
+}
