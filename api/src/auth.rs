@@ -154,6 +154,7 @@ impl Authenticator {
                 .filter_map(|s| Scope::parse(s))
                 .collect::<BTreeSet<_>>(),
             employee_id,
+            leaver: false,
         })
     }
 
@@ -211,8 +212,9 @@ pub async fn authenticate(
     let who = format!("ip:{address}");
     svc.refuse_while_failing(&who).await?;
     match bearer_principal(auth, req) {
-        Ok(principal) => {
+        Ok(mut principal) => {
             svc.rate_limit(&principal.subject).await?;
+            principal.leaver = svc.directory.is_leaver(&principal).await?;
             Ok(principal)
         }
         Err(e) => {

@@ -48,6 +48,7 @@ fn seeder() -> Principal {
         roles: BTreeSet::from([Role::HrAdmin]),
         scopes: BTreeSet::new(),
         employee_id: None,
+        leaver: false,
     }
 }
 

@@ -125,6 +125,8 @@ pub enum Rule {
     },
     #[error("this entry is {state}, not pending")]
     NotPending { state: &'static str },
+    #[error("a reconcile (deactivate_missing=true) with no records would terminate every HRIS person; it is refused whatever force says: send the people, or deactivate_missing=false")]
+    EmptyReconcile,
 }
 
 impl Rule {
@@ -137,6 +139,7 @@ impl Rule {
             Rule::BatchTooLarge { .. } => Code::BatchTooLarge,
             Rule::DeactivationLimitExceeded { .. } => Code::DeactivationLimitExceeded,
             Rule::NotPending { .. } => Code::NotPending,
+            Rule::EmptyReconcile => Code::DeactivationLimitExceeded,
         }
     }
 }

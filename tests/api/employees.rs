@@ -402,3 +402,70 @@ async fn unknown_query_parameters_are_refused() {
     assert_eq!(res.status(), 400);
     assert_eq!(body(res).await["code"], "invalid_query");
 }
+
+#[tokio::test]
+async fn an_employee_filters_and_searches_only_on_what_they_may_read_of_everyone() {
+    let app = TestApp::spawn().await;
+    let mut away = person("AWAY", None);
+    away["status"] = json!("leave");
+    away["leave_start_date"] = json!("2026-01-05");
+    away["given_name"] = json!("Quentin");
+    away["email"] = json!("secret.address@example.com");
+    let synced = app.sync(json!([person("ME", None), away])).await;
+    assert_eq!(synced["counts"]["created"], 2, "{synced}");
+    let p = ids(&synced);
+    let me = app.employee_token(&p["ME"]);
+    for (query, field) in [
+        ("status=leave", "status"),
+        ("status=terminated", "status"),
+        ("job_level=3", "job_level"),
+    ] {
+        let res = app.get(&format!("/api/v1/employees?{query}"), &me).await;
+        assert_eq!(res.status(), 400, "{query}");
+        let b = body(res).await;
+        assert_eq!(b["code"], "invalid_query", "{query}");
+        assert_eq!(b["errors"][0]["field"], field, "{query}");
+    }
+    let found = |b: serde_json::Value| b["items"].as_array().map_or(0, Vec::len);
+    let by_email = body(app.get("/api/v1/employees?q=secret.address", &me).await).await;
+    assert_eq!(found(by_email), 0, "q is no oracle for email addresses");
+    let by_name = body(app.get("/api/v1/employees?q=quent", &me).await).await;
+    assert_eq!(found(by_name), 1, "names are searchable");
+    let hr = app.hr();
+    assert_eq!(
+        found(body(app.get("/api/v1/employees?status=leave", &hr).await).await),
+        1
+    );
+    assert_eq!(
+        found(body(app.get("/api/v1/employees?q=secret.address", &hr).await).await),
+        1
+    );
+
+    let gql = |token: String, filter: &'static str| {
+        let app = &app;
+        async move {
+            let query = format!("{{ employees(filter: {filter}) {{ nodes {{ id }} }} }}");
+            body(
+                app.post("/graphql", &token, json!({ "query": query }))
+                    .await,
+            )
+            .await
+        }
+    };
+    for filter in [r#"{ status: "leave" }"#, "{ jobLevel: 3 }"] {
+        let answer = gql(me.clone(), filter).await;
+        assert_eq!(
+            answer["errors"][0]["extensions"]["code"], "invalid_query",
+            "{filter}: {answer}"
+        );
+        assert!(answer["data"].is_null(), "{answer}");
+    }
+    let answer = gql(me.clone(), r#"{ q: "secret.address" }"#).await;
+    assert_eq!(answer["data"]["employees"]["nodes"], json!([]), "{answer}");
+    let answer = gql(hr, r#"{ status: "leave" }"#).await;
+    assert_eq!(
+        answer["data"]["employees"]["nodes"][0]["id"],
+        json!(p["AWAY"]),
+        "{answer}"
+    );
+}

@@ -344,3 +344,68 @@ async fn new_people_who_would_manage_each_other_are_refused_once() {
     );
     assert_eq!(sync["results"][2]["error"]["code"], "manager_cycle");
 }
+
+#[tokio::test]
+async fn an_empty_reconcile_is_refused_whatever_force_says_and_terminates_nobody() {
+    let app = TestApp::spawn().await;
+    let all: Vec<Value> = (0..3).map(|i| person(&format!("E{i}"), None)).collect();
+    let people = ids(&app.sync(json!(all)).await);
+    for url in [
+        "/api/v1/hris/employees:sync?deactivate_missing=true",
+        "/api/v1/hris/employees:sync?deactivate_missing=true&force=true",
+    ] {
+        let res = app.post(url, &app.hr(), json!({ "records": [] })).await;
+        assert_eq!(res.status(), 422, "{url}");
+        let refused = body(res).await;
+        assert_eq!(refused["code"], "deactivation_limit_exceeded");
+        assert!(
+            refused["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("no records"),
+            "{refused}"
+        );
+    }
+    for id in people.values() {
+        let kept = body(app.get(&format!("/api/v1/employees/{id}"), &app.hr()).await).await;
+        assert_eq!(kept["details"]["status"], "active");
+    }
+    let upsert = app
+        .post(
+            "/api/v1/hris/employees:sync",
+            &app.hr(),
+            json!({ "records": [] }),
+        )
+        .await;
+    assert_eq!(
+        upsert.status(),
+        200,
+        "an empty upsert changes nothing and is fine"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_syncs_of_the_same_new_people_create_each_once() {
+    let app = TestApp::spawn().await;
+    let records: Vec<Value> = (0..100).map(|i| person(&format!("C{i}"), None)).collect();
+    let hr = app.hr();
+    let batch = json!({ "records": records });
+    let one = || app.post("/api/v1/hris/employees:sync", &hr, batch.clone());
+    let (a, b, c, d, e) = tokio::join!(one(), one(), one(), one(), one());
+    let answers = [a, b, c, d, e];
+    let mut created = vec![0; 100];
+    for res in answers {
+        assert_eq!(res.status(), 200);
+        let sync = body(res).await;
+        for (i, outcome) in outcomes(&sync).iter().enumerate() {
+            match outcome.as_str() {
+                "created" => created[i] += 1,
+                "unchanged" => {}
+                other => panic!("record {i}: {other} in {sync}"),
+            }
+        }
+    }
+    assert!(created.iter().all(|c| *c == 1), "{created:?}");
+    let list = body(app.get("/api/v1/employees?first=200", &hr).await).await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(100));
+}

@@ -14,6 +14,7 @@ mod learning_time;
 mod org_units;
 mod policy;
 mod records;
+mod scopes;
 mod system;
 mod wire;
 mod xapi;

@@ -262,10 +262,11 @@ pub struct EmployeeFilterInput {
     /// This unit and every unit below it.
     org_unit_id: Option<ID>,
     manager_id: Option<ID>,
-    /// pending, active, leave or terminated.
+    /// pending, active, leave or terminated; only for callers who read everyone's full record
+    /// (otherwise `invalid_query`), like `jobLevel`.
     status: Option<String>,
     job_level: Option<i32>,
-    /// Case-insensitive text in the name or email.
+    /// Case-insensitive text in the name (and the email for callers who read everyone's).
     q: Option<String>,
 }
 

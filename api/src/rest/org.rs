@@ -172,10 +172,11 @@ pub struct EmployeeFilter {
     pub org_unit_id: Option<OrgUnitId>,
     #[param(value_type = Option<String>)]
     pub manager_id: Option<EmployeeId>,
-    /// pending, active, leave or terminated.
+    /// pending, active, leave or terminated; only for callers who read everyone's full record
+    /// (otherwise `invalid_query`), like `job_level`.
     pub status: Option<String>,
     pub job_level: Option<i64>,
-    /// Case-insensitive text in the name or email.
+    /// Case-insensitive text in the name (and the email for callers who read everyone's).
     pub q: Option<String>,
     /// Page size, 1-200 (default 50).
     pub first: Option<u64>,

@@ -13,7 +13,7 @@
 use crate::error::{ApiError, ApiResult};
 use learnwell_domain::access::{self, EmployeeView, Principal, Relation};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
-use learnwell_domain::org::{descendants, Employee};
+use learnwell_domain::org::{descendants, Employee, EmployeeStatus};
 use learnwell_persistence::kv::KvStore;
 use learnwell_persistence::org as store;
 use learnwell_persistence::Db;
@@ -89,6 +89,16 @@ impl Directory {
 
     fn read<T>(&self, f: impl FnOnce(&Inner) -> T) -> T {
         f(&self.inner.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Is the caller a leaver (their employee record terminated)? One cached read per directory
+    /// version; `domain::access` then keeps them to their own learning history.
+    pub async fn is_leaver(&self, p: &Principal) -> ApiResult<bool> {
+        let Some(id) = p.employee_id else {
+            return Ok(false);
+        };
+        let employee = self.snapshot().await?.employee(id).await?;
+        Ok(employee.is_some_and(|e| e.data.status == EmployeeStatus::Terminated))
     }
 
     /// An employee and how the caller relates to them; `not_found` when there is no such person.

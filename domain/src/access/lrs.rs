@@ -47,6 +47,7 @@ mod tests {
             roles: Default::default(),
             scopes: scopes.iter().copied().collect(),
             employee_id: None,
+            leaver: false,
         }
     }
 

@@ -78,6 +78,30 @@ impl Scope {
     }
 }
 
+/// What an integration scope grants outside the LRS (whose scopes `lrs.rs` reads). A scope grants
+/// exactly what it names: no scope reaches learning data, the catalog or the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Grant {
+    /// Every employee record in full, and the org-unit tree (read).
+    ReadPeople,
+    /// Create, change and terminate people and org units; run HRIS syncs and read their runs.
+    WritePeople,
+    /// Learning-time summaries of org units, level bands and the organisation, in aggregate only.
+    ReadLearningAggregates,
+}
+
+impl Scope {
+    /// The table of `docs/API-DESIGN.md` ("Integration scopes"), outside `/xapi`.
+    pub fn grants(self) -> &'static [Grant] {
+        match self {
+            Scope::HrisWrite => &[Grant::ReadPeople, Grant::WritePeople],
+            Scope::Scim => &[Grant::ReadPeople],
+            Scope::ReportsRead => &[Grant::ReadLearningAggregates],
+            Scope::XapiWrite | Scope::XapiRead | Scope::XapiReadMine => &[],
+        }
+    }
+}
+
 /// The authenticated caller: a person (with an `employee_id`) or an integration client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
@@ -85,20 +109,32 @@ pub struct Principal {
     pub roles: BTreeSet<Role>,
     pub scopes: BTreeSet<Scope>,
     pub employee_id: Option<EmployeeId>,
+    /// The caller's employee record is terminated (found by the directory service when the
+    /// request is authenticated): a leaver keeps only the reading of their own learning.
+    pub leaver: bool,
 }
 
 impl Principal {
+    /// A role the caller holds (none for a leaver, whatever the token says).
     pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role)
+        !self.leaver && self.roles.contains(&role)
     }
     pub fn has_scope(&self, scope: Scope) -> bool {
-        self.scopes.contains(&scope)
+        !self.leaver && self.scopes.contains(&scope)
+    }
+    /// Does one of the caller's scopes grant `grant`?
+    pub fn granted(&self, grant: Grant) -> bool {
+        !self.leaver && self.scopes.iter().any(|s| s.grants().contains(&grant))
+    }
+    /// A person (roles or an employee record), as opposed to an integration client.
+    pub fn is_person(&self) -> bool {
+        self.employee_id.is_some() || !self.roles.is_empty()
     }
     fn is_people_admin(&self) -> bool {
         self.has(Role::HrAdmin) || self.has(Role::LdAdmin)
     }
     fn is_people_writer(&self) -> bool {
-        self.has(Role::HrAdmin) || self.has_scope(Scope::HrisWrite)
+        self.has(Role::HrAdmin) || self.granted(Grant::WritePeople)
     }
 }
 
@@ -126,10 +162,10 @@ pub enum EmployeeView {
 
 /// What of an employee record the principal may see, given their relation to it.
 pub fn employee_view(principal: &Principal, relation: Relation) -> EmployeeView {
-    if principal.is_people_admin()
-        || principal.is_people_writer()
-        || principal.has_scope(Scope::Scim)
-    {
+    if principal.leaver {
+        return EmployeeView::Hidden;
+    }
+    if principal.is_people_admin() || principal.granted(Grant::ReadPeople) {
         return EmployeeView::Full;
     }
     match (principal.employee_id, relation) {
@@ -142,6 +178,12 @@ pub fn employee_view(principal: &Principal, relation: Relation) -> EmployeeView 
 /// The widest view the principal may have of anyone, without knowing the target (for lists).
 pub fn can_browse_directory(principal: &Principal) -> bool {
     employee_view(principal, Relation::Other) >= EmployeeView::Directory
+}
+
+/// Filter and search the directory on fields beyond the directory's (status, job level, email):
+/// only a caller who reads every record in full, so no filter reveals a hidden field.
+pub fn can_filter_on_details(principal: &Principal) -> bool {
+    employee_view(principal, Relation::Other) == EmployeeView::Full
 }
 
 /// Create, change or terminate people, and run HRIS syncs.
@@ -177,9 +219,10 @@ pub fn can_read_sync_runs(principal: &Principal) -> bool {
     principal.is_people_writer()
 }
 
-/// Read the course catalog and skills taxonomy: everyone who is a person in the directory.
+/// Read the course catalog, skills taxonomy and learning-time policies: people, not
+/// integration clients.
 pub fn can_read_catalog(principal: &Principal) -> bool {
-    can_browse_directory(principal)
+    principal.is_person() && can_browse_directory(principal)
 }
 
 /// Change the course catalog and skills taxonomy.
@@ -192,32 +235,61 @@ pub fn is_learning_admin(principal: &Principal) -> bool {
     principal.has(Role::LdAdmin)
 }
 
-/// See a person's learning (enrolments, records, time): themselves, their managers and the
-/// admins who see every record. With `Relation::Other`: whether the principal sees everyone's.
+/// See a person's learning (enrolments, records, time, per-person summaries): themselves, their
+/// managers and the admins (`hr_admin`, `ld_admin`). With `Relation::Other`: whether the
+/// principal sees everyone's. Never an integration scope, whatever it sees of the directory.
 pub fn can_see_learning(principal: &Principal, relation: Relation) -> bool {
-    employee_view(principal, relation) == EmployeeView::Full
+    if principal.leaver {
+        return leaver_may_read_learning(principal, relation);
+    }
+    if principal.is_people_admin() {
+        return true;
+    }
+    principal.employee_id.is_some() && matches!(relation, Relation::Itself | Relation::Report)
+}
+
+/// A leaver (terminated employee) may still read their own learning history (enrolments,
+/// records, time entries, their own summary) and nothing else: no directory, catalog,
+/// aggregates or writes, and nobody else's learning.
+pub fn leaver_may_read_learning(principal: &Principal, relation: Relation) -> bool {
+    principal.employee_id.is_some() && relation == Relation::Itself
+}
+
+/// Learning-time summaries of org units, level bands and the organisation (aggregates, never a
+/// person one by one unless [`can_see_learning`] says so): people in the directory and
+/// `reports:read`.
+pub fn can_read_learning_aggregates(principal: &Principal) -> bool {
+    (principal.is_person() && can_browse_directory(principal))
+        || principal.granted(Grant::ReadLearningAggregates)
 }
 
 /// Act on a person's learning (log time, move an enrolment): themselves, their managers and
 /// L&D admins.
 pub fn can_act_on_learning(principal: &Principal, relation: Relation) -> bool {
-    matches!(relation, Relation::Itself | Relation::Report) || is_learning_admin(principal)
+    !principal.leaver
+        && (principal.employee_id.is_some()
+            && matches!(relation, Relation::Itself | Relation::Report))
+        || is_learning_admin(principal)
 }
 
 /// Set an enrolment's due date: not the learner themselves (unless an L&D admin).
 pub fn can_set_due_date(principal: &Principal, relation: Relation) -> bool {
-    relation != Relation::Itself || is_learning_admin(principal)
+    !principal.leaver && relation != Relation::Itself || is_learning_admin(principal)
 }
 
 /// See the learning of a manager's whole team: the manager themselves and those who see
 /// everyone's learning.
 pub fn can_see_team_learning(principal: &Principal, manager: EmployeeId) -> bool {
-    can_see_learning(principal, Relation::Other) || principal.employee_id == Some(manager)
+    can_see_learning(principal, Relation::Other)
+        || (!principal.leaver && principal.employee_id == Some(manager))
 }
 
 /// May the principal enrol this person (by their relation), and with which origin? Oneself:
 /// self-enrolled; a transitive report, or anyone for an L&D admin: assigned; anyone else: no.
 pub fn enrollment_origin(principal: &Principal, relation: Relation) -> Option<EnrollmentOrigin> {
+    if principal.leaver {
+        return None;
+    }
     match relation {
         Relation::Itself => Some(EnrollmentOrigin::SelfEnrolled),
         Relation::Report => Some(EnrollmentOrigin::Assigned),
@@ -237,6 +309,7 @@ mod tests {
             roles: BTreeSet::new(),
             scopes: [Scope::XapiWrite].into_iter().collect(),
             employee_id: None,
+            leaver: false,
         };
         assert!(may_void(&client, true));
         assert!(!may_void(&client, false));
@@ -253,6 +326,7 @@ mod tests {
             roles: roles.iter().copied().collect(),
             scopes: BTreeSet::new(),
             employee_id: Some(EmployeeId::from_uuid(uuid::Uuid::from_u128(1))),
+            leaver: false,
         }
     }
     fn client(scopes: &[Scope]) -> Principal {
@@ -261,6 +335,7 @@ mod tests {
             roles: BTreeSet::new(),
             scopes: scopes.iter().copied().collect(),
             employee_id: None,
+            leaver: false,
         }
     }
 
@@ -333,6 +408,100 @@ mod tests {
             EmployeeView::Hidden
         );
         assert!(!can_browse_directory(&client(&[Scope::XapiRead])));
+    }
+
+    #[test]
+    fn each_scope_gets_exactly_what_it_names() {
+        use Scope::*;
+        for scope in Scope::ALL.iter().copied() {
+            let c = client(&[scope]);
+            let people = matches!(scope, HrisWrite | Scim);
+            assert_eq!(can_browse_directory(&c), people, "{scope:?} directory");
+            assert_eq!(
+                employee_view(&c, Relation::Other) == EmployeeView::Full,
+                people,
+                "{scope:?} full records"
+            );
+            assert_eq!(can_write_people(&c), scope == HrisWrite, "{scope:?} people");
+            assert_eq!(
+                can_write_org_units(&c),
+                scope == HrisWrite,
+                "{scope:?} units"
+            );
+            assert_eq!(can_read_sync_runs(&c), scope == HrisWrite, "{scope:?} runs");
+            assert_eq!(
+                can_read_learning_aggregates(&c),
+                scope == ReportsRead,
+                "{scope:?} aggregates"
+            );
+            assert!(!can_read_catalog(&c), "{scope:?} catalog");
+            assert!(!can_write_catalog(&c) && !is_learning_admin(&c));
+            for r in [Relation::Itself, Relation::Report, Relation::Other] {
+                assert!(!can_see_learning(&c, r), "{scope:?} learning");
+                assert!(!can_act_on_learning(&c, r), "{scope:?} acts on learning");
+            }
+            assert!(enrollment_origin(&c, Relation::Other).is_none());
+            assert!(!can_see_team_learning(
+                &c,
+                EmployeeId::from_uuid(uuid::Uuid::from_u128(9))
+            ));
+            assert!(!can_read_audit(&c) && !can_read_metrics(&c));
+            assert_eq!(
+                can_use_lrs(&c),
+                LRS_SCOPES.contains(&scope),
+                "{scope:?} lrs"
+            );
+        }
+        let all = client(Scope::ALL);
+        assert!(!can_see_learning(&all, Relation::Other) && !can_read_catalog(&all));
+    }
+
+    #[test]
+    fn people_read_the_catalog_and_aggregates_and_admins_see_all_learning() {
+        for r in Role::ALL.iter().copied() {
+            let p = person(&[r]);
+            assert!(
+                can_read_catalog(&p) && can_read_learning_aggregates(&p),
+                "{r:?}"
+            );
+            assert_eq!(
+                can_see_learning(&p, Relation::Other),
+                matches!(r, Role::HrAdmin | Role::LdAdmin),
+                "{r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_who_reads_every_record_filters_on_its_details() {
+        assert!(!can_filter_on_details(&person(&[Role::Employee])));
+        assert!(!can_filter_on_details(&person(&[
+            Role::Coach,
+            Role::Mentor
+        ])));
+        assert!(can_filter_on_details(&person(&[Role::HrAdmin])));
+        assert!(can_filter_on_details(&client(&[Scope::Scim])));
+        assert!(!can_filter_on_details(&client(&[Scope::ReportsRead])));
+    }
+
+    #[test]
+    fn a_leaver_reads_their_own_learning_and_nothing_else() {
+        let mut gone = person(&[Role::Employee, Role::HrAdmin, Role::LdAdmin]);
+        gone.leaver = true;
+        let me = gone.employee_id.unwrap();
+        assert!(can_see_learning(&gone, Relation::Itself));
+        for r in [Relation::Report, Relation::Other] {
+            assert!(!can_see_learning(&gone, r));
+        }
+        for r in [Relation::Itself, Relation::Report, Relation::Other] {
+            assert_eq!(employee_view(&gone, r), EmployeeView::Hidden);
+            assert!(!can_act_on_learning(&gone, r) && !can_set_due_date(&gone, r));
+            assert!(enrollment_origin(&gone, r).is_none());
+        }
+        assert!(!can_browse_directory(&gone) && !can_read_catalog(&gone));
+        assert!(!can_read_learning_aggregates(&gone) && !can_see_team_learning(&gone, me));
+        assert!(!can_write_people(&gone) && !can_write_catalog(&gone) && !can_read_audit(&gone));
+        assert!(!can_filter_on_details(&gone) && !can_read_metrics(&gone));
     }
 
     #[test]

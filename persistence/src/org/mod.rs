@@ -128,8 +128,10 @@ pub struct EmployeeQuery {
     pub manager_id: Option<EmployeeId>,
     pub status: Option<EmployeeStatus>,
     pub job_level: Option<JobLevel>,
-    /// Case-insensitive substring of "given family" or email.
+    /// Case-insensitive substring of "given family" (or of the email with `text_in_email`).
     pub text: Option<String>,
+    /// Match `text` against the email too (only for callers who read everyone's email).
+    pub text_in_email: bool,
 }
 
 pub async fn get_employee(c: &impl Conn, id: EmployeeId) -> StoreResult<Option<Employee>> {
@@ -222,11 +224,11 @@ pub async fn list_employees(
         let p = like_pattern(text.trim());
         let like = || LikeExpr::new(p.clone()).escape('!');
         let name = Func::lower(Expr::cust("given_name || ' ' || family_name"));
-        find = find.filter(
-            Expr::expr(name)
-                .like(like())
-                .or(employee::Column::Email.like(like())),
-        );
+        let mut cond = Expr::expr(name).like(like());
+        if q.text_in_email {
+            cond = cond.or(employee::Column::Email.like(like()));
+        }
+        find = find.filter(cond);
     }
     if let Some(a) = after {
         find = find.filter(employee::Column::Id.gt(a.to_string()));

@@ -113,15 +113,15 @@ async fn people_in(ctx: &Ctx, scope: SummaryScope) -> ApiResult<(People, bool)> 
             Ok((People::Ids(vec![e]), true))
         }
         SummaryScope::Team(m) => {
-            ensure(sees_all || p.employee_id == Some(m))?;
+            ensure(access::can_see_team_learning(p, m))?;
             let all = u64::try_from(i64::MAX).unwrap_or(u64::MAX);
             let team = org_store::list_reports(&ctx.db, m, org_store::MAX_DEPTH, None, all).await?;
             Ok((People::Ids(team.iter().map(|e| e.id).collect()), true))
         }
         SummaryScope::Units { root, levels, .. } => {
-            // In aggregate for everyone who sees the directory; person by person only for
-            // those who may see every record.
-            ensure(access::can_browse_directory(p))?;
+            // In aggregate for people and `reports:read`; person by person only for those who
+            // may see every record.
+            ensure(access::can_read_learning_aggregates(p))?;
             let units = match root {
                 Some(u) => Some(ctx.directory.unit_subtree(u).await?),
                 None => None,

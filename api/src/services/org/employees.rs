@@ -29,7 +29,7 @@ pub struct EmployeeList {
     pub manager_id: Option<EmployeeId>,
     pub status: Option<EmployeeStatus>,
     pub job_level: Option<JobLevel>,
-    /// Case-insensitive text in the name or email.
+    /// Case-insensitive text in the name (and the email for callers who read everyone's).
     pub text: Option<String>,
     pub first: Option<u64>,
     pub after: Option<String>,
@@ -89,7 +89,20 @@ pub async fn me(ctx: &Ctx) -> ApiResult<Visible> {
 
 #[tracing::instrument(skip_all, fields(org_unit_id = ?q.org_unit_id, first = ?q.first))]
 pub async fn list_employees(ctx: &Ctx, q: EmployeeList) -> ApiResult<Page<Visible>> {
-    ensure(access::can_browse_directory(&ctx.principal))?;
+    let p = &ctx.principal;
+    ensure(access::can_browse_directory(p))?;
+    let details = access::can_filter_on_details(p);
+    for (name, given) in [
+        ("status", q.status.is_some()),
+        ("job_level", q.job_level.is_some()),
+    ] {
+        if given && !details {
+            return Err(ApiError::InvalidQuery(FieldError::new(
+                name,
+                "filters only on fields the caller may read for everyone: name, org unit, manager",
+            )));
+        }
+    }
     let limit = page_size(q.first)?;
     let after = decode_cursor::<EmployeeId>(q.after.as_deref())?;
     let org_unit_ids = match q.org_unit_id {
@@ -102,11 +115,12 @@ pub async fn list_employees(ctx: &Ctx, q: EmployeeList) -> ApiResult<Page<Visibl
         status: q.status,
         job_level: q.job_level,
         text: q.text,
+        text_in_email: details,
     };
     let rows = store::list_employees(&ctx.db, &query, after, limit + 1).await?;
     let page = paginate(rows, limit, |e| e.id.to_string());
     Ok(Page {
-        items: visible(ctx, &ctx.principal, page.items).await?,
+        items: visible(ctx, p, page.items).await?,
         next_cursor: page.next_cursor,
     })
 }

@@ -9,6 +9,12 @@ use learnwell_domain::org::sync::{Known, Plan, SyncBatch, SyncLimits, SyncLookup
 use learnwell_domain::org::{Employee, EmployeeFields, ManagerGraph};
 use learnwell_persistence::org as store;
 
+/// Syncs take turns within the process: load, plan and write of one sync see the writes of the
+/// one before, so concurrent syncs of the same new people answer `created` once and `unchanged`
+/// after, never `duplicate`/`conflict` for a whole batch. (Several instances on one database
+/// are not serialised by this: see API-DESIGN.md, "Idempotency".)
+static SYNC_TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Inserts from which a sync considers refreshing the planner's statistics.
 const BULK_LOAD: usize = 1000;
 
@@ -33,6 +39,7 @@ pub async fn sync(
         max_deactivation_share: ctx.settings.hris.max_deactivation_share,
     };
     let batch = SyncBatch::new(records, limits)?;
+    let _turn = SYNC_TURN.lock().await;
     let known = load(ctx, &batch.lookups()).await?;
     let draft = batch.resolve(&known, ctx.now, || {
         EmployeeId::from_uuid(uuid::Uuid::now_v7())

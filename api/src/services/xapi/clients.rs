@@ -275,6 +275,7 @@ async fn basic_caller(svc: &Services, encoded: &str) -> ApiResult<XapiCaller> {
         roles: Default::default(),
         scopes: client.scopes.split(' ').filter_map(Scope::parse).collect(),
         employee_id: None,
+        leaver: false,
     };
     tracing::Span::current().record("client_id", client.id.as_str());
     Ok(XapiCaller {

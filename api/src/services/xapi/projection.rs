@@ -198,6 +198,7 @@ async fn project(
                 roles: Default::default(),
                 scopes: Default::default(),
                 employee_id: None,
+                leaver: false,
             },
             "xapi-projection",
             now,

@@ -667,12 +667,16 @@ impl SyncDraft<'_> {
     }
 
     /// The active HRIS people absent from the batch (any record naming them counts, even a
-    /// refused one), unless that is more than the allowed share and not forced.
+    /// refused one), unless that is more than the allowed share and not forced. An empty batch
+    /// is refused whatever the flags: it can only mean a broken export.
     fn terminations(
         &self,
         active: &[(EmployeeId, String)],
         force: bool,
     ) -> Result<Vec<EmployeeId>, Rule> {
+        if self.batch.records.is_empty() {
+            return Err(Rule::EmptyReconcile);
+        }
         let present: HashSet<&str> = self
             .batch
             .records

@@ -372,6 +372,26 @@ fn a_reconcile_terminates_the_absent_within_the_allowed_share() {
 }
 
 #[test]
+fn an_empty_reconcile_is_refused_whatever_force_says() {
+    for force in [false, true] {
+        for people in [0, 1, 10] {
+            let opts = SyncOptions {
+                deactivate_missing: true,
+                force,
+            };
+            let err = run(vec![], &Known::default(), &[], &active(people), opts).unwrap_err();
+            assert_eq!(err, Rule::EmptyReconcile);
+            assert_eq!(err.code().as_str(), "deactivation_limit_exceeded");
+        }
+    }
+    let upsert = SyncOptions {
+        deactivate_missing: false,
+        force: true,
+    };
+    assert!(run(vec![], &Known::default(), &[], &active(3), upsert).is_ok());
+}
+
+#[test]
 fn a_refused_record_still_counts_as_present_for_a_reconcile() {
     let mut bad = rec("P0", None);
     bad.email = None;
@@ -558,6 +578,7 @@ proptest! {
                 prop_assert_eq!(p.terminate.len(), missing);
                 prop_assert!(force || missing * 100 <= share as usize * people as usize);
             }
+            Err(Rule::EmptyReconcile) => prop_assert_eq!(kept, 0),
             Err(Rule::DeactivationLimitExceeded { would_terminate, active, max_percent }) => {
                 prop_assert!(!force);
                 prop_assert_eq!((would_terminate, active, max_percent), (missing, people as usize, share));
