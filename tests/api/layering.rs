@@ -27,16 +27,31 @@ fn adapters_import_no_storage_type() {
             rust_files(&root.join(dir), &mut files);
         }
     }
-    for file in ["rest.rs", "graphql.rs", "auth.rs", "body.rs", "idempotency.rs", "policy.rs", "demo.rs"] {
+    for file in [
+        "rest.rs",
+        "graphql.rs",
+        "auth.rs",
+        "body.rs",
+        "idempotency.rs",
+        "policy.rs",
+        "demo.rs",
+    ] {
         files.push(root.join(file));
     }
     let offenders: Vec<String> = files
         .iter()
         .filter(|f| f.exists())
-        .filter(|f| std::fs::read_to_string(f).expect("read").contains("learnwell_persistence"))
+        .filter(|f| {
+            std::fs::read_to_string(f)
+                .expect("read")
+                .contains("learnwell_persistence")
+        })
         .map(|f| f.display().to_string())
         .collect();
-    assert!(offenders.is_empty(), "storage types reach adapters in {offenders:?}");
+    assert!(
+        offenders.is_empty(),
+        "storage types reach adapters in {offenders:?}"
+    );
 }
 
 #[test]
@@ -50,9 +65,16 @@ fn no_use_case_is_longer_than_80_lines() {
         let lines: Vec<&str> = text.lines().collect();
         for (i, line) in lines.iter().enumerate() {
             let trimmed = line.trim_start();
-            let is_fn = ["fn ", "pub fn ", "async fn ", "pub async fn ", "pub(crate) fn ", "pub(crate) async fn "]
-                .iter()
-                .any(|p| trimmed.starts_with(p));
+            let is_fn = [
+                "fn ",
+                "pub fn ",
+                "async fn ",
+                "pub async fn ",
+                "pub(crate) fn ",
+                "pub(crate) async fn ",
+            ]
+            .iter()
+            .any(|p| trimmed.starts_with(p));
             if !is_fn || line.trim_end().ends_with(';') {
                 continue;
             }
