@@ -275,3 +275,32 @@ async fn managers_see_their_own_teams_exactly() {
         (json!(true), json!("below_minimum"))
     );
 }
+
+#[tokio::test]
+async fn decisions_follow_changes_to_people_and_units() {
+    let app = TestApp::spawn().await;
+    let o = org(&app).await;
+    let employee = app.employee_token(&o.people["X1"]);
+    let band = "&job_level_min=8&job_level_max=8";
+    let t = totals(&app, &employee, band).await;
+    assert_eq!(t["suppression_reason"], "below_minimum", "{t}");
+    // Four more people at level 8: the band has five, so it is no longer below the minimum.
+    let mut records = Vec::new();
+    for i in 1..=4 {
+        let mut p = person(&format!("E{i}"), None);
+        p["org_unit_id"] = json!(o.other);
+        p["job_level"] = json!(8);
+        records.push(p);
+    }
+    app.sync(json!(records)).await;
+    let t = totals(&app, &employee, band).await;
+    assert_ne!(t["suppression_reason"], "below_minimum", "{t}");
+    // A new, empty unit is part of the table at once: empty groups are shown.
+    let empty = app.unit("Empty", "U-E", Some(&o.other)).await;
+    let t = totals(&app, &employee, &format!("&org_unit_id={empty}")).await;
+    assert_eq!(
+        (t["suppressed"].clone(), t["people"].clone()),
+        (json!(false), json!(0)),
+        "{t}"
+    );
+}
