@@ -16,6 +16,7 @@ pub struct Settings {
     pub rate_limit: RateLimitSettings,
     pub graphql: GraphqlSettings,
     pub metrics: MetricsSettings,
+    pub privacy: PrivacySettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -105,6 +106,16 @@ pub struct MetricsSettings {
     /// A bearer token for scrapers (`Authorization: Bearer <token>`); an `hr_admin` token works
     /// too. Without either, `/metrics` answers 401.
     pub token: SecretString,
+}
+
+/// Aggregates about people the caller may not see one by one (`docs/API-DESIGN.md`, "Aggregates
+/// and privacy").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacySettings {
+    /// The minimum group size `k`: no released figure, nor any combination of released figures,
+    /// belongs to fewer people. Never below 3 (refused at start).
+    pub min_group_size: learnwell_domain::privacy::MinGroupSize,
 }
 
 /// The token algorithms Learnwell accepts (never `none`, never more than the one configured).

@@ -35,6 +35,9 @@ pub struct Services {
     pub projector: Arc<xapi::projection::Projector>,
     /// The key of the xAPI `more` tokens, shared by every instance through the database.
     pub more_links: Arc<xapi::more::MoreLinks>,
+    /// The privacy engine's decisions for learning-time summaries (per period and directory
+    /// version).
+    pub summary_groups: Arc<learning_time::summaries::GroupDecisions>,
 }
 
 impl Services {
@@ -47,6 +50,7 @@ impl Services {
             lrs_credentials: Arc::default(),
             projector: Arc::default(),
             more_links: Arc::default(),
+            summary_groups: Arc::default(),
         }
     }
 

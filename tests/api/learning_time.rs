@@ -392,7 +392,15 @@ async fn summaries_add_allocation_use_and_on_top_learning_and_list_people_only_t
         .await,
     )
     .await;
-    assert_eq!(org["totals"]["people"], 4);
+    assert_eq!(
+        (
+            org["totals"]["suppressed"].clone(),
+            org["totals"]["suppression_reason"].clone(),
+            org["totals"]["people"].clone()
+        ),
+        (json!(true), json!("below_minimum"), Value::Null),
+        "four people are below the minimum group size for a colleague: {org}"
+    );
     assert!(
         org.get("people").is_none(),
         "colleagues appear only in aggregate: {org}"
@@ -411,6 +419,7 @@ async fn summaries_add_allocation_use_and_on_top_learning_and_list_people_only_t
         .await,
     )
     .await;
+    assert_eq!(org["totals"]["people"], 4);
     assert_eq!(org["people"].as_array().expect("people").len(), 4);
     let res = app
         .get("/api/v1/learning-time/summary?period=2026-13", &ld(&app))

@@ -11,6 +11,7 @@ mod helpers;
 mod hris;
 mod layering;
 mod learning_time;
+mod learning_time_privacy;
 mod org_units;
 mod policy;
 mod records;

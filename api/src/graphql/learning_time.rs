@@ -10,6 +10,7 @@ use crate::services::learning_time::{
 use async_graphql::{Context, Result, SimpleObject, ID};
 use chrono::NaiveDate;
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
+use learnwell_domain::privacy::{Cell, SuppressionReason};
 
 /// Minutes logged in one category, in or outside working time.
 #[derive(SimpleObject)]
@@ -19,44 +20,74 @@ pub struct CategoryMinutes {
     minutes: u64,
 }
 
-/// Learning-time totals in minutes.
+/// Why figures are withheld (see "Aggregates and privacy" in `docs/API-DESIGN.md`).
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "SuppressionReason")]
+pub enum SuppressionReasonGql {
+    /// The group has fewer than `privacy.min_group_size` people.
+    BelowMinimum,
+    /// Shown, the figures would let a smaller group be recomputed from other answers.
+    Complementary,
+}
+
+impl From<SuppressionReason> for SuppressionReasonGql {
+    fn from(r: SuppressionReason) -> Self {
+        match r {
+            SuppressionReason::BelowMinimum => Self::BelowMinimum,
+            SuppressionReason::Complementary => Self::Complementary,
+        }
+    }
+}
+
+/// Learning-time totals in minutes. When `suppressed` is true every figure is null and
+/// `suppressionReason` says why.
 #[derive(SimpleObject)]
 pub struct LearningTimeTotals {
-    people: u32,
-    allocated_minutes: u64,
-    carried_in_minutes: u64,
-    used_in_work_minutes: u64,
+    suppressed: bool,
+    suppression_reason: Option<SuppressionReasonGql>,
+    people: Option<u32>,
+    allocated_minutes: Option<u64>,
+    carried_in_minutes: Option<u64>,
+    used_in_work_minutes: Option<u64>,
     /// Learning outside working time ("on top").
-    used_outside_work_minutes: u64,
-    remaining_minutes: u64,
+    used_outside_work_minutes: Option<u64>,
+    remaining_minutes: Option<u64>,
     utilisation: Option<f64>,
     on_top_share: Option<f64>,
     exploratory_share: Option<f64>,
     /// Minutes per category (categories with none logged are left out), by category code.
     #[graphql(complexity = "super::limits::list(super::limits::CATEGORIES, child_complexity)")]
-    by_category_minutes: Vec<CategoryMinutes>,
+    by_category_minutes: Option<Vec<CategoryMinutes>>,
 }
 
-impl From<&TotalsView> for LearningTimeTotals {
-    fn from(t: &TotalsView) -> Self {
+impl From<&Cell<TotalsView>> for LearningTimeTotals {
+    fn from(cell: &Cell<TotalsView>) -> Self {
+        let t = cell.value();
+        let reason = match cell {
+            Cell::Value(_) => None,
+            Cell::Suppressed(r) => Some(SuppressionReasonGql::from(*r)),
+        };
         Self {
-            people: t.people,
-            allocated_minutes: t.allocated_minutes,
-            carried_in_minutes: t.carried_in_minutes,
-            used_in_work_minutes: t.used_in_work_minutes,
-            used_outside_work_minutes: t.used_outside_work_minutes,
-            remaining_minutes: t.remaining_minutes,
-            utilisation: t.utilisation,
-            on_top_share: t.on_top_share,
-            exploratory_share: t.exploratory_share,
-            by_category_minutes: t
-                .by_category_minutes
-                .iter()
-                .map(|(category, minutes)| CategoryMinutes {
-                    category: category.clone(),
-                    minutes: *minutes,
-                })
-                .collect(),
+            suppressed: reason.is_some(),
+            suppression_reason: reason,
+            people: t.map(|t| t.people),
+            allocated_minutes: t.map(|t| t.allocated_minutes),
+            carried_in_minutes: t.map(|t| t.carried_in_minutes),
+            used_in_work_minutes: t.map(|t| t.used_in_work_minutes),
+            used_outside_work_minutes: t.map(|t| t.used_outside_work_minutes),
+            remaining_minutes: t.map(|t| t.remaining_minutes),
+            utilisation: t.and_then(|t| t.utilisation),
+            on_top_share: t.and_then(|t| t.on_top_share),
+            exploratory_share: t.and_then(|t| t.exploratory_share),
+            by_category_minutes: t.map(|t| {
+                t.by_category_minutes
+                    .iter()
+                    .map(|(category, minutes)| CategoryMinutes {
+                        category: category.clone(),
+                        minutes: *minutes,
+                    })
+                    .collect()
+            }),
         }
     }
 }
@@ -88,7 +119,7 @@ impl From<Summary> for LearningTimeSummary {
                     .iter()
                     .map(|(id, t)| PersonLearningTime {
                         employee_id: ID(id.to_string()),
-                        totals: LearningTimeTotals::from(t),
+                        totals: LearningTimeTotals::from(&Cell::Value(t.clone())),
                     })
                     .collect()
             }),

@@ -14,6 +14,7 @@ use learnwell_domain::learning_time::{
     VersionedPolicy,
 };
 use learnwell_domain::org::JobLevel;
+use learnwell_domain::privacy::{Cell, SuppressionReason};
 use learnwell_domain::FieldError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -154,7 +155,8 @@ pub struct SummaryParams {
     pub manager_id: Option<EmployeeId>,
     #[param(value_type = Option<String>)]
     pub org_unit_id: Option<OrgUnitId>,
-    /// With `org_unit_id`: include every unit below it (default true).
+    /// With `org_unit_id`: include every unit below it (default true); false: the unit's own
+    /// members only.
     pub include_descendants: Option<bool>,
     pub job_level_min: Option<i64>,
     pub job_level_max: Option<i64>,
@@ -341,35 +343,65 @@ async fn end_policy(
     Ok(policy(&p, StatusCode::OK))
 }
 
+/// Why figures are withheld: the group has fewer than `privacy.min_group_size` people
+/// (`below_minimum`), or its figures would let such a group be recomputed from other answers
+/// (`complementary`).
+#[derive(Debug, Clone, Copy, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SuppressionReasonResource {
+    BelowMinimum,
+    Complementary,
+}
+
+impl From<SuppressionReason> for SuppressionReasonResource {
+    fn from(r: SuppressionReason) -> Self {
+        match r {
+            SuppressionReason::BelowMinimum => Self::BelowMinimum,
+            SuppressionReason::Complementary => Self::Complementary,
+        }
+    }
+}
+
+/// Learning-time totals. When `suppressed` is true every figure is null and
+/// `suppression_reason` says why (see "Aggregates and privacy" in `docs/API-DESIGN.md`).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TotalsResource {
-    pub people: u32,
-    pub allocated_minutes: u64,
-    pub carried_in_minutes: u64,
-    pub used_in_work_minutes: u64,
+    pub suppressed: bool,
+    pub suppression_reason: Option<SuppressionReasonResource>,
+    pub people: Option<u32>,
+    pub allocated_minutes: Option<u64>,
+    pub carried_in_minutes: Option<u64>,
+    pub used_in_work_minutes: Option<u64>,
     /// Learning outside working time ("on top").
-    pub used_outside_work_minutes: u64,
-    pub remaining_minutes: u64,
+    pub used_outside_work_minutes: Option<u64>,
+    pub remaining_minutes: Option<u64>,
     /// Used in work time / (allocated + carried in).
     pub utilisation: Option<f64>,
     pub on_top_share: Option<f64>,
     pub exploratory_share: Option<f64>,
-    pub by_category_minutes: BTreeMap<String, u64>,
+    pub by_category_minutes: Option<BTreeMap<String, u64>>,
 }
 
-impl From<&TotalsView> for TotalsResource {
-    fn from(t: &TotalsView) -> Self {
+impl From<&Cell<TotalsView>> for TotalsResource {
+    fn from(cell: &Cell<TotalsView>) -> Self {
+        let t = cell.value();
+        let reason = match cell {
+            Cell::Value(_) => None,
+            Cell::Suppressed(r) => Some(SuppressionReasonResource::from(*r)),
+        };
         Self {
-            people: t.people,
-            allocated_minutes: t.allocated_minutes,
-            carried_in_minutes: t.carried_in_minutes,
-            used_in_work_minutes: t.used_in_work_minutes,
-            used_outside_work_minutes: t.used_outside_work_minutes,
-            remaining_minutes: t.remaining_minutes,
-            utilisation: t.utilisation,
-            on_top_share: t.on_top_share,
-            exploratory_share: t.exploratory_share,
-            by_category_minutes: t.by_category_minutes.clone(),
+            suppressed: reason.is_some(),
+            suppression_reason: reason,
+            people: t.map(|t| t.people),
+            allocated_minutes: t.map(|t| t.allocated_minutes),
+            carried_in_minutes: t.map(|t| t.carried_in_minutes),
+            used_in_work_minutes: t.map(|t| t.used_in_work_minutes),
+            used_outside_work_minutes: t.map(|t| t.used_outside_work_minutes),
+            remaining_minutes: t.map(|t| t.remaining_minutes),
+            utilisation: t.and_then(|t| t.utilisation),
+            on_top_share: t.and_then(|t| t.on_top_share),
+            exploratory_share: t.and_then(|t| t.exploratory_share),
+            by_category_minutes: t.map(|t| t.by_category_minutes.clone()),
         }
     }
 }
@@ -402,7 +434,7 @@ impl From<Summary> for SummaryResource {
                     .iter()
                     .map(|(id, t)| PersonTotals {
                         employee_id: id.to_string(),
-                        totals: TotalsResource::from(t),
+                        totals: TotalsResource::from(&Cell::Value(t.clone())),
                     })
                     .collect()
             }),

@@ -13,7 +13,7 @@
 use crate::error::{ApiError, ApiResult};
 use learnwell_domain::access::{self, EmployeeView, Principal, Relation};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
-use learnwell_domain::org::{descendants, Employee, EmployeeStatus};
+use learnwell_domain::org::{descendants, Employee, EmployeeStatus, JobLevel};
 use learnwell_persistence::kv::KvStore;
 use learnwell_persistence::org as store;
 use learnwell_persistence::Db;
@@ -201,6 +201,34 @@ impl Directory {
     /// `root` and every org unit below it.
     pub async fn unit_subtree(&self, root: OrgUnitId) -> ApiResult<Vec<OrgUnitId>> {
         Ok(descendants(root, self.unit_parents().await?))
+    }
+
+    /// The units a scope on `root` covers: `root` and every unit below it, or (without
+    /// descendants) `root` alone.
+    pub async fn units_in(
+        &self,
+        root: OrgUnitId,
+        include_descendants: bool,
+    ) -> ApiResult<Vec<OrgUnitId>> {
+        if include_descendants {
+            self.unit_subtree(root).await
+        } else {
+            Ok(vec![root])
+        }
+    }
+
+    /// The current directory version (changes with every employee write; `None` before the
+    /// first): what caches of who-is-where are keyed on, with the unit tree.
+    pub async fn version(&self) -> ApiResult<Option<Vec<u8>>> {
+        Ok(self.kv.get(VERSION_KEY).await?)
+    }
+
+    /// How many people sit in each (org unit, job level): the atoms of every group a summary by
+    /// unit and level band can be asked about (one grouped query).
+    pub async fn headcount_by_unit_and_level(
+        &self,
+    ) -> ApiResult<Vec<(Option<OrgUnitId>, JobLevel, u64)>> {
+        Ok(store::headcount_by_unit_and_level(&self.db).await?)
     }
 }
 

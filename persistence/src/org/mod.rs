@@ -304,6 +304,34 @@ pub async fn reports_among(
     Ok(out)
 }
 
+#[derive(FromQueryResult)]
+struct HeadcountRow {
+    org_unit_id: String,
+    job_level: i16,
+    people: i64,
+}
+
+/// How many people sit in each (org unit, job level): one grouped query. The people are those the
+/// learning-time summaries count (every employee row; no unit is `None`).
+pub async fn headcount_by_unit_and_level(
+    c: &impl Conn,
+) -> StoreResult<Vec<(Option<OrgUnitId>, JobLevel, u64)>> {
+    let sql = "SELECT COALESCE(org_unit_id, '') AS org_unit_id, job_level, COUNT(*) AS people \
+               FROM employees GROUP BY COALESCE(org_unit_id, ''), job_level";
+    let rows = HeadcountRow::find_by_statement(statement(c.backend(), sql, Vec::new()))
+        .all(c.conn())
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            let unit = (!r.org_unit_id.is_empty())
+                .then(|| parse_id(&r.org_unit_id))
+                .transpose()?;
+            let level = JobLevel::new(r.job_level.into()).map_err(StoreError::corrupt)?;
+            Ok((unit, level, u64::try_from(r.people).unwrap_or(0)))
+        })
+        .collect()
+}
+
 pub async fn insert_employee(tx: &Tx, e: &Employee) -> StoreResult<()> {
     insert_employees(tx, std::slice::from_ref(e)).await
 }
