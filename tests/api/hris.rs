@@ -409,3 +409,36 @@ async fn concurrent_syncs_of_the_same_new_people_create_each_once() {
     let list = body(app.get("/api/v1/employees?first=200", &hr).await).await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(100));
 }
+
+#[tokio::test]
+async fn concurrent_syncs_through_two_instances_create_each_person_once() {
+    if std::env::var("TEST_DATABASE_URL").map_or(true, |u| u.is_empty()) {
+        // Two instances on one SQLite file are not supported (docs/OPERATIONS.md).
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let other = app.sibling().await;
+    let records: Vec<Value> = (0..100).map(|i| person(&format!("T{i}"), None)).collect();
+    let hr = app.hr();
+    let batch = json!({ "records": records });
+    let path = "/api/v1/hris/employees:sync";
+    let (a, b, c, d) = tokio::join!(
+        app.post(path, &hr, batch.clone()),
+        other.post(path, &hr, batch.clone()),
+        app.post(path, &hr, batch.clone()),
+        other.post(path, &hr, batch.clone())
+    );
+    let mut created = vec![0; 100];
+    for res in [a, b, c, d] {
+        assert_eq!(res.status(), 200);
+        let sync = body(res).await;
+        for (i, outcome) in outcomes(&sync).iter().enumerate() {
+            match outcome.as_str() {
+                "created" => created[i] += 1,
+                "unchanged" => {}
+                other => panic!("record {i}: {other} in {sync}"),
+            }
+        }
+    }
+    assert!(created.iter().all(|c| *c == 1), "{created:?}");
+}

@@ -760,3 +760,21 @@ pub async fn list_sync_runs(
         .map(to_sync_run)
         .collect()
 }
+
+/// A key no other advisory lock uses: HRIS syncs take turns on it.
+const SYNC_LOCK: i64 = 0x4c57_5359_4e43; // "LWSYNC"
+
+/// Wait for this transaction's turn among HRIS syncs, across every instance on the database
+/// (PostgreSQL: a transaction-scoped advisory lock; SQLite's one writer already takes turns).
+pub async fn take_sync_turn(tx: &Tx) -> StoreResult<()> {
+    if tx.backend() == crate::Backend::Postgres {
+        tx.conn()
+            .execute(statement(
+                tx.backend(),
+                "SELECT pg_advisory_xact_lock(?)",
+                vec![SYNC_LOCK.into()],
+            ))
+            .await?;
+    }
+    Ok(())
+}

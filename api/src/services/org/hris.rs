@@ -1,13 +1,14 @@
 //! HRIS bulk sync: load what a batch refers to, plan it in the domain, write the plan.
 
 use crate::error::{ApiError, ApiResult};
-use crate::services::{audit, decode_cursor, ensure, page_size, paginate, Ctx, Page, Services};
+use crate::services::{audit, decode_cursor, ensure, page_size, paginate, Ctx, Page};
 use learnwell_domain::access;
 use learnwell_domain::ids::{EmployeeId, SyncRunId};
 pub use learnwell_domain::org::sync::SyncOptions;
 use learnwell_domain::org::sync::{Known, Plan, SyncBatch, SyncLimits, SyncLookups, SyncRun};
 use learnwell_domain::org::{Employee, EmployeeFields, ManagerGraph};
 use learnwell_persistence::org as store;
+use learnwell_persistence::Tx;
 
 /// Syncs take turns within the process: load, plan and write of one sync see the writes of the
 /// one before, so concurrent syncs of the same new people answer `created` once and `unchanged`
@@ -39,29 +40,41 @@ pub async fn sync(
         max_deactivation_share: ctx.settings.hris.max_deactivation_share,
     };
     let batch = SyncBatch::new(records, limits)?;
+    // One sync at a time: in this process (the mutex, so waiting syncs hold no connection), and
+    // across instances (a transaction lock on PostgreSQL; SQLite has one writer). What the plan
+    // reads is read in the transaction that writes it.
     let _turn = SYNC_TURN.lock().await;
-    let known = load(ctx, &batch.lookups()).await?;
+    let tx = ctx.db.begin().await?;
+    store::take_sync_turn(&tx).await?;
+    let known = load(&tx, &batch.lookups()).await?;
     let draft = batch.resolve(&known, ctx.now, || {
         EmployeeId::from_uuid(uuid::Uuid::now_v7())
     });
     let chart = if draft.needs_manager_chart() {
-        Some(ManagerGraph::new(store::manager_links(&ctx.db).await?))
+        Some(ManagerGraph::new(store::manager_links(&tx).await?))
     } else {
         None
     };
     let active = if opts.deactivate_missing {
-        store::current_hris_employees(&ctx.db).await?
+        store::current_hris_employees(&tx).await?
     } else {
         Vec::new()
     };
     let plan = draft.plan(chart, &active, opts)?;
-    let run_id = write(ctx, &plan, opts).await?;
+    let run_id = write(ctx, &tx, &plan, opts).await?;
+    tx.commit().await?;
+    if plan.writes_anything() {
+        ctx.directory.people_changed().await?;
+    }
+    let inserted = plan.creates().count();
+    if inserted >= BULK_LOAD {
+        store::refresh_statistics_after_load(&ctx.db, inserted).await?;
+    }
     Ok(SyncOutcome { run_id, plan })
 }
 
 /// What the directory holds of a batch's lookups.
-async fn load(svc: &Services, needs: &SyncLookups<'_>) -> ApiResult<Known> {
-    let db = &svc.db;
+async fn load(db: &Tx, needs: &SyncLookups<'_>) -> ApiResult<Known> {
     let emails: Vec<&str> = needs.emails.iter().map(String::as_str).collect();
     Ok(Known {
         people: store::stored_keys_by_external_ids(db, &needs.external_ids).await?,
@@ -81,11 +94,11 @@ async fn load(svc: &Services, needs: &SyncLookups<'_>) -> ApiResult<Known> {
     })
 }
 
-/// Write `plan` in one transaction: inserts, updates, terminations, the audit records and the
-/// run. Returns the run's id.
-async fn write(ctx: &Ctx, plan: &Plan, opts: SyncOptions) -> ApiResult<SyncRunId> {
+/// Write `plan` in the sync's transaction: inserts, updates, terminations, the audit records and
+/// the run. Returns the run's id.
+async fn write(ctx: &Ctx, tx: &Tx, plan: &Plan, opts: SyncOptions) -> ApiResult<SyncRunId> {
     let today = ctx.now.date_naive();
-    let terminations: Vec<Employee> = store::get_employees(&ctx.db, &plan.terminate)
+    let terminations: Vec<Employee> = store::get_employees(tx, &plan.terminate)
         .await?
         .into_iter()
         .map(|e| e.terminated(today, ctx.now))
@@ -105,12 +118,9 @@ async fn write(ctx: &Ctx, plan: &Plan, opts: SyncOptions) -> ApiResult<SyncRunId
     events.extend(plan.creates().map(|e| each("employee.create", e)));
     events.extend(plan.updates().map(|e| each("employee.update", e)));
     events.extend(terminations.iter().map(|e| each("employee.terminate", e)));
-    let inserted = plan.creates().count();
-
-    let tx = ctx.db.begin().await?;
-    store::insert_employees(&tx, plan.creates()).await?;
+    store::insert_employees(tx, plan.creates()).await?;
     for e in plan.updates().chain(&terminations) {
-        store::update_employee(&tx, e)
+        store::update_employee(tx, e)
             .await
             .map_err(|err| match err {
                 learnwell_persistence::StoreError::StaleVersion => ApiError::Conflict(
@@ -120,15 +130,8 @@ async fn write(ctx: &Ctx, plan: &Plan, opts: SyncOptions) -> ApiResult<SyncRunId
                 other => other.into(),
             })?;
     }
-    learnwell_persistence::audit::append(&tx, &events).await?;
-    store::insert_sync_run(&tx, &run).await?;
-    tx.commit().await?;
-    if plan.writes_anything() {
-        ctx.directory.people_changed().await?;
-    }
-    if inserted >= BULK_LOAD {
-        store::refresh_statistics_after_load(&ctx.db, inserted).await?;
-    }
+    learnwell_persistence::audit::append(tx, &events).await?;
+    store::insert_sync_run(tx, &run).await?;
     Ok(run.id)
 }
 
