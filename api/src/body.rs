@@ -202,3 +202,12 @@ pub fn parse_csv<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>,
         })
         .collect()
 }
+
+/// For PATCH bodies: `absent` -> None, `null` -> Some(None), value -> Some(Some(v)).
+pub fn nullable<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(de).map(Some)
+}

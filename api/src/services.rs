@@ -235,12 +235,3 @@ pub fn ensure(allowed: bool) -> ApiResult<()> {
         Err(ApiError::Forbidden)
     }
 }
-
-/// For PATCH bodies: `absent` -> None, `null` -> Some(None), value -> Some(Some(v)).
-pub fn nullable<'de, D, T>(de: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    serde::Deserialize::deserialize(de).map(Some)
-}

@@ -2,10 +2,11 @@
 //! the services' commands.
 
 use super::{etag, IfMatch, PageOf};
+use crate::body::nullable;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::services::catalog::{self, ListCourses, UpdateCourse};
-use crate::services::{nullable, Ctx};
+use crate::services::Ctx;
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};

@@ -1,9 +1,9 @@
 use super::{etag, IfMatch, PageOf};
+use crate::body::nullable;
 use crate::body::{parse_csv, Bulk, BulkBody, JsonBody};
 use crate::error::RowError;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
-use crate::services::nullable;
 use crate::services::org::hris::{self, SyncOptions, SyncOutcome};
 use crate::services::org::{self, EmployeeList, Visible};
 use crate::services::Ctx;

@@ -43,7 +43,7 @@ pub struct Directory {
 }
 
 /// The cache as of one directory version, for the duration of one operation.
-pub struct Snapshot<'a> {
+struct Snapshot<'a> {
     directory: &'a Directory,
     version: Option<Vec<u8>>,
 }
@@ -58,7 +58,7 @@ impl Directory {
     }
 
     /// Read the current directory version (one key-value read) and align the cache with it.
-    pub async fn snapshot(&self) -> ApiResult<Snapshot<'_>> {
+    async fn snapshot(&self) -> ApiResult<Snapshot<'_>> {
         let version = self.kv.get(VERSION_KEY).await?;
         if self.read(|i| i.version != version) {
             let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
@@ -234,7 +234,7 @@ impl Directory {
 
 impl Snapshot<'_> {
     /// One employee, from memory or (once per version) from the database.
-    pub async fn employee(&self, id: EmployeeId) -> ApiResult<Option<Arc<Employee>>> {
+    async fn employee(&self, id: EmployeeId) -> ApiResult<Option<Arc<Employee>>> {
         let d = self.directory;
         if let Some(e) = d.read(|i| i.employees.get(&id).cloned()) {
             return Ok(Some(e));
@@ -254,7 +254,7 @@ impl Snapshot<'_> {
     }
 
     /// Does `employee` report to `manager`, directly or transitively? Walks up the chain.
-    pub async fn reports_to(&self, employee: &Employee, manager: EmployeeId) -> ApiResult<bool> {
+    async fn reports_to(&self, employee: &Employee, manager: EmployeeId) -> ApiResult<bool> {
         let mut next = employee.data.manager_id;
         for _ in 0..store::MAX_DEPTH {
             let Some(id) = next else { return Ok(false) };
