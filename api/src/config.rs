@@ -116,6 +116,9 @@ pub struct PrivacySettings {
     /// The minimum group size `k`: no released figure, nor any combination of released figures,
     /// belongs to fewer people. Never below 3 (refused at start).
     pub min_group_size: learnwell_domain::privacy::MinGroupSize,
+    /// The job-level bands offered in aggregate (`[[min, max], ...]`); whoever sees every person
+    /// of a group one by one may ask for any band.
+    pub level_bands: learnwell_domain::learning_time::LevelBands,
 }
 
 /// The token algorithms Learnwell accepts (never `none`, never more than the one configured).

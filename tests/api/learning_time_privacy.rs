@@ -3,6 +3,7 @@
 //! make; managers and admins who may see each person get exact figures.
 
 use crate::helpers::{body, ids, person, TestApp};
+use learnwell_domain::learning_time::LevelBands;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -68,6 +69,26 @@ async fn org(app: &TestApp) -> Org {
     }
 }
 
+/// An instance offering, in aggregate, every band the attacks below use (the default offers only
+/// 1-3, 4-5 and 6-8): the engine must hold against overlapping bands too.
+async fn spawn() -> TestApp {
+    TestApp::spawn_with(|s| {
+        s.privacy.level_bands = LevelBands::new(&[
+            [8, 8],
+            [1, 7],
+            [3, 8],
+            [3, 5],
+            [1, 5],
+            [3, 3],
+            [1, 3],
+            [4, 5],
+            [6, 8],
+        ])
+        .expect("bands");
+    })
+    .await
+}
+
 fn admin(app: &TestApp) -> String {
     app.token_for("ld-admin", &["ld_admin"], &[], None)
 }
@@ -104,7 +125,7 @@ fn minutes(t: &Value) -> Option<i64> {
 
 #[tokio::test]
 async fn a_band_of_one_is_suppressed_for_an_employee_and_exact_for_an_admin() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let o = org(&app).await;
     let employee = app.employee_token(&o.people["X1"]);
     let t = totals(&app, &employee, "&job_level_min=8&job_level_max=8").await;
@@ -124,7 +145,7 @@ async fn a_band_of_one_is_suppressed_for_an_employee_and_exact_for_an_admin() {
 
 #[tokio::test]
 async fn differencing_across_requests_never_yields_the_director() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let o = org(&app).await;
     let employee = app.employee_token(&o.people["X1"]);
     let unit = |u: &str, rest: &str| format!("&org_unit_id={u}{rest}");
@@ -203,7 +224,7 @@ async fn differencing_across_requests_never_yields_the_director() {
 
 #[tokio::test]
 async fn include_descendants_false_is_the_units_own_members() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let o = org(&app).await;
     let t = totals(
         &app,
@@ -249,7 +270,7 @@ async fn include_descendants_false_is_the_units_own_members() {
 
 #[tokio::test]
 async fn managers_see_their_own_teams_exactly() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let o = org(&app).await;
     let lc = app.employee_token(&o.people["LC"]);
     let t = totals(&app, &lc, &format!("&org_unit_id={}", o.team_c)).await;
@@ -278,7 +299,7 @@ async fn managers_see_their_own_teams_exactly() {
 
 #[tokio::test]
 async fn decisions_follow_changes_to_people_and_units() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let o = org(&app).await;
     let employee = app.employee_token(&o.people["X1"]);
     let band = "&job_level_min=8&job_level_max=8";
@@ -302,5 +323,115 @@ async fn decisions_follow_changes_to_people_and_units() {
         (t["suppressed"].clone(), t["people"].clone()),
         (json!(false), json!(0)),
         "{t}"
+    );
+}
+
+#[tokio::test]
+async fn a_band_not_offered_in_aggregate_is_refused_but_exact_for_who_sees_everyone() {
+    let app = TestApp::spawn().await;
+    let o = org(&app).await;
+    let employee = app.employee_token(&o.people["X1"]);
+    let res = app
+        .get(
+            "/api/v1/learning-time/summary?period=2026-03&job_level_min=8&job_level_max=8",
+            &employee,
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let problem = body(res).await;
+    assert_eq!(problem["code"], "invalid_query", "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("8-8") && d.contains("1-3, 4-5, 6-8")),
+        "{problem}"
+    );
+    let t = totals(&app, &admin(&app), "&job_level_min=8&job_level_max=8").await;
+    assert_eq!((t["people"].clone(), minutes(&t)), (json!(1), Some(200)));
+    // An offered band goes through the engine.
+    let t = totals(&app, &employee, "&job_level_min=1&job_level_max=3").await;
+    assert!(t["suppressed"].is_boolean(), "{t}");
+}
+
+#[tokio::test]
+async fn a_member_cannot_subtract_themself_from_a_unit_of_exactly_k() {
+    let app = spawn().await;
+    let o = org(&app).await;
+    // Other holds X1..X5: released to someone outside it.
+    let outsider = app.employee_token(&o.people["B1"]);
+    let q = format!("&org_unit_id={}", o.other);
+    assert_eq!(minutes(&totals(&app, &outsider, &q).await), Some(5 * 60));
+    // X1 knows their own minutes: the unit minus them would be four people.
+    let x1 = app.employee_token(&o.people["X1"]);
+    let t = totals(&app, &x1, &q).await;
+    assert_eq!(
+        (t["suppressed"].clone(), t["suppression_reason"].clone()),
+        (json!(true), json!("below_minimum")),
+        "{t}"
+    );
+    let own = totals(&app, &x1, &format!("&employee_id={}", o.people["X1"])).await;
+    assert_eq!(minutes(&own), Some(60));
+}
+
+#[tokio::test]
+async fn a_manager_cannot_subtract_their_team_from_their_unit() {
+    let app = TestApp::spawn().await;
+    let ops = app.unit("Operations", "U-OPS", None).await;
+    let rest = app.unit("Rest", "U-REST", None).await;
+    // Operations: M (level 4) with reports R1..R4, and O1, O2 who report to nobody there.
+    let mut records = vec![person("M", None)];
+    records[0]["org_unit_id"] = json!(ops);
+    records[0]["job_level"] = json!(4);
+    for i in 1..=4 {
+        let mut p = person(&format!("R{i}"), Some("M"));
+        p["org_unit_id"] = json!(ops);
+        p["job_level"] = json!(2);
+        records.push(p);
+    }
+    for i in 1..=2 {
+        let mut p = person(&format!("O{i}"), None);
+        p["org_unit_id"] = json!(ops);
+        p["job_level"] = json!(2);
+        records.push(p);
+    }
+    for i in 1..=8 {
+        let mut p = person(&format!("P{i}"), None);
+        p["org_unit_id"] = json!(rest);
+        p["job_level"] = json!(2);
+        records.push(p);
+    }
+    let people = ids(&app.sync(json!(records)).await);
+    for (ext, id) in &people {
+        let minutes = if ext.starts_with('O') { 90 } else { 30 };
+        let res = app
+            .post(
+                "/api/v1/time-entries",
+                &app.employee_token(id),
+                json!({ "date": "2026-03-03", "minutes": minutes, "category": "exploratory" }),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "{ext}");
+    }
+    let q = format!("&org_unit_id={ops}");
+    // Seven people: shown to someone in Rest, and to R1 (six of them unknown to R1).
+    let outsider = app.employee_token(&people["P1"]);
+    assert_eq!(
+        minutes(&totals(&app, &outsider, &q).await),
+        Some(5 * 30 + 2 * 90)
+    );
+    let r1 = app.employee_token(&people["R1"]);
+    assert_eq!(minutes(&totals(&app, &r1, &q).await), Some(5 * 30 + 2 * 90));
+    // M sees themself and R1..R4 exactly: the unit minus those would be O1 and O2.
+    let m = app.employee_token(&people["M"]);
+    let team = totals(&app, &m, &format!("&manager_id={}", people["M"])).await;
+    assert_eq!(minutes(&team), Some(4 * 30));
+    let t = totals(&app, &m, &q).await;
+    assert_eq!(minutes(&t), None, "{t}");
+    // Nor through the organisation minus Rest.
+    let org = minutes(&totals(&app, &m, "").await);
+    let rest_total = minutes(&totals(&app, &m, &format!("&org_unit_id={rest}")).await);
+    assert!(
+        org.is_none() || rest_total.is_none(),
+        "{org:?} {rest_total:?}"
     );
 }

@@ -230,6 +230,15 @@ impl Directory {
     ) -> ApiResult<Vec<(Option<OrgUnitId>, JobLevel, u64)>> {
         Ok(store::headcount_by_unit_and_level(&self.db).await?)
     }
+
+    /// [`Self::headcount_by_unit_and_level`] of the people `person` sees one by one: themselves
+    /// and everyone below them at any depth.
+    pub async fn team_headcount_by_unit_and_level(
+        &self,
+        person: EmployeeId,
+    ) -> ApiResult<Vec<(Option<OrgUnitId>, JobLevel, u64)>> {
+        Ok(store::team_headcount_by_unit_and_level(&self.db, person).await?)
+    }
 }
 
 impl Snapshot<'_> {

@@ -13,7 +13,9 @@ pub use entry::{
     approval_for, check_entry, may_approve, ApprovalState, EntryCategory, EntryData, EntryMinutes,
     TimeEntry, MINUTES_PER_DAY,
 };
-pub use groups::{decide_summary_groups, Place, SummaryGroup};
+pub use groups::{
+    decide_summary_groups, decide_summary_groups_knowing, LevelBands, Place, SummaryGroup,
+};
 pub use input::{parse_day, parse_period, EntryFields, PolicyFields, SlotFields};
 pub use policy::{
     resolve, unit_chain, Grant, GrantKind, Policy, PolicyName, PolicyPeriod, PolicyScope,

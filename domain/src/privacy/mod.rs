@@ -258,6 +258,19 @@ where
     for (key, members) in groups {
         by_key.entry(key).or_default().extend(members);
     }
+    let atoms = people_atoms(&by_key);
+    decide_indexed(
+        k,
+        by_key.into_keys().collect(),
+        atoms,
+        span::SEARCH_BUDGET,
+        None,
+    )
+}
+
+/// The atoms of groups given as people: a signature (indices into the keys, in key order) and its
+/// number of people.
+fn people_atoms<K, P: Ord>(by_key: &BTreeMap<K, Vec<P>>) -> BTreeMap<Vec<u32>, u64> {
     let mut memberships: Vec<(&P, u32)> = Vec::new();
     for (i, members) in (0u32..).zip(by_key.values()) {
         memberships.extend(members.iter().map(|p| (p, i)));
@@ -270,13 +283,25 @@ where
             .entry(person.iter().map(|&(_, g)| g).collect())
             .or_default() += 1;
     }
-    decide_indexed(k, by_key.into_keys().collect(), atoms, span::SEARCH_BUDGET)
+    atoms
 }
 
 /// Decide a family given as atoms: `(count, keys)` says `count` people belong to exactly the groups
 /// `keys` (e.g. one row per org unit and level, counted in SQL). `keys` lists every group, so that
 /// an empty group gets its (released) decision too; keys named only in atoms are added.
 pub fn decide_atoms<K, I, A, S>(k: MinGroupSize, keys: I, atoms: A) -> Decisions<K>
+where
+    K: Ord + Clone,
+    I: IntoIterator<Item = K>,
+    A: IntoIterator<Item = (u64, S)>,
+    S: IntoIterator<Item = K>,
+{
+    let (keys, atoms) = index_atoms(keys, atoms);
+    decide_indexed(k, keys, atoms, span::SEARCH_BUDGET, None)
+}
+
+/// Keys in order and atoms by signature (indices into those keys), from atoms given by key.
+fn index_atoms<K, I, A, S>(keys: I, atoms: A) -> (Vec<K>, BTreeMap<Vec<u32>, u64>)
 where
     K: Ord + Clone,
     I: IntoIterator<Item = K>,
@@ -307,16 +332,71 @@ where
         let slot = merged.entry(sig).or_default();
         *slot = slot.saturating_add(count);
     }
-    decide_indexed(k, index.into_keys().collect(), merged, span::SEARCH_BUDGET)
+    (index.into_keys().collect(), merged)
+}
+
+impl<K: Ord + Clone> Decisions<K> {
+    /// The decisions for a caller who already knows some people's figures exactly (themselves,
+    /// their reports: the people they may see one by one), given the same family as `groups` with
+    /// those people left out. `self` holds the decisions for a caller who knows nobody.
+    ///
+    /// Subtracting a known figure costs nothing, so a combination of released figures exposes
+    /// the people in it whom the caller does not know: the leak test over the family without the
+    /// known people is the exact test for this caller (a released team of five minus oneself is
+    /// four people; a department minus the caller's own team may be the director). The result
+    /// only withholds more than `self`: a group withheld there stays withheld, except a group whose
+    /// members the caller all knows, which reveals nothing new and is released.
+    pub fn knowing<P, G, M>(&self, k: MinGroupSize, groups: G) -> Decisions<K>
+    where
+        P: Ord,
+        G: IntoIterator<Item = (K, M)>,
+        M: IntoIterator<Item = P>,
+    {
+        let mut by_key: BTreeMap<K, Vec<P>> = BTreeMap::new();
+        for (key, members) in groups {
+            by_key.entry(key).or_default().extend(members);
+        }
+        let atoms = people_atoms(&by_key);
+        let keys: Vec<K> = by_key.into_keys().collect();
+        let prior = self.prior(&keys);
+        decide_indexed(k, keys, atoms, span::SEARCH_BUDGET, Some(&prior))
+    }
+
+    /// [`Self::knowing`] with the family given as atoms (see [`decide_atoms`]) that count only the
+    /// people the caller does not know.
+    pub fn knowing_atoms<I, A, S>(&self, k: MinGroupSize, keys: I, atoms: A) -> Decisions<K>
+    where
+        I: IntoIterator<Item = K>,
+        A: IntoIterator<Item = (u64, S)>,
+        S: IntoIterator<Item = K>,
+    {
+        let (keys, atoms) = index_atoms(keys, atoms);
+        let prior = self.prior(&keys);
+        decide_indexed(k, keys, atoms, span::SEARCH_BUDGET, Some(&prior))
+    }
+
+    /// The decision of each of `keys` here; a key not decided here is withheld (fail closed).
+    fn prior(&self, keys: &[K]) -> Vec<Decision> {
+        keys.iter()
+            .map(|key| {
+                self.get(key).unwrap_or(Decision::Suppressed {
+                    reason: SuppressionReason::Complementary,
+                })
+            })
+            .collect()
+    }
 }
 
 /// The engine proper. `keys` are sorted and distinct; `atoms` maps a signature (sorted indices into
-/// `keys`) to its number of people; `budget` bounds each leak test's search.
+/// `keys`) to its number of people; `budget` bounds each leak test's search. With `prior` (one
+/// decision per key), a non-empty group any of whose keys is withheld there starts withheld and
+/// stays so (see [`Decisions::knowing`]).
 fn decide_indexed<K: Ord>(
     k: MinGroupSize,
     keys: Vec<K>,
     atoms: BTreeMap<Vec<u32>, u64>,
     budget: usize,
+    prior: Option<&[Decision]>,
 ) -> Decisions<K> {
     let atoms: Vec<(Vec<u32>, u64)> = atoms
         .into_iter()
@@ -347,17 +427,31 @@ fn decide_indexed<K: Ord>(
     groups.sort_unstable_by(|a, b| (a.0, a.1.first()).cmp(&(b.0, b.1.first())));
 
     let threshold = u64::from(k.get());
+    let held_before = |keys_of: &[u32]| -> Option<Decision> {
+        let prior = prior?;
+        keys_of
+            .iter()
+            .map(|&key| prior[key as usize])
+            .find(|d| !d.is_released())
+    };
     let mut decision: Vec<Decision> = groups
         .iter()
-        .map(|(size, _, _)| {
-            if *size == 0 || *size >= threshold {
+        .map(|(size, keys_of, _)| {
+            if *size == 0 {
                 Decision::Released
-            } else {
+            } else if *size < threshold {
                 Decision::Suppressed {
                     reason: SuppressionReason::BelowMinimum,
                 }
+            } else {
+                held_before(keys_of).unwrap_or(Decision::Released)
             }
         })
+        .collect();
+    // Withheld by `prior`: never given back here.
+    let fixed: Vec<bool> = groups
+        .iter()
+        .map(|(size, keys_of, _)| *size >= threshold && held_before(keys_of).is_some())
         .collect();
     let group_atoms: Vec<Vec<u32>> = groups.iter().map(|(_, _, a)| a.clone()).collect();
     let family = span::Family {
@@ -395,10 +489,12 @@ fn decide_indexed<K: Ord>(
     // each withheld group again if the leak test still passes with it.
     let withheld: Vec<u32> = (0u32..)
         .zip(&decision)
-        .filter(|(_, d)| {
-            **d == Decision::Suppressed {
-                reason: SuppressionReason::Complementary,
-            }
+        .filter(|(g, d)| {
+            !fixed[*g as usize]
+                && **d
+                    == Decision::Suppressed {
+                        reason: SuppressionReason::Complementary,
+                    }
         })
         .map(|(g, _)| g)
         .collect();

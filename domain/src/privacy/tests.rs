@@ -307,9 +307,9 @@ fn a_search_out_of_budget_fails_closed() {
         ("p", [0].into_iter().chain(7..12).collect()),
         ("q", [1].into_iter().chain(7..12).collect()),
     ];
-    let exact = decide_indexed(k(5), keys.clone(), atoms.clone(), span::SEARCH_BUDGET);
+    let exact = decide_indexed(k(5), keys.clone(), atoms.clone(), span::SEARCH_BUDGET, None);
     assert!(exact.iter().all(|(_, d)| d.is_released()), "{exact:?}");
-    let none = decide_indexed(k(5), keys, atoms, 0);
+    let none = decide_indexed(k(5), keys, atoms, 0, None);
     assert_eq!(
         none.iter().filter(|(_, d)| *d == COMPLEMENTARY).count(),
         1,
@@ -550,8 +550,109 @@ fn check_family(people: usize, k: MinGroupSize, family: &[(Key, Vec<usize>)]) {
     }
 }
 
+/// The family as a caller who knows `known` sees it: those people left out of every group.
+fn without(family: &[(Key, Vec<usize>)], known: &BTreeSet<usize>) -> Vec<(Key, Vec<usize>)> {
+    family
+        .iter()
+        .map(|(key, m)| {
+            let rest = m.iter().copied().filter(|p| !known.contains(p)).collect();
+            (key.clone(), rest)
+        })
+        .collect()
+}
+
+/// Decisions for a caller who knows `known`, checked against the brute force: nothing below `k`
+/// of the people they do not know is recoverable, and nothing withheld for everyone is released
+/// unless the caller knows every member.
+fn check_knowing(
+    people: usize,
+    k: MinGroupSize,
+    family: &[(Key, Vec<usize>)],
+    known: &BTreeSet<usize>,
+) {
+    let everyone = decide(
+        k,
+        family
+            .iter()
+            .map(|(key, m)| (key.clone(), m.iter().copied())),
+    );
+    let reduced = without(family, known);
+    let mine = everyone.knowing(
+        k,
+        reduced
+            .iter()
+            .map(|(key, m)| (key.clone(), m.iter().copied())),
+    );
+    assert_no_small_set_recoverable(people, k, &reduced, &mine);
+    for (key, members) in &reduced {
+        let d = mine.get(key).expect("decided");
+        if members.is_empty() {
+            assert_eq!(
+                d,
+                Decision::Released,
+                "{key:?}: the caller knows everyone in it"
+            );
+        } else if d.is_released() {
+            assert!(
+                everyone.get(key).expect("decided").is_released(),
+                "{key:?} released only to a knower"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_released_team_minus_oneself_is_withheld_from_its_members() {
+    // A team of exactly five: released to outsiders; a member minus themself would see four.
+    let family = vec![
+        (Key::Org, range(0, 12)),
+        (Key::Own(1), range(0, 5)),
+        (Key::Own(2), range(5, 12)),
+    ];
+    let everyone = decide(k(5), family.clone());
+    assert!(everyone.get(&Key::Own(1)).unwrap().is_released());
+    let known = BTreeSet::from([0usize]);
+    let reduced = without(&to_usize(&family), &known);
+    let mine = everyone.knowing(k(5), reduced.clone());
+    assert_eq!(mine.get(&Key::Own(1)), Some(BELOW));
+    // The organisation minus the other team would be the caller's own team: not both.
+    assert!(
+        !(mine.get(&Key::Org).unwrap().is_released()
+            && mine.get(&Key::Own(2)).unwrap().is_released())
+    );
+    assert_no_small_set_recoverable(12, k(5), &reduced, &mine);
+}
+
+#[test]
+fn a_department_minus_the_managers_own_team_does_not_reveal_the_rest() {
+    // Department 1 holds the caller's five reports (not a unit of their own) and three more people.
+    let family = vec![(Key::Org, range(0, 20)), (Key::Subtree(1), range(0, 8))];
+    let everyone = decide(k(5), family.clone());
+    assert!(everyone.get(&Key::Subtree(1)).unwrap().is_released());
+    let known: BTreeSet<usize> = (0..5).collect();
+    let reduced = without(&to_usize(&family), &known);
+    let mine = everyone.knowing(k(5), reduced.clone());
+    assert_eq!(
+        mine.get(&Key::Subtree(1)),
+        Some(BELOW),
+        "three unknown people"
+    );
+    assert_no_small_set_recoverable(20, k(5), &reduced, &mine);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn no_set_below_k_of_the_unknown_people_is_recoverable_by_a_knower(
+        (people, family, known) in api_family().prop_flat_map(|(people, family)| {
+            let known = proptest::collection::btree_set(0..people, 0..=people.min(6));
+            (Just(people), Just(family), known)
+        }),
+        k in 3u32..=5,
+    ) {
+        check_knowing(people, MinGroupSize::new(k).unwrap(), &family, &known);
+    }
 
     #[test]
     fn no_set_below_k_is_a_combination_of_released_org_figures(

@@ -318,7 +318,32 @@ pub async fn headcount_by_unit_and_level(
 ) -> StoreResult<Vec<(Option<OrgUnitId>, JobLevel, u64)>> {
     let sql = "SELECT COALESCE(org_unit_id, '') AS org_unit_id, job_level, COUNT(*) AS people \
                FROM employees GROUP BY COALESCE(org_unit_id, ''), job_level";
-    let rows = HeadcountRow::find_by_statement(statement(c.backend(), sql, Vec::new()))
+    headcount(c, sql, Vec::new()).await
+}
+
+/// [`headcount_by_unit_and_level`] of one person and everyone below them at any depth (the people
+/// a manager sees one by one).
+pub async fn team_headcount_by_unit_and_level(
+    c: &impl Conn,
+    person: EmployeeId,
+) -> StoreResult<Vec<(Option<OrgUnitId>, JobLevel, u64)>> {
+    let sql = "WITH RECURSIVE r(id, depth) AS ( \
+          SELECT id, 0 FROM employees WHERE id = ? \
+          UNION ALL SELECT e.id, r.depth + 1 FROM employees e JOIN r ON e.manager_id = r.id \
+          WHERE r.depth < ?) \
+        SELECT COALESCE(org_unit_id, '') AS org_unit_id, job_level, COUNT(*) AS people \
+        FROM employees WHERE id IN (SELECT id FROM r) \
+        GROUP BY COALESCE(org_unit_id, ''), job_level";
+    let values = vec![person.to_string().into(), i64::from(MAX_DEPTH).into()];
+    headcount(c, sql, values).await
+}
+
+async fn headcount(
+    c: &impl Conn,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> StoreResult<Vec<(Option<OrgUnitId>, JobLevel, u64)>> {
+    let rows = HeadcountRow::find_by_statement(statement(c.backend(), sql, values))
         .all(c.conn())
         .await?;
     rows.into_iter()

@@ -15,14 +15,15 @@ use crate::services::{ensure, Ctx};
 use learnwell_domain::access::{self, Relation};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
 use learnwell_domain::learning_time::{
-    decide_summary_groups, parse_period, summarise, Place, PolicyPeriod, Summarised, SummaryGroup,
-    Totals,
+    decide_summary_groups, decide_summary_groups_knowing, parse_period, summarise, Place,
+    PolicyPeriod, Summarised, SummaryGroup, Totals,
 };
 use learnwell_domain::org::{JobLevel, Period};
-use learnwell_domain::privacy::{Cell, Decisions};
+use learnwell_domain::privacy::{Cell, Decision, Decisions};
+use learnwell_domain::FieldError;
 use learnwell_persistence::learning_time as store;
 use learnwell_persistence::org as org_store;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// Whose learning time a summary covers.
@@ -178,19 +179,11 @@ pub async fn summary(ctx: &Ctx, q: SummaryQuery) -> ApiResult<Summary> {
     let previous = q.kind.previous(&q.period);
     let usage = store::people_usage(&ctx.db, people.as_store(), &previous, &q.period).await?;
     let Summarised { totals, people } = summarise(&policies, &parents, &q.period, q.kind, &usage);
-    let ids: Vec<EmployeeId> = people.iter().map(|(id, _)| *id).collect();
     let totals = TotalsView::from(&totals);
-    // A released group's figures are the exact ones, so who the caller sees one by one is only
-    // asked about when the engine withholds the group.
     let totals = match group_of(q.scope) {
         Some(group) if !listable => {
-            let cell = group_decisions(ctx, &q.period)
-                .await?
-                .cell(&group, totals.clone());
-            match cell {
-                Cell::Suppressed(_) if sees_each(ctx, &ids).await? => Cell::Value(totals),
-                cell => cell,
-            }
+            let ids: Vec<EmployeeId> = people.iter().map(|(id, _)| *id).collect();
+            released(ctx, &group, &ids).await?.map(|()| totals)
         }
         _ => Cell::Value(totals),
     };
@@ -226,6 +219,37 @@ fn group_of(scope: SummaryScope) -> Option<SummaryGroup> {
     Some(SummaryGroup { place, levels })
 }
 
+/// Whether the caller may have the figures of `group` (whose people are `members`): always when
+/// they see each member one by one; else when the privacy engine releases the group for them. A
+/// band the table does not offer is refused (`invalid_query`, naming the offered bands).
+async fn released(ctx: &Ctx, group: &SummaryGroup, members: &[EmployeeId]) -> ApiResult<Cell<()>> {
+    let bands = &ctx.settings.privacy.level_bands;
+    if let Some(band) = group.levels.filter(|band| !bands.offers(*band)) {
+        if sees_each(ctx, members).await? {
+            return Ok(Cell::Value(()));
+        }
+        return Err(ApiError::InvalidQuery(FieldError::new(
+            "job_level_min",
+            format!(
+                "the band {}-{} is not offered in aggregate; the offered bands are {} \
+                 (privacy.level_bands)",
+                band.0.get(),
+                band.1.get(),
+                bands.describe()
+            ),
+        )));
+    }
+    let everyone = group_decisions(ctx).await?;
+    let cell = match ctx.principal.employee_id {
+        None => everyone.decisions.cell(group, ()),
+        Some(me) => everyone.for_person(ctx, me).await?.cell(group, &everyone),
+    };
+    Ok(match cell {
+        Cell::Suppressed(_) if sees_each(ctx, members).await? => Cell::Value(()),
+        cell => cell,
+    })
+}
+
 /// May the caller see each of `people` one by one (themselves, their reports)? One query.
 async fn sees_each(ctx: &Ctx, people: &[EmployeeId]) -> ApiResult<bool> {
     let p = &ctx.principal;
@@ -237,55 +261,162 @@ async fn sees_each(ctx: &Ctx, people: &[EmployeeId]) -> ApiResult<bool> {
         .all(|r| access::can_see_learning(p, r)))
 }
 
-/// The privacy engine's decisions for every group of the linked table in `period`, from the cache
-/// when neither the directory version nor the unit tree changed since they were made.
-async fn group_decisions(ctx: &Ctx, period: &Period) -> ApiResult<Arc<Decisions<SummaryGroup>>> {
+/// The privacy engine's decisions for everyone, from the cache when neither the directory version
+/// nor the unit tree changed since they were made (membership, not the period, decides). Deciding
+/// runs to the end and is kept even if the request that started it is dropped (a timeout), and
+/// one decision runs at a time: others wait for it.
+async fn group_decisions(ctx: &Ctx) -> ApiResult<Arc<TableDecisions>> {
     let version = ctx.directory.version().await?;
     let mut tree = ctx.directory.unit_parents().await?;
     tree.sort_unstable();
-    let key = GroupKey {
-        period: (period.start(), period.end()),
-        version,
-        tree,
+    let groups = Arc::clone(&ctx.summary_groups);
+    let fresh = || {
+        groups
+            .current()
+            .as_ref()
+            .filter(|d| d.version == version && d.tree == tree)
+            .cloned()
     };
-    let mut entries = ctx.summary_groups.entries.lock().await;
-    entries.retain(|(k, _)| k.version == key.version && k.tree == key.tree);
-    if let Some((_, d)) = entries.iter().find(|(k, _)| k.period == key.period) {
-        return Ok(Arc::clone(d));
+    if let Some(d) = fresh() {
+        return Ok(d);
+    }
+    let turn = Arc::clone(&groups.deciding).lock_owned().await;
+    if let Some(d) = fresh() {
+        return Ok(d);
     }
     let headcount = ctx.directory.headcount_by_unit_and_level().await?;
-    let k = ctx.settings.privacy.min_group_size;
-    let parents = key.tree.iter().copied().collect();
-    let decisions =
-        tokio::task::spawn_blocking(move || decide_summary_groups(k, &parents, &headcount))
-            .await
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let decisions = Arc::new(decisions);
-    if entries.len() >= GroupDecisions::CAPACITY {
-        entries.remove(0);
-    }
-    entries.push((key, Arc::clone(&decisions)));
-    Ok(decisions)
+    let privacy = ctx.settings.privacy.clone();
+    let keep = Arc::clone(&groups);
+    tokio::task::spawn_blocking(move || {
+        let parents: HashMap<_, _> = tree.iter().copied().collect();
+        let decisions = decide_summary_groups(
+            privacy.min_group_size,
+            &privacy.level_bands,
+            &parents,
+            &headcount,
+        );
+        let decided = Arc::new(TableDecisions {
+            version,
+            tree,
+            parents,
+            headcount,
+            decisions,
+            knowers: std::sync::Mutex::default(),
+        });
+        *keep.current() = Some(Arc::clone(&decided));
+        drop(turn);
+        decided
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-#[derive(Debug, PartialEq, Eq)]
-struct GroupKey {
-    period: (chrono::NaiveDate, chrono::NaiveDate),
+/// The decisions for one state of the directory: for everyone, and per person who knows some
+/// people's figures exactly (themselves, their reports), as the groups where theirs differ.
+struct TableDecisions {
     version: Option<Vec<u8>>,
     tree: Vec<(OrgUnitId, Option<OrgUnitId>)>,
+    parents: HashMap<OrgUnitId, Option<OrgUnitId>>,
+    headcount: Vec<(Option<OrgUnitId>, JobLevel, u64)>,
+    decisions: Decisions<SummaryGroup>,
+    knowers: std::sync::Mutex<HashMap<EmployeeId, Arc<Knower>>>,
 }
 
-/// The privacy engine's decisions for the summaries' linked table, per period, for the current
-/// directory version and unit tree (in process; every instance decides the same from the same
-/// membership). A people or unit write changes the version or the tree, and the next summary
-/// drops every entry made before it. Computing holds the lock, so concurrent first requests for
-/// a period wait for one computation (about 1-2 s at 2,000 units) instead of repeating it.
+/// Where a person's decisions differ from everyone's.
+struct Knower(BTreeMap<SummaryGroup, Decision>);
+
+impl Knower {
+    fn cell(&self, group: &SummaryGroup, everyone: &TableDecisions) -> Cell<()> {
+        match self.0.get(group) {
+            Some(Decision::Released) => Cell::Value(()),
+            Some(Decision::Suppressed { reason }) => Cell::Suppressed(*reason),
+            None => everyone.decisions.cell(group, ()),
+        }
+    }
+}
+
+impl TableDecisions {
+    /// People whose differences are held at once (then they are made again as asked).
+    const KNOWERS: usize = 4096;
+
+    /// The decisions for `person`, who knows themself and everyone below them exactly, so that
+    /// subtracting those figures from released ones isolates no one
+    /// (`domain::privacy::Decisions::knowing`).
+    async fn for_person(self: &Arc<Self>, ctx: &Ctx, person: EmployeeId) -> ApiResult<Arc<Knower>> {
+        if let Some(k) = self.knowers_lock().get(&person).cloned() {
+            return Ok(k);
+        }
+        let known = ctx
+            .directory
+            .team_headcount_by_unit_and_level(person)
+            .await?;
+        let privacy = ctx.settings.privacy.clone();
+        let table = Arc::clone(self);
+        let knower = tokio::task::spawn_blocking(move || {
+            let unknown = subtract(&table.headcount, &known);
+            let mine = decide_summary_groups_knowing(
+                &table.decisions,
+                privacy.min_group_size,
+                &privacy.level_bands,
+                &table.parents,
+                &unknown,
+            );
+            let differ = mine
+                .iter()
+                .filter(|(key, d)| table.decisions.get(key) != Some(*d))
+                .map(|(key, d)| (*key, d))
+                .collect();
+            Arc::new(Knower(differ))
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let mut knowers = self.knowers_lock();
+        if knowers.len() >= Self::KNOWERS {
+            knowers.clear();
+        }
+        knowers.insert(person, Arc::clone(&knower));
+        Ok(knower)
+    }
+
+    fn knowers_lock(&self) -> std::sync::MutexGuard<'_, HashMap<EmployeeId, Arc<Knower>>> {
+        self.knowers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// `headcount` without the people of `known` (both per unit and level).
+fn subtract(
+    headcount: &[(Option<OrgUnitId>, JobLevel, u64)],
+    known: &[(Option<OrgUnitId>, JobLevel, u64)],
+) -> Vec<(Option<OrgUnitId>, JobLevel, u64)> {
+    let known: HashMap<_, _> = known.iter().map(|(u, l, n)| ((*u, *l), *n)).collect();
+    headcount
+        .iter()
+        .map(|(u, l, n)| {
+            (
+                *u,
+                *l,
+                n.saturating_sub(known.get(&(*u, *l)).copied().unwrap_or(0)),
+            )
+        })
+        .collect()
+}
+
+/// The privacy engine's decisions for the summaries' linked table, for the current directory
+/// version and unit tree (in process; every instance decides the same from the same membership).
+/// A people or unit write changes the version or the tree, and the next summary decides again.
 #[derive(Default)]
 pub struct GroupDecisions {
-    entries: tokio::sync::Mutex<Vec<(GroupKey, Arc<Decisions<SummaryGroup>>)>>,
+    current: std::sync::Mutex<Option<Arc<TableDecisions>>>,
+    /// Held while deciding, so concurrent first requests wait for one decision.
+    deciding: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl GroupDecisions {
-    /// Periods held at once (the oldest is dropped first).
-    const CAPACITY: usize = 16;
+    fn current(&self) -> std::sync::MutexGuard<'_, Option<Arc<TableDecisions>>> {
+        self.current
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
