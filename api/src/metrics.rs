@@ -30,6 +30,8 @@ pub struct Gauges {
     pub db_statements: u64,
     /// xAPI statements stored but not yet projected into learning (all instances).
     pub xapi_projection_queue: i64,
+    /// LRS client secrets checked with argon2 (this instance).
+    pub credential_checks: u64,
 }
 
 impl Metrics {
@@ -143,6 +145,13 @@ impl Metrics {
             "gauge",
             "xAPI statements waiting for the learning projection.",
             g.xapi_projection_queue,
+        );
+        one(
+            &mut out,
+            "learnwell_credential_checks_total",
+            "counter",
+            "LRS client secrets checked with argon2, for known and unknown keys alike.",
+            g.credential_checks,
         );
         out
     }

@@ -160,6 +160,7 @@ async fn metrics(
         db_pool_idle: pool.idle,
         db_statements: svc.db.statements_executed(),
         xapi_projection_queue: projection::queue_length(&svc).await?,
+        credential_checks: svc.lrs_credentials.checks_done(),
     });
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")

@@ -209,3 +209,46 @@ async fn wrong_lrs_secrets_are_limited_per_key_and_an_unknown_key_looks_like_a_w
         "another client's key is not affected"
     );
 }
+
+/// `learnwell_credential_checks_total` from `/metrics`.
+async fn credential_checks(app: &TestApp) -> u64 {
+    let res = app
+        .request(Method::GET, "/metrics", Some(&app.hr()), None)
+        .await;
+    let text = res.text().await.expect("metrics");
+    text.lines()
+        .find_map(|l| l.strip_prefix("learnwell_credential_checks_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("the credential checks counter")
+}
+
+#[tokio::test]
+async fn an_unknown_key_costs_the_same_argon2_check_as_a_wrong_secret() {
+    let app = TestApp::spawn().await;
+    let (lrs, created) = client(&app, &["xapi:read"]).await;
+    let key = created["key"].as_str().expect("key");
+    let before = credential_checks(&app).await;
+    let wrong = about_with(&app, &basic(key, "not-the-secret"), "198.51.100.1").await;
+    assert_eq!(wrong.status(), 401);
+    let after_wrong = credential_checks(&app).await;
+    assert_eq!(
+        after_wrong,
+        before + 1,
+        "a wrong secret is one argon2 check"
+    );
+    let unknown = about_with(&app, &basic("no-such-key", "x"), "198.51.100.2").await;
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(
+        credential_checks(&app).await,
+        after_wrong + 1,
+        "an unknown key is checked against a hash too, so it costs the same"
+    );
+    // The right secret is checked once, then remembered.
+    for _ in 0..3 {
+        assert_eq!(
+            about_with(&app, &lrs.basic, "198.51.100.3").await.status(),
+            200
+        );
+    }
+    assert_eq!(credential_checks(&app).await, after_wrong + 2);
+}

@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 /// The `homePage` of the accounts that name LRS clients and token subjects as authorities.
@@ -23,14 +24,61 @@ pub const AUTHORITY_HOME_PAGE: &str = "urn:learnwell:lrs";
 
 /// Verified client secrets, so that only the first request of a client pays for argon2: the
 /// SHA-256 of the secret that verified, by API key. Revoking a client clears its entry.
-#[derive(Default)]
-pub struct CredentialCache(Mutex<HashMap<String, [u8; 32]>>);
+pub struct CredentialCache {
+    verified: Mutex<HashMap<String, [u8; 32]>>,
+    /// Argon2 checks run on blocking threads, at most one per core but one, so that a flood of
+    /// wrong secrets leaves a core for every other request.
+    checks: tokio::sync::Semaphore,
+    /// Argon2 checks done since start (known or unknown key alike): `learnwell_credential_checks_total`.
+    done: AtomicU64,
+}
+
+impl Default for CredentialCache {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        Self {
+            verified: Mutex::default(),
+            checks: tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1)),
+            done: AtomicU64::new(0),
+        }
+    }
+}
 
 impl CredentialCache {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, [u8; 32]>> {
-        self.0
+        self.verified
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Secret checks done since start.
+    pub fn checks_done(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    /// Check `secret` against an argon2 hash, off the request workers and within the bound; without
+    /// a hash (unknown key) against a hash of nothing anyone knows, so both paths cost the same
+    /// and fail alike.
+    async fn verify(&self, hash: Option<String>, secret: String) -> ApiResult<bool> {
+        let _turn = self
+            .checks
+            .acquire()
+            .await
+            .map_err(|e| ApiError::Internal(format!("secret check: {e}")))?;
+        self.done.fetch_add(1, Ordering::Relaxed);
+        tokio::task::spawn_blocking(move || {
+            let stored = hash.unwrap_or_else(|| unknown_key_hash().to_owned());
+            let Ok(parsed) = PasswordHash::new(&stored) else {
+                return Err(ApiError::Internal(
+                    "a stored LRS client hash does not parse".into(),
+                ));
+            };
+            Ok(Argon2::default()
+                .verify_password(secret.as_bytes(), &parsed)
+                .is_ok())
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("secret check: {e}")))?
     }
 }
 
@@ -261,7 +309,7 @@ async fn basic_caller(svc: &Services, encoded: &str) -> ApiResult<XapiCaller> {
     let cached = client.is_some() && svc.lrs_credentials.lock().get(key) == Some(&digest);
     if !cached {
         let hash = client.as_ref().map(|c| c.secret_hash.clone());
-        if !verify_secret(hash, secret.to_owned()).await? {
+        if !svc.lrs_credentials.verify(hash, secret.to_owned()).await? {
             svc.authentication_failed(&per_key).await?;
             return Err(bad());
         }
@@ -296,22 +344,4 @@ fn unknown_key_hash() -> &'static str {
             .map(|h| h.to_string())
             .unwrap_or_default()
     })
-}
-
-/// Check `secret` against an argon2 hash on a blocking thread; without a hash (unknown key)
-/// against a hash of nothing anyone knows, so both paths cost the same and fail alike.
-async fn verify_secret(hash: Option<String>, secret: String) -> ApiResult<bool> {
-    tokio::task::spawn_blocking(move || {
-        let stored = hash.unwrap_or_else(|| unknown_key_hash().to_owned());
-        let Ok(parsed) = PasswordHash::new(&stored) else {
-            return Err(ApiError::Internal(
-                "a stored LRS client hash does not parse".into(),
-            ));
-        };
-        Ok(Argon2::default()
-            .verify_password(secret.as_bytes(), &parsed)
-            .is_ok())
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("secret check: {e}")))?
 }
