@@ -1,43 +1,34 @@
 //! Bearer JWT authentication: HS256 with a shared secret, or RS256/ES256 with the identity
 //! provider's public key. Only the configured algorithm is accepted (so never `none`).
 
-use crate::config::{AuthSettings, JwtAlgorithm};
+use crate::config::{AuthSettings, JwtAlgorithm, PersonMatch};
 use crate::error::ApiError;
 use crate::services::{Ctx, Services};
 use actix_web::{dev::Payload, http::header, web::Data, FromRequest, HttpRequest};
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use learnwell_domain::access::{Principal, Role, Scope};
+use learnwell_domain::access::{Claimed, PersonClaim, Principal, Role, Scope};
 use secrecy::ExposeSecret;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
 use std::time::Duration;
 
-/// `scope` as a space-separated string (RFC 8693) or a list.
-#[derive(Debug, Deserialize, Serialize, Default)]
-#[serde(untagged)]
-enum ScopeClaim {
-    #[default]
-    None,
-    Text(String),
-    List(Vec<String>),
-}
-
-#[derive(Debug, Deserialize, Serialize)]
+/// The claims `mint` writes (verification reads any claims; see [`Authenticator::verify`]).
+#[derive(Debug, Serialize)]
 struct Claims {
     sub: String,
-    #[serde(default)]
     roles: Vec<String>,
-    #[serde(default)]
-    scope: ScopeClaim,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Space-separated (RFC 8693).
+    scope: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     employee_id: Option<String>,
     exp: u64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     nbf: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     iat: Option<u64>,
     iss: String,
     aud: String,
@@ -60,6 +51,10 @@ pub struct Authenticator {
     validation: Validation,
     issuer: String,
     audience: String,
+    person_claim: String,
+    person_match: PersonMatch,
+    roles_claim: String,
+    role_map: BTreeMap<String, Role>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +63,8 @@ pub enum AuthConfigError {
     MissingSecret,
     #[error("auth.public_key_pem (LEARNWELL__AUTH__PUBLIC_KEY_PEM) must hold the identity provider's public key for {0}: {1}")]
     BadPublicKey(String, String),
+    #[error("auth.role_map maps {0:?} to {1:?}, which is not a role; use one of: {2}")]
+    BadRoleMap(String, String, String),
 }
 
 impl Authenticator {
@@ -104,6 +101,15 @@ impl Authenticator {
         validation.validate_nbf = true;
         validation.leeway = s.leeway_seconds;
         validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
+        let role_map = s
+            .role_map
+            .iter()
+            .map(|(from, to)| {
+                Role::parse(to).map(|r| (from.clone(), r)).ok_or_else(|| {
+                    AuthConfigError::BadRoleMap(from.clone(), to.clone(), role_codes())
+                })
+            })
+            .collect::<Result<_, _>>()?;
         Ok(Self {
             algorithm,
             decoding,
@@ -111,50 +117,76 @@ impl Authenticator {
             validation,
             issuer: s.issuer.clone(),
             audience: s.audience.clone(),
+            person_claim: s.person_claim.clone(),
+            person_match: s.person_match,
+            roles_claim: s.roles_claim.clone(),
+            role_map,
         })
     }
 
-    /// Check a bearer token and turn it into a principal.
-    pub fn verify(&self, token: &str) -> Result<Principal, ApiError> {
-        let data = decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| {
-            use jsonwebtoken::errors::ErrorKind as K;
-            let why = match e.kind() {
-                K::ExpiredSignature => "the token has expired",
-                K::ImmatureSignature => "the token is not valid yet (nbf)",
-                K::InvalidIssuer => "the token's issuer is not accepted",
-                K::InvalidAudience => "the token's audience is not accepted",
-                K::InvalidAlgorithm => "the token's algorithm is not accepted",
-                K::InvalidSignature => "the token's signature is invalid",
-                K::MissingRequiredClaim(_) => "the token lacks a required claim",
-                _ => "the token is malformed",
-            };
-            ApiError::Unauthenticated(why.to_owned())
-        })?;
+    /// Check a bearer token: signature, algorithm, `exp`/`nbf`, issuer and audience (a string or,
+    /// as RFC 7519 allows, a list that holds ours), then read the caller from its claims.
+    pub fn verify(&self, token: &str) -> Result<Claimed, ApiError> {
+        let data =
+            decode::<Map<String, Value>>(token, &self.decoding, &self.validation).map_err(|e| {
+                use jsonwebtoken::errors::ErrorKind as K;
+                let why = match e.kind() {
+                    K::ExpiredSignature => "the token has expired",
+                    K::ImmatureSignature => "the token is not valid yet (nbf)",
+                    K::InvalidIssuer => "the token's issuer is not accepted",
+                    K::InvalidAudience => "the token's audience is not accepted",
+                    K::InvalidAlgorithm => "the token's algorithm is not accepted",
+                    K::InvalidSignature => "the token's signature is invalid",
+                    K::MissingRequiredClaim(_) => "the token lacks a required claim",
+                    _ => "the token is malformed",
+                };
+                ApiError::Unauthenticated(why.to_owned())
+            })?;
         let c = data.claims;
-        let scopes: Vec<String> = match c.scope {
-            ScopeClaim::None => vec![],
-            ScopeClaim::Text(s) => s.split_whitespace().map(str::to_owned).collect(),
-            ScopeClaim::List(l) => l,
+        let bad = |claim: &str, what: &str| {
+            ApiError::Unauthenticated(format!("the token's {claim} claim {what}"))
         };
-        let employee_id = match c.employee_id {
-            Some(id) => Some(id.parse().map_err(|_| {
-                ApiError::Unauthenticated("the token's employee_id is not an id".into())
-            })?),
-            None => None,
+        let subject = c
+            .get("sub")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("sub", "is not a string"))?
+            .to_owned();
+        let roles = names(c.get(&self.roles_claim))
+            .ok_or_else(|| {
+                bad(
+                    &self.roles_claim,
+                    "is neither a string nor a list of strings",
+                )
+            })?
+            .iter()
+            .filter_map(|r| self.role_map.get(r).copied().or_else(|| Role::parse(r)))
+            .collect::<BTreeSet<_>>();
+        let scopes = names(c.get("scope"))
+            .ok_or_else(|| bad("scope", "is neither a string nor a list of strings"))?
+            .iter()
+            .filter_map(|s| Scope::parse(s))
+            .collect::<BTreeSet<_>>();
+        let person = match c.get(&self.person_claim) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(v)) => Some(match self.person_match {
+                PersonMatch::Id => PersonClaim::Id(
+                    v.parse()
+                        .map_err(|_| bad(&self.person_claim, "is not an employee id"))?,
+                ),
+                PersonMatch::Email => PersonClaim::Email(v.trim().to_lowercase()),
+                PersonMatch::ExternalId => PersonClaim::ExternalId(v.trim().to_owned()),
+            }),
+            Some(_) => return Err(bad(&self.person_claim, "is not a string")),
         };
-        Ok(Principal {
-            subject: c.sub,
-            roles: c
-                .roles
-                .iter()
-                .filter_map(|r| Role::parse(r))
-                .collect::<BTreeSet<_>>(),
-            scopes: scopes
-                .iter()
-                .filter_map(|s| Scope::parse(s))
-                .collect::<BTreeSet<_>>(),
-            employee_id,
-            leaver: false,
+        Ok(Claimed {
+            principal: Principal {
+                subject,
+                roles,
+                scopes,
+                employee_id: None,
+                leaver: false,
+            },
+            person,
         })
     }
 
@@ -165,14 +197,7 @@ impl Authenticator {
             .as_ref()
             .ok_or("tokens can only be minted with HS256; your identity provider issues them")?;
         for r in &spec.roles {
-            Role::parse(r).ok_or(format!(
-                "unknown role {r}; use one of: {}",
-                Role::ALL
-                    .iter()
-                    .map(|r| r.code())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))?;
+            Role::parse(r).ok_or(format!("unknown role {r}; use one of: {}", role_codes()))?;
         }
         for s in &spec.scopes {
             Scope::parse(s).ok_or(format!(
@@ -187,7 +212,7 @@ impl Authenticator {
         let claims = Claims {
             sub: spec.subject.clone(),
             roles: spec.roles.clone(),
-            scope: ScopeClaim::Text(spec.scopes.join(" ")),
+            scope: spec.scopes.join(" "),
             employee_id: spec.employee_id.clone(),
             exp: now_unix + spec.ttl.as_secs(),
             nbf: Some(now_unix),
@@ -196,6 +221,29 @@ impl Authenticator {
             aud: self.audience.clone(),
         };
         encode(&Header::new(self.algorithm), &claims, key).map_err(|e| e.to_string())
+    }
+}
+
+/// Every role code, for messages.
+fn role_codes() -> String {
+    Role::ALL
+        .iter()
+        .map(|r| r.code())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A claim of names: a space-separated string or a list of strings (absent: none; anything else:
+/// `None`).
+fn names(claim: Option<&Value>) -> Option<Vec<String>> {
+    match claim {
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(Value::String(s)) => Some(s.split_whitespace().map(str::to_owned).collect()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_owned))
+            .collect(),
+        Some(_) => None,
     }
 }
 
@@ -212,10 +260,9 @@ pub async fn authenticate(
     let who = format!("ip:{address}");
     svc.refuse_while_failing(&who).await?;
     match bearer_principal(auth, req) {
-        Ok(mut principal) => {
-            svc.rate_limit(&principal.subject).await?;
-            principal.leaver = svc.directory.is_leaver(&principal).await?;
-            Ok(principal)
+        Ok(claimed) => {
+            svc.rate_limit(&claimed.principal.subject).await?;
+            svc.directory.principal(claimed).await
         }
         Err(e) => {
             svc.authentication_failed(&who).await?;
@@ -224,7 +271,7 @@ pub async fn authenticate(
     }
 }
 
-fn bearer_principal(auth: &Authenticator, req: &HttpRequest) -> Result<Principal, ApiError> {
+fn bearer_principal(auth: &Authenticator, req: &HttpRequest) -> Result<Claimed, ApiError> {
     let header = req
         .headers()
         .get(header::AUTHORIZATION)

@@ -60,6 +60,24 @@ pub struct AuthSettings {
     pub issuer: String,
     pub audience: String,
     pub leeway_seconds: u64,
+    /// The claim that names the person (`employee_id`, `sub`, `email`, `oid`, ...).
+    pub person_claim: String,
+    /// What that claim holds: Learnwell's employee id, the work email or the HRIS's id.
+    pub person_match: PersonMatch,
+    /// The claim that holds the caller's roles (`roles`, `groups`, ...): a string or a list.
+    pub roles_claim: String,
+    /// Identity-provider role or group names -> Learnwell roles; a name that is itself a
+    /// Learnwell role code needs no entry.
+    pub role_map: std::collections::BTreeMap<String, String>,
+}
+
+/// What `auth.person_claim` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonMatch {
+    Id,
+    Email,
+    ExternalId,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -268,3 +268,105 @@ async fn without_trusted_proxies_a_forged_forwarded_for_changes_nothing() {
         "the address's budget is shared by every token it sends"
     );
 }
+
+/// Log 30 minutes as the caller; the created entry's `employee_id`.
+async fn log_own_time(app: &TestApp, token: &str) -> (u16, Value) {
+    let res = app
+        .post(
+            "/api/v1/time-entries",
+            token,
+            json!({ "date": "2026-03-03", "minutes": 30, "category": "exploratory" }),
+        )
+        .await;
+    let status = res.status().as_u16();
+    (status, body(res).await)
+}
+
+#[tokio::test]
+async fn an_audience_list_that_holds_ours_is_accepted() {
+    let app = TestApp::spawn().await;
+    let mut c = claims();
+    c["aud"] = json!(["https://graph.example.com", "learnwell-api"]);
+    assert_eq!(status_with(&app, &hs256(&c, SECRET)).await.0, 200);
+    c["aud"] = json!(["https://graph.example.com"]);
+    let (status, problem) = status_with(&app, &hs256(&c, SECRET)).await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        problem["detail"],
+        "authentication required: the token's audience is not accepted"
+    );
+}
+
+#[tokio::test]
+async fn the_person_is_found_by_the_configured_claim_email_or_hris_id() {
+    for (claim, matched, value) in [
+        ("email", "email", "E-0042@Example.com"),
+        ("employee_number", "external_id", "E-0042"),
+    ] {
+        let app = TestApp::spawn_with(|s| {
+            s.auth.person_claim = claim.into();
+            s.auth.person_match = serde_json::from_value(json!(matched)).expect("match");
+        })
+        .await;
+        let mut p = crate::helpers::person("E-0042", None);
+        p["email"] = json!("e-0042@example.com");
+        let id = crate::helpers::ids(&app.sync(json!([p])).await)["E-0042"].clone();
+        let token = hs256(
+            &json!({ "sub": "idp|8f2c", claim: value, "exp": now() + 600, "iss": "learnwell", "aud": "learnwell-api" }),
+            SECRET,
+        );
+        let (status, entry) = log_own_time(&app, &token).await;
+        assert_eq!(status, 201, "{claim}: {entry}");
+        assert_eq!(entry["employee_id"], json!(id), "{claim}");
+        // Someone the directory does not know is nobody in particular: no learning of their own.
+        let stranger = hs256(
+            &json!({ "sub": "idp|0000", claim: "nobody@example.com", "exp": now() + 600, "iss": "learnwell", "aud": "learnwell-api" }),
+            SECRET,
+        );
+        assert_ne!(log_own_time(&app, &stranger).await.0, 201, "{claim}");
+    }
+}
+
+#[tokio::test]
+async fn roles_come_from_the_configured_claim_through_the_role_map() {
+    let app = TestApp::spawn_with(|s| {
+        s.auth.roles_claim = "groups".into();
+        s.auth.role_map = [("LW-HR".to_owned(), "hr_admin".to_owned())].into();
+    })
+    .await;
+    let token = |groups: Value| {
+        hs256(
+            &json!({ "sub": "idp|hr", "groups": groups, "exp": now() + 600, "iss": "learnwell", "aud": "learnwell-api" }),
+            SECRET,
+        )
+    };
+    let audit = |t: String| {
+        let app = &app;
+        async move { app.get("/api/v1/audit-events", &t).await.status().as_u16() }
+    };
+    assert_eq!(audit(token(json!(["Everyone", "LW-HR"]))).await, 200);
+    assert_eq!(
+        audit(token(json!("LW-HR"))).await,
+        200,
+        "a single group as a string"
+    );
+    assert_eq!(audit(token(json!(["Everyone"]))).await, 403);
+    // The `roles` claim means nothing once another claim is configured.
+    let roles_only = hs256(
+        &json!({ "sub": "idp|x", "roles": ["hr_admin"], "exp": now() + 600, "iss": "learnwell", "aud": "learnwell-api" }),
+        SECRET,
+    );
+    assert_eq!(audit(roles_only).await, 403);
+}
+
+#[test]
+fn a_role_map_to_an_unknown_role_stops_the_start() {
+    let mut s = learnwell_api::config::Settings::load(None).expect("settings");
+    s.auth.secret = secrecy::SecretString::from(SECRET);
+    s.auth.role_map = [("LW-HR".to_owned(), "admin".to_owned())].into();
+    let err = learnwell_api::auth::Authenticator::from_settings(&s.auth)
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(err.contains("LW-HR") && err.contains("hr_admin"), "{err}");
+}

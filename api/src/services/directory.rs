@@ -11,7 +11,7 @@
 //! OPERATIONS.md). The org-unit tree is cached in the key-value store and dropped on unit writes.
 
 use crate::error::{ApiError, ApiResult};
-use learnwell_domain::access::{self, EmployeeView, Principal, Relation};
+use learnwell_domain::access::{self, Claimed, EmployeeView, PersonClaim, Principal, Relation};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
 use learnwell_domain::org::{descendants, Employee, EmployeeStatus, JobLevel};
 use learnwell_persistence::kv::KvStore;
@@ -33,6 +33,8 @@ const UNITS_TTL: Duration = Duration::from_secs(300);
 struct Inner {
     version: Option<Vec<u8>>,
     employees: HashMap<EmployeeId, Arc<Employee>>,
+    /// Who a token's email or HRIS id names (`None`: nobody).
+    named: HashMap<PersonClaim, Option<EmployeeId>>,
 }
 
 /// Relations and scopes, with the employee cache.
@@ -64,6 +66,7 @@ impl Directory {
             let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
             if inner.version != version {
                 inner.employees.clear();
+                inner.named.clear();
                 inner.version.clone_from(&version);
             }
         }
@@ -89,6 +92,49 @@ impl Directory {
 
     fn read<T>(&self, f: impl FnOnce(&Inner) -> T) -> T {
         f(&self.inner.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The caller a verified token stands for: the person it names (by id, or by email or HRIS
+    /// id looked up once per directory version; nobody when no record matches) and whether they
+    /// left.
+    pub async fn principal(&self, claimed: Claimed) -> ApiResult<Principal> {
+        let Claimed {
+            mut principal,
+            person,
+        } = claimed;
+        principal.employee_id = match person {
+            None => None,
+            Some(PersonClaim::Id(id)) => Some(id),
+            Some(named) => self.person_named(named).await?,
+        };
+        principal.leaver = self.is_leaver(&principal).await?;
+        Ok(principal)
+    }
+
+    async fn person_named(&self, named: PersonClaim) -> ApiResult<Option<EmployeeId>> {
+        self.snapshot().await?;
+        if let Some(id) = self.read(|i| i.named.get(&named).copied()) {
+            return Ok(id);
+        }
+        let id = match &named {
+            PersonClaim::Id(id) => Some(*id),
+            PersonClaim::Email(email) => store::employee_ids_by_emails(&self.db, &[email.as_str()])
+                .await?
+                .into_values()
+                .next(),
+            PersonClaim::ExternalId(ext) => {
+                store::employees_by_external_ids(&self.db, &[ext.as_str()])
+                    .await?
+                    .first()
+                    .map(|e| e.id)
+            }
+        };
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        if inner.named.len() >= CAPACITY {
+            inner.named.clear();
+        }
+        inner.named.insert(named, id);
+        Ok(id)
     }
 
     /// Is the caller a leaver (their employee record terminated)? One cached read per directory

@@ -560,3 +560,23 @@ mod tests {
         );
     }
 }
+
+/// The person a token names, before the directory resolves it (`auth.person_claim` and
+/// `auth.person_match`): identity providers know an email or the HRIS's id, not Learnwell's.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PersonClaim {
+    /// Learnwell's own employee id.
+    Id(EmployeeId),
+    /// The work email, lower-cased.
+    Email(String),
+    /// The HRIS's id of the person (`external_id`).
+    ExternalId(String),
+}
+
+/// A verified token: the caller as its claims describe them (no person yet), and the person it
+/// names, for the directory to resolve.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub principal: Principal,
+    pub person: Option<PersonClaim>,
+}

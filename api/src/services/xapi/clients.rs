@@ -7,7 +7,7 @@ use crate::services::{audit, ensure, Ctx};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
 use base64::Engine;
-use learnwell_domain::access::{self, LrsReads, Principal, Scope};
+use learnwell_domain::access::{self, Claimed, LrsReads, Principal, Scope};
 use learnwell_domain::xapi::{ClientSettings, LrsClient};
 use learnwell_persistence::audit::append;
 use learnwell_persistence::xapi as store;
@@ -240,7 +240,7 @@ pub async fn authenticate(
     svc: &Services,
     address: IpAddr,
     authorization: Option<&str>,
-    verify_bearer: impl FnOnce(&str) -> ApiResult<Principal>,
+    verify_bearer: impl FnOnce(&str) -> ApiResult<Claimed>,
 ) -> ApiResult<XapiCaller> {
     svc.rate_limit_address(address).await?;
     let from = format!("ip:{address}");
@@ -253,7 +253,7 @@ pub async fn authenticate(
         .or_else(|| header.strip_prefix("basic "))
     {
         Some(encoded) => basic_caller(svc, encoded).await,
-        None => bearer_caller(svc, header, verify_bearer),
+        None => bearer_caller(svc, header, verify_bearer).await,
     };
     let caller = match outcome {
         Ok(caller) => caller,
@@ -271,17 +271,21 @@ pub async fn authenticate(
     Ok(caller)
 }
 
-fn bearer_caller(
+async fn bearer_caller(
     svc: &Services,
     header: &str,
-    verify_bearer: impl FnOnce(&str) -> ApiResult<Principal>,
+    verify_bearer: impl FnOnce(&str) -> ApiResult<Claimed>,
 ) -> ApiResult<XapiCaller> {
     let token = header
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
         .ok_or_else(|| ApiError::Unauthenticated("use the Basic or Bearer scheme".into()))?;
+    let principal = svc
+        .directory
+        .principal(verify_bearer(token.trim())?)
+        .await?;
     Ok(XapiCaller {
-        ctx: Ctx::new(svc, verify_bearer(token.trim())?),
+        ctx: Ctx::new(svc, principal),
         client: None,
     })
 }
