@@ -52,6 +52,9 @@ enum Command {
         #[arg(long, default_value_t = 60 * 24)]
         ttl_minutes: u64,
     },
+    /// Re-seal every advisor note under the first key of advising.note_keys; afterwards the
+    /// older keys can be removed from the configuration.
+    RotateKeys,
     /// Write schema.graphql and openapi/openapi.json from the code.
     ExportContracts {
         #[arg(long, default_value = ".")]
@@ -110,6 +113,20 @@ async fn main() -> Result<()> {
             db.migrate().await?;
             println!("migrations applied to the {} database", db.backend().name());
         }
+        Command::RotateKeys => {
+            let state = startup::state(settings).await?;
+            state.services.db.migrate().await?;
+            let resealed = learnwell_api::services::advising::rotate_keys(&state.services).await?;
+            let active = state
+                .services
+                .settings
+                .advising
+                .note_keys
+                .active_id()
+                .unwrap_or("-")
+                .to_owned();
+            println!("re-sealed {resealed} advisor notes under key {active}");
+        }
         Command::SeedDemo => {
             demo_secret(&mut settings);
             let state = startup::state(settings).await?;
@@ -154,6 +171,10 @@ fn demo_secret(settings: &mut Settings) {
         let secret = Alphanumeric.sample_string(&mut rand::thread_rng(), 48);
         eprintln!("demo: no auth.secret configured; generated a JWT key for this run (tokens stop working on restart; set LEARNWELL__AUTH__SECRET to keep them)");
         settings.auth.secret = SecretString::from(secret);
+    }
+    if settings.advising.note_keys.is_empty() {
+        eprintln!("demo: no advising.note_keys configured; generated a note key for this run (the demo's advisor notes cannot be read after a restart; set LEARNWELL__ADVISING__NOTE_KEYS to keep them)");
+        settings.advising.note_keys = learnwell_api::services::advising::NoteKeys::generate("demo");
     }
 }
 
