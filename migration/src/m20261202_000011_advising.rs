@@ -1,6 +1,6 @@
 //! Performance advising: engagements (the plan's focus areas as JSON), their history, check-ins
 //! with the supervisor's ratings, advisor notes (ciphertext with the id of the key that sealed
-//! it, never plaintext) and referrals. Dates are `YYYY-MM-DD` text and instants RFC 3339 text,
+//! it, never plaintext) and referrals; and the learning-time category `advising` in the rollups. Dates are `YYYY-MM-DD` text and instants RFC 3339 text,
 //! the same on both engines.
 
 use sea_orm_migration::prelude::*;
@@ -84,9 +84,14 @@ const UP: &[&str] = &[
         created_at VARCHAR(40) NOT NULL
     )",
     "CREATE INDEX ix_advising_referrals_engagement ON advising_referrals (engagement_id)",
+    // The learning-time category `advising` (sessions with the advisor), in both rollups.
+    "ALTER TABLE time_rollups ADD COLUMN advising BIGINT NOT NULL DEFAULT 0",
+    "ALTER TABLE time_rollups_quarterly ADD COLUMN advising BIGINT NOT NULL DEFAULT 0",
 ];
 
 const DOWN: &[&str] = &[
+    "ALTER TABLE time_rollups_quarterly DROP COLUMN advising",
+    "ALTER TABLE time_rollups DROP COLUMN advising",
     "DROP TABLE advising_referrals",
     "DROP TABLE advising_notes",
     "DROP TABLE advising_ratings",

@@ -150,7 +150,7 @@ async fn running_pip(app: &TestApp, w: &World) -> (String, String, String) {
         Method::POST,
         &format!("/advising/engagements/{id}/check-ins"),
         w.token("advisor"),
-        Some(json!({ "held_on": "2026-01-12" })),
+        Some(json!({ "held_on": "2026-01-12", "session_minutes": 45 })),
     )
     .await;
     assert_eq!(res.status(), 201);
@@ -1327,4 +1327,72 @@ async fn support_fit_names_the_role_with_its_reason_and_the_table() {
     assert_eq!(fit["role"], "eap");
     let res = send(&app, Method::GET, "/support/fit", w.token("peer"), None).await;
     assert_eq!(res.status(), 400);
+}
+
+#[tokio::test]
+async fn a_session_with_the_advisor_is_the_clients_learning_time_in_work_time() {
+    let app = app().await;
+    let w = world(&app).await;
+    let (id, _, _) = running_pip(&app, &w).await;
+    let entries = body(
+        app.get(
+            &format!(
+                "/api/v1/time-entries?from=2026-01-01&to=2026-01-31&employee_id={}",
+                w.id("CLIENT")
+            ),
+            w.token("client"),
+        )
+        .await,
+    )
+    .await;
+    let entry = &entries["items"][0];
+    assert_eq!(
+        (
+            entry["category"].as_str(),
+            entry["minutes"].as_u64(),
+            entry["in_work_time"].as_bool(),
+            entry["date"].as_str()
+        ),
+        (Some("advising"), Some(45), Some(true), Some("2026-01-12"))
+    );
+    let summary = body(
+        app.get(
+            &format!(
+                "/api/v1/learning-time/summary?period=2026-01&employee_id={}",
+                w.id("CLIENT")
+            ),
+            w.token("client"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        summary["totals"]["by_category_minutes"]["advising"], 45,
+        "{summary}"
+    );
+    let res = send(
+        &app,
+        Method::POST,
+        &format!("/advising/engagements/{id}/check-ins"),
+        w.token("advisor"),
+        Some(json!({ "held_on": "2026-01-12", "session_minutes": 1400 })),
+    )
+    .await;
+    assert_eq!(res.status(), 422, "a day holds at most 24 hours");
+    let check_ins = body(
+        send(
+            &app,
+            Method::GET,
+            &format!("/advising/engagements/{id}/check-ins"),
+            w.token("advisor"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        check_ins.as_array().map(Vec::len),
+        Some(1),
+        "the refused check-in was not written"
+    );
 }

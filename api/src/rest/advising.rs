@@ -214,6 +214,9 @@ pub struct CloseInput {
 pub struct CheckInInput {
     /// YYYY-MM-DD
     pub held_on: Option<String>,
+    /// The session's length: logged as the client's learning time (category `advising`, in
+    /// work time), so development during a PIP happens in work time.
+    pub session_minutes: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -830,7 +833,7 @@ async fn hold_check_in(
     body: JsonBody<CheckInInput>,
 ) -> ApiResult<HttpResponse> {
     let held_on = date("held_on", body.0.held_on.as_ref())?;
-    let c = svc::hold_check_in(&ctx, id.into_inner(), held_on).await?;
+    let c = svc::hold_check_in(&ctx, id.into_inner(), held_on, body.0.session_minutes).await?;
     Ok(HttpResponse::Created().json(CheckInResource::from(&c)))
 }
 

@@ -4,17 +4,21 @@
 
 use super::{allowed, audit_read, me, view, visible, EngagementView};
 use crate::error::{ApiError, ApiResult};
-use crate::services::{audit, Ctx};
+use crate::services::{audit, learning_time, Ctx};
 use chrono::NaiveDate;
 use learnwell_domain::access::advising::{may, sees_all_engagements, Action, Parties};
 use learnwell_domain::advising::{
     check_held_on, optional_text, parse_ratings, AdvisorNote, CheckIn, Engagement, FocusArea,
     NoteText, Rating,
 };
-use learnwell_domain::ids::{CheckInId, EngagementId, NoteId};
+use learnwell_domain::ids::{CheckInId, EngagementId, NoteId, TimeEntryId};
+use learnwell_domain::learning_time::{EntryCategory, EntryData, EntryMinutes, TimeEntry};
+use learnwell_domain::org::Employee;
 use learnwell_domain::FieldError;
 use learnwell_persistence::advising::{self as store, SealedNote};
 use learnwell_persistence::audit::append;
+use learnwell_persistence::learning_time as time_store;
+use learnwell_persistence::Tx;
 
 /// A check-in as its reader may see it: ratings cut to what they may read (a supervisor sees
 /// the ratings they gave), the reflection only for the client, the advisor and the supervisor.
@@ -81,16 +85,77 @@ async fn check_in_for(
     Ok((e, parties, check_in))
 }
 
-/// Record a check-in held on a day (the advisor or the supervisor).
+/// A session with the advisor as the client's learning time (category `advising`, in work
+/// time), so development during a PIP happens in work time, not on top of it.
+async fn session_entry(
+    ctx: &Ctx,
+    e: &Engagement,
+    held_on: NaiveDate,
+    minutes: Option<i64>,
+) -> ApiResult<Option<(Employee, TimeEntry)>> {
+    let Some(minutes) = minutes else {
+        return Ok(None);
+    };
+    let minutes = EntryMinutes::new(minutes)
+        .map_err(|_| FieldError::new("session_minutes", "must be between 1 and 1440"))?;
+    let (client, _) = ctx.directory.relation(&ctx.principal, e.client_id).await?;
+    let threshold = learning_time::threshold(ctx, &client, held_on).await?;
+    let data = EntryData {
+        date: held_on,
+        minutes,
+        in_work_time: true,
+        category: EntryCategory::Advising,
+        course_id: None,
+        skill_id: None,
+        learning_record_id: None,
+        note: None,
+    };
+    let id = TimeEntryId::from_uuid(uuid::Uuid::now_v7());
+    let entry = TimeEntry::new(id, e.client_id, data, threshold, ctx.now);
+    Ok(Some((client, entry)))
+}
+
+/// Write the session's learning time in `tx`, holding the client's lock (24 hours a day, within
+/// employment), with its audit event.
+async fn log_session(tx: &Tx, ctx: &Ctx, session: Option<&(Employee, TimeEntry)>) -> ApiResult<()> {
+    let Some((client, entry)) = session else {
+        return Ok(());
+    };
+    time_store::lock_people(tx, &[client.id]).await?;
+    let kept = learning_time::add_entries(tx, ctx, &[(&client.data.dates, entry)]).await?;
+    if kept.is_empty() {
+        return Err(FieldError::new(
+            "session_minutes",
+            "do not fit the client's learning time that day (a day holds at most 24 hours, within their employment)",
+        )
+        .into());
+    }
+    append(
+        tx,
+        &[audit::event(
+            ctx,
+            "time_entry.create",
+            "time_entry",
+            entry.id,
+        )],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Record a check-in held on a day (the advisor or the supervisor), and the session's minutes
+/// as the client's learning time when given.
 #[tracing::instrument(skip_all, fields(engagement_id = %id))]
 pub async fn hold_check_in(
     ctx: &Ctx,
     id: EngagementId,
     held_on: Option<NaiveDate>,
+    session_minutes: Option<i64>,
 ) -> ApiResult<CheckInView> {
     let (e, parties) = allowed(ctx, id, Action::CheckIn).await?;
     let held_on = held_on.unwrap_or(ctx.now.date_naive());
     check_held_on(&e, held_on, ctx.now.date_naive())?;
+    let session = session_entry(ctx, &e, held_on, session_minutes).await?;
     let check_in = CheckIn {
         id: CheckInId::from_uuid(uuid::Uuid::now_v7()),
         engagement_id: id,
@@ -101,6 +166,7 @@ pub async fn hold_check_in(
     };
     let tx = ctx.db.begin().await?;
     store::insert_check_in(&tx, &check_in).await?;
+    log_session(&tx, ctx, session.as_ref()).await?;
     append(
         &tx,
         &[audit::event(
