@@ -801,6 +801,17 @@ async fn every_role_over_every_route_gets_exactly_what_it_may() {
         let res = send(&app, Method::GET, "/advising/caseload", w.token(role), None).await;
         assert_eq!(res.status(), expected, "caseload for {role}");
     }
+    for (role, expected) in ROLES.iter().zip([403, 403, 403, 200, 403, 403, 403, 403]) {
+        let res = send(
+            &app,
+            Method::GET,
+            "/advising/outcomes-by-unit",
+            w.token(role),
+            None,
+        )
+        .await;
+        assert_eq!(res.status(), expected, "outcomes by unit for {role}");
+    }
     for (role, expected) in ROLES.iter().zip([200, 200, 200, 200, 200, 200, 200, 403]) {
         let res = send(
             &app,
@@ -1395,4 +1406,97 @@ async fn a_session_with_the_advisor_is_the_clients_learning_time_in_work_time() 
         Some(1),
         "the refused check-in was not written"
     );
+}
+
+#[tokio::test]
+async fn outcomes_by_org_unit_go_through_the_privacy_engine() {
+    let app = TestApp::spawn_with(|s| {
+        s.advising.note_keys = keys(&[K1]);
+        s.privacy.min_group_size = learnwell_domain::privacy::MinGroupSize::new(3).expect("k");
+    })
+    .await;
+    let root = app.unit("Operations", "OPS", None).await;
+    let small = app.unit("Finance", "FIN", Some(&root)).await;
+    let large = app.unit("Support", "SUP", Some(&root)).await;
+    let mut people = vec![person("LEAD", None)];
+    for (n, unit) in [&small, &small, &large, &large, &large, &large]
+        .iter()
+        .enumerate()
+    {
+        let mut p = person(&format!("C{n}"), Some("LEAD"));
+        p["org_unit_id"] = json!(unit);
+        people.push(p);
+    }
+    let p = ids(&app.sync(json!(people)).await);
+    for n in 0..6 {
+        let mut e = json!({ "client_id": p[&format!("C{n}")], "origin": "manager_referral", "start_date": "2026-01-05", "planned_end": "2026-03-31" });
+        e["focus_areas"] = json!([{ "kind": "quality", "expectations": "no reopened tickets" }]);
+        let res = send(
+            &app,
+            Method::POST,
+            "/advising/engagements",
+            &app.hr(),
+            Some(e),
+        )
+        .await;
+        assert_eq!(res.status(), 201);
+    }
+    let rows = body(
+        send(
+            &app,
+            Method::GET,
+            "/advising/outcomes-by-unit",
+            &app.hr(),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let row = |unit: Option<&str>| {
+        rows.as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["org_unit_id"].as_str() == unit)
+            .expect("row")
+            .clone()
+    };
+    let finance = row(Some(&small));
+    assert_eq!(
+        (
+            finance["suppressed"].as_bool(),
+            finance["suppression_reason"].as_str(),
+            finance["draft"].is_null()
+        ),
+        (Some(true), Some("below_minimum"), true)
+    );
+    let shown = |r: &Value| !r["suppressed"].as_bool().expect("suppressed");
+    let (ops, support, org) = (row(Some(&root)), row(Some(&large)), row(None));
+    assert!(
+        !(shown(&ops) && shown(&support)),
+        "Operations minus Support would be Finance's two"
+    );
+    assert!(
+        !(shown(&org) && shown(&support)),
+        "the organisation minus Support too"
+    );
+    assert_eq!(
+        support["suppression_reason"]
+            .as_str()
+            .unwrap_or("complementary"),
+        "complementary"
+    );
+    if shown(&org) {
+        assert_eq!(org["draft"], 6);
+    } else {
+        assert_eq!(support["draft"], 4);
+    }
+    let res = send(
+        &app,
+        Method::GET,
+        "/advising/outcomes-by-unit",
+        &app.token_for("ld", &["ld_admin"], &[], None),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 403);
 }

@@ -17,7 +17,8 @@ use learnwell_domain::advising::{
     SUPPORT_ROLES,
 };
 use learnwell_domain::ids::{CheckInId, EmployeeId, EngagementId};
-use learnwell_domain::learning_time::parse_day;
+use learnwell_domain::learning_time::{parse_day, Place};
+use learnwell_domain::privacy::Cell;
 use learnwell_domain::FieldError;
 use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -28,6 +29,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(open)
         .service(overdue)
         .service(caseload)
+        .service(outcomes_by_unit)
         .service(get_engagement)
         .service(change)
         .service(acknowledge)
@@ -581,6 +583,51 @@ impl From<&Caseload> for CaseloadResource {
     }
 }
 
+/// The outcomes of a group (the organisation, or an org unit with its descendants). When
+/// `suppressed` every figure is null and `suppression_reason` says why (`below_minimum`,
+/// `complementary`): see "Aggregates and privacy".
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UnitOutcomesResource {
+    /// Null: the whole organisation.
+    pub org_unit_id: Option<String>,
+    pub suppressed: bool,
+    pub suppression_reason: Option<String>,
+    pub draft: Option<u32>,
+    pub running: Option<u32>,
+    pub completed_successful: Option<u32>,
+    pub completed_unsuccessful: Option<u32>,
+    pub withdrawn: Option<u32>,
+    pub overdue_check_ins: Option<u32>,
+    pub median_days_to_outcome: Option<i64>,
+    pub share_successful: Option<f64>,
+}
+
+impl From<&(Place, Cell<Caseload>)> for UnitOutcomesResource {
+    fn from((place, cell): &(Place, Cell<Caseload>)) -> Self {
+        let c = cell.value();
+        let reason = match cell {
+            Cell::Value(_) => None,
+            Cell::Suppressed(r) => Some(r.as_str().to_owned()),
+        };
+        Self {
+            org_unit_id: match place {
+                Place::Subtree(u) | Place::Own(u) => Some(u.to_string()),
+                Place::Organisation => None,
+            },
+            suppressed: reason.is_some(),
+            suppression_reason: reason,
+            draft: c.map(|c| c.draft),
+            running: c.map(|c| c.running),
+            completed_successful: c.map(|c| c.completed_successful),
+            completed_unsuccessful: c.map(|c| c.completed_unsuccessful),
+            withdrawn: c.map(|c| c.withdrawn),
+            overdue_check_ins: c.map(|c| c.overdue_check_ins),
+            median_days_to_outcome: c.and_then(|c| c.median_days_to_outcome),
+            share_successful: c.and_then(|c| c.share_successful),
+        }
+    }
+}
+
 /// The export of an engagement for the HR file: no advisor note.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ExportResource {
@@ -729,6 +776,20 @@ async fn overdue(ctx: Ctx) -> ApiResult<HttpResponse> {
 async fn caseload(ctx: Ctx, q: web::Query<CaseloadParams>) -> ApiResult<HttpResponse> {
     let rows = svc::caseload(&ctx, q.advisor_id).await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(CaseloadResource::from).collect::<Vec<_>>()))
+}
+
+/// Outcomes for the organisation and every org unit (with its descendants), through the privacy
+/// engine (hr_admin).
+#[utoipa::path(tag = "advising", security(("bearer" = [])),
+    responses((status = 200, body = Vec<UnitOutcomesResource>)))]
+#[get("/advising/outcomes-by-unit")]
+async fn outcomes_by_unit(ctx: Ctx) -> ApiResult<HttpResponse> {
+    let rows = svc::outcomes_by_unit(&ctx).await?;
+    Ok(HttpResponse::Ok().json(
+        rows.iter()
+            .map(UnitOutcomesResource::from)
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// One engagement (404 unless you take part in it or are hr_admin).

@@ -12,7 +12,7 @@ mod caseload;
 pub mod fit;
 mod plan;
 
-pub use caseload::{caseloads, Caseload};
+pub use caseload::{caseloads, outcomes_by_unit, tally, Caseload};
 
 pub use fit::{support_fit, SupportFit, SupportRole, SUPPORT_ROLES};
 pub use plan::{

@@ -172,3 +172,41 @@ fn a_note_never_shows_its_text_in_debug_output() {
     let note = NoteText::parse("confidential remark").unwrap_or_else(|e| panic!("{e:?}"));
     assert!(!format!("{note:?}").contains("confidential"));
 }
+
+#[test]
+fn outcomes_by_unit_hide_small_groups_and_the_differences_that_would_reveal_them() {
+    use crate::ids::OrgUnitId;
+    use crate::learning_time::Place;
+    use crate::privacy::{Cell, MinGroupSize, SuppressionReason};
+    let unit = |n: u128| OrgUnitId::from_uuid(uuid::Uuid::from_u128(n));
+    let (root, small, large) = (unit(50), unit(51), unit(52));
+    let parents =
+        std::collections::HashMap::from([(root, None), (small, Some(root)), (large, Some(root))]);
+    let mut engagements = Vec::new();
+    for n in 0..7u128 {
+        let mut e = pip();
+        e.client_id = id(200 + n);
+        engagements.push((e, Some(if n < 2 { small } else { large })));
+    }
+    let refs: Vec<_> = engagements.iter().map(|(e, u)| (e, *u)).collect();
+    let k = MinGroupSize::new(3).unwrap_or_default();
+    let cells: std::collections::HashMap<Place, Cell<Caseload>> =
+        outcomes_by_unit(k, &parents, &refs, day("2026-03-03"))
+            .into_iter()
+            .collect();
+    assert_eq!(
+        cells[&Place::Subtree(small)],
+        Cell::Suppressed(SuppressionReason::BelowMinimum)
+    );
+    let shown = |p: Place| matches!(cells[&p], Cell::Value(_));
+    assert!(
+        !(shown(Place::Subtree(root)) && shown(Place::Subtree(large))),
+        "root minus large would be the small unit"
+    );
+    assert!(
+        !(shown(Place::Organisation) && shown(Place::Subtree(large))),
+        "the organisation minus large too"
+    );
+    let released: Vec<_> = cells.values().filter_map(|c| c.value()).collect();
+    assert!(!released.is_empty() && released.iter().all(|c| c.draft >= 3));
+}

@@ -649,3 +649,29 @@ pub async fn list_referrals(c: &impl Conn, engagement: EngagementId) -> StoreRes
         })
         .collect()
 }
+
+/// Each engagement's client's current org unit.
+pub async fn client_units(
+    c: &impl Conn,
+) -> StoreResult<HashMap<EngagementId, Option<learnwell_domain::ids::OrgUnitId>>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: String,
+        org_unit_id: Option<String>,
+    }
+    let found: Vec<Row> = rows(
+        c,
+        "SELECT a.id, e.org_unit_id FROM advising_engagements a JOIN employees e ON e.id = a.client_id",
+        vec![],
+    )
+    .await?;
+    found
+        .into_iter()
+        .map(|r| {
+            Ok((
+                parse_id(&r.id)?,
+                r.org_unit_id.as_deref().map(parse_id).transpose()?,
+            ))
+        })
+        .collect()
+}

@@ -22,8 +22,8 @@ pub use engagements::{
     EngagementPatch, OpenEngagement,
 };
 pub use reports::{
-    caseload, export, list_referrals, refer, rotate_keys, support_fit, EngagementExport,
-    ReferralCommand,
+    caseload, export, list_referrals, outcomes_by_unit, refer, rotate_keys, support_fit,
+    EngagementExport, ReferralCommand,
 };
 
 use crate::error::{ApiError, ApiResult};

@@ -5,11 +5,14 @@ use super::check_ins::{keys_unavailable, open_note};
 use super::{allowed, audit_read, list_check_ins, view, CheckInView, EngagementView};
 use crate::error::{ApiError, ApiResult};
 use crate::services::{audit, ensure, Ctx, Services};
-use learnwell_domain::access::advising::{may_read_caseload, Action};
+use learnwell_domain::access::advising::{may_read_caseload, sees_all_engagements, Action};
 use learnwell_domain::advising::{
-    caseloads, parse_referral, support_fit as fit, Caseload, HistoryEntry, Referral, SupportFit,
+    caseloads, outcomes_by_unit as outcomes, parse_referral, support_fit as fit, Caseload,
+    HistoryEntry, Referral, SupportFit,
 };
 use learnwell_domain::ids::{EmployeeId, EngagementId, ReferralId};
+use learnwell_domain::learning_time::Place;
+use learnwell_domain::privacy::Cell;
 use learnwell_domain::FieldError;
 use learnwell_persistence::advising as store;
 use learnwell_persistence::audit::append;
@@ -108,6 +111,23 @@ pub async fn caseload(ctx: &Ctx, advisor: Option<EmployeeId>) -> ApiResult<Vec<C
         .filter(|e| advisor.is_none() || e.advisor_id == advisor)
         .collect();
     Ok(caseloads(&theirs, ctx.now.date_naive()))
+}
+
+/// Outcomes for the organisation and every org unit (with its descendants), each figure through
+/// the privacy engine (`privacy.min_group_size` clients at least, complementary suppression
+/// across the tree): `hr_admin`, since a PIP is itself sensitive even in aggregate.
+#[tracing::instrument(skip_all)]
+pub async fn outcomes_by_unit(ctx: &Ctx) -> ApiResult<Vec<(Place, Cell<Caseload>)>> {
+    ensure(sees_all_engagements(&ctx.principal))?;
+    let all = store::list_engagements(&ctx.db, None, None, 100_000).await?;
+    let units = store::client_units(&ctx.db).await?;
+    let parents = ctx.directory.unit_parent_map().await?;
+    let with_units: Vec<_> = all
+        .iter()
+        .map(|e| (e, units.get(&e.id).copied().flatten()))
+        .collect();
+    let k = ctx.settings.privacy.min_group_size;
+    Ok(outcomes(k, &parents, &with_units, ctx.now.date_naive()))
 }
 
 /// Which support role fits a described need, with the reason (any person; not integrations).
