@@ -155,6 +155,8 @@ async fn main() -> Result<()> {
             let base = format!("http://{}", listener.local_addr()?);
             if demo {
                 print_demo(&state.auth, &base, admin)?;
+                let advisor = demo::advising::advisor(&state.services).await?;
+                print_demo_advisor(&state.auth, &base, advisor.map(|id| id.to_string()))?;
             }
             tracing::info!(%base, database = state.services.db.backend().name(), kv = state.services.kv.kind(), "learnwell listening");
             startup::serve(state, listener)?.await?;
@@ -190,6 +192,23 @@ async fn seed_if_empty(services: &learnwell_api::services::Services) -> Result<O
             .await?
             .map(|id| id.to_string()))
     }
+}
+
+/// A token for the demo's performance advisor, who reads their own notes.
+fn print_demo_advisor(auth: &Authenticator, base: &str, advisor: Option<String>) -> Result<()> {
+    let Some(advisor) = advisor else {
+        return Ok(());
+    };
+    let spec = TokenSpec {
+        subject: "demo-advisor".into(),
+        roles: vec!["employee".into(), "performance_advisor".into()],
+        scopes: vec![],
+        employee_id: Some(advisor),
+        ttl: Duration::from_secs(12 * 3600),
+    };
+    let token = auth.mint(&spec, now_unix()).map_err(anyhow::Error::msg)?;
+    println!("Performance advisor token (their engagements and notes, 12 h):\n\n  export ADVISOR_TOKEN={token}\n\n  curl -s -H \"Authorization: Bearer $ADVISOR_TOKEN\" '{base}/api/v1/advising/engagements'\n");
+    Ok(())
 }
 
 fn print_demo(auth: &Authenticator, base: &str, admin: Option<String>) -> Result<()> {

@@ -1500,3 +1500,70 @@ async fn outcomes_by_org_unit_go_through_the_privacy_engine() {
     .await;
     assert_eq!(res.status(), 403);
 }
+
+#[tokio::test]
+async fn the_demo_answers_caseload_overdue_and_support_fit_on_first_run() {
+    let app = app().await;
+    let today = chrono::Utc::now().date_naive();
+    learnwell_api::demo::seed(&app.state.services, today)
+        .await
+        .expect("demo");
+    let rows = body(send(&app, Method::GET, "/advising/caseload", &app.hr(), None).await).await;
+    assert_eq!(rows.as_array().map(Vec::len), Some(1), "{rows}");
+    let r = &rows[0];
+    assert_eq!(
+        (
+            r["running"].as_u64(),
+            r["completed_successful"].as_u64(),
+            r["overdue_check_ins"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1)),
+        "{r}"
+    );
+    let advisor = learnwell_api::demo::advising::advisor(&app.state.services)
+        .await
+        .expect("advisor")
+        .expect("an advisor");
+    let token = app.token_for(
+        "demo-advisor",
+        &["employee", "performance_advisor"],
+        &[],
+        Some(&advisor.to_string()),
+    );
+    let mine = body(send(&app, Method::GET, "/advising/engagements", &token, None).await).await;
+    let engagements = mine["items"].as_array().expect("items");
+    assert_eq!(engagements.len(), 3);
+    let origins: Vec<&str> = engagements
+        .iter()
+        .map(|e| e["origin"].as_str().expect("origin"))
+        .collect();
+    assert_eq!(origins, ["pip", "manager_referral", "self_referral"]);
+    assert_eq!(engagements[0]["check_in_overdue"], true);
+    let notes = body(
+        send(
+            &app,
+            Method::GET,
+            &format!(
+                "/advising/engagements/{}/notes",
+                engagements[0]["id"].as_str().expect("id")
+            ),
+            &token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert!(notes[0]["text"].as_str().expect("note").contains("ad-hoc"));
+    let fit = body(
+        send(
+            &app,
+            Method::GET,
+            "/support/fit?need=on%20a%20PIP",
+            &token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(fit["role"], "performance_advisor");
+}
