@@ -84,6 +84,15 @@ const UP: &[&str] = &[
         created_at VARCHAR(40) NOT NULL
     )",
     "CREATE INDEX ix_advising_referrals_engagement ON advising_referrals (engagement_id)",
+    // Events for the coming webhooks: one per engagement and overdue due date.
+    "CREATE TABLE advising_events (
+        id VARCHAR(36) NOT NULL PRIMARY KEY,
+        engagement_id VARCHAR(36) NOT NULL REFERENCES advising_engagements (id),
+        kind VARCHAR(40) NOT NULL,
+        due_on VARCHAR(10) NOT NULL,
+        created_at VARCHAR(40) NOT NULL
+    )",
+    "CREATE UNIQUE INDEX ux_advising_events_once ON advising_events (engagement_id, kind, due_on)",
     // The learning-time category `advising` (sessions with the advisor), in both rollups.
     "ALTER TABLE time_rollups ADD COLUMN advising BIGINT NOT NULL DEFAULT 0",
     "ALTER TABLE time_rollups_quarterly ADD COLUMN advising BIGINT NOT NULL DEFAULT 0",
@@ -92,6 +101,7 @@ const UP: &[&str] = &[
 const DOWN: &[&str] = &[
     "ALTER TABLE time_rollups_quarterly DROP COLUMN advising",
     "ALTER TABLE time_rollups DROP COLUMN advising",
+    "DROP TABLE advising_events",
     "DROP TABLE advising_referrals",
     "DROP TABLE advising_notes",
     "DROP TABLE advising_ratings",

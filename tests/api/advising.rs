@@ -811,6 +811,8 @@ async fn every_role_over_every_route_gets_exactly_what_it_may() {
         )
         .await;
         assert_eq!(res.status(), expected, "outcomes by unit for {role}");
+        let res = send(&app, Method::GET, "/advising/events", w.token(role), None).await;
+        assert_eq!(res.status(), expected, "events for {role}");
     }
     for (role, expected) in ROLES.iter().zip([200, 200, 200, 200, 200, 200, 200, 403]) {
         let res = send(
@@ -1566,4 +1568,35 @@ async fn the_demo_answers_caseload_overdue_and_support_fit_on_first_run() {
     )
     .await;
     assert_eq!(fit["role"], "performance_advisor");
+}
+
+#[tokio::test]
+async fn an_overdue_check_in_becomes_one_event_per_due_date_for_the_coming_webhooks() {
+    let app = app().await;
+    let w = world(&app).await;
+    let (id, _, _) = running_pip(&app, &w).await;
+    let today = chrono::Utc::now().date_naive();
+    let svc = &app.state.services;
+    use learnwell_api::services::advising::flag_overdue;
+    assert_eq!(flag_overdue(svc, today).await.expect("sweep"), 1);
+    assert_eq!(
+        flag_overdue(svc, today).await.expect("again"),
+        0,
+        "once per due date"
+    );
+    let events = body(send(&app, Method::GET, "/advising/events", &app.hr(), None).await).await;
+    let items = events["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{events}");
+    assert_eq!(
+        (
+            items[0]["kind"].as_str(),
+            items[0]["engagement_id"].as_str(),
+            items[0]["due_on"].as_str()
+        ),
+        (
+            Some("check_in.overdue"),
+            Some(id.as_str()),
+            Some("2026-01-19")
+        )
+    );
 }

@@ -30,6 +30,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(overdue)
         .service(caseload)
         .service(outcomes_by_unit)
+        .service(events)
         .service(get_engagement)
         .service(change)
         .service(acknowledge)
@@ -776,6 +777,49 @@ async fn overdue(ctx: Ctx) -> ApiResult<HttpResponse> {
 async fn caseload(ctx: Ctx, q: web::Query<CaseloadParams>) -> ApiResult<HttpResponse> {
     let rows = svc::caseload(&ctx, q.advisor_id).await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(CaseloadResource::from).collect::<Vec<_>>()))
+}
+
+/// An advising event for the coming webhooks.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AdvisingEventResource {
+    pub id: String,
+    /// `check_in.overdue`
+    pub kind: String,
+    pub engagement_id: String,
+    /// The due date that passed.
+    pub due_on: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AdvisingEventPage {
+    pub items: Vec<AdvisingEventResource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// Advising events, oldest first (hr_admin): `check_in.overdue` once per engagement and due
+/// date, recorded by a sweep every 15 minutes; the feed the coming webhooks deliver.
+#[utoipa::path(tag = "advising", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = AdvisingEventPage)))]
+#[get("/advising/events")]
+async fn events(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let page = svc::list_events(&ctx, q.first, q.after).await?;
+    Ok(HttpResponse::Ok().json(AdvisingEventPage {
+        items: page
+            .items
+            .into_iter()
+            .map(|e| AdvisingEventResource {
+                id: e.id,
+                kind: e.kind,
+                engagement_id: e.engagement_id.to_string(),
+                due_on: e.due_on,
+                created_at: e.created_at,
+            })
+            .collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// Outcomes for the organisation and every org unit (with its descendants), through the privacy

@@ -675,3 +675,67 @@ pub async fn client_units(
         })
         .collect()
 }
+
+// ---- events ----
+
+/// An event for the coming webhooks (e.g. `check_in.overdue`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdvisingEvent {
+    pub id: String,
+    pub engagement_id: EngagementId,
+    pub kind: String,
+    pub due_on: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Record an event once per (engagement, kind, due date); `false` when it was recorded before.
+pub async fn record_event(tx: &Tx, e: &AdvisingEvent) -> StoreResult<bool> {
+    Ok(exec(
+        tx,
+        "INSERT INTO advising_events (id, engagement_id, kind, due_on, created_at) VALUES (?, ?, ?, ?, ?) \
+         ON CONFLICT (engagement_id, kind, due_on) DO NOTHING",
+        vec![
+            e.id.clone().into(),
+            e.engagement_id.to_string().into(),
+            e.kind.clone().into(),
+            e.due_on.to_string().into(),
+            text(e.created_at).into(),
+        ],
+    )
+    .await?
+        == 1)
+}
+
+/// Events in id (creation) order after `after`, at most `limit`.
+pub async fn list_events(
+    c: &impl Conn,
+    after: Option<&str>,
+    limit: u64,
+) -> StoreResult<Vec<AdvisingEvent>> {
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: String,
+        engagement_id: String,
+        kind: String,
+        due_on: String,
+        created_at: String,
+    }
+    let found: Vec<Row> = rows(
+        c,
+        "SELECT id, engagement_id, kind, due_on, created_at FROM advising_events WHERE id > ? ORDER BY id LIMIT ?",
+        vec![after.unwrap_or_default().into(), i64::try_from(limit).unwrap_or(i64::MAX).into()],
+    )
+    .await?;
+    found
+        .into_iter()
+        .map(|r| {
+            Ok(AdvisingEvent {
+                engagement_id: parse_id(&r.engagement_id)?,
+                due_on: day(&r.due_on)?,
+                created_at: instant(&r.created_at)?,
+                id: r.id,
+                kind: r.kind,
+            })
+        })
+        .collect()
+}

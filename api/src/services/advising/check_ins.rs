@@ -373,3 +373,57 @@ pub async fn overdue_check_ins(ctx: &Ctx) -> ApiResult<Vec<EngagementView>> {
         })
         .collect())
 }
+
+/// How often the overdue sweep runs.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Record a `check_in.overdue` event for every running engagement whose check-in is overdue,
+/// once per due date (for the coming webhooks). Returns how many events are new.
+pub async fn flag_overdue(svc: &crate::services::Services, today: NaiveDate) -> ApiResult<u64> {
+    let all = store::list_engagements(&svc.db, None, None, 100_000).await?;
+    let tx = svc.db.begin().await?;
+    let mut new = 0;
+    for e in all.iter().filter(|e| e.check_in_overdue(today)) {
+        let Some(due_on) = e.next_check_in_due() else {
+            continue;
+        };
+        let event = store::AdvisingEvent {
+            id: uuid::Uuid::now_v7().to_string(),
+            engagement_id: e.id,
+            kind: "check_in.overdue".to_owned(),
+            due_on,
+            created_at: chrono::Utc::now(),
+        };
+        new += u64::from(store::record_event(&tx, &event).await?);
+    }
+    tx.commit().await?;
+    Ok(new)
+}
+
+/// The overdue sweep, every quarter of an hour while the server runs (the first a quarter of an
+/// hour after start, off the start-up's path).
+pub async fn run_overdue_sweep(svc: crate::services::Services) {
+    loop {
+        tokio::time::sleep(SWEEP_EVERY).await;
+        let today = chrono::Utc::now().date_naive();
+        if let Err(e) = flag_overdue(&svc, today).await {
+            tracing::error!(error = %e, "advising overdue sweep failed; it is retried");
+        }
+    }
+}
+
+/// The advising events after the cursor `after` (`hr_admin`; the feed the coming webhooks
+/// deliver).
+#[tracing::instrument(skip_all)]
+pub async fn list_events(
+    ctx: &Ctx,
+    first: Option<u64>,
+    after: Option<String>,
+) -> ApiResult<crate::services::Page<store::AdvisingEvent>> {
+    crate::services::ensure(sees_all_engagements(&ctx.principal))?;
+    let limit = crate::services::page_size(first)?;
+    let after = crate::services::decode_cursor::<uuid::Uuid>(after.as_deref())?;
+    let rows =
+        store::list_events(&ctx.db, after.map(|a| a.to_string()).as_deref(), limit + 1).await?;
+    Ok(crate::services::paginate(rows, limit, |e| e.id.clone()))
+}

@@ -13,8 +13,9 @@ pub mod engagements;
 pub mod reports;
 
 pub use check_ins::{
-    add_note, hold_check_in, list_check_ins, list_notes, overdue_check_ins, progress, rate,
-    reflect, CheckInView, FocusProgress, NoteView, RatingsCommand,
+    add_note, flag_overdue, hold_check_in, list_check_ins, list_events, list_notes,
+    overdue_check_ins, progress, rate, reflect, run_overdue_sweep, CheckInView, FocusProgress,
+    NoteView, RatingsCommand,
 };
 pub use cipher::NoteKeys;
 pub use engagements::{
