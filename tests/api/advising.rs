@@ -1600,3 +1600,115 @@ async fn an_overdue_check_in_becomes_one_event_per_due_date_for_the_coming_webho
         )
     );
 }
+
+#[tokio::test]
+async fn concurrent_changes_of_one_engagement_take_effect_once() {
+    let app = app().await;
+    let w = world(&app).await;
+    let res = send(
+        &app,
+        Method::POST,
+        "/advising/engagements",
+        w.token("supervisor"),
+        Some(pip(&w)),
+    )
+    .await;
+    let e = body(res).await;
+    let id = e["id"].as_str().expect("id").to_owned();
+    send(
+        &app,
+        Method::POST,
+        &format!("/advising/engagements/{id}:acknowledge"),
+        w.token("client"),
+        Some(json!({})),
+    )
+    .await;
+    let path = format!("/advising/engagements/{id}:activate");
+    let one = || async {
+        send(&app, Method::POST, &path, w.token("advisor"), None)
+            .await
+            .status()
+            .as_u16()
+    };
+    let (a, b, c, d) = tokio::join!(one(), one(), one(), one());
+    let statuses = [a, b, c, d];
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [200, 409, 412].contains(s)),
+        "{statuses:?}"
+    );
+    let history = body(
+        send(
+            &app,
+            Method::GET,
+            &format!("/advising/engagements/{id}/history"),
+            w.token("hr"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    let activations = history
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|h| h["action"] == "advising.engagement.activate")
+        .count();
+    assert_eq!(activations, 1);
+    // Concurrent ratings of one focus area leave one rating.
+    let res = send(
+        &app,
+        Method::POST,
+        &format!("/advising/engagements/{id}/check-ins"),
+        w.token("advisor"),
+        Some(json!({ "held_on": "2026-01-12" })),
+    )
+    .await;
+    let check_in = body(res).await["id"].as_str().expect("id").to_owned();
+    let area = e["focus_areas"][0]["id"].as_str().expect("area").to_owned();
+    let rate = format!("/advising/check-ins/{check_in}/ratings");
+    let one = |r: &'static str| {
+        let body = json!({ "ratings": [ { "focus_area_id": area, "rating": r } ] });
+        let rate = &rate;
+        let w = &w;
+        let app = &app;
+        async move {
+            send(app, Method::PUT, rate, w.token("supervisor"), Some(body))
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    let (a, b, c) = tokio::join!(one("not_met"), one("met"), one("exceeded"));
+    let statuses = [a, b, c];
+    assert_eq!(statuses, [200, 200, 200]);
+    let rows = column(&app, "SELECT rating AS v FROM advising_ratings").await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    // The people are HR's to change.
+    let version = body(
+        send(
+            &app,
+            Method::GET,
+            &format!("/advising/engagements/{id}"),
+            w.token("hr"),
+            None,
+        )
+        .await,
+    )
+    .await["version"]
+        .as_i64()
+        .expect("v");
+    let res = patch(
+        &app,
+        &format!("/advising/engagements/{id}"),
+        w.token("advisor"),
+        version,
+        json!({ "supervisor_id": w.id("OTHERMGR") }),
+    )
+    .await;
+    assert_eq!(res.status(), 403);
+}

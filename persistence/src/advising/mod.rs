@@ -390,29 +390,22 @@ pub async fn set_reflection(tx: &Tx, check_in: CheckInId, reflection: &str) -> S
     Ok(())
 }
 
-/// Replace the ratings of the given focus areas at a check-in.
+/// Replace the ratings of the given focus areas at a check-in (an upsert per focus area, so
+/// concurrent raters never leave two ratings of one area).
 pub async fn put_ratings(tx: &Tx, check_in: CheckInId, ratings: &[FocusRating]) -> StoreResult<()> {
     for r in ratings {
-        let key = vec![
-            check_in.to_string().into(),
-            r.focus_area_id.to_string().into(),
-        ];
         exec(
             tx,
-            "DELETE FROM advising_ratings WHERE check_in_id = ? AND focus_area_id = ?",
-            key.clone(),
-        )
-        .await?;
-        let mut v = key;
-        v.extend([
-            r.rating.code().into(),
-            r.rated_by.to_string().into(),
-            text(r.rated_at).into(),
-        ]);
-        exec(
-            tx,
-            "INSERT INTO advising_ratings (check_in_id, focus_area_id, rating, rated_by, rated_at) VALUES (?, ?, ?, ?, ?)",
-            v,
+            "INSERT INTO advising_ratings (check_in_id, focus_area_id, rating, rated_by, rated_at) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (check_in_id, focus_area_id) DO UPDATE SET rating = excluded.rating, \
+             rated_by = excluded.rated_by, rated_at = excluded.rated_at",
+            vec![
+                check_in.to_string().into(),
+                r.focus_area_id.to_string().into(),
+                r.rating.code().into(),
+                r.rated_by.to_string().into(),
+                text(r.rated_at).into(),
+            ],
         )
         .await?;
     }

@@ -190,8 +190,8 @@ async fn supervisor_after(
     }
 }
 
-/// Change the plan (freely in draft; once in force an amendment with a reason) and the people,
-/// over version `if_match`: the advisor, the supervisor and `hr_admin`.
+/// Change the plan (freely in draft; once in force an amendment with a reason: the advisor, the
+/// supervisor and `hr_admin`) and the people (`hr_admin`), over version `if_match`.
 #[tracing::instrument(skip_all, fields(engagement_id = %id))]
 pub async fn change(
     ctx: &Ctx,
@@ -200,7 +200,10 @@ pub async fn change(
     patch: EngagementPatch,
 ) -> ApiResult<EngagementView> {
     let expected = if_match.ok_or(ApiError::PreconditionRequired)?;
-    let (current, _) = allowed(ctx, id, Action::Manage).await?;
+    let (current, parties) = allowed(ctx, id, Action::Manage).await?;
+    let changes_people = patch.advisor_id.is_some() || patch.supervisor_id.is_some();
+    // Who advises and who judges progress is HR's choice, not the advisor's or the supervisor's.
+    ensure(parties.hr || !changes_people)?;
     if current.version != expected {
         return Err(ApiError::PreconditionFailed);
     }
@@ -213,7 +216,7 @@ pub async fn change(
         let (revised, change) = next.revise(plan, patch.reason.as_deref(), ctx.now)?;
         (next, changes) = (revised, vec![change]);
     }
-    if patch.advisor_id.is_some() || patch.supervisor_id.is_some() {
+    if changes_people {
         let advisor = patch.advisor_id.unwrap_or(current.advisor_id);
         if let Some(a) = advisor.filter(|a| Some(*a) != current.advisor_id) {
             colleague(ctx, a, "advisor_id").await?;
