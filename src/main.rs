@@ -52,6 +52,9 @@ enum Command {
         #[arg(long, default_value_t = 60 * 24)]
         ttl_minutes: u64,
     },
+    /// Re-seal every advisor note under the first key of advising.note_keys; afterwards the
+    /// older keys can be removed from the configuration.
+    RotateKeys,
     /// Write schema.graphql and openapi/openapi.json from the code.
     ExportContracts {
         #[arg(long, default_value = ".")]
@@ -110,6 +113,20 @@ async fn main() -> Result<()> {
             db.migrate().await?;
             println!("migrations applied to the {} database", db.backend().name());
         }
+        Command::RotateKeys => {
+            let state = startup::state(settings).await?;
+            state.services.db.migrate().await?;
+            let resealed = learnwell_api::services::advising::rotate_keys(&state.services).await?;
+            let active = state
+                .services
+                .settings
+                .advising
+                .note_keys
+                .active_id()
+                .unwrap_or("-")
+                .to_owned();
+            println!("re-sealed {resealed} advisor notes under key {active}");
+        }
         Command::SeedDemo => {
             demo_secret(&mut settings);
             let state = startup::state(settings).await?;
@@ -138,6 +155,8 @@ async fn main() -> Result<()> {
             let base = format!("http://{}", listener.local_addr()?);
             if demo {
                 print_demo(&state.auth, &base, admin)?;
+                let advisor = demo::advising::advisor(&state.services).await?;
+                print_demo_advisor(&state.auth, &base, advisor.map(|id| id.to_string()))?;
             }
             tracing::info!(%base, database = state.services.db.backend().name(), kv = state.services.kv.kind(), "learnwell listening");
             startup::serve(state, listener)?.await?;
@@ -155,6 +174,10 @@ fn demo_secret(settings: &mut Settings) {
         eprintln!("demo: no auth.secret configured; generated a JWT key for this run (tokens stop working on restart; set LEARNWELL__AUTH__SECRET to keep them)");
         settings.auth.secret = SecretString::from(secret);
     }
+    if settings.advising.note_keys.is_empty() {
+        eprintln!("demo: no advising.note_keys configured; generated a note key for this run (the demo's advisor notes cannot be read after a restart; set LEARNWELL__ADVISING__NOTE_KEYS to keep them)");
+        settings.advising.note_keys = learnwell_api::services::advising::NoteKeys::generate("demo");
+    }
 }
 
 async fn seed_if_empty(services: &learnwell_api::services::Services) -> Result<Option<String>> {
@@ -169,6 +192,23 @@ async fn seed_if_empty(services: &learnwell_api::services::Services) -> Result<O
             .await?
             .map(|id| id.to_string()))
     }
+}
+
+/// A token for the demo's performance advisor, who reads their own notes.
+fn print_demo_advisor(auth: &Authenticator, base: &str, advisor: Option<String>) -> Result<()> {
+    let Some(advisor) = advisor else {
+        return Ok(());
+    };
+    let spec = TokenSpec {
+        subject: "demo-advisor".into(),
+        roles: vec!["employee".into(), "performance_advisor".into()],
+        scopes: vec![],
+        employee_id: Some(advisor),
+        ttl: Duration::from_secs(12 * 3600),
+    };
+    let token = auth.mint(&spec, now_unix()).map_err(anyhow::Error::msg)?;
+    println!("Performance advisor token (their engagements and notes, 12 h):\n\n  export ADVISOR_TOKEN={token}\n\n  curl -s -H \"Authorization: Bearer $ADVISOR_TOKEN\" '{base}/api/v1/advising/engagements'\n");
+    Ok(())
 }
 
 fn print_demo(auth: &Authenticator, base: &str, admin: Option<String>) -> Result<()> {

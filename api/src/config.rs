@@ -17,6 +17,16 @@ pub struct Settings {
     pub graphql: GraphqlSettings,
     pub metrics: MetricsSettings,
     pub privacy: PrivacySettings,
+    pub advising: AdvisingSettings,
+}
+
+/// Performance advising (`docs/API-DESIGN.md`, "Performance advising").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdvisingSettings {
+    /// The keys that seal advisor notes at rest, `"<key id>:<base64 of 32 bytes>"`: the first
+    /// seals new notes, every one opens the notes it sealed (until `learnwell rotate-keys`).
+    pub note_keys: crate::services::advising::NoteKeys,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -197,7 +207,8 @@ impl Settings {
                     .try_parsing(true)
                     .list_separator(",")
                     .with_list_parse_key("server.cors_origins")
-                    .with_list_parse_key("server.trusted_proxies"),
+                    .with_list_parse_key("server.trusted_proxies")
+                    .with_list_parse_key("advising.note_keys"),
             )
             .build()?
             .try_deserialize()

@@ -11,6 +11,8 @@ use learnwell_domain::ids::EmployeeId;
 use learnwell_domain::org::{EmployeeFields, OrgUnitChanges};
 use std::collections::BTreeSet;
 
+pub mod advising;
+
 const GIVEN: &[&str] = &[
     "Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi",
     "Liam", "Maya", "Nikos", "Olga", "Priya", "Quinn", "Rosa", "Sami", "Tess", "Umar", "Vera",
@@ -195,7 +197,17 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
             }
         })
         .collect();
+    let cast = advising::cast(&records, today);
     let result = hris::sync(&ctx, records, hris::SyncOptions::default()).await?;
+    let ids: std::collections::HashMap<String, EmployeeId> = result
+        .plan
+        .records
+        .iter()
+        .filter_map(|r| Some((r.external_id.clone()?, r.decision.employee_id()?)))
+        .collect();
+    if let Some(cast) = cast {
+        advising::seed(svc, today, &cast, &ids).await?;
+    }
     let hr = result
         .plan
         .records

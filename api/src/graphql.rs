@@ -2,6 +2,7 @@
 //! attached per request. Depth and cost are limited before a query runs (`limits`), and every
 //! execution is bounded in time; every relation goes through a loader.
 
+pub mod advising;
 pub mod catalog;
 pub mod learning;
 pub mod learning_time;
@@ -22,7 +23,11 @@ use futures_util::future::BoxFuture;
 use std::time::Duration;
 
 #[derive(MergedObject, Default)]
-pub struct Query(org::OrgQuery, catalog::CatalogQuery);
+pub struct Query(
+    org::OrgQuery,
+    catalog::CatalogQuery,
+    advising::AdvisingQuery,
+);
 
 pub type LearnwellSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 

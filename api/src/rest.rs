@@ -1,6 +1,7 @@
 //! REST adapters under `/api/v1`: extract input and the caller, call one service, map the result.
 //! Routes are registered once through utoipa-actix-web, so the OpenAPI document cannot drift.
 
+pub mod advising;
 pub mod audit;
 pub mod catalog;
 pub mod learning;
@@ -75,6 +76,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(learning::routes)
             .configure(learning_time::routes)
             .configure(xapi::routes)
+            .configure(advising::routes)
             .configure(audit::routes),
     );
 }

@@ -1,6 +1,7 @@
 //! Use cases. Each function authorizes (with `domain::access`), validates, writes in one
 //! transaction with its audit record, and invalidates the cache. REST and GraphQL call these.
 
+pub mod advising;
 pub mod audit;
 pub mod catalog;
 pub mod directory;

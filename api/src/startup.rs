@@ -65,6 +65,9 @@ pub fn serve(state: AppState, listener: TcpListener) -> Result<Server, StartupEr
     tokio::spawn(crate::services::xapi::projection::run(
         state.services.clone(),
     ));
+    tokio::spawn(crate::services::advising::run_overdue_sweep(
+        state.services.clone(),
+    ));
     let services = web::Data::new(state.services);
     let auth = web::Data::from(state.auth);
     let cors_origins = services.settings.server.cors_origins.clone();

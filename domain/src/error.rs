@@ -127,6 +127,15 @@ pub enum Rule {
     NotPending { state: &'static str },
     #[error("a reconcile (deactivate_missing=true) with no records would terminate every HRIS person; it is refused whatever force says: send the people, or deactivate_missing=false")]
     EmptyReconcile,
+    /// An advising engagement in a state that does not allow the action.
+    #[error("an engagement that is {state} cannot be {action}")]
+    EngagementState {
+        state: &'static str,
+        action: &'static str,
+    },
+    /// A PIP starts counting only once its client has acknowledged the plan.
+    #[error("the client has not acknowledged this performance improvement plan yet; it starts only after they have")]
+    PlanNotAcknowledged,
 }
 
 impl Rule {
@@ -140,6 +149,7 @@ impl Rule {
             Rule::DeactivationLimitExceeded { .. } => Code::DeactivationLimitExceeded,
             Rule::NotPending { .. } => Code::NotPending,
             Rule::EmptyReconcile => Code::DeactivationLimitExceeded,
+            Rule::EngagementState { .. } | Rule::PlanNotAcknowledged => Code::Conflict,
         }
     }
 }

@@ -75,3 +75,23 @@ id_type!(
     /// One learning-time entry.
     TimeEntryId
 );
+id_type!(
+    /// A performance-advising engagement.
+    EngagementId
+);
+id_type!(
+    /// One focus area of an advising plan (kept across amendments, so progress follows it).
+    FocusAreaId
+);
+id_type!(
+    /// One check-in of an advising engagement.
+    CheckInId
+);
+id_type!(
+    /// One advisor note (encrypted at rest).
+    NoteId
+);
+id_type!(
+    /// A referral from an advising engagement to a coach, a mentor or the EAP.
+    ReferralId
+);

@@ -7,6 +7,7 @@
 mod macros;
 
 pub mod access;
+pub mod advising;
 pub mod audit;
 pub mod catalog;
 mod error;

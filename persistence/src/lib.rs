@@ -1,6 +1,7 @@
 //! Storage: sea-orm entities and stores that return domain types, the key-value store (cache,
 //! rate limits, idempotency keys) and the database connection. No other crate sees sea-orm.
 
+pub mod advising;
 pub mod audit;
 pub mod catalog;
 mod db;

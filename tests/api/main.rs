@@ -1,6 +1,7 @@
 //! End-to-end tests over HTTP against the real app and a real database.
 #![expect(clippy::expect_used, reason = "a failed expectation is a failed test")]
 
+mod advising;
 mod auth;
 mod catalog;
 mod contracts;

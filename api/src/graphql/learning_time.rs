@@ -15,7 +15,7 @@ use learnwell_domain::privacy::{Cell, SuppressionReason};
 /// Minutes logged in one category, in or outside working time.
 #[derive(SimpleObject)]
 pub struct CategoryMinutes {
-    /// `assigned`, `role_related`, `exploratory`, `mentoring` or `coaching`.
+    /// `assigned`, `role_related`, `exploratory`, `mentoring`, `coaching` or `advising`.
     category: String,
     minutes: u64,
 }

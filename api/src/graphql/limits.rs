@@ -34,7 +34,11 @@ pub const SKILLS: usize = 100;
 pub const COURSE_SKILLS: usize = 10;
 pub const ENROLLMENTS: usize = 20;
 pub const SUMMARY_PEOPLE: usize = 50;
-pub const CATEGORIES: usize = 5;
+pub const CATEGORIES: usize = 6;
+/// Focus areas of an advising plan (at most 10), and rows of other short advising lists.
+pub const FOCUS_AREAS: usize = 10;
+/// Check-ins (and notes, history entries) of one advising engagement.
+pub const CHECK_INS: usize = 30;
 /// What a field that computes a learning-time summary costs beyond its selection.
 pub const SUMMARY: usize = 10;
 /// No field costs more than this, so sums over a whole query never overflow.

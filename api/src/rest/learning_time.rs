@@ -115,7 +115,8 @@ pub struct EntryInput {
     pub minutes: Option<i64>,
     /// In working time (default true) or outside it.
     pub in_work_time: Option<bool>,
-    /// `assigned`, `role_related`, `exploratory` (needs no justification), `mentoring`, `coaching`.
+    /// `assigned`, `role_related`, `exploratory` (needs no justification), `mentoring`, `coaching`,
+    /// `advising` (sessions with a performance advisor).
     pub category: Option<String>,
     pub course_id: Option<String>,
     /// Exploratory learning can be linked to a skill later.

@@ -4,6 +4,7 @@ use crate::ids::EmployeeId;
 use crate::learning::EnrollmentOrigin;
 use std::collections::BTreeSet;
 
+pub mod advising;
 mod lrs;
 
 pub use lrs::{can_use_lrs, can_write_lrs, lrs_reads, LrsReads, LRS_SCOPES};

@@ -14,6 +14,7 @@ code_enum!(
         Exploratory = "exploratory",
         Mentoring = "mentoring",
         Coaching = "coaching",
+        Advising = "advising",
     }
 );
 

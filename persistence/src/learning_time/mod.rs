@@ -432,12 +432,13 @@ pub async fn list_entries(
 }
 
 /// The rollup columns of the entry categories, in `EntryCategory::ALL` order.
-const CATEGORY_COLUMNS: [&str; 5] = [
+const CATEGORY_COLUMNS: [&str; 6] = [
     "assigned",
     "role_related",
     "exploratory",
     "mentoring",
     "coaching",
+    "advising",
 ];
 
 /// Add (`sign` 1) or take away (`sign` -1) entries' minutes in their people's months and
@@ -451,7 +452,7 @@ pub async fn roll(tx: &Tx, entries: &[(&TimeEntry, i64)]) -> StoreResult<()> {
         ("time_rollups", "month", "employee_id, month"),
         ("time_rollups_quarterly", "quarter", "quarter, employee_id"),
     ] {
-        let mut sums: BTreeMap<(EmployeeId, NaiveDate), [i64; 7]> = BTreeMap::new();
+        let mut sums: BTreeMap<(EmployeeId, NaiveDate), [i64; 8]> = BTreeMap::new();
         for (e, sign) in entries {
             if e.approval == ApprovalState::Rejected {
                 continue;
@@ -482,7 +483,7 @@ pub async fn roll(tx: &Tx, entries: &[(&TimeEntry, i64)]) -> StoreResult<()> {
             })
             .collect();
         let mut types = vec!["text", "date"];
-        types.extend(["integer"; 7]);
+        types.extend(["integer"; 8]);
         let sql = format!(
             "INSERT INTO {table} (employee_id, {period}, {}) {} \
              ON CONFLICT ({key}) DO UPDATE SET {}",
@@ -526,13 +527,13 @@ struct PersonUsageRow {
     /// hire, leave start, leave end, termination (`YYYY-MM-DD` or empty)
     dates: [String; 4],
     /// in work, outside work, the categories in `CATEGORY_COLUMNS` order, in work before
-    minutes: [i64; 8],
+    minutes: [i64; 9],
 }
 
 impl FromQueryResult for PersonUsageRow {
     fn from_query_result(res: &sea_orm::QueryResult, _: &str) -> Result<Self, sea_orm::DbErr> {
         let text = |i| res.try_get_by_index::<String>(i);
-        let mut minutes = [0; 8];
+        let mut minutes = [0; 9];
         for (i, m) in minutes.iter_mut().enumerate() {
             *m = res.try_get_by_index(8 + i)?;
         }
