@@ -1773,3 +1773,67 @@ async fn no_log_line_holds_an_advisor_note_even_at_trace_level() {
     );
     assert!(!logs.contains(&secret), "a note reached a log line");
 }
+
+#[tokio::test]
+async fn engagements_are_opened_by_hr_a_manager_for_their_report_or_a_person_for_themselves_only() {
+    let app = app().await;
+    let w = world(&app).await;
+    for (role, expected) in ROLES.iter().zip([403, 403, 201, 201, 403, 403, 403, 403]) {
+        let mut referral = pip(&w);
+        referral["origin"] = json!("manager_referral");
+        let res = send(
+            &app,
+            Method::POST,
+            "/advising/engagements",
+            w.token(role),
+            Some(referral),
+        )
+        .await;
+        assert_eq!(
+            res.status(),
+            expected,
+            "{role} opening a referral for CLIENT"
+        );
+    }
+    let mut own = pip(&w);
+    own["client_id"] = json!(w.id("PEER"));
+    own["origin"] = json!("self_referral");
+    own["advisor_id"] = json!(null);
+    let res = send(
+        &app,
+        Method::POST,
+        "/advising/engagements",
+        w.token("peer"),
+        Some(own),
+    )
+    .await;
+    assert_eq!(res.status(), 201, "a self-referral needs no advisor yet");
+    let draft = body(res).await;
+    let res = send(
+        &app,
+        Method::POST,
+        &format!(
+            "/advising/engagements/{}:activate",
+            draft["id"].as_str().expect("id")
+        ),
+        w.token("hr"),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 422, "an engagement starts with an advisor");
+    let mut terminated = person("CLIENT", Some("MGR"));
+    terminated["family_name"] = json!("FamilyCLIENT");
+    terminated["status"] = json!("terminated");
+    terminated["termination_date"] = json!("2026-01-01");
+    app.sync(json!([terminated])).await;
+    let res = send(
+        &app,
+        Method::POST,
+        "/advising/engagements",
+        w.token("hr"),
+        Some(pip(&w)),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["code"], "employee_terminated");
+}
