@@ -1712,3 +1712,128 @@ async fn concurrent_changes_of_one_engagement_take_effect_once() {
     .await;
     assert_eq!(res.status(), 403);
 }
+
+/// Log lines, captured in memory (every level, span fields included).
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn no_log_line_holds_an_advisor_note_even_at_trace_level() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            "learnwell_api=trace,learnwell_persistence=trace,learnwell_domain=trace,sqlx=debug,actix_web=debug,warn",
+        ))
+        .json()
+        .with_current_span(true)
+        .with_span_list(true)
+        .with_writer(move || writer.clone())
+        .finish();
+    // The process's first subscriber (nextest runs each test in a process of its own; under
+    // `cargo test` another test may have installed TEST_LOG's first).
+    if tracing::subscriber::set_global_default(subscriber).is_err() {
+        assert!(
+            std::env::var_os("TEST_LOG").is_some(),
+            "another subscriber took the logs"
+        );
+        return;
+    }
+    let app = app().await;
+    let w = world(&app).await;
+    let (id, check_in, secret) = running_pip(&app, &w).await;
+    every_answer(&app, &w, &id, &check_in).await;
+    send(
+        &app,
+        Method::GET,
+        &format!("/advising/engagements/{id}/notes"),
+        w.token("advisor"),
+        None,
+    )
+    .await;
+    let logs =
+        String::from_utf8_lossy(&captured.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
+    assert!(
+        logs.contains("advising"),
+        "the capture saw the requests: {}",
+        logs.len()
+    );
+    assert!(!logs.contains(&secret), "a note reached a log line");
+}
+
+#[tokio::test]
+async fn engagements_are_opened_by_hr_a_manager_for_their_report_or_a_person_for_themselves_only() {
+    let app = app().await;
+    let w = world(&app).await;
+    for (role, expected) in ROLES.iter().zip([403, 403, 201, 201, 403, 403, 403, 403]) {
+        let mut referral = pip(&w);
+        referral["origin"] = json!("manager_referral");
+        let res = send(
+            &app,
+            Method::POST,
+            "/advising/engagements",
+            w.token(role),
+            Some(referral),
+        )
+        .await;
+        assert_eq!(
+            res.status(),
+            expected,
+            "{role} opening a referral for CLIENT"
+        );
+    }
+    let mut own = pip(&w);
+    own["client_id"] = json!(w.id("PEER"));
+    own["origin"] = json!("self_referral");
+    own["advisor_id"] = json!(null);
+    let res = send(
+        &app,
+        Method::POST,
+        "/advising/engagements",
+        w.token("peer"),
+        Some(own),
+    )
+    .await;
+    assert_eq!(res.status(), 201, "a self-referral needs no advisor yet");
+    let draft = body(res).await;
+    let res = send(
+        &app,
+        Method::POST,
+        &format!(
+            "/advising/engagements/{}:activate",
+            draft["id"].as_str().expect("id")
+        ),
+        w.token("hr"),
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 422, "an engagement starts with an advisor");
+    let mut terminated = person("CLIENT", Some("MGR"));
+    terminated["family_name"] = json!("FamilyCLIENT");
+    terminated["status"] = json!("terminated");
+    terminated["termination_date"] = json!("2026-01-01");
+    app.sync(json!([terminated])).await;
+    let res = send(
+        &app,
+        Method::POST,
+        "/advising/engagements",
+        w.token("hr"),
+        Some(pip(&w)),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["code"], "employee_terminated");
+}
