@@ -17,6 +17,7 @@ pub struct Settings {
     pub graphql: GraphqlSettings,
     pub metrics: MetricsSettings,
     pub privacy: PrivacySettings,
+    pub development: DevelopmentSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -118,6 +119,34 @@ pub struct PrivacySettings {
     pub min_group_size: learnwell_domain::privacy::MinGroupSize,
 }
 
+/// PD budgets (`docs/API-DESIGN.md`, "Coaching, mentoring and PD budgets").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DevelopmentSettings {
+    /// The month fiscal years start in (1 = January).
+    pub fiscal_year_start_month: learnwell_domain::development::FiscalStartMonth,
+    /// The organisation's currency (ISO 4217): budget policies use it unless they name one of
+    /// `other_currencies`.
+    pub currency: learnwell_domain::development::Currency,
+    pub other_currencies: Vec<learnwell_domain::development::Currency>,
+    /// Spend requests above this amount (minor units of their budget's currency) need a second
+    /// approver.
+    pub second_approval_above_minor: i64,
+}
+
+impl DevelopmentSettings {
+    /// Every currency budgets may hold, the organisation's first.
+    pub fn currencies(&self) -> Vec<learnwell_domain::development::Currency> {
+        let mut all = vec![self.currency];
+        all.extend(
+            self.other_currencies
+                .iter()
+                .filter(|c| **c != self.currency),
+        );
+        all
+    }
+}
+
 /// The token algorithms Learnwell accepts (never `none`, never more than the one configured).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum JwtAlgorithm {
@@ -176,7 +205,8 @@ impl Settings {
                     .try_parsing(true)
                     .list_separator(",")
                     .with_list_parse_key("server.cors_origins")
-                    .with_list_parse_key("server.trusted_proxies"),
+                    .with_list_parse_key("server.trusted_proxies")
+                    .with_list_parse_key("development.other_currencies"),
             )
             .build()?
             .try_deserialize()

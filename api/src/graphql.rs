@@ -3,6 +3,7 @@
 //! execution is bounded in time; every relation goes through a loader.
 
 pub mod catalog;
+pub mod development;
 pub mod learning;
 pub mod learning_time;
 pub mod limits;
@@ -22,7 +23,11 @@ use futures_util::future::BoxFuture;
 use std::time::Duration;
 
 #[derive(MergedObject, Default)]
-pub struct Query(org::OrgQuery, catalog::CatalogQuery);
+pub struct Query(
+    org::OrgQuery,
+    catalog::CatalogQuery,
+    development::DevelopmentQuery,
+);
 
 pub type LearnwellSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod development;
 pub mod learning;
 pub mod learning_time;
 pub mod org;
@@ -74,6 +75,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(catalog::routes)
             .configure(learning::routes)
             .configure(learning_time::routes)
+            .configure(development::routes)
             .configure(xapi::routes)
             .configure(audit::routes),
     );

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod development;
 pub mod directory;
 pub mod learning;
 pub mod learning_time;

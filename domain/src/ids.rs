@@ -75,3 +75,19 @@ id_type!(
     /// One learning-time entry.
     TimeEntryId
 );
+id_type!(
+    /// A PD budget policy (per fiscal year and job level).
+    BudgetPolicyId
+);
+id_type!(
+    /// One employee's PD budget for one fiscal year.
+    BudgetId
+);
+id_type!(
+    /// A request to spend from a PD budget.
+    SpendRequestId
+);
+id_type!(
+    /// A mentoring or coaching engagement.
+    EngagementId
+);

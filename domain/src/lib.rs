@@ -9,6 +9,7 @@ mod macros;
 pub mod access;
 pub mod audit;
 pub mod catalog;
+pub mod development;
 mod error;
 pub mod ids;
 pub mod learning;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod catalog;
 mod db;
+pub mod development;
 pub mod keys;
 pub mod kv;
 pub mod learning;

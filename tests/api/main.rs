@@ -4,6 +4,7 @@
 mod auth;
 mod catalog;
 mod contracts;
+mod development;
 mod employees;
 mod enrollments;
 mod graphql;

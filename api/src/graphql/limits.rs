@@ -35,6 +35,8 @@ pub const COURSE_SKILLS: usize = 10;
 pub const ENROLLMENTS: usize = 20;
 pub const SUMMARY_PEOPLE: usize = 50;
 pub const CATEGORIES: usize = 5;
+/// PD budget policies: a fiscal year or two of eight job levels.
+pub const PD_POLICIES: usize = 16;
 /// What a field that computes a learning-time summary costs beyond its selection.
 pub const SUMMARY: usize = 10;
 /// No field costs more than this, so sums over a whole query never overflow.

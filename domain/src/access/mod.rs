@@ -4,8 +4,12 @@ use crate::ids::EmployeeId;
 use crate::learning::EnrollmentOrigin;
 use std::collections::BTreeSet;
 
+mod development;
 mod lrs;
 
+pub use development::{
+    can_manage_development, can_request_spend, can_see_budget, may_decide_spend, may_settle_spend,
+};
 pub use lrs::{can_use_lrs, can_write_lrs, lrs_reads, LrsReads, LRS_SCOPES};
 
 /// A role carried in the token (`manager` is derived from the org chart, never trusted from it).
