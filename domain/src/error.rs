@@ -142,6 +142,11 @@ pub enum Rule {
     },
     #[error("fiscal year {fiscal_year} has ended; its budget takes no new requests or approvals")]
     FiscalYearClosed { fiscal_year: i32 },
+    #[error("this engagement is {state}; it cannot be {action}")]
+    EngagementState {
+        state: &'static str,
+        action: &'static str,
+    },
     #[error("this mentor has no free place: {active} active of a capacity of {capacity}")]
     CapacityReached { active: u32, capacity: u32 },
     #[error("a reconcile (deactivate_missing=true) with no records would terminate every HRIS person; it is refused whatever force says: send the people, or deactivate_missing=false")]
@@ -159,7 +164,9 @@ impl Rule {
             Rule::DeactivationLimitExceeded { .. } => Code::DeactivationLimitExceeded,
             Rule::NotPending { .. } => Code::NotPending,
             Rule::EmptyReconcile => Code::DeactivationLimitExceeded,
-            Rule::SpendRequestState { .. } | Rule::FiscalYearClosed { .. } => Code::Conflict,
+            Rule::SpendRequestState { .. }
+            | Rule::FiscalYearClosed { .. }
+            | Rule::EngagementState { .. } => Code::Conflict,
             Rule::SecondApproverNeeded => Code::Forbidden,
             Rule::BudgetExceeded { .. } => Code::BudgetExceeded,
             Rule::CapacityReached { .. } => Code::CapacityReached,

@@ -91,3 +91,15 @@ id_type!(
     /// A mentoring or coaching engagement.
     EngagementId
 );
+id_type!(
+    /// A mentor's or coach's profile.
+    MentorProfileId
+);
+id_type!(
+    /// A mentee's request for a mentor or coach.
+    MentoringRequestId
+);
+id_type!(
+    /// One session of an engagement.
+    SessionId
+);

@@ -4,12 +4,13 @@
 
 use super::{parse_id, service_ctx};
 use crate::error::Gql;
-use crate::services::development::{self as svc, BudgetView, SpendList};
+use crate::services::development::{self as svc, BudgetView, EngagementDetail, SpendList};
 use crate::services::encode_cursor;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::NaiveDate;
-use learnwell_domain::development::{BudgetPolicy, SpendRequest};
+use learnwell_domain::access::EngagementView;
+use learnwell_domain::development::{BudgetPolicy, Giver, MentorProfile, SpendRequest};
 
 /// One job level's PD budget for one fiscal year.
 #[derive(SimpleObject)]
@@ -109,6 +110,100 @@ impl From<&SpendRequest> for PdSpendRequest {
     }
 }
 
+/// A mentor's or coach's profile (every person sees them).
+#[derive(SimpleObject)]
+pub struct MentorProfileNode {
+    id: ID,
+    /// `mentor` or `coach`.
+    kind: String,
+    employee_id: Option<ID>,
+    external_name: Option<String>,
+    bio: Option<String>,
+    #[graphql(complexity = "super::limits::list(super::limits::COURSE_SKILLS, child_complexity)")]
+    skills: Vec<ID>,
+    level_min: u8,
+    level_max: u8,
+    #[graphql(complexity = "super::limits::list(super::limits::COURSE_SKILLS, child_complexity)")]
+    languages: Vec<String>,
+    capacity: u32,
+    free_places: u32,
+}
+
+impl From<&MentorProfile> for MentorProfileNode {
+    fn from(p: &MentorProfile) -> Self {
+        let (employee_id, external_name) = match &p.giver {
+            Giver::Internal(e) => (Some(ID(e.to_string())), None),
+            Giver::External(n) => (None, Some(n.to_string())),
+        };
+        Self {
+            id: ID(p.id.to_string()),
+            kind: p.kind.to_string(),
+            employee_id,
+            external_name,
+            bio: p.bio.as_ref().map(ToString::to_string),
+            skills: p.skills.iter().map(|s| ID(s.to_string())).collect(),
+            level_min: p.levels.0.get(),
+            level_max: p.levels.1.get(),
+            languages: p.languages.iter().map(|l| l.as_str().to_owned()).collect(),
+            capacity: p.capacity,
+            free_places: p.free_places(),
+        }
+    }
+}
+
+/// One session; `notes` only for the participants.
+#[derive(SimpleObject)]
+pub struct EngagementSession {
+    date: NaiveDate,
+    minutes: u32,
+    in_work_time: bool,
+    notes: Option<String>,
+}
+
+/// A mentoring or coaching engagement as the caller may see it: `goals`, feedback and session
+/// notes are null unless the caller takes part in it.
+#[derive(SimpleObject)]
+pub struct EngagementNode {
+    id: ID,
+    kind: String,
+    profile_id: ID,
+    mentee_id: ID,
+    /// `proposed`, `active`, `declined` or `closed`.
+    state: String,
+    goals: Option<String>,
+    mentor_feedback: Option<String>,
+    mentee_feedback: Option<String>,
+    #[graphql(complexity = "super::limits::list(super::limits::ENROLLMENTS, child_complexity)")]
+    sessions: Vec<EngagementSession>,
+}
+
+impl From<&EngagementDetail> for EngagementNode {
+    fn from(d: &EngagementDetail) -> Self {
+        let e = &d.engagement;
+        let full = d.view == EngagementView::Full;
+        Self {
+            id: ID(e.id.to_string()),
+            kind: e.kind.to_string(),
+            profile_id: ID(e.profile_id.to_string()),
+            mentee_id: ID(e.mentee_id.to_string()),
+            state: e.state.to_string(),
+            goals: full.then(|| e.goals.to_string()),
+            mentor_feedback: e.mentor_feedback.as_ref().map(ToString::to_string),
+            mentee_feedback: e.mentee_feedback.as_ref().map(ToString::to_string),
+            sessions: d
+                .sessions
+                .iter()
+                .map(|s| EngagementSession {
+                    date: s.date,
+                    minutes: s.minutes.get(),
+                    in_work_time: s.in_work_time,
+                    notes: s.notes.as_ref().map(ToString::to_string),
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct DevelopmentQuery;
 
@@ -143,6 +238,45 @@ impl DevelopmentQuery {
             .await
             .gql()?;
         Ok(PdBudget::from(&view))
+    }
+
+    /// Mentor and coach profiles (Relay connection).
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
+    async fn mentor_profiles(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, MentorProfileNode>> {
+        let n = first.map(|n| u64::try_from(n).unwrap_or(0));
+        let page = svc::list_profiles(service_ctx(ctx)?, n, after.clone())
+            .await
+            .gql()?;
+        let mut conn = Connection::new(after.is_some(), page.next_cursor.is_some());
+        conn.edges.extend(
+            page.items
+                .iter()
+                .map(|p| Edge::new(encode_cursor(p.id), MentorProfileNode::from(p))),
+        );
+        Ok(conn)
+    }
+
+    /// A person's engagements as mentee (yours without `employeeId`): themselves, their
+    /// managers (without goals, notes or feedback), hr_admin and ld_admin.
+    #[graphql(complexity = "super::limits::list(super::limits::ENROLLMENTS, child_complexity)")]
+    async fn engagements(
+        &self,
+        ctx: &Context<'_>,
+        employee_id: Option<ID>,
+    ) -> Result<Vec<EngagementNode>> {
+        let who = employee_id
+            .as_ref()
+            .map(|i| parse_id(i, "employee"))
+            .transpose()?;
+        let all = svc::list_engagements(service_ctx(ctx)?, who, false)
+            .await
+            .gql()?;
+        Ok(all.iter().map(EngagementNode::from).collect())
     }
 
     /// A person's spend requests (yours without `employeeId`), Relay connection.

@@ -36,6 +36,43 @@ pub fn may_settle_spend(p: &Principal, relation: Relation) -> bool {
     is_person_related(p, relation, &[Relation::Itself]) || p.has(Role::HrAdmin)
 }
 
+/// Create a mentor or coach profile: `hr_admin` / `ld_admin` for anyone, an employee for
+/// themselves (`own`: the profile is the caller's internal one).
+pub fn can_write_profile(p: &Principal, own: bool) -> bool {
+    can_manage_development(p) || (own && !p.leaver && p.employee_id.is_some())
+}
+
+/// How much of an engagement the caller sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EngagementView {
+    Hidden,
+    /// That it exists, its kind, state and dates: the mentee's managers and the admins.
+    Summary,
+    /// Goals, sessions with their notes, feedback: the participants only.
+    Full,
+}
+
+/// What the caller sees of an engagement, from how they relate to the mentee and whether they
+/// are its (internal) mentor.
+pub fn engagement_view(p: &Principal, mentee: Relation, is_mentor: bool) -> EngagementView {
+    if p.leaver || p.employee_id.is_none() && !can_manage_development(p) {
+        return EngagementView::Hidden;
+    }
+    if mentee == Relation::Itself || is_mentor {
+        EngagementView::Full
+    } else if mentee == Relation::Report || can_manage_development(p) {
+        EngagementView::Summary
+    } else {
+        EngagementView::Hidden
+    }
+}
+
+/// Accept or decline a proposed engagement: its internal mentor, or for an external provider
+/// (no login) `hr_admin` / `ld_admin` on their behalf.
+pub fn may_answer_engagement(p: &Principal, is_mentor: bool, external: bool) -> bool {
+    !p.leaver && (is_mentor || (external && can_manage_development(p)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +86,36 @@ mod tests {
             employee_id: Some(EmployeeId::from_uuid(uuid::Uuid::from_u128(1))),
             leaver: false,
         }
+    }
+
+    #[test]
+    fn session_notes_are_for_the_participants_and_managers_see_only_that_there_is_one() {
+        let me = person(&[Role::Employee]);
+        assert_eq!(
+            engagement_view(&me, Relation::Itself, false),
+            EngagementView::Full
+        );
+        assert_eq!(
+            engagement_view(&me, Relation::Other, true),
+            EngagementView::Full
+        );
+        assert_eq!(
+            engagement_view(&me, Relation::Report, false),
+            EngagementView::Summary
+        );
+        assert_eq!(
+            engagement_view(&me, Relation::Other, false),
+            EngagementView::Hidden
+        );
+        let hr = person(&[Role::HrAdmin]);
+        assert_eq!(
+            engagement_view(&hr, Relation::Other, false),
+            EngagementView::Summary
+        );
+        assert!(
+            may_answer_engagement(&hr, false, true) && !may_answer_engagement(&hr, false, false)
+        );
+        assert!(can_write_profile(&me, true) && !can_write_profile(&me, false));
     }
 
     #[test]

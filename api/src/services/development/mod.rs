@@ -8,9 +8,18 @@
 //! update, so the available amount never goes below zero.
 
 pub mod budgets;
+pub mod engagements;
+pub mod mentoring;
 pub mod spend;
 
 pub use budgets::{create_policy, get_budget, list_policies, BudgetView};
+pub use engagements::{
+    answer, close, get_engagement, list_engagements, log_session, EngagementDetail,
+};
+pub use mentoring::{
+    choose, create_profile, create_request, get_profile, get_request as get_mentoring_request,
+    list_profiles, matches,
+};
 pub use spend::{
     approve, cancel, get_request, list_requests, reject, request_spend, settle, SpendList,
 };

@@ -12,7 +12,7 @@ pub mod policies;
 pub mod summaries;
 
 pub use approvals::decide;
-pub(crate) use entries::add_entries;
+pub(crate) use entries::{add_entries, put_entry};
 pub use entries::{edit_entry, get_entry, list_entries, log_time, EntryCommand, EntryRange};
 pub use policies::{create_policy, end_policy, list_policies};
 pub use summaries::{summary, Summary, SummaryQuery, SummaryScope, TotalsView};
@@ -34,7 +34,11 @@ async fn all_policies(svc: &Services) -> ApiResult<Vec<Policy>> {
 }
 
 /// The approval threshold of the policy that applies to `employee` on `day`.
-async fn threshold(svc: &Services, employee: &Employee, day: NaiveDate) -> ApiResult<Option<u32>> {
+pub(crate) async fn threshold(
+    svc: &Services,
+    employee: &Employee,
+    day: NaiveDate,
+) -> ApiResult<Option<u32>> {
     let policies = all_policies(svc).await?;
     let parents = svc.directory.unit_parent_map().await?;
     let chain = unit_chain(employee.data.org_unit_id, &parents);
