@@ -5,6 +5,7 @@ mod auth;
 mod catalog;
 mod contracts;
 mod development;
+mod development_equity;
 mod development_mentoring;
 mod employees;
 mod enrollments;

@@ -2,15 +2,21 @@
 //! `pdSpendRequests(employeeId)`. They call the same services as REST; money is integer minor
 //! units with its currency.
 
+use super::learning_time::SuppressionReasonGql;
 use super::{parse_id, service_ctx};
 use crate::error::Gql;
-use crate::services::development::{self as svc, BudgetView, EngagementDetail, SpendList};
+use crate::services::development::{
+    self as svc, BudgetView, EngagementDetail, EquityQuery, EquityReport, SpendList,
+};
 use crate::services::encode_cursor;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::NaiveDate;
 use learnwell_domain::access::EngagementView;
-use learnwell_domain::development::{BudgetPolicy, Giver, MentorProfile, SpendRequest};
+use learnwell_domain::development::{
+    BudgetPolicy, EquityFigures, Giver, MentorProfile, SpendRequest,
+};
+use learnwell_domain::privacy::Cell;
 
 /// One job level's PD budget for one fiscal year.
 #[derive(SimpleObject)]
@@ -204,6 +210,96 @@ impl From<&EngagementDetail> for EngagementNode {
     }
 }
 
+/// A group's development figures; every figure is null when `suppressed` (and
+/// `suppressionReason` says why).
+#[derive(SimpleObject)]
+pub struct EquityCell {
+    suppressed: bool,
+    suppression_reason: Option<SuppressionReasonGql>,
+    people: Option<u32>,
+    with_engagement: Option<u32>,
+    access_share: Option<f64>,
+    pd_budget_minor: Option<i64>,
+    pd_used_minor: Option<i64>,
+    pd_used_share: Option<f64>,
+    pd_used_per_person_minor: Option<i64>,
+    learning_hours_per_person: Option<f64>,
+}
+
+impl From<&Cell<EquityFigures>> for EquityCell {
+    fn from(cell: &Cell<EquityFigures>) -> Self {
+        let f = cell.value();
+        let reason = match cell {
+            Cell::Value(_) => None,
+            Cell::Suppressed(r) => Some(SuppressionReasonGql::from(*r)),
+        };
+        Self {
+            suppressed: reason.is_some(),
+            suppression_reason: reason,
+            people: f.map(|f| f.people),
+            with_engagement: f.map(|f| f.with_engagement),
+            access_share: f.and_then(EquityFigures::access_share),
+            pd_budget_minor: f.map(|f| f.budget_minor),
+            pd_used_minor: f.map(|f| f.used_minor),
+            pd_used_share: f.and_then(EquityFigures::budget_used_share),
+            pd_used_per_person_minor: f.and_then(EquityFigures::used_per_person_minor),
+            learning_hours_per_person: f.and_then(EquityFigures::learning_hours_per_person),
+        }
+    }
+}
+
+/// One job-level band: `junior` (1-2), `mid` (3-5), `senior` (6-8).
+#[derive(SimpleObject)]
+pub struct EquityBand {
+    band: String,
+    job_level_min: u8,
+    job_level_max: u8,
+    figures: EquityCell,
+}
+
+/// Juniors minus seniors; null unless both bands are shown.
+#[derive(SimpleObject)]
+pub struct EquityGapNode {
+    access_share: Option<f64>,
+    learning_hours_per_person: Option<f64>,
+    pd_used_per_person_minor: Option<i64>,
+}
+
+#[derive(SimpleObject)]
+pub struct DevelopmentEquity {
+    fiscal_year: i32,
+    currency: String,
+    all: EquityCell,
+    #[graphql(complexity = "super::limits::list(3, child_complexity)")]
+    bands: Vec<EquityBand>,
+    gap: Option<EquityGapNode>,
+}
+
+impl From<&EquityReport> for DevelopmentEquity {
+    fn from(r: &EquityReport) -> Self {
+        Self {
+            fiscal_year: r.fiscal_year,
+            currency: r.currency.to_string(),
+            all: EquityCell::from(&r.all),
+            bands: r
+                .bands
+                .iter()
+                .map(|b| EquityBand {
+                    band: b.name.to_owned(),
+                    job_level_min: b.levels.0.get(),
+                    job_level_max: b.levels.1.get(),
+                    figures: EquityCell::from(&b.figures),
+                })
+                .collect(),
+            gap: r.gap.map(|g| EquityGapNode {
+                access_share: g.access_share,
+                learning_hours_per_person: g.learning_hours_per_person,
+                pd_used_per_person_minor: g.used_per_person_minor,
+            }),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct DevelopmentQuery;
 
@@ -277,6 +373,28 @@ impl DevelopmentQuery {
             .await
             .gql()?;
         Ok(all.iter().map(EngagementNode::from).collect())
+    }
+
+    /// Development equity per job-level band of the organisation or an org unit (figures only
+    /// for groups the privacy engine releases).
+    #[graphql(complexity = "super::limits::SUMMARY + child_complexity")]
+    async fn development_equity(
+        &self,
+        ctx: &Context<'_>,
+        fiscal_year: Option<i32>,
+        org_unit_id: Option<ID>,
+        include_descendants: Option<bool>,
+    ) -> Result<DevelopmentEquity> {
+        let q = EquityQuery {
+            fiscal_year,
+            root: org_unit_id
+                .as_ref()
+                .map(|i| parse_id(i, "org unit"))
+                .transpose()?,
+            include_descendants: include_descendants.unwrap_or(true),
+        };
+        let r = svc::equity(service_ctx(ctx)?, q).await.gql()?;
+        Ok(DevelopmentEquity::from(&r))
     }
 
     /// A person's spend requests (yours without `employeeId`), Relay connection.

@@ -13,10 +13,11 @@ use learnwell_domain::ids::{EmployeeId, SpendRequestId};
 use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+mod equity;
 mod mentoring;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.configure(mentoring::routes);
+    cfg.configure(mentoring::routes).configure(equity::routes);
     cfg.service(list_policies)
         .service(create_policy)
         .service(get_budget)

@@ -2,6 +2,7 @@
 //! policies per job level with prorating and carry-over, and spend requests with their states.
 
 mod budget;
+mod equity;
 mod matching;
 mod mentoring;
 mod money;
@@ -11,6 +12,7 @@ pub use budget::{
     carry_in, fiscal_year_of, fiscal_year_period, prorated, Budget, BudgetPolicy,
     BudgetPolicyFields, FiscalStartMonth, Opening,
 };
+pub use equity::{EquityFigures, EquityGap, PersonDevelopment, EQUITY_BANDS};
 pub use matching::{propose, Candidate, Mentee, Proposal, Reason};
 pub use mentoring::{
     Engagement, EngagementState, Giver, Language, MeetingFormat, MentorProfile, MentoringRequest,

@@ -4,6 +4,7 @@
 //! row it waited for; SQLite has one writer).
 
 mod entities;
+pub mod equity;
 pub mod mentoring;
 
 use crate::db::statement;

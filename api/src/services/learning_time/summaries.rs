@@ -239,7 +239,10 @@ async fn sees_each(ctx: &Ctx, people: &[EmployeeId]) -> ApiResult<bool> {
 
 /// The privacy engine's decisions for every group of the linked table in `period`, from the cache
 /// when neither the directory version nor the unit tree changed since they were made.
-async fn group_decisions(ctx: &Ctx, period: &Period) -> ApiResult<Arc<Decisions<SummaryGroup>>> {
+pub(crate) async fn group_decisions(
+    ctx: &Ctx,
+    period: &Period,
+) -> ApiResult<Arc<Decisions<SummaryGroup>>> {
     let version = ctx.directory.version().await?;
     let mut tree = ctx.directory.unit_parents().await?;
     tree.sort_unstable();
