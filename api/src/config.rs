@@ -132,6 +132,8 @@ pub struct DevelopmentSettings {
     /// Spend requests above this amount (minor units of their budget's currency) need a second
     /// approver.
     pub second_approval_above_minor: i64,
+    /// The lowest job level that may ask for a coach (1: every level, juniors included).
+    pub coaching_from_level: u8,
 }
 
 impl DevelopmentSettings {

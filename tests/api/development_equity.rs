@@ -243,3 +243,34 @@ async fn groups_below_the_minimum_are_withheld_except_for_admins() {
         .await;
     assert_eq!(bad.status(), 400);
 }
+
+#[tokio::test]
+async fn the_demo_organisation_shows_a_junior_senior_gap_on_first_run() {
+    let app = TestApp::spawn().await;
+    let today = chrono::Utc::now().date_naive();
+    learnwell_api::demo::seed(&app.state.services, today)
+        .await
+        .expect("demo seed");
+    let r = ok(app.get("/api/v1/development/equity", &ld(&app)).await).await;
+    let gap = &r["gap"];
+    assert!(gap["access_share"].as_f64().expect("access") < 0.0, "{r}");
+    assert!(
+        gap["pd_used_per_person_minor"].as_i64().expect("spend") < 0,
+        "{r}"
+    );
+    let seniors = &r["bands"][2];
+    assert!(seniors["with_engagement"].as_u64().expect("engaged") > 0);
+    assert!(seniors["pd_used_minor"].as_i64().expect("used") > 0);
+    let profiles = ok(app.get("/api/v1/mentor-profiles", &ld(&app)).await).await;
+    assert_eq!(
+        profiles["items"].as_array().map(Vec::len),
+        Some(8),
+        "2 coaches and 6 mentors"
+    );
+    let policies = ok(app.get("/api/v1/pd-budget-policies", &ld(&app)).await).await;
+    assert_eq!(
+        policies.as_array().map(Vec::len),
+        Some(8),
+        "a budget for every level"
+    );
+}

@@ -54,6 +54,16 @@ async fn act(app: &TestApp, token: &str, id: &Value, action: &str) -> reqwest::R
     .await
 }
 
+async fn pay(app: &TestApp, token: &str, engagement: &Value) -> reqwest::Response {
+    app.post(
+        "/api/v1/pd-spend-requests",
+        token,
+        json!({ "category": "external_coaching", "amount_minor": 30_000,
+                "description": "Acme, 6 sessions", "engagement_id": engagement }),
+    )
+    .await
+}
+
 fn today() -> String {
     chrono::Utc::now().date_naive().to_string()
 }
@@ -458,6 +468,57 @@ async fn an_external_coach_is_accepted_on_their_behalf_and_sessions_count_as_coa
     .await;
     let entries = body(app.get("/api/v1/time-entries", &mentee).await).await;
     assert_eq!(entries["items"][0]["category"], "coaching");
+    // Juniors' external coaching is paid from their PD budget, linked to the engagement.
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let res = app
+        .post(
+            "/api/v1/pd-budget-policies",
+            &app.hr(),
+            json!({ "fiscal_year": year, "job_level": 1, "amount_minor": 80_000 }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let paid = created(pay(&app, &mentee, &e["id"]).await).await;
+    assert_eq!(paid["engagement_id"], e["id"]);
+    let peer = app.employee_token(&p["PEER"]);
+    assert_eq!(
+        pay(&app, &peer, &e["id"]).await.status(),
+        422,
+        "not the peer's engagement"
+    );
+}
+
+#[tokio::test]
+async fn an_organisation_may_offer_coaching_from_a_job_level_only() {
+    let app = TestApp::spawn_with(|s| s.development.coaching_from_level = 3).await;
+    let (p, _) = setup(&app).await;
+    let mentee = app.employee_token(&p["MENTEE"]);
+    let res = app
+        .post(
+            "/api/v1/mentoring-requests",
+            &mentee,
+            json!({ "kind": "coach", "goals": "Find my feet" }),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(body(res).await["errors"][0]["field"], "kind");
+    let res = app
+        .post(
+            "/api/v1/mentoring-requests",
+            &mentee,
+            json!({ "kind": "mentor", "goals": "Find my feet" }),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "mentoring stays open to every level");
+    let mentor = app.employee_token(&p["MENTOR"]);
+    let res = app
+        .post(
+            "/api/v1/mentoring-requests",
+            &mentor,
+            json!({ "kind": "coach", "goals": "Lead a team" }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

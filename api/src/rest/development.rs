@@ -177,6 +177,8 @@ pub struct SpendInput {
     pub description: Option<String>,
     /// A course of the catalog this pays for.
     pub course_id: Option<String>,
+    /// One of your mentoring or coaching engagements this pays for (an external coach, say).
+    pub engagement_id: Option<String>,
 }
 
 impl From<SpendInput> for SpendFields {
@@ -187,7 +189,7 @@ impl From<SpendInput> for SpendFields {
             currency: i.currency,
             description: i.description,
             course_id: i.course_id,
-            engagement_id: None,
+            engagement_id: i.engagement_id,
         }
     }
 }
@@ -209,6 +211,7 @@ pub struct SpendRequestResource {
     pub currency: String,
     pub description: String,
     pub course_id: Option<String>,
+    pub engagement_id: Option<String>,
     /// `requested`, `approved`, `rejected`, `spent` or `cancelled`.
     pub state: String,
     /// 2 when the amount is above `development.second_approval_above_minor`.
@@ -234,6 +237,7 @@ impl From<&SpendRequest> for SpendRequestResource {
             currency: r.amount.currency().to_string(),
             description: r.description.to_string(),
             course_id: r.course_id.map(|c| c.to_string()),
+            engagement_id: r.engagement_id.map(|e| e.to_string()),
             state: r.state.to_string(),
             approvals_needed: r.approvals_needed,
             approved_by: r.approved_by.clone(),

@@ -6,7 +6,7 @@ use crate::services::{audit, decode_cursor, ensure, page_size, paginate, Ctx, Pa
 use learnwell_domain::access::{self, Relation};
 use learnwell_domain::development::{
     propose, Candidate, Engagement, Giver, Mentee, MentorProfile, MentoringRequest, ProfileFields,
-    Proposal, RequestFields, RequestState,
+    ProfileKind, Proposal, RequestFields, RequestState,
 };
 use learnwell_domain::ids::{EngagementId, MentorProfileId, MentoringRequestId, SkillId};
 use learnwell_domain::org::JobLevel;
@@ -74,12 +74,17 @@ pub async fn get_profile(ctx: &Ctx, id: MentorProfileId) -> ApiResult<MentorProf
 pub async fn create_request(ctx: &Ctx, fields: RequestFields) -> ApiResult<MentoringRequest> {
     let p = &ctx.principal;
     let who = p.employee_id.ok_or(ApiError::Forbidden)?;
-    let (_, relation) = ctx.directory.relation(p, who).await?;
+    let (me, relation) = ctx.directory.relation(p, who).await?;
     ensure(access::can_request_spend(p, relation))?;
     let id = MentoringRequestId::from_uuid(uuid::Uuid::now_v7());
     let request = fields
         .parse(id, who, ctx.now)
         .map_err(ApiError::Validation)?;
+    let from = ctx.settings.development.coaching_from_level;
+    if request.kind == ProfileKind::Coach && me.data.job_level.get() < from {
+        let m = format!("coaching is offered from job level {from} here");
+        return Err(FieldError::new("kind", m).into());
+    }
     known(ctx, &request.skills).await?;
     let tx = ctx.db.begin().await?;
     store::insert_request(&tx, &request).await?;

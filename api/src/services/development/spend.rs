@@ -48,6 +48,12 @@ pub async fn request_spend(ctx: &Ctx, fields: SpendFields) -> ApiResult<SpendReq
             return Err(FieldError::new("course_id", "no such course").into());
         }
     }
+    if let Some(e) = new.engagement_id {
+        let found = store::mentoring::get_engagement(&ctx.db, e).await?;
+        if found.is_none_or(|e| e.mentee_id != who) {
+            return Err(FieldError::new("engagement_id", "is not an engagement of yours").into());
+        }
+    }
     let tx = ctx.db.begin().await?;
     let budget = store::open_budget(&tx, &fresh)
         .await?
