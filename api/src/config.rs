@@ -18,6 +18,7 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     pub privacy: PrivacySettings,
     pub advising: AdvisingSettings,
+    pub development: DevelopmentSettings,
 }
 
 /// Performance advising (`docs/API-DESIGN.md`, "Performance advising").
@@ -149,6 +150,36 @@ pub struct PrivacySettings {
     pub level_bands: learnwell_domain::learning_time::LevelBands,
 }
 
+/// PD budgets (`docs/API-DESIGN.md`, "Coaching, mentoring and PD budgets").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DevelopmentSettings {
+    /// The month fiscal years start in (1 = January).
+    pub fiscal_year_start_month: learnwell_domain::development::FiscalStartMonth,
+    /// The organisation's currency (ISO 4217): budget policies use it unless they name one of
+    /// `other_currencies`.
+    pub currency: learnwell_domain::development::Currency,
+    pub other_currencies: Vec<learnwell_domain::development::Currency>,
+    /// Spend requests above this amount (minor units of their budget's currency) need a second
+    /// approver.
+    pub second_approval_above_minor: i64,
+    /// The lowest job level that may ask for a coach (1: every level, juniors included).
+    pub coaching_from_level: u8,
+}
+
+impl DevelopmentSettings {
+    /// Every currency budgets may hold, the organisation's first.
+    pub fn currencies(&self) -> Vec<learnwell_domain::development::Currency> {
+        let mut all = vec![self.currency];
+        all.extend(
+            self.other_currencies
+                .iter()
+                .filter(|c| **c != self.currency),
+        );
+        all
+    }
+}
+
 /// The token algorithms Learnwell accepts (never `none`, never more than the one configured).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum JwtAlgorithm {
@@ -208,7 +239,8 @@ impl Settings {
                     .list_separator(",")
                     .with_list_parse_key("server.cors_origins")
                     .with_list_parse_key("server.trusted_proxies")
-                    .with_list_parse_key("advising.note_keys"),
+                    .with_list_parse_key("advising.note_keys")
+                    .with_list_parse_key("development.other_currencies"),
             )
             .build()?
             .try_deserialize()

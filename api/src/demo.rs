@@ -12,6 +12,7 @@ use learnwell_domain::org::{EmployeeFields, OrgUnitChanges};
 use std::collections::BTreeSet;
 
 pub mod advising;
+mod development;
 
 const GIVEN: &[&str] = &[
     "Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi",
@@ -198,6 +199,10 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
         })
         .collect();
     let cast = advising::cast(&records, today);
+    let records_status: Vec<String> = records
+        .iter()
+        .map(|r| r.status.clone().unwrap_or_default())
+        .collect();
     let result = hris::sync(&ctx, records, hris::SyncOptions::default()).await?;
     let ids: std::collections::HashMap<String, EmployeeId> = result
         .plan
@@ -217,5 +222,23 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
         .ok_or_else(|| {
             crate::error::ApiError::Internal("demo seed did not create its HR director".into())
         })?;
+    let active_levels: std::collections::HashMap<&str, i64> = people
+        .iter()
+        .zip(&records_status)
+        .filter(|(_, status)| status.as_str() == "active")
+        .map(|(p, _)| (p.ext.as_str(), p.level))
+        .collect();
+    let active: Vec<development::Member> = result
+        .plan
+        .records
+        .iter()
+        .filter_map(|r| {
+            Some(development::Member {
+                level: *active_levels.get(r.external_id.as_deref()?)?,
+                id: r.decision.employee_id()?,
+            })
+        })
+        .collect();
+    development::seed(svc, &ctx, &active, today).await?;
     Ok(hr)
 }

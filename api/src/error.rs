@@ -108,6 +108,8 @@ pub fn status(code: Code) -> StatusCode {
         | C::CourseArchived
         | C::EmployeeTerminated
         | C::NotPending
+        | C::BudgetExceeded
+        | C::CapacityReached
         | C::IdempotencyKeyReused
         | C::DuplicateInBatch
         | C::DuplicateEmail

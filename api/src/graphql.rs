@@ -4,6 +4,7 @@
 
 pub mod advising;
 pub mod catalog;
+pub mod development;
 pub mod learning;
 pub mod learning_time;
 pub mod limits;
@@ -27,6 +28,7 @@ pub struct Query(
     org::OrgQuery,
     catalog::CatalogQuery,
     advising::AdvisingQuery,
+    development::DevelopmentQuery,
 );
 
 pub type LearnwellSchema = Schema<Query, EmptyMutation, EmptySubscription>;

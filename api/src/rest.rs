@@ -4,6 +4,7 @@
 pub mod advising;
 pub mod audit;
 pub mod catalog;
+pub mod development;
 pub mod learning;
 pub mod learning_time;
 pub mod org;
@@ -75,6 +76,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(catalog::routes)
             .configure(learning::routes)
             .configure(learning_time::routes)
+            .configure(development::routes)
             .configure(xapi::routes)
             .configure(advising::routes)
             .configure(audit::routes),

@@ -4,6 +4,7 @@
 pub mod advising;
 pub mod audit;
 pub mod catalog;
+pub mod development;
 pub mod directory;
 pub mod learning;
 pub mod learning_time;

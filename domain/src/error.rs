@@ -48,6 +48,8 @@ codes! {
     EmployeeTerminated = "employee_terminated",
     NotPending = "not_pending",
     IdempotencyKeyReused = "idempotency_key_reused",
+    BudgetExceeded = "budget_exceeded",
+    CapacityReached = "capacity_reached",
     PayloadTooLarge = "payload_too_large",
     UnsupportedMediaType = "unsupported_media_type",
     MethodNotAllowed = "method_not_allowed",
@@ -125,9 +127,26 @@ pub enum Rule {
     },
     #[error("this entry is {state}, not pending")]
     NotPending { state: &'static str },
+    #[error("this spend request is {state}; it cannot be {action}")]
+    SpendRequestState {
+        state: &'static str,
+        action: &'static str,
+    },
+    #[error("this request needs a second approval from someone other than the first approver")]
+    SecondApproverNeeded,
+    #[error("this budget has {available_minor} {currency} minor units available; the request needs {requested_minor}")]
+    BudgetExceeded {
+        available_minor: i64,
+        requested_minor: i64,
+        currency: String,
+    },
+    #[error("fiscal year {fiscal_year} has ended; its budget takes no new requests or approvals")]
+    FiscalYearClosed { fiscal_year: i32 },
+    #[error("this mentor has no free place: {active} active of a capacity of {capacity}")]
+    CapacityReached { active: u32, capacity: u32 },
     #[error("a reconcile (deactivate_missing=true) with no records would terminate every HRIS person; it is refused whatever force says: send the people, or deactivate_missing=false")]
     EmptyReconcile,
-    /// An advising engagement in a state that does not allow the action.
+    /// An engagement (advising, mentoring or coaching) in a state that does not allow the action.
     #[error("an engagement that is {state} cannot be {action}")]
     EngagementState {
         state: &'static str,
@@ -149,7 +168,13 @@ impl Rule {
             Rule::DeactivationLimitExceeded { .. } => Code::DeactivationLimitExceeded,
             Rule::NotPending { .. } => Code::NotPending,
             Rule::EmptyReconcile => Code::DeactivationLimitExceeded,
-            Rule::EngagementState { .. } | Rule::PlanNotAcknowledged => Code::Conflict,
+            Rule::SpendRequestState { .. }
+            | Rule::FiscalYearClosed { .. }
+            | Rule::EngagementState { .. }
+            | Rule::PlanNotAcknowledged => Code::Conflict,
+            Rule::SecondApproverNeeded => Code::Forbidden,
+            Rule::BudgetExceeded { .. } => Code::BudgetExceeded,
+            Rule::CapacityReached { .. } => Code::CapacityReached,
         }
     }
 }

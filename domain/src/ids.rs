@@ -95,3 +95,31 @@ id_type!(
     /// A referral from an advising engagement to a coach, a mentor or the EAP.
     ReferralId
 );
+id_type!(
+    /// A PD budget policy (per fiscal year and job level).
+    BudgetPolicyId
+);
+id_type!(
+    /// One employee's PD budget for one fiscal year.
+    BudgetId
+);
+id_type!(
+    /// A request to spend from a PD budget.
+    SpendRequestId
+);
+id_type!(
+    /// A mentoring or coaching engagement.
+    MentoringEngagementId
+);
+id_type!(
+    /// A mentor's or coach's profile.
+    MentorProfileId
+);
+id_type!(
+    /// A mentee's request for a mentor or coach.
+    MentoringRequestId
+);
+id_type!(
+    /// One session of an engagement.
+    SessionId
+);

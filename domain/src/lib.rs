@@ -10,6 +10,7 @@ pub mod access;
 pub mod advising;
 pub mod audit;
 pub mod catalog;
+pub mod development;
 mod error;
 pub mod ids;
 pub mod learning;

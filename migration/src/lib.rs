@@ -13,6 +13,7 @@ mod m20261123_000008_statement_projection;
 mod m20261201_000009_signing_keys;
 mod m20261201_000010_xapi_unapplied;
 mod m20261202_000011_advising;
+mod m20261202_000012_development;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_signing_keys::Migration),
             Box::new(m20261201_000010_xapi_unapplied::Migration),
             Box::new(m20261202_000011_advising::Migration),
+            Box::new(m20261202_000012_development::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod advising;
 pub mod audit;
 pub mod catalog;
 mod db;
+pub mod development;
 pub mod keys;
 pub mod kv;
 pub mod learning;

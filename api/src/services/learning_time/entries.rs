@@ -53,7 +53,7 @@ async fn own_record(
 
 /// Check and write an entry (replacing `previous`) in `tx`, holding the person's lock, so
 /// concurrent entries cannot together exceed 24 hours in a day. Returns the audit action.
-async fn put_entry(
+pub(crate) async fn put_entry(
     tx: &Tx,
     ctx: &Ctx,
     dates: &EmploymentDates,

@@ -239,15 +239,40 @@ async fn released(ctx: &Ctx, group: &SummaryGroup, members: &[EmployeeId]) -> Ap
             ),
         )));
     }
-    let everyone = group_decisions(ctx).await?;
-    let cell = match ctx.principal.employee_id {
-        None => everyone.decisions.cell(group, ()),
-        Some(me) => everyone.for_person(ctx, me).await?.cell(group, &everyone),
-    };
+    let cell = caller_decisions(ctx).await?.cell(group, ());
     Ok(match cell {
         Cell::Suppressed(_) if sees_each(ctx, members).await? => Cell::Value(()),
         cell => cell,
     })
+}
+
+/// The privacy engine's decisions over the summaries' linked table for this caller: for everyone,
+/// made stricter by what the caller knows one by one (themselves and their reports). Any context
+/// that shows figures of these groups (a unit, a band, the organisation) asks here.
+pub(crate) async fn caller_decisions(ctx: &Ctx) -> ApiResult<CallerDecisions> {
+    let table = group_decisions(ctx).await?;
+    let knower = match ctx.principal.employee_id {
+        None => None,
+        Some(me) => Some(table.for_person(ctx, me).await?),
+    };
+    Ok(CallerDecisions { table, knower })
+}
+
+/// See [`caller_decisions`].
+pub(crate) struct CallerDecisions {
+    table: Arc<TableDecisions>,
+    knower: Option<Arc<Knower>>,
+}
+
+impl CallerDecisions {
+    /// The figure of `group` as the caller may see it (fails closed for a group outside the table).
+    pub(crate) fn cell<V>(&self, group: &SummaryGroup, figure: V) -> Cell<V> {
+        match self.knower.as_ref().and_then(|k| k.0.get(group)) {
+            Some(Decision::Released) => Cell::Value(figure),
+            Some(Decision::Suppressed { reason }) => Cell::Suppressed(*reason),
+            None => self.table.decisions.cell(group, figure),
+        }
+    }
 }
 
 /// May the caller see each of `people` one by one (themselves, their reports)? One query.
@@ -324,16 +349,6 @@ struct TableDecisions {
 
 /// Where a person's decisions differ from everyone's.
 struct Knower(BTreeMap<SummaryGroup, Decision>);
-
-impl Knower {
-    fn cell(&self, group: &SummaryGroup, everyone: &TableDecisions) -> Cell<()> {
-        match self.0.get(group) {
-            Some(Decision::Released) => Cell::Value(()),
-            Some(Decision::Suppressed { reason }) => Cell::Suppressed(*reason),
-            None => everyone.decisions.cell(group, ()),
-        }
-    }
-}
 
 impl TableDecisions {
     /// People whose differences are held at once (then they are made again as asked).
