@@ -193,8 +193,38 @@ async fn a_mentee_is_matched_accepted_mentored_in_working_time_and_both_sides_cl
         409,
         "not accepted yet"
     );
+    // The mentee also asked another mentor; once one accepts, the other cannot.
+    let second = created(
+        app.post(
+            &format!("/api/v1/mentoring-requests/{rid}:choose"),
+            &mentee,
+            json!({ "profile_id": other["id"] }),
+        )
+        .await,
+    )
+    .await;
     let active = body(act(&app, &mentor, &eid, "accept").await).await;
     assert_eq!(active["state"], "active");
+    assert_eq!(
+        act(&app, &peer, &second["id"], "accept").await.status(),
+        409
+    );
+    assert_eq!(
+        body(act(&app, &peer, &second["id"], "decline").await).await["state"],
+        "declined"
+    );
+    let res = app
+        .post(
+            &format!("/api/v1/mentoring-requests/{rid}:choose"),
+            &mentee,
+            json!({ "profile_id": other["id"] }),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        409,
+        "a matched request takes no more proposals"
+    );
     assert_eq!(
         body(
             app.get(&format!("/api/v1/mentoring-requests/{rid}"), &mentee)
@@ -324,7 +354,10 @@ async fn a_mentee_is_matched_accepted_mentored_in_working_time_and_both_sides_cl
     .await;
     assert_eq!(
         out["data"]["engagements"],
-        json!([{ "state": "active", "goals": null, "sessions": [{ "minutes": 45, "notes": null }, { "minutes": 30, "notes": null }] }]),
+        json!([
+            { "state": "active", "goals": null, "sessions": [{ "minutes": 45, "notes": null }, { "minutes": 30, "notes": null }] },
+            { "state": "declined", "goals": null, "sessions": [] }
+        ]),
         "{out}"
     );
     let out = body(app.post("/graphql", &mentee, json!({ "query": q })).await).await;

@@ -98,6 +98,15 @@ async fn spend(
     to: &str,
 ) -> ApiResult<()> {
     let me = person(svc_, who);
+    // Someone hired this fiscal year has a prorated budget that may not hold the amount.
+    if svc::get_budget(&me, None, None)
+        .await?
+        .budget
+        .available_minor()
+        < amount
+    {
+        return Ok(());
+    }
     let fields = SpendFields {
         category: Some(category.into()),
         amount_minor: Some(amount),

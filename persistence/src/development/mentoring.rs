@@ -319,17 +319,19 @@ pub async fn get_request(
         .transpose()
 }
 
-/// Mark a request matched (an engagement for it was accepted).
-pub async fn request_matched(tx: &Tx, id: MentoringRequestId) -> StoreResult<()> {
-    request::Entity::update_many()
+/// Mark an open request matched (an engagement for it was accepted): false when it was not
+/// open (another engagement for it was accepted first).
+pub async fn request_matched(tx: &Tx, id: MentoringRequestId) -> StoreResult<bool> {
+    let r = request::Entity::update_many()
         .col_expr(
             request::Column::State,
             sea_orm::sea_query::Expr::value(RequestState::Matched.code()),
         )
         .filter(request::Column::Id.eq(id.to_string()))
+        .filter(request::Column::State.eq(RequestState::Open.code()))
         .exec(tx.conn())
         .await?;
-    Ok(())
+    Ok(r.rows_affected == 1)
 }
 
 // ---- engagements ----

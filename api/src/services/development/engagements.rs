@@ -175,7 +175,10 @@ pub async fn answer(
             .into());
         }
         if let Some(r) = next.request_id {
-            store::request_matched(&tx, r).await?;
+            if !store::request_matched(&tx, r).await? {
+                let m = "the mentee's request was matched with another mentor meanwhile";
+                return Err(ApiError::Conflict(m.into()));
+            }
         }
     }
     tx.commit().await?;
