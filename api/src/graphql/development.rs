@@ -6,7 +6,7 @@ use super::learning_time::SuppressionReasonGql;
 use super::{parse_id, service_ctx};
 use crate::error::Gql;
 use crate::services::development::{
-    self as svc, BudgetView, EngagementDetail, EquityQuery, EquityReport, SpendList,
+    self as svc, BudgetView, EngagementDetail, EquityQuery, EquityReport, EquityView, SpendList,
 };
 use crate::services::encode_cursor;
 use async_graphql::connection::{Connection, Edge};
@@ -228,7 +228,7 @@ pub struct EquityCell {
 
 impl From<&Cell<EquityFigures>> for EquityCell {
     fn from(cell: &Cell<EquityFigures>) -> Self {
-        let f = cell.value();
+        let f = cell.value().map(EquityView::from);
         let reason = match cell {
             Cell::Value(_) => None,
             Cell::Suppressed(r) => Some(SuppressionReasonGql::from(*r)),
@@ -238,12 +238,12 @@ impl From<&Cell<EquityFigures>> for EquityCell {
             suppression_reason: reason,
             people: f.map(|f| f.people),
             with_engagement: f.map(|f| f.with_engagement),
-            access_share: f.and_then(EquityFigures::access_share),
-            pd_budget_minor: f.map(|f| f.budget_minor),
-            pd_used_minor: f.map(|f| f.used_minor),
-            pd_used_share: f.and_then(EquityFigures::budget_used_share),
-            pd_used_per_person_minor: f.and_then(EquityFigures::used_per_person_minor),
-            learning_hours_per_person: f.and_then(EquityFigures::learning_hours_per_person),
+            access_share: f.and_then(|f| f.access_share),
+            pd_budget_minor: f.map(|f| f.pd_budget_minor),
+            pd_used_minor: f.map(|f| f.pd_used_minor),
+            pd_used_share: f.and_then(|f| f.pd_used_share),
+            pd_used_per_person_minor: f.and_then(|f| f.pd_used_per_person_minor),
+            learning_hours_per_person: f.and_then(|f| f.learning_hours_per_person),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::error::{ApiResult, Problem};
 use crate::rest::learning_time::SuppressionReasonResource;
-use crate::services::development::{self as svc, EquityQuery, EquityReport};
+use crate::services::development::{self as svc, EquityQuery, EquityReport, EquityView};
 use crate::services::Ctx;
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
@@ -50,7 +50,7 @@ pub struct EquityCellResource {
 
 impl From<&Cell<EquityFigures>> for EquityCellResource {
     fn from(cell: &Cell<EquityFigures>) -> Self {
-        let f = cell.value();
+        let f = cell.value().map(EquityView::from);
         let reason = match cell {
             Cell::Value(_) => None,
             Cell::Suppressed(r) => Some(SuppressionReasonResource::from(*r)),
@@ -60,12 +60,12 @@ impl From<&Cell<EquityFigures>> for EquityCellResource {
             suppression_reason: reason,
             people: f.map(|f| f.people),
             with_engagement: f.map(|f| f.with_engagement),
-            access_share: f.and_then(EquityFigures::access_share),
-            pd_budget_minor: f.map(|f| f.budget_minor),
-            pd_used_minor: f.map(|f| f.used_minor),
-            pd_used_share: f.and_then(EquityFigures::budget_used_share),
-            pd_used_per_person_minor: f.and_then(EquityFigures::used_per_person_minor),
-            learning_hours_per_person: f.and_then(EquityFigures::learning_hours_per_person),
+            access_share: f.and_then(|f| f.access_share),
+            pd_budget_minor: f.map(|f| f.pd_budget_minor),
+            pd_used_minor: f.map(|f| f.pd_used_minor),
+            pd_used_share: f.and_then(|f| f.pd_used_share),
+            pd_used_per_person_minor: f.and_then(|f| f.pd_used_per_person_minor),
+            learning_hours_per_person: f.and_then(|f| f.learning_hours_per_person),
         }
     }
 }

@@ -33,6 +33,35 @@ pub struct EquityQuery {
     pub include_descendants: bool,
 }
 
+/// Equity figures as every adapter shows them, the derived shares and per-person amounts
+/// computed once: the one mapping from the domain's [`EquityFigures`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EquityView {
+    pub people: u32,
+    pub with_engagement: u32,
+    pub access_share: Option<f64>,
+    pub pd_budget_minor: i64,
+    pub pd_used_minor: i64,
+    pub pd_used_share: Option<f64>,
+    pub pd_used_per_person_minor: Option<i64>,
+    pub learning_hours_per_person: Option<f64>,
+}
+
+impl From<&EquityFigures> for EquityView {
+    fn from(f: &EquityFigures) -> Self {
+        Self {
+            people: f.people,
+            with_engagement: f.with_engagement,
+            access_share: f.access_share(),
+            pd_budget_minor: f.budget_minor,
+            pd_used_minor: f.used_minor,
+            pd_used_share: f.budget_used_share(),
+            pd_used_per_person_minor: f.used_per_person_minor(),
+            learning_hours_per_person: f.learning_hours_per_person(),
+        }
+    }
+}
+
 /// One band's figures, or that they are withheld.
 #[derive(Debug, Clone)]
 pub struct BandFigures {

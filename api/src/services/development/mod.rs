@@ -17,7 +17,7 @@ pub use budgets::{create_policy, get_budget, list_policies, BudgetView};
 pub use engagements::{
     answer, close, get_engagement, list_engagements, log_session, EngagementDetail,
 };
-pub use equity::{equity, BandFigures, EquityQuery, EquityReport};
+pub use equity::{equity, BandFigures, EquityQuery, EquityReport, EquityView};
 pub use mentoring::{
     choose, create_profile, create_request, get_profile, get_request as get_mentoring_request,
     list_profiles, matches,
