@@ -6,7 +6,10 @@
 //! ```
 //!
 //! 1. `--people` employees (default 100,000) in one org-unit tree (HRIS sync, 10,000 a request).
-//! 2. 10,000 mentor profiles (written by SQL straight into the database).
+//! 2. 10,000 mentor profiles, and a year of development (written by SQL straight into the
+//!    database): a tenth of the people hired during the year and one in a hundred gone before its
+//!    end (their budgets prorated), a fifth with an opened budget, everyone's learning minutes
+//!    for every month.
 //! 3. Matching for one request among them, `--runs` times (target p95 < 50 ms).
 //! 4. The development equity report of the organisation, `--runs` times, exact (ld_admin) and
 //!    through the privacy engine (an employee) (target p95 < 200 ms on PostgreSQL).
@@ -68,6 +71,55 @@ async fn write_profiles(url: &str) {
     db.execute_unprepared(&sql).await.expect("profiles");
     if url.starts_with("postgres") {
         db.execute_unprepared("ANALYZE mentor_profiles")
+            .await
+            .expect("analyze");
+    }
+}
+
+/// The fiscal `year` (January to December) of development: hires and leavers during the year,
+/// opened budgets and monthly learning minutes.
+async fn write_year(url: &str, year: i32) {
+    let db = sea_orm::Database::connect(url).await.expect("connect");
+    let pg = url.starts_with("postgres");
+    let (id, now, date) = if pg {
+        ("md5(e.id)", "now()", "DATE ")
+    } else {
+        (
+            "lower(hex(randomblob(16)))",
+            "'2026-01-01 00:00:00+00:00'",
+            "",
+        )
+    };
+    let months: Vec<String> = (1..=12)
+        .map(|m| format!("SELECT {date}'{year}-{m:02}-01' AS month"))
+        .collect();
+    for sql in [
+        format!(
+            "UPDATE employees SET hire_date = {date}'{year}-06-15' WHERE external_id LIKE '%7'"
+        ),
+        format!(
+            "UPDATE employees SET status = 'terminated', termination_date = {date}'{year}-09-30' \
+             WHERE external_id LIKE '%19'"
+        ),
+        format!(
+            "INSERT INTO pd_budgets (id, employee_id, fiscal_year, currency, allocated_minor, \
+             carried_in_minor, reserved_minor, spent_minor, version, created_at, updated_at) \
+             SELECT {id}, e.id, {year}, 'EUR', 50000 * e.job_level, 0, 10000, 5000, 1, {now}, \
+             {now} FROM employees e WHERE e.external_id LIKE '%3' OR e.external_id LIKE '%6'"
+        ),
+        format!(
+            "INSERT INTO time_rollups (employee_id, month, in_work, outside_work, assigned, \
+             role_related, exploratory, mentoring, coaching) SELECT e.id, m.month, 240, 60, 120, \
+             120, 60, 0, 0 FROM employees e CROSS JOIN ({}) m",
+            months.join(" UNION ALL ")
+        ),
+    ] {
+        db.execute_unprepared(&sql)
+            .await
+            .expect("a year of development");
+    }
+    if pg {
+        db.execute_unprepared("ANALYZE employees; ANALYZE pd_budgets; ANALYZE time_rollups")
             .await
             .expect("analyze");
     }
@@ -158,6 +210,7 @@ async fn run(o: Options) {
     );
     write_profiles(&db).await;
     let year = chrono::Datelike::year(&chrono::Utc::now());
+    write_year(&db, year).await;
     for level in 1..=8 {
         let policy =
             json!({ "fiscal_year": year, "job_level": level, "amount_minor": 50_000 * level });

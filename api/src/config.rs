@@ -165,6 +165,9 @@ pub struct DevelopmentSettings {
     pub second_approval_above_minor: i64,
     /// The lowest job level that may ask for a coach (1: every level, juniors included).
     pub coaching_from_level: u8,
+    /// The kinds of engagement the mentee's manager (or `hr_admin`) approves before the mentor
+    /// or coach is asked.
+    pub manager_approves: Vec<learnwell_domain::development::ProfileKind>,
 }
 
 impl DevelopmentSettings {

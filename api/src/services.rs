@@ -40,6 +40,8 @@ pub struct Services {
     /// The privacy engine's decisions for learning-time summaries (per period and directory
     /// version).
     pub summary_groups: Arc<learning_time::summaries::GroupDecisions>,
+    /// Matching's candidates (per profiles version and directory version).
+    pub mentoring_candidates: Arc<development::mentoring::CandidateCache>,
 }
 
 impl Services {
@@ -53,6 +55,7 @@ impl Services {
             projector: Arc::default(),
             more_links: Arc::default(),
             summary_groups: Arc::default(),
+            mentoring_candidates: Arc::default(),
         }
     }
 

@@ -88,5 +88,13 @@ macro_rules! code_enum {
                 f.write_str(self.code())
             }
         }
+
+        /// From its wire code (configuration files).
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let code = <String as ::serde::Deserialize>::deserialize(d)?;
+                Self::parse(&code).map_err(|e| ::serde::de::Error::custom(e.message))
+            }
+        }
     };
 }

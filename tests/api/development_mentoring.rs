@@ -642,3 +642,163 @@ async fn twenty_concurrent_acceptances_never_exceed_a_mentors_two_free_places() 
         (json!(2), json!(0))
     );
 }
+
+async fn proposed(app: &TestApp, token: &str, request: &Value) -> Vec<Value> {
+    let rid = request["id"].as_str().expect("id");
+    let res = app
+        .get(&format!("/api/v1/mentoring-requests/{rid}/matches"), token)
+        .await;
+    assert_eq!(res.status(), 200);
+    let found = body(res).await;
+    found
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|m| m["profile"]["id"].clone())
+        .collect()
+}
+
+/// Matching reads its candidates from a cache; a place taken and a mentor who leaves reach it.
+#[tokio::test]
+async fn matching_proposes_only_mentors_with_a_free_place_who_have_not_left() {
+    let app = TestApp::spawn().await;
+    let (p, _) = setup(&app).await;
+    let (mentee, mentor, peer) = (
+        app.employee_token(&p["MENTEE"]),
+        app.employee_token(&p["MENTOR"]),
+        app.employee_token(&p["PEER"]),
+    );
+    let profile = |who: &str, capacity: u32| json!({ "kind": "mentor", "employee_id": p[who], "capacity": capacity });
+    let one_place = created(
+        app.post("/api/v1/mentor-profiles", &ld(&app), profile("MENTOR", 1))
+            .await,
+    )
+    .await;
+    let leaving = created(
+        app.post("/api/v1/mentor-profiles", &ld(&app), profile("LEAD", 3))
+            .await,
+    )
+    .await;
+    let asks = json!({ "goals": "Find my feet" });
+    let peers = created(
+        app.post("/api/v1/mentoring-requests", &peer, asks.clone())
+            .await,
+    )
+    .await;
+    assert!(proposed(&app, &peer, &peers)
+        .await
+        .contains(&one_place["id"]));
+    let rid = peers["id"].as_str().expect("id");
+    let engagement = created(
+        app.post(
+            &format!("/api/v1/mentoring-requests/{rid}:choose"),
+            &peer,
+            json!({ "profile_id": one_place["id"] }),
+        )
+        .await,
+    )
+    .await;
+    let accepted = body(act(&app, &mentor, &engagement["id"], "accept").await).await;
+    assert_eq!(accepted["state"], "active", "{accepted}");
+
+    let mine = created(app.post("/api/v1/mentoring-requests", &mentee, asks).await).await;
+    assert_eq!(
+        proposed(&app, &mentee, &mine).await,
+        [leaving["id"].clone()],
+        "a mentor without a free place is not proposed"
+    );
+    let mut left = person("LEAD", None);
+    left["job_level"] = json!(4);
+    left["status"] = json!("terminated");
+    left["termination_date"] = json!("2026-01-01");
+    app.sync(json!([left])).await;
+    assert!(
+        proposed(&app, &mentee, &mine).await.is_empty(),
+        "a mentor who left is not proposed"
+    );
+}
+
+/// `development.manager_approves = ["mentor"]`: the mentee's manager (or hr_admin), never the
+/// mentee or the mentor, approves before the mentor is asked; a rejection ends it.
+#[tokio::test]
+async fn where_the_policy_asks_the_mentees_manager_approves_before_the_mentor_is_asked() {
+    use learnwell_domain::development::ProfileKind;
+    let app =
+        TestApp::spawn_with(|s| s.development.manager_approves = vec![ProfileKind::Mentor]).await;
+    let (p, _) = setup(&app).await;
+    let (mentee, mentor, peer, lead) = (
+        app.employee_token(&p["MENTEE"]),
+        app.employee_token(&p["MENTOR"]),
+        app.employee_token(&p["PEER"]),
+        app.employee_token(&p["LEAD"]),
+    );
+    let profile = created(
+        app.post(
+            "/api/v1/mentor-profiles",
+            &ld(&app),
+            json!({ "kind": "mentor", "employee_id": p["MENTOR"], "capacity": 3 }),
+        )
+        .await,
+    )
+    .await;
+    let choose = |request: Value| {
+        let rid = request["id"].as_str().expect("id").to_owned();
+        let app = &app;
+        let mentee = &mentee;
+        let profile = profile["id"].clone();
+        async move {
+            created(
+                app.post(
+                    &format!("/api/v1/mentoring-requests/{rid}:choose"),
+                    mentee,
+                    json!({ "profile_id": profile }),
+                )
+                .await,
+            )
+            .await
+        }
+    };
+    let asks = json!({ "goals": "Find my feet" });
+    let first = created(
+        app.post("/api/v1/mentoring-requests", &mentee, asks.clone())
+            .await,
+    )
+    .await;
+    let e = choose(first).await;
+    assert_eq!(e["state"], "pending_approval");
+    let res = act(&app, &mentor, &e["id"], "accept").await;
+    assert_eq!(res.status(), 409, "the mentor is asked once it is approved");
+    assert_eq!(body(res).await["code"], "conflict");
+    for (who, token) in [("the mentee", &mentee), ("the mentor", &mentor)] {
+        let res = act(&app, token, &e["id"], "approve").await;
+        assert_eq!(res.status(), 403, "{who} does not approve");
+    }
+    assert_eq!(
+        act(&app, &peer, &e["id"], "approve").await.status(),
+        404,
+        "a peer does not see it"
+    );
+    let approved = body(act(&app, &lead, &e["id"], "approve").await).await;
+    assert_eq!(approved["state"], "proposed", "{approved}");
+    assert_eq!(approved["view"], "summary", "the manager sees no goals");
+    assert_eq!(act(&app, &lead, &e["id"], "reject").await.status(), 409);
+    let active = body(act(&app, &mentor, &e["id"], "accept").await).await;
+    assert_eq!(active["state"], "active");
+
+    let second = created(app.post("/api/v1/mentoring-requests", &mentee, asks).await).await;
+    let e = choose(second).await;
+    let hr = app.hr();
+    let rejected = body(act(&app, &hr, &e["id"], "reject").await).await;
+    assert_eq!(rejected["state"], "rejected", "{rejected}");
+    assert_eq!(act(&app, &mentor, &e["id"], "accept").await.status(), 409);
+    let events = body(
+        app.get("/api/v1/audit-events?action=engagement.approve", &hr)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        events["items"].as_array().map(Vec::len),
+        Some(1),
+        "{events}"
+    );
+}

@@ -174,7 +174,7 @@ pub struct EngagementNode {
     kind: String,
     profile_id: ID,
     mentee_id: ID,
-    /// `proposed`, `active`, `declined` or `closed`.
+    /// `pending_approval`, `rejected`, `proposed`, `active`, `declined` or `closed`.
     state: String,
     goals: Option<String>,
     mentor_feedback: Option<String>,

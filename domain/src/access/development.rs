@@ -24,9 +24,10 @@ pub fn can_request_spend(p: &Principal, relation: Relation) -> bool {
     is_person_related(p, relation, &[Relation::Itself])
 }
 
-/// Approve or reject a spend request: the person's manager or `hr_admin`, never the person who
-/// asked (whatever roles they hold).
-pub fn may_decide_spend(p: &Principal, relation: Relation) -> bool {
+/// Approve or reject what a person asked for (a spend request, or an engagement where the
+/// organisation's policy asks for approval): the person's manager or `hr_admin`, never the person
+/// who asked (whatever roles they hold).
+pub fn may_approve_for(p: &Principal, relation: Relation) -> bool {
     relation != Relation::Itself
         && (is_person_related(p, relation, &[Relation::Report]) || p.has(Role::HrAdmin))
 }
@@ -121,15 +122,12 @@ mod tests {
     #[test]
     fn nobody_approves_their_own_request_not_even_hr() {
         let hr = person(&[Role::HrAdmin]);
-        assert!(!may_decide_spend(&hr, Relation::Itself));
-        assert!(may_decide_spend(&hr, Relation::Other));
+        assert!(!may_approve_for(&hr, Relation::Itself));
+        assert!(may_approve_for(&hr, Relation::Other));
         let manager = person(&[Role::Employee]);
-        assert!(may_decide_spend(&manager, Relation::Report));
-        assert!(!may_decide_spend(&manager, Relation::Other));
-        assert!(!may_decide_spend(
-            &person(&[Role::LdAdmin]),
-            Relation::Other
-        ));
+        assert!(may_approve_for(&manager, Relation::Report));
+        assert!(!may_approve_for(&manager, Relation::Other));
+        assert!(!may_approve_for(&person(&[Role::LdAdmin]), Relation::Other));
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod lrs;
 
 pub use development::{
     can_manage_development, can_request_spend, can_see_budget, can_write_profile, engagement_view,
-    may_answer_engagement, may_decide_spend, may_settle_spend, EngagementView,
+    may_answer_engagement, may_approve_for, may_settle_spend, EngagementView,
 };
 pub use lrs::{can_use_lrs, can_write_lrs, lrs_reads, LrsReads, LRS_SCOPES};
 

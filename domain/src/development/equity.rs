@@ -13,28 +13,26 @@ use crate::org::JobLevel;
 /// person (a band it does not decide is withheld).
 pub const EQUITY_BANDS: [(&str, u8, u8); 3] = [("junior", 1, 3), ("mid", 4, 5), ("senior", 6, 8)];
 
-/// One person's development in a fiscal year, as the report counts it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PersonDevelopment {
+/// The development of the people of one org unit and job level in a fiscal year (one of the
+/// privacy engine's atoms, or part of one), as the report counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DevelopmentGroup {
     pub org_unit: Option<OrgUnitId>,
     pub level: JobLevel,
-    /// An active mentoring or coaching engagement as mentee.
-    pub has_engagement: bool,
-    /// What the budget holds: allocated (prorated) plus carried in.
-    pub budget_minor: i64,
-    /// Reserved (approved) plus spent.
-    pub used_minor: i64,
-    /// Learning time logged in the year, in and outside working time.
-    pub learning_minutes: u64,
+    pub figures: EquityFigures,
 }
 
 /// The sums of a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct EquityFigures {
     pub people: u32,
+    /// People with an active mentoring or coaching engagement as mentee.
     pub with_engagement: u32,
+    /// What the budgets hold: allocated (prorated) plus carried in.
     pub budget_minor: i64,
+    /// Reserved (approved) plus spent.
     pub used_minor: i64,
+    /// Learning time logged in the year, in and outside working time.
     pub learning_minutes: u64,
 }
 
@@ -43,15 +41,14 @@ fn share(part: f64, whole: f64) -> Option<f64> {
 }
 
 impl EquityFigures {
-    /// The sums over `people`.
-    pub fn of<'a>(people: impl IntoIterator<Item = &'a PersonDevelopment>) -> Self {
-        people.into_iter().fold(Self::default(), |mut f, p| {
-            f.people += 1;
-            f.with_engagement += u32::from(p.has_engagement);
-            f.budget_minor += p.budget_minor;
-            f.used_minor += p.used_minor;
-            f.learning_minutes += p.learning_minutes;
-            f
+    /// The sums over `groups`.
+    pub fn of<'a>(groups: impl IntoIterator<Item = &'a DevelopmentGroup>) -> Self {
+        groups.into_iter().fold(Self::default(), |f, g| Self {
+            people: f.people + g.figures.people,
+            with_engagement: f.with_engagement + g.figures.with_engagement,
+            budget_minor: f.budget_minor + g.figures.budget_minor,
+            used_minor: f.used_minor + g.figures.used_minor,
+            learning_minutes: f.learning_minutes + g.figures.learning_minutes,
         })
     }
 
@@ -107,14 +104,17 @@ impl EquityGap {
 mod tests {
     use super::*;
 
-    fn p(level: i64, engaged: bool, budget: i64, used: i64, minutes: u64) -> PersonDevelopment {
-        PersonDevelopment {
+    fn p(level: i64, engaged: bool, budget: i64, used: i64, minutes: u64) -> DevelopmentGroup {
+        DevelopmentGroup {
             org_unit: None,
             level: JobLevel::new(level).unwrap(),
-            has_engagement: engaged,
-            budget_minor: budget,
-            used_minor: used,
-            learning_minutes: minutes,
+            figures: EquityFigures {
+                people: 1,
+                with_engagement: u32::from(engaged),
+                budget_minor: budget,
+                used_minor: used,
+                learning_minutes: minutes,
+            },
         }
     }
 

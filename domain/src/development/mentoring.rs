@@ -36,9 +36,12 @@ code_enum!(
 );
 
 code_enum!(
-    /// Where an engagement stands: proposed by the mentee, then accepted (active) or declined by
-    /// the mentor, and closed by either side.
+    /// Where an engagement stands: proposed by the mentee (first approved or rejected by their
+    /// manager where the organisation's policy asks for it), then accepted (active) or declined
+    /// by the mentor, and closed by either side.
     EngagementState, "state" {
+        PendingApproval = "pending_approval",
+        Rejected = "rejected",
         Proposed = "proposed",
         Active = "active",
         Declined = "declined",
@@ -341,11 +344,13 @@ pub enum Side {
 }
 
 impl Engagement {
-    /// The mentee proposes `profile` for their `request`.
+    /// The mentee proposes `profile` for their `request`; with `needs_approval` their manager
+    /// approves before the mentor is asked.
     pub fn propose(
         id: MentoringEngagementId,
         request: &MentoringRequest,
         profile: &MentorProfile,
+        needs_approval: bool,
         now: DateTime<Utc>,
     ) -> Self {
         Self {
@@ -355,7 +360,11 @@ impl Engagement {
             mentee_id: request.mentee_id,
             request_id: Some(request.id),
             goals: request.goals.clone(),
-            state: EngagementState::Proposed,
+            state: if needs_approval {
+                EngagementState::PendingApproval
+            } else {
+                EngagementState::Proposed
+            },
             mentor_feedback: None,
             mentee_feedback: None,
             version: 1,
@@ -373,6 +382,24 @@ impl Engagement {
                 action,
             })
         }
+    }
+
+    /// The mentee's manager approves (the mentor is asked next) or rejects.
+    pub fn approved(&self, approve: bool, now: DateTime<Utc>) -> Result<Self, Rule> {
+        self.expect(
+            EngagementState::PendingApproval,
+            if approve { "approved" } else { "rejected" },
+        )?;
+        let state = if approve {
+            EngagementState::Proposed
+        } else {
+            EngagementState::Rejected
+        };
+        Ok(Self {
+            state,
+            ..self.clone()
+        }
+        .next(now))
     }
 
     /// The mentor accepts (the caller takes a free place on the profile) or declines.
@@ -585,7 +612,12 @@ mod tests {
             MentoringEngagementId::from_uuid(uuid::Uuid::from_u128(4)),
             &req,
             &profile(),
+            false,
             DateTime::UNIX_EPOCH,
+        );
+        assert!(
+            e.approved(true, DateTime::UNIX_EPOCH).is_err(),
+            "nothing to approve without the policy"
         );
         assert!(
             e.check_session().is_err(),
@@ -610,6 +642,33 @@ mod tests {
         assert!(
             e.answered(false, DateTime::UNIX_EPOCH).unwrap().state == EngagementState::Declined
         );
+    }
+
+    #[test]
+    fn with_the_policy_the_manager_approves_before_the_mentor_is_asked() {
+        let req = RequestFields {
+            goals: Some("Grow into a lead".into()),
+            ..Default::default()
+        }
+        .parse(
+            MentoringRequestId::from_uuid(uuid::Uuid::from_u128(2)),
+            EmployeeId::from_uuid(uuid::Uuid::from_u128(3)),
+            DateTime::UNIX_EPOCH,
+        )
+        .unwrap();
+        let id = MentoringEngagementId::from_uuid(uuid::Uuid::from_u128(4));
+        let e = Engagement::propose(id, &req, &profile(), true, DateTime::UNIX_EPOCH);
+        assert_eq!(e.state, EngagementState::PendingApproval);
+        assert!(
+            e.answered(true, DateTime::UNIX_EPOCH).is_err(),
+            "the mentor is asked only once it is approved"
+        );
+        let approved = e.approved(true, DateTime::UNIX_EPOCH).unwrap();
+        assert_eq!(approved.state, EngagementState::Proposed);
+        assert!(approved.approved(false, DateTime::UNIX_EPOCH).is_err());
+        let rejected = e.approved(false, DateTime::UNIX_EPOCH).unwrap();
+        assert_eq!(rejected.state, EngagementState::Rejected);
+        assert!(rejected.answered(true, DateTime::UNIX_EPOCH).is_err());
     }
 
     #[test]

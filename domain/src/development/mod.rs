@@ -12,7 +12,7 @@ pub use budget::{
     carry_in, fiscal_year_of, fiscal_year_period, prorated, Budget, BudgetPolicy,
     BudgetPolicyFields, FiscalStartMonth, Opening,
 };
-pub use equity::{EquityFigures, EquityGap, PersonDevelopment, EQUITY_BANDS};
+pub use equity::{DevelopmentGroup, EquityFigures, EquityGap, EQUITY_BANDS};
 pub use matching::{propose, Candidate, Mentee, Proposal, Reason};
 pub use mentoring::{
     Engagement, EngagementState, Giver, Language, MeetingFormat, MentorProfile, MentoringRequest,

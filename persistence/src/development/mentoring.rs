@@ -175,7 +175,7 @@ pub async fn list_profiles(
 }
 
 /// The active profiles of a kind with a free place, with their givers' job level and org unit
-/// (matching's candidates): one statement.
+/// (matching's candidates; an internal giver who left is none): two statements.
 pub async fn candidates(
     c: &impl Conn,
     kind: ProfileKind,
@@ -193,19 +193,20 @@ pub async fn candidates(
         .collect();
     let places = places_of(c, &internal).await?;
     rows.into_iter()
-        .map(|m| {
-            let place = m
-                .employee_id
-                .as_deref()
-                .and_then(|e| e.parse::<EmployeeId>().ok())
-                .and_then(|e| places.get(&e).cloned());
-            let (level, unit) = place.map_or((None, None), |(l, u)| (Some(l), u));
-            Ok((to_profile(m)?, level, unit))
+        .filter_map(|m| {
+            let Some(giver) = m.employee_id.as_deref() else {
+                return Some(to_profile(m).map(|p| (p, None, None)));
+            };
+            let (level, unit) = giver
+                .parse::<EmployeeId>()
+                .ok()
+                .and_then(|e| places.get(&e).cloned())?;
+            Some(to_profile(m).map(|p| (p, Some(level), unit)))
         })
         .collect()
 }
 
-/// Each employee's job level and org unit (one statement).
+/// The job level and org unit of each employee who has not left (one statement).
 async fn places_of(
     c: &impl Conn,
     ids: &[EmployeeId],
@@ -221,7 +222,8 @@ async fn places_of(
     }
     let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
     let sql = format!(
-        "SELECT id, job_level, org_unit_id FROM employees WHERE id IN ({})",
+        "SELECT id, job_level, org_unit_id FROM employees \
+         WHERE status <> 'terminated' AND id IN ({})",
         crate::db::json_keys(c.backend())
     );
     let json = serde_json::to_string(&keys).map_err(StoreError::corrupt)?;

@@ -30,6 +30,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(choose)
         .service(list_engagements)
         .service(get_engagement)
+        .service(approve)
+        .service(reject)
         .service(accept)
         .service(decline)
         .service(close)
@@ -340,7 +342,8 @@ pub struct EngagementResource {
     pub kind: String,
     pub profile_id: String,
     pub mentee_id: String,
-    /// `proposed`, `active`, `declined` or `closed`.
+    /// `pending_approval` (the policy holds it for the mentee's manager), `rejected` (by the
+    /// manager), `proposed`, `active`, `declined` (by the mentor) or `closed`.
     pub state: String,
     /// `full` or `summary`.
     pub view: String,
@@ -403,6 +406,27 @@ async fn list_engagements(ctx: Ctx, q: web::Query<EngagementFilter>) -> ApiResul
 #[get("/engagements/{id}")]
 async fn get_engagement(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::get_engagement(&ctx, id.into_inner()).await?))
+}
+
+/// The mentee's manager (or hr_admin, never the mentee) approves an engagement held for
+/// approval (`development.manager_approves`): the mentor is asked next.
+#[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = EngagementResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
+#[post("/engagements/{id}:approve")]
+async fn approve(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<HttpResponse> {
+    Ok(ok(
+        &svc::approve_engagement(&ctx, id.into_inner(), true).await?
+    ))
+}
+
+/// The mentee's manager (or hr_admin) rejects an engagement held for approval.
+#[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = EngagementResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
+#[post("/engagements/{id}:reject")]
+async fn reject(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<HttpResponse> {
+    Ok(ok(
+        &svc::approve_engagement(&ctx, id.into_inner(), false).await?
+    ))
 }
 
 /// The mentor accepts (a free place is taken; `capacity_reached` when none is left).

@@ -137,6 +137,29 @@ async fn write(tx: &Tx, ctx: &Ctx, next: &Engagement, action: &str) -> ApiResult
     Ok(())
 }
 
+/// The mentee's manager (or `hr_admin`, never the mentee) approves an engagement the policy
+/// holds for approval, so the mentor is asked, or rejects it.
+#[tracing::instrument(skip_all, fields(engagement_id = %id))]
+pub async fn approve(
+    ctx: &Ctx,
+    id: MentoringEngagementId,
+    approve: bool,
+) -> ApiResult<EngagementDetail> {
+    let (e, profile, view, _) = visible(ctx, id).await?;
+    let (_, relation) = ctx.directory.relation(&ctx.principal, e.mentee_id).await?;
+    crate::services::ensure(access::may_approve_for(&ctx.principal, relation))?;
+    let next = e.approved(approve, ctx.now)?;
+    let tx = ctx.db.begin().await?;
+    let action = if approve {
+        "engagement.approve"
+    } else {
+        "engagement.reject"
+    };
+    write(&tx, ctx, &next, action).await?;
+    tx.commit().await?;
+    detail(ctx, next, profile, view).await
+}
+
 /// The mentor accepts (taking one of the profile's free places: `capacity_reached` when none is
 /// left, even under concurrent acceptances) or declines.
 #[tracing::instrument(skip_all, fields(engagement_id = %id))]
@@ -182,6 +205,9 @@ pub async fn answer(
         }
     }
     tx.commit().await?;
+    if accept {
+        super::mentoring::profiles_changed(ctx).await?;
+    }
     detail(ctx, next, profile, view).await
 }
 
@@ -206,10 +232,14 @@ pub async fn close(
     };
     let tx = ctx.db.begin().await?;
     write(&tx, ctx, &next, "engagement.close").await?;
-    if e.state == EngagementState::Active {
+    let freed = e.state == EngagementState::Active;
+    if freed {
         store::free_place(&tx, profile.id).await?;
     }
     tx.commit().await?;
+    if freed {
+        super::mentoring::profiles_changed(ctx).await?;
+    }
     detail(ctx, next, profile, view).await
 }
 

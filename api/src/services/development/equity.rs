@@ -13,7 +13,7 @@ use crate::services::learning_time::caller_decisions;
 use crate::services::{ensure, Ctx};
 use learnwell_domain::access::{self, Relation};
 use learnwell_domain::development::{
-    fiscal_year_period, prorated, Currency, EquityFigures, EquityGap, PersonDevelopment,
+    fiscal_year_period, prorated, Currency, DevelopmentGroup, EquityFigures, EquityGap,
     EQUITY_BANDS,
 };
 use learnwell_domain::ids::OrgUnitId;
@@ -81,13 +81,15 @@ pub struct EquityReport {
     pub gap: Option<EquityGap>,
 }
 
-/// Everyone in scope with their year: an unopened budget counts the policy's prorated amount.
-async fn people(
+/// Everyone in scope with their year, per org unit and job level: an unopened budget counts the
+/// policy's prorated amount (people who share a proration basis share a row, so the amount is
+/// prorated once per row, rounded down per person as when each budget opens).
+async fn groups(
     ctx: &Ctx,
     year: i32,
     period: &Period,
     units: Option<HashSet<OrgUnitId>>,
-) -> ApiResult<Vec<PersonDevelopment>> {
+) -> ApiResult<Vec<DevelopmentGroup>> {
     let currency = ctx.settings.development.currency;
     let amounts: HashMap<JobLevel, i64> = store::list_policies(&ctx.db, Some(year))
         .await?
@@ -103,16 +105,20 @@ async fn people(
                 .as_ref()
                 .is_none_or(|u| r.org_unit.is_some_and(|o| u.contains(&o)))
         })
-        .map(|r| PersonDevelopment {
-            org_unit: r.org_unit,
-            level: r.level,
-            has_engagement: r.has_engagement,
-            budget_minor: r.budget_minor.unwrap_or_else(|| {
-                let amount = amounts.get(&r.level).copied().unwrap_or(0);
-                prorated(amount, period, &r.dates)
-            }),
-            used_minor: r.used_minor,
-            learning_minutes: r.learning_minutes,
+        .map(|r| {
+            let amount = amounts.get(&r.level).copied().unwrap_or(0);
+            let unopened = i64::from(r.unopened) * prorated(amount, period, &r.dates);
+            DevelopmentGroup {
+                org_unit: r.org_unit,
+                level: r.level,
+                figures: EquityFigures {
+                    people: r.people,
+                    with_engagement: r.with_engagement,
+                    budget_minor: r.opened_budget_minor + unopened,
+                    used_minor: r.used_minor,
+                    learning_minutes: r.learning_minutes,
+                },
+            }
         })
         .collect())
 }
@@ -141,7 +147,7 @@ pub async fn equity(ctx: &Ctx, q: EquityQuery) -> ApiResult<EquityReport> {
             (place, Some(units.into_iter().collect()))
         }
     };
-    let people = people(ctx, year, &period, units).await?;
+    let groups = groups(ctx, year, &period, units).await?;
     let decisions = if access::can_see_learning(p, Relation::Other) {
         None
     } else {
@@ -149,9 +155,9 @@ pub async fn equity(ctx: &Ctx, q: EquityQuery) -> ApiResult<EquityReport> {
     };
     let cell = |levels: Option<(JobLevel, JobLevel)>| {
         let figures = EquityFigures::of(
-            people
+            groups
                 .iter()
-                .filter(|d| levels.is_none_or(|(a, b)| (a..=b).contains(&d.level))),
+                .filter(|g| levels.is_none_or(|(a, b)| (a..=b).contains(&g.level))),
         );
         match &decisions {
             None => Cell::Value(figures),

@@ -8,10 +8,76 @@ use learnwell_domain::development::{
     propose, Candidate, Engagement, Giver, Mentee, MentorProfile, MentoringRequest, ProfileFields,
     ProfileKind, Proposal, RequestFields, RequestState,
 };
-use learnwell_domain::ids::{MentorProfileId, MentoringEngagementId, MentoringRequestId, SkillId};
+use learnwell_domain::ids::{
+    MentorProfileId, MentoringEngagementId, MentoringRequestId, OrgUnitId, SkillId,
+};
 use learnwell_domain::org::JobLevel;
 use learnwell_domain::FieldError;
 use learnwell_persistence::development::mentoring as store;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+const PROFILES_VERSION_KEY: &str = "development:profiles_version";
+const PROFILES_VERSION_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// A profile as matching scores it, with what the directory knows of an internal giver.
+#[derive(Debug)]
+struct CandidateRow {
+    profile: MentorProfile,
+    level: Option<JobLevel>,
+    org_unit: Option<OrgUnitId>,
+}
+
+/// The profiles version and the directory version a load was made at.
+type CacheKey = (Option<Vec<u8>>, Option<Vec<u8>>);
+type Loaded = (CacheKey, Arc<Vec<CandidateRow>>);
+
+/// Matching's candidates of each kind, loaded once per *profiles version* and directory version,
+/// so a request only scores. Every profile write (a place taken or freed included) starts a new
+/// profiles version after it commits, a giver's level, unit or leaving a new directory version;
+/// both are tokens in the key-value store (shared through Redis when configured), as the
+/// directory's. Concurrent requests wait for one load.
+#[derive(Debug, Default)]
+pub struct CandidateCache {
+    kinds: tokio::sync::Mutex<HashMap<ProfileKind, Loaded>>,
+}
+
+impl CandidateCache {
+    async fn get(&self, ctx: &Ctx, kind: ProfileKind) -> ApiResult<Arc<Vec<CandidateRow>>> {
+        let key = (
+            ctx.kv.get(PROFILES_VERSION_KEY).await?,
+            ctx.directory.version().await?,
+        );
+        let mut kinds = self.kinds.lock().await;
+        if let Some((k, rows)) = kinds.get(&kind) {
+            if *k == key {
+                return Ok(Arc::clone(rows));
+            }
+        }
+        let rows: Vec<CandidateRow> = store::candidates(&ctx.db, kind)
+            .await?
+            .into_iter()
+            .map(|(profile, level, unit)| CandidateRow {
+                profile,
+                level: level.and_then(|l| JobLevel::new(l.into()).ok()),
+                org_unit: unit.as_deref().and_then(|u| u.parse().ok()),
+            })
+            .collect();
+        let rows = Arc::new(rows);
+        kinds.insert(kind, (key, Arc::clone(&rows)));
+        Ok(rows)
+    }
+}
+
+/// Start a new profiles version: call after committing any change to mentor profiles.
+pub(super) async fn profiles_changed(ctx: &Ctx) -> ApiResult<()> {
+    let token = uuid::Uuid::now_v7();
+    ctx.kv
+        .set(PROFILES_VERSION_KEY, token.as_bytes(), PROFILES_VERSION_TTL)
+        .await?;
+    Ok(())
+}
 
 /// Every skill named must be in the catalog's taxonomy (field `skills[i]`).
 async fn known(ctx: &Ctx, skills: &[SkillId]) -> ApiResult<()> {
@@ -44,6 +110,7 @@ pub async fn create_profile(ctx: &Ctx, fields: ProfileFields) -> ApiResult<Mento
     let event = audit::event(ctx, "mentor_profile.create", "mentor_profile", id);
     learnwell_persistence::audit::append(&tx, &[event]).await?;
     tx.commit().await?;
+    profiles_changed(ctx).await?;
     Ok(profile)
 }
 
@@ -137,11 +204,11 @@ pub async fn matches(
         .directory
         .relation(&ctx.principal, request.mentee_id)
         .await?;
-    let rows = store::candidates(&ctx.db, request.kind).await?;
-    let candidates = rows.iter().map(|(profile, level, unit)| Candidate {
-        profile,
-        level: level.and_then(|l| JobLevel::new(l.into()).ok()),
-        org_unit: unit.as_deref().and_then(|u| u.parse().ok()),
+    let rows = ctx.mentoring_candidates.get(ctx, request.kind).await?;
+    let candidates = rows.iter().map(|r| Candidate {
+        profile: &r.profile,
+        level: r.level,
+        org_unit: r.org_unit,
     });
     let who = Mentee {
         id: mentee.id,
@@ -152,14 +219,15 @@ pub async fn matches(
     Ok(proposals
         .into_iter()
         .filter_map(|p| {
-            let profile = rows.iter().find(|(r, ..)| r.id == p.profile_id)?.0.clone();
+            let profile = rows.iter().find(|r| r.profile.id == p.profile_id)?;
+            let profile = profile.profile.clone();
             Some((p, profile))
         })
         .collect())
 }
 
 /// The mentee picks a profile for their open request: a proposed engagement the mentor
-/// accepts or declines.
+/// accepts or declines (where the policy asks for it, once the mentee's manager approved it).
 #[tracing::instrument(skip_all, fields(request_id = %id))]
 pub async fn choose(
     ctx: &Ctx,
@@ -176,10 +244,16 @@ pub async fn choose(
         .filter(|p| p.active && p.kind == request.kind)
         .filter(|p| p.employee_id() != Some(request.mentee_id))
         .ok_or_else(|| FieldError::new("profile_id", "no active profile of this kind"))?;
+    let needs_approval = ctx
+        .settings
+        .development
+        .manager_approves
+        .contains(&request.kind);
     let engagement = Engagement::propose(
         MentoringEngagementId::from_uuid(uuid::Uuid::now_v7()),
         &request,
         &profile,
+        needs_approval,
         ctx.now,
     );
     let tx = ctx.db.begin().await?;

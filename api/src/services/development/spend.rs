@@ -127,7 +127,7 @@ async fn write_request(tx: &Tx, ctx: &Ctx, next: &SpendRequest, action: &str) ->
 #[tracing::instrument(skip_all, fields(spend_request_id = %id))]
 pub async fn approve(ctx: &Ctx, id: SpendRequestId) -> ApiResult<SpendRequest> {
     let (request, employee, relation) = visible(ctx, id).await?;
-    ensure(access::may_decide_spend(&ctx.principal, relation))?;
+    ensure(access::may_approve_for(&ctx.principal, relation))?;
     if current_year(ctx, ctx.now.date_naive()) != request.fiscal_year {
         return Err(Rule::FiscalYearClosed {
             fiscal_year: request.fiscal_year,
@@ -155,7 +155,7 @@ pub async fn approve(ctx: &Ctx, id: SpendRequestId) -> ApiResult<SpendRequest> {
 #[tracing::instrument(skip_all, fields(spend_request_id = %id))]
 pub async fn reject(ctx: &Ctx, id: SpendRequestId) -> ApiResult<SpendRequest> {
     let (request, _, relation) = visible(ctx, id).await?;
-    ensure(access::may_decide_spend(&ctx.principal, relation))?;
+    ensure(access::may_approve_for(&ctx.principal, relation))?;
     let next = request.reject(&ctx.principal.subject, ctx.now)?;
     let tx = ctx.db.begin().await?;
     write_request(&tx, ctx, &next, "pd_spend_request.reject").await?;
