@@ -81,9 +81,12 @@ fn context_activity_arrays(context: &mut Value) {
 
 /// The `format=ids` view: only what identifies each Agent, Group, Activity and Verb.
 ///
-/// An Agent or Identified Group becomes its `objectType` and its inverse functional identifier
-/// (members dropped); an Anonymous Group its `objectType` and its members, each so reduced; an
-/// Activity its `objectType` and `id`; a Verb its `id` (no `display`, Data 2.4.3.s6.b2). This
+/// Exactly the keys the specification needs to identify each (Communication 2.1.3.s1,
+/// Data 2.4.2): an Agent becomes its inverse functional identifier, with `objectType` only where
+/// it is required (an Agent as a statement's object); an Identified Group its `objectType` (always
+/// required for a Group) and identifier (members dropped); an Anonymous Group its `objectType`
+/// and its members, each so reduced; an Activity its `id` (`objectType` defaults to Activity);
+/// a Verb its `id` (no `display`, Data 2.4.3.s6.b2). This
 /// applies to the actor, object, authority, context instructor and team, context activities,
 /// 2.0.0 `contextAgents`/`contextGroups`, and inside a SubStatement. Other properties (ids,
 /// result, timestamps, attachments, ...) are kept.
@@ -99,7 +102,7 @@ fn ids_statement(statement: &mut Value) {
     };
     for role in ["actor", "authority"] {
         if let Some(agent) = map.get_mut(role) {
-            *agent = ids_agent(agent);
+            *agent = ids_agent(agent, false);
         }
     }
     if let Some(verb) = map.get_mut("verb").and_then(Value::as_object_mut) {
@@ -108,7 +111,7 @@ fn ids_statement(statement: &mut Value) {
     if let Some(object) = map.get_mut("object") {
         match object_type(object) {
             None | Some("Activity") => *object = ids_activity(object),
-            Some("Agent" | "Group") => *object = ids_agent(object),
+            Some("Agent" | "Group") => *object = ids_agent(object, true),
             Some("SubStatement") => ids_statement(object),
             Some(_) => {}
         }
@@ -116,13 +119,13 @@ fn ids_statement(statement: &mut Value) {
     if let Some(context) = map.get_mut("context").and_then(Value::as_object_mut) {
         for role in ["instructor", "team"] {
             if let Some(agent) = context.get_mut(role) {
-                *agent = ids_agent(agent);
+                *agent = ids_agent(agent, false);
             }
         }
         for (list, role) in [("contextAgents", "agent"), ("contextGroups", "group")] {
             for relation in array_mut(context.get_mut(list)) {
                 if let Some(agent) = relation.get_mut(role) {
-                    *agent = ids_agent(agent);
+                    *agent = ids_agent(agent, false);
                 }
             }
         }
@@ -144,10 +147,13 @@ fn ids_statement(statement: &mut Value) {
     }
 }
 
-fn ids_agent(agent: &Value) -> Value {
+/// `as_object`: the agent is a statement's object, where an Agent's `objectType` is required.
+fn ids_agent(agent: &Value, as_object: bool) -> Value {
     let mut ids = Map::new();
     let kind = object_type(agent).unwrap_or("Agent");
-    ids.insert("objectType".to_owned(), Value::from(kind));
+    if kind == "Group" || as_object {
+        ids.insert("objectType".to_owned(), Value::from(kind));
+    }
     match IFI_KEYS
         .into_iter()
         .find_map(|key| Some((key, agent.get(key)?)))
@@ -159,7 +165,7 @@ fn ids_agent(agent: &Value) -> Value {
             let members = agent
                 .get("member")
                 .and_then(Value::as_array)
-                .map(|members| members.iter().map(ids_agent).collect())
+                .map(|members| members.iter().map(|m| ids_agent(m, false)).collect())
                 .unwrap_or_default();
             ids.insert("member".to_owned(), Value::Array(members));
         }
@@ -169,7 +175,6 @@ fn ids_agent(agent: &Value) -> Value {
 
 fn ids_activity(activity: &Value) -> Value {
     let mut ids = Map::new();
-    ids.insert("objectType".to_owned(), Value::from("Activity"));
     if let Some(id) = activity.get("id") {
         ids.insert("id".to_owned(), id.clone());
     }
@@ -425,19 +430,19 @@ mod tests {
         );
         assert_eq!(
             ids["object"],
-            json!({"objectType": "Activity", "id": "http://www.example.com/meetings/occurances/34534"})
+            json!({"id": "http://www.example.com/meetings/occurances/34534"})
         );
         assert_eq!(
             ids["context"]["instructor"],
-            json!({"objectType": "Agent", "account": {"homePage": "http://www.example.com", "name": "13936749"}})
+            json!({"account": {"homePage": "http://www.example.com", "name": "13936749"}})
         );
         assert_eq!(
             ids["context"]["team"],
-            json!({"objectType": "Group", "member": [{"objectType": "Agent", "openid": "http://ena.example/"}]})
+            json!({"objectType": "Group", "member": [{"openid": "http://ena.example/"}]})
         );
         assert_eq!(
             ids["context"]["contextActivities"]["parent"],
-            json!({"objectType": "Activity", "id": "http://www.example.com/meetings/series/267"})
+            json!({"id": "http://www.example.com/meetings/series/267"})
         );
         assert_eq!(
             ids["context"]["platform"],
@@ -445,11 +450,24 @@ mod tests {
         );
         assert_eq!(
             ids["authority"],
-            json!({"objectType": "Agent", "account": {"homePage": "http://cloud.scorm.com/", "name": "anonymous"}})
+            json!({"account": {"homePage": "http://cloud.scorm.com/", "name": "anonymous"}})
         );
         assert_eq!(ids["result"], statement()["result"]);
         assert_eq!(ids["timestamp"], statement()["timestamp"]);
         assert_eq!(ids["attachments"], statement()["attachments"]);
+    }
+
+    #[test]
+    fn an_agent_as_object_keeps_its_required_object_type() {
+        let statement = json!({
+            "actor": {"mbox": "mailto:a@example.com", "name": "A"},
+            "verb": {"id": "http://example.com/met"},
+            "object": {"objectType": "Agent", "name": "B", "mbox": "mailto:b@example.com"}
+        });
+        assert_eq!(
+            format_ids(&statement)["object"],
+            json!({"objectType": "Agent", "mbox": "mailto:b@example.com"})
+        );
     }
 
     #[test]
@@ -465,10 +483,10 @@ mod tests {
         assert_eq!(
             format_ids(&sub),
             json!({
-                "actor": {"objectType": "Agent", "mbox": "mailto:a@example.com"},
+                "actor": {"mbox": "mailto:a@example.com"},
                 "verb": {"id": "http://example.com/planned"},
                 "object": {"objectType": "SubStatement",
-                           "actor": {"objectType": "Agent", "mbox": "mailto:b@example.com"},
+                           "actor": {"mbox": "mailto:b@example.com"},
                            "verb": {"id": "http://example.com/visited"},
                            "object": {"objectType": "StatementRef", "id": "9e13cefd-53d3-4eac-b5ed-2cf6693903bb"}}
             })

@@ -22,7 +22,8 @@
 //!   [`check_attachments_sent`]: matching attachment parts with the attachments statements
 //!   declare, by SHA-2 hash;
 //! - [`check_signature`]: the structure of a signed statement's JWS (Data 2.6);
-//! - [`DocumentKind`], [`DocumentScope`], [`Document`]: the document resources' documents.
+//! - [`DocumentKind`], [`DocumentScope`], [`Document`]: the document resources' documents;
+//!   [`put_without_precondition`]: when a PUT needs `If-Match` / `If-None-Match`.
 //!
 //! Where the specification and the ADL conformance test suite disagree, the test suite wins, and
 //! the function says so.
@@ -52,7 +53,9 @@ pub use attachments::{
 };
 pub use batch::{complete_batch, statement_path, Batch};
 pub use compare::same_statement;
-pub use documents::{Document, DocumentKind, DocumentScope};
+pub use documents::{
+    put_without_precondition, Document, DocumentKind, DocumentScope, MissingPrecondition,
+};
 pub use duration::{parse_duration, truncate_duration};
 pub use format::{
     best_language, format_canonical, format_ids, merge_activity_definitions, parse_accept_language,

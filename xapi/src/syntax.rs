@@ -76,114 +76,29 @@ pub(crate) fn media_type_essence(input: &str) -> &str {
     input.split(';').next().unwrap_or_default().trim()
 }
 
-/// The RFC 5646 tags kept for compatibility that do not follow the `langtag` production.
-const GRANDFATHERED: [&str; 26] = [
-    "en-GB-oed",
-    "i-ami",
-    "i-bnn",
-    "i-default",
-    "i-enochian",
-    "i-hak",
-    "i-klingon",
-    "i-lux",
-    "i-mingo",
-    "i-navajo",
-    "i-pwn",
-    "i-tao",
-    "i-tay",
-    "i-tsu",
-    "sgn-BE-FR",
-    "sgn-BE-NL",
-    "sgn-CH-DE",
-    "art-lojban",
-    "cel-gaulish",
-    "no-bok",
-    "no-nyn",
-    "zh-guoyu",
-    "zh-hakka",
-    "zh-min",
-    "zh-min-nan",
-    "zh-xiang",
-];
-
-/// A well-formed RFC 5646 language tag (case-insensitive), checked against its ABNF:
-/// `language ["-" script] ["-" region] *("-" variant) *("-" extension) ["-" privateuse]`, a
-/// private-use tag (`x-...`), or a grandfathered tag. Variants and extension singletons may not
-/// repeat. The registry is not consulted (`qq` is well-formed).
+/// An RFC 5646 language tag (case-insensitive): well-formed as the `oxilangtag` crate checks it
+/// (`language ["-" script] ["-" region] *("-" variant) *("-" extension) ["-" privateuse]`, a
+/// private-use tag `x-...`, or a grandfathered tag), and without a repeated variant or extension
+/// singleton (RFC 5646 2.2.5 and 2.2.6, the two validity rules that need no registry; the
+/// conformance suite refuses `es-a-aaa-b-bbb-b-ccc`). The registry is not consulted (`qq` passes).
 pub fn is_language_tag(tag: &str) -> bool {
-    if GRANDFATHERED.iter().any(|g| g.eq_ignore_ascii_case(tag)) {
-        return true;
-    }
-    let subtags: Vec<&str> = tag.split('-').collect();
-    if subtags
-        .iter()
-        .any(|s| s.is_empty() || s.len() > 8 || !s.bytes().all(|b| b.is_ascii_alphanumeric()))
-    {
+    let Ok(parsed) = oxilangtag::LanguageTag::parse(tag) else {
         return false;
-    }
-    if subtags[0].eq_ignore_ascii_case("x") {
-        return subtags.len() > 1;
-    }
-    let alpha = |s: &str| s.bytes().all(|b| b.is_ascii_alphabetic());
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-
-    let language = subtags[0];
-    if language.len() < 2 || !alpha(language) {
-        return false;
-    }
-    let mut rest = &subtags[1..];
-    if language.len() <= 3 {
-        // Up to three extended language subtags (`zh-cmn`).
-        for _ in 0..3 {
-            match rest.first() {
-                Some(s) if s.len() == 3 && alpha(s) => rest = &rest[1..],
-                _ => break,
-            }
-        }
-    }
-    if rest.first().is_some_and(|s| s.len() == 4 && alpha(s)) {
-        rest = &rest[1..]; // script
-    }
-    if rest
-        .first()
-        .is_some_and(|s| (s.len() == 2 && alpha(s)) || (s.len() == 3 && digits(s)))
-    {
-        rest = &rest[1..]; // region
-    }
-    let mut variants: Vec<String> = Vec::new();
-    while let Some(s) = rest.first() {
-        let is_variant = s.len() >= 5 || (s.len() == 4 && s.as_bytes()[0].is_ascii_digit());
-        if !is_variant {
-            break;
-        }
-        let variant = s.to_ascii_lowercase();
-        if variants.contains(&variant) {
-            return false;
-        }
-        variants.push(variant);
-        rest = &rest[1..];
-    }
-    let mut singletons: Vec<String> = Vec::new();
-    while let Some(s) = rest.first() {
-        if s.len() != 1 || s.eq_ignore_ascii_case("x") {
-            break;
-        }
-        let singleton = s.to_ascii_lowercase();
-        if singletons.contains(&singleton) {
-            return false;
-        }
-        singletons.push(singleton);
-        let values = rest[1..].iter().take_while(|s| s.len() >= 2).count();
-        if values == 0 {
-            return false;
-        }
-        rest = &rest[1 + values..];
-    }
-    match rest.first() {
-        None => true,
-        Some(s) if s.eq_ignore_ascii_case("x") => rest.len() > 1,
-        Some(_) => false,
-    }
+    };
+    let mut variants: Vec<String> = parsed
+        .variant_subtags()
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let mut singletons: Vec<char> = parsed
+        .extension_subtags()
+        .map(|(s, _)| s.to_ascii_lowercase())
+        .collect();
+    let (v, e) = (variants.len(), singletons.len());
+    variants.sort_unstable();
+    variants.dedup();
+    singletons.sort_unstable();
+    singletons.dedup();
+    variants.len() == v && singletons.len() == e
 }
 
 #[cfg(test)]

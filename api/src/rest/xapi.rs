@@ -118,6 +118,9 @@ pub struct LrsClientResource {
     /// Verb IRIs that mean learning happened for this client, beside the four ADL verbs
     /// (completed, passed, attended, experienced).
     pub learning_verbs: Vec<String>,
+    /// `1.0.3` or `2.0.0`: the `X-Experience-API-Version` the LRS answers this client's requests
+    /// in when they name none (they are refused with 400 all the same).
+    pub default_version: String,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
@@ -132,6 +135,7 @@ impl From<&LrsClient> for LrsClientResource {
             scopes: c.scopes.split(' ').map(str::to_owned).collect(),
             account_home_page: c.account_home_page.clone(),
             learning_verbs: c.learning_verbs.clone(),
+            default_version: c.default_version.as_header().to_owned(),
             created_at: c.created_at,
             revoked_at: c.revoked_at,
         }
@@ -150,6 +154,9 @@ pub struct LrsClientInput {
     /// verbs completed, passed, attended and experienced.
     #[serde(default)]
     pub learning_verbs: Vec<String>,
+    /// `1.0.3` (default) or `2.0.0`: the version the LRS answers in when one of this client's
+    /// requests names none.
+    pub default_version: Option<String>,
 }
 
 /// LRS clients (`ld_admin`).
@@ -179,6 +186,7 @@ async fn create_client(ctx: Ctx, body: JsonBody<LrsClientInput>) -> ApiResult<Ht
             scopes: input.scopes,
             account_home_page: input.account_home_page,
             learning_verbs: input.learning_verbs,
+            default_version: input.default_version,
         },
     )
     .await?;

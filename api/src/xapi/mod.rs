@@ -184,7 +184,7 @@ async fn handle(
         Resource::Lrs(guarded) => {
             let (caller, version) = match begin(&services, &auth, &req, &r).await {
                 Ok(started) => started,
-                Err(e) => return finish(Err(e), version),
+                Err((e, answer)) => return finish(Err(e), answer),
             };
             let outcome = async {
                 if let Some(p) = payload.take() {
@@ -227,29 +227,37 @@ async fn dispatch(
     }
 }
 
-/// Check the version and the credentials of an xAPI request.
+/// Check the credentials, then the version of an xAPI request. A refusal comes with the version
+/// to answer it in: the request's, or where it names none the caller's default (an LRS client's
+/// `default_version`; 1.0.3 for a token), so a 2.0.0 client hears 2.0.0 even then.
 async fn begin(
     services: &Services,
     auth: &Authenticator,
     req: &HttpRequest,
     r: &XapiRequest,
-) -> ApiResult<(XapiCaller, XapiVersion)> {
-    let version = match r.header(XapiVersion::HEADER) {
-        None => {
-            return Err(ApiError::InvalidQuery(FieldError::new(
-                XapiVersion::HEADER,
-                "is required: send X-Experience-API-Version: 1.0.3 or 2.0.0",
-            )))
-        }
-        Some(v) => XapiVersion::parse(v)
-            .map_err(|e| ApiError::InvalidQuery(FieldError::new(e.path, e.reason)))?,
-    };
+) -> Result<(XapiCaller, XapiVersion), (ApiError, XapiVersion)> {
+    let named = r.header(XapiVersion::HEADER);
     let address = crate::auth::client_address(req, &services.settings.server.trusted_proxies);
     let caller = svc::authenticate(services, address, r.header("authorization"), |t| {
         auth.verify(t)
     })
-    .await?;
-    Ok((caller, version))
+    .await
+    .map_err(|e| (e, answer_version(named)))?;
+    let default = caller
+        .client
+        .as_ref()
+        .map_or(XapiVersion::V1_0_3, |c| c.default_version);
+    let version = match named {
+        None => Err(FieldError::new(
+            XapiVersion::HEADER,
+            "is required: send X-Experience-API-Version: 1.0.3 or 2.0.0",
+        )),
+        Some(v) => XapiVersion::parse(v).map_err(|e| FieldError::new(e.path, e.reason)),
+    };
+    match version {
+        Ok(v) => Ok((caller, v)),
+        Err(e) => Err((ApiError::InvalidQuery(e), default)),
+    }
 }
 
 /// The answer of an xAPI request, with the version header; 401 asks for Basic credentials.

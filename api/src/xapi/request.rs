@@ -37,6 +37,26 @@ fn bad(name: &str, why: impl Into<String>) -> ApiError {
     ApiError::InvalidQuery(FieldError::new(name, why))
 }
 
+const VERSION: &str = "x-experience-api-version";
+
+/// A version given as a form parameter: one the LRS speaks, and the header's if there is one.
+fn checked_version(headers: &mut HashMap<String, String>, value: String) -> ApiResult<()> {
+    let form = learnwell_xapi::XapiVersion::parse(&value).map_err(|e| bad(&e.path, e.reason))?;
+    match headers.get(VERSION) {
+        None => {
+            headers.insert(VERSION.to_owned(), value);
+        }
+        Some(header) if learnwell_xapi::XapiVersion::parse(header).ok() != Some(form) => {
+            return Err(bad(
+                learnwell_xapi::XapiVersion::HEADER,
+                "the form's version differs from the request's header",
+            ))
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
 fn query(req: &HttpRequest) -> ApiResult<HashMap<String, String>> {
     actix_web::web::Query::<HashMap<String, String>>::from_query(req.query_string())
         .map(actix_web::web::Query::into_inner)
@@ -80,7 +100,9 @@ impl XapiRequest {
     /// form parameters named like the headers of Communication 1.3.s3.b6 are headers and the
     /// others are query parameters. `Content-Type` and `Content-Length` are always the form's
     /// (the request's own describe the form); for the others, a header the request also carries
-    /// itself keeps that value. Content without a `Content-Type` is taken as `application/json`.
+    /// itself keeps that value, except the version: a form's `X-Experience-API-Version` must be a
+    /// version the LRS speaks and, beside the header, the same one. Content without a
+    /// `Content-Type` is taken as `application/json`.
     pub fn from_form(req: &HttpRequest, form: &[u8]) -> ApiResult<Self> {
         let query = query(req)?;
         if req.method() != Method::POST {
@@ -138,6 +160,8 @@ impl XapiRequest {
             let lower = name.to_ascii_lowercase();
             if name == "content" {
                 content = Some(value);
+            } else if lower == VERSION {
+                checked_version(&mut headers, value)?;
             } else if FORM_HEADERS.contains(&lower.as_str()) {
                 headers.entry(lower).or_insert(value);
             } else {

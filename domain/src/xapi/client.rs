@@ -5,7 +5,7 @@ use super::LearningVerbs;
 use crate::access::{Scope, LRS_SCOPES};
 use crate::FieldError;
 use chrono::{DateTime, Utc};
-use learnwell_xapi::is_iri;
+use learnwell_xapi::{is_iri, XapiVersion};
 
 /// An LRS client: HTTP Basic credentials for an LMS (the secret only as its argon2 hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +20,8 @@ pub struct LrsClient {
     pub account_home_page: Option<String>,
     /// Verb IRIs that mean learning happened, beside the four ADL verbs.
     pub learning_verbs: Vec<String>,
+    /// The version the LRS answers in when a request names none (it is still refused).
+    pub default_version: XapiVersion,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -27,13 +29,14 @@ pub struct LrsClient {
 
 /// What a learning admin gives for a new LRS client, checked: a name of 1 to 200 characters, at
 /// least one xAPI scope (repeats dropped), an absolute home page IRL for its accounts if any, and
-/// its own learning verbs.
+/// its own learning verbs, and the xAPI version its requests default to (1.0.3 unless given).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientSettings {
     name: String,
     scopes: Vec<Scope>,
     account_home_page: Option<String>,
     learning_verbs: LearningVerbs,
+    default_version: XapiVersion,
 }
 
 impl ClientSettings {
@@ -43,6 +46,7 @@ impl ClientSettings {
         scopes: &[String],
         account_home_page: Option<&str>,
         learning_verbs: &[String],
+        default_version: Option<&str>,
     ) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let name = name.trim().to_owned();
@@ -73,12 +77,21 @@ impl ClientSettings {
         let learning_verbs = LearningVerbs::parse(learning_verbs)
             .map_err(|e| errors.push(e.into()))
             .ok();
-        match (learning_verbs, errors.is_empty()) {
-            (Some(learning_verbs), true) => Ok(Self {
+        let default_version = match default_version.map(str::trim) {
+            None => Some(XapiVersion::V1_0_3),
+            Some(v @ ("1.0.3" | "2.0.0")) => XapiVersion::parse(v).ok(),
+            Some(_) => {
+                errors.push(FieldError::new("default_version", "must be 1.0.3 or 2.0.0"));
+                None
+            }
+        };
+        match (learning_verbs, default_version, errors.is_empty()) {
+            (Some(learning_verbs), Some(default_version), true) => Ok(Self {
                 name,
                 scopes: parsed,
                 account_home_page: home_page,
                 learning_verbs,
+                default_version,
             }),
             _ => Err(errors),
         }
@@ -99,6 +112,10 @@ impl ClientSettings {
     pub fn learning_verbs(&self) -> &LearningVerbs {
         &self.learning_verbs
     }
+
+    pub fn default_version(&self) -> XapiVersion {
+        self.default_version
+    }
 }
 
 #[cfg(test)]
@@ -116,8 +133,10 @@ mod tests {
             &strings(&["xapi:write", "xapi:read", "xapi:write"]),
             Some(" https://lms.example.com "),
             &strings(&["https://lms.example.com/verbs/read"]),
+            Some("2.0.0"),
         )
         .unwrap();
+        assert_eq!(settings.default_version(), XapiVersion::V2_0_0);
         assert_eq!(settings.name(), "Moodle");
         assert_eq!(settings.scopes(), [Scope::XapiWrite, Scope::XapiRead]);
         assert_eq!(
@@ -137,14 +156,21 @@ mod tests {
             &strings(&["hris:write"]),
             Some("lms"),
             &strings(&["read"]),
+            Some("1.0"),
         )
         .unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["name", "scopes", "account_home_page", "learning_verbs[0]"]
+            [
+                "name",
+                "scopes",
+                "account_home_page",
+                "learning_verbs[0]",
+                "default_version"
+            ]
         );
-        let none = ClientSettings::parse("LMS", &[], None, &[]).unwrap_err();
+        let none = ClientSettings::parse("LMS", &[], None, &[], None).unwrap_err();
         assert_eq!(none[0].message, "give at least one scope");
     }
 }

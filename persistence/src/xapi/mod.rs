@@ -20,14 +20,16 @@ struct ClientRow {
     scopes: String,
     account_home_page: Option<String>,
     learning_verbs: String,
+    default_version: String,
     created_by: String,
     created_at: DateTime<Utc>,
     revoked_at: Option<DateTime<Utc>>,
 }
 
-impl From<ClientRow> for LrsClient {
-    fn from(r: ClientRow) -> Self {
-        Self {
+impl TryFrom<ClientRow> for LrsClient {
+    type Error = StoreError;
+    fn try_from(r: ClientRow) -> StoreResult<Self> {
+        Ok(Self {
             id: r.id,
             name: r.name,
             api_key: r.api_key,
@@ -39,19 +41,23 @@ impl From<ClientRow> for LrsClient {
                 .split_whitespace()
                 .map(str::to_owned)
                 .collect(),
+            default_version: learnwell_xapi::XapiVersion::parse(&r.default_version)
+                .map_err(|e| StoreError::corrupt(e.reason))?,
             created_by: r.created_by,
             created_at: r.created_at,
             revoked_at: r.revoked_at,
-        }
+        })
     }
 }
 
 const CLIENT_COLUMNS: &str = "id, name, api_key, secret_hash, scopes, account_home_page, \
-                              learning_verbs, created_by, created_at, revoked_at";
+                              learning_verbs, default_version, created_by, created_at, \
+                              revoked_at";
 
 pub async fn insert_client(tx: &Tx, c: &LrsClient) -> StoreResult<()> {
-    let sql =
-        format!("INSERT INTO lrs_clients ({CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    let sql = format!(
+        "INSERT INTO lrs_clients ({CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    );
     let values: Vec<Value> = vec![
         c.id.clone().into(),
         c.name.clone().into(),
@@ -60,6 +66,7 @@ pub async fn insert_client(tx: &Tx, c: &LrsClient) -> StoreResult<()> {
         c.scopes.clone().into(),
         c.account_home_page.clone().into(),
         c.learning_verbs.join(" ").into(),
+        c.default_version.as_header().into(),
         c.created_by.clone().into(),
         c.created_at.into(),
         c.revoked_at.into(),
@@ -80,7 +87,7 @@ async fn clients_where(
     let rows = ClientRow::find_by_statement(statement(c.backend(), &sql, values))
         .all(c.conn())
         .await?;
-    Ok(rows.into_iter().map(LrsClient::from).collect())
+    rows.into_iter().map(LrsClient::try_from).collect()
 }
 
 pub async fn list_clients(c: &impl Conn) -> StoreResult<Vec<LrsClient>> {

@@ -122,7 +122,12 @@ async fn the_alternate_request_syntax_reaches_every_resource_with_headers_in_the
         "/agents/profile",
         "PUT",
         &real,
-        &[("agent", agent), ("profileId", "prefs"), ("content", "{}")],
+        &[
+            ("agent", agent),
+            ("profileId", "prefs"),
+            ("If-None-Match", "*"),
+            ("content", "{}"),
+        ],
     )
     .await;
     assert_eq!(res.status(), 204);
@@ -263,6 +268,28 @@ async fn the_alternate_request_syntax_refuses_what_the_specification_forbids() {
     .await;
     assert_eq!(res.status(), 400);
     assert_eq!(problem_field(body(res).await), "method");
+    // The form's version is a header too (Communication 1.3.s3.b7): checked, and it must agree
+    // with the request's own.
+    for stale in ["0.8", "2.0.0"] {
+        let res = alternate(
+            &app,
+            "/statements",
+            "PUT",
+            &real,
+            &[
+                ("statementId", S1),
+                ("X-Experience-API-Version", stale),
+                ("content", &content),
+            ],
+        )
+        .await;
+        assert_eq!(res.status(), 400, "{stale}");
+        assert_eq!(
+            problem_field(body(res).await),
+            "X-Experience-API-Version",
+            "{stale}"
+        );
+    }
     // A method the resource does not have.
     let res = xapi(&app, &lrs, Method::DELETE, "/statements", None).await;
     assert_eq!(res.status(), 405);

@@ -98,14 +98,15 @@ async fn documents_keep_state_and_profiles_with_etags_and_merges() {
     .await;
     assert_eq!(gone.status(), 404);
 
-    // A profile is replaced only by someone who says which version they replace.
+    // A profile is replaced only by someone who says which version they replace (and under
+    // 1.0.3 created only with If-None-Match: *).
     let profile = format!("/activities/profile?activityId={activity}&profileId=settings");
     let res = doc(
         &app,
         &lrs,
         Method::PUT,
         &profile,
-        &[],
+        &[("if-none-match", "*")],
         Some(r#"{"theme":"dark"}"#),
     )
     .await;
@@ -160,7 +161,7 @@ async fn documents_keep_state_and_profiles_with_etags_and_merges() {
         &lrs,
         Method::PUT,
         &agent_profile,
-        &[],
+        &[("if-none-match", "*")],
         Some(r#"{"lang":"de"}"#),
     )
     .await;

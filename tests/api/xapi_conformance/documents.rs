@@ -140,3 +140,49 @@ async fn a_bad_since_is_refused_beside_a_document_id_too() {
         assert_eq!(res.status(), 400, "{path}");
     }
 }
+
+/// xAPI 1.0.3 writes profile documents with a precondition even when new (400 without one,
+/// XAPI-00273); 2.0.0 asks one only to replace a document.
+#[tokio::test]
+async fn under_1_0_3_a_profile_document_is_put_with_a_precondition_even_when_new() {
+    let app = TestApp::spawn().await;
+    let lrs = client(&app).await;
+    let agent = urlencode(r#"{"objectType":"Agent","mbox":"mailto:ada@example.com"}"#);
+    let activity = urlencode("http://www.example.com/activityId/hashset");
+    for (i, resource) in [
+        format!("/agents/profile?agent={agent}"),
+        format!("/activities/profile?activityId={activity}"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let path = format!("{resource}&profileId=p{i}");
+        let res = send(&app, &lrs, Method::PUT, &path, &[], Some(json!({"a": 1}))).await;
+        assert_eq!(res.status(), 400, "{path}");
+        assert!(
+            body(res).await.to_string().contains("If-None-Match"),
+            "{path}"
+        );
+        let create = [("if-none-match", "*")];
+        let res = send(
+            &app,
+            &lrs,
+            Method::PUT,
+            &path,
+            &create,
+            Some(json!({"a": 1})),
+        )
+        .await;
+        assert_eq!(res.status(), 204, "{path}");
+        let v2 = lrs.with_version("2.0.0");
+        let fresh = format!("{resource}&profileId=q{i}");
+        let res = send(&app, &v2, Method::PUT, &fresh, &[], Some(json!({"b": 1}))).await;
+        assert_eq!(res.status(), 204, "2.0.0 creates without one: {fresh}");
+        let res = send(&app, &v2, Method::PUT, &fresh, &[], Some(json!({"b": 2}))).await;
+        assert_eq!(
+            res.status(),
+            409,
+            "but does not replace without one: {fresh}"
+        );
+    }
+}

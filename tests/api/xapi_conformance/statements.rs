@@ -279,3 +279,119 @@ async fn an_empty_context_activities_object_is_refused_in_both_versions() {
     s["context"] = json!({ "contextActivities": { "parent": [] } });
     post(&app, &lrs, s).await;
 }
+
+#[tokio::test]
+async fn a_context_language_must_be_an_rfc_5646_tag_in_both_versions() {
+    let app = TestApp::spawn().await;
+    let lrs = client(&app).await;
+    let mut s = statement(
+        S1,
+        "ada@example.com",
+        "http://example.com/verbs/read",
+        activity("https://lms.example.com/book/1"),
+    );
+    s["context"] = json!({ "language": "something" });
+    for version in ["1.0.3", "2.0.0"] {
+        let res = send(
+            &app,
+            &lrs.with_version(version),
+            Method::POST,
+            "/statements",
+            &[],
+            Some(s.clone()),
+        )
+        .await;
+        assert_eq!(res.status(), 400, "{version}");
+        let problem = body(res).await.to_string();
+        assert!(problem.contains("statement.context.language"), "{problem}");
+    }
+    s["context"] = json!({ "language": "zh-cmn-Hans-CN" });
+    post(&app, &lrs, s).await;
+}
+
+/// `format=ids` (Communication 2.1.3): an Agent's identifier only (its `objectType` where it is
+/// the object), a Group's `objectType` and identifier, an Activity's `id`, a Verb's `id`.
+#[tokio::test]
+async fn format_ids_keeps_exactly_what_identifies() {
+    let app = TestApp::spawn().await;
+    let lrs = client(&app).await;
+    let sub = json!({
+        "id": S1,
+        "actor": { "objectType": "Agent", "name": "Ada", "mbox": "mailto:ada@example.com" },
+        "verb": { "id": "http://example.com/verbs/planned", "display": { "en-US": "planned" } },
+        "object": {
+            "objectType": "SubStatement",
+            "actor": { "objectType": "Group", "name": "Team", "mbox": "mailto:team@example.com" },
+            "verb": { "id": "http://example.com/verbs/read", "display": { "en-US": "read" } },
+            "object": { "objectType": "Activity", "id": "https://lms.example.com/book/1",
+                        "definition": { "name": { "en-US": "Book" } } }
+        }
+    });
+    post(&app, &lrs, sub).await;
+    let res = send(
+        &app,
+        &lrs,
+        Method::GET,
+        &format!("/statements?statementId={S1}&format=ids"),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let got = body(res).await;
+    assert_eq!(got["actor"], json!({ "mbox": "mailto:ada@example.com" }));
+    assert_eq!(
+        got["verb"],
+        json!({ "id": "http://example.com/verbs/planned" })
+    );
+    assert_eq!(
+        got["object"]["actor"],
+        json!({ "objectType": "Group", "mbox": "mailto:team@example.com" })
+    );
+    assert_eq!(
+        got["object"]["object"],
+        json!({ "id": "https://lms.example.com/book/1" })
+    );
+}
+
+/// A request without `X-Experience-API-Version` is refused, answered in the client's default
+/// version (`default_version`), and credentials come first.
+#[tokio::test]
+async fn a_request_without_a_version_is_answered_in_the_clients_default_version() {
+    let app = TestApp::spawn().await;
+    let res = crate::xapi::create_client(
+        &app,
+        json!({ "name": "LMS 2", "scopes": ["xapi:read"], "default_version": "2.0.0" }),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let created = body(res).await;
+    assert_eq!(created["default_version"], "2.0.0");
+    let v2 = crate::xapi::Lrs::of(&created);
+    let v1 = client(&app).await;
+    for (lrs, expected) in [(&v2, "2.0.0"), (&v1, "1.0.3")] {
+        let res = app
+            .client
+            .get(format!("{}/xapi/statements", app.base))
+            .header("authorization", &lrs.basic)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(res.status(), 400);
+        assert_eq!(res.headers()["x-experience-api-version"], expected);
+    }
+    let res = app
+        .client
+        .get(format!("{}/xapi/statements", app.base))
+        .header("authorization", "Basic bm9ib2R5Om5vdGhpbmc=")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 401, "credentials are checked first");
+    let bad = crate::xapi::create_client(
+        &app,
+        json!({ "name": "LMS 3", "scopes": ["xapi:read"], "default_version": "1.0" }),
+    )
+    .await;
+    assert_eq!(bad.status(), 422);
+}

@@ -97,6 +97,8 @@ pub struct ClientInput {
     pub account_home_page: Option<String>,
     /// Verb IRIs that mean learning happened for this client, beside the four ADL verbs.
     pub learning_verbs: Vec<String>,
+    /// `1.0.3` (default) or `2.0.0`.
+    pub default_version: Option<String>,
 }
 
 fn random_token(bytes: usize) -> String {
@@ -114,6 +116,7 @@ pub async fn create_client(ctx: &Ctx, input: ClientInput) -> ApiResult<IssuedCli
         &input.scopes,
         input.account_home_page.as_deref(),
         &input.learning_verbs,
+        input.default_version.as_deref(),
     )
     .map_err(ApiError::Validation)?;
     let secret = random_token(32);
@@ -134,6 +137,7 @@ pub async fn create_client(ctx: &Ctx, input: ClientInput) -> ApiResult<IssuedCli
             .join(" "),
         account_home_page: settings.account_home_page().map(str::to_owned),
         learning_verbs: settings.learning_verbs().own().to_vec(),
+        default_version: settings.default_version(),
         created_by: ctx.principal.subject.clone(),
         created_at: ctx.now,
         revoked_at: None,

@@ -10,7 +10,8 @@ use learnwell_domain::access::{self, LrsReads};
 use learnwell_domain::FieldError;
 use learnwell_persistence::xapi as store;
 use learnwell_xapi::{
-    merge_activity_definitions, AgentIfi, Document, DocumentKind, DocumentScope, XapiVersion,
+    merge_activity_definitions, put_without_precondition, AgentIfi, Document, DocumentScope,
+    MissingPrecondition, XapiVersion,
 };
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
@@ -128,14 +129,20 @@ pub async fn write(caller: &XapiCaller, cmd: WriteDocument<'_>) -> ApiResult<Str
     let tx = caller.db.begin().await?;
     let current = store::get_document(&tx, &cmd.scope, cmd.id).await?;
     cmd.conditions.check(current.as_ref())?;
-    // A document replaced without saying which version it replaces would lose someone's change.
-    // xAPI 1.0.3 lets the State resource go without (Communication 3.1: "state conflicts are
-    // unlikely"); 2.0.0 asks it of every document resource.
-    let state_exempt = cmd.scope.kind == DocumentKind::State && cmd.version == XapiVersion::V1_0_3;
-    if cmd.mode == Write::Put && current.is_some() && !cmd.conditions.given() && !state_exempt {
-        return Err(ApiError::Conflict(
-            "this document exists: send If-Match with its ETag (or If-None-Match: *)".into(),
-        ));
+    if cmd.mode == Write::Put && !cmd.conditions.given() {
+        put_without_precondition(cmd.scope.kind, cmd.version, current.is_some()).map_err(
+            |missing| match missing {
+                MissingPrecondition::Exists => ApiError::Conflict(
+                    "this document exists: send If-Match with its ETag (or If-None-Match: *)"
+                        .into(),
+                ),
+                MissingPrecondition::Required => ApiError::InvalidQuery(FieldError::new(
+                    "If-None-Match",
+                    "xAPI 1.0.3 profile documents are written with a precondition: send \
+                     If-None-Match: * to create one (If-Match with its ETag to replace it)",
+                )),
+            },
+        )?;
     }
     let (content_type, content) = new_content(cmd.mode, current, cmd.content_type, cmd.content)?;
     let doc = Document {
