@@ -203,7 +203,11 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
         .iter()
         .map(|r| r.status.clone().unwrap_or_default())
         .collect();
-    let result = hris::sync(&ctx, records, hris::SyncOptions::default()).await?;
+    let cmd = hris::SyncCommand {
+        records: records.into_iter().map(Into::into).collect(),
+        ..hris::SyncCommand::default()
+    };
+    let result = hris::sync(&ctx, cmd).await?;
     let ids: std::collections::HashMap<String, EmployeeId> = result
         .plan
         .records

@@ -155,6 +155,13 @@ pub enum Rule {
     /// A PIP starts counting only once its client has acknowledged the plan.
     #[error("the client has not acknowledged this performance improvement plan yet; it starts only after they have")]
     PlanNotAcknowledged,
+    /// A reconcile run that is committed or expired takes no pages and no second commit.
+    #[error("this reconcile run is {state}; it cannot be {action}{hint}")]
+    ReconcileRunState {
+        state: &'static str,
+        action: &'static str,
+        hint: &'static str,
+    },
 }
 
 impl Rule {
@@ -171,7 +178,8 @@ impl Rule {
             Rule::SpendRequestState { .. }
             | Rule::FiscalYearClosed { .. }
             | Rule::EngagementState { .. }
-            | Rule::PlanNotAcknowledged => Code::Conflict,
+            | Rule::PlanNotAcknowledged
+            | Rule::ReconcileRunState { .. } => Code::Conflict,
             Rule::SecondApproverNeeded => Code::Forbidden,
             Rule::BudgetExceeded { .. } => Code::BudgetExceeded,
             Rule::CapacityReached { .. } => Code::CapacityReached,

@@ -13,6 +13,7 @@ mod enrollments;
 mod graphql;
 mod helpers;
 mod hris;
+mod hris_integrations;
 mod layering;
 mod learning_time;
 mod learning_time_privacy;
