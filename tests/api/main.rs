@@ -17,6 +17,7 @@ mod hris_integrations;
 mod layering;
 mod learning_time;
 mod learning_time_privacy;
+mod lms_import;
 mod org_units;
 mod policy;
 mod records;
