@@ -13,6 +13,8 @@ use std::collections::BTreeSet;
 
 pub mod advising;
 mod development;
+pub mod keys;
+mod learning;
 
 const GIVEN: &[&str] = &[
     "Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi",
@@ -55,7 +57,7 @@ fn seeder() -> Principal {
     }
 }
 
-/// A tiny deterministic generator, so every demo organisation is the same.
+/// A tiny deterministic generator, so every demo organisation is the same for a given seed.
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
@@ -74,8 +76,12 @@ struct Person {
     manager: Option<String>,
 }
 
-/// Fill an empty database; returns the id of the demo HR director (the admin token's person).
-pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
+/// The seed of `--seed` when none is given.
+pub const DEFAULT_SEED: u64 = 42;
+
+/// Fill an empty database (the same organisation and year of learning for the same `seed` and
+/// day); returns the id of the demo HR director (the admin token's person).
+pub async fn seed(svc: &Services, today: NaiveDate, seed: u64) -> ApiResult<EmployeeId> {
     let ctx = Ctx::new(svc, seeder());
     let unit = |name: &str, kind: &str, ext: &str, parent: Option<String>| OrgUnitChanges {
         name: Some(name.into()),
@@ -98,7 +104,7 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
         *n += 1;
         e
     };
-    let mut rng = Lcg(42);
+    let mut rng = Lcg(seed);
     for (d, (dept, teams)) in DEPARTMENTS.iter().enumerate() {
         let dept_ext = format!("U-D{d}");
         let dept_unit = org::create_org_unit(
@@ -203,6 +209,15 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
         .iter()
         .map(|r| r.status.clone().unwrap_or_default())
         .collect();
+    let hired: Vec<NaiveDate> = records
+        .iter()
+        .map(|r| {
+            r.hire_date
+                .as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .unwrap_or(today)
+        })
+        .collect();
     let cmd = hris::SyncCommand {
         records: records.into_iter().map(Into::into).collect(),
         ..hris::SyncCommand::default()
@@ -244,5 +259,19 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
         })
         .collect();
     development::seed(svc, &ctx, &active, today).await?;
+    let learners: Vec<learning::Learner> = people
+        .iter()
+        .zip(&records_status)
+        .zip(&hired)
+        .filter(|((_, status), _)| status.as_str() == "active")
+        .filter_map(|((p, _), hired)| {
+            Some(learning::Learner {
+                id: *ids.get(&p.ext)?,
+                manager: p.manager.as_ref().and_then(|m| ids.get(m)).copied(),
+                hired: *hired,
+            })
+        })
+        .collect();
+    learning::seed(svc, &learners, today, seed).await?;
     Ok(hr)
 }

@@ -5,6 +5,7 @@ mod advising;
 mod auth;
 mod catalog;
 mod contracts;
+mod demo;
 mod development;
 mod development_equity;
 mod development_mentoring;

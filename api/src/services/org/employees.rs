@@ -336,6 +336,17 @@ pub async fn is_empty(svc: &Services) -> ApiResult<bool> {
     Ok(first.is_empty())
 }
 
+/// The person a development token names (`learnwell token --employee-id`): by Learnwell id or
+/// by HRIS id. `None` when nobody is.
+pub async fn find_person(svc: &Services, reference: &str) -> ApiResult<Option<EmployeeId>> {
+    let reference = reference.trim();
+    if let Ok(id) = reference.parse::<EmployeeId>() {
+        return Ok(store::get_employee(&svc.db, id).await?.map(|e| e.id));
+    }
+    let found = store::employees_by_external_ids(&svc.db, &[reference]).await?;
+    Ok(found.first().map(|e| e.id))
+}
+
 /// The demo organisation's HR director (external id E-0002), if present.
 pub async fn demo_admin(svc: &Services) -> ApiResult<Option<EmployeeId>> {
     let found = store::employees_by_external_ids(&svc.db, &["E-0002"]).await?;
