@@ -438,6 +438,19 @@ async fn people_are_found_by_hris_id_and_changes_are_read_from_a_resumable_curso
     let by_id = hr_get(&app, "/api/v1/employees?external_id=E-0005").await;
     assert_eq!(by_id["items"].as_array().map(Vec::len), Some(1));
     assert_eq!(by_id["items"][0]["id"], people["E-0005"].as_str());
+    let gql = app
+        .post(
+            "/graphql",
+            &app.hr(),
+            json!({ "query": "{ employees(filter: { externalId: \"E-0005\" }) { nodes { id } } }" }),
+        )
+        .await;
+    let gql = body(gql).await;
+    assert_eq!(
+        gql["data"]["employees"]["nodes"][0]["id"],
+        people["E-0005"].as_str(),
+        "{gql}"
+    );
     let by_q = hr_get(&app, "/api/v1/employees?q=e-0005").await;
     assert_eq!(by_q["items"][0]["id"], people["E-0005"].as_str());
     let me = app.employee_token(&people["E-0001"]);
