@@ -88,7 +88,7 @@ async fn picture(app: &TestApp) -> BTreeMap<&'static str, BTreeMap<String, usize
 
 #[tokio::test]
 async fn the_demo_seeds_a_year_of_learning_the_same_for_the_same_seed() {
-    let app = seeded(7).await;
+    let (app, twin) = tokio::join!(seeded(7), seeded(7));
     let skills = body(app.get("/api/v1/skills", &ld(&app)).await).await;
     assert!(skills.as_array().map_or(0, Vec::len) >= 12, "{skills}");
     let courses = all(&app, "/api/v1/courses").await;
@@ -103,7 +103,7 @@ async fn the_demo_seeds_a_year_of_learning_the_same_for_the_same_seed() {
         "{scopes:?}"
     );
 
-    let p = picture(&app).await;
+    let (p, twin_picture) = tokio::join!(picture(&app), picture(&twin));
     for status in ["enrolled", "in_progress", "completed", "withdrawn"] {
         assert!(
             p["enrolment status"].contains_key(&format!("\"{status}\"")),
@@ -126,10 +126,5 @@ async fn the_demo_seeds_a_year_of_learning_the_same_for_the_same_seed() {
         "approvals are waiting: {p:?}"
     );
 
-    let twin = seeded(7).await;
-    assert_eq!(
-        picture(&twin).await,
-        p,
-        "the same seed makes the same learning"
-    );
+    assert_eq!(twin_picture, p, "the same seed makes the same learning");
 }

@@ -318,6 +318,28 @@ async fn a_reconcile_spans_pages_and_applies_them_only_at_commit() {
     assert_eq!(state["state"], "committed");
     assert_eq!(state["sync_run_id"], done["run_id"]);
 
+    let again = open_run(&app, "replace").await;
+    let res = put(
+        &app,
+        &format!("/api/v1/hris/reconcile-runs/{again}/pages/1"),
+        json!({ "records": all[..9] }),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let commit_again = format!("/api/v1/hris/reconcile-runs/{again}:commit");
+    let hr = app.hr();
+    let (a, b) = tokio::join!(
+        app.post(&commit_again, &hr, json!({})),
+        app.post(&commit_again, &hr, json!({}))
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [200, 409],
+        "two commits of one run: one applies it"
+    );
+
     let late = put(&app, &format!("{pages}/3"), json!({ "records": [all[9]] })).await;
     assert_eq!(late.status(), 409);
     assert_eq!(body(late).await["code"], "conflict");
