@@ -265,3 +265,76 @@ async fn the_overdue_list_leaves_out_people_who_have_left() {
         "the enrolment itself is kept"
     );
 }
+
+#[tokio::test]
+async fn the_same_completion_makes_the_same_learning_time_over_xapi_and_by_import() {
+    let app = TestApp::spawn().await;
+    let p = ids(&app
+        .sync(json!([person("X1", None), person("X2", None)]))
+        .await);
+    let res = app
+        .post(
+            "/api/v1/courses",
+            &ld(&app),
+            json!({ "code": "SAFE-1", "title": "Safety basics", "estimated_minutes": 45,
+                    "xapi_activity_id": "https://lms.example.com/course/safe-1" }),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    import(
+        &app,
+        "",
+        json!([{ "employee_external_id": "X1", "course_code": "SAFE-1", "minutes": 50, "completed_on": "2026-03-02" }]),
+    )
+    .await;
+    let lms = app.token_for("lms", &[], &["xapi:write"], None);
+    let statement = json!({
+        "actor": { "objectType": "Agent", "mbox": "mailto:x2@example.com" },
+        "verb": { "id": "http://adlnet.gov/expapi/verbs/completed" },
+        "object": { "id": "https://lms.example.com/course/safe-1" },
+        "result": { "duration": "PT50M" },
+        "timestamp": "2026-03-02T09:00:00Z"
+    });
+    let res = app
+        .client
+        .post(format!("{}/xapi/statements", app.base))
+        .bearer_auth(lms)
+        .header("X-Experience-API-Version", "1.0.3")
+        .json(&statement)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 200);
+    app.projected().await;
+    let shape = |e: &Value| {
+        (
+            e["minutes"].clone(),
+            e["date"].clone(),
+            e["in_work_time"].clone(),
+            e["category"].clone(),
+            e["approval"].clone(),
+            e["course_id"].clone(),
+            e["learning_record_id"].is_string(),
+        )
+    };
+    let by_import = entries(&app, &p["X1"]).await;
+    let by_xapi = entries(&app, &p["X2"]).await;
+    assert_eq!(
+        (by_import.len(), by_xapi.len()),
+        (1, 1),
+        "{by_import:?} {by_xapi:?}"
+    );
+    assert_eq!(
+        shape(&by_import[0]),
+        shape(&by_xapi[0]),
+        "one rule for both paths"
+    );
+    assert_eq!(
+        (
+            by_import[0]["decided_by"].as_str(),
+            by_xapi[0]["decided_by"].as_str()
+        ),
+        (Some("import"), Some("xapi")),
+        "each says who attested it"
+    );
+}
