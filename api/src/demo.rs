@@ -10,11 +10,11 @@ use learnwell_domain::access::{Principal, Role};
 use learnwell_domain::ids::EmployeeId;
 use learnwell_domain::org::{EmployeeFields, OrgUnitChanges};
 use std::collections::BTreeSet;
+pub mod keys;
+mod learning;
 
 pub mod advising;
 mod development;
-pub mod keys;
-mod learning;
 
 const GIVEN: &[&str] = &[
     "Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi",
@@ -241,6 +241,20 @@ pub async fn seed(svc: &Services, today: NaiveDate, seed: u64) -> ApiResult<Empl
         .ok_or_else(|| {
             crate::error::ApiError::Internal("demo seed did not create its HR director".into())
         })?;
+    let learners: Vec<learning::Learner> = people
+        .iter()
+        .zip(&records_status)
+        .zip(&hired)
+        .filter(|((_, status), _)| status.as_str() == "active")
+        .filter_map(|((p, _), hired)| {
+            Some(learning::Learner {
+                id: *ids.get(&p.ext)?,
+                manager: p.manager.as_ref().and_then(|m| ids.get(m)).copied(),
+                hired: *hired,
+            })
+        })
+        .collect();
+    learning::seed(svc, &learners, today, seed).await?;
     let active_levels: std::collections::HashMap<&str, i64> = people
         .iter()
         .zip(&records_status)
@@ -259,19 +273,5 @@ pub async fn seed(svc: &Services, today: NaiveDate, seed: u64) -> ApiResult<Empl
         })
         .collect();
     development::seed(svc, &ctx, &active, today).await?;
-    let learners: Vec<learning::Learner> = people
-        .iter()
-        .zip(&records_status)
-        .zip(&hired)
-        .filter(|((_, status), _)| status.as_str() == "active")
-        .filter_map(|((p, _), hired)| {
-            Some(learning::Learner {
-                id: *ids.get(&p.ext)?,
-                manager: p.manager.as_ref().and_then(|m| ids.get(m)).copied(),
-                hired: *hired,
-            })
-        })
-        .collect();
-    learning::seed(svc, &learners, today, seed).await?;
     Ok(hr)
 }

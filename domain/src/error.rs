@@ -146,6 +146,13 @@ pub enum Rule {
     CapacityReached { active: u32, capacity: u32 },
     #[error("a reconcile (deactivate_missing=true) with no records would terminate every HRIS person; it is refused whatever force says: send the people, or deactivate_missing=false")]
     EmptyReconcile,
+    /// A reconcile run that is committed or expired takes no pages and no second commit.
+    #[error("this reconcile run is {state}; it cannot be {action}{hint}")]
+    ReconcileRunState {
+        state: &'static str,
+        action: &'static str,
+        hint: &'static str,
+    },
     /// An engagement (advising, mentoring or coaching) in a state that does not allow the action.
     #[error("an engagement that is {state} cannot be {action}")]
     EngagementState {
@@ -155,13 +162,6 @@ pub enum Rule {
     /// A PIP starts counting only once its client has acknowledged the plan.
     #[error("the client has not acknowledged this performance improvement plan yet; it starts only after they have")]
     PlanNotAcknowledged,
-    /// A reconcile run that is committed or expired takes no pages and no second commit.
-    #[error("this reconcile run is {state}; it cannot be {action}{hint}")]
-    ReconcileRunState {
-        state: &'static str,
-        action: &'static str,
-        hint: &'static str,
-    },
 }
 
 impl Rule {
@@ -175,11 +175,11 @@ impl Rule {
             Rule::DeactivationLimitExceeded { .. } => Code::DeactivationLimitExceeded,
             Rule::NotPending { .. } => Code::NotPending,
             Rule::EmptyReconcile => Code::DeactivationLimitExceeded,
+            Rule::ReconcileRunState { .. } => Code::Conflict,
             Rule::SpendRequestState { .. }
             | Rule::FiscalYearClosed { .. }
             | Rule::EngagementState { .. }
-            | Rule::PlanNotAcknowledged
-            | Rule::ReconcileRunState { .. } => Code::Conflict,
+            | Rule::PlanNotAcknowledged => Code::Conflict,
             Rule::SecondApproverNeeded => Code::Forbidden,
             Rule::BudgetExceeded { .. } => Code::BudgetExceeded,
             Rule::CapacityReached { .. } => Code::CapacityReached,
