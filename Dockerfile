@@ -55,30 +55,38 @@ RUN cargo build --release --locked --bin learnwell
 # ---------------------------------------------------------------------------
 FROM debian:bookworm-slim AS runtime
 
+# No packages: the binary links only glibc and libgcc (both in the base image) and makes no outbound TLS
+# connection, so it needs neither ca-certificates nor curl (the HEALTHCHECK below is the binary
+# itself). groupadd/useradd come with the base image.
 RUN set -eux; \
-    apt-get update; \
-    apt-get install -y --no-install-recommends ca-certificates; \
-    rm -rf /var/lib/apt/lists/*; \
     groupadd --gid 10001 learnwell; \
     useradd --uid 10001 --gid 10001 \
             --home-dir /var/lib/learnwell --create-home \
-            --shell /usr/sbin/nologin learnwell
+            --shell /usr/sbin/nologin learnwell; \
+    mkdir -p /var/lib/learnwell/data; \
+    chown 10001:10001 /var/lib/learnwell/data
 
 WORKDIR /var/lib/learnwell
 
 COPY --from=builder /app/target/release/learnwell /usr/local/bin/learnwell
 COPY --from=builder /app/config /etc/learnwell/config
 
+# The SQLite database (and, for `serve --demo`, the demo's development keys beside it) live in
+# the data volume; set LEARNWELL__DATABASE__URL=postgres://... to use PostgreSQL instead.
 ENV LEARNWELL_CONFIG_DIR=/etc/learnwell/config \
-    LEARNWELL__SERVER__HOST=0.0.0.0
+    LEARNWELL__SERVER__HOST=0.0.0.0 \
+    LEARNWELL__DATABASE__URL=sqlite:///var/lib/learnwell/data/learnwell.db?mode=rwc
+
+VOLUME ["/var/lib/learnwell/data"]
 
 EXPOSE 8080
 
-# No HEALTHCHECK: the image deliberately ships without curl/wget.
-# Orchestrators should probe GET /healthz (liveness) and GET /readyz (readiness)
-# on port 8080.
-
 USER learnwell
+
+# `learnwell healthcheck` asks GET /healthz on this container's server.port (exit 0 on 200);
+# orchestrators with their own probes use GET /healthz (liveness) and GET /readyz (readiness).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["learnwell", "healthcheck"]
 
 ENTRYPOINT ["learnwell"]
 CMD ["serve"]

@@ -197,6 +197,13 @@ impl Authenticator {
             .as_ref()
             .ok_or("tokens can only be minted with HS256; your identity provider issues them")?;
         for r in &spec.roles {
+            if r == "manager" {
+                return Err(format!(
+                    "manager is not a token role: a manager is anyone with reports in the org \
+                     chart; mint an employee token with --employee-id of a manager (roles: {})",
+                    role_codes()
+                ));
+            }
             Role::parse(r).ok_or(format!("unknown role {r}; use one of: {}", role_codes()))?;
         }
         for s in &spec.scopes {

@@ -184,21 +184,113 @@ pub fn path_error(_: actix_web::error::PathError, _: &HttpRequest) -> actix_web:
     ApiError::NotFound("resource").into()
 }
 
-/// CSV rows with a header row naming the fields of `T`; empty cells are absent values. A row that
-/// does not parse is a 400 `invalid_csv` naming it (`records[i]`, row i + 2 of the file).
+/// How a CSV file is read (docs/OPERATIONS.md, "CSV"): RFC 4180 quoting, UTF-8 (a leading byte
+/// order mark is skipped), a header row whose names are matched to fields case-insensitively and
+/// trimmed, cells trimmed, an empty cell an absent value.
+#[derive(Debug, Clone, Default)]
+pub struct CsvDialect {
+    /// The separator; `None`: the one of `,` `;` tab the header row holds most of (`,` on a tie).
+    pub delimiter: Option<u8>,
+    /// Field -> the header that holds it in this file (matched case-insensitively).
+    pub columns: Vec<(&'static str, String)>,
+    /// Skip columns that name no field (otherwise they are refused, as unknown JSON fields are).
+    pub ignore_other_columns: bool,
+}
+
+impl CsvDialect {
+    /// The separator of `bytes`: the configured one, or the one its header row holds most of.
+    fn delimiter_of(&self, bytes: &[u8]) -> u8 {
+        self.delimiter.unwrap_or_else(|| {
+            let header = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+            let count = |d: u8| header.iter().filter(|b| **b == d).count();
+            [b',', b';', b'\t']
+                .into_iter()
+                .max_by_key(|d| (count(*d), *d == b','))
+                .unwrap_or(b',')
+        })
+    }
+
+    /// The field a header names: a mapped column, else the header itself (lower-cased).
+    fn field_of(&self, header: &str) -> String {
+        let header = header.trim();
+        self.columns
+            .iter()
+            .find(|(_, name)| name.trim().eq_ignore_ascii_case(header))
+            .map_or_else(|| header.to_lowercase(), |(field, _)| (*field).to_owned())
+    }
+}
+
+fn csv_error(field: String, message: String) -> ApiError {
+    ApiError::InvalidBody {
+        code: Code::InvalidCsv,
+        field,
+        message,
+    }
+}
+
+/// CSV rows with a header row naming the fields of `T` (the default dialect).
 pub fn parse_csv<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, ApiError> {
+    parse_csv_with(bytes, &CsvDialect::default(), &[])
+}
+
+/// CSV rows in `dialect` whose headers name the fields of `T` (`fields`: every field `T` has, for
+/// `ignore_other_columns`). A row that does not parse is a 400 `invalid_csv` naming it
+/// (`records[i]`, row i + 2 of the file); a mapping to a header the file lacks is a 400
+/// `invalid_csv` naming the header row.
+pub fn parse_csv_with<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    dialect: &CsvDialect,
+    fields: &[&str],
+) -> Result<Vec<T>, ApiError> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(dialect.delimiter_of(bytes))
         .trim(csv::Trim::All)
         .from_reader(bytes);
+    let header_error = |message: String| csv_error("header".into(), message);
+    let headers = reader
+        .headers()
+        .map_err(|e| header_error(format!("the header row of the CSV: {e}")))?
+        .clone();
+    for (field, name) in &dialect.columns {
+        if !headers
+            .iter()
+            .any(|h| h.trim().eq_ignore_ascii_case(name.trim()))
+        {
+            return Err(header_error(format!(
+                "the CSV has no column {name:?} (mapped to {field})"
+            )));
+        }
+    }
+    let named: Vec<String> = headers.iter().map(|h| dialect.field_of(h)).collect();
+    let keep: Vec<bool> = named
+        .iter()
+        .map(|n| !dialect.ignore_other_columns || fields.contains(&n.as_str()))
+        .collect();
+    let renamed: csv::StringRecord = named
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(n, _)| n.as_str())
+        .collect();
     reader
-        .deserialize::<T>()
+        .records()
         .enumerate()
         .map(|(i, row)| {
-            row.map_err(|e| ApiError::InvalidBody {
-                code: Code::InvalidCsv,
-                field: format!("records[{i}]"),
-                message: format!("row {} of the CSV: {e}", i + 2),
-            })
+            let bad = |e: &dyn std::fmt::Display| {
+                csv_error(
+                    format!("records[{i}]"),
+                    format!("row {} of the CSV: {e}", i + 2),
+                )
+            };
+            let row = row.map_err(|e| bad(&e))?;
+            let kept: csv::StringRecord = row
+                .iter()
+                .zip(keep.iter().chain(std::iter::repeat(&true)))
+                .filter(|(_, k)| **k)
+                .map(|(v, _)| v)
+                .collect();
+            kept.deserialize::<T>(Some(&renamed)).map_err(|e| bad(&e))
         })
         .collect()
 }

@@ -104,6 +104,10 @@ pub struct HrisSettings {
     pub max_batch: usize,
     pub max_deactivation_share: f64,
     pub idempotency_ttl_hours: u64,
+    /// How long a multi-request reconcile run takes pages before it expires unapplied.
+    pub reconcile_run_ttl_seconds: u64,
+    /// The most records a reconcile run may hold over all its pages.
+    pub max_reconcile_records: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

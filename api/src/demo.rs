@@ -10,6 +10,8 @@ use learnwell_domain::access::{Principal, Role};
 use learnwell_domain::ids::EmployeeId;
 use learnwell_domain::org::{EmployeeFields, OrgUnitChanges};
 use std::collections::BTreeSet;
+pub mod keys;
+mod learning;
 
 pub mod advising;
 mod development;
@@ -55,7 +57,7 @@ fn seeder() -> Principal {
     }
 }
 
-/// A tiny deterministic generator, so every demo organisation is the same.
+/// A tiny deterministic generator, so every demo organisation is the same for a given seed.
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
@@ -74,8 +76,12 @@ struct Person {
     manager: Option<String>,
 }
 
-/// Fill an empty database; returns the id of the demo HR director (the admin token's person).
-pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
+/// The seed of `--seed` when none is given.
+pub const DEFAULT_SEED: u64 = 42;
+
+/// Fill an empty database (the same organisation and year of learning for the same `seed` and
+/// day); returns the id of the demo HR director (the admin token's person).
+pub async fn seed(svc: &Services, today: NaiveDate, seed: u64) -> ApiResult<EmployeeId> {
     let ctx = Ctx::new(svc, seeder());
     let unit = |name: &str, kind: &str, ext: &str, parent: Option<String>| OrgUnitChanges {
         name: Some(name.into()),
@@ -98,7 +104,7 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
         *n += 1;
         e
     };
-    let mut rng = Lcg(42);
+    let mut rng = Lcg(seed);
     for (d, (dept, teams)) in DEPARTMENTS.iter().enumerate() {
         let dept_ext = format!("U-D{d}");
         let dept_unit = org::create_org_unit(
@@ -203,7 +209,20 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
         .iter()
         .map(|r| r.status.clone().unwrap_or_default())
         .collect();
-    let result = hris::sync(&ctx, records, hris::SyncOptions::default()).await?;
+    let hired: Vec<NaiveDate> = records
+        .iter()
+        .map(|r| {
+            r.hire_date
+                .as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .unwrap_or(today)
+        })
+        .collect();
+    let cmd = hris::SyncCommand {
+        records: records.into_iter().map(Into::into).collect(),
+        ..hris::SyncCommand::default()
+    };
+    let result = hris::sync(&ctx, cmd).await?;
     let ids: std::collections::HashMap<String, EmployeeId> = result
         .plan
         .records
@@ -222,6 +241,20 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
         .ok_or_else(|| {
             crate::error::ApiError::Internal("demo seed did not create its HR director".into())
         })?;
+    let learners: Vec<learning::Learner> = people
+        .iter()
+        .zip(&records_status)
+        .zip(&hired)
+        .filter(|((_, status), _)| status.as_str() == "active")
+        .filter_map(|((p, _), hired)| {
+            Some(learning::Learner {
+                id: *ids.get(&p.ext)?,
+                manager: p.manager.as_ref().and_then(|m| ids.get(m)).copied(),
+                hired: *hired,
+            })
+        })
+        .collect();
+    learning::seed(svc, &learners, today, seed).await?;
     let active_levels: std::collections::HashMap<&str, i64> = people
         .iter()
         .zip(&records_status)

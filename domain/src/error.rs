@@ -146,6 +146,13 @@ pub enum Rule {
     CapacityReached { active: u32, capacity: u32 },
     #[error("a reconcile (deactivate_missing=true) with no records would terminate every HRIS person; it is refused whatever force says: send the people, or deactivate_missing=false")]
     EmptyReconcile,
+    /// A reconcile run that is committed or expired takes no pages and no second commit.
+    #[error("this reconcile run is {state}; it cannot be {action}{hint}")]
+    ReconcileRunState {
+        state: &'static str,
+        action: &'static str,
+        hint: &'static str,
+    },
     /// An engagement (advising, mentoring or coaching) in a state that does not allow the action.
     #[error("an engagement that is {state} cannot be {action}")]
     EngagementState {
@@ -168,6 +175,7 @@ impl Rule {
             Rule::DeactivationLimitExceeded { .. } => Code::DeactivationLimitExceeded,
             Rule::NotPending { .. } => Code::NotPending,
             Rule::EmptyReconcile => Code::DeactivationLimitExceeded,
+            Rule::ReconcileRunState { .. } => Code::Conflict,
             Rule::SpendRequestState { .. }
             | Rule::FiscalYearClosed { .. }
             | Rule::EngagementState { .. }

@@ -48,6 +48,10 @@ id_type!(
     SyncRunId
 );
 id_type!(
+    /// A multi-request HRIS reconcile (open, pages, commit).
+    ReconcileRunId
+);
+id_type!(
     /// One audit event.
     AuditEventId
 );

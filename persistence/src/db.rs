@@ -272,6 +272,11 @@ impl Tx {
     pub async fn commit(self) -> StoreResult<()> {
         Ok(self.tx.commit().await?)
     }
+
+    /// Undo everything written in the transaction (a dry run ends here).
+    pub async fn rollback(self) -> StoreResult<()> {
+        Ok(self.tx.rollback().await?)
+    }
 }
 
 /// A raw statement written with `?` placeholders, renumbered to `$n` for PostgreSQL.

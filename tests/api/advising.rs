@@ -1507,9 +1507,13 @@ async fn outcomes_by_org_unit_go_through_the_privacy_engine() {
 async fn the_demo_answers_caseload_overdue_and_support_fit_on_first_run() {
     let app = app().await;
     let today = chrono::Utc::now().date_naive();
-    learnwell_api::demo::seed(&app.state.services, today)
-        .await
-        .expect("demo");
+    learnwell_api::demo::seed(
+        &app.state.services,
+        today,
+        learnwell_api::demo::DEFAULT_SEED,
+    )
+    .await
+    .expect("demo");
     let rows = body(send(&app, Method::GET, "/advising/caseload", &app.hr(), None).await).await;
     assert_eq!(rows.as_array().map(Vec::len), Some(1), "{rows}");
     let r = &rows[0];

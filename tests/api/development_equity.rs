@@ -259,9 +259,13 @@ async fn the_demo_organisation_shows_a_junior_senior_gap_on_first_run() {
     })
     .await;
     let today = chrono::Utc::now().date_naive();
-    learnwell_api::demo::seed(&app.state.services, today)
-        .await
-        .expect("demo seed");
+    learnwell_api::demo::seed(
+        &app.state.services,
+        today,
+        learnwell_api::demo::DEFAULT_SEED,
+    )
+    .await
+    .expect("demo seed");
     let r = ok(app.get("/api/v1/development/equity", &ld(&app)).await).await;
     let gap = &r["gap"];
     assert!(gap["access_share"].as_f64().expect("access") < 0.0, "{r}");

@@ -266,8 +266,11 @@ pub struct EmployeeFilterInput {
     /// (otherwise `invalid_query`), like `jobLevel`.
     status: Option<String>,
     job_level: Option<i32>,
-    /// Case-insensitive text in the name (and the email for callers who read everyone's).
+    /// Case-insensitive text in the name (and the email and HRIS id for callers who read
+    /// everyone's full record).
     q: Option<String>,
+    /// Exactly this HRIS id; only for callers who read everyone's full record.
+    external_id: Option<String>,
 }
 
 impl EmployeeFilterInput {
@@ -287,6 +290,7 @@ impl EmployeeFilterInput {
             org_unit_id,
             manager_id,
             text: self.q,
+            external_id: self.external_id,
             first: first.map(|n| u64::try_from(n).unwrap_or(0)),
             after,
             ..codes.gql()?

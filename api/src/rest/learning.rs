@@ -3,12 +3,12 @@
 
 use super::{etag, IfMatch, PageOf};
 use crate::body::JsonBody;
-use crate::body::{parse_csv, Bulk, BulkBody};
+use crate::body::{parse_csv_with, Bulk, BulkBody, CsvDialect};
 use crate::error::{ApiError, ApiResult, Code, Problem, RowError};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::services::learning::{
-    self, AssignBulk, BulkAssigned, Enroll, Imported, ListEnrollments, ListRecords, RowOutcome,
-    UpdateEnrollment, Whose,
+    self, AssignBulk, BulkAssigned, Enroll, ImportRecords, Imported, ListEnrollments, ListRecords,
+    RowOutcome, UpdateEnrollment, Whose,
 };
 use crate::services::{parse_day, Ctx};
 use actix_web::http::StatusCode;
@@ -122,13 +122,177 @@ impl From<RecordRow> for ImportRow {
     }
 }
 
+/// One row of a CSV import as the file holds it: text cells, numbers in the file's locale (a
+/// decimal comma is read as a point).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CsvRecordRow {
+    employee_external_id: Option<String>,
+    employee_email: Option<String>,
+    course_code: Option<String>,
+    title: Option<String>,
+    completed_on: Option<String>,
+    minutes: Option<String>,
+    score: Option<String>,
+    source_id: Option<String>,
+}
+
+/// The fields a CSV row may have (its headers, or what the column mapping names).
+const CSV_FIELDS: [&str; 8] = [
+    "employee_external_id",
+    "employee_email",
+    "course_code",
+    "title",
+    "completed_on",
+    "minutes",
+    "score",
+    "source_id",
+];
+
+impl CsvRecordRow {
+    /// The row, its numbers parsed (a bad one is `invalid_csv` naming the row and field).
+    fn into_row(self, i: usize) -> Result<RecordRow, ApiError> {
+        fn number<T: std::str::FromStr>(
+            i: usize,
+            field: &str,
+            v: Option<String>,
+        ) -> Result<Option<T>, ApiError> {
+            v.filter(|s| !s.trim().is_empty())
+                .map(|s| {
+                    s.trim()
+                        .replace(',', ".")
+                        .parse::<T>()
+                        .map_err(|_| ApiError::InvalidBody {
+                            code: Code::InvalidCsv,
+                            field: format!("records[{i}]"),
+                            message: format!(
+                                "row {} of the CSV: {field} {s:?} is not a number",
+                                i + 2
+                            ),
+                        })
+                })
+                .transpose()
+        }
+        Ok(RecordRow {
+            minutes: number(i, "minutes", self.minutes)?,
+            score: number(i, "score", self.score)?,
+            employee_external_id: self.employee_external_id,
+            employee_email: self.employee_email,
+            course_code: self.course_code,
+            title: self.title,
+            completed_on: self.completed_on,
+            source_id: self.source_id,
+        })
+    }
+}
+
+/// The separator of a CSV import.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CsvDelimiter {
+    /// The one of `,` `;` tab the header row holds most of.
+    #[default]
+    Auto,
+    Comma,
+    Semicolon,
+    Tab,
+}
+
+/// What to do with CSV columns that name no field and no mapping.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OtherColumns {
+    /// Refuse the file (`invalid_csv`), as an unknown JSON field is refused.
+    #[default]
+    Refuse,
+    /// Skip them (an LMS export with more columns than the import reads).
+    Ignore,
+}
+
+/// Options of an LMS import. The `*_column` parameters map a CSV file's own headers to the
+/// import's fields (headers match case-insensitively); they apply to CSV bodies only.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// Make the learning-time entry of each new record with minutes, as an xAPI completion does
+    /// (default true); false records the learning only.
+    #[serde(default = "yes")]
+    #[param(default = true)]
+    pub learning_time: bool,
+    /// The CSV separator (default `auto`).
+    #[serde(default)]
+    #[param(inline)]
+    pub delimiter: CsvDelimiter,
+    /// CSV columns that name no field: `refuse` (default) or `ignore`.
+    #[serde(default)]
+    #[param(inline)]
+    pub other_columns: OtherColumns,
+    /// The CSV header holding `employee_external_id`.
+    pub employee_external_id_column: Option<String>,
+    /// The CSV header holding `employee_email`.
+    pub employee_email_column: Option<String>,
+    /// The CSV header holding `course_code`.
+    pub course_code_column: Option<String>,
+    /// The CSV header holding `title`.
+    pub title_column: Option<String>,
+    /// The CSV header holding `completed_on`.
+    pub completed_on_column: Option<String>,
+    /// The CSV header holding `minutes`.
+    pub minutes_column: Option<String>,
+    /// The CSV header holding `score`.
+    pub score_column: Option<String>,
+    /// The CSV header holding `source_id`.
+    pub source_id_column: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl ImportParams {
+    fn dialect(&self) -> CsvDialect {
+        let columns = [
+            ("employee_external_id", &self.employee_external_id_column),
+            ("employee_email", &self.employee_email_column),
+            ("course_code", &self.course_code_column),
+            ("title", &self.title_column),
+            ("completed_on", &self.completed_on_column),
+            ("minutes", &self.minutes_column),
+            ("score", &self.score_column),
+            ("source_id", &self.source_id_column),
+        ]
+        .into_iter()
+        .filter_map(|(field, header)| Some((field, header.clone()?)))
+        .collect();
+        CsvDialect {
+            delimiter: match self.delimiter {
+                CsvDelimiter::Auto => None,
+                CsvDelimiter::Comma => Some(b','),
+                CsvDelimiter::Semicolon => Some(b';'),
+                CsvDelimiter::Tab => Some(b'\t'),
+            },
+            columns,
+            ignore_other_columns: matches!(self.other_columns, OtherColumns::Ignore),
+        }
+    }
+}
+
 /// What happened to one row.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RowResult {
     pub index: usize,
     /// `created`, `unchanged` (already recorded) or `error`.
     pub outcome: String,
+    /// The record the row is: the new one, or for `unchanged` the one recorded before.
     pub record_id: Option<String>,
+    /// For `created`: where the minutes came from, `row` or `course_estimate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minutes_from: Option<String>,
+    /// For `created`: the learning-time entry made of the record (null when the import asked
+    /// for none, or when it would break a rule of time entries, such as 24 hours a day).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_entry_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<RowError>,
 }
@@ -140,6 +304,12 @@ pub struct ImportResult {
     pub failed: usize,
     /// Open enrolments completed by the imported records.
     pub enrollments_completed: usize,
+    /// New records whose minutes came from their row.
+    pub minutes_from_row: usize,
+    /// New records whose minutes came from their course's estimate (the row gave none).
+    pub minutes_from_course_estimate: usize,
+    /// Learning-time entries made of the new records.
+    pub time_entries_created: usize,
     pub results: Vec<RowResult>,
 }
 
@@ -157,25 +327,52 @@ impl From<Imported> for ImportResult {
             .iter()
             .enumerate()
             .map(|(index, row)| {
-                let (outcome, record_id, error) = match row {
-                    RowOutcome::Created(id) => ("created", Some(id.to_string()), None),
-                    RowOutcome::Unchanged => ("unchanged", None, None),
-                    RowOutcome::Failed(e) => ("error", None, Some(RowError::from(e))),
-                };
-                RowResult {
+                let mut r = RowResult {
                     index,
-                    outcome: outcome.to_owned(),
-                    record_id,
-                    error,
+                    outcome: String::new(),
+                    record_id: None,
+                    minutes_from: None,
+                    time_entry_id: None,
+                    error: None,
+                };
+                match row {
+                    RowOutcome::Created {
+                        record_id,
+                        minutes_from,
+                        time_entry_id,
+                    } => {
+                        r.outcome = "created".into();
+                        r.record_id = Some(record_id.to_string());
+                        r.minutes_from = Some(minutes_from.code().to_owned());
+                        r.time_entry_id = time_entry_id.map(|id| id.to_string());
+                    }
+                    RowOutcome::Unchanged(id) => {
+                        r.outcome = "unchanged".into();
+                        r.record_id = Some(id.to_string());
+                    }
+                    RowOutcome::Failed(e) => {
+                        r.outcome = "error".into();
+                        r.error = Some(RowError::from(e));
+                    }
                 }
+                r
             })
             .collect();
         let count = |o: &str| results.iter().filter(|r| r.outcome == o).count();
+        let from = |m: &str| {
+            results
+                .iter()
+                .filter(|r| r.minutes_from.as_deref() == Some(m))
+                .count()
+        };
         Self {
             created: count("created"),
             unchanged: count("unchanged"),
             failed: count("error"),
             enrollments_completed: i.enrollments_completed,
+            minutes_from_row: from("row"),
+            minutes_from_course_estimate: from("course_estimate"),
+            time_entries_created: results.iter().filter(|r| r.time_entry_id.is_some()).count(),
             results,
         }
     }
@@ -200,29 +397,58 @@ async fn list_records(ctx: Ctx, q: web::Query<RecordFilter>) -> ApiResult<HttpRe
 #[serde(deny_unknown_fields)]
 pub struct ImportBody {
     pub rows: Vec<RecordRow>,
+    /// A CSV body, read in the handler with the request's dialect (`ImportParams`).
+    #[serde(skip)]
+    #[schema(ignore)]
+    csv: Option<Vec<u8>>,
 }
 
 impl BulkBody for ImportBody {
     const ACCEPTS: &'static str = "application/json or text/csv";
     fn from_csv(bytes: &[u8]) -> Option<Result<Self, ApiError>> {
-        Some(parse_csv(bytes).map(|rows| Self { rows }))
+        Some(Ok(Self {
+            rows: Vec::new(),
+            csv: Some(bytes.to_vec()),
+        }))
+    }
+}
+
+impl ImportBody {
+    /// The rows: as sent in JSON, or read from the CSV in `dialect`.
+    fn rows(self, dialect: &CsvDialect) -> Result<Vec<ImportRow>, ApiError> {
+        let rows = match self.csv {
+            None => self.rows,
+            Some(bytes) => parse_csv_with::<CsvRecordRow>(&bytes, dialect, &CSV_FIELDS)?
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| r.into_row(i))
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(rows.into_iter().map(ImportRow::from).collect())
     }
 }
 
 /// Import up to 10,000 learning records from an LMS (ld_admin): JSON `{"rows": [...]}` or CSV
-/// with a header row. Per-row results; importing the same rows again writes nothing; a record of
-/// a course someone is enrolled in completes the enrolment.
-#[utoipa::path(tag = "learning", params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to this key for 24 h")), request_body(content = ImportBody, content_type = "application/json"), security(("bearer" = [])),
-    responses((status = 200, body = ImportResult), (status = 403, body = Problem), (status = 422, body = Problem)))]
+/// (`text/csv`: comma-, semicolon- or tab-separated, with a header row whose names match the
+/// fields case-insensitively or are mapped with the `*_column` parameters; docs/OPERATIONS.md,
+/// "LMS imports"). Per-row results; importing the same rows again writes nothing and answers the
+/// records already made; a record of a course someone is enrolled in completes the enrolment; a
+/// record with minutes makes its learning-time entry unless `learning_time=false`.
+#[utoipa::path(tag = "learning", params(ImportParams, ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to this key for 24 h")), request_body(content = ImportBody, content_type = "application/json"), security(("bearer" = [])),
+    responses((status = 200, body = ImportResult), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/learning-records:import")]
 async fn import_records(
     ctx: Ctx,
+    q: web::Query<ImportParams>,
     key: IdempotencyKey,
     body: Bulk<ImportBody>,
 ) -> ApiResult<HttpResponse> {
-    let rows: Vec<ImportRow> = body.body.rows.into_iter().map(ImportRow::from).collect();
+    let cmd = ImportRecords {
+        rows: body.body.rows(&q.dialect())?,
+        learning_time: q.learning_time,
+    };
     idempotency::run(&ctx, &key, &body.fingerprint, || async {
-        learning::import_records(&ctx, rows)
+        learning::import_records(&ctx, cmd)
             .await
             .map(ImportResult::from)
     })

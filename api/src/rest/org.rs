@@ -4,16 +4,21 @@ use crate::body::{parse_csv, Bulk, BulkBody, JsonBody};
 use crate::error::RowError;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
-use crate::services::org::hris::{self, SyncOptions, SyncOutcome};
+use crate::services::org::hris::{
+    self, EmployeeDelta, SyncCommand, SyncMode, SyncOptions, SyncOutcome,
+};
+use crate::services::org::reconcile;
+use crate::services::org::units_sync::{self, UnitSyncOutcome};
 use crate::services::org::{self, EmployeeList, Visible};
 use crate::services::Ctx;
 use actix_web::http::StatusCode;
-use actix_web::{delete, get, patch, post, web, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
 use learnwell_domain::access::EmployeeView;
-use learnwell_domain::ids::{EmployeeId, OrgUnitId, SyncRunId};
+use learnwell_domain::ids::{EmployeeId, OrgUnitId, ReconcileRunId, SyncRunId};
 use learnwell_domain::org::sync::{
-    Decision, PlannedRecord, RecordError, RecordOutcome, SyncCounts, SyncRun,
+    Decision, PlannedRecord, ReconcileRun, RecordError, RecordOutcome, SyncCounts, SyncRun,
+    UnitDecision, UnitFields,
 };
 use learnwell_domain::org::{Employee, EmployeeChanges, EmployeeFields, OrgUnit, OrgUnitChanges};
 use serde::{Deserialize, Serialize};
@@ -31,6 +36,11 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(update_org_unit)
         .service(delete_org_unit)
         .service(sync_employees)
+        .service(sync_org_units)
+        .service(open_reconcile_run)
+        .service(get_reconcile_run)
+        .service(put_reconcile_page)
+        .service(commit_reconcile_run)
         .service(list_sync_runs)
         .service(get_sync_run);
 }
@@ -176,8 +186,17 @@ pub struct EmployeeFilter {
     /// (otherwise `invalid_query`), like `job_level`.
     pub status: Option<String>,
     pub job_level: Option<i64>,
-    /// Case-insensitive text in the name (and the email for callers who read everyone's).
+    /// Case-insensitive text in the name (and the email and HRIS `external_id` for callers who
+    /// read everyone's full record).
     pub q: Option<String>,
+    /// Exactly this HRIS id; only for callers who read everyone's full record.
+    pub external_id: Option<String>,
+    /// The change feed: people changed at or after this instant (RFC 3339), ordered by change
+    /// (`updated_at`, then id); only for callers who read everyone's full record. `next_cursor`
+    /// follows every page with changes, the last one too: keep it and ask again with `after`
+    /// for what changed since (an empty page answers `next_cursor: null`).
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub updated_since: Option<DateTime<Utc>>,
     /// Page size, 1-200 (default 50).
     pub first: Option<u64>,
     /// Cursor from `next_cursor` of the previous page.
@@ -191,6 +210,8 @@ impl EmployeeFilter {
             org_unit_id: self.org_unit_id,
             manager_id: self.manager_id,
             text: self.q,
+            external_id: self.external_id,
+            updated_since: self.updated_since,
             first: self.first,
             after: self.after,
             ..EmployeeList::with_codes(self.status.as_deref(), self.job_level)?
@@ -431,11 +452,25 @@ fn unit(u: OrgUnit, status: StatusCode) -> HttpResponse {
         .json(OrgUnitResource::from(u))
 }
 
-/// The whole org-unit tree as a flat list (each unit names its parent).
-#[utoipa::path(tag = "org", security(("bearer" = [])), responses((status = 200, body = Vec<OrgUnitResource>)))]
+/// Filters of the org-unit list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OrgUnitFilter {
+    /// Exactly this HRIS id.
+    pub external_id: Option<String>,
+    /// Only units changed at or after this instant (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub updated_since: Option<DateTime<Utc>>,
+}
+
+/// The whole org-unit tree as a flat list (each unit names its parent), or the units the filters
+/// select.
+#[utoipa::path(tag = "org", params(OrgUnitFilter), security(("bearer" = [])), responses((status = 200, body = Vec<OrgUnitResource>), (status = 400, body = Problem)))]
 #[get("/org-units")]
-async fn list_org_units(ctx: Ctx) -> ApiResult<HttpResponse> {
-    let units = org::list_org_units(&ctx).await?;
+async fn list_org_units(ctx: Ctx, q: web::Query<OrgUnitFilter>) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let units = org::list_org_units_where(&ctx, q.external_id.as_deref(), q.updated_since).await?;
     Ok(HttpResponse::Ok().json(
         units
             .into_iter()
@@ -488,16 +523,172 @@ async fn delete_org_unit(ctx: Ctx, id: web::Path<OrgUnitId>) -> ApiResult<HttpRe
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// One person in an HRIS sync. In `mode=replace` (the default) it is the whole record: a field
+/// left out or `null` is empty. In `mode=merge` it is a delta over the stored person with this
+/// `external_id`: a field left out is unchanged, `null` clears it (a person not stored yet must
+/// be complete). In CSV an empty cell is a field left out.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SyncRecordInput {
+    /// The HRIS key (required: the upsert key).
+    pub external_id: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub employee_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub given_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub family_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub job_title: Option<Option<String>>,
+    /// 1 (junior) .. 8 (executive).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub job_level: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub org_unit_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub org_unit_external_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub manager_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub manager_external_id: Option<Option<String>>,
+    /// full_time, part_time, contractor, intern, temporary (default full_time).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub employment_type: Option<Option<String>>,
+    /// pending, active, leave, terminated (default active).
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub status: Option<Option<String>>,
+    /// YYYY-MM-DD
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub hire_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub leave_start_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub leave_end_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub termination_date: Option<Option<String>>,
+    /// Default 40.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<f64>)]
+    pub contracted_hours_per_week: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub location: Option<Option<String>>,
+}
+
+macro_rules! sync_record_fields {
+    ($m:ident, $from:ident) => {
+        $m!(
+            $from,
+            employee_number,
+            email,
+            given_name,
+            family_name,
+            job_title,
+            job_level,
+            org_unit_id,
+            org_unit_external_id,
+            manager_id,
+            manager_external_id,
+            employment_type,
+            status,
+            hire_date,
+            leave_start_date,
+            leave_end_date,
+            termination_date,
+            contracted_hours_per_week,
+            location
+        )
+    };
+}
+
+impl From<SyncRecordInput> for EmployeeDelta {
+    fn from(i: SyncRecordInput) -> Self {
+        macro_rules! delta {
+            ($from:ident, $($f:ident),*) => {
+                EmployeeDelta { external_id: $from.external_id, $( $f: $from.$f, )* }
+            };
+        }
+        sync_record_fields!(delta, i)
+    }
+}
+
+/// A CSV row: every cell given is a value, an empty one a field left out.
+impl From<EmployeeInput> for SyncRecordInput {
+    fn from(i: EmployeeInput) -> Self {
+        macro_rules! record {
+            ($from:ident, $($f:ident),*) => {
+                SyncRecordInput { external_id: $from.external_id, $( $f: $from.$f.map(Some), )* }
+            };
+        }
+        sync_record_fields!(record, i)
+    }
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SyncBody {
-    pub records: Vec<EmployeeInput>,
+    pub records: Vec<SyncRecordInput>,
 }
 
 impl BulkBody for SyncBody {
     const ACCEPTS: &'static str = "application/json or text/csv";
     fn from_csv(bytes: &[u8]) -> Option<Result<Self, ApiError>> {
-        Some(parse_csv(bytes).map(|records| Self { records }))
+        Some(parse_csv::<EmployeeInput>(bytes).map(|rows| Self {
+            records: rows.into_iter().map(SyncRecordInput::from).collect(),
+        }))
+    }
+}
+
+impl SyncBody {
+    fn deltas(self) -> Vec<EmployeeDelta> {
+        self.records.into_iter().map(EmployeeDelta::from).collect()
+    }
+}
+
+/// How the records of a sync are read.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncModeParam {
+    /// Each record is the whole person.
+    #[default]
+    Replace,
+    /// Each record is a delta: absent = unchanged, `null` = clear.
+    Merge,
+}
+
+impl From<SyncModeParam> for SyncMode {
+    fn from(m: SyncModeParam) -> Self {
+        match m {
+            SyncModeParam::Replace => SyncMode::Replace,
+            SyncModeParam::Merge => SyncMode::Merge,
+        }
+    }
+}
+
+impl From<SyncMode> for SyncModeParam {
+    fn from(m: SyncMode) -> Self {
+        match m {
+            SyncMode::Replace => SyncModeParam::Replace,
+            SyncMode::Merge => SyncModeParam::Merge,
+        }
     }
 }
 
@@ -511,14 +702,23 @@ pub struct SyncParams {
     /// Allow a reconcile above the configured share of terminations.
     #[serde(default)]
     pub force: bool,
+    /// `replace` (default): each record is the whole person; `merge`: each record is a delta.
+    #[serde(default)]
+    #[param(inline)]
+    pub mode: SyncModeParam,
+    /// Answer exactly what the sync would do, and write nothing (no run is recorded, and the
+    /// answer is not kept for an `Idempotency-Key`).
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
 /// Upsert up to 10,000 employees by `external_id` (JSON `{"records": [...]}` or CSV with a
-/// header row). Per-record results; replaying a batch changes nothing; `Idempotency-Key` replays
-/// the first response for 24 h.
+/// header row), as whole records or (`mode=merge`) as deltas. Per-record results; replaying a
+/// batch changes nothing; `Idempotency-Key` replays the first response for 24 h; `dry_run=true`
+/// answers the same and writes nothing.
 #[utoipa::path(tag = "hris", params(SyncParams, ("Idempotency-Key" = Option<String>, Header)),
     request_body(content = SyncBody, content_type = "application/json"), security(("bearer" = [])),
-    responses((status = 200, body = SyncResult), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = SyncResult), (status = 400, body = Problem), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 #[post("/hris/employees:sync")]
 async fn sync_employees(
     ctx: Ctx,
@@ -526,16 +726,259 @@ async fn sync_employees(
     key: IdempotencyKey,
     body: Bulk<SyncBody>,
 ) -> ApiResult<HttpResponse> {
-    let opts = SyncOptions {
-        deactivate_missing: q.deactivate_missing,
-        force: q.force,
+    let cmd = SyncCommand {
+        records: body.body.deltas(),
+        mode: q.mode.into(),
+        options: SyncOptions {
+            deactivate_missing: q.deactivate_missing,
+            force: q.force,
+        },
+        dry_run: q.dry_run,
     };
-    let records: Vec<EmployeeFields> = body.body.records.into_iter().map(Into::into).collect();
     let ctx = &ctx;
+    if cmd.dry_run {
+        let result = SyncResult::from(hris::sync(ctx, cmd).await?);
+        return Ok(HttpResponse::Ok().json(result));
+    }
     idempotency::run(ctx, &key, &body.fingerprint, || async move {
-        Ok(SyncResult::from(hris::sync(ctx, records, opts).await?))
+        Ok(SyncResult::from(hris::sync(ctx, cmd).await?))
     })
     .await
+}
+
+/// One org unit in an HRIS sync (the whole unit).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrgUnitRecordInput {
+    /// The HRIS key (required: the upsert key).
+    pub external_id: Option<String>,
+    pub name: Option<String>,
+    /// e.g. division, department, team (default "unit").
+    pub kind: Option<String>,
+    /// The parent's HRIS key (in this batch, before or after this record, or already synced);
+    /// none for a root.
+    pub parent_external_id: Option<String>,
+    /// The head's HRIS key (an employee already synced).
+    pub manager_external_id: Option<String>,
+}
+
+impl From<OrgUnitRecordInput> for UnitFields {
+    fn from(i: OrgUnitRecordInput) -> Self {
+        Self {
+            external_id: i.external_id,
+            name: i.name,
+            kind: i.kind,
+            parent_external_id: i.parent_external_id,
+            manager_external_id: i.manager_external_id,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitSyncBody {
+    pub records: Vec<OrgUnitRecordInput>,
+}
+
+impl BulkBody for UnitSyncBody {
+    const ACCEPTS: &'static str = "application/json or text/csv";
+    fn from_csv(bytes: &[u8]) -> Option<Result<Self, ApiError>> {
+        Some(parse_csv(bytes).map(|records| Self { records }))
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DryRunParams {
+    /// Answer exactly what the sync would do, and write nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Upsert up to 10,000 org units by `external_id` (JSON `{"records": [...]}` or CSV), parents by
+/// `parent_external_id` resolved in a second pass (a parent may come after its children).
+/// Per-record results; a replay changes nothing; `Idempotency-Key` replays the first answer.
+#[utoipa::path(tag = "hris", params(DryRunParams, ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = UnitSyncBody, content_type = "application/json"), security(("bearer" = [])),
+    responses((status = 200, body = UnitSyncResult), (status = 400, body = Problem), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+#[post("/hris/org-units:sync")]
+async fn sync_org_units(
+    ctx: Ctx,
+    q: web::Query<DryRunParams>,
+    key: IdempotencyKey,
+    body: Bulk<UnitSyncBody>,
+) -> ApiResult<HttpResponse> {
+    let records: Vec<UnitFields> = body.body.records.into_iter().map(Into::into).collect();
+    let ctx = &ctx;
+    if q.dry_run {
+        let o = units_sync::sync_units(ctx, records, true).await?;
+        return Ok(HttpResponse::Ok().json(UnitSyncResult::from(o)));
+    }
+    idempotency::run(ctx, &key, &body.fingerprint, || async move {
+        Ok(UnitSyncResult::from(
+            units_sync::sync_units(ctx, records, false).await?,
+        ))
+    })
+    .await
+}
+
+/// What happened to one org-unit record.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UnitRecordResult {
+    pub index: usize,
+    pub external_id: Option<String>,
+    #[schema(value_type = String, example = "created")]
+    pub outcome: RecordOutcome,
+    pub org_unit_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<RowError>,
+}
+
+/// The answer to an org-unit sync.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UnitSyncResult {
+    /// True when nothing was written.
+    pub dry_run: bool,
+    #[schema(value_type = Object)]
+    pub counts: SyncCounts,
+    pub results: Vec<UnitRecordResult>,
+}
+
+impl From<UnitSyncOutcome> for UnitSyncResult {
+    fn from(o: UnitSyncOutcome) -> Self {
+        Self {
+            dry_run: o.dry_run,
+            counts: o.plan.counts(),
+            results: o
+                .plan
+                .records
+                .iter()
+                .map(|r| UnitRecordResult {
+                    index: r.index,
+                    external_id: r.external_id.clone(),
+                    outcome: r.decision.outcome(),
+                    org_unit_id: r.decision.unit_id().map(|id| id.to_string()),
+                    error: match &r.decision {
+                        UnitDecision::Reject(why) => {
+                            Some(RowError::new(why.code(), why.field(), why.to_string()))
+                        }
+                        _ => None,
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A new reconcile run.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReconcileRunInput {
+    /// How the pages' records are read (default `replace`).
+    #[serde(default)]
+    pub mode: SyncModeParam,
+}
+
+/// A multi-request reconcile.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReconcileRunResource {
+    pub id: String,
+    /// `open` (taking pages), `committed` or `expired`.
+    #[schema(example = "open")]
+    pub state: String,
+    pub mode: SyncModeParam,
+    pub actor: String,
+    pub opened_at: DateTime<Utc>,
+    /// An open run not committed by then expires and changes nothing.
+    pub expires_at: DateTime<Utc>,
+    pub pages: u32,
+    pub records: u64,
+    pub committed_at: Option<DateTime<Utc>>,
+    /// The sync run the commit recorded.
+    pub sync_run_id: Option<String>,
+}
+
+impl ReconcileRunResource {
+    fn new(r: ReconcileRun, now: DateTime<Utc>) -> Self {
+        Self {
+            id: r.id.to_string(),
+            state: r.state_at(now).code().to_owned(),
+            mode: r.mode.into(),
+            actor: r.actor,
+            opened_at: r.opened_at,
+            expires_at: r.expires_at,
+            pages: r.pages,
+            records: r.records,
+            committed_at: r.committed_at,
+            sync_run_id: r.sync_run_id.map(|id| id.to_string()),
+        }
+    }
+}
+
+/// Open a reconcile that spans several requests: send its pages (`PUT .../pages/{n}`), then
+/// commit. Nothing changes before the commit.
+#[utoipa::path(tag = "hris", request_body = ReconcileRunInput, security(("bearer" = [])),
+    responses((status = 201, body = ReconcileRunResource), (status = 400, body = Problem), (status = 403, body = Problem)))]
+#[post("/hris/reconcile-runs")]
+async fn open_reconcile_run(
+    ctx: Ctx,
+    body: JsonBody<ReconcileRunInput>,
+) -> ApiResult<HttpResponse> {
+    let run = reconcile::open(&ctx, body.0.mode.into()).await?;
+    Ok(HttpResponse::Created().json(ReconcileRunResource::new(run, ctx.now)))
+}
+
+#[utoipa::path(tag = "hris", params(("id" = String, Path)), security(("bearer" = [])),
+    responses((status = 200, body = ReconcileRunResource), (status = 403, body = Problem), (status = 404, body = Problem)))]
+#[get("/hris/reconcile-runs/{id}")]
+async fn get_reconcile_run(ctx: Ctx, id: web::Path<ReconcileRunId>) -> ApiResult<HttpResponse> {
+    let run = reconcile::get(&ctx, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(ReconcileRunResource::new(run, ctx.now)))
+}
+
+/// Send page `page` (1-10,000) of an open run: up to 10,000 records, JSON or CSV as for a sync.
+/// Sending a page number again replaces that page, so a retried page counts once. Stored only;
+/// applied at the commit.
+#[utoipa::path(tag = "hris", params(("id" = String, Path), ("page" = u32, Path, minimum = 1, maximum = 10000)),
+    request_body(content = SyncBody, content_type = "application/json"), security(("bearer" = [])),
+    responses((status = 200, body = ReconcileRunResource), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem, description = "The run is committed or expired (`conflict`)"), (status = 413, body = Problem), (status = 422, body = Problem)))]
+#[put("/hris/reconcile-runs/{id}/pages/{page}")]
+async fn put_reconcile_page(
+    ctx: Ctx,
+    path: web::Path<(ReconcileRunId, u32)>,
+    body: Bulk<SyncBody>,
+) -> ApiResult<HttpResponse> {
+    let (id, page) = path.into_inner();
+    let run = reconcile::put_page(&ctx, id, page, body.body.deltas()).await?;
+    Ok(HttpResponse::Ok().json(ReconcileRunResource::new(run, ctx.now)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CommitParams {
+    /// Allow a reconcile above the configured share of terminations.
+    #[serde(default)]
+    pub force: bool,
+    /// Answer exactly what the commit would do, write nothing, and leave the run open.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Apply every page of the run as one full reconcile (`deactivate_missing=true`): the records
+/// of all pages upserted as one batch, the active HRIS people in none of them terminated, the
+/// deactivation guard checked over the whole run. A refused commit leaves the run open.
+#[utoipa::path(tag = "hris", params(("id" = String, Path), CommitParams), security(("bearer" = [])),
+    responses((status = 200, body = SyncResult), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem, description = "The run is committed or expired (`conflict`)"), (status = 422, body = Problem)))]
+#[post("/hris/reconcile-runs/{id}:commit")]
+async fn commit_reconcile_run(
+    ctx: Ctx,
+    id: web::Path<ReconcileRunId>,
+    q: web::Query<CommitParams>,
+) -> ApiResult<HttpResponse> {
+    let o = reconcile::commit(&ctx, id.into_inner(), q.force, q.dry_run).await?;
+    Ok(HttpResponse::Ok().json(SyncResult::from(o)))
 }
 
 /// What happened to one record.
@@ -553,10 +996,15 @@ pub struct RecordResult {
 /// The answer to a sync.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SyncResult {
-    pub run_id: String,
+    /// The recorded run (`GET /api/v1/hris/sync-runs/{id}`); null in a dry run.
+    pub run_id: Option<String>,
+    /// True when nothing was written.
+    pub dry_run: bool,
     #[schema(value_type = Object)]
     pub counts: SyncCounts,
     pub results: Vec<RecordResult>,
+    /// The people a reconcile terminates (not in the batch).
+    pub deactivated_ids: Vec<String>,
 }
 
 impl From<&PlannedRecord> for RecordResult {
@@ -579,9 +1027,11 @@ impl From<&PlannedRecord> for RecordResult {
 impl From<SyncOutcome> for SyncResult {
     fn from(o: SyncOutcome) -> Self {
         Self {
-            run_id: o.run_id.to_string(),
+            run_id: o.run_id.map(|id| id.to_string()),
+            dry_run: o.dry_run,
             counts: o.plan.counts(),
             results: o.plan.records.iter().map(RecordResult::from).collect(),
+            deactivated_ids: o.plan.terminate.iter().map(ToString::to_string).collect(),
         }
     }
 }

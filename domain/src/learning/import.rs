@@ -119,6 +119,24 @@ fn invalid(field: &str, message: impl Into<String>) -> RowError {
     RowError::Invalid(FieldError::new(field, message))
 }
 
+/// Where an imported record's minutes came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MinutesFrom {
+    /// The row's own `minutes`.
+    Row,
+    /// The catalog course's estimate (the row gave none).
+    CourseEstimate,
+}
+
+impl MinutesFrom {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Row => "row",
+            Self::CourseEstimate => "course_estimate",
+        }
+    }
+}
+
 /// An imported record, before it has an id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedRecord {
@@ -127,6 +145,7 @@ pub struct ImportedRecord {
     pub title: Label,
     pub completed_on: NaiveDate,
     pub minutes: u32,
+    pub minutes_from: MinutesFrom,
     pub score: Option<Score>,
     /// The LMS's key, or `employee:course-or-title:day`.
     pub source_id: String,
@@ -177,11 +196,14 @@ pub fn parse_row(
     if completed_on > today {
         return Err(invalid("completed_on", "must not be in the future"));
     }
-    let minutes = match (row.minutes, course) {
-        (Some(m), _) => Minutes::course_estimate(m)
-            .map(Minutes::get)
-            .map_err(|e| invalid("minutes", e.message))?,
-        (None, Some(c)) => c.estimated_minutes,
+    let (minutes, minutes_from) = match (row.minutes, course) {
+        (Some(m), _) => (
+            Minutes::course_estimate(m)
+                .map(Minutes::get)
+                .map_err(|e| invalid("minutes", e.message))?,
+            MinutesFrom::Row,
+        ),
+        (None, Some(c)) => (c.estimated_minutes, MinutesFrom::CourseEstimate),
         (None, None) => return Err(invalid("minutes", "is required without a course")),
     };
     let score = row
@@ -200,6 +222,7 @@ pub fn parse_row(
         title,
         completed_on,
         minutes,
+        minutes_from,
         score,
         source_id,
     })

@@ -223,6 +223,41 @@ impl TimeEntry {
     }
 }
 
+/// The learning time a completion reported by an LMS or an LRS stands for (one rule for every
+/// source: xAPI statements and LMS imports alike): the record's minutes on its day, in working
+/// time, approved by the system that attests it (`attested_by`, e.g. `xapi` or `import`),
+/// `assigned` learning for a catalog course and `role_related` otherwise, linked to the record.
+/// `None` when the record's minutes cannot be one entry (none, or more than a day).
+pub fn entry_for_completion(
+    record: &crate::learning::LearningRecord,
+    id: TimeEntryId,
+    attested_by: &str,
+    now: DateTime<Utc>,
+) -> Option<TimeEntry> {
+    let minutes = EntryMinutes::new(i64::from(record.minutes)).ok()?;
+    Some(TimeEntry {
+        id,
+        employee_id: record.employee_id,
+        date: record.completed_on,
+        minutes,
+        in_work_time: true,
+        category: if record.course_id.is_some() {
+            EntryCategory::Assigned
+        } else {
+            EntryCategory::RoleRelated
+        },
+        course_id: record.course_id,
+        skill_id: None,
+        learning_record_id: Some(record.id),
+        note: None,
+        approval: ApprovalState::Approved,
+        decided_by: Some(attested_by.to_owned()),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,8 +10,8 @@ mod summary;
 
 pub use allocation::{allocation_minutes, carry_in, daily_minutes};
 pub use entry::{
-    approval_for, check_entry, may_approve, ApprovalState, EntryCategory, EntryData, EntryMinutes,
-    TimeEntry, MINUTES_PER_DAY,
+    approval_for, check_entry, entry_for_completion, may_approve, ApprovalState, EntryCategory,
+    EntryData, EntryMinutes, TimeEntry, MINUTES_PER_DAY,
 };
 pub use groups::{
     decide_summary_groups, decide_summary_groups_knowing, LevelBands, Place, SummaryGroup,

@@ -236,7 +236,12 @@ pub async fn list_enrollments(
         values.push(s.code().into());
     }
     if let Some(day) = q.overdue_on {
-        clauses.push("en.status IN ('enrolled', 'in_progress') AND en.due_date < ?".into());
+        // A leaver's open enrolment is not overdue: they will not take it.
+        clauses.push(
+            "en.status IN ('enrolled', 'in_progress') AND en.due_date < ? \
+             AND en.employee_id IN (SELECT id FROM employees WHERE status <> 'terminated')"
+                .into(),
+        );
         values.push(day.into());
     }
     if let Some(a) = after {
@@ -294,21 +299,22 @@ fn to_record_model(r: &LearningRecord) -> learning_record::Model {
 
 #[derive(FromQueryResult)]
 struct SourceRow {
+    id: String,
     source_id: String,
 }
 
-/// Which of these source ids of `source` are already recorded. One statement.
+/// The records of `source` already holding these source ids, by source id. One statement.
 pub async fn recorded_source_ids(
     c: &impl Conn,
     source: LearningSource,
     source_ids: &[&str],
-) -> StoreResult<HashSet<String>> {
+) -> StoreResult<HashMap<String, LearningRecordId>> {
     if source_ids.is_empty() {
-        return Ok(HashSet::new());
+        return Ok(HashMap::new());
     }
     let json = serde_json::to_string(source_ids).map_err(StoreError::corrupt)?;
     let sql = format!(
-        "SELECT source_id FROM learning_records WHERE source = ? AND source_id IN ({})",
+        "SELECT id, source_id FROM learning_records WHERE source = ? AND source_id IN ({})",
         json_keys(c.backend())
     );
     let rows = SourceRow::find_by_statement(statement(
@@ -318,7 +324,9 @@ pub async fn recorded_source_ids(
     ))
     .all(c.conn())
     .await?;
-    Ok(rows.into_iter().map(|r| r.source_id).collect())
+    rows.into_iter()
+        .map(|r| Ok((r.source_id, parse_id(&r.id)?)))
+        .collect()
 }
 
 /// Insert records; a `(source, source_id)` already present is skipped, never duplicated.

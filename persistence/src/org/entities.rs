@@ -92,3 +92,49 @@ pub mod sync_run {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod reconcile_run {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "hris_reconcile_runs")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub actor: String,
+        pub mode: String,
+        pub state: String,
+        pub opened_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub pages: i32,
+        pub records: i64,
+        pub committed_at: Option<DateTimeUtc>,
+        pub sync_run_id: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod reconcile_page {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "hris_reconcile_pages")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub run_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub page: i32,
+        pub record_count: i32,
+        #[sea_orm(column_type = "Text")]
+        pub records: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,6 +1,7 @@
 //! Stores of the org context: employees, org units, HRIS sync runs.
 
 mod entities;
+pub mod reconcile;
 
 use crate::db::{insert_all, json_keys, statement};
 use crate::{like_pattern, parse_id, Conn, StoreError, StoreResult, Tx, LOOKUP_CHUNK};
@@ -130,8 +131,24 @@ pub struct EmployeeQuery {
     pub job_level: Option<JobLevel>,
     /// Case-insensitive substring of "given family" (or of the email with `text_in_email`).
     pub text: Option<String>,
-    /// Match `text` against the email too (only for callers who read everyone's email).
+    /// Match `text` against the email and the HRIS id too (only for callers who read everyone's
+    /// full record).
     pub text_in_email: bool,
+    /// Exactly this HRIS id.
+    pub external_id: Option<String>,
+}
+
+/// Where a page of employees starts: after an id (the list's order, creation), or after a change
+/// (the change feed's order: `updated_at`, then id) from `since` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmployeeOrder {
+    Created {
+        after: Option<EmployeeId>,
+    },
+    Changed {
+        since: chrono::DateTime<chrono::Utc>,
+        after: Option<(chrono::DateTime<chrono::Utc>, EmployeeId)>,
+    },
 }
 
 pub async fn get_employee(c: &impl Conn, id: EmployeeId) -> StoreResult<Option<Employee>> {
@@ -206,7 +223,20 @@ pub async fn list_employees(
     after: Option<EmployeeId>,
     limit: u64,
 ) -> StoreResult<Vec<Employee>> {
+    list_employees_in(c, q, EmployeeOrder::Created { after }, limit).await
+}
+
+/// One page of employees in `order`, from its cursor on.
+pub async fn list_employees_in(
+    c: &impl Conn,
+    q: &EmployeeQuery,
+    order: EmployeeOrder,
+    limit: u64,
+) -> StoreResult<Vec<Employee>> {
     let mut find = employee::Entity::find();
+    if let Some(x) = &q.external_id {
+        find = find.filter(employee::Column::ExternalId.eq(x.trim()));
+    }
     if let Some(units) = &q.org_unit_ids {
         find =
             find.filter(employee::Column::OrgUnitId.is_in(units.iter().map(ToString::to_string)));
@@ -226,18 +256,35 @@ pub async fn list_employees(
         let name = Func::lower(Expr::cust("given_name || ' ' || family_name"));
         let mut cond = Expr::expr(name).like(like());
         if q.text_in_email {
-            cond = cond.or(employee::Column::Email.like(like()));
+            cond = cond
+                .or(employee::Column::Email.like(like()))
+                .or(Expr::expr(Func::lower(Expr::col(employee::Column::ExternalId))).like(like()));
         }
         find = find.filter(cond);
     }
-    if let Some(a) = after {
-        find = find.filter(employee::Column::Id.gt(a.to_string()));
-    }
-    let rows = find
-        .order_by_asc(employee::Column::Id)
-        .limit(limit)
-        .all(c.conn())
-        .await?;
+    find = match order {
+        EmployeeOrder::Created { after } => {
+            if let Some(a) = after {
+                find = find.filter(employee::Column::Id.gt(a.to_string()));
+            }
+            find.order_by_asc(employee::Column::Id)
+        }
+        EmployeeOrder::Changed { since, after } => {
+            find = find.filter(employee::Column::UpdatedAt.gte(since));
+            if let Some((at, id)) = after {
+                find = find.filter(
+                    employee::Column::UpdatedAt
+                        .gt(at)
+                        .or(employee::Column::UpdatedAt
+                            .eq(at)
+                            .and(employee::Column::Id.gt(id.to_string()))),
+                );
+            }
+            find.order_by_asc(employee::Column::UpdatedAt)
+                .order_by_asc(employee::Column::Id)
+        }
+    };
+    let rows = find.limit(limit).all(c.conn()).await?;
     to_employees(rows)
 }
 
@@ -638,8 +685,23 @@ pub async fn get_org_units(c: &impl Conn, ids: &[OrgUnitId]) -> StoreResult<Vec<
 
 /// The whole tree, in id order (org trees are small: hundreds to a few thousand units).
 pub async fn list_org_units(c: &impl Conn) -> StoreResult<Vec<OrgUnit>> {
-    org_unit::Entity::find()
-        .order_by_asc(org_unit::Column::Id)
+    list_org_units_where(c, None, None).await
+}
+
+/// The units with this HRIS id and/or changed at or after `since`, in id order.
+pub async fn list_org_units_where(
+    c: &impl Conn,
+    external_id: Option<&str>,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+) -> StoreResult<Vec<OrgUnit>> {
+    let mut find = org_unit::Entity::find();
+    if let Some(x) = external_id {
+        find = find.filter(org_unit::Column::ExternalId.eq(x.trim()));
+    }
+    if let Some(t) = since {
+        find = find.filter(org_unit::Column::UpdatedAt.gte(t));
+    }
+    find.order_by_asc(org_unit::Column::Id)
         .all(c.conn())
         .await?
         .into_iter()

@@ -16,7 +16,7 @@ pub use enrollments::{
     enroll, enrollments_of, get_enrollment, list_enrollments, update_enrollment, Enroll,
     ListEnrollments, UpdateEnrollment, Whose,
 };
-pub use import::{import_records, Imported, RowOutcome};
+pub use import::{import_records, ImportRecords, Imported, RowOutcome};
 pub(crate) use records::{complete_enrollments, reopen_enrollments};
 pub use records::{list_records, ListRecords};
 

@@ -1,8 +1,11 @@
 //! Employees: read (as much as the caller may see), list, create and change one record.
 
 use crate::error::{ApiError, ApiResult};
-use crate::services::{audit, check_fields, decode_cursor, ensure, page_size, paginate};
+use crate::services::{
+    audit, check_fields, decode_cursor, encode_cursor, ensure, page_size, paginate,
+};
 use crate::services::{Ctx, Page, Services};
+use chrono::{DateTime, Utc};
 use learnwell_domain::access::{self, EmployeeView, Principal};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
 use learnwell_domain::org::{
@@ -10,6 +13,7 @@ use learnwell_domain::org::{
     EmployeeStatus, JobLevel,
 };
 use learnwell_domain::{FieldError, Rule};
+use learnwell_persistence::org::EmployeeOrder;
 use learnwell_persistence::org::{self as store, EmployeeQuery};
 use std::collections::HashMap;
 
@@ -29,10 +33,39 @@ pub struct EmployeeList {
     pub manager_id: Option<EmployeeId>,
     pub status: Option<EmployeeStatus>,
     pub job_level: Option<JobLevel>,
-    /// Case-insensitive text in the name (and the email for callers who read everyone's).
+    /// Case-insensitive text in the name (and the email and HRIS id for callers who read
+    /// everyone's full record).
     pub text: Option<String>,
+    /// Exactly this HRIS id.
+    pub external_id: Option<String>,
+    /// The change feed: people changed at or after this instant, in the order of their changes.
+    pub updated_since: Option<DateTime<Utc>>,
     pub first: Option<u64>,
     pub after: Option<String>,
+}
+
+/// A position in the change feed: the last change read (its time and the person).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ChangeCursor(DateTime<Utc>, EmployeeId);
+
+impl std::fmt::Display for ChangeCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = self.0.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+        write!(f, "changed:{at}|{}", self.1)
+    }
+}
+
+impl std::str::FromStr for ChangeCursor {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let (at, id) = s
+            .strip_prefix("changed:")
+            .ok_or(())?
+            .split_once('|')
+            .ok_or(())?;
+        let at = DateTime::parse_from_rfc3339(at).map_err(|_| ())?;
+        Ok(Self(at.with_timezone(&Utc), id.parse().map_err(|_| ())?))
+    }
 }
 
 impl EmployeeList {
@@ -95,6 +128,8 @@ pub async fn list_employees(ctx: &Ctx, q: EmployeeList) -> ApiResult<Page<Visibl
     for (name, given) in [
         ("status", q.status.is_some()),
         ("job_level", q.job_level.is_some()),
+        ("external_id", q.external_id.is_some()),
+        ("updated_since", q.updated_since.is_some()),
     ] {
         if given && !details {
             return Err(ApiError::InvalidQuery(FieldError::new(
@@ -104,7 +139,15 @@ pub async fn list_employees(ctx: &Ctx, q: EmployeeList) -> ApiResult<Page<Visibl
         }
     }
     let limit = page_size(q.first)?;
-    let after = decode_cursor::<EmployeeId>(q.after.as_deref())?;
+    let order = match q.updated_since {
+        None => EmployeeOrder::Created {
+            after: decode_cursor::<EmployeeId>(q.after.as_deref())?,
+        },
+        Some(since) => EmployeeOrder::Changed {
+            since,
+            after: decode_cursor::<ChangeCursor>(q.after.as_deref())?.map(|c| (c.0, c.1)),
+        },
+    };
     let org_unit_ids = match q.org_unit_id {
         Some(root) => Some(descendants(root, ctx.directory.unit_parents().await?)),
         None => None,
@@ -116,9 +159,24 @@ pub async fn list_employees(ctx: &Ctx, q: EmployeeList) -> ApiResult<Page<Visibl
         job_level: q.job_level,
         text: q.text,
         text_in_email: details,
+        external_id: q.external_id,
     };
-    let rows = store::list_employees(&ctx.db, &query, after, limit + 1).await?;
-    let page = paginate(rows, limit, |e| e.id.to_string());
+    let rows = store::list_employees_in(&ctx.db, &query, order, limit + 1).await?;
+    let page = match order {
+        EmployeeOrder::Created { .. } => paginate(rows, limit, |e| e.id.to_string()),
+        // The feed's cursor is where the reader is: it follows every page that has changes, the
+        // last one too, so the reader comes back later for what changed since.
+        EmployeeOrder::Changed { .. } => {
+            let mut page = paginate(rows, limit, |e| {
+                ChangeCursor(e.updated_at, e.id).to_string()
+            });
+            page.next_cursor = page
+                .items
+                .last()
+                .map(|e| encode_cursor(ChangeCursor(e.updated_at, e.id)));
+            page
+        }
+    };
     Ok(Page {
         items: visible(ctx, p, page.items).await?,
         next_cursor: page.next_cursor,
@@ -276,6 +334,17 @@ pub async fn employees_by_ids(
 pub async fn is_empty(svc: &Services) -> ApiResult<bool> {
     let first = store::list_employees(&svc.db, &EmployeeQuery::default(), None, 1).await?;
     Ok(first.is_empty())
+}
+
+/// The person a development token names (`learnwell token --employee-id`): by Learnwell id or
+/// by HRIS id. `None` when nobody is.
+pub async fn find_person(svc: &Services, reference: &str) -> ApiResult<Option<EmployeeId>> {
+    let reference = reference.trim();
+    if let Ok(id) = reference.parse::<EmployeeId>() {
+        return Ok(store::get_employee(&svc.db, id).await?.map(|e| e.id));
+    }
+    let found = store::employees_by_external_ids(&svc.db, &[reference]).await?;
+    Ok(found.first().map(|e| e.id))
 }
 
 /// The demo organisation's HR director (external id E-0002), if present.

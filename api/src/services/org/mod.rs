@@ -5,12 +5,14 @@
 pub mod employees;
 pub mod hris;
 pub mod org_units;
+pub mod reconcile;
+pub mod units_sync;
 
 pub use employees::{
-    create_employee, demo_admin, employees_by_ids, get_employee, is_empty, list_employees,
-    list_reports, me, update_employee, EmployeeList, Visible,
+    create_employee, demo_admin, employees_by_ids, find_person, get_employee, is_empty,
+    list_employees, list_reports, me, update_employee, EmployeeList, Visible,
 };
 pub use org_units::{
-    create_org_unit, delete_org_unit, get_org_unit, list_org_units, org_units_by_ids,
-    update_org_unit,
+    create_org_unit, delete_org_unit, get_org_unit, list_org_units, list_org_units_where,
+    org_units_by_ids, update_org_unit,
 };

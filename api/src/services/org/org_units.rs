@@ -62,8 +62,18 @@ pub async fn get_org_unit(ctx: &Ctx, id: OrgUnitId) -> ApiResult<OrgUnit> {
 
 #[tracing::instrument(skip_all)]
 pub async fn list_org_units(ctx: &Ctx) -> ApiResult<Vec<OrgUnit>> {
+    list_org_units_where(ctx, None, None).await
+}
+
+/// The units with this HRIS id and/or changed at or after `since` (every unit without them).
+#[tracing::instrument(skip_all)]
+pub async fn list_org_units_where(
+    ctx: &Ctx,
+    external_id: Option<&str>,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+) -> ApiResult<Vec<OrgUnit>> {
     ensure(access::can_browse_directory(&ctx.principal))?;
-    Ok(store::list_org_units(&ctx.db).await?)
+    Ok(store::list_org_units_where(&ctx.db, external_id, since).await?)
 }
 
 #[tracing::instrument(skip_all, fields(org_unit_id = tracing::field::Empty))]

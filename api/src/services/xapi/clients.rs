@@ -204,6 +204,11 @@ impl std::ops::Deref for XapiCaller {
 }
 
 impl XapiCaller {
+    /// A caller with a bearer token's principal (its scopes decide what it may do).
+    pub fn token(ctx: Ctx) -> Self {
+        Self { ctx, client: None }
+    }
+
     /// The agent the LRS records as `authority` of what this caller stores.
     pub fn authority(&self) -> Value {
         let (name, account) = match &self.client {
@@ -288,10 +293,7 @@ async fn bearer_caller(
         .directory
         .principal(verify_bearer(token.trim())?)
         .await?;
-    Ok(XapiCaller {
-        ctx: Ctx::new(svc, principal),
-        client: None,
-    })
+    Ok(XapiCaller::token(Ctx::new(svc, principal)))
 }
 
 async fn basic_caller(svc: &Services, encoded: &str) -> ApiResult<XapiCaller> {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use learnwell_domain::catalog::Course;
 use learnwell_domain::ids::{EmployeeId, LearningRecordId, TimeEntryId};
 use learnwell_domain::learning::{LearningRecord, LearningSource, Score};
-use learnwell_domain::learning_time::{ApprovalState, EntryCategory, EntryMinutes, TimeEntry};
+use learnwell_domain::learning_time::{entry_for_completion, TimeEntry};
 use learnwell_domain::org::{EmploymentDates, Label};
 use learnwell_domain::xapi::{
     activity_name, learning_activity, learning_minutes, LearningVerbs, LrsClient, NotApplicable,
@@ -214,29 +214,13 @@ fn learning_of(
         source_id: statement_id,
         created_at: now,
     };
-    let entry_minutes =
-        EntryMinutes::new(i64::from(minutes)).map_err(|_| NotApplicable::DurationOutOfRange)?;
-    let entry = TimeEntry {
-        id: TimeEntryId::from_uuid(uuid::Uuid::now_v7()),
-        employee_id,
-        date: day,
-        minutes: entry_minutes,
-        in_work_time: true,
-        category: if course.is_some() {
-            EntryCategory::Assigned
-        } else {
-            EntryCategory::RoleRelated
-        },
-        course_id: course.map(|c| c.id),
-        skill_id: None,
-        learning_record_id: Some(record.id),
-        note: None,
-        approval: ApprovalState::Approved,
-        decided_by: Some("xapi".to_owned()),
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
+    let entry = entry_for_completion(
+        &record,
+        TimeEntryId::from_uuid(uuid::Uuid::now_v7()),
+        "xapi",
+        now,
+    )
+    .ok_or(NotApplicable::DurationOutOfRange)?;
     Ok(Learning {
         record,
         entry,

@@ -1,7 +1,16 @@
 //! HRIS sync: per-record outcomes, the record of a run, and (in [`plan`]) the pure decision of
 //! what a batch does to the directory.
 
+mod delta;
 mod plan;
+mod reconcile;
+mod units;
+
+pub use delta::{Change, EmployeeDelta, SyncMode};
+pub use reconcile::{ReconcileRun, RunState, MAX_PAGE};
+pub use units::{
+    plan_units, PlannedUnit, UnitDecision, UnitFields, UnitKnown, UnitPlan, UnitRejection,
+};
 
 pub use plan::{
     Decision, Known, Plan, PlannedRecord, Rejection, StoredPerson, SyncBatch, SyncDraft,

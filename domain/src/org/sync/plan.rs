@@ -322,15 +322,21 @@ pub struct Known {
 impl SyncBatch {
     /// A batch, refused whole when it holds more than `limits.max_batch` records.
     pub fn new(records: Vec<EmployeeFields>, limits: SyncLimits) -> Result<Self, Rule> {
-        if records.len() > limits.max_batch {
+        Self::ensure_size(records.len(), limits)?;
+        Ok(Self { records, limits })
+    }
+
+    /// A batch of `records` records is within `limits.max_batch`.
+    pub fn ensure_size(records: usize, limits: SyncLimits) -> Result<(), Rule> {
+        if records > limits.max_batch {
             return Err(Rule::BatchTooLarge {
                 what: "a batch",
                 items: "records",
                 max: limits.max_batch,
-                sent: records.len(),
+                sent: records,
             });
         }
-        Ok(Self { records, limits })
+        Ok(())
     }
 
     pub fn len(&self) -> usize {
