@@ -113,15 +113,27 @@ async fn write_year(url: &str, year: i32) {
              120, 60, 0, 0 FROM employees e CROSS JOIN ({}) m",
             months.join(" UNION ALL ")
         ),
+        // The quarterly rollups the server keeps beside the monthly ones.
+        format!(
+            "INSERT INTO time_rollups_quarterly (quarter, employee_id, in_work, outside_work, \
+             assigned, role_related, exploratory, mentoring, coaching) SELECT q.quarter, e.id, \
+             720, 180, 360, 360, 180, 0, 0 FROM employees e CROSS JOIN ({}) q",
+            [1, 4, 7, 10]
+                .map(|m| format!("SELECT {date}'{year}-{m:02}-01' AS quarter"))
+                .join(" UNION ALL ")
+        ),
     ] {
         db.execute_unprepared(&sql)
             .await
             .expect("a year of development");
     }
     if pg {
-        db.execute_unprepared("ANALYZE employees; ANALYZE pd_budgets; ANALYZE time_rollups")
-            .await
-            .expect("analyze");
+        db.execute_unprepared(
+            "ANALYZE employees; ANALYZE pd_budgets; ANALYZE time_rollups; \
+             ANALYZE time_rollups_quarterly",
+        )
+        .await
+        .expect("analyze");
     }
 }
 
