@@ -1,11 +1,15 @@
 //! Bearer JWT authentication: HS256 with a shared secret, or RS256/ES256 with the identity
-//! provider's public key. Only the configured algorithm is accepted (so never `none`).
+//! provider's public key, from a PEM or its JWKS endpoint (see [`crate::jwks`]). Only the
+//! configured algorithm is accepted (so never `none`).
 
 use crate::config::{AuthSettings, JwtAlgorithm, PersonMatch};
 use crate::error::ApiError;
+use crate::jwks::Jwks;
 use crate::services::{Ctx, Services};
 use actix_web::{dev::Payload, http::header, web::Data, FromRequest, HttpRequest};
-use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{
+    decode, decode_header, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation,
+};
 use learnwell_domain::access::{Claimed, PersonClaim, Principal, Role, Scope};
 use secrecy::ExposeSecret;
 use serde::Serialize;
@@ -44,9 +48,17 @@ pub struct TokenSpec {
     pub ttl: Duration,
 }
 
+/// Where the verification keys come from.
+enum Keys {
+    /// The shared secret or the provider's public key (PEM).
+    Static(DecodingKey),
+    /// The provider's JWKS, by the token's `kid`.
+    Jwks(Jwks),
+}
+
 pub struct Authenticator {
     algorithm: Algorithm,
-    decoding: DecodingKey,
+    keys: Keys,
     encoding: Option<EncodingKey>,
     validation: Validation,
     issuer: String,
@@ -63,13 +75,20 @@ pub enum AuthConfigError {
     MissingSecret,
     #[error("auth.public_key_pem (LEARNWELL__AUTH__PUBLIC_KEY_PEM) must hold the identity provider's public key for {0}: {1}")]
     BadPublicKey(String, String),
+    #[error("auth.jwks_url {0:?} cannot be used: {1}")]
+    BadJwksUrl(String, String),
+    #[error("auth.jwks_url needs auth.algorithm RS256 or ES256 (the identity provider signs with its private key)")]
+    JwksNeedsPublicKeyAlgorithm,
     #[error("auth.role_map maps {0:?} to {1:?}, which is not a role; use one of: {2}")]
     BadRoleMap(String, String, String),
 }
 
 impl Authenticator {
     pub fn from_settings(s: &AuthSettings) -> Result<Self, AuthConfigError> {
-        let (algorithm, decoding, encoding) = match s.algorithm {
+        let (algorithm, keys, encoding) = match s.algorithm {
+            JwtAlgorithm::HS256 if !s.jwks_url.is_empty() => {
+                return Err(AuthConfigError::JwksNeedsPublicKeyAlgorithm)
+            }
             JwtAlgorithm::HS256 => {
                 let secret = s.secret.expose_secret();
                 if secret.len() < 32 {
@@ -77,9 +96,24 @@ impl Authenticator {
                 }
                 (
                     Algorithm::HS256,
-                    DecodingKey::from_secret(secret.as_bytes()),
+                    Keys::Static(DecodingKey::from_secret(secret.as_bytes())),
                     Some(EncodingKey::from_secret(secret.as_bytes())),
                 )
+            }
+            alg @ (JwtAlgorithm::RS256 | JwtAlgorithm::ES256) if !s.jwks_url.is_empty() => {
+                let a = if alg == JwtAlgorithm::RS256 {
+                    Algorithm::RS256
+                } else {
+                    Algorithm::ES256
+                };
+                let jwks = Jwks::new(
+                    &s.jwks_url,
+                    a,
+                    Duration::from_secs(s.jwks_refetch_seconds),
+                    Duration::from_secs(s.jwks_max_age_seconds),
+                )
+                .map_err(|e| AuthConfigError::BadJwksUrl(s.jwks_url.clone(), e))?;
+                (a, Keys::Jwks(jwks), None)
             }
             alg @ (JwtAlgorithm::RS256 | JwtAlgorithm::ES256) => {
                 let pem = s.public_key_pem.as_bytes();
@@ -91,7 +125,7 @@ impl Authenticator {
                 let key = key.map_err(|e| {
                     AuthConfigError::BadPublicKey(format!("{alg:?}"), e.to_string())
                 })?;
-                (a, key, None)
+                (a, Keys::Static(key), None)
             }
         };
         let mut validation = Validation::new(algorithm);
@@ -112,7 +146,7 @@ impl Authenticator {
             .collect::<Result<_, _>>()?;
         Ok(Self {
             algorithm,
-            decoding,
+            keys,
             encoding,
             validation,
             issuer: s.issuer.clone(),
@@ -126,22 +160,29 @@ impl Authenticator {
 
     /// Check a bearer token: signature, algorithm, `exp`/`nbf`, issuer and audience (a string or,
     /// as RFC 7519 allows, a list that holds ours), then read the caller from its claims.
-    pub fn verify(&self, token: &str) -> Result<Claimed, ApiError> {
-        let data =
-            decode::<Map<String, Value>>(token, &self.decoding, &self.validation).map_err(|e| {
-                use jsonwebtoken::errors::ErrorKind as K;
-                let why = match e.kind() {
-                    K::ExpiredSignature => "the token has expired",
-                    K::ImmatureSignature => "the token is not valid yet (nbf)",
-                    K::InvalidIssuer => "the token's issuer is not accepted",
-                    K::InvalidAudience => "the token's audience is not accepted",
-                    K::InvalidAlgorithm => "the token's algorithm is not accepted",
-                    K::InvalidSignature => "the token's signature is invalid",
-                    K::MissingRequiredClaim(_) => "the token lacks a required claim",
-                    _ => "the token is malformed",
-                };
-                ApiError::Unauthenticated(why.to_owned())
-            })?;
+    pub async fn verify(&self, token: &str) -> Result<Claimed, ApiError> {
+        let from_jwks;
+        let key = match &self.keys {
+            Keys::Static(key) => key,
+            Keys::Jwks(jwks) => {
+                from_jwks = jwks.key(&self.key_id(token)?).await?;
+                &*from_jwks
+            }
+        };
+        let data = decode::<Map<String, Value>>(token, key, &self.validation).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind as K;
+            let why = match e.kind() {
+                K::ExpiredSignature => "the token has expired",
+                K::ImmatureSignature => "the token is not valid yet (nbf)",
+                K::InvalidIssuer => "the token's issuer is not accepted",
+                K::InvalidAudience => "the token's audience is not accepted",
+                K::InvalidAlgorithm => "the token's algorithm is not accepted",
+                K::InvalidSignature => "the token's signature is invalid",
+                K::MissingRequiredClaim(_) => "the token lacks a required claim",
+                _ => "the token is malformed",
+            };
+            ApiError::Unauthenticated(why.to_owned())
+        })?;
         let c = data.claims;
         let bad = |claim: &str, what: &str| {
             ApiError::Unauthenticated(format!("the token's {claim} claim {what}"))
@@ -187,6 +228,23 @@ impl Authenticator {
                 leaver: false,
             },
             person,
+        })
+    }
+
+    /// The `kid` of a token to be checked with the JWKS. Its header is read before the signature
+    /// is checked, so a token of another algorithm is refused here and never costs a fetch.
+    fn key_id(&self, token: &str) -> Result<String, ApiError> {
+        let header = decode_header(token)
+            .map_err(|_| ApiError::Unauthenticated("the token is malformed".into()))?;
+        if header.alg != self.algorithm {
+            return Err(ApiError::Unauthenticated(
+                "the token's algorithm is not accepted".into(),
+            ));
+        }
+        header.kid.ok_or_else(|| {
+            ApiError::Unauthenticated(
+                "the token names no key (kid) of the identity provider".into(),
+            )
         })
     }
 
@@ -266,7 +324,7 @@ pub async fn authenticate(
     svc.rate_limit_address(address).await?;
     let who = format!("ip:{address}");
     svc.refuse_while_failing(&who).await?;
-    match bearer_principal(auth, req) {
+    match bearer_principal(auth, req).await {
         Ok(claimed) => {
             svc.rate_limit(&claimed.principal.subject).await?;
             svc.directory.principal(claimed).await
@@ -278,7 +336,7 @@ pub async fn authenticate(
     }
 }
 
-fn bearer_principal(auth: &Authenticator, req: &HttpRequest) -> Result<Claimed, ApiError> {
+async fn bearer_principal(auth: &Authenticator, req: &HttpRequest) -> Result<Claimed, ApiError> {
     let header = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -291,7 +349,7 @@ fn bearer_principal(auth: &Authenticator, req: &HttpRequest) -> Result<Claimed, 
                 .or_else(|| h.strip_prefix("bearer "))
         })
         .ok_or_else(|| ApiError::Unauthenticated("use the Bearer scheme".into()))?;
-    auth.verify(token.trim())
+    auth.verify(token.trim()).await
 }
 
 /// The client's address: the connection's peer, or, when the peer is a trusted proxy, the

@@ -68,6 +68,14 @@ pub struct AuthSettings {
     pub algorithm: JwtAlgorithm,
     pub secret: SecretString,
     pub public_key_pem: String,
+    /// The identity provider's JWKS endpoint; when set, keys come from it instead of
+    /// `public_key_pem`.
+    pub jwks_url: String,
+    /// At most one refetch of the JWKS per this many seconds (a token with an unknown `kid`, a
+    /// failed fetch or a set older than `jwks_max_age_seconds` asks for one).
+    pub jwks_refetch_seconds: u64,
+    /// A fetched set is refetched when it is older than this (keys the provider withdrew go).
+    pub jwks_max_age_seconds: u64,
     pub issuer: String,
     pub audience: String,
     pub leeway_seconds: u64,

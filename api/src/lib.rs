@@ -8,6 +8,7 @@ pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod idempotency;
+pub mod jwks;
 pub mod metrics;
 pub mod observe;
 pub mod policy;

@@ -15,6 +15,7 @@ mod graphql;
 mod helpers;
 mod hris;
 mod hris_integrations;
+mod jwks;
 mod layering;
 mod learning_time;
 mod learning_time_privacy;

@@ -238,9 +238,12 @@ async fn begin(
 ) -> Result<(XapiCaller, XapiVersion), (ApiError, XapiVersion)> {
     let named = r.header(XapiVersion::HEADER);
     let address = crate::auth::client_address(req, &services.settings.server.trusted_proxies);
-    let caller = svc::authenticate(services, address, r.header("authorization"), |t| {
-        auth.verify(t)
-    })
+    let caller = svc::authenticate(
+        services,
+        address,
+        r.header("authorization"),
+        |t| async move { auth.verify(&t).await },
+    )
     .await
     .map_err(|e| (e, answer_version(named)))?;
     let default = caller

@@ -245,12 +245,15 @@ impl XapiCaller {
 /// a secret is checked off the request workers, and an unknown key costs the same check as a
 /// known one (nobody learns which keys exist from the time an answer takes).
 #[tracing::instrument(skip_all, fields(client_id))]
-pub async fn authenticate(
+pub async fn authenticate<V>(
     svc: &Services,
     address: IpAddr,
     authorization: Option<&str>,
-    verify_bearer: impl FnOnce(&str) -> ApiResult<Claimed>,
-) -> ApiResult<XapiCaller> {
+    verify_bearer: impl FnOnce(String) -> V,
+) -> ApiResult<XapiCaller>
+where
+    V: std::future::Future<Output = ApiResult<Claimed>>,
+{
     svc.rate_limit_address(address).await?;
     let from = format!("ip:{address}");
     svc.refuse_while_failing(&from).await?;
@@ -280,18 +283,21 @@ pub async fn authenticate(
     Ok(caller)
 }
 
-async fn bearer_caller(
+async fn bearer_caller<V>(
     svc: &Services,
     header: &str,
-    verify_bearer: impl FnOnce(&str) -> ApiResult<Claimed>,
-) -> ApiResult<XapiCaller> {
+    verify_bearer: impl FnOnce(String) -> V,
+) -> ApiResult<XapiCaller>
+where
+    V: std::future::Future<Output = ApiResult<Claimed>>,
+{
     let token = header
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
         .ok_or_else(|| ApiError::Unauthenticated("use the Basic or Bearer scheme".into()))?;
     let principal = svc
         .directory
-        .principal(verify_bearer(token.trim())?)
+        .principal(verify_bearer(token.trim().to_owned()).await?)
         .await?;
     Ok(XapiCaller::token(Ctx::new(svc, principal)))
 }
