@@ -9,6 +9,7 @@ pub mod directory;
 pub mod learning;
 pub mod learning_time;
 pub mod org;
+pub mod pipeline;
 pub mod xapi;
 
 use crate::config::Settings;

@@ -14,6 +14,7 @@ mod m20261201_000009_signing_keys;
 mod m20261201_000010_xapi_unapplied;
 mod m20261202_000011_advising;
 mod m20261202_000012_development;
+mod m20261203_000013_pipeline;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_xapi_unapplied::Migration),
             Box::new(m20261202_000011_advising::Migration),
             Box::new(m20261202_000012_development::Migration),
+            Box::new(m20261203_000013_pipeline::Migration),
         ]
     }
 }

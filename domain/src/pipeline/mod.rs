@@ -17,7 +17,7 @@ pub use findings::{findings, Action, Finding, FindingRule, Thresholds, RULES};
 pub use membership::{CohortState, Membership, MembershipState, Outcome};
 pub use projection::{project, AssumptionFields, Assumptions, ProjectionYear};
 pub use records::{
-    Cohort, CohortFields, NineBox, Position, PositionFields, Programme, ProgrammeFields, Rationale,
-    Readiness, ReadinessAssessment, ReadinessFields, Reflection, SlateFields, TalentReview,
-    TalentReviewFields, SLATE_MAX,
+    Cohort, CohortFields, Incumbency, NineBox, Placement, Position, PositionFields, Programme,
+    ProgrammeFields, Rationale, Readiness, ReadinessAssessment, ReadinessFields, Reflection,
+    SlateFields, TalentReview, TalentReviewFields, SLATE_MAX,
 };

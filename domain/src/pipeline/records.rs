@@ -3,7 +3,8 @@
 
 use crate::catalog::Description;
 use crate::ids::{
-    CohortId, EmployeeId, OrgUnitId, PositionId, ProgrammeId, ReadinessAssessmentId, TalentReviewId,
+    CohortId, EmployeeId, MembershipId, OrgUnitId, PlacementId, PositionId, ProgrammeId,
+    ReadinessAssessmentId, TalentReviewId,
 };
 use crate::org::{optional_id, JobLevel, Label};
 use crate::FieldError;
@@ -493,6 +494,29 @@ impl PositionFields {
             _ => Err(errors),
         }
     }
+}
+
+/// One incumbency of a position: who, from, until (`None`: holds it now).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incumbency {
+    pub employee_id: EmployeeId,
+    pub started_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+}
+
+/// A graduate placed into a position (the position's incumbent and history, and the
+/// membership's outcome, change with it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub id: PlacementId,
+    pub membership_id: MembershipId,
+    pub employee_id: EmployeeId,
+    pub position_id: PositionId,
+    pub placed_on: NaiveDate,
+    pub previous_incumbent_id: Option<EmployeeId>,
+    /// Into a position created for growth.
+    pub role_grown: bool,
+    pub created_at: DateTime<Utc>,
 }
 
 /// The most candidates a succession slate ranks.

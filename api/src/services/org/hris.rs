@@ -130,6 +130,8 @@ async fn write(ctx: &Ctx, tx: &Tx, plan: &Plan, opts: SyncOptions) -> ApiResult<
                 other => other.into(),
             })?;
     }
+    crate::services::pipeline::graduates_terminated(ctx, tx, plan.updates().chain(&terminations))
+        .await?;
     learnwell_persistence::audit::append(tx, &events).await?;
     store::insert_sync_run(tx, &run).await?;
     Ok(run.id)
