@@ -17,6 +17,7 @@ mod layering;
 mod learning_time;
 mod learning_time_privacy;
 mod org_units;
+mod pipeline;
 mod policy;
 mod records;
 mod scopes;
