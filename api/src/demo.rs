@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 
 pub mod advising;
 mod development;
+mod pipeline;
 
 const GIVEN: &[&str] = &[
     "Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi",
@@ -240,5 +241,25 @@ pub async fn seed(svc: &Services, today: NaiveDate) -> ApiResult<EmployeeId> {
         })
         .collect();
     development::seed(svc, &ctx, &active, today).await?;
+    let units: std::collections::HashMap<String, learnwell_domain::ids::OrgUnitId> =
+        org::list_org_units(&ctx)
+            .await?
+            .into_iter()
+            .filter_map(|u| Some((u.external_id?.to_string(), u.id)))
+            .collect();
+    let candidates: Vec<pipeline::Candidate> = people
+        .iter()
+        .filter(|p| active_levels.contains_key(p.ext.as_str()))
+        .filter_map(|p| {
+            Some(pipeline::Candidate {
+                id: *ids.get(&p.ext)?,
+                ext: p.ext.clone(),
+                level: p.level,
+                unit: *units.get(&p.unit)?,
+                manager: p.manager.as_ref().and_then(|m| ids.get(m).copied()),
+            })
+        })
+        .collect();
+    pipeline::seed(svc, &ctx, &candidates, today).await?;
     Ok(hr)
 }

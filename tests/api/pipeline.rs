@@ -1108,3 +1108,77 @@ async fn the_projection_starts_from_the_organisations_history() {
     let g = graphql(&app, &w.token(&app, "BOSS"), q).await;
     assert_eq!(gql_codes(&g), ["forbidden"]);
 }
+
+#[tokio::test]
+async fn the_demo_pipeline_shows_a_bottleneck_on_first_run() {
+    // The demo seeds advisor notes too, which need a key (`serve --demo` makes one).
+    let app = TestApp::spawn_with(|s| {
+        s.advising.note_keys = learnwell_api::services::advising::NoteKeys::try_from(vec![
+            "t1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".to_owned(),
+        ])
+        .expect("key");
+    })
+    .await;
+    learnwell_api::demo::seed(&app.state.services, Utc::now().date_naive())
+        .await
+        .expect("demo seed");
+    let r = body(app.get("/api/v1/pipeline/bottleneck", &app.hr()).await).await;
+    let f = &r["figures"];
+    let funnel = &f["funnel"];
+    assert!(
+        f["graduates_waiting"].as_u64().expect("waiting") >= 15,
+        "{r}"
+    );
+    assert_eq!(f["open_positions"], 2, "{r}");
+    assert_eq!(
+        (funnel["placed"].as_u64(), funnel["role_grown"].as_u64()),
+        (Some(1), Some(2)),
+        "{r}"
+    );
+    assert_eq!(
+        (funnel["alumni"].as_u64(), funnel["lost"].as_u64()),
+        (Some(2), Some(2)),
+        "{r}"
+    );
+    assert!(
+        f["waiting_days"]["median"].as_u64().expect("median") > 365,
+        "{r}"
+    );
+    assert!(
+        f["stagnant_leaders"]["without_learning"]
+            .as_u64()
+            .expect("stagnant")
+            > 10,
+        "{r}"
+    );
+    let rules: Vec<&str> = r["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|x| x["rule_id"].as_str())
+        .collect();
+    for rule in [
+        "graduates_outnumber_openings",
+        "long_wait",
+        "stagnant_incumbents",
+        "ready_now_without_role",
+    ] {
+        assert!(rules.contains(&rule), "{rule}: {r}");
+    }
+    let programmes = body(app.get("/api/v1/pipeline/programmes", &app.hr()).await).await;
+    assert_eq!(programmes.as_array().map(Vec::len), Some(2));
+    let p = body(
+        app.post("/api/v1/pipeline/projections", &app.hr(), json!({}))
+            .await,
+    )
+    .await;
+    assert!(
+        p["defaults"]["graduates_per_year"].as_f64().expect("g") > 3.0,
+        "{p}"
+    );
+    let (last, now) = (&p["years"][4]["queue"], &p["defaults"]["waiting_now"]);
+    assert!(
+        last.as_f64().expect("queue") > now.as_f64().expect("now"),
+        "the queue grows: {p}"
+    );
+}

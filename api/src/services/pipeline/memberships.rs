@@ -353,3 +353,46 @@ pub async fn discuss_reflection(ctx: &Ctx, id: MembershipId) -> ApiResult<()> {
     tx.commit().await?;
     Ok(())
 }
+
+/// A past membership, as the demo (and a back-fill of a programme's earlier cohorts) records
+/// it: nominated, admitted on `admitted_on`, then started and graduated on `graduated_on` (or
+/// withdrawn then), through the domain's transitions, with its seat and audit events, in one
+/// transaction. ld_admin only.
+pub(crate) async fn record_past(
+    ctx: &Ctx,
+    cohort: CohortId,
+    who: EmployeeId,
+    admitted_on: NaiveDate,
+    ended: (NaiveDate, bool),
+) -> ApiResult<Membership> {
+    ensure(rules::can_run_programmes(&ctx.principal))?;
+    let c = get_cohort(ctx, cohort).await?;
+    let (ended_on, graduated) = ended;
+    let id = MembershipId::from_uuid(uuid::Uuid::now_v7());
+    let m = Membership::nominate(id, &c, who, &ctx.principal.subject, false, ctx.now)
+        .admit(admitted_on, ctx.now)?
+        .start(ctx.now)?;
+    let m = if graduated {
+        m.graduate(ended_on, ctx.now)?
+    } else {
+        m.withdraw(ended_on, ctx.now)?
+    };
+    let tx = ctx.db.begin().await?;
+    store::insert_membership(&tx, &m).await?;
+    if graduated && !store::take_seat(&tx, cohort, ctx.now).await? {
+        return Err(Rule::CohortFull {
+            seats_taken: c.seats_taken,
+            capacity: c.capacity,
+        }
+        .into());
+    }
+    let event = audit::event(
+        ctx,
+        "pipeline_membership.record_past",
+        "pipeline_membership",
+        id,
+    );
+    learnwell_persistence::audit::append(&tx, &[event]).await?;
+    tx.commit().await?;
+    Ok(m)
+}
