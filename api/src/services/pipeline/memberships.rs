@@ -174,7 +174,11 @@ pub async fn admit(ctx: &Ctx, id: MembershipId) -> ApiResult<Membership> {
     let next = m.clone().admit(ctx.now.date_naive(), ctx.now)?;
     let tx = ctx.db.begin().await?;
     if !store::take_seat(&tx, m.cohort_id, ctx.now).await? {
-        let c = get_cohort(ctx, m.cohort_id).await?;
+        // Read in the transaction: it holds a connection, and another could wait for a pool
+        // that the concurrent admissions hold.
+        let c = store::get_cohort(&tx, m.cohort_id)
+            .await?
+            .ok_or(ApiError::NotFound("cohort"))?;
         return Err(Rule::CohortFull {
             seats_taken: c.seats_taken,
             capacity: c.capacity,
