@@ -1182,3 +1182,50 @@ async fn the_demo_pipeline_shows_a_bottleneck_on_first_run() {
         "the queue grows: {p}"
     );
 }
+
+#[tokio::test]
+async fn no_log_line_holds_a_reflection_or_a_rationale_even_at_trace_level() {
+    let Some(captured) = crate::helpers::Captured::install() else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let w = world(&app).await;
+    talent(&app, &w).await;
+    let (_, c) = cohort(&app, &w, 5).await;
+    let m = body(nominate(&app, &w.token(&app, "G1"), &c, None).await).await;
+    let path = format!(
+        "/api/v1/pipeline/memberships/{}/reflection",
+        m["id"].as_str().expect("id")
+    );
+    let secret = "SECRET-MOTIVATION because I care";
+    let put = app
+        .request(
+            reqwest::Method::PUT,
+            &path,
+            Some(&w.token(&app, "G1")),
+            Some(json!({ "text": secret })),
+        )
+        .await;
+    assert_eq!(put.status(), 200);
+    for token in [w.token(&app, "LEAD"), app.hr(), w.token(&app, "PEER")] {
+        app.get(&path, &token).await;
+    }
+    for who in ["MGR", "PEER"] {
+        let path = format!("/api/v1/employees/{}/readiness-assessments", w.p["G1"]);
+        app.get(&path, &w.token(&app, who)).await;
+    }
+    let logs = captured.text();
+    assert!(
+        logs.contains("pipeline"),
+        "the capture saw the requests: {}",
+        logs.len()
+    );
+    assert!(
+        !logs.contains("SECRET-MOTIVATION"),
+        "a reflection reached a log line"
+    );
+    assert!(
+        !logs.contains("CONFIDENTIAL-RATIONALE"),
+        "a rationale reached a log line"
+    );
+}
