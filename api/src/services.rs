@@ -41,6 +41,8 @@ pub struct Services {
     /// The privacy engine's decisions for learning-time summaries (per period and directory
     /// version).
     pub summary_groups: Arc<learning_time::summaries::GroupDecisions>,
+    /// The pipeline bottleneck's headcount per unit and level (per directory version and day).
+    pub pipeline_headcount: Arc<pipeline::bottleneck::HeadcountCache>,
 }
 
 impl Services {
@@ -54,6 +56,7 @@ impl Services {
             projector: Arc::default(),
             more_links: Arc::default(),
             summary_groups: Arc::default(),
+            pipeline_headcount: Arc::default(),
         }
     }
 

@@ -25,6 +25,7 @@ use learnwell_persistence::pipeline::facts::{
     self, MembershipRow, PositionRow, ReadinessRow, WindowHeadcount,
 };
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Which part of the pipeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +53,7 @@ pub(super) struct AllFacts {
     pub memberships: Vec<MembershipRow>,
     pub positions: Vec<PositionRow>,
     pub readiness: Vec<ReadinessRow>,
-    pub headcount: Vec<WindowHeadcount>,
+    pub headcount: Arc<Vec<WindowHeadcount>>,
     pub slates: Vec<(learnwell_domain::ids::PositionId, EmployeeId)>,
 }
 
@@ -61,15 +62,59 @@ pub(super) fn year_before(today: NaiveDate) -> NaiveDate {
     today - Duration::days(365)
 }
 
+/// The headcount and leavers per unit and level over the year before a day, for one directory
+/// version: the one fact that reads every employee, so it is read once per version and day (in
+/// process; every instance reads the same from the same directory).
+#[derive(Default)]
+pub struct HeadcountCache {
+    current: std::sync::Mutex<Option<HeadcountEntry>>,
+}
+
+type HeadcountEntry = (Option<Vec<u8>>, NaiveDate, Arc<Vec<WindowHeadcount>>);
+
+impl HeadcountCache {
+    fn get(
+        &self,
+        version: &Option<Vec<u8>>,
+        today: NaiveDate,
+    ) -> Option<Arc<Vec<WindowHeadcount>>> {
+        let current = self
+            .current
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        current
+            .as_ref()
+            .filter(|(v, d, _)| v == version && *d == today)
+            .map(|(_, _, rows)| Arc::clone(rows))
+    }
+    fn put(&self, entry: HeadcountEntry) {
+        *self
+            .current
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(entry);
+    }
+}
+
+async fn headcount(ctx: &Ctx, today: NaiveDate) -> ApiResult<Arc<Vec<WindowHeadcount>>> {
+    let version = ctx.directory.version().await?;
+    if let Some(rows) = ctx.pipeline_headcount.get(&version, today) {
+        return Ok(rows);
+    }
+    let rows = Arc::new(facts::headcount_window(&ctx.db, year_before(today), today).await?);
+    ctx.pipeline_headcount
+        .put((version, today, Arc::clone(&rows)));
+    Ok(rows)
+}
+
 pub(super) async fn all_facts(ctx: &Ctx, today: NaiveDate) -> ApiResult<AllFacts> {
     let from = year_before(today);
     let db = &ctx.db;
     let (memberships, positions, readiness, headcount, slates) = futures_util::try_join!(
-        facts::memberships(db),
-        facts::positions(db, from, today),
-        facts::readiness(db),
-        facts::headcount_window(db, from, today),
-        learnwell_persistence::pipeline::slates(db, None),
+        async { Ok::<_, ApiError>(facts::memberships(db).await?) },
+        async { Ok(facts::positions(db, from, today).await?) },
+        async { Ok(facts::readiness(db).await?) },
+        headcount(ctx, today),
+        async { Ok(learnwell_persistence::pipeline::slates(db, None).await?) },
     )?;
     Ok(AllFacts {
         memberships,
