@@ -19,6 +19,7 @@ pub struct Settings {
     pub privacy: PrivacySettings,
     pub advising: AdvisingSettings,
     pub development: DevelopmentSettings,
+    pub pipeline: PipelineSettings,
 }
 
 /// Performance advising (`docs/API-DESIGN.md`, "Performance advising").
@@ -160,6 +161,16 @@ pub struct PrivacySettings {
     /// The job-level bands offered in aggregate (`[[min, max], ...]`); whoever sees every person
     /// of a group one by one may ask for any band.
     pub level_bands: learnwell_domain::learning_time::LevelBands,
+}
+
+/// The leadership pipeline (`docs/PIPELINE.md`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineSettings {
+    /// A person may read their own readiness assessments (never their 9-box reviews).
+    pub self_readiness_visible: bool,
+    /// The thresholds of the findings' rules.
+    pub findings: learnwell_domain::pipeline::Thresholds,
 }
 
 /// PD budgets (`docs/API-DESIGN.md`, "Coaching, mentoring and PD budgets").

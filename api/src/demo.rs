@@ -15,6 +15,7 @@ mod learning;
 
 pub mod advising;
 mod development;
+mod pipeline;
 
 const GIVEN: &[&str] = &[
     "Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi",
@@ -81,6 +82,12 @@ pub const DEFAULT_SEED: u64 = 42;
 
 /// Fill an empty database (the same organisation and year of learning for the same `seed` and
 /// day); returns the id of the demo HR director (the admin token's person).
+/// One senior leader in four (by HRIS id) takes part in the demo's learning.
+fn leader_who_learns(ext: &str) -> bool {
+    let number: u32 = ext.trim_start_matches("E-").parse().unwrap_or(0);
+    number.is_multiple_of(4)
+}
+
 pub async fn seed(svc: &Services, today: NaiveDate, seed: u64) -> ApiResult<EmployeeId> {
     let ctx = Ctx::new(svc, seeder());
     let unit = |name: &str, kind: &str, ext: &str, parent: Option<String>| OrgUnitChanges {
@@ -246,6 +253,9 @@ pub async fn seed(svc: &Services, today: NaiveDate, seed: u64) -> ApiResult<Empl
         .zip(&records_status)
         .zip(&hired)
         .filter(|((_, status), _)| status.as_str() == "active")
+        // Most senior leaders (levels 5 and up) learn nothing: the pipeline's stagnant
+        // incumbents (`demo/pipeline.rs`); one in four of them does.
+        .filter(|((p, _), _)| p.level < 5 || leader_who_learns(&p.ext))
         .filter_map(|((p, _), hired)| {
             Some(learning::Learner {
                 id: *ids.get(&p.ext)?,
@@ -273,5 +283,25 @@ pub async fn seed(svc: &Services, today: NaiveDate, seed: u64) -> ApiResult<Empl
         })
         .collect();
     development::seed(svc, &ctx, &active, today).await?;
+    let units: std::collections::HashMap<String, learnwell_domain::ids::OrgUnitId> =
+        org::list_org_units(&ctx)
+            .await?
+            .into_iter()
+            .filter_map(|u| Some((u.external_id?.to_string(), u.id)))
+            .collect();
+    let candidates: Vec<pipeline::Candidate> = people
+        .iter()
+        .filter(|p| active_levels.contains_key(p.ext.as_str()))
+        .filter_map(|p| {
+            Some(pipeline::Candidate {
+                id: *ids.get(&p.ext)?,
+                ext: p.ext.clone(),
+                level: p.level,
+                unit: *units.get(&p.unit)?,
+                manager: p.manager.as_ref().and_then(|m| ids.get(m).copied()),
+            })
+        })
+        .collect();
+    pipeline::seed(svc, &ctx, &candidates, today).await?;
     Ok(hr)
 }

@@ -9,6 +9,7 @@ pub mod learning;
 pub mod learning_time;
 pub mod limits;
 pub mod org;
+pub mod pipeline;
 
 use crate::auth::{authenticate, Authenticator};
 use crate::config::GraphqlSettings;
@@ -29,6 +30,7 @@ pub struct Query(
     catalog::CatalogQuery,
     advising::AdvisingQuery,
     development::DevelopmentQuery,
+    pipeline::PipelineQuery,
 );
 
 pub type LearnwellSchema = Schema<Query, EmptyMutation, EmptySubscription>;

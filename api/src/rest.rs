@@ -8,6 +8,7 @@ pub mod development;
 pub mod learning;
 pub mod learning_time;
 pub mod org;
+pub mod pipeline;
 pub mod system;
 pub mod xapi;
 
@@ -79,6 +80,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(development::routes)
             .configure(xapi::routes)
             .configure(advising::routes)
+            .configure(pipeline::routes)
             .configure(audit::routes),
     );
 }

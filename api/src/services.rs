@@ -9,6 +9,7 @@ pub mod directory;
 pub mod learning;
 pub mod learning_time;
 pub mod org;
+pub mod pipeline;
 pub mod xapi;
 
 use crate::config::Settings;
@@ -42,6 +43,8 @@ pub struct Services {
     pub summary_groups: Arc<learning_time::summaries::GroupDecisions>,
     /// Matching's candidates (per profiles version and directory version).
     pub mentoring_candidates: Arc<development::mentoring::CandidateCache>,
+    /// The pipeline bottleneck's headcount per unit and level (per directory version and day).
+    pub pipeline_headcount: Arc<pipeline::bottleneck::HeadcountCache>,
 }
 
 impl Services {
@@ -56,6 +59,7 @@ impl Services {
             more_links: Arc::default(),
             summary_groups: Arc::default(),
             mentoring_candidates: Arc::default(),
+            pipeline_headcount: Arc::default(),
         }
     }
 

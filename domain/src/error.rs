@@ -162,6 +162,16 @@ pub enum Rule {
     /// A PIP starts counting only once its client has acknowledged the plan.
     #[error("the client has not acknowledged this performance improvement plan yet; it starts only after they have")]
     PlanNotAcknowledged,
+    /// A pipeline membership in a state (or with an outcome) that does not allow the action.
+    #[error("a membership that is {state} cannot be {action}")]
+    MembershipState {
+        state: &'static str,
+        action: &'static str,
+    },
+    #[error("this cohort has no free seat: {seats_taken} of a capacity of {capacity} are taken")]
+    CohortFull { seats_taken: u32, capacity: u32 },
+    #[error("this person already has an open membership (nominated, admitted or active) in a cohort of this programme")]
+    OpenMembership,
 }
 
 impl Rule {
@@ -179,10 +189,12 @@ impl Rule {
             Rule::SpendRequestState { .. }
             | Rule::FiscalYearClosed { .. }
             | Rule::EngagementState { .. }
-            | Rule::PlanNotAcknowledged => Code::Conflict,
+            | Rule::PlanNotAcknowledged
+            | Rule::MembershipState { .. } => Code::Conflict,
+            Rule::OpenMembership => Code::Duplicate,
             Rule::SecondApproverNeeded => Code::Forbidden,
             Rule::BudgetExceeded { .. } => Code::BudgetExceeded,
-            Rule::CapacityReached { .. } => Code::CapacityReached,
+            Rule::CapacityReached { .. } | Rule::CohortFull { .. } => Code::CapacityReached,
         }
     }
 }

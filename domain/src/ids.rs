@@ -127,3 +127,31 @@ id_type!(
     /// One session of an engagement.
     SessionId
 );
+id_type!(
+    /// A leadership programme (e.g. Emerging Leaders).
+    ProgrammeId
+);
+id_type!(
+    /// One cohort of a leadership programme.
+    CohortId
+);
+id_type!(
+    /// One person's membership of a cohort.
+    MembershipId
+);
+id_type!(
+    /// A leadership position.
+    PositionId
+);
+id_type!(
+    /// One readiness assessment of a person.
+    ReadinessAssessmentId
+);
+id_type!(
+    /// One 9-box talent review of a person.
+    TalentReviewId
+);
+id_type!(
+    /// A graduate's placement into a leadership position.
+    PlacementId
+);

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod learning;
 pub mod learning_time;
 pub mod org;
+pub mod pipeline;
 pub mod privacy;
 pub mod xapi;
 

@@ -14,6 +14,7 @@ mod m20261201_000009_signing_keys;
 mod m20261201_000010_xapi_unapplied;
 mod m20261202_000011_advising;
 mod m20261202_000012_development;
+mod m20261203_000013_pipeline;
 mod m20261203_000014_hris_reconcile;
 mod m20261203_000015_lrs_client_version;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_xapi_unapplied::Migration),
             Box::new(m20261202_000011_advising::Migration),
             Box::new(m20261202_000012_development::Migration),
+            Box::new(m20261203_000013_pipeline::Migration),
             Box::new(m20261203_000014_hris_reconcile::Migration),
             Box::new(m20261203_000015_lrs_client_version::Migration),
         ]

@@ -11,6 +11,7 @@ pub mod kv;
 pub mod learning;
 pub mod learning_time;
 pub mod org;
+pub mod pipeline;
 pub mod xapi;
 
 pub use db::{Backend, Conn, Db, PoolStats, Tx};

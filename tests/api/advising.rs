@@ -1717,45 +1717,11 @@ async fn concurrent_changes_of_one_engagement_take_effect_once() {
     assert_eq!(res.status(), 403);
 }
 
-/// Log lines, captured in memory (every level, span fields included).
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn no_log_line_holds_an_advisor_note_even_at_trace_level() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(
-            "learnwell_api=trace,learnwell_persistence=trace,learnwell_domain=trace,sqlx=debug,actix_web=debug,warn",
-        ))
-        .json()
-        .with_current_span(true)
-        .with_span_list(true)
-        .with_writer(move || writer.clone())
-        .finish();
-    // The process's first subscriber (nextest runs each test in a process of its own; under
-    // `cargo test` another test may have installed TEST_LOG's first).
-    if tracing::subscriber::set_global_default(subscriber).is_err() {
-        assert!(
-            std::env::var_os("TEST_LOG").is_some(),
-            "another subscriber took the logs"
-        );
+    let Some(captured) = crate::helpers::Captured::install() else {
         return;
-    }
+    };
     let app = app().await;
     let w = world(&app).await;
     let (id, check_in, secret) = running_pip(&app, &w).await;
@@ -1768,8 +1734,7 @@ async fn no_log_line_holds_an_advisor_note_even_at_trace_level() {
         None,
     )
     .await;
-    let logs =
-        String::from_utf8_lossy(&captured.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
+    let logs = captured.text();
     assert!(
         logs.contains("advising"),
         "the capture saw the requests: {}",

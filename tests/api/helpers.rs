@@ -292,3 +292,51 @@ pub fn ids(sync: &Value) -> std::collections::HashMap<String, String> {
         })
         .collect()
 }
+
+/// Log lines, captured in memory (every level, span fields included).
+#[derive(Clone, Default)]
+pub struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    /// Capture every log line of this process at trace level (SQL statements included), as
+    /// its first subscriber; `None` when another took the logs first (only under `cargo test`
+    /// with `TEST_LOG`: nextest runs each test in a process of its own).
+    pub fn install() -> Option<Self> {
+        let captured = Self::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "learnwell_api=trace,learnwell_persistence=trace,learnwell_domain=trace,sqlx=debug,actix_web=debug,warn",
+            ))
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .with_writer(move || writer.clone())
+            .finish();
+        if tracing::subscriber::set_global_default(subscriber).is_err() {
+            assert!(
+                std::env::var_os("TEST_LOG").is_some(),
+                "another subscriber took the logs"
+            );
+            return None;
+        }
+        Some(captured)
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+}

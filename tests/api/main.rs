@@ -21,6 +21,7 @@ mod learning_time;
 mod learning_time_privacy;
 mod lms_import;
 mod org_units;
+mod pipeline;
 mod policy;
 mod records;
 mod scopes;

@@ -92,6 +92,28 @@ pub struct EmployeeDetailsNode {
     version: i64,
 }
 
+impl EmployeeNode {
+    /// An employee read through the loader: each field applies its own visibility.
+    pub(crate) fn loaded(employee: Employee) -> Self {
+        Self {
+            employee,
+            view: None,
+        }
+    }
+}
+
+/// The employee `id` through the request's loader (`None`: no such person).
+pub(crate) async fn employee_node(
+    ctx: &Context<'_>,
+    id: EmployeeId,
+) -> Result<Option<EmployeeNode>> {
+    Ok(ctx
+        .data::<DataLoader<EmployeeLoader>>()?
+        .load_one(id)
+        .await?
+        .map(EmployeeNode::loaded))
+}
+
 #[Object(name = "Employee")]
 impl EmployeeNode {
     async fn id(&self) -> ID {
@@ -111,6 +133,25 @@ impl EmployeeNode {
         period: String,
     ) -> Result<LearningTimeSummary> {
         learning_time::employee_learning_time(ctx, self.employee.id, period).await
+    }
+    /// Their readiness assessments, oldest first: an error (`forbidden`) unless the caller is
+    /// hr_admin, ld_admin or assessed some of them (then only those), or is the person and
+    /// `pipeline.self_readiness_visible` allows.
+    #[graphql(complexity = "super::limits::list(super::limits::CHECK_INS, child_complexity)")]
+    async fn readiness_assessments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::pipeline::ReadinessNode>> {
+        super::pipeline::readiness_of(ctx, self.employee.id).await
+    }
+    /// Their 9-box talent reviews, oldest first: an error (`forbidden`) unless the caller is
+    /// hr_admin, ld_admin or assessed some of them (then only those).
+    #[graphql(complexity = "super::limits::list(super::limits::CHECK_INS, child_complexity)")]
+    async fn talent_reviews(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::pipeline::TalentReviewNode>> {
+        super::pipeline::reviews_of(ctx, self.employee.id).await
     }
     async fn display_name(&self) -> String {
         self.employee.display_name()

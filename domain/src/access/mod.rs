@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 pub mod advising;
 mod development;
 mod lrs;
+pub mod pipeline;
 
 pub use development::{
     can_manage_development, can_request_spend, can_see_budget, can_write_profile, engagement_view,

@@ -270,6 +270,7 @@ async fn save(ctx: &Ctx, employee: &Employee, new: bool) -> ApiResult<()> {
         store::update_employee(&tx, employee).await?;
         "employee.update"
     };
+    crate::services::pipeline::graduates_terminated(ctx, &tx, [employee]).await?;
     let event = audit::event(ctx, action, "employee", employee.id);
     learnwell_persistence::audit::append(&tx, &[event]).await?;
     tx.commit().await?;

@@ -218,6 +218,8 @@ async fn write(ctx: &Ctx, tx: &Tx, plan: &Plan, opts: SyncOptions) -> ApiResult<
     for e in plan.updates().chain(&terminations) {
         store::update_employee(tx, e).await.map_err(stale)?;
     }
+    crate::services::pipeline::graduates_terminated(ctx, tx, plan.updates().chain(&terminations))
+        .await?;
     learnwell_persistence::audit::append(tx, &events).await?;
     store::insert_sync_run(tx, &run).await?;
     Ok(run.id)
