@@ -16,6 +16,7 @@ mod m20261202_000011_advising;
 mod m20261202_000012_development;
 mod m20261203_000014_hris_reconcile;
 mod m20261203_000015_lrs_client_version;
+mod m20261203_000016_integration_clients;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_development::Migration),
             Box::new(m20261203_000014_hris_reconcile::Migration),
             Box::new(m20261203_000015_lrs_client_version::Migration),
+            Box::new(m20261203_000016_integration_clients::Migration),
         ]
     }
 }
