@@ -327,7 +327,9 @@ pub async fn authenticate(
     match bearer_principal(auth, req).await {
         Ok(claimed) => {
             svc.rate_limit(&claimed.principal.subject).await?;
-            svc.directory.principal(claimed).await
+            let principal = svc.directory.principal(claimed).await?;
+            crate::services::integration_clients::ensure_not_revoked(svc, &principal).await?;
+            Ok(principal)
         }
         Err(e) => {
             svc.authentication_failed(&who).await?;

@@ -5,8 +5,10 @@ pub mod advising;
 pub mod audit;
 pub mod catalog;
 pub mod development;
+pub mod integration_clients;
 pub mod learning;
 pub mod learning_time;
+pub mod oauth;
 pub mod org;
 pub mod pipeline;
 pub mod system;
@@ -79,10 +81,12 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(learning_time::routes)
             .configure(development::routes)
             .configure(xapi::routes)
+            .configure(integration_clients::routes)
             .configure(advising::routes)
             .configure(pipeline::routes)
             .configure(audit::routes),
-    );
+    )
+    .configure(oauth::routes);
 }
 
 struct BearerAuth;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod catalog;
 pub mod development;
 pub mod directory;
+pub mod integration_clients;
 pub mod learning;
 pub mod learning_time;
 pub mod org;

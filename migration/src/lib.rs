@@ -17,6 +17,7 @@ mod m20261202_000012_development;
 mod m20261203_000013_pipeline;
 mod m20261203_000014_hris_reconcile;
 mod m20261203_000015_lrs_client_version;
+mod m20261203_000016_integration_clients;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000013_pipeline::Migration),
             Box::new(m20261203_000014_hris_reconcile::Migration),
             Box::new(m20261203_000015_lrs_client_version::Migration),
+            Box::new(m20261203_000016_integration_clients::Migration),
         ]
     }
 }

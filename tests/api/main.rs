@@ -15,6 +15,7 @@ mod graphql;
 mod helpers;
 mod hris;
 mod hris_integrations;
+mod integration_clients;
 mod jwks;
 mod layering;
 mod learning_time;

@@ -238,6 +238,11 @@ pub fn can_write_catalog(principal: &Principal) -> bool {
 }
 
 /// L&D administration: assign anyone, import records, set learning-time policies.
+/// Issue, list and revoke integration clients.
+pub fn can_manage_integration_clients(principal: &Principal) -> bool {
+    principal.has(Role::HrAdmin)
+}
+
 pub fn is_learning_admin(principal: &Principal) -> bool {
     principal.has(Role::LdAdmin)
 }

@@ -7,10 +7,35 @@ use crate::FieldError;
 use chrono::{DateTime, Utc};
 use learnwell_xapi::{is_iri, XapiVersion};
 
-/// An LRS client: HTTP Basic credentials for an LMS (the secret only as its argon2 hash).
+/// What a client was issued for: an LMS's statements (by a learning admin) or any integration
+/// (by an HR admin). Both are one kind of credential, checked alike, in one table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientKind {
+    Lrs,
+    Integration,
+}
+
+impl ClientKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ClientKind::Lrs => "lrs",
+            ClientKind::Integration => "integration",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        [ClientKind::Lrs, ClientKind::Integration]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+}
+
+/// A client: HTTP Basic credentials (`api_key:secret`, the secret only as its argon2 hash) for an
+/// LMS sending statements, or an integration client that gets tokens by the OAuth 2.0
+/// client-credentials grant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LrsClient {
     pub id: String,
+    pub kind: ClientKind,
     pub name: String,
     pub api_key: String,
     pub secret_hash: String,
@@ -25,6 +50,117 @@ pub struct LrsClient {
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When the client last got a token.
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl LrsClient {
+    /// The scopes the client was given.
+    pub fn scope_set(&self) -> Vec<Scope> {
+        self.scopes.split(' ').filter_map(Scope::parse).collect()
+    }
+}
+
+/// What an HR admin gives for a new integration client, checked: a name of 1 to 200 characters
+/// and at least one integration scope (repeats dropped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntegrationClientSettings {
+    pub name: String,
+    pub scopes: Vec<Scope>,
+}
+
+impl IntegrationClientSettings {
+    pub fn parse(name: &str, scopes: &[String]) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 200 {
+            errors.push(FieldError::new("name", "must be 1 to 200 characters"));
+        }
+        let mut parsed: Vec<Scope> = Vec::new();
+        for s in scopes {
+            match Scope::parse(s) {
+                Some(scope) if !parsed.contains(&scope) => parsed.push(scope),
+                Some(_) => {}
+                None => errors.push(FieldError::new(
+                    "scopes",
+                    format!(
+                        "unknown scope {s:?}; use one of: {}",
+                        scope_codes(Scope::ALL)
+                    ),
+                )),
+            }
+        }
+        if scopes.is_empty() {
+            errors.push(FieldError::new("scopes", "give at least one scope"));
+        }
+        if errors.is_empty() {
+            Ok(Self {
+                name,
+                scopes: parsed,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn scope_codes(scopes: &[Scope]) -> String {
+    scopes
+        .iter()
+        .map(|s| s.code())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Why a token request (OAuth 2.0 client credentials, RFC 6749 section 4.4) is refused: the
+/// error codes of RFC 6749 section 5.2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenRefusal {
+    InvalidClient(String),
+    InvalidRequest(String),
+    UnsupportedGrantType(String),
+    InvalidScope(String),
+}
+
+impl TokenRefusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            TokenRefusal::InvalidClient(_) => "invalid_client",
+            TokenRefusal::InvalidRequest(_) => "invalid_request",
+            TokenRefusal::UnsupportedGrantType(_) => "unsupported_grant_type",
+            TokenRefusal::InvalidScope(_) => "invalid_scope",
+        }
+    }
+    pub fn description(&self) -> &str {
+        match self {
+            TokenRefusal::InvalidClient(d)
+            | TokenRefusal::InvalidRequest(d)
+            | TokenRefusal::UnsupportedGrantType(d)
+            | TokenRefusal::InvalidScope(d) => d,
+        }
+    }
+}
+
+/// The scopes a token gets: those requested (space-separated), all of which the client must
+/// hold, or without a request all the client's.
+pub fn granted_scopes(held: &[Scope], requested: Option<&str>) -> Result<Vec<Scope>, TokenRefusal> {
+    let Some(requested) = requested.filter(|r| !r.trim().is_empty()) else {
+        return Ok(held.to_vec());
+    };
+    let mut granted = Vec::new();
+    for code in requested.split_whitespace() {
+        match Scope::parse(code).filter(|s| held.contains(s)) {
+            Some(s) if !granted.contains(&s) => granted.push(s),
+            Some(_) => {}
+            None => {
+                return Err(TokenRefusal::InvalidScope(format!(
+                    "{code:?} is not one of this client's scopes ({})",
+                    scope_codes(held)
+                )))
+            }
+        }
+    }
+    Ok(granted)
 }
 
 /// What a learning admin gives for a new LRS client, checked: a name of 1 to 200 characters, at
@@ -146,6 +282,35 @@ mod tests {
         assert_eq!(
             settings.learning_verbs().own(),
             ["https://lms.example.com/verbs/read"]
+        );
+    }
+
+    #[test]
+    fn a_token_gets_the_requested_scopes_within_the_clients() {
+        let held = [Scope::HrisWrite, Scope::ReportsRead];
+        assert_eq!(granted_scopes(&held, None).unwrap(), held);
+        assert_eq!(granted_scopes(&held, Some(" ")).unwrap(), held);
+        assert_eq!(
+            granted_scopes(&held, Some("reports:read reports:read")).unwrap(),
+            [Scope::ReportsRead]
+        );
+        let refused = granted_scopes(&held, Some("hris:write scim")).unwrap_err();
+        assert_eq!(refused.code(), "invalid_scope");
+        assert!(refused.description().contains("scim"));
+    }
+
+    #[test]
+    fn an_integration_client_takes_any_integration_scope() {
+        let s = IntegrationClientSettings::parse(" HRIS ", &strings(&["hris:write", "xapi:read"]))
+            .unwrap();
+        assert_eq!(s.name, "HRIS");
+        assert_eq!(s.scopes, [Scope::HrisWrite, Scope::XapiRead]);
+        let errors = IntegrationClientSettings::parse("", &strings(&["admin"])).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "scopes"]);
+        assert_eq!(
+            ClientKind::parse("integration"),
+            Some(ClientKind::Integration)
         );
     }
 

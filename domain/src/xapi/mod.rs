@@ -9,7 +9,9 @@ use learnwell_xapi::XapiError;
 mod client;
 mod learning;
 
-pub use client::{ClientSettings, LrsClient};
+pub use client::{
+    granted_scopes, ClientKind, ClientSettings, IntegrationClientSettings, LrsClient, TokenRefusal,
+};
 pub use learning::{
     activity_name, duration_minutes, is_learning_verb, learning_activity, learning_minutes,
     LearningVerbs, NotApplicable, LEARNING_VERBS, MAX_CLIENT_VERBS, MAX_STATEMENT_MINUTES,

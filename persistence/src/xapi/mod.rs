@@ -5,7 +5,7 @@
 use crate::db::{json_ints, json_keys, json_rows, statement};
 use crate::{Conn, StoreError, StoreResult, Tx};
 use chrono::{DateTime, Utc};
-use learnwell_domain::xapi::LrsClient;
+use learnwell_domain::xapi::{ClientKind, LrsClient};
 use learnwell_xapi::{AttachmentContent, Document, DocumentKind, DocumentScope};
 use sea_orm::sea_query::value::sea_value_to_json_value;
 use sea_orm::{ConnectionTrait, FromQueryResult, Value};
@@ -24,6 +24,8 @@ struct ClientRow {
     created_by: String,
     created_at: DateTime<Utc>,
     revoked_at: Option<DateTime<Utc>>,
+    kind: String,
+    last_used_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<ClientRow> for LrsClient {
@@ -31,6 +33,8 @@ impl TryFrom<ClientRow> for LrsClient {
     fn try_from(r: ClientRow) -> StoreResult<Self> {
         Ok(Self {
             id: r.id,
+            kind: ClientKind::parse(&r.kind)
+                .ok_or_else(|| StoreError::corrupt(format!("client kind {:?}", r.kind)))?,
             name: r.name,
             api_key: r.api_key,
             secret_hash: r.secret_hash,
@@ -46,17 +50,18 @@ impl TryFrom<ClientRow> for LrsClient {
             created_by: r.created_by,
             created_at: r.created_at,
             revoked_at: r.revoked_at,
+            last_used_at: r.last_used_at,
         })
     }
 }
 
 const CLIENT_COLUMNS: &str = "id, name, api_key, secret_hash, scopes, account_home_page, \
                               learning_verbs, default_version, created_by, created_at, \
-                              revoked_at";
+                              revoked_at, kind, last_used_at";
 
 pub async fn insert_client(tx: &Tx, c: &LrsClient) -> StoreResult<()> {
     let sql = format!(
-        "INSERT INTO lrs_clients ({CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO lrs_clients ({CLIENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     );
     let values: Vec<Value> = vec![
         c.id.clone().into(),
@@ -70,6 +75,8 @@ pub async fn insert_client(tx: &Tx, c: &LrsClient) -> StoreResult<()> {
         c.created_by.clone().into(),
         c.created_at.into(),
         c.revoked_at.into(),
+        c.kind.code().into(),
+        c.last_used_at.into(),
     ];
     tx.conn()
         .execute(statement(tx.backend(), &sql, values))
@@ -90,8 +97,22 @@ async fn clients_where(
     rows.into_iter().map(LrsClient::try_from).collect()
 }
 
-pub async fn list_clients(c: &impl Conn) -> StoreResult<Vec<LrsClient>> {
-    clients_where(c, "1 = 1", Vec::new()).await
+/// The clients of one kind, or of every kind.
+pub async fn list_clients(c: &impl Conn, kind: Option<ClientKind>) -> StoreResult<Vec<LrsClient>> {
+    match kind {
+        Some(kind) => clients_where(c, "kind = ?", vec![kind.code().into()]).await,
+        None => clients_where(c, "1 = 1", Vec::new()).await,
+    }
+}
+
+/// Note that a client got a token.
+pub async fn touch_client(c: &impl Conn, id: &str, at: DateTime<Utc>) -> StoreResult<()> {
+    let sql = "UPDATE lrs_clients SET last_used_at = ? WHERE id = ?";
+    c.conn()
+        .execute(statement(c.backend(), sql, vec![at.into(), id.into()]))
+        .await
+        .map_err(StoreError::from_write)?;
+    Ok(())
 }
 
 pub async fn get_client(c: &impl Conn, id: &str) -> StoreResult<Option<LrsClient>> {

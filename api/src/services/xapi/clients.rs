@@ -7,8 +7,8 @@ use crate::services::{audit, ensure, Ctx};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
 use base64::Engine;
-use learnwell_domain::access::{self, Claimed, LrsReads, Principal, Scope};
-use learnwell_domain::xapi::{ClientSettings, LrsClient};
+use learnwell_domain::access::{self, Claimed, LrsReads, Principal};
+use learnwell_domain::xapi::{ClientKind, ClientSettings, LrsClient};
 use learnwell_persistence::audit::append;
 use learnwell_persistence::xapi as store;
 use learnwell_xapi::agent_key;
@@ -101,7 +101,7 @@ pub struct ClientInput {
     pub default_version: Option<String>,
 }
 
-fn random_token(bytes: usize) -> String {
+pub(crate) fn random_token(bytes: usize) -> String {
     use rand::RngCore;
     let mut buf = vec![0u8; bytes];
     rand::thread_rng().fill_bytes(&mut buf);
@@ -119,13 +119,10 @@ pub async fn create_client(ctx: &Ctx, input: ClientInput) -> ApiResult<IssuedCli
         input.default_version.as_deref(),
     )
     .map_err(ApiError::Validation)?;
-    let secret = random_token(32);
-    let secret_hash = Argon2::default()
-        .hash_password(secret.as_bytes(), &SaltString::generate(&mut OsRng))
-        .map_err(|e| ApiError::Internal(format!("hashing a client secret: {e}")))?
-        .to_string();
+    let (secret, secret_hash) = new_secret()?;
     let client = LrsClient {
         id: uuid::Uuid::now_v7().to_string(),
+        kind: ClientKind::Lrs,
         name: settings.name().to_owned(),
         api_key: random_token(18),
         secret_hash,
@@ -141,6 +138,7 @@ pub async fn create_client(ctx: &Ctx, input: ClientInput) -> ApiResult<IssuedCli
         created_by: ctx.principal.subject.clone(),
         created_at: ctx.now,
         revoked_at: None,
+        last_used_at: None,
     };
     let tx = ctx.db.begin().await?;
     store::insert_client(&tx, &client).await?;
@@ -158,24 +156,50 @@ pub async fn create_client(ctx: &Ctx, input: ClientInput) -> ApiResult<IssuedCli
     Ok(IssuedClient { client, secret })
 }
 
+/// A new client secret and its argon2 hash (the only form it is stored in).
+pub(crate) fn new_secret() -> ApiResult<(String, String)> {
+    let secret = random_token(32);
+    let hash = Argon2::default()
+        .hash_password(secret.as_bytes(), &SaltString::generate(&mut OsRng))
+        .map_err(|e| ApiError::Internal(format!("hashing a client secret: {e}")))?
+        .to_string();
+    Ok((secret, hash))
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn list_clients(ctx: &Ctx) -> ApiResult<Vec<LrsClient>> {
     ensure(access::is_learning_admin(&ctx.principal))?;
-    Ok(store::list_clients(&ctx.db).await?)
+    Ok(store::list_clients(&ctx.db, Some(ClientKind::Lrs)).await?)
 }
 
 #[tracing::instrument(skip_all, fields(client_id = %id))]
 pub async fn revoke_client(ctx: &Ctx, id: &str) -> ApiResult<LrsClient> {
     ensure(access::is_learning_admin(&ctx.principal))?;
+    revoke(ctx, id, ClientKind::Lrs).await
+}
+
+/// Revoke a client of `kind`: its credentials stop working at once, and so do the tokens it got.
+pub(crate) async fn revoke(ctx: &Ctx, id: &str, kind: ClientKind) -> ApiResult<LrsClient> {
+    let what = match kind {
+        ClientKind::Lrs => "LRS client",
+        ClientKind::Integration => "integration client",
+    };
     let client = store::get_client(&ctx.db, id)
         .await?
-        .ok_or(ApiError::NotFound("LRS client"))?;
+        .filter(|c| c.kind == kind)
+        .ok_or(ApiError::NotFound(what))?;
     if client.revoked_at.is_none() {
         let tx = ctx.db.begin().await?;
         store::revoke_client(&tx, id, ctx.now).await?;
+        let action = format!("{}_client.revoke", kind.code());
         append(
             &tx,
-            &[audit::event(ctx, "lrs_client.revoke", "lrs_client", id)],
+            &[audit::event(
+                ctx,
+                &action,
+                &format!("{}_client", kind.code()),
+                id,
+            )],
         )
         .await?;
         tx.commit().await?;
@@ -183,7 +207,7 @@ pub async fn revoke_client(ctx: &Ctx, id: &str) -> ApiResult<LrsClient> {
     }
     store::get_client(&ctx.db, id)
         .await?
-        .ok_or(ApiError::NotFound("LRS client"))
+        .ok_or(ApiError::NotFound(what))
 }
 
 /// The caller of an `/xapi` request: an LRS client (HTTP Basic) or a token with xAPI scopes. It
@@ -299,6 +323,7 @@ where
         .directory
         .principal(verify_bearer(token.trim().to_owned()).await?)
         .await?;
+    crate::services::integration_clients::ensure_not_revoked(svc, &principal).await?;
     Ok(XapiCaller::token(Ctx::new(svc, principal)))
 }
 
@@ -309,6 +334,30 @@ async fn basic_caller(svc: &Services, encoded: &str) -> ApiResult<XapiCaller> {
         .map_err(|_| bad())?;
     let decoded = String::from_utf8(decoded).map_err(|_| bad())?;
     let (key, secret) = decoded.split_once(':').ok_or_else(bad)?;
+    let client = verified_client(svc, key, secret).await?;
+    let principal = Principal {
+        subject: format!("lrs-client:{}", client.id),
+        roles: Default::default(),
+        scopes: client.scope_set().into_iter().collect(),
+        employee_id: None,
+        leaver: false,
+    };
+    tracing::Span::current().record("client_id", client.id.as_str());
+    Ok(XapiCaller {
+        ctx: Ctx::new(svc, principal),
+        client: Some(client),
+    })
+}
+
+/// The client whose credentials these are, of any kind, if the secret is right and the client not
+/// revoked (else unauthenticated, and a failure charged to the key). Only the first success of a
+/// key pays for argon2; an unknown key costs the same check as a known one.
+pub(crate) async fn verified_client(
+    svc: &Services,
+    key: &str,
+    secret: &str,
+) -> ApiResult<LrsClient> {
+    let bad = || ApiError::Unauthenticated("unknown or revoked client credentials".into());
     let per_key = format!(
         "key:{}",
         Sha256::digest(key.as_bytes())
@@ -331,21 +380,7 @@ async fn basic_caller(svc: &Services, encoded: &str) -> ApiResult<XapiCaller> {
         }
         svc.lrs_credentials.lock().insert(key.to_owned(), digest);
     }
-    let Some(client) = client else {
-        return Err(bad());
-    };
-    let principal = Principal {
-        subject: format!("lrs-client:{}", client.id),
-        roles: Default::default(),
-        scopes: client.scopes.split(' ').filter_map(Scope::parse).collect(),
-        employee_id: None,
-        leaver: false,
-    };
-    tracing::Span::current().record("client_id", client.id.as_str());
-    Ok(XapiCaller {
-        ctx: Ctx::new(svc, principal),
-        client: Some(client),
-    })
+    client.ok_or_else(bad)
 }
 
 /// The hash an unknown key's secret is checked against: of a random secret, made once.
