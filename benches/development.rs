@@ -19,9 +19,9 @@
 #[expect(dead_code, reason = "each benchmark uses part of the shared harness")]
 mod common;
 
-use common::{fresh_database, populate, post, record, Server};
+use common::{fresh_database, populate, post, Server};
 use sea_orm::ConnectionTrait;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::time::Instant;
 
 const PROFILES: usize = 10_000;
@@ -201,20 +201,7 @@ async fn run(o: Options) {
     let client = reqwest::Client::new();
     println!("backend: {backend}");
     let started = Instant::now();
-    populate(&client, &server, &hr, o.people.min(10_000)).await;
-    for first in (10_000..o.people).step_by(10_000) {
-        let records: Vec<Value> = (first..(first + 10_000).min(o.people))
-            .map(record)
-            .collect();
-        post(
-            &client,
-            &server,
-            &hr,
-            "/api/v1/hris/employees:sync",
-            json!({ "records": records }),
-        )
-        .await;
-    }
+    populate(&client, &server, &hr, o.people).await;
     println!(
         "{} employees synced: {:.1} s",
         o.people,

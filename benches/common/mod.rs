@@ -217,7 +217,7 @@ pub async fn post(
 }
 
 /// A root unit with 60 units below it (`U00`..`U59`) and `people` employees synced into them
-/// ([`record`]); returns the root unit.
+/// ([`record`], 10,000 a request); returns the root unit.
 pub async fn populate(client: &reqwest::Client, server: &Server, hr: &str, people: usize) -> Value {
     let (root, _) = post(
         client,
@@ -231,14 +231,16 @@ pub async fn populate(client: &reqwest::Client, server: &Server, hr: &str, peopl
         let unit = json!({ "name": format!("Unit {u}"), "external_id": format!("U{u:02}"), "parent_id": root["id"] });
         post(client, server, hr, "/api/v1/org-units", unit).await;
     }
-    let records: Vec<Value> = (0..people).map(record).collect();
-    post(
-        client,
-        server,
-        hr,
-        "/api/v1/hris/employees:sync",
-        json!({ "records": records }),
-    )
-    .await;
+    for first in (0..people).step_by(10_000) {
+        let records: Vec<Value> = (first..(first + 10_000).min(people)).map(record).collect();
+        post(
+            client,
+            server,
+            hr,
+            "/api/v1/hris/employees:sync",
+            json!({ "records": records }),
+        )
+        .await;
+    }
     root
 }
