@@ -312,9 +312,15 @@ impl std::io::Write for Captured {
 
 impl Captured {
     /// Capture every log line of this process at trace level (SQL statements included), as
-    /// its first subscriber; `None` when another took the logs first (only under `cargo test`
-    /// with `TEST_LOG`: nextest runs each test in a process of its own).
+    /// its first subscriber, installed once per process and shared by the tests that read it
+    /// (under `cargo test` they run in one process; nextest gives each its own); `None` when
+    /// another subscriber took the logs first (only under `cargo test` with `TEST_LOG`).
     pub fn install() -> Option<Self> {
+        static INSTALLED: std::sync::OnceLock<Option<Captured>> = std::sync::OnceLock::new();
+        INSTALLED.get_or_init(Self::first_subscriber).clone()
+    }
+
+    fn first_subscriber() -> Option<Self> {
         let captured = Self::default();
         let writer = captured.clone();
         let subscriber = tracing_subscriber::fmt()
