@@ -140,6 +140,14 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// handler declares itself keep their description.
 fn document_errors(op: &mut utoipa::openapi::path::Operation) {
     use utoipa::openapi::path::ParameterIn;
+    // OAuth's token endpoint answers in RFC 6749's own error format, as declared on it.
+    if op
+        .tags
+        .as_ref()
+        .is_some_and(|t| t.iter().any(|t| t == "oauth"))
+    {
+        return;
+    }
     let params = op.parameters.as_deref().unwrap_or_default();
     let has = |place: ParameterIn| params.iter().any(|p| p.parameter_in == place);
     let mut statuses: Vec<u16> = Vec::new();

@@ -406,7 +406,7 @@ pub struct AlumniInput {
 
 /// A waiting graduate moves on with the organisation's help (hr_admin): `alumni`.
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), request_body = AlumniInput, security(("bearer" = [])),
-    responses((status = 200, body = MembershipResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = MembershipResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pipeline/memberships/{id}:alumni")]
 async fn alumni(
     ctx: Ctx,
@@ -448,7 +448,7 @@ impl From<&ReflectionView> for ReflectionResource {
 
 /// Write your reflection while your membership is open (the member only).
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), request_body = ReflectionInput, security(("bearer" = [])),
-    responses((status = 200, body = ReflectionResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = ReflectionResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[put("/pipeline/memberships/{id}/reflection")]
 async fn write_reflection(
     ctx: Ctx,

@@ -297,7 +297,7 @@ pub struct ChooseInput {
 
 /// The mentee picks a mentor or coach: a proposed engagement they accept or decline.
 #[utoipa::path(tag = "development", params(("id" = String, Path)), request_body = ChooseInput, security(("bearer" = [])),
-    responses((status = 201, body = EngagementResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = MentoringEngagementResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/mentoring-requests/{id}:choose")]
 async fn choose(
     ctx: Ctx,
@@ -306,7 +306,7 @@ async fn choose(
 ) -> ApiResult<HttpResponse> {
     let e = svc::choose(&ctx, id.into_inner(), body.0.profile_id).await?;
     let d = svc::get_engagement(&ctx, e.id).await?;
-    Ok(HttpResponse::Created().json(EngagementResource::from(&d)))
+    Ok(HttpResponse::Created().json(MentoringEngagementResource::from(&d)))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -337,7 +337,7 @@ impl From<&Session> for SessionResource {
 /// An engagement. `view` is `full` for its participants; `summary` (the mentee's managers,
 /// hr_admin, ld_admin) has no goals, feedback or session notes.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct EngagementResource {
+pub struct MentoringEngagementResource {
     pub id: String,
     pub kind: String,
     pub profile_id: String,
@@ -355,7 +355,7 @@ pub struct EngagementResource {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<&EngagementDetail> for EngagementResource {
+impl From<&EngagementDetail> for MentoringEngagementResource {
     fn from(d: &EngagementDetail) -> Self {
         let e = &d.engagement;
         let full = d.view == EngagementView::Full;
@@ -377,7 +377,7 @@ impl From<&EngagementDetail> for EngagementResource {
 }
 
 fn ok(d: &EngagementDetail) -> HttpResponse {
-    HttpResponse::Ok().json(EngagementResource::from(d))
+    HttpResponse::Ok().json(MentoringEngagementResource::from(d))
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
@@ -394,15 +394,19 @@ pub struct EngagementFilter {
 /// A person's engagements as mentee (themselves, their managers, hr_admin, ld_admin), or yours
 /// as mentor.
 #[utoipa::path(tag = "development", params(EngagementFilter), security(("bearer" = [])),
-    responses((status = 200, body = Vec<EngagementResource>)))]
+    responses((status = 200, body = Vec<MentoringEngagementResource>)))]
 #[get("/engagements")]
 async fn list_engagements(ctx: Ctx, q: web::Query<EngagementFilter>) -> ApiResult<HttpResponse> {
     let all = svc::list_engagements(&ctx, q.employee_id, q.as_mentor.unwrap_or(false)).await?;
-    Ok(HttpResponse::Ok().json(all.iter().map(EngagementResource::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json(
+        all.iter()
+            .map(MentoringEngagementResource::from)
+            .collect::<Vec<_>>(),
+    ))
 }
 
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = EngagementResource)))]
+    responses((status = 200, body = MentoringEngagementResource)))]
 #[get("/engagements/{id}")]
 async fn get_engagement(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::get_engagement(&ctx, id.into_inner()).await?))
@@ -411,7 +415,7 @@ async fn get_engagement(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiRe
 /// The mentee's manager (or hr_admin, never the mentee) approves an engagement held for
 /// approval (`development.manager_approves`): the mentor is asked next.
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = EngagementResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = MentoringEngagementResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
 #[post("/engagements/{id}:approve")]
 async fn approve(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<HttpResponse> {
     Ok(ok(
@@ -421,7 +425,7 @@ async fn approve(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<Ht
 
 /// The mentee's manager (or hr_admin) rejects an engagement held for approval.
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = EngagementResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = MentoringEngagementResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
 #[post("/engagements/{id}:reject")]
 async fn reject(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<HttpResponse> {
     Ok(ok(
@@ -431,7 +435,7 @@ async fn reject(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<Htt
 
 /// The mentor accepts (a free place is taken; `capacity_reached` when none is left).
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = EngagementResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = MentoringEngagementResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/engagements/{id}:accept")]
 async fn accept(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::answer(&ctx, id.into_inner(), true).await?))
@@ -439,7 +443,7 @@ async fn accept(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<Htt
 
 /// The mentor declines.
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = EngagementResource), (status = 409, body = Problem)))]
+    responses((status = 200, body = MentoringEngagementResource), (status = 409, body = Problem)))]
 #[post("/engagements/{id}:decline")]
 async fn decline(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::answer(&ctx, id.into_inner(), false).await?))
@@ -455,7 +459,7 @@ pub struct CloseInput {
 /// Close an active engagement with your feedback (either participant), or add your feedback
 /// to a closed one.
 #[utoipa::path(tag = "development", params(("id" = String, Path)), request_body = CloseInput, security(("bearer" = [])),
-    responses((status = 200, body = EngagementResource), (status = 409, body = Problem)))]
+    responses((status = 200, body = MentoringEngagementResource), (status = 409, body = Problem)))]
 #[post("/engagements/{id}:close")]
 async fn close(
     ctx: Ctx,
