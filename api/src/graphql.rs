@@ -10,6 +10,7 @@ pub mod learning_time;
 pub mod limits;
 pub mod org;
 pub mod pipeline;
+pub mod types;
 
 use crate::auth::{authenticate, Authenticator};
 use crate::config::GraphqlSettings;
@@ -17,9 +18,7 @@ use crate::error::{ApiError, Gql};
 use crate::services::{Ctx, Services};
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{
-    EmptyMutation, EmptySubscription, ErrorExtensions, MergedObject, SDLExportOptions, Schema,
-};
+use async_graphql::{EmptySubscription, ErrorExtensions, MergedObject, SDLExportOptions, Schema};
 use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
 use futures_util::future::BoxFuture;
 use std::time::Duration;
@@ -33,10 +32,15 @@ pub struct Query(
     pipeline::PipelineQuery,
 );
 
-pub type LearnwellSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+/// Every write: each mutation builds the command REST builds and calls the same service, and
+/// answers a payload with the changed object and `userErrors` (`types::payload!`).
+#[derive(MergedObject, Default)]
+pub struct Mutation(learning_time::LearningTimeMutation);
+
+pub type LearnwellSchema = Schema<Query, Mutation, EmptySubscription>;
 
 pub fn schema(limits: &GraphqlSettings) -> LearnwellSchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .extension(async_graphql::extensions::Tracing)
         .extension(limits::Limits {
             max_depth: limits.max_depth,

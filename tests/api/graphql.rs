@@ -2,15 +2,7 @@ use crate::helpers::{body, ids, person, TestApp};
 use serde_json::{json, Value};
 
 async fn gql(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
-    let res = app
-        .post(
-            "/graphql",
-            token,
-            json!({ "query": query, "variables": variables }),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    body(res).await
+    app.gql(token, query, variables).await
 }
 
 #[tokio::test]

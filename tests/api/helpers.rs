@@ -234,6 +234,19 @@ impl TestApp {
             .await
     }
 
+    /// A GraphQL request (asserting 200, as every GraphQL answer is) and its JSON answer.
+    pub async fn gql(&self, token: &str, query: &str, variables: Value) -> Value {
+        let res = self
+            .post(
+                "/graphql",
+                token,
+                serde_json::json!({ "query": query, "variables": variables }),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        body(res).await
+    }
+
     /// Sync records as hr_admin and return the JSON answer (asserting 200).
     pub async fn sync(&self, records: Value) -> Value {
         let res = self

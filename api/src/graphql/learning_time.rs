@@ -3,13 +3,18 @@
 //! `SummaryQuery` and map its `TotalsView`, the same view REST maps.
 
 use super::service_ctx;
-use crate::error::Gql;
+use super::types::{field_id, found, payload, wire_enum, Date, Enum};
+use crate::error::{ApiResult, Gql};
 use crate::services::learning_time::{
-    self as svc, Summary, SummaryQuery, SummaryScope, TotalsView,
+    self as svc, EntryCommand, Summary, SummaryQuery, SummaryScope, TotalsView,
 };
-use async_graphql::{Context, Result, SimpleObject, ID};
-use chrono::NaiveDate;
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, NaiveDate, Utc};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
+use learnwell_domain::learning_time::{
+    ApprovalState, EntryCategory, EntryFields, GrantKind, PolicyFields, PolicyPeriod, PolicyScope,
+    SlotFields, TimeEntry, VersionedPolicy,
+};
 use learnwell_domain::privacy::{Cell, SuppressionReason};
 
 /// Minutes logged in one category, in or outside working time.
@@ -153,4 +158,407 @@ pub async fn unit_learning_time(
     let include_people = ctx.look_ahead().field("people").exists();
     let q = SummaryQuery::new(&period, scope, include_people).gql()?;
     Ok(svc::summary(service_ctx(ctx)?, q).await.gql()?.into())
+}
+
+// ---- time entries and policies, and their mutations ----
+
+wire_enum!(
+    EntryCategory,
+    "LearningCategory",
+    "What learning time was spent on: ASSIGNED, ROLE_RELATED, EXPLORATORY (needs no justification), MENTORING, COACHING or ADVISING."
+);
+wire_enum!(
+    ApprovalState,
+    "ApprovalState",
+    "Whether a time entry needs, waits for or got its manager's approval."
+);
+wire_enum!(
+    PolicyPeriod,
+    "PolicyPeriod",
+    "The period a learning-time allocation is granted for."
+);
+
+/// Learning time a person logged on a day, in or outside working time.
+#[derive(SimpleObject)]
+#[graphql(name = "TimeEntry")]
+pub struct TimeEntryNode {
+    id: ID,
+    employee_id: ID,
+    date: Date,
+    minutes: u32,
+    /// In working time, or outside it ("on top").
+    in_work_time: bool,
+    category: Enum<EntryCategory>,
+    course_id: Option<ID>,
+    skill_id: Option<ID>,
+    /// The learning record this time was spent on (time recorded from xAPI statements).
+    learning_record_id: Option<ID>,
+    note: Option<String>,
+    approval: Enum<ApprovalState>,
+    /// Who approved or rejected it.
+    decided_by: Option<String>,
+    /// Send it back to `editTimeEntry` to change the entry.
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<TimeEntry> for TimeEntryNode {
+    fn from(e: TimeEntry) -> Self {
+        Self {
+            id: ID(e.id.to_string()),
+            employee_id: ID(e.employee_id.to_string()),
+            date: e.date.into(),
+            minutes: e.minutes.get(),
+            in_work_time: e.in_work_time,
+            category: Enum(e.category),
+            course_id: e.course_id.map(|c| ID(c.to_string())),
+            skill_id: e.skill_id.map(|s| ID(s.to_string())),
+            learning_record_id: e.learning_record_id.map(|x| ID(x.to_string())),
+            note: e.note.as_ref().map(ToString::to_string),
+            approval: Enum(e.approval),
+            decided_by: e.decided_by,
+            version: e.version,
+            created_at: e.created_at,
+            updated_at: e.updated_at,
+        }
+    }
+}
+
+/// Which people a policy covers.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyScopeKind {
+    /// Everyone (the least specific).
+    Organisation,
+    /// The people of an org unit and the units below it (the nearest unit wins).
+    OrgUnit,
+    /// The people of a job level.
+    JobLevel,
+}
+
+/// A day of the week.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl Weekday {
+    fn wire(self) -> String {
+        format!("{self:?}").to_lowercase()
+    }
+    fn of(day: chrono::Weekday) -> Self {
+        use chrono::Weekday as W;
+        match day {
+            W::Mon => Self::Mon,
+            W::Tue => Self::Tue,
+            W::Wed => Self::Wed,
+            W::Thu => Self::Thu,
+            W::Fri => Self::Fri,
+            W::Sat => Self::Sat,
+            W::Sun => Self::Sun,
+        }
+    }
+}
+
+/// A shared protected slot in the week, e.g. Thursday 13:00-17:00.
+#[derive(SimpleObject, InputObject, Clone)]
+#[graphql(input_name = "ProtectedSlotInput")]
+pub struct ProtectedSlot {
+    weekday: Weekday,
+    /// HH:MM
+    start: String,
+    /// HH:MM
+    end: String,
+}
+
+/// How much learning time people get, for whom and from when.
+#[derive(SimpleObject)]
+#[graphql(name = "LearningTimePolicy")]
+pub struct PolicyNode {
+    id: ID,
+    name: String,
+    scope: PolicyScopeKind,
+    /// With scope ORG_UNIT.
+    org_unit_id: Option<ID>,
+    /// With scope JOB_LEVEL.
+    job_level: Option<u8>,
+    /// A share of contracted hours, e.g. 10 for a day a fortnight.
+    share_percent: Option<f64>,
+    /// A fixed grant per period (scaled for part-timers).
+    fixed_hours_per_period: Option<f64>,
+    period: Enum<PolicyPeriod>,
+    carry_over_cap_hours: f64,
+    protected_slot: Option<ProtectedSlot>,
+    /// Entries longer than this need the manager's approval.
+    approval_threshold_minutes: Option<u32>,
+    /// The full-time week fixed grants are meant for.
+    full_time_hours: f64,
+    effective_from: Date,
+    /// The last day it applies; null: open-ended.
+    effective_to: Option<Date>,
+    /// Send it back to `endLearningTimePolicy`.
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<VersionedPolicy> for PolicyNode {
+    fn from(s: VersionedPolicy) -> Self {
+        let p = &s.policy;
+        let (scope, org_unit_id, job_level) = match p.scope {
+            PolicyScope::Organisation => (PolicyScopeKind::Organisation, None, None),
+            PolicyScope::OrgUnit(u) => (PolicyScopeKind::OrgUnit, Some(ID(u.to_string())), None),
+            PolicyScope::JobLevel(l) => (PolicyScopeKind::JobLevel, None, Some(l.get())),
+        };
+        let (share, fixed) = match p.grant.kind() {
+            GrantKind::ShareOfContracted { basis_points } => {
+                (Some(f64::from(basis_points) / 100.0), None)
+            }
+            GrantKind::FixedMinutes { minutes_per_period } => {
+                (None, Some(f64::from(minutes_per_period) / 60.0))
+            }
+        };
+        Self {
+            id: ID(p.id.to_string()),
+            name: p.name.to_string(),
+            scope,
+            org_unit_id,
+            job_level,
+            share_percent: share,
+            fixed_hours_per_period: fixed,
+            period: Enum(p.period),
+            carry_over_cap_hours: f64::from(p.carry_over_cap_minutes) / 60.0,
+            protected_slot: p.protected_slot.as_ref().map(|s| ProtectedSlot {
+                weekday: Weekday::of(s.weekday()),
+                start: s.start().format("%H:%M").to_string(),
+                end: s.end().format("%H:%M").to_string(),
+            }),
+            approval_threshold_minutes: p.approval_threshold_minutes,
+            full_time_hours: p.full_time_hours.hours(),
+            effective_from: p.effective_from.into(),
+            effective_to: p.effective_to.map(Date),
+            version: s.version,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+payload!(
+    /// The answer of the time-entry mutations.
+    TimeEntryPayload,
+    time_entry: TimeEntryNode
+);
+payload!(
+    /// The answer of the learning-time policy mutations.
+    LearningTimePolicyPayload,
+    policy: PolicyNode
+);
+
+/// Learning time to log.
+#[derive(InputObject)]
+pub struct LogTimeInput {
+    /// Whose time: yours when absent (a report's as their manager, anyone's as ld_admin).
+    employee_id: Option<ID>,
+    date: Date,
+    minutes: i32,
+    /// In working time (default) or outside it.
+    #[graphql(default = true)]
+    in_work_time: bool,
+    category: Enum<EntryCategory>,
+    course_id: Option<ID>,
+    /// Exploratory learning can be linked to a skill later.
+    skill_id: Option<ID>,
+    /// The learning record this time was spent on: one of the person's own.
+    learning_record_id: Option<ID>,
+    note: Option<String>,
+}
+
+/// The fields of a time entry to change (absent: unchanged).
+#[derive(InputObject)]
+pub struct EditTimeEntryInput {
+    date: Option<Date>,
+    minutes: Option<i32>,
+    in_work_time: Option<bool>,
+    category: Option<Enum<EntryCategory>>,
+    course_id: Option<ID>,
+    skill_id: Option<ID>,
+    learning_record_id: Option<ID>,
+    note: Option<String>,
+}
+
+/// A new learning-time policy: give exactly one of `sharePercent` and `fixedHoursPerPeriod`.
+#[derive(InputObject)]
+pub struct CreateLearningTimePolicyInput {
+    name: String,
+    #[graphql(default_with = "PolicyScopeKind::Organisation")]
+    scope: PolicyScopeKind,
+    /// With scope ORG_UNIT.
+    org_unit_id: Option<ID>,
+    /// With scope JOB_LEVEL.
+    job_level: Option<i32>,
+    /// e.g. 10 for a day a fortnight.
+    share_percent: Option<f64>,
+    fixed_hours_per_period: Option<f64>,
+    /// Default MONTH.
+    period: Option<Enum<PolicyPeriod>>,
+    carry_over_cap_hours: Option<f64>,
+    protected_slot: Option<ProtectedSlot>,
+    /// Entries longer than this need the manager's approval.
+    approval_threshold_minutes: Option<i32>,
+    /// The full-time week fixed grants are meant for (default 40).
+    full_time_hours: Option<f64>,
+    effective_from: Date,
+    effective_to: Option<Date>,
+}
+
+fn id_text(id: Option<ID>) -> Option<String> {
+    id.map(|i| i.0)
+}
+
+impl From<CreateLearningTimePolicyInput> for PolicyFields {
+    fn from(i: CreateLearningTimePolicyInput) -> Self {
+        let scope = match i.scope {
+            PolicyScopeKind::Organisation => "organisation",
+            PolicyScopeKind::OrgUnit => "org_unit",
+            PolicyScopeKind::JobLevel => "job_level",
+        };
+        Self {
+            name: Some(i.name),
+            scope: Some(scope.to_owned()),
+            org_unit_id: id_text(i.org_unit_id),
+            job_level: i.job_level.map(i64::from),
+            share_percent: i.share_percent,
+            fixed_hours_per_period: i.fixed_hours_per_period,
+            period: i.period.map(Enum::wire),
+            carry_over_cap_hours: i.carry_over_cap_hours,
+            protected_slot: i.protected_slot.map(|s| SlotFields {
+                weekday: s.weekday.wire(),
+                start: s.start,
+                end: s.end,
+            }),
+            approval_threshold_minutes: i.approval_threshold_minutes.map(i64::from),
+            full_time_hours: i.full_time_hours,
+            effective_from: Some(i.effective_from.wire()),
+            effective_to: i.effective_to.map(Date::wire),
+        }
+    }
+}
+
+impl LogTimeInput {
+    fn command(self) -> ApiResult<EntryCommand> {
+        Ok(EntryCommand {
+            employee_id: self
+                .employee_id
+                .map(|i| field_id(&i, "employee_id"))
+                .transpose()?,
+            fields: EntryFields {
+                date: Some(self.date.wire()),
+                minutes: Some(i64::from(self.minutes)),
+                in_work_time: Some(self.in_work_time),
+                category: Some(self.category.wire()),
+                course_id: id_text(self.course_id),
+                skill_id: id_text(self.skill_id),
+                learning_record_id: id_text(self.learning_record_id),
+                note: self.note,
+            },
+        })
+    }
+}
+
+impl From<EditTimeEntryInput> for EntryCommand {
+    fn from(i: EditTimeEntryInput) -> Self {
+        Self {
+            employee_id: None,
+            fields: EntryFields {
+                date: i.date.map(Date::wire),
+                minutes: i.minutes.map(i64::from),
+                in_work_time: i.in_work_time,
+                category: i.category.map(Enum::wire),
+                course_id: id_text(i.course_id),
+                skill_id: id_text(i.skill_id),
+                learning_record_id: id_text(i.learning_record_id),
+                note: i.note,
+            },
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct LearningTimeMutation;
+
+#[Object]
+impl LearningTimeMutation {
+    /// Log learning time (yours, or a report's as their manager, or anyone's as ld_admin).
+    async fn log_time(&self, ctx: &Context<'_>, input: LogTimeInput) -> Result<TimeEntryPayload> {
+        let c = service_ctx(ctx)?;
+        TimeEntryPayload::from_result(async { svc::log_time(c, input.command()?).await }.await)
+    }
+    /// Change an entry written at `version` (else `version_mismatch`); an edited entry that
+    /// needs approval goes back to PENDING.
+    async fn edit_time_entry(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        input: EditTimeEntryInput,
+    ) -> Result<TimeEntryPayload> {
+        let c = service_ctx(ctx)?;
+        TimeEntryPayload::from_result(
+            async {
+                let id = found(&id, "time entry")?;
+                svc::edit_entry(c, id, Some(version), input.into()).await
+            }
+            .await,
+        )
+    }
+    /// Approve a pending entry (the person's manager; never the person).
+    async fn approve_time_entry(&self, ctx: &Context<'_>, id: ID) -> Result<TimeEntryPayload> {
+        decide(ctx, id, true).await
+    }
+    /// Reject a pending entry (the person's manager; never the person).
+    async fn reject_time_entry(&self, ctx: &Context<'_>, id: ID) -> Result<TimeEntryPayload> {
+        decide(ctx, id, false).await
+    }
+    /// Start a learning-time policy (ld_admin). The most specific policy wins: org unit
+    /// (nearest), then job level, then organisation-wide.
+    async fn create_learning_time_policy(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateLearningTimePolicyInput,
+    ) -> Result<LearningTimePolicyPayload> {
+        let c = service_ctx(ctx)?;
+        LearningTimePolicyPayload::from_result(svc::create_policy(c, input.into()).await)
+    }
+    /// End a policy read at `version` on `effectiveTo`, its last day (ld_admin): the one change a
+    /// policy takes, so past periods keep their allocation.
+    async fn end_learning_time_policy(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        effective_to: Date,
+    ) -> Result<LearningTimePolicyPayload> {
+        let c = service_ctx(ctx)?;
+        LearningTimePolicyPayload::from_result(
+            async {
+                let id = found(&id, "learning-time policy")?;
+                svc::end_policy(c, id, Some(version), effective_to.0).await
+            }
+            .await,
+        )
+    }
+}
+
+async fn decide(ctx: &Context<'_>, id: ID, approve: bool) -> Result<TimeEntryPayload> {
+    let c = service_ctx(ctx)?;
+    TimeEntryPayload::from_result(
+        async { svc::decide(c, found(&id, "time entry")?, approve).await }.await,
+    )
 }
