@@ -4,6 +4,7 @@
 
 pub mod advising;
 pub mod catalog;
+pub mod clients;
 pub mod development;
 pub mod learning;
 pub mod learning_time;
@@ -33,9 +34,15 @@ pub struct Query(
 );
 
 /// Every write: each mutation builds the command REST builds and calls the same service, and
-/// answers a payload with the changed object and `userErrors` (`types::payload!`).
+/// answers a payload with the changed object and `userErrors`.
 #[derive(MergedObject, Default)]
-pub struct Mutation(learning_time::LearningTimeMutation);
+pub struct Mutation(
+    catalog::CatalogMutation,
+    clients::ClientsMutation,
+    learning::LearningMutation,
+    learning_time::LearningTimeMutation,
+    org::OrgMutation,
+);
 
 pub type LearnwellSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -1,14 +1,17 @@
+use super::types::{found, payload, wire_enum, Enum};
 use super::{parse_id, service_ctx};
-use crate::error::{ApiError, Gql};
-use crate::services::catalog::{self as svc, ListCourses};
+use crate::error::Gql;
+use crate::services::catalog::{self as svc, ListCourses, UpdateCourse};
 use crate::services::encode_cursor;
 use crate::services::Ctx;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
-use learnwell_domain::catalog::{Course, CourseLevel, Modality, Provider, Skill};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use learnwell_domain::catalog::{
+    Course, CourseChanges, CourseFields, CourseLevel, Modality, Provider, Skill, SkillFields,
+};
 use learnwell_domain::ids::SkillId;
-use learnwell_domain::FieldError;
 use std::collections::HashMap;
 
 /// Skills by id: the taxonomy is small, so one query loads it for the whole request.
@@ -27,10 +30,29 @@ impl Loader<SkillId> for SkillLoader {
     }
 }
 
+wire_enum!(
+    Provider,
+    "CourseProvider",
+    "Who runs a course: INTERNAL or EXTERNAL."
+);
+wire_enum!(
+    Modality,
+    "CourseModality",
+    "How a course is taken: ONLINE, CLASSROOM, BLENDED, SELF_PACED or ON_THE_JOB."
+);
+wire_enum!(
+    CourseLevel,
+    "CourseLevel",
+    "A course's level: BEGINNER, INTERMEDIATE or ADVANCED."
+);
+
+/// A skill of the taxonomy.
 #[derive(SimpleObject, Clone)]
+#[graphql(name = "Skill")]
 pub struct SkillNode {
     id: ID,
     name: String,
+    /// The broader skill this one belongs to.
     parent_id: Option<ID>,
 }
 
@@ -44,13 +66,21 @@ impl From<Skill> for SkillNode {
     }
 }
 
+/// A course of the catalog.
 pub struct CourseNode(pub Course);
+
+impl From<Course> for CourseNode {
+    fn from(c: Course) -> Self {
+        Self(c)
+    }
+}
 
 #[Object(name = "Course")]
 impl CourseNode {
     async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
+    /// Unique, stored upper-case.
     async fn code(&self) -> String {
         self.0.data.code.to_string()
     }
@@ -60,18 +90,30 @@ impl CourseNode {
     async fn description(&self) -> Option<String> {
         self.0.data.description.as_ref().map(ToString::to_string)
     }
-    async fn provider(&self) -> String {
-        self.0.data.provider.to_string()
+    async fn provider(&self) -> Enum<Provider> {
+        Enum(self.0.data.provider)
     }
-    async fn modality(&self) -> String {
-        self.0.data.modality.to_string()
+    async fn modality(&self) -> Enum<Modality> {
+        Enum(self.0.data.modality)
     }
-    async fn level(&self) -> Option<String> {
-        self.0.data.level.map(|l| l.to_string())
+    async fn level(&self) -> Option<Enum<CourseLevel>> {
+        self.0.data.level.map(Enum)
     }
+    /// How long the course takes, in minutes.
     async fn estimated_minutes(&self) -> u32 {
         self.0.data.estimated_minutes
     }
+    /// Send it back to `updateCourse`.
+    async fn version(&self) -> i64 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The xAPI activity IRI whose completion completes this course.
     async fn xapi_activity_id(&self) -> Option<String> {
         self.0
             .data
@@ -79,6 +121,7 @@ impl CourseNode {
             .as_ref()
             .map(ToString::to_string)
     }
+    /// A retired course: kept for history, no longer offered.
     async fn archived(&self) -> bool {
         self.0.data.archived
     }
@@ -96,22 +139,17 @@ impl CourseNode {
     }
 }
 
-/// A filter's code (`online`, `beginner`, ...), refused as an invalid query argument.
-fn code<T>(v: Option<&str>, parse: fn(&str) -> Result<T, FieldError>) -> Result<Option<T>> {
-    v.map(parse)
-        .transpose()
-        .map_err(ApiError::InvalidQuery)
-        .gql()
-}
-
+/// Which courses to list.
 #[derive(InputObject, Default)]
 pub struct CourseFilterInput {
     /// Case-insensitive text in the code, title or description.
     q: Option<String>,
+    /// Courses that teach this skill.
     skill_id: Option<ID>,
-    provider: Option<String>,
-    modality: Option<String>,
-    level: Option<String>,
+    provider: Option<Enum<Provider>>,
+    modality: Option<Enum<Modality>>,
+    level: Option<Enum<CourseLevel>>,
+    /// Include archived courses (default false).
     include_archived: Option<bool>,
 }
 
@@ -151,9 +189,9 @@ impl CatalogQuery {
                 .as_ref()
                 .map(|i| parse_id(i, "skill"))
                 .transpose()?,
-            provider: code(f.provider.as_deref(), Provider::parse)?,
-            modality: code(f.modality.as_deref(), Modality::parse)?,
-            level: code(f.level.as_deref(), CourseLevel::parse)?,
+            provider: f.provider.map(|e| e.0),
+            modality: f.modality.map(|e| e.0),
+            level: f.level.map(|e| e.0),
             include_archived: f.include_archived.unwrap_or(false),
             first: first.map(|n| u64::try_from(n).unwrap_or(0)),
             after: after.clone(),
@@ -166,5 +204,155 @@ impl CatalogQuery {
                 .map(|c| Edge::new(encode_cursor(c.id), CourseNode(c))),
         );
         Ok(conn)
+    }
+}
+
+payload!(
+    /// The answer of `createSkill`.
+    SkillPayload,
+    skill: SkillNode
+);
+payload!(
+    /// The answer of the course mutations.
+    CoursePayload,
+    course: CourseNode
+);
+
+/// A new skill.
+#[derive(InputObject)]
+pub struct CreateSkillInput {
+    name: String,
+    /// The broader skill this one belongs to.
+    parent_id: Option<ID>,
+}
+
+/// A new course.
+#[derive(InputObject)]
+pub struct CreateCourseInput {
+    /// Unique, 1-40 letters, digits, `-`, `_`, `.`; stored upper-case.
+    code: String,
+    title: String,
+    description: Option<String>,
+    /// Default INTERNAL.
+    provider: Option<Enum<Provider>>,
+    /// Default ONLINE.
+    modality: Option<Enum<Modality>>,
+    level: Option<Enum<CourseLevel>>,
+    estimated_minutes: i32,
+    /// The xAPI activity IRI whose completion completes this course.
+    xapi_activity_id: Option<String>,
+    #[graphql(default)]
+    skill_ids: Vec<ID>,
+}
+
+/// A course's fields to change: absent fields stay; `null` clears an optional one.
+#[derive(InputObject)]
+pub struct UpdateCourseInput {
+    code: Option<String>,
+    title: Option<String>,
+    description: MaybeUndefined<String>,
+    provider: Option<Enum<Provider>>,
+    modality: Option<Enum<Modality>>,
+    level: MaybeUndefined<Enum<CourseLevel>>,
+    estimated_minutes: Option<i32>,
+    xapi_activity_id: MaybeUndefined<String>,
+    /// The whole new list.
+    skill_ids: Option<Vec<ID>>,
+    /// True retires the course.
+    archived: Option<bool>,
+}
+
+fn ids(ids: Vec<ID>) -> Vec<String> {
+    ids.into_iter().map(|i| i.0).collect()
+}
+
+/// Absent: unchanged (`None`); null: cleared (`Some(None)`).
+pub(crate) fn change<T, U>(v: MaybeUndefined<T>, f: impl FnOnce(T) -> U) -> Option<Option<U>> {
+    match v {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(f(v))),
+    }
+}
+
+impl From<CreateCourseInput> for CourseFields {
+    fn from(i: CreateCourseInput) -> Self {
+        Self {
+            code: Some(i.code),
+            title: Some(i.title),
+            description: i.description,
+            provider: i.provider.map(Enum::wire),
+            modality: i.modality.map(Enum::wire),
+            level: i.level.map(Enum::wire),
+            estimated_minutes: Some(i64::from(i.estimated_minutes)),
+            xapi_activity_id: i.xapi_activity_id,
+            skill_ids: Some(ids(i.skill_ids)),
+            archived: None,
+        }
+    }
+}
+
+impl From<UpdateCourseInput> for CourseChanges {
+    fn from(i: UpdateCourseInput) -> Self {
+        Self {
+            code: i.code,
+            title: i.title,
+            description: change(i.description, |d| d),
+            provider: i.provider.map(Enum::wire),
+            modality: i.modality.map(Enum::wire),
+            level: change(i.level, Enum::wire),
+            estimated_minutes: i.estimated_minutes.map(i64::from),
+            xapi_activity_id: change(i.xapi_activity_id, |x| x),
+            skill_ids: i.skill_ids.map(ids),
+            archived: i.archived,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct CatalogMutation;
+
+#[Object]
+impl CatalogMutation {
+    /// Add a skill (ld_admin).
+    async fn create_skill(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateSkillInput,
+    ) -> Result<SkillPayload> {
+        let fields = SkillFields {
+            name: Some(input.name),
+            parent_id: input.parent_id.map(|p| p.0),
+        };
+        SkillPayload::from_result(svc::create_skill(service_ctx(ctx)?, fields).await)
+    }
+    /// Add a course (ld_admin).
+    async fn create_course(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCourseInput,
+    ) -> Result<CoursePayload> {
+        CoursePayload::from_result(svc::create_course(service_ctx(ctx)?, input.into()).await)
+    }
+    /// Change a course read at `version` (ld_admin); `archived: true` retires it.
+    async fn update_course(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        input: UpdateCourseInput,
+    ) -> Result<CoursePayload> {
+        let c = service_ctx(ctx)?;
+        CoursePayload::from_result(
+            async {
+                let cmd = UpdateCourse {
+                    id: found(&id, "course")?,
+                    if_match: Some(version),
+                    changes: input.into(),
+                };
+                svc::update_course(c, cmd).await
+            }
+            .await,
+        )
     }
 }

@@ -2,14 +2,21 @@
 //! the same services as REST, so the same people see the same things.
 
 use super::catalog::CourseNode;
-use crate::error::Gql;
-use crate::services::learning::enrollments_of;
+use super::service_ctx;
+use super::types::{field_id, found, payload, wire_enum, Date, Enum, UserError};
+use crate::error::{ApiError, ApiResult, Gql};
+use crate::services::learning::{
+    self as svc, enrollments_of, AssignBulk, BulkAssigned, Enroll, UpdateEnrollment,
+};
 use crate::services::Ctx;
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{Context, Object, Result, ID};
-use chrono::NaiveDate;
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, Utc};
 use learnwell_domain::ids::{CourseId, EmployeeId};
-use learnwell_domain::learning::Enrollment;
+use learnwell_domain::learning::bulk::{Assignment, BulkTarget};
+use learnwell_domain::learning::{
+    Enrollment, EnrollmentChange, EnrollmentOrigin, EnrollmentStatus, Score,
+};
 use std::collections::HashMap;
 
 /// Enrolments by employee, for everyone in one page of a query (two statements).
@@ -39,27 +46,59 @@ impl Loader<CourseId> for CourseLoader {
     }
 }
 
+wire_enum!(
+    EnrollmentStatus,
+    "EnrollmentStatus",
+    "Where an enrolment stands: ENROLLED, IN_PROGRESS, COMPLETED (final) or WITHDRAWN."
+);
+wire_enum!(
+    EnrollmentOrigin,
+    "EnrollmentOrigin",
+    "How an enrolment began: SELF (the person chose it) or ASSIGNED (a manager or ld_admin)."
+);
+
+/// A person's enrolment in a course.
 pub struct EnrollmentNode(pub Enrollment);
+
+impl From<Enrollment> for EnrollmentNode {
+    fn from(e: Enrollment) -> Self {
+        Self(e)
+    }
+}
 
 #[Object(name = "Enrollment")]
 impl EnrollmentNode {
     async fn id(&self) -> ID {
         ID(self.0.id().to_string())
     }
-    async fn status(&self) -> String {
-        self.0.status().to_string()
+    async fn employee_id(&self) -> ID {
+        ID(self.0.employee_id().to_string())
     }
-    async fn origin(&self) -> String {
-        self.0.origin().to_string()
+    async fn status(&self) -> Enum<EnrollmentStatus> {
+        Enum(self.0.status())
     }
-    async fn due_date(&self) -> Option<NaiveDate> {
-        self.0.due_date()
+    async fn origin(&self) -> Enum<EnrollmentOrigin> {
+        Enum(self.0.origin())
     }
-    async fn completed_on(&self) -> Option<NaiveDate> {
-        self.0.completed_on()
+    async fn due_date(&self) -> Option<Date> {
+        self.0.due_date().map(Date)
     }
+    async fn completed_on(&self) -> Option<Date> {
+        self.0.completed_on().map(Date)
+    }
+    /// 0-100, when completed with a score.
     async fn score(&self) -> Option<f64> {
         self.0.score().map(|s| s.get())
+    }
+    /// Send it back to `updateEnrollment`.
+    async fn version(&self) -> i64 {
+        self.0.version()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at()
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at()
     }
     async fn course(&self, ctx: &Context<'_>) -> Result<Option<CourseNode>> {
         Ok(ctx
@@ -84,4 +123,227 @@ pub async fn employee_enrollments(
         .into_iter()
         .map(EnrollmentNode)
         .collect())
+}
+
+payload!(
+    /// The answer of `enroll` and `updateEnrollment`.
+    EnrollmentPayload,
+    enrollment: EnrollmentNode
+);
+
+/// Enrol yourself (no `employeeId`), or assign a report (managers) or anyone (ld_admin).
+#[derive(InputObject)]
+pub struct EnrollInput {
+    course_id: ID,
+    /// Whom to enrol; the caller when absent.
+    employee_id: Option<ID>,
+    due_date: Option<Date>,
+}
+
+/// A change of status, completion, score or due date.
+#[derive(InputObject)]
+pub struct UpdateEnrollmentInput {
+    status: Option<Enum<EnrollmentStatus>>,
+    /// For COMPLETED (default today).
+    completed_on: Option<Date>,
+    /// 0-100.
+    score: Option<f64>,
+    /// Managers and ld_admin only.
+    due_date: Option<Date>,
+}
+
+/// A band of job levels, both ends included.
+#[derive(InputObject)]
+pub struct JobLevelRangeInput {
+    min: i32,
+    max: i32,
+}
+
+/// One course for many people: exactly one of `employeeIds`, `orgUnitId` (with every unit below
+/// it) or `jobLevels`.
+#[derive(InputObject)]
+pub struct AssignCourseInput {
+    course_id: ID,
+    due_date: Option<Date>,
+    employee_ids: Option<Vec<ID>>,
+    org_unit_id: Option<ID>,
+    job_levels: Option<JobLevelRangeInput>,
+}
+
+/// What a bulk assignment did for one person.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum AssignmentOutcome {
+    /// A new enrolment.
+    Created,
+    /// Enrolled already (or withdrawn: a bulk assignment does not re-enrol).
+    Unchanged,
+    /// Nothing was done: `error` says why.
+    Error,
+}
+
+/// One person of a bulk assignment.
+#[derive(SimpleObject)]
+pub struct AssignmentResult {
+    employee_id: ID,
+    outcome: AssignmentOutcome,
+    enrollment_id: Option<ID>,
+    /// Why, for ERROR (`not_found`, `forbidden`, `employee_terminated`).
+    error: Option<UserError>,
+}
+
+/// The answer of `assignCourse`: per-person results (null with `userErrors` when the whole
+/// assignment is refused).
+#[derive(SimpleObject)]
+pub struct AssignCoursePayload {
+    created: Option<u32>,
+    unchanged: Option<u32>,
+    failed: Option<u32>,
+    results: Option<Vec<AssignmentResult>>,
+    /// Why nothing was assigned; empty on success.
+    user_errors: Vec<UserError>,
+}
+
+impl From<BulkAssigned> for AssignCoursePayload {
+    fn from(b: BulkAssigned) -> Self {
+        let results: Vec<AssignmentResult> = b
+            .rows
+            .into_iter()
+            .map(|(employee, a)| AssignmentResult {
+                employee_id: ID(employee.to_string()),
+                outcome: match a {
+                    Assignment::Created(_) => AssignmentOutcome::Created,
+                    Assignment::Unchanged(_) => AssignmentOutcome::Unchanged,
+                    _ => AssignmentOutcome::Error,
+                },
+                enrollment_id: a.enrollment_id().map(|e| ID(e.to_string())),
+                error: a.refusal().map(|(code, message)| UserError {
+                    code: code.as_str().to_owned(),
+                    field: None,
+                    message,
+                }),
+            })
+            .collect();
+        let count = |o: AssignmentOutcome| {
+            Some(
+                u32::try_from(results.iter().filter(|r| r.outcome == o).count())
+                    .unwrap_or(u32::MAX),
+            )
+        };
+        Self {
+            created: count(AssignmentOutcome::Created),
+            unchanged: count(AssignmentOutcome::Unchanged),
+            failed: count(AssignmentOutcome::Error),
+            results: Some(results),
+            user_errors: Vec::new(),
+        }
+    }
+}
+
+impl AssignCourseInput {
+    fn command(self) -> ApiResult<AssignBulk> {
+        let people = self
+            .employee_ids
+            .map(|ids| {
+                ids.iter()
+                    .map(|i| field_id(i, "employee_ids"))
+                    .collect::<ApiResult<Vec<EmployeeId>>>()
+            })
+            .transpose()?;
+        let unit = self
+            .org_unit_id
+            .map(|i| field_id(&i, "org_unit_id"))
+            .transpose()?;
+        let levels = self
+            .job_levels
+            .map(|l| (i64::from(l.min), i64::from(l.max)));
+        Ok(AssignBulk {
+            course: field_id(&self.course_id, "course_id")?,
+            due: self.due_date.map(|d| d.0),
+            target: BulkTarget::parse(people, unit, levels).map_err(ApiError::validation)?,
+        })
+    }
+}
+
+impl UpdateEnrollmentInput {
+    fn change(self) -> ApiResult<EnrollmentChange> {
+        Ok(EnrollmentChange {
+            status: self.status.map(|s| s.0),
+            completed_on: self.completed_on.map(|d| d.0),
+            score: self
+                .score
+                .map(Score::new)
+                .transpose()
+                .map_err(ApiError::validation)?,
+            due_date: self.due_date.map(|d| d.0),
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct LearningMutation;
+
+#[Object]
+impl LearningMutation {
+    /// Enrol yourself, or assign a report (managers) or anyone (ld_admin). Enrolling again
+    /// answers the existing enrolment.
+    async fn enroll(&self, ctx: &Context<'_>, input: EnrollInput) -> Result<EnrollmentPayload> {
+        let c = service_ctx(ctx)?;
+        EnrollmentPayload::from_result(
+            async {
+                let cmd = Enroll {
+                    course: field_id(&input.course_id, "course_id")?,
+                    employee: input
+                        .employee_id
+                        .map(|i| field_id(&i, "employee_id"))
+                        .transpose()?,
+                    due: input.due_date.map(|d| d.0),
+                };
+                svc::enroll(c, cmd).await.map(|e| e.enrollment().clone())
+            }
+            .await,
+        )
+    }
+    /// Start, complete (with date and score) or withdraw an enrolment read at `version`;
+    /// managers and ld_admin also set due dates. A completed enrolment is final.
+    async fn update_enrollment(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        input: UpdateEnrollmentInput,
+    ) -> Result<EnrollmentPayload> {
+        let c = service_ctx(ctx)?;
+        EnrollmentPayload::from_result(
+            async {
+                let cmd = UpdateEnrollment {
+                    id: found(&id, "enrolment")?,
+                    if_match: Some(version),
+                    change: input.change()?,
+                };
+                svc::update_enrollment(c, cmd).await
+            }
+            .await,
+        )
+    }
+    /// Assign one course to up to 10,000 people (a list, an org unit with its sub-units, or a
+    /// job-level band), with per-person results. Repeating it creates nothing new, so a retry is
+    /// safe.
+    async fn assign_course(
+        &self,
+        ctx: &Context<'_>,
+        input: AssignCourseInput,
+    ) -> Result<AssignCoursePayload> {
+        let c = service_ctx(ctx)?;
+        let result = async { svc::assign_bulk(c, input.command()?).await }.await;
+        Ok(match super::types::split(result)? {
+            (Some(done), _) => done.into(),
+            (None, user_errors) => AssignCoursePayload {
+                created: None,
+                unchanged: None,
+                failed: None,
+                results: None,
+                user_errors,
+            },
+        })
+    }
 }

@@ -1,5 +1,7 @@
+use super::catalog::change;
 use super::learning::{self, EnrollmentNode};
 use super::learning_time::{self, LearningTimeSummary};
+use super::types::{found, payload, wire_enum, Date, Enum};
 use super::{parse_id, service_ctx};
 use crate::error::Gql;
 use crate::services::encode_cursor;
@@ -7,11 +9,14 @@ use crate::services::org::{self as svc, EmployeeList, Visible};
 use crate::services::Ctx;
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
-use chrono::NaiveDate;
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, Utc};
 use learnwell_domain::access::EmployeeView;
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
-use learnwell_domain::org::{Employee, OrgUnit};
+use learnwell_domain::org::{
+    Employee, EmployeeChanges, EmployeeFields, EmployeeStatus, EmploymentType, OrgUnit,
+    OrgUnitChanges,
+};
 use std::collections::HashMap;
 
 pub struct EmployeeLoader(pub Ctx);
@@ -74,22 +79,39 @@ impl From<Visible> for EmployeeNode {
     }
 }
 
+wire_enum!(
+    EmploymentType,
+    "EmploymentType",
+    "How a person is employed."
+);
+wire_enum!(
+    EmployeeStatus,
+    "EmployeeStatus",
+    "Where a person stands: PENDING (hired, not started), ACTIVE, LEAVE or TERMINATED."
+);
+
+/// The whole record of an employee: for themselves, their managers and admins.
 #[derive(SimpleObject)]
 #[graphql(name = "EmployeeDetails")]
 pub struct EmployeeDetailsNode {
+    /// The HRIS id.
     external_id: Option<String>,
     employee_number: Option<String>,
     email: String,
+    /// 1 (entry) to 8 (executive).
     job_level: u8,
-    employment_type: String,
-    status: String,
-    hire_date: Option<NaiveDate>,
-    leave_start_date: Option<NaiveDate>,
-    leave_end_date: Option<NaiveDate>,
-    termination_date: Option<NaiveDate>,
+    employment_type: Enum<EmploymentType>,
+    status: Enum<EmployeeStatus>,
+    hire_date: Option<Date>,
+    leave_start_date: Option<Date>,
+    leave_end_date: Option<Date>,
+    termination_date: Option<Date>,
     contracted_hours_per_week: f64,
     location: Option<String>,
+    /// Send it back to `updateEmployee`.
     version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
 }
 
 impl EmployeeNode {
@@ -210,15 +232,17 @@ impl EmployeeNode {
             employee_number: d.employee_number.as_ref().map(ToString::to_string),
             email: d.email.to_string(),
             job_level: d.job_level.get(),
-            employment_type: d.employment_type.to_string(),
-            status: d.status.to_string(),
-            hire_date: d.dates.hire_date,
-            leave_start_date: d.dates.leave_start_date,
-            leave_end_date: d.dates.leave_end_date,
-            termination_date: d.dates.termination_date,
+            employment_type: Enum(d.employment_type),
+            status: Enum(d.status),
+            hire_date: d.dates.hire_date.map(Date),
+            leave_start_date: d.dates.leave_start_date.map(Date),
+            leave_end_date: d.dates.leave_end_date.map(Date),
+            termination_date: d.dates.termination_date.map(Date),
             contracted_hours_per_week: d.contracted_hours.hours(),
             location: d.location.as_ref().map(ToString::to_string),
             version: e.version,
+            created_at: e.created_at,
+            updated_at: e.updated_at,
         }))
     }
 }
@@ -249,6 +273,10 @@ impl OrgUnitNode {
     }
     async fn external_id(&self) -> Option<&str> {
         self.0.external_id.as_ref().map(|x| x.as_str())
+    }
+    /// Send it back to `updateOrgUnit`.
+    async fn version(&self) -> i64 {
+        self.0.version
     }
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<OrgUnitNode>> {
         let Some(id) = self.0.parent_id else {
@@ -394,5 +422,258 @@ impl OrgQuery {
             .into_iter()
             .map(OrgUnitNode)
             .collect())
+    }
+}
+
+impl From<Employee> for EmployeeNode {
+    /// A record the caller just wrote (people writers read every field).
+    fn from(employee: Employee) -> Self {
+        Self {
+            employee,
+            view: Some(EmployeeView::Full),
+        }
+    }
+}
+
+impl From<OrgUnit> for OrgUnitNode {
+    fn from(u: OrgUnit) -> Self {
+        Self(u)
+    }
+}
+
+payload!(
+    /// The answer of the employee mutations.
+    EmployeePayload,
+    employee: EmployeeNode
+);
+payload!(
+    /// The answer of the org-unit mutations.
+    OrgUnitPayload,
+    org_unit: OrgUnitNode
+);
+
+/// The answer of `deleteOrgUnit`.
+#[derive(SimpleObject)]
+pub struct DeleteOrgUnitPayload {
+    /// The unit deleted; null when `userErrors` is not empty.
+    deleted_id: Option<ID>,
+    /// Why nothing was deleted; empty on success.
+    user_errors: Vec<super::types::UserError>,
+}
+
+/// A new employee (hr_admin or an HRIS client).
+#[derive(InputObject)]
+pub struct CreateEmployeeInput {
+    /// The HRIS id.
+    external_id: Option<String>,
+    employee_number: Option<String>,
+    email: String,
+    given_name: String,
+    family_name: String,
+    job_title: Option<String>,
+    /// 1 (entry) to 8 (executive).
+    job_level: i32,
+    org_unit_id: Option<ID>,
+    manager_id: Option<ID>,
+    employment_type: Option<Enum<EmploymentType>>,
+    status: Option<Enum<EmployeeStatus>>,
+    hire_date: Option<Date>,
+    leave_start_date: Option<Date>,
+    leave_end_date: Option<Date>,
+    termination_date: Option<Date>,
+    contracted_hours_per_week: Option<f64>,
+    location: Option<String>,
+}
+
+/// An employee's fields to change: absent fields stay; `null` clears an optional one.
+#[derive(InputObject)]
+pub struct UpdateEmployeeInput {
+    external_id: MaybeUndefined<String>,
+    employee_number: MaybeUndefined<String>,
+    email: Option<String>,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    job_title: MaybeUndefined<String>,
+    job_level: Option<i32>,
+    org_unit_id: MaybeUndefined<ID>,
+    manager_id: MaybeUndefined<ID>,
+    employment_type: Option<Enum<EmploymentType>>,
+    status: Option<Enum<EmployeeStatus>>,
+    hire_date: MaybeUndefined<Date>,
+    leave_start_date: MaybeUndefined<Date>,
+    leave_end_date: MaybeUndefined<Date>,
+    termination_date: MaybeUndefined<Date>,
+    contracted_hours_per_week: Option<f64>,
+    location: MaybeUndefined<String>,
+}
+
+/// A new org unit.
+#[derive(InputObject)]
+pub struct CreateOrgUnitInput {
+    name: String,
+    /// e.g. division, department, team (default "unit").
+    kind: Option<String>,
+    parent_id: Option<ID>,
+    /// The head of the unit.
+    manager_id: Option<ID>,
+    /// The HRIS id.
+    external_id: Option<String>,
+}
+
+/// An org unit's fields to change: absent fields stay; `null` clears an optional one.
+#[derive(InputObject)]
+pub struct UpdateOrgUnitInput {
+    name: Option<String>,
+    kind: Option<String>,
+    /// A move: the tree may not loop.
+    parent_id: MaybeUndefined<ID>,
+    manager_id: MaybeUndefined<ID>,
+    external_id: MaybeUndefined<String>,
+}
+
+impl From<CreateEmployeeInput> for EmployeeFields {
+    fn from(i: CreateEmployeeInput) -> Self {
+        Self {
+            external_id: i.external_id,
+            employee_number: i.employee_number,
+            email: Some(i.email),
+            given_name: Some(i.given_name),
+            family_name: Some(i.family_name),
+            job_title: i.job_title,
+            job_level: Some(i64::from(i.job_level)),
+            org_unit_id: i.org_unit_id.map(|x| x.0),
+            org_unit_external_id: None,
+            manager_id: i.manager_id.map(|x| x.0),
+            manager_external_id: None,
+            employment_type: i.employment_type.map(Enum::wire),
+            status: i.status.map(Enum::wire),
+            hire_date: i.hire_date.map(Date::wire),
+            leave_start_date: i.leave_start_date.map(Date::wire),
+            leave_end_date: i.leave_end_date.map(Date::wire),
+            termination_date: i.termination_date.map(Date::wire),
+            contracted_hours_per_week: i.contracted_hours_per_week,
+            location: i.location,
+        }
+    }
+}
+
+impl From<UpdateEmployeeInput> for EmployeeChanges {
+    fn from(i: UpdateEmployeeInput) -> Self {
+        let text = |s: String| s;
+        let id = |x: ID| x.0;
+        Self {
+            external_id: change(i.external_id, text),
+            employee_number: change(i.employee_number, text),
+            email: i.email,
+            given_name: i.given_name,
+            family_name: i.family_name,
+            job_title: change(i.job_title, text),
+            job_level: i.job_level.map(i64::from),
+            org_unit_id: change(i.org_unit_id, id),
+            manager_id: change(i.manager_id, id),
+            employment_type: i.employment_type.map(Enum::wire),
+            status: i.status.map(Enum::wire),
+            hire_date: change(i.hire_date, Date::wire),
+            leave_start_date: change(i.leave_start_date, Date::wire),
+            leave_end_date: change(i.leave_end_date, Date::wire),
+            termination_date: change(i.termination_date, Date::wire),
+            contracted_hours_per_week: i.contracted_hours_per_week,
+            location: change(i.location, text),
+        }
+    }
+}
+
+impl From<CreateOrgUnitInput> for OrgUnitChanges {
+    fn from(i: CreateOrgUnitInput) -> Self {
+        Self {
+            name: Some(i.name),
+            kind: i.kind,
+            parent_id: i.parent_id.map(|x| Some(x.0)),
+            manager_id: i.manager_id.map(|x| Some(x.0)),
+            external_id: i.external_id.map(Some),
+        }
+    }
+}
+
+impl From<UpdateOrgUnitInput> for OrgUnitChanges {
+    fn from(i: UpdateOrgUnitInput) -> Self {
+        Self {
+            name: i.name,
+            kind: i.kind,
+            parent_id: change(i.parent_id, |x| x.0),
+            manager_id: change(i.manager_id, |x| x.0),
+            external_id: change(i.external_id, |x| x),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct OrgMutation;
+
+#[Object]
+impl OrgMutation {
+    /// Create an employee (hr_admin or an HRIS client).
+    async fn create_employee(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateEmployeeInput,
+    ) -> Result<EmployeePayload> {
+        EmployeePayload::from_result(svc::create_employee(service_ctx(ctx)?, input.into()).await)
+    }
+    /// Change an employee read at `version` (hr_admin or an HRIS client).
+    async fn update_employee(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        input: UpdateEmployeeInput,
+    ) -> Result<EmployeePayload> {
+        let c = service_ctx(ctx)?;
+        EmployeePayload::from_result(
+            async {
+                let id = found(&id, "employee")?;
+                svc::update_employee(c, id, Some(version), input.into()).await
+            }
+            .await,
+        )
+    }
+    /// Create an org unit (hr_admin or an HRIS client).
+    async fn create_org_unit(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateOrgUnitInput,
+    ) -> Result<OrgUnitPayload> {
+        OrgUnitPayload::from_result(svc::create_org_unit(service_ctx(ctx)?, input.into()).await)
+    }
+    /// Rename, move (the tree may not loop) or change the head of a unit read at `version`.
+    async fn update_org_unit(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i64,
+        input: UpdateOrgUnitInput,
+    ) -> Result<OrgUnitPayload> {
+        let c = service_ctx(ctx)?;
+        OrgUnitPayload::from_result(
+            async {
+                let id = found(&id, "org unit")?;
+                svc::update_org_unit(c, id, Some(version), input.into()).await
+            }
+            .await,
+        )
+    }
+    /// Delete an empty unit (no child units, no employees).
+    async fn delete_org_unit(&self, ctx: &Context<'_>, id: ID) -> Result<DeleteOrgUnitPayload> {
+        let c = service_ctx(ctx)?;
+        let result = async {
+            let unit: OrgUnitId = found(&id, "org unit")?;
+            svc::delete_org_unit(c, unit).await
+        }
+        .await;
+        let (done, user_errors) = super::types::split(result)?;
+        Ok(DeleteOrgUnitPayload {
+            deleted_id: done.map(|()| id),
+            user_errors,
+        })
     }
 }

@@ -642,27 +642,22 @@ pub struct BulkResult {
 
 impl From<BulkAssigned> for BulkResult {
     fn from(b: BulkAssigned) -> Self {
-        let refused =
-            |code, message: String| ("error", None, Some(RowError::new(code, None, message)));
         let results: Vec<AssignmentResult> = b
             .rows
             .into_iter()
             .map(|(employee, a)| {
-                let (outcome, enrollment_id, error) = match a {
-                    Assignment::Created(e) => ("created", Some(e.id()), None),
-                    Assignment::Unchanged(id) => ("unchanged", Some(id), None),
-                    Assignment::NotFound => refused(Code::NotFound, "no such employee".into()),
-                    Assignment::Forbidden => refused(
-                        Code::Forbidden,
-                        "you may not assign courses to this person".into(),
-                    ),
-                    Assignment::Refused(rule) => refused(rule.code(), rule.to_string()),
+                let outcome = match a {
+                    Assignment::Created(_) => "created",
+                    Assignment::Unchanged(_) => "unchanged",
+                    _ => "error",
                 };
                 AssignmentResult {
                     employee_id: employee.to_string(),
                     outcome: outcome.to_owned(),
-                    enrollment_id: enrollment_id.map(|e| e.to_string()),
-                    error,
+                    enrollment_id: a.enrollment_id().map(|e| e.to_string()),
+                    error: a
+                        .refusal()
+                        .map(|(code, message)| RowError::new(code, None, message)),
                 }
             })
             .collect();

@@ -84,6 +84,30 @@ pub enum Assignment {
     Refused(Rule),
 }
 
+impl Assignment {
+    /// The enrolment it names, if any.
+    pub fn enrollment_id(&self) -> Option<EnrollmentId> {
+        match self {
+            Assignment::Created(e) => Some(e.id()),
+            Assignment::Unchanged(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// Why nothing was done for this person: the code and a sentence.
+    pub fn refusal(&self) -> Option<(crate::Code, String)> {
+        match self {
+            Assignment::Created(_) | Assignment::Unchanged(_) => None,
+            Assignment::NotFound => Some((crate::Code::NotFound, "no such employee".into())),
+            Assignment::Forbidden => Some((
+                crate::Code::Forbidden,
+                "you may not assign courses to this person".into(),
+            )),
+            Assignment::Refused(rule) => Some((rule.code(), rule.to_string())),
+        }
+    }
+}
+
 /// One person of a bulk assignment: `status` is `None` for no such employee, `allowed` whether
 /// the caller may assign them, `existing` their enrolment in the course. The new enrolment is
 /// always `assigned`.
