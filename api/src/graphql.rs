@@ -28,6 +28,8 @@ use std::time::Duration;
 pub struct Query(
     org::OrgQuery,
     catalog::CatalogQuery,
+    learning::LearningQuery,
+    learning_time::LearningTimeQuery,
     advising::AdvisingQuery,
     development::DevelopmentQuery,
     pipeline::PipelineQuery,

@@ -115,7 +115,8 @@ async fn errors_carry_a_code_and_deep_queries_are_refused() {
         json!({ "id": "0192f1c0-0000-7000-8000-000000000000" }),
     )
     .await;
-    assert_eq!(out["errors"][0]["extensions"]["code"], "not_found");
+    // A single lookup that finds nothing is null, not an error (an id that names nothing too).
+    assert_eq!(out, json!({ "data": { "employee": null } }));
     let out = gql(
         &app,
         &app.hr(),
@@ -123,7 +124,7 @@ async fn errors_carry_a_code_and_deep_queries_are_refused() {
         json!({ "id": "nope" }),
     )
     .await;
-    assert!(out["errors"][0]["extensions"]["code"].is_string(), "{out}");
+    assert_eq!(out, json!({ "data": { "employee": null } }));
 
     let deep = format!(
         "{{ me {{ {} id {} }} }}",
@@ -196,7 +197,7 @@ async fn dashboards_read_enrolments_and_learning_time_and_never_a_colleagues() {
         .await;
     }
     let rep1 = app.employee_token(&people["REP1"]);
-    let q = "{ me { enrollments { status course { code } } learningTime(period: \"2026-03\") { totals { usedInWorkMinutes allocatedMinutes } } }
+    let q = "{ me { enrollments { status course { code } } learningTime(period: { label: \"2026-03\" }) { totals { usedInWorkMinutes allocatedMinutes } } }
                employees(first: 10) { nodes { id enrollments { status } } } }";
     let out = gql(&app, &rep1, q, json!({})).await;
     assert!(out.get("errors").is_none(), "{out}");
@@ -213,11 +214,18 @@ async fn dashboards_read_enrolments_and_learning_time_and_never_a_colleagues() {
             "only my own: {node}"
         );
     }
-    let colleague = gql(&app, &rep1, "query($id: ID!) { employee(id: $id) { learningTime(period: \"2026-03\") { totals { usedInWorkMinutes } } } }", json!({ "id": people["REP2"] })).await;
+    let colleague = gql(&app, &rep1, "query($id: ID!) { employee(id: $id) { learningTime(period: { label: \"2026-03\" }) { totals { usedInWorkMinutes } } } }", json!({ "id": people["REP2"] })).await;
+    // The field the caller may not read is null with an error naming it; the rest stays.
     assert_eq!(colleague["errors"][0]["extensions"]["code"], "forbidden");
+    assert_eq!(
+        colleague["errors"][0]["path"],
+        json!(["employee", "learningTime"])
+    );
+    assert!(colleague["data"]["employee"].is_object(), "{colleague}");
+    assert!(colleague["data"]["employee"]["learningTime"].is_null());
 
     let lead = app.employee_token(&people["LEAD"]);
-    let q = "query($id: ID!) { orgUnit(id: $id) { learningTimeSummary(period: \"2026-Q1\") { totals { people usedInWorkMinutes } people { employeeId } } } }";
+    let q = "query($id: ID!) { orgUnit(id: $id) { learningTimeSummary(period: { label: \"2026-Q1\" }) { totals { people usedInWorkMinutes } people { employeeId } } } }";
     let out = gql(&app, &lead, q, json!({ "id": unit })).await;
     let summary = &out["data"]["orgUnit"]["learningTimeSummary"];
     assert_eq!(
@@ -285,7 +293,7 @@ async fn a_dashboard_page_with_learning_time_is_within_the_limits() {
     app.sync(json!(records)).await;
     let q =
         "{ employees(first: 50) { nodes { id displayName manager { displayName } orgUnit { name }
-               learningTime(period: \"2026-03\") { totals { usedInWorkMinutes allocatedMinutes } } }
+               learningTime(period: { label: \"2026-03\" }) { totals { usedInWorkMinutes allocatedMinutes } } }
                pageInfo { hasNextPage endCursor } } }";
     let out = gql(&app, &app.hr(), q, json!({})).await;
     assert!(out.get("errors").is_none(), "{out}");
@@ -330,7 +338,7 @@ async fn a_query_over_the_timeout_is_stopped_with_one_timeout_error() {
         .map(|i| person(&format!("T{i}"), (i > 0).then_some("T0")))
         .collect();
     app.sync(json!(records)).await;
-    let q = "{ employees(first: 50) { nodes { id manager { displayName } learningTime(period: \"2026-03\") { totals { usedInWorkMinutes } } } } }";
+    let q = "{ employees(first: 50) { nodes { id manager { displayName } learningTime(period: { label: \"2026-03\" }) { totals { usedInWorkMinutes } } } } }";
     let out = gql(&app, &app.hr(), q, json!({})).await;
     assert!(out.get("data").is_none_or(Value::is_null), "{out}");
     let errors = out["errors"].as_array().expect("errors");

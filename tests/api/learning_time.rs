@@ -283,7 +283,7 @@ async fn summaries_add_allocation_use_and_on_top_learning_and_list_people_only_t
     assert_eq!(t["exploratory_share"], 0.75);
     assert_eq!(t["by_category_minutes"]["exploratory"], 90);
     // GraphQL shows the same totals from the same view, by category too.
-    let q = "query($id: ID!) { employee(id: $id) { learningTime(period: \"2026-03\") { totals { allocatedMinutes byCategoryMinutes { category minutes } } } } }";
+    let q = "query($id: ID!) { employee(id: $id) { learningTime(period: { label: \"2026-03\" }) { totals { allocatedMinutes byCategory { category minutes } } } } }";
     let out = body(
         app.post(
             "/graphql",
@@ -296,10 +296,10 @@ async fn summaries_add_allocation_use_and_on_top_learning_and_list_people_only_t
     let g = &out["data"]["employee"]["learningTime"]["totals"];
     assert_eq!(g["allocatedMinutes"], t["allocated_minutes"], "{out}");
     assert_eq!(
-        g["byCategoryMinutes"],
+        g["byCategory"],
         json!([
-            { "category": "exploratory", "minutes": 90 },
-            { "category": "role_related", "minutes": 30 }
+            { "category": "ROLE_RELATED", "minutes": 30 },
+            { "category": "EXPLORATORY", "minutes": 90 }
         ])
     );
     // February: 40 h * 0.1 * 28 / 7 = 960 allocated, 120 used: 840 unused, capped at 4 h.

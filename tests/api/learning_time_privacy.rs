@@ -235,8 +235,8 @@ async fn include_descendants_false_is_the_units_own_members() {
     assert_eq!((t["people"].clone(), minutes(&t)), (json!(1), Some(200)));
     let t = totals(&app, &admin(&app), &format!("&org_unit_id={}", o.dept)).await;
     assert_eq!(t["people"], 16);
-    let q = "query($id: ID!) { orgUnit(id: $id) { own: learningTimeSummary(period: \"2026-03\", includeDescendants: false) { totals { people usedInWorkMinutes suppressed suppressionReason } }
-               all: learningTimeSummary(period: \"2026-03\") { totals { people suppressed } } } }";
+    let q = "query($id: ID!) { orgUnit(id: $id) { own: learningTimeSummary(period: { label: \"2026-03\" }, includeDescendants: false) { totals { people usedInWorkMinutes suppressed suppressionReason } }
+               all: learningTimeSummary(period: { label: \"2026-03\" }) { totals { people suppressed } } } }";
     let res = app
         .post(
             "/graphql",

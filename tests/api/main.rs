@@ -12,6 +12,7 @@ mod development_mentoring;
 mod employees;
 mod enrollments;
 mod graphql;
+mod graphql_dashboards;
 mod graphql_mutations;
 mod helpers;
 mod hris;

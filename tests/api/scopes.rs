@@ -121,7 +121,7 @@ async fn each_integration_scope_reaches_exactly_what_it_names() {
         let one = gql(
             &app,
             &token,
-            &format!(r#"{{ employee(id: "{dev}") {{ id learningTime(period: "2026-03") {{ totals {{ allocatedMinutes }} }} }} }}"#),
+            &format!(r#"{{ employee(id: "{dev}") {{ id learningTime(period: {{ label: "2026-03" }}) {{ totals {{ allocatedMinutes }} }} }} }}"#),
         )
         .await;
         let codes = refused_codes(&one);

@@ -1,4 +1,4 @@
-use super::types::{found, payload, wire_enum, Enum};
+use super::types::{absent_is_none, found, nullable, payload, wire_enum, Enum};
 use super::{parse_id, service_ctx};
 use crate::error::Gql;
 use crate::services::catalog::{self as svc, ListCourses, UpdateCourse};
@@ -64,6 +64,11 @@ impl From<Skill> for SkillNode {
             parent_id: s.parent_id.map(|p| ID(p.to_string())),
         }
     }
+}
+
+/// The skill `id` through the request's loader (`None`: no such skill).
+pub(crate) async fn skill_node(ctx: &Context<'_>, id: SkillId) -> Result<Option<SkillNode>> {
+    ctx.data::<DataLoader<SkillLoader>>()?.load_one(id).await
 }
 
 /// A course of the catalog.
@@ -165,11 +170,13 @@ impl CatalogQuery {
         Ok(skills.into_iter().map(SkillNode::from).collect())
     }
 
-    async fn course(&self, ctx: &Context<'_>, id: ID) -> Result<CourseNode> {
-        let id = parse_id(&id, "course")?;
-        Ok(CourseNode(
-            svc::get_course(service_ctx(ctx)?, id).await.gql()?,
-        ))
+    /// A course by id: null when there is no such course.
+    async fn course(&self, ctx: &Context<'_>, id: ID) -> Result<Option<CourseNode>> {
+        let Ok(id) = id.parse() else {
+            return Ok(None);
+        };
+        let found = absent_is_none(svc::get_course(service_ctx(ctx)?, id).await);
+        Ok(nullable(ctx, found.gql()).flatten().map(CourseNode))
     }
 
     /// Search and filter the catalog (Relay connection, `first` up to 200).

@@ -1,19 +1,25 @@
-//! Learning on the dashboard graph: `Employee.enrollments` and their courses. Every field asks
-//! the same services as REST, so the same people see the same things.
+//! Learning on the dashboard graph: `Employee.enrollments` and their courses, the enrolment list
+//! (overdue ones too), enrolment states per course and skills by the people learning them.
+//! Every field asks the same services as REST, so the same people see the same things.
 
-use super::catalog::CourseNode;
+use super::catalog::{skill_node, CourseNode, SkillNode};
+use super::learning_time::{Count, PeriodInput};
+use super::org::{employee_node, EmployeeNode};
 use super::service_ctx;
 use super::types::{field_id, found, payload, wire_enum, Date, Enum, UserError};
 use crate::error::{ApiError, ApiResult, Gql};
 use crate::services::learning::{
-    self as svc, enrollments_of, AssignBulk, BulkAssigned, Enroll, UpdateEnrollment,
+    self as svc, enrollments_of, AssignBulk, BulkAssigned, CourseStats, CourseStatsQuery, Enroll,
+    ListEnrollments, SkillStats, StatsScope, UpdateEnrollment, Whose,
 };
-use crate::services::Ctx;
+use crate::services::{encode_cursor, Ctx};
+use async_graphql::connection::{Connection, Edge};
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use learnwell_domain::ids::{CourseId, EmployeeId};
 use learnwell_domain::learning::bulk::{Assignment, BulkTarget};
+use learnwell_domain::learning::stats::CourseFigure;
 use learnwell_domain::learning::{
     Enrollment, EnrollmentChange, EnrollmentOrigin, EnrollmentStatus, Score,
 };
@@ -101,12 +107,20 @@ impl EnrollmentNode {
         self.0.updated_at()
     }
     async fn course(&self, ctx: &Context<'_>) -> Result<Option<CourseNode>> {
-        Ok(ctx
-            .data::<DataLoader<CourseLoader>>()?
-            .load_one(self.0.course_id())
-            .await?
-            .map(CourseNode))
+        course_node(ctx, self.0.course_id()).await
     }
+    /// The learner (through the request's loader).
+    async fn employee(&self, ctx: &Context<'_>) -> Result<Option<EmployeeNode>> {
+        employee_node(ctx, self.0.employee_id()).await
+    }
+}
+
+async fn course_node(ctx: &Context<'_>, id: CourseId) -> Result<Option<CourseNode>> {
+    Ok(ctx
+        .data::<DataLoader<CourseLoader>>()?
+        .load_one(id)
+        .await?
+        .map(CourseNode))
 }
 
 /// An employee's enrolments (empty unless the caller may see them).
@@ -345,5 +359,204 @@ impl LearningMutation {
                 user_errors,
             },
         })
+    }
+}
+
+// ---- dashboard reads ----
+
+/// Which enrolments to list: at most one of `employeeId`, `managerId` and `orgUnitId` (none:
+/// the caller's own, or everyone's for those who see everyone's learning).
+#[derive(InputObject, Default)]
+pub struct EnrollmentFilterInput {
+    /// One person's: themselves, their managers and admins.
+    employee_id: Option<ID>,
+    /// A manager's whole team, at any depth: the manager and admins.
+    manager_id: Option<ID>,
+    /// A unit and every unit below it: those who see everyone's learning.
+    org_unit_id: Option<ID>,
+    course_id: Option<ID>,
+    status: Option<Enum<EnrollmentStatus>>,
+    /// Only open enrolments past their due date, of people still employed.
+    #[graphql(default)]
+    overdue: bool,
+}
+
+impl EnrollmentFilterInput {
+    fn query(self, first: Option<i32>, after: Option<String>) -> ApiResult<ListEnrollments> {
+        fn id<T: std::str::FromStr>(i: Option<ID>, what: &'static str) -> ApiResult<Option<T>> {
+            i.map(|i| found(&i, what)).transpose()
+        }
+        Ok(ListEnrollments {
+            whose: Whose::parse(
+                id(self.employee_id, "employee")?,
+                id(self.manager_id, "employee")?,
+                id(self.org_unit_id, "org unit")?,
+            )
+            .map_err(ApiError::InvalidQuery)?,
+            course: id(self.course_id, "course")?,
+            status: self.status.map(|s| s.0),
+            overdue: self.overdue,
+            first: first.map(|n| u64::try_from(n).unwrap_or(0)),
+            after,
+        })
+    }
+}
+
+/// Whose learning a count covers: a manager's team (`teamOf`), a unit with the units below it
+/// (`orgUnitId`), or, with neither, the organisation.
+fn stats_scope(team_of: Option<ID>, org_unit_id: Option<ID>) -> ApiResult<StatsScope> {
+    match (team_of, org_unit_id) {
+        (None, None) => Ok(StatsScope::Organisation),
+        (Some(m), None) => Ok(StatsScope::Team(found(&m, "employee")?)),
+        (None, Some(u)) => Ok(StatsScope::OrgUnit(found(&u, "org unit")?)),
+        (Some(_), Some(_)) => Err(ApiError::InvalidQuery(learnwell_domain::FieldError::new(
+            "team_of",
+            "give at most one of teamOf and orgUnitId",
+        ))),
+    }
+}
+
+/// A course's enrolments by state. Each count is exact for those who see every learner in
+/// scope; for others (the organisation in aggregate) it goes through the privacy engine.
+pub struct CourseEnrollmentStats(CourseStats);
+
+#[Object]
+impl CourseEnrollmentStats {
+    async fn course_id(&self) -> ID {
+        ID(self.0.course_id.to_string())
+    }
+    async fn course(&self, ctx: &Context<'_>) -> Result<Option<CourseNode>> {
+        course_node(ctx, self.0.course_id).await
+    }
+    /// Every enrolment in scope.
+    async fn total(&self) -> Count {
+        self.0.figure(CourseFigure::Total).into()
+    }
+    async fn enrolled(&self) -> Count {
+        self.0
+            .figure(CourseFigure::Status(EnrollmentStatus::Enrolled))
+            .into()
+    }
+    async fn in_progress(&self) -> Count {
+        self.0
+            .figure(CourseFigure::Status(EnrollmentStatus::InProgress))
+            .into()
+    }
+    async fn completed(&self) -> Count {
+        self.0
+            .figure(CourseFigure::Status(EnrollmentStatus::Completed))
+            .into()
+    }
+    async fn withdrawn(&self) -> Count {
+        self.0
+            .figure(CourseFigure::Status(EnrollmentStatus::Withdrawn))
+            .into()
+    }
+    /// Open, past due, of people still employed.
+    async fn overdue(&self) -> Count {
+        self.0.figure(CourseFigure::Overdue).into()
+    }
+    /// Completions in the period `completedIn` names (null without one).
+    async fn completed_in_period(&self) -> Option<Count> {
+        self.0.completed_in_period.map(Count::from)
+    }
+}
+
+/// A skill with the people learning it.
+pub struct SkillLearning(SkillStats);
+
+#[Object]
+impl SkillLearning {
+    async fn skill_id(&self) -> ID {
+        ID(self.0.skill_id.to_string())
+    }
+    async fn skill(&self, ctx: &Context<'_>) -> Result<Option<SkillNode>> {
+        skill_node(ctx, self.0.skill_id).await
+    }
+    /// People with an open enrolment in a course that teaches it.
+    async fn learners(&self) -> Count {
+        self.0.learning.into()
+    }
+    /// People who completed a course that teaches it.
+    async fn completed_by(&self) -> Count {
+        self.0.completed.into()
+    }
+}
+
+#[derive(Default)]
+pub struct LearningQuery;
+
+#[Object]
+impl LearningQuery {
+    /// Enrolments the caller may see, in a stable order (Relay connection, `first` up to 200):
+    /// `filter: { overdue: true }` lists the overdue ones.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
+    async fn enrollments(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<EnrollmentFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Connection<String, EnrollmentNode>> {
+        let c = service_ctx(ctx)?;
+        let page = async {
+            let q = filter.unwrap_or_default().query(first, after.clone())?;
+            svc::list_enrollments(c, q).await
+        };
+        let page = page.await.gql()?;
+        let mut conn = Connection::new(after.is_some(), page.next_cursor.is_some());
+        conn.edges.extend(
+            page.items
+                .into_iter()
+                .map(|e| Edge::new(encode_cursor(e.id()), EnrollmentNode(e))),
+        );
+        Ok(conn)
+    }
+    /// Enrolment states per course (most enrolments first, `first` up to 200), with the
+    /// completions of a period for those who see each learner.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
+    async fn course_enrollment_stats(
+        &self,
+        ctx: &Context<'_>,
+        team_of: Option<ID>,
+        org_unit_id: Option<ID>,
+        course_ids: Option<Vec<ID>>,
+        completed_in: Option<PeriodInput>,
+        first: Option<i32>,
+    ) -> Result<Vec<CourseEnrollmentStats>> {
+        let c = service_ctx(ctx)?;
+        let stats = async {
+            let q = CourseStatsQuery {
+                scope: stats_scope(team_of, org_unit_id)?,
+                courses: course_ids
+                    .map(|ids| ids.iter().map(|i| found(i, "course")).collect())
+                    .transpose()?,
+                completed_in: completed_in.map(|p| p.resolve(c)).transpose()?.map(|p| p.0),
+                first: first.map(|n| u64::try_from(n).unwrap_or(0)),
+            };
+            svc::course_stats(c, q).await
+        };
+        Ok(stats
+            .await
+            .gql()?
+            .into_iter()
+            .map(CourseEnrollmentStats)
+            .collect())
+    }
+    /// Skills by the people learning them, most learners first (`first` up to 200).
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
+    async fn skills_being_learnt(
+        &self,
+        ctx: &Context<'_>,
+        team_of: Option<ID>,
+        org_unit_id: Option<ID>,
+        first: Option<i32>,
+    ) -> Result<Vec<SkillLearning>> {
+        let c = service_ctx(ctx)?;
+        let stats = async {
+            let scope = stats_scope(team_of, org_unit_id)?;
+            svc::skills_being_learnt(c, scope, first.map(|n| u64::try_from(n).unwrap_or(0))).await
+        };
+        Ok(stats.await.gql()?.into_iter().map(SkillLearning).collect())
     }
 }

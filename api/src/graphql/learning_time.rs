@@ -1,27 +1,31 @@
-//! Learning time on the dashboard graph: `Employee.learningTime(period)` and
-//! `OrgUnit.learningTimeSummary(period, includeDescendants)`. Both build the service's
-//! `SummaryQuery` and map its `TotalsView`, the same view REST maps.
+//! Learning time on the dashboard graph: `learningTimeSummary(scope, period)` for a person, a
+//! team, a unit, a level band or the organisation (also as `Employee.learningTime` and
+//! `OrgUnit.learningTimeSummary`), and `peopleWithoutLearningTime`. Each builds the service's
+//! `SummaryQuery` and maps its `TotalsView`, the same view REST maps.
 
+use super::org::{employee_node, EmployeeNode};
 use super::service_ctx;
 use super::types::{field_id, found, payload, wire_enum, Date, Enum};
-use crate::error::{ApiResult, Gql};
+use crate::error::{ApiError, ApiResult, Gql};
 use crate::services::learning_time::{
     self as svc, EntryCommand, Summary, SummaryQuery, SummaryScope, TotalsView,
 };
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
-use chrono::{DateTime, NaiveDate, Utc};
-use learnwell_domain::ids::{EmployeeId, OrgUnitId};
+use crate::services::Ctx;
+use async_graphql::{Context, InputObject, Object, OneofObject, Result, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use learnwell_domain::ids::EmployeeId;
 use learnwell_domain::learning_time::{
     ApprovalState, EntryCategory, EntryFields, GrantKind, PolicyFields, PolicyPeriod, PolicyScope,
-    SlotFields, TimeEntry, VersionedPolicy,
+    Relative, SlotFields, TimeEntry, VersionedPolicy,
 };
+use learnwell_domain::org::{JobLevel, Period};
 use learnwell_domain::privacy::{Cell, SuppressionReason};
+use learnwell_domain::FieldError;
 
 /// Minutes logged in one category, in or outside working time.
 #[derive(SimpleObject)]
 pub struct CategoryMinutes {
-    /// `assigned`, `role_related`, `exploratory`, `mentoring`, `coaching` or `advising`.
-    category: String,
+    category: Enum<EntryCategory>,
     minutes: u64,
 }
 
@@ -44,34 +48,68 @@ impl From<SuppressionReason> for SuppressionReasonGql {
     }
 }
 
+/// Why a privacy cell is withheld, or `None` when it is shown.
+fn reason<V>(cell: &Cell<V>) -> Option<SuppressionReasonGql> {
+    match cell {
+        Cell::Value(_) => None,
+        Cell::Suppressed(r) => Some(SuppressionReasonGql::from(*r)),
+    }
+}
+
+/// A count of people or enrolments: `value`, or null with `suppressed` and the reason when the
+/// privacy engine withholds it.
+#[derive(SimpleObject)]
+pub struct Count {
+    value: Option<u64>,
+    suppressed: bool,
+    suppression_reason: Option<SuppressionReasonGql>,
+}
+
+impl From<Cell<u64>> for Count {
+    fn from(cell: Cell<u64>) -> Self {
+        let reason = reason(&cell);
+        Self {
+            value: cell.value().copied(),
+            suppressed: reason.is_some(),
+            suppression_reason: reason,
+        }
+    }
+}
+
 /// Learning-time totals in minutes. When `suppressed` is true every figure is null and
 /// `suppressionReason` says why.
 #[derive(SimpleObject)]
 pub struct LearningTimeTotals {
+    /// True when the privacy engine withholds the figures (then all of them are null).
     suppressed: bool,
     suppression_reason: Option<SuppressionReasonGql>,
+    /// People counted.
     people: Option<u32>,
+    /// Protected learning time granted in the period.
     allocated_minutes: Option<u64>,
+    /// Unused time carried in from the previous period.
     carried_in_minutes: Option<u64>,
+    /// Learning in working time.
     used_in_work_minutes: Option<u64>,
     /// Learning outside working time ("on top").
     used_outside_work_minutes: Option<u64>,
+    /// Allocated and carried in, less used in working time.
     remaining_minutes: Option<u64>,
+    /// Used in working time over allocated and carried in (null without an allocation).
     utilisation: Option<f64>,
+    /// Share of all learning done outside working time.
     on_top_share: Option<f64>,
+    /// Share of all learning that was exploratory.
     exploratory_share: Option<f64>,
-    /// Minutes per category (categories with none logged are left out), by category code.
+    /// Minutes per category (categories with none logged are left out).
     #[graphql(complexity = "super::limits::list(super::limits::CATEGORIES, child_complexity)")]
-    by_category_minutes: Option<Vec<CategoryMinutes>>,
+    by_category: Option<Vec<CategoryMinutes>>,
 }
 
 impl From<&Cell<TotalsView>> for LearningTimeTotals {
     fn from(cell: &Cell<TotalsView>) -> Self {
         let t = cell.value();
-        let reason = match cell {
-            Cell::Value(_) => None,
-            Cell::Suppressed(r) => Some(SuppressionReasonGql::from(*r)),
-        };
+        let reason = reason(cell);
         Self {
             suppressed: reason.is_some(),
             suppression_reason: reason,
@@ -84,11 +122,11 @@ impl From<&Cell<TotalsView>> for LearningTimeTotals {
             utilisation: t.and_then(|t| t.utilisation),
             on_top_share: t.and_then(|t| t.on_top_share),
             exploratory_share: t.and_then(|t| t.exploratory_share),
-            by_category_minutes: t.map(|t| {
+            by_category: t.map(|t| {
                 t.by_category_minutes
                     .iter()
                     .map(|(category, minutes)| CategoryMinutes {
-                        category: category.clone(),
+                        category: Enum(*category),
                         minutes: *minutes,
                     })
                     .collect()
@@ -97,18 +135,33 @@ impl From<&Cell<TotalsView>> for LearningTimeTotals {
     }
 }
 
-#[derive(SimpleObject)]
+/// One person's learning time in a summary.
 pub struct PersonLearningTime {
-    employee_id: ID,
-    totals: LearningTimeTotals,
+    employee_id: EmployeeId,
+    totals: TotalsView,
 }
 
+#[Object]
+impl PersonLearningTime {
+    async fn employee_id(&self) -> ID {
+        ID(self.employee_id.to_string())
+    }
+    /// The person (through the request's loader: one query for the whole list).
+    async fn employee(&self, ctx: &Context<'_>) -> Result<Option<EmployeeNode>> {
+        employee_node(ctx, self.employee_id).await
+    }
+    async fn totals(&self) -> LearningTimeTotals {
+        LearningTimeTotals::from(&Cell::Value(self.totals.clone()))
+    }
+}
+
+/// Learning time of a person or a group in a period.
 #[derive(SimpleObject)]
 pub struct LearningTimeSummary {
-    period_start: NaiveDate,
-    period_end: NaiveDate,
+    period_start: Date,
+    period_end: Date,
     totals: LearningTimeTotals,
-    /// Person by person, only for callers who may see each of them.
+    /// Person by person, only for callers who may see each of them (else null).
     #[graphql(complexity = "super::limits::list(super::limits::SUMMARY_PEOPLE, child_complexity)")]
     people: Option<Vec<PersonLearningTime>>,
 }
@@ -116,15 +169,15 @@ pub struct LearningTimeSummary {
 impl From<Summary> for LearningTimeSummary {
     fn from(s: Summary) -> Self {
         Self {
-            period_start: s.period.start(),
-            period_end: s.period.end(),
+            period_start: Date(s.period.start()),
+            period_end: Date(s.period.end()),
             totals: LearningTimeTotals::from(&s.totals),
             people: s.people.map(|people| {
                 people
-                    .iter()
-                    .map(|(id, t)| PersonLearningTime {
-                        employee_id: ID(id.to_string()),
-                        totals: LearningTimeTotals::from(&Cell::Value(t.clone())),
+                    .into_iter()
+                    .map(|(employee_id, totals)| PersonLearningTime {
+                        employee_id,
+                        totals,
                     })
                     .collect()
             }),
@@ -132,32 +185,163 @@ impl From<Summary> for LearningTimeSummary {
     }
 }
 
-/// An employee's learning time in a period (`2026-Q1`, `2026-03`, `2026-W10`).
-pub async fn employee_learning_time(
-    ctx: &Context<'_>,
-    id: EmployeeId,
-    period: String,
-) -> Result<LearningTimeSummary> {
-    let q = SummaryQuery::new(&period, SummaryScope::Person(id), false).gql()?;
-    Ok(svc::summary(service_ctx(ctx)?, q).await.gql()?.into())
+/// Which period: an explicit one, or the current or previous week, month or quarter (counted from
+/// today).
+#[derive(OneofObject)]
+#[graphql(name = "PeriodInput")]
+pub enum PeriodInput {
+    /// `2026-Q1`, `2026-03` or `2026-W10`.
+    Label(String),
+    /// The week, month or quarter holding today.
+    Current(Enum<PolicyPeriod>),
+    /// The week, month or quarter before the current one.
+    Previous(Enum<PolicyPeriod>),
 }
 
-/// An org unit's learning time in a period; people listed when the query asks for them (and
-/// the caller may see each of them).
-pub async fn unit_learning_time(
-    ctx: &Context<'_>,
-    id: OrgUnitId,
-    period: String,
+impl PeriodInput {
+    pub(crate) fn resolve(self, c: &Ctx) -> ApiResult<(Period, PolicyPeriod)> {
+        let today = c.now.date_naive();
+        Ok(match self {
+            Self::Label(label) => SummaryQuery::period(&label)?,
+            Self::Current(kind) => (kind.0.relative(today, Relative::Current), kind.0),
+            Self::Previous(kind) => (kind.0.relative(today, Relative::Previous), kind.0),
+        })
+    }
+}
+
+/// A band of job levels, both ends included (1 entry to 8 executive).
+#[derive(InputObject)]
+pub struct LevelBandInput {
+    min: i32,
+    max: i32,
+}
+
+impl LevelBandInput {
+    fn levels(band: Option<Self>) -> ApiResult<Option<(JobLevel, JobLevel)>> {
+        band.map(|b| {
+            let level = |n: i32, field: &str| {
+                JobLevel::new(i64::from(n))
+                    .map_err(|e| ApiError::InvalidQuery(FieldError::new(field, e.message)))
+            };
+            Ok((level(b.min, "min")?, level(b.max, "max")?))
+        })
+        .transpose()
+    }
+}
+
+/// An org unit, with or without the units below it, optionally one band of job levels.
+#[derive(InputObject)]
+pub struct UnitScopeInput {
+    id: ID,
+    /// Include every unit below it (default true).
+    #[graphql(default = true)]
     include_descendants: bool,
+    levels: Option<LevelBandInput>,
+}
+
+/// The whole organisation, optionally one band of job levels.
+#[derive(InputObject, Default)]
+pub struct OrganisationScopeInput {
+    levels: Option<LevelBandInput>,
+}
+
+/// Whose learning time: exactly one of a person, a manager's team, an org unit or the
+/// organisation (a level band is the organisation with `levels`).
+#[derive(OneofObject)]
+pub enum LearningTimeScopeInput {
+    /// One person: themselves, their managers and admins.
+    Person(ID),
+    /// Everyone below this manager, at any depth: the manager and admins.
+    Team(ID),
+    /// Aggregates for anyone in the directory, through the privacy engine.
+    OrgUnit(UnitScopeInput),
+    /// Aggregates for anyone in the directory, through the privacy engine.
+    Organisation(OrganisationScopeInput),
+}
+
+impl LearningTimeScopeInput {
+    fn scope(self) -> ApiResult<SummaryScope> {
+        let id = |i: &ID| i.parse().map_err(|_| ApiError::NotFound("employee"));
+        Ok(match self {
+            Self::Person(e) => SummaryScope::Person(id(&e)?),
+            Self::Team(m) => SummaryScope::Team(id(&m)?),
+            Self::OrgUnit(u) => SummaryScope::Units {
+                root: Some(u.id.parse().map_err(|_| ApiError::NotFound("org unit"))?),
+                include_descendants: u.include_descendants,
+                levels: LevelBandInput::levels(u.levels)?,
+            },
+            Self::Organisation(o) => SummaryScope::Units {
+                root: None,
+                include_descendants: true,
+                levels: LevelBandInput::levels(o.levels)?,
+            },
+        })
+    }
+}
+
+/// The summary of `scope` in `period`, listing people when the query asks for them (and the
+/// caller may see each of them).
+pub async fn learning_time_summary(
+    ctx: &Context<'_>,
+    scope: SummaryScope,
+    period: PeriodInput,
 ) -> Result<LearningTimeSummary> {
-    let scope = SummaryScope::Units {
-        root: Some(id),
-        include_descendants,
-        levels: None,
-    };
+    let c = service_ctx(ctx)?;
     let include_people = ctx.look_ahead().field("people").exists();
-    let q = SummaryQuery::new(&period, scope, include_people).gql()?;
-    Ok(svc::summary(service_ctx(ctx)?, q).await.gql()?.into())
+    let summary = async {
+        let (period, kind) = period.resolve(c)?;
+        let q = SummaryQuery {
+            period,
+            kind,
+            scope,
+            include_people,
+        };
+        svc::summary(c, q).await
+    };
+    Ok(summary.await.gql()?.into())
+}
+
+#[derive(Default)]
+pub struct LearningTimeQuery;
+
+#[Object]
+impl LearningTimeQuery {
+    /// Learning time of a person, a manager's team, an org unit, a level band or the organisation
+    /// in a period: totals (by category too), and each person when the caller may see them all.
+    #[graphql(complexity = "super::limits::SUMMARY + child_complexity")]
+    async fn learning_time_summary(
+        &self,
+        ctx: &Context<'_>,
+        scope: LearningTimeScopeInput,
+        period: PeriodInput,
+    ) -> Result<LearningTimeSummary> {
+        learning_time_summary(ctx, scope.scope().gql()?, period).await
+    }
+    /// People with protected learning time in the period who used none of it in working time,
+    /// among a team, a unit or the organisation, for callers who may see each of them (managers
+    /// for their team, admins for anyone); others get `forbidden`.
+    #[graphql(complexity = "super::limits::list(super::limits::SUMMARY_PEOPLE, child_complexity)")]
+    async fn people_without_learning_time(
+        &self,
+        ctx: &Context<'_>,
+        scope: LearningTimeScopeInput,
+        period: PeriodInput,
+    ) -> Result<Vec<PersonLearningTime>> {
+        let c = service_ctx(ctx)?;
+        let unused = async {
+            let (period, kind) = period.resolve(c)?;
+            svc::unused_learning_time(c, period, kind, scope.scope()?).await
+        };
+        Ok(unused
+            .await
+            .gql()?
+            .into_iter()
+            .map(|(employee_id, totals)| PersonLearningTime {
+                employee_id,
+                totals,
+            })
+            .collect())
+    }
 }
 
 // ---- time entries and policies, and their mutations ----

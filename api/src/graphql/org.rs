@@ -1,10 +1,11 @@
 use super::catalog::change;
 use super::learning::{self, EnrollmentNode};
-use super::learning_time::{self, LearningTimeSummary};
-use super::types::{found, payload, wire_enum, Date, Enum};
+use super::learning_time::{self, LearningTimeSummary, PeriodInput};
+use super::types::{absent_is_none, found, nullable, payload, wire_enum, Date, Enum};
 use super::{parse_id, service_ctx};
 use crate::error::Gql;
 use crate::services::encode_cursor;
+use crate::services::learning_time::SummaryScope;
 use crate::services::org::{self as svc, EmployeeList, Visible};
 use crate::services::Ctx;
 use async_graphql::connection::{Connection, Edge};
@@ -146,15 +147,17 @@ impl EmployeeNode {
     async fn enrollments(&self, ctx: &Context<'_>) -> Result<Vec<EnrollmentNode>> {
         learning::employee_enrollments(ctx, self.employee.id).await
     }
-    /// Their learning time in a period (`2026-Q1`, `2026-03`, `2026-W10`); an error unless the
+    /// Their learning time in a period: null with a `forbidden` error at this field unless the
     /// caller is them, their manager or an admin.
     #[graphql(complexity = "super::limits::SUMMARY + child_complexity")]
     async fn learning_time(
         &self,
         ctx: &Context<'_>,
-        period: String,
-    ) -> Result<LearningTimeSummary> {
-        learning_time::employee_learning_time(ctx, self.employee.id, period).await
+        period: PeriodInput,
+    ) -> Result<Option<LearningTimeSummary>> {
+        let scope = SummaryScope::Person(self.employee.id);
+        let summary = learning_time::learning_time_summary(ctx, scope, period).await;
+        Ok(nullable(ctx, summary))
     }
     /// Their readiness assessments, oldest first: an error (`forbidden`) unless the caller is
     /// hr_admin, ld_admin or assessed some of them (then only those), or is the person and
@@ -163,17 +166,19 @@ impl EmployeeNode {
     async fn readiness_assessments(
         &self,
         ctx: &Context<'_>,
-    ) -> Result<Vec<super::pipeline::ReadinessNode>> {
-        super::pipeline::readiness_of(ctx, self.employee.id).await
+    ) -> Result<Option<Vec<super::pipeline::ReadinessNode>>> {
+        let found = super::pipeline::readiness_of(ctx, self.employee.id).await;
+        Ok(nullable(ctx, found))
     }
-    /// Their 9-box talent reviews, oldest first: an error (`forbidden`) unless the caller is
-    /// hr_admin, ld_admin or assessed some of them (then only those).
+    /// Their 9-box talent reviews, oldest first: null with a `forbidden` error at this
+    /// field unless the caller is hr_admin, ld_admin or assessed some of them (then only those).
     #[graphql(complexity = "super::limits::list(super::limits::CHECK_INS, child_complexity)")]
     async fn talent_reviews(
         &self,
         ctx: &Context<'_>,
-    ) -> Result<Vec<super::pipeline::TalentReviewNode>> {
-        super::pipeline::reviews_of(ctx, self.employee.id).await
+    ) -> Result<Option<Vec<super::pipeline::TalentReviewNode>>> {
+        let found = super::pipeline::reviews_of(ctx, self.employee.id).await;
+        Ok(nullable(ctx, found))
     }
     async fn display_name(&self) -> String {
         self.employee.display_name()
@@ -260,10 +265,16 @@ impl OrgUnitNode {
     async fn learning_time_summary(
         &self,
         ctx: &Context<'_>,
-        period: String,
+        period: PeriodInput,
         #[graphql(default = true)] include_descendants: bool,
-    ) -> Result<LearningTimeSummary> {
-        learning_time::unit_learning_time(ctx, self.0.id, period, include_descendants).await
+    ) -> Result<Option<LearningTimeSummary>> {
+        let scope = SummaryScope::Units {
+            root: Some(self.0.id),
+            include_descendants,
+            levels: None,
+        };
+        let summary = learning_time::learning_time_summary(ctx, scope, period).await;
+        Ok(nullable(ctx, summary))
     }
     async fn name(&self) -> &str {
         self.0.name.as_str()
@@ -391,9 +402,13 @@ impl OrgQuery {
     async fn me(&self, ctx: &Context<'_>) -> Result<EmployeeNode> {
         Ok(svc::me(service_ctx(ctx)?).await.gql()?.into())
     }
-    async fn employee(&self, ctx: &Context<'_>, id: ID) -> Result<EmployeeNode> {
-        let id = parse_id(&id, "employee")?;
-        Ok(svc::get_employee(service_ctx(ctx)?, id).await.gql()?.into())
+    /// An employee by id: null when there is no such person.
+    async fn employee(&self, ctx: &Context<'_>, id: ID) -> Result<Option<EmployeeNode>> {
+        let Ok(id) = id.parse() else {
+            return Ok(None);
+        };
+        let found = absent_is_none(svc::get_employee(service_ctx(ctx)?, id).await);
+        Ok(nullable(ctx, found.gql()).flatten().map(EmployeeNode::from))
     }
     /// Employees the caller may see, in a stable order (Relay connection, `first` up to 200).
     #[graphql(complexity = "super::limits::page(first, child_complexity)")]
@@ -407,11 +422,13 @@ impl OrgQuery {
         let f = filter.unwrap_or_default().into_filter(first, after)?;
         employees_connection(ctx, f).await
     }
-    async fn org_unit(&self, ctx: &Context<'_>, id: ID) -> Result<OrgUnitNode> {
-        let id = parse_id(&id, "org unit")?;
-        Ok(OrgUnitNode(
-            svc::get_org_unit(service_ctx(ctx)?, id).await.gql()?,
-        ))
+    /// An org unit by id: null when there is no such unit.
+    async fn org_unit(&self, ctx: &Context<'_>, id: ID) -> Result<Option<OrgUnitNode>> {
+        let Ok(id) = id.parse() else {
+            return Ok(None);
+        };
+        let found = absent_is_none(svc::get_org_unit(service_ctx(ctx)?, id).await);
+        Ok(nullable(ctx, found.gql()).flatten().map(OrgUnitNode))
     }
     /// Every org unit (the tree as a flat list; follow `parent` and `children`).
     #[graphql(complexity = "super::limits::list(super::limits::ORG_UNITS, child_complexity)")]

@@ -297,6 +297,32 @@ macro_rules! payload {
 }
 pub(crate) use payload;
 
+/// A nullable field's answer: an error (say `forbidden`) makes this field `null`, with the error
+/// and its `path` in `errors`, and leaves its parent and siblings alone, as the GraphQL spec
+/// asks. (async-graphql would otherwise null the nearest nullable parent: a list of colleagues
+/// would vanish because one of them is not the caller's to read.)
+pub fn nullable<T>(
+    ctx: &async_graphql::Context<'_>,
+    answer: async_graphql::Result<T>,
+) -> Option<T> {
+    match answer {
+        Ok(v) => Some(v),
+        Err(e) => {
+            ctx.add_error(ctx.set_error_path(e.into_server_error(ctx.item.pos)));
+            None
+        }
+    }
+}
+
+/// A single lookup's answer: a miss is `None` (the field is `null`, not an error).
+pub fn absent_is_none<T>(answer: ApiResult<T>) -> ApiResult<Option<T>> {
+    match answer {
+        Ok(v) => Ok(Some(v)),
+        Err(ApiError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -402,7 +402,12 @@ impl From<&Cell<TotalsView>> for TotalsResource {
             utilisation: t.and_then(|t| t.utilisation),
             on_top_share: t.and_then(|t| t.on_top_share),
             exploratory_share: t.and_then(|t| t.exploratory_share),
-            by_category_minutes: t.map(|t| t.by_category_minutes.clone()),
+            by_category_minutes: t.map(|t| {
+                t.by_category_minutes
+                    .iter()
+                    .map(|(c, m)| (c.to_string(), *m))
+                    .collect()
+            }),
         }
     }
 }

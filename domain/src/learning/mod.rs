@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 pub mod bulk;
 mod enrollment;
 pub mod import;
+pub mod stats;
 
 pub use enrollment::{
     enroll, ensure_enrollable, ensure_offered, Completion, Enrolled, Enrollment, EnrollmentChange,

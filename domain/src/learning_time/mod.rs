@@ -19,6 +19,6 @@ pub use groups::{
 pub use input::{parse_day, parse_period, EntryFields, PolicyFields, SlotFields};
 pub use policy::{
     resolve, unit_chain, Grant, GrantKind, Policy, PolicyName, PolicyPeriod, PolicyScope,
-    ProtectedSlot, VersionedPolicy,
+    ProtectedSlot, Relative, VersionedPolicy,
 };
 pub use summary::{summarise, PersonUsage, Summarised, Totals, Usage};

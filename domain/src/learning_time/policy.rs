@@ -39,11 +39,30 @@ impl PolicyPeriod {
         }
     }
 
+    /// The period of this kind holding `today`, or the one before it: what a dashboard means by
+    /// "this quarter" and "last quarter".
+    pub fn relative(self, today: NaiveDate, which: Relative) -> Period {
+        let current = self.containing(today);
+        match which {
+            Relative::Current => current,
+            Relative::Previous => self.previous(&current),
+        }
+    }
+
     /// The period of this kind just before `period` (the one containing the day before it
     /// starts). At the first day of chrono's calendar there is none, so the first one is returned.
     pub fn previous(self, period: &Period) -> Period {
         self.containing(period.start().pred_opt().unwrap_or(NaiveDate::MIN))
     }
+}
+
+/// A period named by where it lies from today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relative {
+    /// The period holding today.
+    Current,
+    /// The period just before it.
+    Previous,
 }
 
 /// The block of `months` calendar months holding `date` (1: its month; 3: its quarter, the
@@ -329,6 +348,19 @@ pub(crate) mod tests {
 
     pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn current_and_previous_periods_are_counted_from_today() {
+        let today = d(2026, 1, 14);
+        let q = PolicyPeriod::Quarter.relative(today, Relative::Current);
+        assert_eq!((q.start(), q.end()), (d(2026, 1, 1), d(2026, 3, 31)));
+        let q = PolicyPeriod::Quarter.relative(today, Relative::Previous);
+        assert_eq!((q.start(), q.end()), (d(2025, 10, 1), d(2025, 12, 31)));
+        let w = PolicyPeriod::Week.relative(today, Relative::Previous);
+        assert_eq!((w.start(), w.end()), (d(2026, 1, 5), d(2026, 1, 11)));
+        let m = PolicyPeriod::Month.relative(today, Relative::Current);
+        assert_eq!((m.start(), m.end()), (d(2026, 1, 1), d(2026, 1, 31)));
     }
 
     pub(crate) fn id(n: u128) -> PolicyId {

@@ -125,6 +125,12 @@ impl Totals {
             .saturating_sub(self.used_in_work)
     }
 
+    /// Had protected learning time and used none of it in working time (what a manager follows
+    /// up on: the time exists but the work leaves no room for it).
+    pub fn used_none_of_allocation(&self) -> bool {
+        self.allocated.saturating_add(self.carried_in) > 0 && self.used_in_work == 0
+    }
+
     /// Minutes used in working time ÷ minutes available (allocated + carried in); `None` when
     /// nothing was available. Above 1.0 when more was used than granted.
     pub fn utilisation(&self) -> Option<f64> {

@@ -7,7 +7,7 @@ use crate::db::{insert_all, json_keys, statement};
 use crate::{from_u32, parse_id, to_u32, Conn, StoreError, StoreResult, Tx, LOOKUP_CHUNK};
 use chrono::NaiveDate;
 use entities::{enrollment, learning_record};
-use learnwell_domain::ids::{CourseId, EmployeeId, EnrollmentId, LearningRecordId};
+use learnwell_domain::ids::{CourseId, EmployeeId, EnrollmentId, LearningRecordId, SkillId};
 use learnwell_domain::learning::{
     Completion, Enrollment, EnrollmentOrigin, EnrollmentStatus, LearningRecord, LearningSource,
     Score, StoredEnrollment,
@@ -191,6 +191,195 @@ pub struct EnrollmentQuery {
     pub overdue_on: Option<NaiveDate>,
 }
 
+/// The SQL that limits enrolments `en` to some people: a `WITH` clause and its values, and
+/// conditions and theirs.
+#[derive(Default)]
+struct Filter {
+    with: String,
+    with_values: Vec<sea_orm::Value>,
+    clauses: Vec<String>,
+    values: Vec<sea_orm::Value>,
+}
+
+impl Filter {
+    /// Limit to `people`; false when that is nobody (no query needed).
+    fn people(&mut self, people: &People) -> bool {
+        match people {
+            People::Everyone => {}
+            People::Employee(e) => {
+                self.clauses.push("en.employee_id = ?".into());
+                self.values.push(e.to_string().into());
+            }
+            People::ReportsOf(m) => {
+                self.with = "WITH RECURSIVE team(id, depth) AS ( \
+                      SELECT id, 1 FROM employees WHERE manager_id = ? \
+                      UNION ALL SELECT e.id, t.depth + 1 FROM employees e JOIN team t ON e.manager_id = t.id \
+                      WHERE t.depth < 256) "
+                    .into();
+                self.with_values.push(m.to_string().into());
+                self.clauses
+                    .push("en.employee_id IN (SELECT id FROM team)".into());
+            }
+            People::OrgUnits(units) => {
+                if units.is_empty() {
+                    return false;
+                }
+                let marks = vec!["?"; units.len()].join(",");
+                self.clauses.push(format!(
+                    "en.employee_id IN (SELECT id FROM employees WHERE org_unit_id IN ({marks}))"
+                ));
+                self.values.extend(units.iter().map(|u| u.clone().into()));
+            }
+        }
+        true
+    }
+
+    fn where_clause(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+}
+
+/// Enrolments of a course in one status, counted: `overdue` ones are open, past due and of
+/// people still employed; `completed_in_period` completed within the period asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CourseStateCount {
+    pub course_id: CourseId,
+    pub status: EnrollmentStatus,
+    pub overdue: bool,
+    pub count: u64,
+    pub completed_in_period: u64,
+}
+
+#[derive(FromQueryResult)]
+struct CourseStateRow {
+    course_id: String,
+    status: String,
+    overdue: bool,
+    n: i64,
+    completed_in_period: i64,
+}
+
+fn count(n: i64) -> StoreResult<u64> {
+    u64::try_from(n).map_err(StoreError::corrupt)
+}
+
+/// Enrolments per course, status and overdue-ness among `people` (of `courses`, or every
+/// course), with completions between `from` and `to` (inclusive) when given. One statement.
+pub async fn course_state_counts(
+    c: &impl Conn,
+    people: &People,
+    courses: Option<&[CourseId]>,
+    today: NaiveDate,
+    completed: Option<(NaiveDate, NaiveDate)>,
+) -> StoreResult<Vec<CourseStateCount>> {
+    let mut f = Filter::default();
+    if !f.people(people) || courses.is_some_and(<[CourseId]>::is_empty) {
+        return Ok(Vec::new());
+    }
+    let mut values = vec![today.into()];
+    let in_period = match completed {
+        Some((from, to)) => {
+            values.push(from.into());
+            values.push(to.into());
+            "CASE WHEN en.status = 'completed' AND en.completed_on BETWEEN ? AND ? \
+             THEN 1 ELSE 0 END"
+        }
+        None => "0",
+    };
+    if let Some(courses) = courses {
+        let json =
+            serde_json::to_string(&courses.iter().map(ToString::to_string).collect::<Vec<_>>())
+                .map_err(StoreError::corrupt)?;
+        f.clauses
+            .push(format!("en.course_id IN ({})", json_keys(c.backend())));
+        f.values.push(json.into());
+    }
+    let sql = format!(
+        "{with}SELECT course_id, status, overdue, CAST(COUNT(*) AS BIGINT) AS n, \
+         CAST(SUM(in_period) AS BIGINT) AS completed_in_period FROM ( \
+           SELECT en.course_id, en.status, \
+             CASE WHEN en.status IN ('enrolled', 'in_progress') AND en.due_date < ? \
+              AND e.status <> 'terminated' THEN 1 ELSE 0 END = 1 AS overdue, \
+             {in_period} AS in_period \
+           FROM enrollments en JOIN employees e ON e.id = en.employee_id {filter} \
+         ) t GROUP BY course_id, status, overdue ORDER BY course_id, status, overdue",
+        with = f.with,
+        filter = f.where_clause(),
+    );
+    // In the order of the text: the WITH clause's, the select list's, the conditions'.
+    let all = [f.with_values, values, f.values].concat();
+    CourseStateRow::find_by_statement(statement(c.backend(), &sql, all))
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(CourseStateCount {
+                course_id: parse_id(&r.course_id)?,
+                status: EnrollmentStatus::parse(&r.status).map_err(StoreError::corrupt)?,
+                overdue: r.overdue,
+                count: count(r.n)?,
+                completed_in_period: count(r.completed_in_period)?,
+            })
+        })
+        .collect()
+}
+
+/// People learning a skill (an open enrolment in a course that teaches it) and people who
+/// completed one, counted by what they do: `learning` and `completed` may both hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkillLearners {
+    pub skill_id: SkillId,
+    pub learning: bool,
+    pub completed: bool,
+    pub count: u64,
+}
+
+#[derive(FromQueryResult)]
+struct SkillLearnersRow {
+    skill_id: String,
+    learning: bool,
+    completed: bool,
+    n: i64,
+}
+
+/// [`SkillLearners`] among `people`, per skill. One statement.
+pub async fn skill_learners(c: &impl Conn, people: &People) -> StoreResult<Vec<SkillLearners>> {
+    let mut f = Filter::default();
+    if !f.people(people) {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{with}SELECT skill_id, learning, completed, CAST(COUNT(*) AS BIGINT) AS n FROM ( \
+           SELECT cs.skill_id, en.employee_id, \
+             MAX(CASE WHEN en.status IN ('enrolled', 'in_progress') THEN 1 ELSE 0 END) = 1 AS learning, \
+             MAX(CASE WHEN en.status = 'completed' THEN 1 ELSE 0 END) = 1 AS completed \
+           FROM enrollments en JOIN course_skills cs ON cs.course_id = en.course_id {filter} \
+           GROUP BY cs.skill_id, en.employee_id \
+         ) t WHERE learning OR completed GROUP BY skill_id, learning, completed \
+         ORDER BY skill_id, learning, completed",
+        with = f.with,
+        filter = f.where_clause(),
+    );
+    let values = [f.with_values, f.values].concat();
+    SkillLearnersRow::find_by_statement(statement(c.backend(), &sql, values))
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(SkillLearners {
+                skill_id: parse_id(&r.skill_id)?,
+                learning: r.learning,
+                completed: r.completed,
+                count: count(r.n)?,
+            })
+        })
+        .collect()
+}
+
 /// One page of enrolments in id order after the cursor. Team lists follow the reporting line in SQL.
 pub async fn list_enrollments(
     c: &impl Conn,
@@ -198,63 +387,39 @@ pub async fn list_enrollments(
     after: Option<EnrollmentId>,
     limit: u64,
 ) -> StoreResult<Vec<Enrollment>> {
-    let mut with = String::new();
-    let mut clauses: Vec<String> = Vec::new();
-    let mut values: Vec<sea_orm::Value> = Vec::new();
-    match &q.people {
-        People::Everyone => {}
-        People::Employee(e) => {
-            clauses.push("en.employee_id = ?".into());
-            values.push(e.to_string().into());
-        }
-        People::ReportsOf(m) => {
-            with = "WITH RECURSIVE team(id, depth) AS ( \
-                      SELECT id, 1 FROM employees WHERE manager_id = ? \
-                      UNION ALL SELECT e.id, t.depth + 1 FROM employees e JOIN team t ON e.manager_id = t.id \
-                      WHERE t.depth < 256) "
-                .into();
-            values.push(m.to_string().into());
-            clauses.push("en.employee_id IN (SELECT id FROM team)".into());
-        }
-        People::OrgUnits(units) => {
-            if units.is_empty() {
-                return Ok(Vec::new());
-            }
-            let marks = vec!["?"; units.len()].join(",");
-            clauses.push(format!(
-                "en.employee_id IN (SELECT id FROM employees WHERE org_unit_id IN ({marks}))"
-            ));
-            values.extend(units.iter().map(|u| u.clone().into()));
-        }
+    let mut f = Filter::default();
+    if !f.people(&q.people) {
+        return Ok(Vec::new());
     }
     if let Some(course) = q.course_id {
-        clauses.push("en.course_id = ?".into());
-        values.push(course.to_string().into());
+        f.clauses.push("en.course_id = ?".into());
+        f.values.push(course.to_string().into());
     }
     if let Some(s) = q.status {
-        clauses.push("en.status = ?".into());
-        values.push(s.code().into());
+        f.clauses.push("en.status = ?".into());
+        f.values.push(s.code().into());
     }
     if let Some(day) = q.overdue_on {
         // A leaver's open enrolment is not overdue: they will not take it.
-        clauses.push(
+        f.clauses.push(
             "en.status IN ('enrolled', 'in_progress') AND en.due_date < ? \
              AND en.employee_id IN (SELECT id FROM employees WHERE status <> 'terminated')"
                 .into(),
         );
-        values.push(day.into());
+        f.values.push(day.into());
     }
     if let Some(a) = after {
-        clauses.push("en.id > ?".into());
-        values.push(a.to_string().into());
+        f.clauses.push("en.id > ?".into());
+        f.values.push(a.to_string().into());
     }
-    let filter = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
-    values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
-    let sql = format!("{with}SELECT en.* FROM enrollments en {filter} ORDER BY en.id LIMIT ?");
+    f.values
+        .push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+    let sql = format!(
+        "{}SELECT en.* FROM enrollments en {} ORDER BY en.id LIMIT ?",
+        f.with,
+        f.where_clause()
+    );
+    let values = [f.with_values, f.values].concat();
     enrollment::Entity::find()
         .from_raw_sql(statement(c.backend(), &sql, values))
         .all(c.conn())

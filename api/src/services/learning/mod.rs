@@ -10,6 +10,7 @@ mod bulk;
 mod enrollments;
 mod import;
 mod records;
+mod stats;
 
 pub use bulk::{assign_bulk, AssignBulk, BulkAssigned};
 pub use enrollments::{
@@ -19,6 +20,9 @@ pub use enrollments::{
 pub use import::{import_records, ImportRecords, Imported, RowOutcome};
 pub(crate) use records::{complete_enrollments, reopen_enrollments};
 pub use records::{list_records, ListRecords};
+pub use stats::{
+    course_stats, skills_being_learnt, CourseStats, CourseStatsQuery, SkillStats, StatsScope,
+};
 
 use super::Ctx;
 use crate::error::{ApiError, ApiResult};

@@ -16,7 +16,9 @@ pub(crate) use entries::{add_entries, put_entry};
 pub use entries::{edit_entry, get_entry, list_entries, log_time, EntryCommand, EntryRange};
 pub use policies::{create_policy, end_policy, list_policies};
 pub(crate) use summaries::caller_decisions;
-pub use summaries::{summary, Summary, SummaryQuery, SummaryScope, TotalsView};
+pub use summaries::{
+    summary, unused_learning_time, Summary, SummaryQuery, SummaryScope, TotalsView,
+};
 
 use crate::error::ApiResult;
 use crate::services::Services;

@@ -15,8 +15,8 @@ use crate::services::{ensure, Ctx};
 use learnwell_domain::access::{self, Relation};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
 use learnwell_domain::learning_time::{
-    decide_summary_groups, decide_summary_groups_knowing, parse_period, summarise, Place,
-    PolicyPeriod, Summarised, SummaryGroup, Totals,
+    decide_summary_groups, decide_summary_groups_knowing, parse_period, summarise, EntryCategory,
+    Place, PolicyPeriod, Summarised, SummaryGroup, Totals,
 };
 use learnwell_domain::org::{JobLevel, Period};
 use learnwell_domain::privacy::{Cell, Decision, Decisions};
@@ -83,7 +83,7 @@ pub struct TotalsView {
     pub utilisation: Option<f64>,
     pub on_top_share: Option<f64>,
     pub exploratory_share: Option<f64>,
-    pub by_category_minutes: BTreeMap<String, u64>,
+    pub by_category_minutes: BTreeMap<EntryCategory, u64>,
 }
 
 impl From<&Totals> for TotalsView {
@@ -98,11 +98,7 @@ impl From<&Totals> for TotalsView {
             utilisation: t.utilisation(),
             on_top_share: t.on_top_share(),
             exploratory_share: t.exploratory_share(),
-            by_category_minutes: t
-                .by_category
-                .iter()
-                .map(|(c, m)| (c.to_string(), *m))
-                .collect(),
+            by_category_minutes: t.by_category.clone(),
         }
     }
 }
@@ -174,11 +170,7 @@ impl People {
 #[tracing::instrument(skip_all, fields(period_start = %q.period.start(), scope = ?q.scope))]
 pub async fn summary(ctx: &Ctx, q: SummaryQuery) -> ApiResult<Summary> {
     let (people, listable) = people_in(ctx, q.scope).await?;
-    let policies = all_policies(ctx).await?;
-    let parents = ctx.directory.unit_parent_map().await?;
-    let previous = q.kind.previous(&q.period);
-    let usage = store::people_usage(&ctx.db, people.as_store(), &previous, &q.period).await?;
-    let Summarised { totals, people } = summarise(&policies, &parents, &q.period, q.kind, &usage);
+    let Summarised { totals, people } = summarised(ctx, &people, &q.period, q.kind).await?;
     let totals = TotalsView::from(&totals);
     let totals = match group_of(q.scope) {
         Some(group) if !listable => {
@@ -198,6 +190,41 @@ pub async fn summary(ctx: &Ctx, q: SummaryQuery) -> ApiResult<Summary> {
         totals,
         people,
     })
+}
+
+/// The people of `scope` who had protected learning time in the period and used none of it in
+/// working time, with their figures: only for a caller who may see each of them (`forbidden`
+/// otherwise, even in aggregate, since the answer names people).
+#[tracing::instrument(skip_all, fields(period_start = %period.start(), scope = ?scope))]
+pub async fn unused_learning_time(
+    ctx: &Ctx,
+    period: Period,
+    kind: PolicyPeriod,
+    scope: SummaryScope,
+) -> ApiResult<Vec<(EmployeeId, TotalsView)>> {
+    let (people, listable) = people_in(ctx, scope).await?;
+    ensure(listable)?;
+    let Summarised { people, .. } = summarised(ctx, &people, &period, kind).await?;
+    Ok(people
+        .iter()
+        .filter(|(_, t)| t.used_none_of_allocation())
+        .map(|(id, t)| (*id, TotalsView::from(t)))
+        .collect())
+}
+
+/// The domain's summary of `people` in `period`: their usage from the store in one query (with
+/// the previous period's, for carry-over), and the policies that apply to each.
+async fn summarised(
+    ctx: &Ctx,
+    people: &People,
+    period: &Period,
+    kind: PolicyPeriod,
+) -> ApiResult<Summarised> {
+    let policies = all_policies(ctx).await?;
+    let parents = ctx.directory.unit_parent_map().await?;
+    let previous = kind.previous(period);
+    let usage = store::people_usage(&ctx.db, people.as_store(), &previous, period).await?;
+    Ok(summarise(&policies, &parents, period, kind, &usage))
 }
 
 /// The group of the linked table a scope asks about (`None`: a person or a team, which only
