@@ -119,6 +119,10 @@ pub async fn execute(
             org::ViewLoader(ctx.clone()),
             spawner(&ended),
         ))
+        .data(DataLoader::new(
+            learning_time::LearningTimeLoader(ctx.clone()),
+            spawner(&ended),
+        ))
         .data(ctx);
     let ms = services.settings.graphql.timeout_ms;
     let mut response =

@@ -10,6 +10,11 @@ fn ld(app: &TestApp) -> String {
 }
 
 async fn seeded(seed: u64) -> TestApp {
+    demo(seed).await.0
+}
+
+/// The demo seeded on a new app, and its HR director (the admin token's person).
+pub async fn demo(seed: u64) -> (TestApp, learnwell_domain::ids::EmployeeId) {
     let app = TestApp::spawn_with(|s| {
         s.advising.note_keys = learnwell_api::services::advising::NoteKeys::try_from(vec![
             "t1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".to_owned(),
@@ -18,10 +23,10 @@ async fn seeded(seed: u64) -> TestApp {
     })
     .await;
     let today = chrono::Utc::now().date_naive();
-    learnwell_api::demo::seed(&app.state.services, today, seed)
+    let director = learnwell_api::demo::seed(&app.state.services, today, seed)
         .await
         .expect("demo seed");
-    app
+    (app, director)
 }
 
 /// Every item of a paged list.

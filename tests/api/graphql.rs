@@ -76,7 +76,7 @@ async fn the_employee_connection_pages_without_gaps_or_repeats() {
 }
 
 #[tokio::test]
-async fn fifty_employees_with_manager_and_unit_take_a_bounded_number_of_statements() {
+async fn fifty_employees_with_manager_unit_and_learning_time_take_a_bounded_number_of_statements() {
     let app = TestApp::spawn().await;
     let unit = app.unit("Engineering", "ENG", None).await;
     let mut records = vec![person("BOSS", None)];
@@ -89,8 +89,18 @@ async fn fifty_employees_with_manager_and_unit_take_a_bounded_number_of_statemen
         records.push(p);
     }
     app.sync(json!(records)).await;
-    let q = "{ employees(first: 50) { nodes { id manager { displayName orgUnit { name } } orgUnit { name manager { id } } } } }";
-    let (out, used) = app.statements_of(gql(&app, &app.hr(), q, json!({}))).await;
+    // With each one's learning time too: one batch for the page, whatever its size.
+    let q = |first: u32| {
+        format!("{{ employees(first: {first}) {{ nodes {{ id manager {{ displayName orgUnit {{ name }} }} orgUnit {{ name manager {{ id }} }}
+            learningTime(period: {{ label: \"2026-03\" }}) {{ totals {{ usedInWorkMinutes allocatedMinutes byCategory {{ category minutes }} }} }} }} }} }}")
+    };
+    let (small, few) = app
+        .statements_of(gql(&app, &app.hr(), &q(5), json!({})))
+        .await;
+    assert!(small.get("errors").is_none(), "{small}");
+    let (out, used) = app
+        .statements_of(gql(&app, &app.hr(), &q(50), json!({})))
+        .await;
     assert!(out.get("errors").is_none(), "{out}");
     assert_eq!(
         out["data"]["employees"]["nodes"]
@@ -100,8 +110,12 @@ async fn fifty_employees_with_manager_and_unit_take_a_bounded_number_of_statemen
         50
     );
     assert!(
-        used <= 10,
-        "{used} statements for 50 employees: the loaders are not batching"
+        out["data"]["employees"]["nodes"][0]["learningTime"]["totals"]["allocatedMinutes"].is_u64(),
+        "{out}"
+    );
+    assert!(
+        few <= 12 && used <= 12,
+        "{used} statements for 50 employees, {few} for 5: the loaders are not batching"
     );
 }
 

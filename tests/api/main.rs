@@ -9,6 +9,7 @@ mod demo;
 mod development;
 mod development_equity;
 mod development_mentoring;
+mod docs_queries;
 mod employees;
 mod enrollments;
 mod graphql;

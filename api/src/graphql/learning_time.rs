@@ -11,8 +11,9 @@ use crate::services::learning_time::{
     self as svc, EntryCommand, Summary, SummaryQuery, SummaryScope, TotalsView,
 };
 use crate::services::Ctx;
+use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, InputObject, Object, OneofObject, Result, SimpleObject, ID};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use learnwell_domain::ids::EmployeeId;
 use learnwell_domain::learning_time::{
     ApprovalState, EntryCategory, EntryFields, GrantKind, PolicyFields, PolicyPeriod, PolicyScope,
@@ -21,6 +22,7 @@ use learnwell_domain::learning_time::{
 use learnwell_domain::org::{JobLevel, Period};
 use learnwell_domain::privacy::{Cell, SuppressionReason};
 use learnwell_domain::FieldError;
+use std::collections::HashMap;
 
 /// Minutes logged in one category, in or outside working time.
 #[derive(SimpleObject)]
@@ -277,6 +279,49 @@ impl LearningTimeScopeInput {
             },
         })
     }
+}
+
+/// A person's learning time in a period, batched for every person of a page: the key is the
+/// person, the period's first day and its kind.
+pub struct LearningTimeLoader(pub Ctx);
+
+type PersonPeriod = (EmployeeId, NaiveDate, PolicyPeriod);
+
+impl Loader<PersonPeriod> for LearningTimeLoader {
+    type Value = Option<Summary>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[PersonPeriod]) -> Result<HashMap<PersonPeriod, Option<Summary>>> {
+        let mut periods: HashMap<(NaiveDate, PolicyPeriod), Vec<EmployeeId>> = HashMap::new();
+        for (id, start, kind) in keys {
+            periods.entry((*start, *kind)).or_default().push(*id);
+        }
+        let mut out = HashMap::new();
+        for ((start, kind), people) in periods {
+            let period = kind.containing(start);
+            let found = svc::person_summaries(&self.0, &people, period, kind)
+                .await
+                .gql()?;
+            out.extend(found.into_iter().map(|(id, s)| ((id, start, kind), s)));
+        }
+        Ok(out)
+    }
+}
+
+/// An employee's learning time in `period` through the request's loader (`forbidden` when the
+/// caller may not see it).
+pub async fn person_learning_time(
+    ctx: &Context<'_>,
+    employee: EmployeeId,
+    period: PeriodInput,
+) -> Result<LearningTimeSummary> {
+    let (period, kind) = period.resolve(service_ctx(ctx)?).gql()?;
+    let found = ctx
+        .data::<DataLoader<LearningTimeLoader>>()?
+        .load_one((employee, period.start(), kind))
+        .await?
+        .flatten();
+    Ok(found.ok_or(ApiError::Forbidden).gql()?.into())
 }
 
 /// The summary of `scope` in `period`, listing people when the query asks for them (and the

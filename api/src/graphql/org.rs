@@ -155,8 +155,7 @@ impl EmployeeNode {
         ctx: &Context<'_>,
         period: PeriodInput,
     ) -> Result<Option<LearningTimeSummary>> {
-        let scope = SummaryScope::Person(self.employee.id);
-        let summary = learning_time::learning_time_summary(ctx, scope, period).await;
+        let summary = learning_time::person_learning_time(ctx, self.employee.id, period).await;
         Ok(nullable(ctx, summary))
     }
     /// Their readiness assessments, oldest first: an error (`forbidden`) unless the caller is

@@ -192,6 +192,42 @@ pub async fn summary(ctx: &Ctx, q: SummaryQuery) -> ApiResult<Summary> {
     })
 }
 
+/// Each of `people`'s own summary in `period`, in two statements for them all (their relations
+/// to the caller, their usage): `None` for a person the caller may not see (what
+/// `SummaryScope::Person` answers `forbidden` for one).
+#[tracing::instrument(skip_all, fields(period_start = %period.start(), people = people.len()))]
+pub async fn person_summaries(
+    ctx: &Ctx,
+    people: &[EmployeeId],
+    period: Period,
+    kind: PolicyPeriod,
+) -> ApiResult<HashMap<EmployeeId, Option<Summary>>> {
+    let p = &ctx.principal;
+    let relations = ctx.directory.relations(p, people).await?;
+    let visible: Vec<EmployeeId> = people
+        .iter()
+        .zip(relations)
+        .filter(|(_, r)| access::can_see_learning(p, *r))
+        .map(|(id, _)| *id)
+        .collect();
+    let mut out: HashMap<EmployeeId, Option<Summary>> =
+        people.iter().map(|id| (*id, None)).collect();
+    if visible.is_empty() {
+        return Ok(out);
+    }
+    let Summarised { people: rows, .. } =
+        summarised(ctx, &People::Ids(visible), &period, kind).await?;
+    for (id, totals) in rows {
+        let summary = Summary {
+            period,
+            totals: Cell::Value(TotalsView::from(&totals)),
+            people: None,
+        };
+        out.insert(id, Some(summary));
+    }
+    Ok(out)
+}
+
 /// The people of `scope` who had protected learning time in the period and used none of it in
 /// working time, with their figures: only for a caller who may see each of them (`forbidden`
 /// otherwise, even in aggregate, since the answer names people).
