@@ -1528,3 +1528,74 @@ impl PipelineMutation {
         PipelinePlacementPayload::from_result(async { svc::place(c, input.command()?).await }.await)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::extensions::{
+        Extension, ExtensionContext, ExtensionFactory, NextParseQuery,
+    };
+    use async_graphql::parser::types::ExecutableDocument;
+    use async_graphql::{Request, ServerResult, Variables};
+    use std::sync::{Arc, Mutex};
+
+    /// Keeps what the tracing extension records of a query: the document with its variables.
+    #[derive(Clone, Default)]
+    struct Traced(Arc<Mutex<Vec<String>>>);
+
+    impl ExtensionFactory for Traced {
+        fn create(&self) -> Arc<dyn Extension> {
+            Arc::new(self.clone())
+        }
+    }
+
+    #[async_graphql::async_trait::async_trait]
+    impl Extension for Traced {
+        async fn parse_query(
+            &self,
+            ctx: &ExtensionContext<'_>,
+            query: &str,
+            variables: &Variables,
+            next: NextParseQuery<'_>,
+        ) -> ServerResult<ExecutableDocument> {
+            let doc = next.run(ctx, query, variables).await?;
+            if let Ok(mut seen) = self.0.lock() {
+                seen.push(ctx.stringify_execute_doc(&doc, variables));
+            }
+            Ok(doc)
+        }
+    }
+
+    #[tokio::test]
+    async fn notes_reflections_reviews_and_rationales_never_reach_the_query_trace() {
+        let traced = Traced::default();
+        let schema = async_graphql::Schema::build(
+            crate::graphql::Query::default(),
+            crate::graphql::Mutation::default(),
+            async_graphql::EmptySubscription,
+        )
+        .extension(traced.clone())
+        .finish();
+        let secret = "SECRET-TEXT-9b1f";
+        let cases = [
+            ("mutation($t: String!) { addAdvisorNote(checkInId: \"x\", input: { text: $t }) { note { id } } }", serde_json::json!({ "t": secret })),
+            ("mutation { writeAdvisingReflection(checkInId: \"x\", input: { text: \"SECRET-TEXT-9b1f\" }) { checkIn { id } } }", serde_json::json!({})),
+            ("mutation($i: WritePipelineReflectionInput!) { writePipelineReflection(membershipId: \"x\", input: $i) { reflection { membershipId } } }", serde_json::json!({ "i": { "text": secret } })),
+            ("mutation($i: RecordReadinessAssessmentInput!) { recordReadinessAssessment(employeeId: \"x\", input: $i) { readinessAssessment { id } } }", serde_json::json!({ "i": { "readiness": "READY_NOW", "rationale": secret } })),
+            ("mutation($i: LogMentoringSessionInput!) { logMentoringSession(engagementId: \"x\", input: $i) { session { id } } }", serde_json::json!({ "i": { "date": "2026-01-05", "minutes": 30, "notes": secret } })),
+            ("mutation($i: CloseMentoringEngagementInput!) { closeMentoringEngagement(id: \"x\", input: $i) { engagement { id } } }", serde_json::json!({ "i": { "feedback": secret } })),
+            ("mutation { recordTalentReview(employeeId: \"x\", input: { performance: 987654, potential: 987653 }) { talentReview { id } } }", serde_json::json!({})),
+        ];
+        for (query, vars) in cases {
+            let request = Request::new(query).variables(Variables::from_json(vars));
+            // No use-case context: the mutation itself fails, after the query was traced.
+            let _ = schema.execute(request).await;
+        }
+        let seen = traced.0.lock().expect("lock").clone();
+        assert_eq!(seen.len(), 7, "{seen:?}");
+        for line in &seen {
+            assert!(!line.contains(secret), "{line}");
+            assert!(!line.contains("98765"), "{line}");
+            assert!(line.contains("<secret>"), "{line}");
+        }
+    }
+}
