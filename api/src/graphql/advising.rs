@@ -657,7 +657,7 @@ pub struct RateAdvisingCheckInInput {
 /// A text: the client's reflection, or the advisor's note.
 #[derive(InputObject)]
 pub struct AdvisingTextInput {
-    /// The text (never written to a log: `secret`).
+    /// The text (kept out of logs).
     #[graphql(secret)]
     text: String,
 }

@@ -296,6 +296,7 @@ impl From<MentoringRequest> for MentoringRequestNode {
 
 /// One session; `notes` only for the participants.
 #[derive(SimpleObject)]
+#[graphql(name = "MentoringSession")]
 pub struct EngagementSession {
     /// The session's id.
     id: ID,
@@ -827,7 +828,7 @@ pub struct ChooseMentorInput {
 /// Your side's closing feedback.
 #[derive(InputObject, Default)]
 pub struct CloseMentoringEngagementInput {
-    /// Read by the participants only (never written to a log: `secret`).
+    /// Read by the participants only (kept out of logs).
     #[graphql(secret)]
     feedback: Option<String>,
 }
@@ -841,7 +842,7 @@ pub struct LogMentoringSessionInput {
     minutes: i32,
     /// Default true: development is part of the job.
     in_work_time: Option<bool>,
-    /// Private to the participants (never written to a log: `secret`).
+    /// Private to the participants (kept out of logs).
     #[graphql(secret)]
     notes: Option<String>,
 }

@@ -1173,8 +1173,7 @@ pub struct MarkPipelineAlumniInput {
 /// The motivation reflection.
 #[derive(InputObject)]
 pub struct WritePipelineReflectionInput {
-    /// "Why do you want to lead?": 1-10,000 characters; never scored (never written to a log:
-    /// `secret`).
+    /// "Why do you want to lead?": 1-10,000 characters; never scored (kept out of logs).
     #[graphql(secret)]
     text: String,
 }
@@ -1188,7 +1187,7 @@ pub struct RecordReadinessAssessmentInput {
     assessor_id: Option<ID>,
     /// Default today.
     assessed_on: Option<Date>,
-    /// Why (never written to a log: `secret`).
+    /// Why (kept out of logs).
     #[graphql(secret)]
     rationale: Option<String>,
 }
@@ -1207,10 +1206,10 @@ impl From<RecordReadinessAssessmentInput> for ReadinessFields {
 /// A 9-box review.
 #[derive(InputObject)]
 pub struct RecordTalentReviewInput {
-    /// 1 (low) .. 3 (high) (never written to a log: `secret`).
+    /// 1 (low) .. 3 (high) (kept out of logs).
     #[graphql(secret)]
     performance: i32,
-    /// 1 (low) .. 3 (high) (never written to a log: `secret`).
+    /// 1 (low) .. 3 (high) (kept out of logs).
     #[graphql(secret)]
     potential: i32,
     /// Default you.
