@@ -39,11 +39,14 @@ pub struct Query(
 /// answers a payload with the changed object and `userErrors`.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
+    advising::AdvisingMutation,
     catalog::CatalogMutation,
     clients::ClientsMutation,
+    development::DevelopmentMutation,
     learning::LearningMutation,
     learning_time::LearningTimeMutation,
     org::OrgMutation,
+    pipeline::PipelineMutation,
 );
 
 pub type LearnwellSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -918,7 +918,7 @@ async fn every_role_over_every_graphql_field_gets_exactly_what_it_may() {
             );
         } else {
             assert_eq!(
-                fit["data"]["supportFit"]["role"], "performance_advisor",
+                fit["data"]["supportFit"]["role"], "PERFORMANCE_ADVISOR",
                 "{role}: {fit}"
             );
             assert_eq!(

@@ -394,7 +394,7 @@ async fn only_the_person_their_managers_and_admins_see_a_budget_over_rest_and_gr
             "{who}: {out}"
         );
         assert_eq!(
-            out["data"]["pdSpendRequests"]["nodes"][0]["state"], "requested",
+            out["data"]["pdSpendRequests"]["nodes"][0]["state"], "REQUESTED",
             "{who}"
         );
     }

@@ -355,8 +355,8 @@ async fn a_mentee_is_matched_accepted_mentored_in_working_time_and_both_sides_cl
     assert_eq!(
         out["data"]["engagements"],
         json!([
-            { "state": "active", "goals": null, "sessions": [{ "minutes": 45, "notes": null }, { "minutes": 30, "notes": null }] },
-            { "state": "declined", "goals": null, "sessions": [] }
+            { "state": "ACTIVE", "goals": null, "sessions": [{ "minutes": 45, "notes": null }, { "minutes": 30, "notes": null }] },
+            { "state": "DECLINED", "goals": null, "sessions": [] }
         ]),
         "{out}"
     );
@@ -386,7 +386,7 @@ async fn a_mentee_is_matched_accepted_mentored_in_working_time_and_both_sides_cl
     .await;
     assert_eq!(
         out["data"]["mentorProfiles"]["nodes"][0],
-        json!({ "kind": "mentor", "freePlaces": 1 }),
+        json!({ "kind": "MENTOR", "freePlaces": 1 }),
         "{out}"
     );
 

@@ -1,37 +1,73 @@
-//! The leadership pipeline on the dashboard graph (read fields only): programmes and cohorts,
-//! memberships, positions with their incumbents, history and slates, placements, the
-//! bottleneck report and the projection. Readiness and 9-box reviews are fields of `Employee`
-//! (`readinessAssessments`, `talentReviews`), so every path that reaches a person (a position's
-//! incumbent, a slate's candidate, a membership's member, `me`, an org unit's employees) asks
-//! the same service, which refuses whoever may not see them.
+//! The leadership pipeline on the dashboard graph: programmes and cohorts, memberships,
+//! positions with their incumbents, history and slates, placements, the bottleneck report and
+//! the projection, and the mutations of `PipelineMutation`. Readiness and 9-box reviews are
+//! fields of `Employee` (`readinessAssessments`, `talentReviews`), so every path that reaches a
+//! person (a position's incumbent, a slate's candidate, a membership's member, `me`, an org
+//! unit's employees) asks the same service, which refuses whoever may not see them. A
+//! membership's reflection is never on the graph: it is read over REST, each read audited.
 
 use super::org::{employee_node, EmployeeNode};
+use super::types::{field_id, found, payload, split, wire_enum, Date, Enum, UserError};
 use super::{parse_id, service_ctx};
-use crate::error::Gql;
+use crate::error::{ApiResult, Gql};
 use crate::services::encode_cursor;
 use crate::services::pipeline::{
-    self as svc, BottleneckReport, BottleneckScope, Projection, SlateEntry,
+    self as svc, BottleneckReport, BottleneckScope, Nomination, PlacementCommand, Projection,
+    ReflectionView, SlateEntry,
 };
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{ComplexObject, Context, InputObject, Object, Result, SimpleObject, ID};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use learnwell_domain::ids::EmployeeId;
 use learnwell_domain::pipeline::{
-    AssumptionFields, Assumptions, BottleneckFigures, Cohort, Finding, Incumbency, Membership,
-    Placement, Position, Programme, ProjectionYear, Rate, ReadinessAssessment, Spread,
-    TalentReview,
+    Action, AssumptionFields, Assumptions, BottleneckFigures, Cohort, CohortFields, CohortState,
+    Finding, Incumbency, Membership, MembershipState, Outcome, Placement, Position, PositionFields,
+    Programme, ProgrammeFields, ProjectionYear, Rate, Readiness, ReadinessAssessment,
+    ReadinessFields, SlateFields, Spread, TalentReview, TalentReviewFields,
 };
 use learnwell_domain::privacy::Cell;
 
+wire_enum!(
+    Readiness,
+    "Readiness",
+    "How ready a person is for a leadership role."
+);
+wire_enum!(
+    CohortState,
+    "CohortState",
+    "A cohort's state, from its dates and today."
+);
+wire_enum!(
+    MembershipState,
+    "MembershipState",
+    "Where a membership is: NOMINATED, ADMITTED, ACTIVE, then GRADUATED (or WITHDRAWN before)."
+);
+wire_enum!(
+    Outcome,
+    "MembershipOutcome",
+    "What became of a graduate: PLACED, ROLE_GROWN (placed into a position created for growth), ALUMNI (moved on with help) or LOST (left)."
+);
+wire_enum!(
+    Action,
+    "FindingAction",
+    "What the model supports doing about a finding: place waiting graduates or grow the organisation, or help people move on."
+);
+
 /// A readiness assessment.
 #[derive(SimpleObject)]
+#[graphql(name = "ReadinessAssessment")]
 pub struct ReadinessNode {
+    /// The assessment's id.
     id: ID,
+    /// Who was assessed.
     employee_id: ID,
-    /// `ready_now`, `ready_1_2_years`, `ready_3_5_years`, `ready_5_plus_years`.
-    readiness: String,
+    /// How ready they are.
+    readiness: Enum<Readiness>,
+    /// Who assessed.
     assessor_id: ID,
-    assessed_on: NaiveDate,
+    /// The day of the assessment.
+    assessed_on: Date,
+    /// Why, in the assessor's words.
     rationale: Option<String>,
 }
 
@@ -40,26 +76,40 @@ impl From<&ReadinessAssessment> for ReadinessNode {
         Self {
             id: ID(a.id.to_string()),
             employee_id: ID(a.employee_id.to_string()),
-            readiness: a.readiness.to_string(),
+            readiness: Enum(a.readiness),
             assessor_id: ID(a.assessor_id.to_string()),
-            assessed_on: a.assessed_on,
+            assessed_on: a.assessed_on.into(),
             rationale: a.rationale.as_ref().map(|r| r.as_str().to_owned()),
         }
     }
 }
 
+impl From<ReadinessAssessment> for ReadinessNode {
+    fn from(a: ReadinessAssessment) -> Self {
+        Self::from(&a)
+    }
+}
+
 /// A 9-box talent review.
 #[derive(SimpleObject)]
+#[graphql(name = "TalentReview")]
 pub struct TalentReviewNode {
+    /// The review's id.
     id: ID,
+    /// Who was reviewed.
     employee_id: ID,
+    /// 1 (low) .. 3 (high).
     performance: u8,
+    /// 1 (low) .. 3 (high).
     potential: u8,
     /// 1 (low, low) .. 9 (high performance, high potential).
     nine_box: u8,
+    /// Who reviewed.
     assessor_id: ID,
+    /// Who calibrated the review.
     calibrated_by: Option<ID>,
-    reviewed_on: NaiveDate,
+    /// The day of the review.
+    reviewed_on: Date,
 }
 
 impl From<&TalentReview> for TalentReviewNode {
@@ -72,8 +122,14 @@ impl From<&TalentReview> for TalentReviewNode {
             nine_box: r.nine_box.cell(),
             assessor_id: ID(r.assessor_id.to_string()),
             calibrated_by: r.calibrated_by.map(|c| ID(c.to_string())),
-            reviewed_on: r.reviewed_on,
+            reviewed_on: r.reviewed_on.into(),
         }
+    }
+}
+
+impl From<TalentReview> for TalentReviewNode {
+    fn from(r: TalentReview) -> Self {
+        Self::from(&r)
     }
 }
 
@@ -94,13 +150,19 @@ pub(crate) async fn reviews_of(
 
 /// A leadership programme.
 #[derive(SimpleObject)]
-#[graphql(complex)]
+#[graphql(complex, name = "PipelineProgramme")]
 pub struct ProgrammeNode {
+    /// The programme's id.
     id: ID,
+    /// Its name.
     name: String,
+    /// What it is.
     description: Option<String>,
+    /// The programme lead: admits members and reads their reflections.
     lead_id: ID,
+    /// The lowest leadership job level it prepares for.
     target_level_min: u8,
+    /// The highest leadership job level it prepares for.
     target_level_max: u8,
 }
 
@@ -114,6 +176,12 @@ impl From<&Programme> for ProgrammeNode {
             target_level_min: p.target_levels.0.get(),
             target_level_max: p.target_levels.1.get(),
         }
+    }
+}
+
+impl From<Programme> for ProgrammeNode {
+    fn from(p: Programme) -> Self {
+        Self::from(&p)
     }
 }
 
@@ -134,15 +202,23 @@ impl ProgrammeNode {
 
 /// A cohort of a programme.
 #[derive(SimpleObject)]
+#[graphql(name = "PipelineCohort")]
 pub struct CohortNode {
+    /// The cohort's id.
     id: ID,
+    /// Its programme.
     programme_id: ID,
+    /// Its name.
     name: String,
-    starts_on: NaiveDate,
-    ends_on: NaiveDate,
-    /// `upcoming`, `running`, `finished`.
-    state: String,
+    /// Its first day.
+    starts_on: Date,
+    /// Its last day.
+    ends_on: Date,
+    /// From its dates and today.
+    state: Enum<CohortState>,
+    /// Seats: admitted, active and graduated members.
     capacity: u32,
+    /// Seats taken.
     seats_taken: u32,
 }
 
@@ -152,9 +228,9 @@ impl CohortNode {
             id: ID(c.id.to_string()),
             programme_id: ID(c.programme_id.to_string()),
             name: c.name.to_string(),
-            starts_on: c.starts_on,
-            ends_on: c.ends_on,
-            state: c.state(today).to_string(),
+            starts_on: c.starts_on.into(),
+            ends_on: c.ends_on.into(),
+            state: Enum(c.state(today)),
             capacity: c.capacity,
             seats_taken: c.seats_taken,
         }
@@ -163,20 +239,31 @@ impl CohortNode {
 
 /// A membership of a cohort (the reflection is never on the graph).
 #[derive(SimpleObject)]
-#[graphql(complex)]
+#[graphql(complex, name = "PipelineMembership")]
 pub struct MembershipNode {
+    /// The membership's id.
     id: ID,
+    /// Its cohort.
     cohort_id: ID,
+    /// The cohort's programme.
     programme_id: ID,
+    /// The member.
     employee_id: ID,
-    state: String,
+    /// Where it is.
+    state: Enum<MembershipState>,
+    /// Whether the member nominated themselves.
     self_nominated: bool,
-    admitted_on: Option<NaiveDate>,
-    graduated_on: Option<NaiveDate>,
-    withdrawn_on: Option<NaiveDate>,
-    /// `placed`, `role_grown`, `alumni`, `lost`; null while waiting.
-    outcome: Option<String>,
-    outcome_on: Option<NaiveDate>,
+    /// The day of admission.
+    admitted_on: Option<Date>,
+    /// The day of graduation.
+    graduated_on: Option<Date>,
+    /// The day of withdrawal.
+    withdrawn_on: Option<Date>,
+    /// A graduate's outcome; null while waiting.
+    outcome: Option<Enum<Outcome>>,
+    /// The day of the outcome.
+    outcome_on: Option<Date>,
+    /// An alumnus acting as an ambassador of the programme.
     ambassador: bool,
     #[graphql(skip)]
     employee: EmployeeId,
@@ -189,37 +276,59 @@ impl From<&Membership> for MembershipNode {
             cohort_id: ID(m.cohort_id.to_string()),
             programme_id: ID(m.programme_id.to_string()),
             employee_id: ID(m.employee_id.to_string()),
-            state: m.state.to_string(),
+            state: Enum(m.state),
             self_nominated: m.self_nominated,
-            admitted_on: m.admitted_on,
-            graduated_on: m.graduated_on,
-            withdrawn_on: m.withdrawn_on,
-            outcome: m.outcome.map(|o| o.to_string()),
-            outcome_on: m.outcome_on,
+            admitted_on: m.admitted_on.map(Date),
+            graduated_on: m.graduated_on.map(Date),
+            withdrawn_on: m.withdrawn_on.map(Date),
+            outcome: m.outcome.map(Enum),
+            outcome_on: m.outcome_on.map(Date),
             ambassador: m.ambassador,
             employee: m.employee_id,
         }
     }
 }
 
+impl From<Membership> for MembershipNode {
+    fn from(m: Membership) -> Self {
+        Self::from(&m)
+    }
+}
+
 #[ComplexObject]
 impl MembershipNode {
+    /// The member, as the caller may see them.
     async fn member(&self, ctx: &Context<'_>) -> Result<Option<EmployeeNode>> {
         employee_node(ctx, self.employee).await
     }
 }
 
+/// Whether a position has an incumbent.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum PositionStatus {
+    /// Someone holds it.
+    Filled,
+    /// Nobody holds it.
+    Open,
+}
+
 /// A leadership position.
 #[derive(SimpleObject)]
-#[graphql(complex)]
+#[graphql(complex, name = "PipelinePosition")]
 pub struct PositionNode {
+    /// The position's id.
     id: ID,
+    /// Its title.
     title: String,
+    /// Its org unit.
     org_unit_id: ID,
+    /// Its job level, 1..8.
     level: u8,
-    /// `filled` or `open`.
-    status: String,
-    incumbent_since: Option<NaiveDate>,
+    /// Filled or open.
+    status: PositionStatus,
+    /// Since when the incumbent holds it.
+    incumbent_since: Option<Date>,
+    /// Created to grow the organisation (a role grown for graduates).
     created_for_growth: bool,
     #[graphql(skip)]
     incumbent_id: Option<EmployeeId>,
@@ -232,40 +341,56 @@ impl From<&Position> for PositionNode {
             title: p.title.to_string(),
             org_unit_id: ID(p.org_unit_id.to_string()),
             level: p.level.get(),
-            status: p.status().to_owned(),
-            incumbent_since: p.incumbent_since,
+            status: if p.is_open() {
+                PositionStatus::Open
+            } else {
+                PositionStatus::Filled
+            },
+            incumbent_since: p.incumbent_since.map(Date),
             created_for_growth: p.created_for_growth,
             incumbent_id: p.incumbent_id,
         }
     }
 }
 
+impl From<Position> for PositionNode {
+    fn from(p: Position) -> Self {
+        Self::from(&p)
+    }
+}
+
 /// One incumbency of a position.
 #[derive(SimpleObject)]
+#[graphql(name = "PipelineIncumbency")]
 pub struct IncumbencyNode {
+    /// Who held it.
     employee_id: ID,
-    started_on: NaiveDate,
-    ended_on: Option<NaiveDate>,
+    /// From.
+    started_on: Date,
+    /// Until; null: holds it now.
+    ended_on: Option<Date>,
 }
 
 impl From<&Incumbency> for IncumbencyNode {
     fn from(i: &Incumbency) -> Self {
         Self {
             employee_id: ID(i.employee_id.to_string()),
-            started_on: i.started_on,
-            ended_on: i.ended_on,
+            started_on: i.started_on.into(),
+            ended_on: i.ended_on.map(Date),
         }
     }
 }
 
 /// A ranked candidate of a succession slate.
 #[derive(SimpleObject)]
-#[graphql(complex)]
+#[graphql(complex, name = "PipelineSlateEntry")]
 pub struct SlateEntryNode {
+    /// 1 is the first candidate.
     rank: u32,
     /// Their latest readiness.
-    readiness: Option<String>,
-    assessed_on: Option<NaiveDate>,
+    readiness: Option<Enum<Readiness>>,
+    /// The day of that assessment.
+    assessed_on: Option<Date>,
     #[graphql(skip)]
     employee_id: EmployeeId,
 }
@@ -274,8 +399,8 @@ impl From<&SlateEntry> for SlateEntryNode {
     fn from(e: &SlateEntry) -> Self {
         Self {
             rank: e.rank,
-            readiness: e.readiness.map(|r| r.to_string()),
-            assessed_on: e.assessed_on,
+            readiness: e.readiness.map(Enum),
+            assessed_on: e.assessed_on.map(Date),
             employee_id: e.employee_id,
         }
     }
@@ -283,6 +408,7 @@ impl From<&SlateEntry> for SlateEntryNode {
 
 #[ComplexObject]
 impl SlateEntryNode {
+    /// The candidate, as the caller may see them.
     async fn candidate(&self, ctx: &Context<'_>) -> Result<Option<EmployeeNode>> {
         employee_node(ctx, self.employee_id).await
     }
@@ -290,6 +416,7 @@ impl SlateEntryNode {
 
 #[ComplexObject]
 impl PositionNode {
+    /// Who holds it, as the caller may see them.
     async fn incumbent(&self, ctx: &Context<'_>) -> Result<Option<EmployeeNode>> {
         match self.incumbent_id {
             Some(id) => employee_node(ctx, id).await,
@@ -316,13 +443,21 @@ impl PositionNode {
 
 /// A placement of a graduate.
 #[derive(SimpleObject)]
+#[graphql(name = "PipelinePlacement")]
 pub struct PlacementNode {
+    /// The placement's id.
     id: ID,
+    /// The graduate's membership.
     membership_id: ID,
+    /// The graduate.
     employee_id: ID,
+    /// The position.
     position_id: ID,
-    placed_on: NaiveDate,
+    /// The day of the placement.
+    placed_on: Date,
+    /// Who held the position before.
     previous_incumbent_id: Option<ID>,
+    /// Into a position created for growth (the membership's outcome is ROLE_GROWN).
     role_grown: bool,
 }
 
@@ -333,10 +468,16 @@ impl From<&Placement> for PlacementNode {
             membership_id: ID(p.membership_id.to_string()),
             employee_id: ID(p.employee_id.to_string()),
             position_id: ID(p.position_id.to_string()),
-            placed_on: p.placed_on,
+            placed_on: p.placed_on.into(),
             previous_incumbent_id: p.previous_incumbent_id.map(|x| ID(x.to_string())),
             role_grown: p.role_grown,
         }
+    }
+}
+
+impl From<Placement> for PlacementNode {
+    fn from(p: Placement) -> Self {
+        Self::from(&p)
     }
 }
 
@@ -344,9 +485,13 @@ impl From<&Placement> for PlacementNode {
 #[derive(SimpleObject)]
 #[graphql(name = "PipelineSpread")]
 pub struct SpreadNode {
+    /// How many values.
     count: u32,
+    /// The median.
     median: Option<u32>,
+    /// The 90th percentile.
     p90: Option<u32>,
+    /// The largest.
     max: Option<u32>,
 }
 
@@ -361,11 +506,15 @@ impl From<Spread> for SpreadNode {
     }
 }
 
+/// How many of a group left the organisation.
 #[derive(SimpleObject)]
 #[graphql(name = "PipelineRate")]
 pub struct RateNode {
+    /// People in the group.
     people: u32,
+    /// Of them, who left.
     left: u32,
+    /// Left over people; null for an empty group.
     rate: Option<f64>,
 }
 
@@ -379,47 +528,79 @@ impl From<Rate> for RateNode {
     }
 }
 
+/// Incumbents whose own development stalled.
 #[derive(SimpleObject)]
 pub struct StagnantLeaders {
+    /// Incumbents counted.
     incumbents: u32,
+    /// Without learning in the last year.
     without_learning: u32,
+    /// With overdue assigned learning.
     overdue_assigned: u32,
+    /// Both.
     without_learning_and_overdue: u32,
 }
 
+/// Memberships by stage.
 #[derive(SimpleObject)]
 pub struct PipelineFunnel {
+    /// Nominated.
     nominated: u32,
+    /// Admitted.
     admitted: u32,
+    /// Withdrawn.
     withdrawn: u32,
+    /// Graduated.
     graduated: u32,
+    /// Placed.
     placed: u32,
+    /// Placed into a position created for growth.
     role_grown: u32,
+    /// Moved on with help.
     alumni: u32,
+    /// Left.
     lost: u32,
+    /// Graduates waiting for a role.
     waiting: u32,
 }
 
 /// The bottleneck's figures (see the REST resource).
 #[derive(SimpleObject)]
+#[graphql(name = "PipelineBottleneckFigures")]
 pub struct BottleneckFiguresNode {
+    /// Leadership positions.
     positions: u32,
+    /// Of them, open.
     open_positions: u32,
+    /// Graduates waiting for a role.
     graduates_waiting: u32,
+    /// Waiting graduates per open position.
     waiting_per_open_position: Option<f64>,
+    /// How long the waiting graduates have waited.
     waiting_days: SpreadNode,
+    /// How long placed graduates waited.
     days_to_placement: SpreadNode,
+    /// People assessed ready now without a leadership role.
     ready_now_without_role: u32,
+    /// How long they have waited.
     ready_now_waiting_days: SpreadNode,
+    /// Incumbents of leadership positions.
     incumbents: u32,
+    /// How long they have held their role.
     incumbent_days_in_role: SpreadNode,
     /// hr_admin and ld_admin only; null for everyone else.
     stagnant_leaders: Option<StagnantLeaders>,
+    /// Positions created to grow the organisation.
     positions_created_for_growth: u32,
+    /// Memberships by stage.
     funnel: PipelineFunnel,
+    /// Positions with a successor ready now on their slate.
     positions_with_ready_now_successor: u32,
+    /// Those over all positions.
     bench_strength: Option<f64>,
+    /// Graduates who left.
     graduate_attrition: RateNode,
+    /// Everyone else who left.
     other_attrition: RateNode,
 }
 
@@ -463,22 +644,29 @@ impl From<&BottleneckFigures> for BottleneckFiguresNode {
     }
 }
 
+/// One figure behind a finding.
 #[derive(SimpleObject)]
 pub struct FindingFigure {
+    /// Its name.
     name: String,
+    /// Its value.
     value: f64,
 }
 
 /// A statement a leader can act on.
 #[derive(SimpleObject)]
+#[graphql(name = "PipelineFinding")]
 pub struct FindingNode {
+    /// The rule that made it.
     rule_id: String,
+    /// The statement, with its figures.
     message: String,
+    /// The figures it rests on.
     #[graphql(complexity = "super::limits::list(super::limits::FOCUS_AREAS, child_complexity)")]
     figures: Vec<FindingFigure>,
-    /// `place_or_grow`, `help_move_on`.
+    /// What can be done about it.
     #[graphql(complexity = "super::limits::list(2, child_complexity)")]
-    actions: Vec<String>,
+    actions: Vec<Enum<Action>>,
 }
 
 impl From<&Finding> for FindingNode {
@@ -494,21 +682,40 @@ impl From<&Finding> for FindingNode {
                     value: *value,
                 })
                 .collect(),
-            actions: f.actions.iter().map(ToString::to_string).collect(),
+            actions: f.actions.iter().copied().map(Enum).collect(),
         }
     }
+}
+
+/// What a bottleneck report is about.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum BottleneckScopeKind {
+    /// The whole organisation.
+    Organisation,
+    /// An org unit and the units below it.
+    OrgUnit,
+    /// A programme.
+    Programme,
+    /// A cohort.
+    Cohort,
 }
 
 /// The bottleneck of a scope: `figures` null and `findings` empty when withheld.
 #[derive(SimpleObject)]
 pub struct PipelineBottleneck {
-    /// `organisation`, `org_unit`, `programme`, `cohort`.
-    scope: String,
+    /// What it is about.
+    scope: BottleneckScopeKind,
+    /// The place's name.
     place: String,
-    as_of: NaiveDate,
+    /// The day of the figures.
+    as_of: Date,
+    /// Whether the figures are withheld.
     suppressed: bool,
+    /// Why they are withheld.
     suppression_reason: Option<super::learning_time::SuppressionReasonGql>,
+    /// The figures.
     figures: Option<BottleneckFiguresNode>,
+    /// What the figures say.
     #[graphql(
         complexity = "super::limits::list(learnwell_domain::pipeline::RULES.len(), child_complexity)"
     )]
@@ -518,19 +725,19 @@ pub struct PipelineBottleneck {
 impl From<&BottleneckReport> for PipelineBottleneck {
     fn from(r: &BottleneckReport) -> Self {
         let scope = match r.scope {
-            BottleneckScope::Organisation => "organisation",
-            BottleneckScope::OrgUnit(_) => "org_unit",
-            BottleneckScope::Programme(_) => "programme",
-            BottleneckScope::Cohort(_) => "cohort",
+            BottleneckScope::Organisation => BottleneckScopeKind::Organisation,
+            BottleneckScope::OrgUnit(_) => BottleneckScopeKind::OrgUnit,
+            BottleneckScope::Programme(_) => BottleneckScopeKind::Programme,
+            BottleneckScope::Cohort(_) => BottleneckScopeKind::Cohort,
         };
         let reason = match &r.figures {
             Cell::Value(_) => None,
             Cell::Suppressed(x) => Some(super::learning_time::SuppressionReasonGql::from(*x)),
         };
         Self {
-            scope: scope.to_owned(),
+            scope,
             place: r.place.clone(),
-            as_of: r.as_of,
+            as_of: r.as_of.into(),
             suppressed: reason.is_some(),
             suppression_reason: reason,
             figures: r.figures.value().map(BottleneckFiguresNode::from),
@@ -542,22 +749,37 @@ impl From<&BottleneckReport> for PipelineBottleneck {
 /// Assumptions of a projection; each one left out takes the organisation's history.
 #[derive(InputObject, Default)]
 pub struct ProjectionAssumptions {
+    /// Graduations per year.
     graduates_per_year: Option<f64>,
+    /// The share of incumbents leaving their role per year, 0..1.
     incumbent_turnover: Option<f64>,
+    /// Positions created for growth per year.
     positions_created_per_year: Option<f64>,
+    /// The share of waiting graduates helped to move on per year, 0..1.
     helped_to_move_on: Option<f64>,
+    /// Years to project (default 5).
     horizon_years: Option<i64>,
 }
 
+/// The assumptions a projection used.
 #[derive(SimpleObject)]
+#[graphql(name = "PipelineAssumptions")]
 pub struct AssumptionsNode {
+    /// Graduations per year.
     graduates_per_year: f64,
+    /// The share of incumbents leaving their role per year.
     incumbent_turnover: f64,
+    /// Positions created for growth per year.
     positions_created_per_year: f64,
+    /// The share of waiting graduates helped to move on per year.
     helped_to_move_on: f64,
+    /// Years projected.
     horizon_years: u32,
+    /// Graduates waiting today.
     waiting_now: f64,
+    /// Leadership positions today.
     positions_now: f64,
+    /// Open positions today.
     open_now: f64,
 }
 
@@ -576,14 +798,23 @@ impl From<&Assumptions> for AssumptionsNode {
     }
 }
 
+/// One projected year.
 #[derive(SimpleObject)]
+#[graphql(name = "PipelineProjectionYear")]
 pub struct ProjectionYearNode {
+    /// 1 is the coming year.
     year: u32,
+    /// Positions opening.
     openings: f64,
+    /// Graduates placed.
     placed: f64,
+    /// Graduates helped to move on.
     moved_on: f64,
+    /// Graduates waiting at the end of the year.
     queue: f64,
+    /// Open positions at the end of the year.
     open_positions: f64,
+    /// Null: nobody leaves the queue (the wait is unbounded).
     expected_wait_days: Option<f64>,
 }
 
@@ -601,10 +832,14 @@ impl From<&ProjectionYear> for ProjectionYearNode {
     }
 }
 
+/// The projection of the graduate queue, year by year.
 #[derive(SimpleObject)]
 pub struct PipelineProjection {
+    /// The assumptions used.
     assumptions: AssumptionsNode,
+    /// What the organisation's history gives (the assumptions left out took these).
     defaults: AssumptionsNode,
+    /// The years.
     #[graphql(complexity = "super::limits::list(30, child_complexity)")]
     years: Vec<ProjectionYearNode>,
 }
@@ -633,7 +868,12 @@ impl PipelineQuery {
         Ok(all.iter().map(ProgrammeNode::from).collect())
     }
 
-    async fn pipeline_programme(&self, ctx: &Context<'_>, id: ID) -> Result<ProgrammeNode> {
+    /// One programme.
+    async fn pipeline_programme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The programme's id.")] id: ID,
+    ) -> Result<ProgrammeNode> {
         let p = svc::get_programme(service_ctx(ctx)?, parse_id(&id, "programme")?)
             .await
             .gql()?;
@@ -648,7 +888,7 @@ impl PipelineQuery {
     async fn pipeline_memberships(
         &self,
         ctx: &Context<'_>,
-        employee_id: Option<ID>,
+        #[graphql(desc = "The member; yourself when absent.")] employee_id: Option<ID>,
     ) -> Result<Vec<MembershipNode>> {
         let who = employee_id
             .as_ref()
@@ -663,9 +903,9 @@ impl PipelineQuery {
     async fn pipeline_cohort_members(
         &self,
         ctx: &Context<'_>,
-        cohort_id: ID,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "The cohort's id.")] cohort_id: ID,
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<Connection<String, MembershipNode>> {
         let n = first.map(|n| u64::try_from(n).unwrap_or(0));
         let id = parse_id(&cohort_id, "cohort")?;
@@ -686,9 +926,10 @@ impl PipelineQuery {
     async fn pipeline_positions(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "An org unit (and the units below it); every position when absent.")]
         org_unit_id: Option<ID>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<Connection<String, PositionNode>> {
         let n = first.map(|n| u64::try_from(n).unwrap_or(0));
         let unit = org_unit_id
@@ -712,8 +953,8 @@ impl PipelineQuery {
     async fn pipeline_placements(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<Connection<String, PlacementNode>> {
         let n = first.map(|n| u64::try_from(n).unwrap_or(0));
         let page = svc::list_placements(service_ctx(ctx)?, n, after.clone())
@@ -734,9 +975,9 @@ impl PipelineQuery {
     async fn pipeline_bottleneck(
         &self,
         ctx: &Context<'_>,
-        org_unit_id: Option<ID>,
-        programme_id: Option<ID>,
-        cohort_id: Option<ID>,
+        #[graphql(desc = "An org unit (and the units below it).")] org_unit_id: Option<ID>,
+        #[graphql(desc = "A programme.")] programme_id: Option<ID>,
+        #[graphql(desc = "A cohort.")] cohort_id: Option<ID>,
     ) -> Result<PipelineBottleneck> {
         let scope = match (org_unit_id, programme_id, cohort_id) {
             (None, None, None) => BottleneckScope::Organisation,
@@ -760,6 +1001,7 @@ impl PipelineQuery {
     async fn pipeline_projection(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Assumptions to use instead of the organisation's history.")]
         assumptions: Option<ProjectionAssumptions>,
     ) -> Result<PipelineProjection> {
         let a = assumptions.unwrap_or_default();
@@ -772,5 +1014,587 @@ impl PipelineQuery {
         };
         let p = svc::projection(service_ctx(ctx)?, fields).await.gql()?;
         Ok(PipelineProjection::from(&p))
+    }
+}
+
+// ---- mutations ----
+
+payload!(
+    /// The answer of `createPipelineProgramme`.
+    PipelineProgrammePayload,
+    programme: ProgrammeNode
+);
+payload!(
+    /// The answer of `createPipelineCohort`.
+    PipelineCohortPayload,
+    cohort: CohortNode
+);
+payload!(
+    /// The answer of the membership mutations.
+    PipelineMembershipPayload,
+    membership: MembershipNode
+);
+payload!(
+    /// The answer of `writePipelineReflection`: when it was saved, never its text.
+    PipelineReflectionPayload,
+    reflection: PipelineReflection
+);
+payload!(
+    /// The answer of `recordReadinessAssessment`.
+    ReadinessAssessmentPayload,
+    readiness_assessment: ReadinessNode
+);
+payload!(
+    /// The answer of `recordTalentReview`.
+    TalentReviewPayload,
+    talent_review: TalentReviewNode
+);
+payload!(
+    /// The answer of `createPipelinePosition`.
+    PipelinePositionPayload,
+    position: PositionNode
+);
+payload!(
+    /// The answer of `setPipelineSlate`: the slate with each candidate's latest readiness.
+    PipelineSlatePayload,
+    slate: Vec<SlateEntryNode>
+);
+payload!(
+    /// The answer of `placePipelineGraduate`.
+    PipelinePlacementPayload,
+    placement: PlacementNode
+);
+
+/// A membership's motivation reflection, without its text (read it over REST, where each read
+/// is audited).
+#[derive(SimpleObject)]
+pub struct PipelineReflection {
+    /// The membership.
+    membership_id: ID,
+    /// When the lead discussed it with the member.
+    discussed_on: Option<Date>,
+    /// When it was last written.
+    updated_at: DateTime<Utc>,
+}
+
+impl From<ReflectionView> for PipelineReflection {
+    fn from(r: ReflectionView) -> Self {
+        Self {
+            membership_id: ID(r.membership_id.to_string()),
+            discussed_on: r.discussed_on.map(Date),
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// The answer of `markPipelineReflectionDiscussed`.
+#[derive(SimpleObject)]
+pub struct DiscussPipelineReflectionPayload {
+    /// The membership whose reflection was discussed; null when `userErrors` is not empty.
+    membership_id: Option<ID>,
+    /// Why nothing changed; empty on success.
+    user_errors: Vec<UserError>,
+}
+
+/// A leadership programme.
+#[derive(InputObject)]
+pub struct CreatePipelineProgrammeInput {
+    /// Its name (unique).
+    name: String,
+    /// What it is.
+    description: Option<String>,
+    /// The programme lead (an employee): admits members and reads their reflections.
+    lead_id: ID,
+    /// The lowest leadership job level it prepares for, 1..8.
+    target_level_min: i32,
+    /// The highest leadership job level it prepares for, 1..8.
+    target_level_max: i32,
+}
+
+impl From<CreatePipelineProgrammeInput> for ProgrammeFields {
+    fn from(i: CreatePipelineProgrammeInput) -> Self {
+        Self {
+            name: Some(i.name),
+            description: i.description,
+            lead_id: Some(i.lead_id.0),
+            target_level_min: Some(i64::from(i.target_level_min)),
+            target_level_max: Some(i64::from(i.target_level_max)),
+        }
+    }
+}
+
+/// A cohort of a programme.
+#[derive(InputObject)]
+pub struct CreatePipelineCohortInput {
+    /// Its name.
+    name: String,
+    /// Its first day.
+    starts_on: Date,
+    /// Its last day.
+    ends_on: Date,
+    /// Seats: admitted, active and graduated members, 1..500.
+    capacity: i32,
+}
+
+impl From<CreatePipelineCohortInput> for CohortFields {
+    fn from(i: CreatePipelineCohortInput) -> Self {
+        Self {
+            name: Some(i.name),
+            starts_on: Some(i.starts_on.0),
+            ends_on: Some(i.ends_on.0),
+            capacity: Some(i64::from(i.capacity)),
+        }
+    }
+}
+
+/// Whom to nominate.
+#[derive(InputObject, Default)]
+pub struct NominateForPipelineCohortInput {
+    /// One of your reports; yourself when absent.
+    employee_id: Option<ID>,
+}
+
+/// The day of a step.
+#[derive(InputObject, Default)]
+pub struct PipelineDateInput {
+    /// Default today; never in the future.
+    on: Option<Date>,
+}
+
+/// A waiting graduate moving on with the organisation's help.
+#[derive(InputObject, Default)]
+pub struct MarkPipelineAlumniInput {
+    /// Acts as an ambassador of the programme (default false).
+    ambassador: Option<bool>,
+    /// Default today.
+    on: Option<Date>,
+}
+
+/// The motivation reflection.
+#[derive(InputObject)]
+pub struct WritePipelineReflectionInput {
+    /// "Why do you want to lead?": 1-10,000 characters; never scored (kept out of logs).
+    #[graphql(secret)]
+    text: String,
+}
+
+/// A readiness assessment.
+#[derive(InputObject)]
+pub struct RecordReadinessAssessmentInput {
+    /// How ready the person is.
+    readiness: Enum<Readiness>,
+    /// Default you (only hr_admin and ld_admin may name another assessor).
+    assessor_id: Option<ID>,
+    /// Default today.
+    assessed_on: Option<Date>,
+    /// Why (kept out of logs).
+    #[graphql(secret)]
+    rationale: Option<String>,
+}
+
+impl From<RecordReadinessAssessmentInput> for ReadinessFields {
+    fn from(i: RecordReadinessAssessmentInput) -> Self {
+        Self {
+            readiness: Some(i.readiness.wire()),
+            assessor_id: i.assessor_id.map(|x| x.0),
+            assessed_on: i.assessed_on.map(|d| d.0),
+            rationale: i.rationale,
+        }
+    }
+}
+
+/// A 9-box review.
+#[derive(InputObject)]
+pub struct RecordTalentReviewInput {
+    /// 1 (low) .. 3 (high) (kept out of logs).
+    #[graphql(secret)]
+    performance: i32,
+    /// 1 (low) .. 3 (high) (kept out of logs).
+    #[graphql(secret)]
+    potential: i32,
+    /// Default you.
+    assessor_id: Option<ID>,
+    /// Who calibrated the review.
+    calibrated_by: Option<ID>,
+    /// Default today.
+    reviewed_on: Option<Date>,
+}
+
+impl From<RecordTalentReviewInput> for TalentReviewFields {
+    fn from(i: RecordTalentReviewInput) -> Self {
+        Self {
+            performance: Some(i64::from(i.performance)),
+            potential: Some(i64::from(i.potential)),
+            assessor_id: i.assessor_id.map(|x| x.0),
+            calibrated_by: i.calibrated_by.map(|x| x.0),
+            reviewed_on: i.reviewed_on.map(|d| d.0),
+        }
+    }
+}
+
+/// A leadership position.
+#[derive(InputObject)]
+pub struct CreatePipelinePositionInput {
+    /// Its title.
+    title: String,
+    /// Its org unit.
+    org_unit_id: ID,
+    /// Its job level, 1..8.
+    level: i32,
+    /// Who holds it; absent for an open position.
+    incumbent_id: Option<ID>,
+    /// Default today (with an incumbent).
+    incumbent_since: Option<Date>,
+    /// Created to grow the organisation (a role grown for graduates).
+    created_for_growth: Option<bool>,
+}
+
+impl From<CreatePipelinePositionInput> for PositionFields {
+    fn from(i: CreatePipelinePositionInput) -> Self {
+        Self {
+            title: Some(i.title),
+            org_unit_id: Some(i.org_unit_id.0),
+            level: Some(i64::from(i.level)),
+            incumbent_id: i.incumbent_id.map(|x| x.0),
+            incumbent_since: i.incumbent_since.map(|d| d.0),
+            created_for_growth: i.created_for_growth,
+        }
+    }
+}
+
+/// A succession slate.
+#[derive(InputObject)]
+pub struct SetPipelineSlateInput {
+    /// Employee ids in rank order (first = rank 1), at most 10.
+    candidates: Vec<ID>,
+}
+
+/// A placement of a waiting graduate.
+#[derive(InputObject)]
+pub struct PlacePipelineGraduateInput {
+    /// The graduate's membership.
+    membership_id: ID,
+    /// The position.
+    position_id: ID,
+    /// Default today.
+    placed_on: Option<Date>,
+}
+
+impl PlacePipelineGraduateInput {
+    fn command(self) -> ApiResult<PlacementCommand> {
+        Ok(PlacementCommand {
+            membership_id: field_id(&self.membership_id, "membership_id")?,
+            position_id: field_id(&self.position_id, "position_id")?,
+            placed_on: self.placed_on.map(|d| d.0),
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct PipelineMutation;
+
+#[Object]
+impl PipelineMutation {
+    /// Create a leadership programme (ld_admin).
+    async fn create_pipeline_programme(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The programme.")] input: CreatePipelineProgrammeInput,
+    ) -> Result<PipelineProgrammePayload> {
+        PipelineProgrammePayload::from_result(
+            svc::create_programme(service_ctx(ctx)?, input.into()).await,
+        )
+    }
+
+    /// Create a cohort of a programme (ld_admin).
+    async fn create_pipeline_cohort(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The programme's id.")] programme_id: ID,
+        #[graphql(desc = "The cohort.")] input: CreatePipelineCohortInput,
+    ) -> Result<PipelineCohortPayload> {
+        let c = service_ctx(ctx)?;
+        let today = c.now.date_naive();
+        PipelineCohortPayload::from_result(
+            async {
+                let id = found(&programme_id, "programme")?;
+                let cohort = svc::create_cohort(c, id, input.into()).await?;
+                Ok(CohortNode::new(&cohort, today))
+            }
+            .await,
+        )
+    }
+
+    /// Nominate yourself or one of your reports into a cohort (one open membership per
+    /// programme: `duplicate`).
+    async fn nominate_for_pipeline_cohort(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cohort's id.")] cohort_id: ID,
+        #[graphql(desc = "Whom to nominate.", default)] input: NominateForPipelineCohortInput,
+    ) -> Result<PipelineMembershipPayload> {
+        let c = service_ctx(ctx)?;
+        PipelineMembershipPayload::from_result(
+            async {
+                let n = Nomination {
+                    cohort_id: found(&cohort_id, "cohort")?,
+                    employee_id: input
+                        .employee_id
+                        .map(|i| field_id(&i, "employee_id"))
+                        .transpose()?,
+                };
+                svc::nominate(c, n).await
+            }
+            .await,
+        )
+    }
+
+    /// Admit a nominee (the programme lead): takes a seat (`capacity_reached` when none is
+    /// free).
+    async fn admit_pipeline_membership(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The membership's id.")] id: ID,
+    ) -> Result<PipelineMembershipPayload> {
+        let c = service_ctx(ctx)?;
+        PipelineMembershipPayload::from_result(
+            async { svc::admit(c, found(&id, "membership")?).await }.await,
+        )
+    }
+
+    /// The programme starts for an admitted member (the lead, ld_admin).
+    async fn start_pipeline_membership(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The membership's id.")] id: ID,
+    ) -> Result<PipelineMembershipPayload> {
+        let c = service_ctx(ctx)?;
+        PipelineMembershipPayload::from_result(
+            async { svc::start(c, found(&id, "membership")?).await }.await,
+        )
+    }
+
+    /// An active member graduates (the lead, ld_admin).
+    async fn graduate_pipeline_membership(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The membership's id.")] id: ID,
+        #[graphql(desc = "The day.", default)] input: PipelineDateInput,
+    ) -> Result<PipelineMembershipPayload> {
+        let c = service_ctx(ctx)?;
+        PipelineMembershipPayload::from_result(
+            async { svc::graduate(c, found(&id, "membership")?, input.on.map(|d| d.0)).await }
+                .await,
+        )
+    }
+
+    /// Withdraw before graduating (the member, the lead, ld_admin); frees the seat.
+    async fn withdraw_pipeline_membership(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The membership's id.")] id: ID,
+    ) -> Result<PipelineMembershipPayload> {
+        let c = service_ctx(ctx)?;
+        PipelineMembershipPayload::from_result(
+            async { svc::withdraw(c, found(&id, "membership")?).await }.await,
+        )
+    }
+
+    /// A waiting graduate moves on with the organisation's help (hr_admin): ALUMNI.
+    async fn mark_pipeline_alumni(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The membership's id.")] id: ID,
+        #[graphql(desc = "Ambassador or not, and the day.", default)]
+        input: MarkPipelineAlumniInput,
+    ) -> Result<PipelineMembershipPayload> {
+        let c = service_ctx(ctx)?;
+        PipelineMembershipPayload::from_result(
+            async {
+                let id = found(&id, "membership")?;
+                let ambassador = input.ambassador.unwrap_or(false);
+                svc::alumni(c, id, ambassador, input.on.map(|d| d.0)).await
+            }
+            .await,
+        )
+    }
+
+    /// Write your reflection while your membership is open (the member only). The payload
+    /// says when it was saved; its text is read over REST (the member and the lead, audited).
+    async fn write_pipeline_reflection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The membership's id.")] membership_id: ID,
+        #[graphql(desc = "The reflection.")] input: WritePipelineReflectionInput,
+    ) -> Result<PipelineReflectionPayload> {
+        let c = service_ctx(ctx)?;
+        PipelineReflectionPayload::from_result(
+            async {
+                let id = found(&membership_id, "membership")?;
+                svc::write_reflection(c, id, &input.text).await
+            }
+            .await,
+        )
+    }
+
+    /// The programme lead records having discussed the reflection with the member.
+    async fn mark_pipeline_reflection_discussed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The membership's id.")] membership_id: ID,
+    ) -> Result<DiscussPipelineReflectionPayload> {
+        let c = service_ctx(ctx)?;
+        let result =
+            async { svc::discuss_reflection(c, found(&membership_id, "membership")?).await }.await;
+        let (done, user_errors) = split(result)?;
+        Ok(DiscussPipelineReflectionPayload {
+            membership_id: done.map(|()| membership_id),
+            user_errors,
+        })
+    }
+
+    /// Assess someone's readiness (hr_admin, ld_admin, or one of their managers).
+    async fn record_readiness_assessment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Who is assessed.")] employee_id: ID,
+        #[graphql(desc = "The assessment.")] input: RecordReadinessAssessmentInput,
+    ) -> Result<ReadinessAssessmentPayload> {
+        let c = service_ctx(ctx)?;
+        ReadinessAssessmentPayload::from_result(
+            async {
+                svc::record_readiness(c, found(&employee_id, "employee")?, input.into()).await
+            }
+            .await,
+        )
+    }
+
+    /// Record a 9-box review (hr_admin).
+    async fn record_talent_review(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Who is reviewed.")] employee_id: ID,
+        #[graphql(desc = "The review.")] input: RecordTalentReviewInput,
+    ) -> Result<TalentReviewPayload> {
+        let c = service_ctx(ctx)?;
+        TalentReviewPayload::from_result(
+            async { svc::record_review(c, found(&employee_id, "employee")?, input.into()).await }
+                .await,
+        )
+    }
+
+    /// Create a leadership position (hr_admin).
+    async fn create_pipeline_position(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The position.")] input: CreatePipelinePositionInput,
+    ) -> Result<PipelinePositionPayload> {
+        PipelinePositionPayload::from_result(
+            svc::create_position(service_ctx(ctx)?, input.into()).await,
+        )
+    }
+
+    /// Replace a position's succession slate (hr_admin).
+    async fn set_pipeline_slate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The position's id.")] position_id: ID,
+        #[graphql(desc = "The candidates in rank order.")] input: SetPipelineSlateInput,
+    ) -> Result<PipelineSlatePayload> {
+        let c = service_ctx(ctx)?;
+        PipelineSlatePayload::from_result(
+            async {
+                let fields = SlateFields {
+                    candidates: input.candidates.into_iter().map(|x| x.0).collect(),
+                };
+                let all = svc::set_slate(c, found(&position_id, "position")?, fields).await?;
+                Ok(all.iter().map(SlateEntryNode::from).collect::<Vec<_>>())
+            }
+            .await,
+        )
+    }
+
+    /// Place a waiting graduate into a position (hr_admin): the incumbent, the position's
+    /// history and the membership's outcome change together; placing the same again answers
+    /// it again.
+    async fn place_pipeline_graduate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The membership, the position and the day.")]
+        input: PlacePipelineGraduateInput,
+    ) -> Result<PipelinePlacementPayload> {
+        let c = service_ctx(ctx)?;
+        PipelinePlacementPayload::from_result(async { svc::place(c, input.command()?).await }.await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::extensions::{
+        Extension, ExtensionContext, ExtensionFactory, NextParseQuery,
+    };
+    use async_graphql::parser::types::ExecutableDocument;
+    use async_graphql::{Request, ServerResult, Variables};
+    use std::sync::{Arc, Mutex};
+
+    /// Keeps what the tracing extension records of a query: the document with its variables.
+    #[derive(Clone, Default)]
+    struct Traced(Arc<Mutex<Vec<String>>>);
+
+    impl ExtensionFactory for Traced {
+        fn create(&self) -> Arc<dyn Extension> {
+            Arc::new(self.clone())
+        }
+    }
+
+    #[async_graphql::async_trait::async_trait]
+    impl Extension for Traced {
+        async fn parse_query(
+            &self,
+            ctx: &ExtensionContext<'_>,
+            query: &str,
+            variables: &Variables,
+            next: NextParseQuery<'_>,
+        ) -> ServerResult<ExecutableDocument> {
+            let doc = next.run(ctx, query, variables).await?;
+            if let Ok(mut seen) = self.0.lock() {
+                seen.push(ctx.stringify_execute_doc(&doc, variables));
+            }
+            Ok(doc)
+        }
+    }
+
+    #[tokio::test]
+    async fn notes_reflections_reviews_and_rationales_never_reach_the_query_trace() {
+        let traced = Traced::default();
+        let schema = async_graphql::Schema::build(
+            crate::graphql::Query::default(),
+            crate::graphql::Mutation::default(),
+            async_graphql::EmptySubscription,
+        )
+        .extension(traced.clone())
+        .finish();
+        let secret = "SECRET-TEXT-9b1f";
+        let cases = [
+            ("mutation($t: String!) { addAdvisorNote(checkInId: \"x\", input: { text: $t }) { note { id } } }", serde_json::json!({ "t": secret })),
+            ("mutation { writeAdvisingReflection(checkInId: \"x\", input: { text: \"SECRET-TEXT-9b1f\" }) { checkIn { id } } }", serde_json::json!({})),
+            ("mutation($i: WritePipelineReflectionInput!) { writePipelineReflection(membershipId: \"x\", input: $i) { reflection { membershipId } } }", serde_json::json!({ "i": { "text": secret } })),
+            ("mutation($i: RecordReadinessAssessmentInput!) { recordReadinessAssessment(employeeId: \"x\", input: $i) { readinessAssessment { id } } }", serde_json::json!({ "i": { "readiness": "READY_NOW", "rationale": secret } })),
+            ("mutation($i: LogMentoringSessionInput!) { logMentoringSession(engagementId: \"x\", input: $i) { session { id } } }", serde_json::json!({ "i": { "date": "2026-01-05", "minutes": 30, "notes": secret } })),
+            ("mutation($i: CloseMentoringEngagementInput!) { closeMentoringEngagement(id: \"x\", input: $i) { engagement { id } } }", serde_json::json!({ "i": { "feedback": secret } })),
+            ("mutation { recordTalentReview(employeeId: \"x\", input: { performance: 987654, potential: 987653 }) { talentReview { id } } }", serde_json::json!({})),
+        ];
+        for (query, vars) in cases {
+            let request = Request::new(query).variables(Variables::from_json(vars));
+            // No use-case context: the mutation itself fails, after the query was traced.
+            let _ = schema.execute(request).await;
+        }
+        let seen = traced.0.lock().expect("lock").clone();
+        assert_eq!(seen.len(), 7, "{seen:?}");
+        for line in &seen {
+            assert!(!line.contains(secret), "{line}");
+            assert!(!line.contains("98765"), "{line}");
+            assert!(line.contains("<secret>"), "{line}");
+        }
     }
 }
