@@ -24,6 +24,7 @@ use async_graphql_actix_web::{GraphQLRequest, GraphQLResponse};
 use futures_util::future::BoxFuture;
 use std::time::Duration;
 
+/// Every read: each field asks the same service as REST, so the same people see the same things.
 #[derive(MergedObject, Default)]
 pub struct Query(
     org::OrgQuery,

@@ -452,7 +452,7 @@ async fn an_employee_filters_and_searches_only_on_what_they_may_read_of_everyone
             .await
         }
     };
-    for filter in [r#"{ status: "leave" }"#, "{ jobLevel: 3 }"] {
+    for filter in ["{ status: LEAVE }", "{ jobLevel: 3 }"] {
         let answer = gql(me.clone(), filter).await;
         assert_eq!(
             answer["errors"][0]["extensions"]["code"], "invalid_query",
@@ -462,7 +462,7 @@ async fn an_employee_filters_and_searches_only_on_what_they_may_read_of_everyone
     }
     let answer = gql(me.clone(), r#"{ q: "secret.address" }"#).await;
     assert_eq!(answer["data"]["employees"]["nodes"], json!([]), "{answer}");
-    let answer = gql(hr, r#"{ status: "leave" }"#).await;
+    let answer = gql(hr, "{ status: LEAVE }").await;
     assert_eq!(
         answer["data"]["employees"]["nodes"][0]["id"],
         json!(p["AWAY"]),

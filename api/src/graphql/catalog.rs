@@ -80,6 +80,7 @@ impl From<Course> for CourseNode {
     }
 }
 
+/// A course of the catalog: what it teaches, how it is taken, how long it takes.
 #[Object(name = "Course")]
 impl CourseNode {
     async fn id(&self) -> ID {

@@ -72,6 +72,7 @@ impl From<Enrollment> for EnrollmentNode {
     }
 }
 
+/// A person's enrolment in a course: its state, due date and completion.
 #[Object(name = "Enrollment")]
 impl EnrollmentNode {
     async fn id(&self) -> ID {
@@ -420,6 +421,7 @@ fn stats_scope(team_of: Option<ID>, org_unit_id: Option<ID>) -> ApiResult<StatsS
 /// scope; for others (the organisation in aggregate) it goes through the privacy engine.
 pub struct CourseEnrollmentStats(CourseStats);
 
+/// A course's enrolments by state, each count exact or through the privacy engine.
 #[Object]
 impl CourseEnrollmentStats {
     async fn course_id(&self) -> ID {
@@ -465,6 +467,7 @@ impl CourseEnrollmentStats {
 /// A skill with the people learning it.
 pub struct SkillLearning(SkillStats);
 
+/// A skill with the people learning it and those who completed a course teaching it.
 #[Object]
 impl SkillLearning {
     async fn skill_id(&self) -> ID {

@@ -143,6 +143,7 @@ pub struct PersonLearningTime {
     totals: TotalsView,
 }
 
+/// One person's learning time in a summary.
 #[Object]
 impl PersonLearningTime {
     async fn employee_id(&self) -> ID {

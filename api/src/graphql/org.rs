@@ -137,6 +137,8 @@ pub(crate) async fn employee_node(
         .map(EmployeeNode::loaded))
 }
 
+/// A person in the directory: directory fields for anyone who may browse it, `details` and
+/// learning for themselves, their managers and admins.
 #[Object(name = "Employee")]
 impl EmployeeNode {
     async fn id(&self) -> ID {
@@ -253,6 +255,7 @@ impl EmployeeNode {
 
 pub struct OrgUnitNode(OrgUnit);
 
+/// A unit of the organisation tree (division, department, team).
 #[Object(name = "OrgUnit")]
 impl OrgUnitNode {
     async fn id(&self) -> ID {
@@ -336,14 +339,15 @@ impl OrgUnitNode {
     }
 }
 
+/// Which employees to list.
 #[derive(InputObject, Default)]
 pub struct EmployeeFilterInput {
     /// This unit and every unit below it.
     org_unit_id: Option<ID>,
     manager_id: Option<ID>,
-    /// pending, active, leave or terminated; only for callers who read everyone's full record
-    /// (otherwise `invalid_query`), like `jobLevel`.
-    status: Option<String>,
+    /// Only for callers who read everyone's full record (otherwise `invalid_query`), like
+    /// `jobLevel`.
+    status: Option<Enum<EmployeeStatus>>,
     job_level: Option<i32>,
     /// Case-insensitive text in the name (and the email and HRIS id for callers who read
     /// everyone's full record).
@@ -364,7 +368,10 @@ impl EmployeeFilterInput {
             .as_ref()
             .map(|i| parse_id(i, "employee"))
             .transpose()?;
-        let codes = EmployeeList::with_codes(self.status.as_deref(), self.job_level.map(i64::from));
+        let codes = EmployeeList::with_codes(
+            self.status.map(|s| s.0.code()),
+            self.job_level.map(i64::from),
+        );
         Ok(EmployeeList {
             org_unit_id,
             manager_id,
