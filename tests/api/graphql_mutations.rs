@@ -1,17 +1,12 @@
 //! Writes over GraphQL: each mutation calls the service REST calls, so the same people may do the
 //! same things, and answers a payload with the changed object and `userErrors`.
 
-use crate::helpers::{body, ids, person, TestApp};
-use serde_json::{json, Value};
+use crate::helpers::{body, ids, payload, person, TestApp};
+use serde_json::json;
 
 const LOG: &str = "mutation($input: LogTimeInput!) { logTime(input: $input) {
     timeEntry { id employeeId date minutes category approval version }
     userErrors { code field message } } }";
-
-fn payload<'a>(out: &'a Value, name: &str) -> &'a Value {
-    assert!(out.get("errors").is_none(), "{out}");
-    &out["data"][name]
-}
 
 #[tokio::test]
 async fn time_entries_are_logged_changed_and_approved_over_graphql_with_user_errors() {

@@ -3,7 +3,7 @@
 //! (a note to its author, a reflection to the client, advisor and supervisor). Refusals and
 //! field errors never echo a note or a reflection.
 
-use crate::helpers::{body, ids, person, TestApp};
+use crate::helpers::{body, first_error, ids, payload, person, TestApp};
 use learnwell_api::services::advising::NoteKeys;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -51,18 +51,6 @@ async fn world(app: &TestApp) -> World {
         hr: app.hr(),
         p,
     }
-}
-
-fn payload<'a>(out: &'a Value, name: &str) -> &'a Value {
-    assert!(out.get("errors").is_none(), "{out}");
-    &out["data"][name]
-}
-
-fn first_error(p: &Value) -> (&str, &Value) {
-    (
-        p["userErrors"][0]["code"].as_str().unwrap_or("-"),
-        &p["userErrors"][0]["field"],
-    )
 }
 
 fn pip(w: &World) -> Value {

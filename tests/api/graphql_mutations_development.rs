@@ -2,7 +2,7 @@
 //! service REST calls, refuses whom REST refuses (with the same code), and answers with the
 //! engagement as the caller may see it (a manager approving sees no goals).
 
-use crate::helpers::{ids, person, TestApp};
+use crate::helpers::{first_error, ids, payload, person, TestApp};
 use chrono::Datelike;
 use learnwell_domain::development::ProfileKind;
 use serde_json::{json, Value};
@@ -10,18 +10,6 @@ use std::collections::HashMap;
 
 const SPEND: &str = "spendRequest { id category amountMinor currency state approvalsNeeded approvedBy actualAmountMinor } userErrors { code field message }";
 const ENGAGEMENT: &str = "engagement { id kind state goals menteeFeedback sessions { minutes notes } } userErrors { code field message }";
-
-fn payload<'a>(out: &'a Value, name: &str) -> &'a Value {
-    assert!(out.get("errors").is_none(), "{out}");
-    &out["data"][name]
-}
-
-fn first_error(p: &Value) -> (&str, &Value) {
-    (
-        p["userErrors"][0]["code"].as_str().unwrap_or("-"),
-        &p["userErrors"][0]["field"],
-    )
-}
 
 /// The code a REST status stands for, for the refusals these tests meet.
 fn code_of(status: u16) -> &'static str {

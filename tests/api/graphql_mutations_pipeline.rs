@@ -3,7 +3,7 @@
 //! slates and placements. Each mutation calls the service REST calls and refuses whom it
 //! refuses; refusals never echo a reflection or a rationale.
 
-use crate::helpers::{body, ids, person, TestApp};
+use crate::helpers::{body, first_error, ids, payload, person, TestApp};
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -14,18 +14,6 @@ const MEMBERSHIP: &str =
 
 fn day(offset: i64) -> String {
     (Utc::now().date_naive() + Duration::days(offset)).to_string()
-}
-
-fn payload<'a>(out: &'a Value, name: &str) -> &'a Value {
-    assert!(out.get("errors").is_none(), "{out}");
-    &out["data"][name]
-}
-
-fn first_error(p: &Value) -> (&str, &Value) {
-    (
-        p["userErrors"][0]["code"].as_str().unwrap_or("-"),
-        &p["userErrors"][0]["field"],
-    )
 }
 
 /// BOSS <- MGR <- G1, G2, G3 (level 3); LEAD leads the programme; PEER elsewhere; all in OPS.

@@ -359,3 +359,17 @@ impl Captured {
         String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
     }
 }
+
+/// A mutation's payload `name` from a GraphQL answer that has no top-level error.
+pub fn payload<'a>(out: &'a Value, name: &str) -> &'a Value {
+    assert!(out.get("errors").is_none(), "{out}");
+    &out["data"][name]
+}
+
+/// A payload's first user error: its code (`-` when none) and field path.
+pub fn first_error(p: &Value) -> (&str, &Value) {
+    (
+        p["userErrors"][0]["code"].as_str().unwrap_or("-"),
+        &p["userErrors"][0]["field"],
+    )
+}
