@@ -167,11 +167,11 @@ pub struct UpdateEnrollmentInput {
     due_date: Option<Date>,
 }
 
-/// A band of job levels, both ends included.
+/// A band of job levels, both ends included (1 entry to 8 executive).
 #[derive(InputObject)]
 pub struct JobLevelRangeInput {
-    min: i32,
-    max: i32,
+    pub(crate) min: i32,
+    pub(crate) max: i32,
 }
 
 /// One course for many people: exactly one of `employeeIds`, `orgUnitId` (with every unit below

@@ -3,6 +3,7 @@
 //! `OrgUnit.learningTimeSummary`), and `peopleWithoutLearningTime`. Each builds the service's
 //! `SummaryQuery` and maps its `TotalsView`, the same view REST maps.
 
+use super::learning::JobLevelRangeInput;
 use super::org::{employee_node, EmployeeNode};
 use super::service_ctx;
 use super::types::{field_id, found, payload, wire_enum, Date, Enum};
@@ -212,24 +213,16 @@ impl PeriodInput {
     }
 }
 
-/// A band of job levels, both ends included (1 entry to 8 executive).
-#[derive(InputObject)]
-pub struct LevelBandInput {
-    min: i32,
-    max: i32,
-}
-
-impl LevelBandInput {
-    fn levels(band: Option<Self>) -> ApiResult<Option<(JobLevel, JobLevel)>> {
-        band.map(|b| {
-            let level = |n: i32, field: &str| {
-                JobLevel::new(i64::from(n))
-                    .map_err(|e| ApiError::InvalidQuery(FieldError::new(field, e.message)))
-            };
-            Ok((level(b.min, "min")?, level(b.max, "max")?))
-        })
-        .transpose()
-    }
+/// The job levels of a band (a level out of range is `invalid_query`).
+fn levels(band: Option<JobLevelRangeInput>) -> ApiResult<Option<(JobLevel, JobLevel)>> {
+    band.map(|b| {
+        let level = |n: i32, field: &str| {
+            JobLevel::new(i64::from(n))
+                .map_err(|e| ApiError::InvalidQuery(FieldError::new(field, e.message)))
+        };
+        Ok((level(b.min, "min")?, level(b.max, "max")?))
+    })
+    .transpose()
 }
 
 /// An org unit, with or without the units below it, optionally one band of job levels.
@@ -239,13 +232,13 @@ pub struct UnitScopeInput {
     /// Include every unit below it (default true).
     #[graphql(default = true)]
     include_descendants: bool,
-    levels: Option<LevelBandInput>,
+    levels: Option<JobLevelRangeInput>,
 }
 
 /// The whole organisation, optionally one band of job levels.
 #[derive(InputObject, Default)]
 pub struct OrganisationScopeInput {
-    levels: Option<LevelBandInput>,
+    levels: Option<JobLevelRangeInput>,
 }
 
 /// Whose learning time: exactly one of a person, a manager's team, an org unit or the
@@ -271,12 +264,12 @@ impl LearningTimeScopeInput {
             Self::OrgUnit(u) => SummaryScope::Units {
                 root: Some(u.id.parse().map_err(|_| ApiError::NotFound("org unit"))?),
                 include_descendants: u.include_descendants,
-                levels: LevelBandInput::levels(u.levels)?,
+                levels: levels(u.levels)?,
             },
             Self::Organisation(o) => SummaryScope::Units {
                 root: None,
                 include_descendants: true,
-                levels: LevelBandInput::levels(o.levels)?,
+                levels: levels(o.levels)?,
             },
         })
     }
