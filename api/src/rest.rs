@@ -136,8 +136,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// Every operation declares the errors the server can answer it with, as the problem documents
 /// they are (`application/problem+json`): what any authenticated call may meet (401, 429, 503),
-/// what a body may meet (400, 413, 415), a path id (404), query parameters (400). Statuses a
-/// handler declares itself keep their description.
+/// what a body may meet (400, 413, 415, and 422 when it breaks a rule), a path id (404), query
+/// parameters (400). Statuses a handler declares itself keep their description.
 fn document_errors(op: &mut utoipa::openapi::path::Operation) {
     use utoipa::openapi::path::ParameterIn;
     // OAuth's token endpoint answers in RFC 6749's own error format, as declared on it.
@@ -155,7 +155,8 @@ fn document_errors(op: &mut utoipa::openapi::path::Operation) {
         statuses.extend([401, 403, 429, 503]);
     }
     if op.request_body.is_some() {
-        statuses.extend([400, 413, 415]);
+        // A well-formed body can still break a field rule or a named rule.
+        statuses.extend([400, 413, 415, 422]);
     }
     if has(ParameterIn::Path) {
         statuses.push(404);
