@@ -9,6 +9,7 @@ pub mod development;
 pub mod learning;
 pub mod learning_time;
 pub mod limits;
+pub mod node;
 pub mod org;
 pub mod pipeline;
 pub mod types;
@@ -27,6 +28,7 @@ use std::time::Duration;
 /// Every read: each field asks the same service as REST, so the same people see the same things.
 #[derive(MergedObject, Default)]
 pub struct Query(
+    node::NodeQuery,
     org::OrgQuery,
     catalog::CatalogQuery,
     learning::LearningQuery,

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod integration_clients;
 pub mod learning;
 pub mod learning_time;
+pub mod nodes;
 pub mod org;
 pub mod pipeline;
 pub mod xapi;

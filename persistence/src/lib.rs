@@ -10,6 +10,7 @@ pub mod keys;
 pub mod kv;
 pub mod learning;
 pub mod learning_time;
+pub mod nodes;
 pub mod org;
 pub mod pipeline;
 pub mod xapi;

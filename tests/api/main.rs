@@ -18,6 +18,7 @@ mod graphql_mutations;
 mod graphql_mutations_advising;
 mod graphql_mutations_development;
 mod graphql_mutations_pipeline;
+mod graphql_nodes;
 mod helpers;
 mod hris;
 mod hris_integrations;

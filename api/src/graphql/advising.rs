@@ -4,8 +4,8 @@
 //! same parts: check-ins cut to the reader, `advisorNotes` for their author only, `referrals`
 //! never for the supervisor; a mutation's payload is cut the same way.
 
-use super::types::{field_id, found, payload, wire_enum, Date, Enum};
-use super::{parse_id, service_ctx};
+use super::service_ctx;
+use super::types::{absent_is_none, field_id, found, nullable, payload, wire_enum, Date, Enum};
 use crate::error::{ApiResult, Gql};
 use crate::services::advising::{
     self as svc, CheckInView, EngagementPatch, EngagementView, NoteView, OpenEngagement,
@@ -247,7 +247,8 @@ pub struct AdvisingHistoryEntry {
 #[graphql(complex)]
 pub struct AdvisingEngagement {
     /// The engagement's id.
-    id: ID,
+    #[graphql(owned)]
+    pub(crate) id: ID,
     /// The person advised.
     client_id: ID,
     /// The performance advisor; null until one is named.
@@ -443,15 +444,20 @@ pub struct AdvisingQuery;
 
 #[Object]
 impl AdvisingQuery {
-    /// One engagement (an error `not_found` unless the caller takes part in it or is hr_admin).
+    /// One engagement: null when there is no such engagement or the caller takes no part in it
+    /// (hr_admin sees every one).
     async fn advising_engagement(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The engagement's id.")] id: ID,
-    ) -> Result<AdvisingEngagement> {
-        let id = parse_id(&id, "engagement")?;
-        let v = svc::get_engagement(service_ctx(ctx)?, id).await.gql()?;
-        Ok((&v).into())
+    ) -> Result<Option<AdvisingEngagement>> {
+        let Ok(id) = id.parse() else {
+            return Ok(None);
+        };
+        let found = absent_is_none(svc::get_engagement(service_ctx(ctx)?, id).await);
+        Ok(nullable(ctx, found.gql())
+            .flatten()
+            .map(AdvisingEngagement::from))
     }
 
     /// The engagements the caller takes part in (every one for hr_admin).

@@ -1,4 +1,6 @@
-use super::types::{absent_is_none, found, nullable, payload, wire_enum, Enum};
+use super::types::{
+    absent_is_none, found, nullable, payload, wire_enum, Counted, Enum, TotalCount,
+};
 use super::{parse_id, service_ctx};
 use crate::error::Gql;
 use crate::services::catalog::{self as svc, ListCourses, UpdateCourse};
@@ -83,7 +85,7 @@ impl From<Course> for CourseNode {
 /// A course of the catalog: what it teaches, how it is taken, how long it takes.
 #[Object(name = "Course")]
 impl CourseNode {
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Unique, stored upper-case.
@@ -188,7 +190,7 @@ impl CatalogQuery {
         filter: Option<CourseFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<String, CourseNode>> {
+    ) -> Result<Counted<CourseNode>> {
         let f = filter.unwrap_or_default();
         let query = ListCourses {
             text: f.q,
@@ -204,8 +206,15 @@ impl CatalogQuery {
             first: first.map(|n| u64::try_from(n).unwrap_or(0)),
             after: after.clone(),
         };
-        let page = svc::list_courses(service_ctx(ctx)?, query).await.gql()?;
-        let mut conn = Connection::new(after.is_some(), page.next_cursor.is_some());
+        let page = svc::list_courses(service_ctx(ctx)?, query.clone())
+            .await
+            .gql()?;
+        let total = TotalCount::new(move |ctx| {
+            let query = query.clone();
+            async move { svc::count_courses(&ctx, &query).await }
+        });
+        let mut conn =
+            Connection::with_additional_fields(after.is_some(), page.next_cursor.is_some(), total);
         conn.edges.extend(
             page.items
                 .into_iter()

@@ -140,7 +140,8 @@ impl From<&BudgetView> for PdBudget {
 #[derive(SimpleObject)]
 pub struct PdSpendRequest {
     /// The request's id.
-    id: ID,
+    #[graphql(owned)]
+    pub(crate) id: ID,
     /// Whose budget.
     employee_id: ID,
     /// The budget's fiscal year.
@@ -202,7 +203,8 @@ impl From<SpendRequest> for PdSpendRequest {
 #[graphql(name = "MentorProfile")]
 pub struct MentorProfileNode {
     /// The profile's id.
-    id: ID,
+    #[graphql(owned)]
+    pub(crate) id: ID,
     /// Mentor or coach.
     kind: Enum<ProfileKind>,
     /// Internal: the employee.
@@ -260,7 +262,8 @@ impl From<MentorProfile> for MentorProfileNode {
 #[graphql(name = "MentoringRequest")]
 pub struct MentoringRequestNode {
     /// The request's id: pick a match with `chooseMentor`.
-    id: ID,
+    #[graphql(owned)]
+    pub(crate) id: ID,
     /// Who asks.
     mentee_id: ID,
     /// Mentor or coach.
@@ -337,7 +340,8 @@ impl From<Session> for EngagementSession {
 #[graphql(name = "MentoringEngagement")]
 pub struct EngagementNode {
     /// The engagement's id.
-    id: ID,
+    #[graphql(owned)]
+    pub(crate) id: ID,
     /// Mentoring or coaching.
     kind: Enum<ProfileKind>,
     /// The mentor's or coach's profile.

@@ -6,7 +6,9 @@ use super::catalog::{skill_node, CourseNode, SkillNode};
 use super::learning_time::{Count, PeriodInput};
 use super::org::{employee_node, EmployeeNode};
 use super::service_ctx;
-use super::types::{field_id, found, payload, wire_enum, Date, Enum, UserError};
+use super::types::{
+    field_id, found, payload, wire_enum, Counted, Date, Enum, TotalCount, UserError,
+};
 use crate::error::{ApiError, ApiResult, Gql};
 use crate::services::learning::{
     self as svc, enrollments_of, AssignBulk, BulkAssigned, CourseStats, CourseStatsQuery, Enroll,
@@ -75,7 +77,7 @@ impl From<Enrollment> for EnrollmentNode {
 /// A person's enrolment in a course: its state, due date and completion.
 #[Object(name = "Enrollment")]
 impl EnrollmentNode {
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.0.id().to_string())
     }
     async fn employee_id(&self) -> ID {
@@ -500,14 +502,20 @@ impl LearningQuery {
         filter: Option<EnrollmentFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<String, EnrollmentNode>> {
-        let c = service_ctx(ctx)?;
-        let page = async {
-            let q = filter.unwrap_or_default().query(first, after.clone())?;
-            svc::list_enrollments(c, q).await
-        };
-        let page = page.await.gql()?;
-        let mut conn = Connection::new(after.is_some(), page.next_cursor.is_some());
+    ) -> Result<Counted<EnrollmentNode>> {
+        let q = filter
+            .unwrap_or_default()
+            .query(first, after.clone())
+            .gql()?;
+        let page = svc::list_enrollments(service_ctx(ctx)?, q.clone())
+            .await
+            .gql()?;
+        let total = TotalCount::new(move |ctx| {
+            let q = q.clone();
+            async move { svc::count_enrollments(&ctx, &q).await }
+        });
+        let mut conn =
+            Connection::with_additional_fields(after.is_some(), page.next_cursor.is_some(), total);
         conn.edges.extend(
             page.items
                 .into_iter()

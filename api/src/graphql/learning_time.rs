@@ -405,7 +405,8 @@ wire_enum!(
 #[derive(SimpleObject)]
 #[graphql(name = "TimeEntry")]
 pub struct TimeEntryNode {
-    id: ID,
+    #[graphql(owned)]
+    pub(crate) id: ID,
     employee_id: ID,
     date: Date,
     minutes: u32,

@@ -1,7 +1,9 @@
 use super::catalog::change;
 use super::learning::{self, EnrollmentNode};
 use super::learning_time::{self, LearningTimeSummary, PeriodInput};
-use super::types::{absent_is_none, found, nullable, payload, wire_enum, Date, Enum};
+use super::types::{
+    absent_is_none, found, nullable, payload, wire_enum, Counted, Date, Enum, TotalCount,
+};
 use super::{parse_id, service_ctx};
 use crate::error::Gql;
 use crate::services::encode_cursor;
@@ -141,7 +143,7 @@ pub(crate) async fn employee_node(
 /// learning for themselves, their managers and admins.
 #[Object(name = "Employee")]
 impl EmployeeNode {
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.employee.id.to_string())
     }
     /// Their enrolments: empty unless the caller is them, their manager or an admin.
@@ -258,7 +260,7 @@ pub struct OrgUnitNode(OrgUnit);
 /// A unit of the organisation tree (division, department, team).
 #[Object(name = "OrgUnit")]
 impl OrgUnitNode {
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
     /// Learning time of the unit's people in a period; people listed only to those who may see
@@ -332,7 +334,7 @@ impl OrgUnitNode {
         filter: Option<EmployeeFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<String, EmployeeNode>> {
+    ) -> Result<Counted<EmployeeNode>> {
         let mut f = filter.unwrap_or_default().into_filter(first, after)?;
         f.org_unit_id = Some(self.0.id);
         employees_connection(ctx, f).await
@@ -384,13 +386,17 @@ impl EmployeeFilterInput {
     }
 }
 
-async fn employees_connection(
-    ctx: &Context<'_>,
-    f: EmployeeList,
-) -> Result<Connection<String, EmployeeNode>> {
+async fn employees_connection(ctx: &Context<'_>, f: EmployeeList) -> Result<Counted<EmployeeNode>> {
     let has_previous = f.after.is_some();
-    let page = svc::list_employees(service_ctx(ctx)?, f).await.gql()?;
-    let mut conn = Connection::new(has_previous, page.next_cursor.is_some());
+    let page = svc::list_employees(service_ctx(ctx)?, f.clone())
+        .await
+        .gql()?;
+    let total = TotalCount::new(move |ctx| {
+        let f = f.clone();
+        async move { svc::count_employees(&ctx, &f).await }
+    });
+    let mut conn =
+        Connection::with_additional_fields(has_previous, page.next_cursor.is_some(), total);
     conn.edges.extend(
         page.items
             .into_iter()
@@ -424,7 +430,7 @@ impl OrgQuery {
         filter: Option<EmployeeFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Connection<String, EmployeeNode>> {
+    ) -> Result<Counted<EmployeeNode>> {
         let f = filter.unwrap_or_default().into_filter(first, after)?;
         employees_connection(ctx, f).await
     }

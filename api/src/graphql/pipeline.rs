@@ -7,7 +7,9 @@
 //! membership's reflection is never on the graph: it is read over REST, each read audited.
 
 use super::org::{employee_node, EmployeeNode};
-use super::types::{field_id, found, payload, split, wire_enum, Date, Enum, UserError};
+use super::types::{
+    absent_is_none, field_id, found, nullable, payload, split, wire_enum, Date, Enum, UserError,
+};
 use super::{parse_id, service_ctx};
 use crate::error::{ApiResult, Gql};
 use crate::services::encode_cursor;
@@ -153,7 +155,8 @@ pub(crate) async fn reviews_of(
 #[graphql(complex, name = "PipelineProgramme")]
 pub struct ProgrammeNode {
     /// The programme's id.
-    id: ID,
+    #[graphql(owned)]
+    pub(crate) id: ID,
     /// Its name.
     name: String,
     /// What it is.
@@ -205,7 +208,8 @@ impl ProgrammeNode {
 #[graphql(name = "PipelineCohort")]
 pub struct CohortNode {
     /// The cohort's id.
-    id: ID,
+    #[graphql(owned)]
+    pub(crate) id: ID,
     /// Its programme.
     programme_id: ID,
     /// Its name.
@@ -223,7 +227,7 @@ pub struct CohortNode {
 }
 
 impl CohortNode {
-    fn new(c: &Cohort, today: NaiveDate) -> Self {
+    pub(crate) fn new(c: &Cohort, today: NaiveDate) -> Self {
         Self {
             id: ID(c.id.to_string()),
             programme_id: ID(c.programme_id.to_string()),
@@ -242,7 +246,8 @@ impl CohortNode {
 #[graphql(complex, name = "PipelineMembership")]
 pub struct MembershipNode {
     /// The membership's id.
-    id: ID,
+    #[graphql(owned)]
+    pub(crate) id: ID,
     /// Its cohort.
     cohort_id: ID,
     /// The cohort's programme.
@@ -317,7 +322,8 @@ pub enum PositionStatus {
 #[graphql(complex, name = "PipelinePosition")]
 pub struct PositionNode {
     /// The position's id.
-    id: ID,
+    #[graphql(owned)]
+    pub(crate) id: ID,
     /// Its title.
     title: String,
     /// Its org unit.
@@ -868,16 +874,19 @@ impl PipelineQuery {
         Ok(all.iter().map(ProgrammeNode::from).collect())
     }
 
-    /// One programme.
+    /// One programme: null when there is no such programme.
     async fn pipeline_programme(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The programme's id.")] id: ID,
-    ) -> Result<ProgrammeNode> {
-        let p = svc::get_programme(service_ctx(ctx)?, parse_id(&id, "programme")?)
-            .await
-            .gql()?;
-        Ok(ProgrammeNode::from(&p))
+    ) -> Result<Option<ProgrammeNode>> {
+        let Ok(id) = id.parse() else {
+            return Ok(None);
+        };
+        let found = absent_is_none(svc::get_programme(service_ctx(ctx)?, id).await);
+        Ok(nullable(ctx, found.gql())
+            .flatten()
+            .map(ProgrammeNode::from))
     }
 
     /// A person's memberships (yours without `employeeId`): themselves, their managers, the

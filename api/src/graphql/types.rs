@@ -1,7 +1,8 @@
 //! The schema's shared types: the `Date` scalar, enums made from the domain's coded values, and
 //! the mutation convention (a payload with the changed object and `userErrors`).
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Gql};
+use crate::services::Ctx;
 use async_graphql::registry::{MetaEnumValue, MetaType, MetaTypeId, Registry};
 use async_graphql::{
     ContextSelectionSet, InputType, InputValueError, InputValueResult, Name, OutputType,
@@ -357,5 +358,34 @@ mod tests {
         let (_, errors) = split::<()>(Err(ApiError::PreconditionFailed)).unwrap();
         assert_eq!(errors[0].code, "version_mismatch");
         assert!(errors[0].field.is_none());
+    }
+}
+
+/// A Relay connection with `totalCount`.
+pub type Counted<N> = async_graphql::connection::Connection<String, N, TotalCount>;
+
+type CountFuture = futures_util::future::BoxFuture<'static, ApiResult<u64>>;
+
+/// A connection's `totalCount`: the list's whole size over every page, counted (one statement,
+/// with the list's own filter and authorization) only when a query selects it.
+pub struct TotalCount(Box<dyn Fn(Ctx) -> CountFuture + Send + Sync>);
+
+impl TotalCount {
+    /// Counts with `count(ctx)`, which receives the request's context.
+    pub fn new<F, Fut>(count: F) -> Self
+    where
+        F: Fn(Ctx) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = ApiResult<u64>> + Send + 'static,
+    {
+        Self(Box::new(move |ctx| Box::pin(count(ctx))))
+    }
+}
+
+#[async_graphql::Object]
+impl TotalCount {
+    /// How many the list holds over all its pages (its filter's whole result, not this page).
+    async fn total_count(&self, ctx: &async_graphql::Context<'_>) -> async_graphql::Result<i32> {
+        let n = (self.0)(super::service_ctx(ctx)?.clone()).await.gql()?;
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
     }
 }

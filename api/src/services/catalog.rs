@@ -136,17 +136,26 @@ pub struct ListCourses {
 
 #[tracing::instrument(skip_all)]
 pub async fn list_courses(ctx: &Ctx, q: ListCourses) -> ApiResult<Page<Course>> {
+    let query = course_query(ctx, &q)?;
+    let limit = page_size(q.first)?;
+    let after = decode_cursor::<CourseId>(q.after.as_deref())?;
+    let rows = store::list_courses(&ctx.db, &query, after, limit + 1).await?;
+    Ok(paginate(rows, limit, |c| c.id.to_string()))
+}
+
+/// How many courses the list `q` holds, over all its pages.
+pub async fn count_courses(ctx: &Ctx, q: &ListCourses) -> ApiResult<u64> {
+    Ok(store::count_courses(&ctx.db, &course_query(ctx, q)?).await?)
+}
+
+fn course_query(ctx: &Ctx, q: &ListCourses) -> ApiResult<CourseQuery> {
     ensure(access::can_read_catalog(&ctx.principal))?;
-    let query = CourseQuery {
-        text: q.text,
+    Ok(CourseQuery {
+        text: q.text.clone(),
         skill_id: q.skill,
         provider: q.provider,
         modality: q.modality,
         level: q.level,
         include_archived: q.include_archived,
-    };
-    let limit = page_size(q.first)?;
-    let after = decode_cursor::<CourseId>(q.after.as_deref())?;
-    let rows = store::list_courses(&ctx.db, &query, after, limit + 1).await?;
-    Ok(paginate(rows, limit, |c| c.id.to_string()))
+    })
 }

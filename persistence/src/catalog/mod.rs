@@ -12,7 +12,9 @@ use learnwell_domain::catalog::{
 use learnwell_domain::ids::{CourseId, SkillId};
 use learnwell_domain::org::Label;
 use sea_orm::sea_query::{Expr, Func, LikeExpr};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
+};
 use std::collections::HashMap;
 
 // ---- skills ----
@@ -204,13 +206,12 @@ pub struct CourseQuery {
     pub include_archived: bool,
 }
 
-/// One page of courses in id order, after the cursor id.
-pub async fn list_courses(
-    c: &impl Conn,
-    q: &CourseQuery,
-    after: Option<CourseId>,
-    limit: u64,
-) -> StoreResult<Vec<Course>> {
+/// How many courses match `q` (every page of it).
+pub async fn count_courses(c: &impl Conn, q: &CourseQuery) -> StoreResult<u64> {
+    Ok(courses_matching(c, q).await?.count(c.conn()).await?)
+}
+
+async fn courses_matching(c: &impl Conn, q: &CourseQuery) -> StoreResult<Select<course::Entity>> {
     let mut find = course::Entity::find();
     if !q.include_archived {
         find = find.filter(course::Column::Archived.eq(false));
@@ -244,6 +245,17 @@ pub async fn list_courses(
                 .or(Expr::expr(Func::lower(Expr::col(course::Column::Description))).like(like())),
         );
     }
+    Ok(find)
+}
+
+/// One page of courses in id order, after the cursor id.
+pub async fn list_courses(
+    c: &impl Conn,
+    q: &CourseQuery,
+    after: Option<CourseId>,
+    limit: u64,
+) -> StoreResult<Vec<Course>> {
+    let mut find = courses_matching(c, q).await?;
     if let Some(a) = after {
         find = find.filter(course::Column::Id.gt(a.to_string()));
     }

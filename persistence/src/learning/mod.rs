@@ -380,16 +380,11 @@ pub async fn skill_learners(c: &impl Conn, people: &People) -> StoreResult<Vec<S
         .collect()
 }
 
-/// One page of enrolments in id order after the cursor. Team lists follow the reporting line in SQL.
-pub async fn list_enrollments(
-    c: &impl Conn,
-    q: &EnrollmentQuery,
-    after: Option<EnrollmentId>,
-    limit: u64,
-) -> StoreResult<Vec<Enrollment>> {
+/// The enrolments `q` names, as a filter of `en` (None: nobody's).
+fn enrollments_matching(q: &EnrollmentQuery) -> Option<Filter> {
     let mut f = Filter::default();
     if !f.people(&q.people) {
-        return Ok(Vec::new());
+        return None;
     }
     if let Some(course) = q.course_id {
         f.clauses.push("en.course_id = ?".into());
@@ -408,6 +403,41 @@ pub async fn list_enrollments(
         );
         f.values.push(day.into());
     }
+    Some(f)
+}
+
+#[derive(FromQueryResult)]
+struct CountRow {
+    n: i64,
+}
+
+/// How many enrolments match `q` (every page of it). One statement.
+pub async fn count_enrollments(c: &impl Conn, q: &EnrollmentQuery) -> StoreResult<u64> {
+    let Some(f) = enrollments_matching(q) else {
+        return Ok(0);
+    };
+    let sql = format!(
+        "{}SELECT CAST(COUNT(*) AS BIGINT) AS n FROM enrollments en {}",
+        f.with,
+        f.where_clause()
+    );
+    let values = [f.with_values, f.values].concat();
+    let row = CountRow::find_by_statement(statement(c.backend(), &sql, values))
+        .one(c.conn())
+        .await?;
+    count(row.map_or(0, |r| r.n))
+}
+
+/// One page of enrolments in id order after the cursor. Team lists follow the reporting line in SQL.
+pub async fn list_enrollments(
+    c: &impl Conn,
+    q: &EnrollmentQuery,
+    after: Option<EnrollmentId>,
+    limit: u64,
+) -> StoreResult<Vec<Enrollment>> {
+    let Some(mut f) = enrollments_matching(q) else {
+        return Ok(Vec::new());
+    };
     if let Some(a) = after {
         f.clauses.push("en.id > ?".into());
         f.values.push(a.to_string().into());

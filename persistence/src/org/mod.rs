@@ -15,7 +15,7 @@ use learnwell_domain::org::{
 use sea_orm::sea_query::{Expr, Func, LikeExpr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -226,13 +226,12 @@ pub async fn list_employees(
     list_employees_in(c, q, EmployeeOrder::Created { after }, limit).await
 }
 
-/// One page of employees in `order`, from its cursor on.
-pub async fn list_employees_in(
-    c: &impl Conn,
-    q: &EmployeeQuery,
-    order: EmployeeOrder,
-    limit: u64,
-) -> StoreResult<Vec<Employee>> {
+/// How many employees match `q` (every page of it).
+pub async fn count_employees(c: &impl Conn, q: &EmployeeQuery) -> StoreResult<u64> {
+    Ok(employees_matching(q).count(c.conn()).await?)
+}
+
+fn employees_matching(q: &EmployeeQuery) -> Select<employee::Entity> {
     let mut find = employee::Entity::find();
     if let Some(x) = &q.external_id {
         find = find.filter(employee::Column::ExternalId.eq(x.trim()));
@@ -262,6 +261,17 @@ pub async fn list_employees_in(
         }
         find = find.filter(cond);
     }
+    find
+}
+
+/// One page of employees in `order`, from its cursor on.
+pub async fn list_employees_in(
+    c: &impl Conn,
+    q: &EmployeeQuery,
+    order: EmployeeOrder,
+    limit: u64,
+) -> StoreResult<Vec<Employee>> {
+    let mut find = employees_matching(q);
     find = match order {
         EmployeeOrder::Created { after } => {
             if let Some(a) = after {

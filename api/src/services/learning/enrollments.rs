@@ -195,17 +195,26 @@ pub struct ListEnrollments {
 
 #[tracing::instrument(skip_all)]
 pub async fn list_enrollments(ctx: &Ctx, q: ListEnrollments) -> ApiResult<Page<Enrollment>> {
-    let people = people(ctx, q.whose).await?;
+    let query = enrollment_query(ctx, &q).await?;
     let limit = page_size(q.first)?;
     let after = decode_cursor::<EnrollmentId>(q.after.as_deref())?;
-    let query = EnrollmentQuery {
-        people,
+    let rows = store::list_enrollments(&ctx.db, &query, after, limit + 1).await?;
+    Ok(paginate(rows, limit, |e| e.id().to_string()))
+}
+
+/// How many enrolments the list `q` holds, over all its pages.
+pub async fn count_enrollments(ctx: &Ctx, q: &ListEnrollments) -> ApiResult<u64> {
+    let query = enrollment_query(ctx, q).await?;
+    Ok(store::count_enrollments(&ctx.db, &query).await?)
+}
+
+async fn enrollment_query(ctx: &Ctx, q: &ListEnrollments) -> ApiResult<EnrollmentQuery> {
+    Ok(EnrollmentQuery {
+        people: people(ctx, q.whose).await?,
         course_id: q.course,
         status: q.status,
         overdue_on: q.overdue.then(|| ctx.now.date_naive()),
-    };
-    let rows = store::list_enrollments(&ctx.db, &query, after, limit + 1).await?;
-    Ok(paginate(rows, limit, |e| e.id().to_string()))
+    })
 }
 
 /// The people whose enrolments the caller may list.

@@ -14,8 +14,8 @@ mod stats;
 
 pub use bulk::{assign_bulk, AssignBulk, BulkAssigned};
 pub use enrollments::{
-    enroll, enrollments_of, get_enrollment, list_enrollments, update_enrollment, Enroll,
-    ListEnrollments, UpdateEnrollment, Whose,
+    count_enrollments, enroll, enrollments_of, get_enrollment, list_enrollments, update_enrollment,
+    Enroll, ListEnrollments, UpdateEnrollment, Whose,
 };
 pub use import::{import_records, ImportRecords, Imported, RowOutcome};
 pub(crate) use records::{complete_enrollments, reopen_enrollments};

@@ -123,21 +123,7 @@ pub async fn me(ctx: &Ctx) -> ApiResult<Visible> {
 #[tracing::instrument(skip_all, fields(org_unit_id = ?q.org_unit_id, first = ?q.first))]
 pub async fn list_employees(ctx: &Ctx, q: EmployeeList) -> ApiResult<Page<Visible>> {
     let p = &ctx.principal;
-    ensure(access::can_browse_directory(p))?;
-    let details = access::can_filter_on_details(p);
-    for (name, given) in [
-        ("status", q.status.is_some()),
-        ("job_level", q.job_level.is_some()),
-        ("external_id", q.external_id.is_some()),
-        ("updated_since", q.updated_since.is_some()),
-    ] {
-        if given && !details {
-            return Err(ApiError::InvalidQuery(FieldError::new(
-                name,
-                "filters only on fields the caller may read for everyone: name, org unit, manager",
-            )));
-        }
-    }
+    let query = employee_query(ctx, &q).await?;
     let limit = page_size(q.first)?;
     let order = match q.updated_since {
         None => EmployeeOrder::Created {
@@ -147,19 +133,6 @@ pub async fn list_employees(ctx: &Ctx, q: EmployeeList) -> ApiResult<Page<Visibl
             since,
             after: decode_cursor::<ChangeCursor>(q.after.as_deref())?.map(|c| (c.0, c.1)),
         },
-    };
-    let org_unit_ids = match q.org_unit_id {
-        Some(root) => Some(descendants(root, ctx.directory.unit_parents().await?)),
-        None => None,
-    };
-    let query = EmployeeQuery {
-        org_unit_ids,
-        manager_id: q.manager_id,
-        status: q.status,
-        job_level: q.job_level,
-        text: q.text,
-        text_in_email: details,
-        external_id: q.external_id,
     };
     let rows = store::list_employees_in(&ctx.db, &query, order, limit + 1).await?;
     let page = match order {
@@ -180,6 +153,51 @@ pub async fn list_employees(ctx: &Ctx, q: EmployeeList) -> ApiResult<Page<Visibl
     Ok(Page {
         items: visible(ctx, p, page.items).await?,
         next_cursor: page.next_cursor,
+    })
+}
+
+/// How many employees the list `q` holds, over all its pages (a change feed has no total).
+pub async fn count_employees(ctx: &Ctx, q: &EmployeeList) -> ApiResult<u64> {
+    if q.updated_since.is_some() {
+        return Err(ApiError::InvalidQuery(FieldError::new(
+            "updated_since",
+            "a change feed has no total count",
+        )));
+    }
+    let query = employee_query(ctx, q).await?;
+    Ok(store::count_employees(&ctx.db, &query).await?)
+}
+
+/// What a list of employees asks for, once the caller may ask it.
+async fn employee_query(ctx: &Ctx, q: &EmployeeList) -> ApiResult<EmployeeQuery> {
+    let p = &ctx.principal;
+    ensure(access::can_browse_directory(p))?;
+    let details = access::can_filter_on_details(p);
+    for (name, given) in [
+        ("status", q.status.is_some()),
+        ("job_level", q.job_level.is_some()),
+        ("external_id", q.external_id.is_some()),
+        ("updated_since", q.updated_since.is_some()),
+    ] {
+        if given && !details {
+            return Err(ApiError::InvalidQuery(FieldError::new(
+                name,
+                "filters only on fields the caller may read for everyone: name, org unit, manager",
+            )));
+        }
+    }
+    let org_unit_ids = match q.org_unit_id {
+        Some(root) => Some(descendants(root, ctx.directory.unit_parents().await?)),
+        None => None,
+    };
+    Ok(EmployeeQuery {
+        org_unit_ids,
+        manager_id: q.manager_id,
+        status: q.status,
+        job_level: q.job_level,
+        text: q.text.clone(),
+        text_in_email: details,
+        external_id: q.external_id.clone(),
     })
 }
 

@@ -9,8 +9,8 @@ pub mod reconcile;
 pub mod units_sync;
 
 pub use employees::{
-    create_employee, demo_admin, employees_by_ids, find_person, get_employee, is_empty,
-    list_employees, list_reports, me, update_employee, EmployeeList, Visible,
+    count_employees, create_employee, demo_admin, employees_by_ids, find_person, get_employee,
+    is_empty, list_employees, list_reports, me, update_employee, EmployeeList, Visible,
 };
 pub use org_units::{
     create_org_unit, delete_org_unit, get_org_unit, list_org_units, list_org_units_where,
