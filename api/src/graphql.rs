@@ -54,8 +54,43 @@ pub struct Mutation(
 
 pub type LearnwellSchema = Schema<Query, Mutation, EmptySubscription>;
 
+/// A Relay connection of the graph, with opaque cursors.
+type Page<Node> = async_graphql::connection::Connection<String, Node>;
+
 pub fn schema(limits: &GraphqlSettings) -> LearnwellSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .override_output_type_description::<chrono::DateTime<chrono::Utc>>(
+            "An instant, RFC 3339 with its offset; answers are in UTC, e.g. \
+             `2026-03-10T09:30:00+00:00`.",
+        )
+        // async-graphql's Relay connections carry no description of their own.
+        .override_output_type_description::<Page<advising::AdvisingEngagement>>(
+            "A page of advising engagements (`advisingEngagements`).",
+        )
+        .override_output_type_description::<Page<catalog::CourseNode>>(
+            "A page of catalog courses (`courses`), in a stable order.",
+        )
+        .override_output_type_description::<Page<org::EmployeeNode>>(
+            "A page of employees (`employees`, `OrgUnit.employees`), in a stable order.",
+        )
+        .override_output_type_description::<Page<learning::EnrollmentNode>>(
+            "A page of enrolments (`enrollments`), in a stable order.",
+        )
+        .override_output_type_description::<Page<development::MentorProfileNode>>(
+            "A page of mentor and coach profiles (`mentorProfiles`).",
+        )
+        .override_output_type_description::<Page<development::PdSpendRequest>>(
+            "A page of a person's PD spend requests (`pdSpendRequests`).",
+        )
+        .override_output_type_description::<Page<pipeline::MembershipNode>>(
+            "A page of a cohort's memberships (`pipelineCohortMembers`).",
+        )
+        .override_output_type_description::<Page<pipeline::PlacementNode>>(
+            "A page of placements into leadership positions (`pipelinePlacements`), newest first.",
+        )
+        .override_output_type_description::<Page<pipeline::PositionNode>>(
+            "A page of leadership positions (`pipelinePositions`).",
+        )
         .extension(async_graphql::extensions::Tracing)
         .extension(limits::Limits {
             max_depth: limits.max_depth,

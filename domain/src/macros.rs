@@ -55,12 +55,29 @@ macro_rules! text_type {
     };
 }
 
-/// An enum with stable wire codes: `code_enum!(/// doc, Name, "field" { Variant = "code", .. });`
+/// The text of a value's doc lines: each line trimmed, blank lines dropped, joined by a space.
+pub(crate) fn doc_text(lines: &[&str]) -> String {
+    lines
+        .iter()
+        .map(|line| line.trim())
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An enum with stable wire codes, each value with its doc line (at least one: a value without
+/// a description does not compile):
+/// `code_enum!(/// doc, Name, "field" { /// what it means
+/// Variant = "code", .. });`
 macro_rules! code_enum {
-    ($(#[$doc:meta])* $name:ident, $field:literal { $($variant:ident = $code:literal),+ $(,)? }) => {
+    (
+        $(#[$doc:meta])* $name:ident, $field:literal {
+            $($(#[doc = $vdoc:expr])+ $variant:ident = $code:literal),+ $(,)?
+        }
+    ) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[doc = $vdoc])+ $variant),+ }
 
         impl $name {
             /// Every value, in declaration order.
@@ -69,6 +86,16 @@ macro_rules! code_enum {
             /// The stable wire code.
             pub fn code(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }
+            }
+
+            /// What the value means: its doc text, trimmed, its lines joined by a space.
+            pub fn describe(self) -> &'static str {
+                match self {
+                    $($name::$variant => {
+                        static TEXT: ::std::sync::OnceLock<String> = ::std::sync::OnceLock::new();
+                        TEXT.get_or_init(|| $crate::macros::doc_text(&[$($vdoc),+])).as_str()
+                    }),+
+                }
             }
 
             /// Parse a wire code (exact, case-sensitive).
@@ -97,4 +124,27 @@ macro_rules! code_enum {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    code_enum!(
+        /// A value type only for these tests.
+        Sample, "sample" {
+            /// One line.
+            One = "one",
+            /// Two lines, joined
+            ///   by one space.
+            ///
+            Two = "two",
+        }
+    );
+
+    #[test]
+    fn a_value_describes_itself_with_its_doc_lines_trimmed_and_joined() {
+        assert_eq!(Sample::One.describe(), "One line.");
+        assert_eq!(Sample::Two.describe(), "Two lines, joined by one space.");
+        assert_eq!(Sample::parse("two").unwrap(), Sample::Two);
+        assert!(Sample::ALL.iter().all(|v| !v.describe().contains("  ")));
+    }
 }

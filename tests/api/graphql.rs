@@ -343,6 +343,58 @@ async fn the_standard_introspection_query_works_at_the_default_limits() {
     );
 }
 
+/// The scalars every GraphQL schema has, described by the GraphQL spec rather than by us.
+const BUILT_IN_SCALARS: &[&str] = &["Boolean", "Float", "ID", "Int", "String"];
+
+/// The schema documents itself: every type, field, argument, input field and enum value the
+/// server's introspection answers has a description (the `__` types and the built-in scalars
+/// are the spec's). A failure names each one that has none, or an empty one.
+#[tokio::test]
+async fn every_type_field_argument_input_field_and_enum_value_has_a_description() {
+    let app = TestApp::spawn().await;
+    let q = include_str!("../fixtures/introspection-query.graphql");
+    let out = gql(&app, &app.hr(), q, json!({})).await;
+    assert!(out.get("errors").is_none(), "{out}");
+    let undescribed = |v: &Value| {
+        v["description"]
+            .as_str()
+            .is_none_or(|d| d.trim().is_empty())
+    };
+    let name = |v: &Value| v["name"].as_str().expect("name").to_owned();
+    let list = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    let mut missing = Vec::new();
+    for t in list(&out["data"]["__schema"]["types"]) {
+        let ty = name(&t);
+        if ty.starts_with("__") || BUILT_IN_SCALARS.contains(&ty.as_str()) {
+            continue;
+        }
+        if undescribed(&t) {
+            missing.push(format!("type {ty}"));
+        }
+        for f in list(&t["fields"]) {
+            let field = name(&f);
+            if undescribed(&f) {
+                missing.push(format!("field {ty}.{field}"));
+            }
+            for a in list(&f["args"]).iter().filter(|a| undescribed(a)) {
+                missing.push(format!("argument {ty}.{field}({})", name(a)));
+            }
+        }
+        for f in list(&t["inputFields"]).iter().filter(|f| undescribed(f)) {
+            missing.push(format!("input field {ty}.{}", name(f)));
+        }
+        for v in list(&t["enumValues"]).iter().filter(|v| undescribed(v)) {
+            missing.push(format!("enum value {ty}.{}", name(v)));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} without a description:\n{}",
+        missing.len(),
+        missing.join("\n")
+    );
+}
+
 /// Every execution is bounded in time: over `graphql.timeout_ms` it is stopped and answers one
 /// `timeout` error.
 #[tokio::test]

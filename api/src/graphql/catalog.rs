@@ -52,7 +52,9 @@ wire_enum!(
 #[derive(SimpleObject, Clone)]
 #[graphql(name = "Skill")]
 pub struct SkillNode {
+    /// The skill's id.
     id: ID,
+    /// The skill's name, unique in the taxonomy.
     name: String,
     /// The broader skill this one belongs to.
     parent_id: Option<ID>,
@@ -85,6 +87,7 @@ impl From<Course> for CourseNode {
 /// A course of the catalog: what it teaches, how it is taken, how long it takes.
 #[Object(name = "Course")]
 impl CourseNode {
+    /// The course's id.
     pub(crate) async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
@@ -92,18 +95,23 @@ impl CourseNode {
     async fn code(&self) -> String {
         self.0.data.code.to_string()
     }
+    /// The course's title.
     async fn title(&self) -> String {
         self.0.data.title.to_string()
     }
+    /// What the course is about; null when it has no description.
     async fn description(&self) -> Option<String> {
         self.0.data.description.as_ref().map(ToString::to_string)
     }
+    /// Who runs it.
     async fn provider(&self) -> Enum<Provider> {
         Enum(self.0.data.provider)
     }
+    /// How it is taken.
     async fn modality(&self) -> Enum<Modality> {
         Enum(self.0.data.modality)
     }
+    /// How advanced it is; null when no level is set.
     async fn level(&self) -> Option<Enum<CourseLevel>> {
         self.0.data.level.map(Enum)
     }
@@ -115,9 +123,11 @@ impl CourseNode {
     async fn version(&self) -> i64 {
         self.0.version
     }
+    /// When the course was added to the catalog.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the course last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -133,6 +143,7 @@ impl CourseNode {
     async fn archived(&self) -> bool {
         self.0.data.archived
     }
+    /// The skills it teaches; empty when none are named.
     #[graphql(complexity = "super::limits::list(super::limits::COURSE_SKILLS, child_complexity)")]
     async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<SkillNode>> {
         let loader = ctx.data::<DataLoader<SkillLoader>>()?;
@@ -154,8 +165,11 @@ pub struct CourseFilterInput {
     q: Option<String>,
     /// Courses that teach this skill.
     skill_id: Option<ID>,
+    /// Courses run by this provider.
     provider: Option<Enum<Provider>>,
+    /// Courses taken this way.
     modality: Option<Enum<Modality>>,
+    /// Courses of this level (a course without a level matches no level).
     level: Option<Enum<CourseLevel>>,
     /// Include archived courses (default false).
     include_archived: Option<bool>,
@@ -174,7 +188,11 @@ impl CatalogQuery {
     }
 
     /// A course by id: null when there is no such course.
-    async fn course(&self, ctx: &Context<'_>, id: ID) -> Result<Option<CourseNode>> {
+    async fn course(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The course's id; an id that names no course answers null.")] id: ID,
+    ) -> Result<Option<CourseNode>> {
         let Ok(id) = id.parse() else {
             return Ok(None);
         };
@@ -187,9 +205,11 @@ impl CatalogQuery {
     async fn courses(
         &self,
         ctx: &Context<'_>,
-        filter: Option<CourseFilterInput>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Narrows the list; absent: every course still offered.")] filter: Option<
+            CourseFilterInput,
+        >,
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<Counted<CourseNode>> {
         let f = filter.unwrap_or_default();
         let query = ListCourses {
@@ -238,6 +258,7 @@ payload!(
 /// A new skill.
 #[derive(InputObject)]
 pub struct CreateSkillInput {
+    /// The skill's name, 1-200 characters, unique in the taxonomy.
     name: String,
     /// The broader skill this one belongs to.
     parent_id: Option<ID>,
@@ -248,16 +269,21 @@ pub struct CreateSkillInput {
 pub struct CreateCourseInput {
     /// Unique, 1-40 letters, digits, `-`, `_`, `.`; stored upper-case.
     code: String,
+    /// The course's title, 1-200 characters.
     title: String,
+    /// What the course is about, 1-10,000 characters.
     description: Option<String>,
     /// Default INTERNAL.
     provider: Option<Enum<Provider>>,
     /// Default ONLINE.
     modality: Option<Enum<Modality>>,
+    /// How advanced it is; absent: no level.
     level: Option<Enum<CourseLevel>>,
+    /// How long the course takes, in minutes: 1-100,000.
     estimated_minutes: i32,
     /// The xAPI activity IRI whose completion completes this course.
     xapi_activity_id: Option<String>,
+    /// The skills it teaches, each a skill of the taxonomy (default none).
     #[graphql(default)]
     skill_ids: Vec<ID>,
 }
@@ -265,13 +291,21 @@ pub struct CreateCourseInput {
 /// A course's fields to change: absent fields stay; `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateCourseInput {
+    /// Unique, 1-40 letters, digits, `-`, `_`, `.`; stored upper-case.
     code: Option<String>,
+    /// The course's title, 1-200 characters.
     title: Option<String>,
+    /// What the course is about, 1-10,000 characters; null clears it.
     description: MaybeUndefined<String>,
+    /// Who runs it.
     provider: Option<Enum<Provider>>,
+    /// How it is taken.
     modality: Option<Enum<Modality>>,
+    /// How advanced it is; null clears it.
     level: MaybeUndefined<Enum<CourseLevel>>,
+    /// How long the course takes, in minutes: 1-100,000.
     estimated_minutes: Option<i32>,
+    /// The xAPI activity IRI whose completion completes this course; null clears it.
     xapi_activity_id: MaybeUndefined<String>,
     /// The whole new list.
     skill_ids: Option<Vec<ID>>,
@@ -335,7 +369,7 @@ impl CatalogMutation {
     async fn create_skill(
         &self,
         ctx: &Context<'_>,
-        input: CreateSkillInput,
+        #[graphql(desc = "The new skill.")] input: CreateSkillInput,
     ) -> Result<SkillPayload> {
         let fields = SkillFields {
             name: Some(input.name),
@@ -347,7 +381,7 @@ impl CatalogMutation {
     async fn create_course(
         &self,
         ctx: &Context<'_>,
-        input: CreateCourseInput,
+        #[graphql(desc = "The new course.")] input: CreateCourseInput,
     ) -> Result<CoursePayload> {
         CoursePayload::from_result(svc::create_course(service_ctx(ctx)?, input.into()).await)
     }
@@ -355,9 +389,10 @@ impl CatalogMutation {
     async fn update_course(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The course to change.")] id: ID,
+        #[graphql(desc = "The `version` as read; a newer one stored answers `version_mismatch`.")]
         version: i64,
-        input: UpdateCourseInput,
+        #[graphql(desc = "The fields to change.")] input: UpdateCourseInput,
     ) -> Result<CoursePayload> {
         let c = service_ctx(ctx)?;
         CoursePayload::from_result(

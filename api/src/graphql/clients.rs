@@ -24,13 +24,17 @@ pub enum IntegrationClientKind {
 #[derive(SimpleObject)]
 #[graphql(name = "IntegrationClient")]
 pub struct ClientNode {
+    /// The client's id.
     id: ID,
+    /// What the client is for.
     kind: IntegrationClientKind,
+    /// The name it was issued under, e.g. the system it belongs to.
     name: String,
     /// The `client_id` of `POST /oauth/token`, and the HTTP Basic user name.
     client_id: String,
     /// Shown once, stored only hashed.
     client_secret: Option<String>,
+    /// The scopes it holds, as codes (e.g. `hris:write`); its tokens carry at most these.
     scopes: Vec<String>,
     /// LRS clients: the `account.homePage` whose `name` is an employee's HRIS id.
     account_home_page: Option<String>,
@@ -38,7 +42,9 @@ pub struct ClientNode {
     learning_verbs: Vec<String>,
     /// LRS clients: the xAPI version answered when a request names none.
     default_version: String,
+    /// When it was issued.
     created_at: DateTime<Utc>,
+    /// When it was revoked (its credentials and tokens stopped working); null while in use.
     revoked_at: Option<DateTime<Utc>>,
     /// When the client last got a token.
     last_used_at: Option<DateTime<Utc>>,
@@ -93,6 +99,7 @@ payload!(
 /// A new integration client.
 #[derive(InputObject)]
 pub struct CreateIntegrationClientInput {
+    /// A name for people to recognise it by, 1-200 characters.
     name: String,
     /// Any of `hris:write`, `scim`, `reports:read`, `xapi:write`, `xapi:read`, `xapi:read:mine`.
     scopes: Vec<String>,
@@ -101,6 +108,7 @@ pub struct CreateIntegrationClientInput {
 /// A new LRS client (an LMS sending xAPI).
 #[derive(InputObject)]
 pub struct CreateLrsClientInput {
+    /// A name for people to recognise it by (e.g. the LMS), 1-200 characters.
     name: String,
     /// `xapi:write`, `xapi:read`, `xapi:read:mine`.
     scopes: Vec<String>,
@@ -133,7 +141,7 @@ impl ClientsMutation {
     async fn create_integration_client(
         &self,
         ctx: &Context<'_>,
-        input: CreateIntegrationClientInput,
+        #[graphql(desc = "The client's name and scopes.")] input: CreateIntegrationClientInput,
     ) -> Result<IntegrationClientPayload> {
         let c = service_ctx(ctx)?;
         IntegrationClientPayload::from_result(svc::create(c, &input.name, &input.scopes).await)
@@ -143,7 +151,7 @@ impl ClientsMutation {
     async fn revoke_integration_client(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The client to revoke.")] id: ID,
     ) -> Result<IntegrationClientPayload> {
         let c = service_ctx(ctx)?;
         IntegrationClientPayload::from_result(svc::revoke_client(c, &id).await)
@@ -152,6 +160,7 @@ impl ClientsMutation {
     async fn create_lrs_client(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The client's name, scopes and xAPI settings.")]
         input: CreateLrsClientInput,
     ) -> Result<IntegrationClientPayload> {
         IntegrationClientPayload::from_result(issue_lrs(service_ctx(ctx)?, input).await)
@@ -160,7 +169,7 @@ impl ClientsMutation {
     async fn revoke_lrs_client(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The LRS client to revoke.")] id: ID,
     ) -> Result<IntegrationClientPayload> {
         let c = service_ctx(ctx)?;
         IntegrationClientPayload::from_result(lrs::revoke_client(c, &id).await)

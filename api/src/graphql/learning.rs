@@ -62,7 +62,7 @@ wire_enum!(
 wire_enum!(
     EnrollmentOrigin,
     "EnrollmentOrigin",
-    "How an enrolment began: SELF (the person chose it) or ASSIGNED (a manager or ld_admin)."
+    "How an enrolment began: SELF_ENROLLED (the person chose it) or ASSIGNED (a manager or ld_admin)."
 );
 
 /// A person's enrolment in a course.
@@ -77,21 +77,27 @@ impl From<Enrollment> for EnrollmentNode {
 /// A person's enrolment in a course: its state, due date and completion.
 #[Object(name = "Enrollment")]
 impl EnrollmentNode {
+    /// The enrolment's id.
     pub(crate) async fn id(&self) -> ID {
         ID(self.0.id().to_string())
     }
+    /// The learner's id.
     async fn employee_id(&self) -> ID {
         ID(self.0.employee_id().to_string())
     }
+    /// Where the enrolment stands.
     async fn status(&self) -> Enum<EnrollmentStatus> {
         Enum(self.0.status())
     }
+    /// Whether the learner chose the course or it was assigned to them.
     async fn origin(&self) -> Enum<EnrollmentOrigin> {
         Enum(self.0.origin())
     }
+    /// The day it should be completed by; null when no due date is set.
     async fn due_date(&self) -> Option<Date> {
         self.0.due_date().map(Date)
     }
+    /// The day it was completed; null until COMPLETED.
     async fn completed_on(&self) -> Option<Date> {
         self.0.completed_on().map(Date)
     }
@@ -103,12 +109,15 @@ impl EnrollmentNode {
     async fn version(&self) -> i64 {
         self.0.version()
     }
+    /// When the enrolment was made.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at()
     }
+    /// When it last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at()
     }
+    /// The course (through the request's loader), archived or not.
     async fn course(&self, ctx: &Context<'_>) -> Result<Option<CourseNode>> {
         course_node(ctx, self.0.course_id()).await
     }
@@ -151,15 +160,19 @@ payload!(
 /// Enrol yourself (no `employeeId`), or assign a report (managers) or anyone (ld_admin).
 #[derive(InputObject)]
 pub struct EnrollInput {
+    /// The course, one still offered (not archived).
     course_id: ID,
     /// Whom to enrol; the caller when absent.
     employee_id: Option<ID>,
+    /// The day it should be completed by.
     due_date: Option<Date>,
 }
 
 /// A change of status, completion, score or due date.
 #[derive(InputObject)]
 pub struct UpdateEnrollmentInput {
+    /// The new status: ENROLLED to IN_PROGRESS, COMPLETED or WITHDRAWN; IN_PROGRESS to
+    /// COMPLETED or WITHDRAWN; WITHDRAWN back to ENROLLED.
     status: Option<Enum<EnrollmentStatus>>,
     /// For COMPLETED (default today).
     completed_on: Option<Date>,
@@ -172,7 +185,9 @@ pub struct UpdateEnrollmentInput {
 /// A band of job levels, both ends included (1 entry to 8 executive).
 #[derive(InputObject)]
 pub struct JobLevelRangeInput {
+    /// The lowest level of the band, 1-8.
     pub(crate) min: i32,
+    /// The highest level of the band, 1-8, not below `min`.
     pub(crate) max: i32,
 }
 
@@ -180,10 +195,16 @@ pub struct JobLevelRangeInput {
 /// it) or `jobLevels`.
 #[derive(InputObject)]
 pub struct AssignCourseInput {
+    /// The course, one still offered (not archived).
     course_id: ID,
+    /// The day each new enrolment should be completed by.
     due_date: Option<Date>,
+    /// These people (at most 10,000); unless the caller is ld_admin, anyone but themselves and
+    /// their reports is an ERROR (`forbidden`).
     employee_ids: Option<Vec<ID>>,
+    /// Everyone in this unit and every unit below it (ld_admin).
     org_unit_id: Option<ID>,
+    /// Everyone in this band of job levels (ld_admin).
     job_levels: Option<JobLevelRangeInput>,
 }
 
@@ -201,8 +222,11 @@ pub enum AssignmentOutcome {
 /// One person of a bulk assignment.
 #[derive(SimpleObject)]
 pub struct AssignmentResult {
+    /// The person.
     employee_id: ID,
+    /// What the assignment did for them.
     outcome: AssignmentOutcome,
+    /// Their enrolment in the course, new or existing; null for ERROR.
     enrollment_id: Option<ID>,
     /// Why, for ERROR (`not_found`, `forbidden`, `employee_terminated`).
     error: Option<UserError>,
@@ -212,9 +236,13 @@ pub struct AssignmentResult {
 /// assignment is refused).
 #[derive(SimpleObject)]
 pub struct AssignCoursePayload {
+    /// People given a new enrolment; null when the assignment was refused.
     created: Option<u32>,
+    /// People enrolled already (or withdrawn); null when the assignment was refused.
     unchanged: Option<u32>,
+    /// People nothing was done for (ERROR); null when the assignment was refused.
     failed: Option<u32>,
+    /// One result per person, in the order of the target; null when the assignment was refused.
     results: Option<Vec<AssignmentResult>>,
     /// Why nothing was assigned; empty on success.
     user_errors: Vec<UserError>,
@@ -303,7 +331,11 @@ pub struct LearningMutation;
 impl LearningMutation {
     /// Enrol yourself, or assign a report (managers) or anyone (ld_admin). Enrolling again
     /// answers the existing enrolment.
-    async fn enroll(&self, ctx: &Context<'_>, input: EnrollInput) -> Result<EnrollmentPayload> {
+    async fn enroll(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The course, and whom to enrol.")] input: EnrollInput,
+    ) -> Result<EnrollmentPayload> {
         let c = service_ctx(ctx)?;
         EnrollmentPayload::from_result(
             async {
@@ -325,9 +357,10 @@ impl LearningMutation {
     async fn update_enrollment(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The enrolment to change.")] id: ID,
+        #[graphql(desc = "The `version` as read; a newer one stored answers `version_mismatch`.")]
         version: i64,
-        input: UpdateEnrollmentInput,
+        #[graphql(desc = "The change.")] input: UpdateEnrollmentInput,
     ) -> Result<EnrollmentPayload> {
         let c = service_ctx(ctx)?;
         EnrollmentPayload::from_result(
@@ -348,7 +381,7 @@ impl LearningMutation {
     async fn assign_course(
         &self,
         ctx: &Context<'_>,
-        input: AssignCourseInput,
+        #[graphql(desc = "The course and the people to assign it to.")] input: AssignCourseInput,
     ) -> Result<AssignCoursePayload> {
         let c = service_ctx(ctx)?;
         let result = async { svc::assign_bulk(c, input.command()?).await }.await;
@@ -377,7 +410,9 @@ pub struct EnrollmentFilterInput {
     manager_id: Option<ID>,
     /// A unit and every unit below it: those who see everyone's learning.
     org_unit_id: Option<ID>,
+    /// Only enrolments in this course.
     course_id: Option<ID>,
+    /// Only enrolments in this status.
     status: Option<Enum<EnrollmentStatus>>,
     /// Only open enrolments past their due date, of people still employed.
     #[graphql(default)]
@@ -426,9 +461,11 @@ pub struct CourseEnrollmentStats(CourseStats);
 /// A course's enrolments by state, each count exact or through the privacy engine.
 #[Object]
 impl CourseEnrollmentStats {
+    /// The course's id.
     async fn course_id(&self) -> ID {
         ID(self.0.course_id.to_string())
     }
+    /// The course (through the request's loader), archived or not.
     async fn course(&self, ctx: &Context<'_>) -> Result<Option<CourseNode>> {
         course_node(ctx, self.0.course_id).await
     }
@@ -436,21 +473,25 @@ impl CourseEnrollmentStats {
     async fn total(&self) -> Count {
         self.0.figure(CourseFigure::Total).into()
     }
+    /// Enrolments in scope in ENROLLED.
     async fn enrolled(&self) -> Count {
         self.0
             .figure(CourseFigure::Status(EnrollmentStatus::Enrolled))
             .into()
     }
+    /// Enrolments in scope in IN_PROGRESS.
     async fn in_progress(&self) -> Count {
         self.0
             .figure(CourseFigure::Status(EnrollmentStatus::InProgress))
             .into()
     }
+    /// Enrolments in scope in COMPLETED, of all time.
     async fn completed(&self) -> Count {
         self.0
             .figure(CourseFigure::Status(EnrollmentStatus::Completed))
             .into()
     }
+    /// Enrolments in scope in WITHDRAWN.
     async fn withdrawn(&self) -> Count {
         self.0
             .figure(CourseFigure::Status(EnrollmentStatus::Withdrawn))
@@ -472,9 +513,11 @@ pub struct SkillLearning(SkillStats);
 /// A skill with the people learning it and those who completed a course teaching it.
 #[Object]
 impl SkillLearning {
+    /// The skill's id.
     async fn skill_id(&self) -> ID {
         ID(self.0.skill_id.to_string())
     }
+    /// The skill (through the request's loader).
     async fn skill(&self, ctx: &Context<'_>) -> Result<Option<SkillNode>> {
         skill_node(ctx, self.0.skill_id).await
     }
@@ -499,9 +542,13 @@ impl LearningQuery {
     async fn enrollments(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Whose enrolments and which; absent: the caller's own (everyone's for \
+                          those who see everyone's learning)."
+        )]
         filter: Option<EnrollmentFilterInput>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<Counted<EnrollmentNode>> {
         let q = filter
             .unwrap_or_default()
@@ -529,11 +576,22 @@ impl LearningQuery {
     async fn course_enrollment_stats(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A manager's team: everyone below them, at any depth (the manager \
+                          and those who see everyone's learning)."
+        )]
         team_of: Option<ID>,
+        #[graphql(desc = "A unit and every unit below it (those who see everyone's \
+                          learning); with neither this nor `teamOf`: the organisation.")]
         org_unit_id: Option<ID>,
+        #[graphql(desc = "Only these courses; absent: every course with an enrolment in scope.")]
         course_ids: Option<Vec<ID>>,
+        #[graphql(
+            desc = "Also count completions in this period (`completedInPeriod`); only \
+                          for callers who see each learner in scope, else `invalid_query`."
+        )]
         completed_in: Option<PeriodInput>,
-        first: Option<i32>,
+        #[graphql(desc = "How many courses: 1-200 (default 50).")] first: Option<i32>,
     ) -> Result<Vec<CourseEnrollmentStats>> {
         let c = service_ctx(ctx)?;
         let stats = async {
@@ -559,9 +617,15 @@ impl LearningQuery {
     async fn skills_being_learnt(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "A manager's team: everyone below them, at any depth (the manager \
+                          and those who see everyone's learning)."
+        )]
         team_of: Option<ID>,
+        #[graphql(desc = "A unit and every unit below it (those who see everyone's \
+                          learning); with neither this nor `teamOf`: the organisation.")]
         org_unit_id: Option<ID>,
-        first: Option<i32>,
+        #[graphql(desc = "How many skills: 1-200 (default 50).")] first: Option<i32>,
     ) -> Result<Vec<SkillLearning>> {
         let c = service_ctx(ctx)?;
         let stats = async {

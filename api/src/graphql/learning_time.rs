@@ -28,7 +28,9 @@ use std::collections::HashMap;
 /// Minutes logged in one category, in or outside working time.
 #[derive(SimpleObject)]
 pub struct CategoryMinutes {
+    /// The category.
     category: Enum<EntryCategory>,
+    /// Minutes logged in it in the period, in and outside working time.
     minutes: u64,
 }
 
@@ -63,8 +65,11 @@ fn reason<V>(cell: &Cell<V>) -> Option<SuppressionReasonGql> {
 /// privacy engine withholds it.
 #[derive(SimpleObject)]
 pub struct Count {
+    /// The count; null when `suppressed`.
     value: Option<u64>,
+    /// True when the privacy engine withholds the count (then `value` is null).
     suppressed: bool,
+    /// Why the count is withheld; null when it is shown.
     suppression_reason: Option<SuppressionReasonGql>,
 }
 
@@ -85,6 +90,7 @@ impl From<Cell<u64>> for Count {
 pub struct LearningTimeTotals {
     /// True when the privacy engine withholds the figures (then all of them are null).
     suppressed: bool,
+    /// Why the figures are withheld; null when they are shown.
     suppression_reason: Option<SuppressionReasonGql>,
     /// People counted.
     people: Option<u32>,
@@ -147,6 +153,7 @@ pub struct PersonLearningTime {
 /// One person's learning time in a summary.
 #[Object]
 impl PersonLearningTime {
+    /// The person's id.
     async fn employee_id(&self) -> ID {
         ID(self.employee_id.to_string())
     }
@@ -154,6 +161,7 @@ impl PersonLearningTime {
     async fn employee(&self, ctx: &Context<'_>) -> Result<Option<EmployeeNode>> {
         employee_node(ctx, self.employee_id).await
     }
+    /// The person's own totals in the period (never suppressed: the caller may see them).
     async fn totals(&self) -> LearningTimeTotals {
         LearningTimeTotals::from(&Cell::Value(self.totals.clone()))
     }
@@ -162,8 +170,11 @@ impl PersonLearningTime {
 /// Learning time of a person or a group in a period.
 #[derive(SimpleObject)]
 pub struct LearningTimeSummary {
+    /// The first day of the period.
     period_start: Date,
+    /// The last day of the period.
     period_end: Date,
+    /// The totals of everyone in scope; `suppressed` when the privacy engine withholds them.
     totals: LearningTimeTotals,
     /// Person by person, only for callers who may see each of them (else null).
     #[graphql(complexity = "super::limits::list(super::limits::SUMMARY_PEOPLE, child_complexity)")]
@@ -228,16 +239,19 @@ fn levels(band: Option<JobLevelRangeInput>) -> ApiResult<Option<(JobLevel, JobLe
 /// An org unit, with or without the units below it, optionally one band of job levels.
 #[derive(InputObject)]
 pub struct UnitScopeInput {
+    /// The org unit.
     id: ID,
     /// Include every unit below it (default true).
     #[graphql(default = true)]
     include_descendants: bool,
+    /// Only the people of this band of job levels; absent: every level.
     levels: Option<JobLevelRangeInput>,
 }
 
 /// The whole organisation, optionally one band of job levels.
 #[derive(InputObject, Default)]
 pub struct OrganisationScopeInput {
+    /// Only the people of this band of job levels; absent: every level.
     levels: Option<JobLevelRangeInput>,
 }
 
@@ -351,8 +365,8 @@ impl LearningTimeQuery {
     async fn learning_time_summary(
         &self,
         ctx: &Context<'_>,
-        scope: LearningTimeScopeInput,
-        period: PeriodInput,
+        #[graphql(desc = "Whose learning time.")] scope: LearningTimeScopeInput,
+        #[graphql(desc = "The period to sum.")] period: PeriodInput,
     ) -> Result<LearningTimeSummary> {
         learning_time_summary(ctx, scope.scope().gql()?, period).await
     }
@@ -363,8 +377,9 @@ impl LearningTimeQuery {
     async fn people_without_learning_time(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Among whom: a team, an org unit or the organisation.")]
         scope: LearningTimeScopeInput,
-        period: PeriodInput,
+        #[graphql(desc = "The period to look at.")] period: PeriodInput,
     ) -> Result<Vec<PersonLearningTime>> {
         let c = service_ctx(ctx)?;
         let unused = async {
@@ -405,25 +420,36 @@ wire_enum!(
 #[derive(SimpleObject)]
 #[graphql(name = "TimeEntry")]
 pub struct TimeEntryNode {
+    /// The entry's id.
     #[graphql(owned)]
     pub(crate) id: ID,
+    /// Whose learning time it is.
     employee_id: ID,
+    /// The day the learning happened.
     date: Date,
+    /// How long, in minutes: 1-1440.
     minutes: u32,
     /// In working time, or outside it ("on top").
     in_work_time: bool,
+    /// What kind of learning it was.
     category: Enum<EntryCategory>,
+    /// The course the time was spent on; null when none is named.
     course_id: Option<ID>,
+    /// The skill it was for; null when none is named (exploratory learning may name one later).
     skill_id: Option<ID>,
     /// The learning record this time was spent on (time recorded from xAPI statements).
     learning_record_id: Option<ID>,
+    /// The person's note; null when none.
     note: Option<String>,
+    /// Whether it needs, waits for or got the manager's approval.
     approval: Enum<ApprovalState>,
     /// Who approved or rejected it.
     decided_by: Option<String>,
     /// Send it back to `editTimeEntry` to change the entry.
     version: i64,
+    /// When it was logged.
     created_at: DateTime<Utc>,
+    /// When it last changed (an edit, an approval, a rejection).
     updated_at: DateTime<Utc>,
 }
 
@@ -463,12 +489,19 @@ pub enum PolicyScopeKind {
 /// A day of the week.
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Weekday {
+    /// Monday.
     Mon,
+    /// Tuesday.
     Tue,
+    /// Wednesday.
     Wed,
+    /// Thursday.
     Thu,
+    /// Friday.
     Fri,
+    /// Saturday.
     Sat,
+    /// Sunday.
     Sun,
 }
 
@@ -494,6 +527,7 @@ impl Weekday {
 #[derive(SimpleObject, InputObject, Clone)]
 #[graphql(input_name = "ProtectedSlotInput")]
 pub struct ProtectedSlot {
+    /// The day of the week it falls on.
     weekday: Weekday,
     /// HH:MM
     start: String,
@@ -505,8 +539,11 @@ pub struct ProtectedSlot {
 #[derive(SimpleObject)]
 #[graphql(name = "LearningTimePolicy")]
 pub struct PolicyNode {
+    /// The policy's id.
     id: ID,
+    /// The policy's name.
     name: String,
+    /// Which people it covers.
     scope: PolicyScopeKind,
     /// With scope ORG_UNIT.
     org_unit_id: Option<ID>,
@@ -516,19 +553,25 @@ pub struct PolicyNode {
     share_percent: Option<f64>,
     /// A fixed grant per period (scaled for part-timers).
     fixed_hours_per_period: Option<f64>,
+    /// The period the time is granted for.
     period: Enum<PolicyPeriod>,
+    /// At most this many hours of a period's unused time carry into the next (0: none).
     carry_over_cap_hours: f64,
+    /// The shared slot in the week kept for learning; null when there is none.
     protected_slot: Option<ProtectedSlot>,
     /// Entries longer than this need the manager's approval.
     approval_threshold_minutes: Option<u32>,
     /// The full-time week fixed grants are meant for.
     full_time_hours: f64,
+    /// The first day it applies.
     effective_from: Date,
     /// The last day it applies; null: open-ended.
     effective_to: Option<Date>,
     /// Send it back to `endLearningTimePolicy`.
     version: i64,
+    /// When it was created.
     created_at: DateTime<Utc>,
+    /// When it last changed (ended).
     updated_at: DateTime<Utc>,
 }
 
@@ -590,55 +633,77 @@ payload!(
 pub struct LogTimeInput {
     /// Whose time: yours when absent (a report's as their manager, anyone's as ld_admin).
     employee_id: Option<ID>,
+    /// The day the learning happened: not in the future, within the person's employment.
     date: Date,
+    /// How long, in minutes: 1-1440, and a day's entries together at most 1440.
     minutes: i32,
     /// In working time (default) or outside it.
     #[graphql(default = true)]
     in_work_time: bool,
+    /// What kind of learning it was.
     category: Enum<EntryCategory>,
+    /// The course the time was spent on.
     course_id: Option<ID>,
     /// Exploratory learning can be linked to a skill later.
     skill_id: Option<ID>,
     /// The learning record this time was spent on: one of the person's own.
     learning_record_id: Option<ID>,
+    /// A note, 1-10,000 characters.
     note: Option<String>,
 }
 
 /// The fields of a time entry to change (absent: unchanged).
 #[derive(InputObject)]
 pub struct EditTimeEntryInput {
+    /// The day the learning happened: not in the future, within the person's employment.
     date: Option<Date>,
+    /// How long, in minutes: 1-1440, and a day's entries together at most 1440.
     minutes: Option<i32>,
+    /// In working time, or outside it.
     in_work_time: Option<bool>,
+    /// What kind of learning it was.
     category: Option<Enum<EntryCategory>>,
+    /// The course the time was spent on (absent: the current one; a link cannot be removed).
     course_id: Option<ID>,
+    /// The skill it was for, e.g. linking exploratory learning later.
     skill_id: Option<ID>,
+    /// The learning record this time was spent on: one of the person's own.
     learning_record_id: Option<ID>,
+    /// A note, 1-10,000 characters; blank removes it.
     note: Option<String>,
 }
 
 /// A new learning-time policy: give exactly one of `sharePercent` and `fixedHoursPerPeriod`.
 #[derive(InputObject)]
 pub struct CreateLearningTimePolicyInput {
+    /// The policy's name, 1-200 characters.
     name: String,
+    /// Which people it covers (default ORGANISATION).
     #[graphql(default_with = "PolicyScopeKind::Organisation")]
     scope: PolicyScopeKind,
     /// With scope ORG_UNIT.
     org_unit_id: Option<ID>,
     /// With scope JOB_LEVEL.
     job_level: Option<i32>,
-    /// e.g. 10 for a day a fortnight.
+    /// A share of contracted hours, 0.01-100, e.g. 10 for a day a fortnight.
     share_percent: Option<f64>,
+    /// A fixed grant per period in hours (scaled for part-timers): at least one minute, at most
+    /// 1666.67 hours.
     fixed_hours_per_period: Option<f64>,
     /// Default MONTH.
     period: Option<Enum<PolicyPeriod>>,
+    /// At most this many hours of a period's unused time carry into the next: 0-10,000
+    /// (default 0, no carry-over).
     carry_over_cap_hours: Option<f64>,
+    /// A shared slot in the week kept for learning (the end after the start).
     protected_slot: Option<ProtectedSlot>,
     /// Entries longer than this need the manager's approval.
     approval_threshold_minutes: Option<i32>,
     /// The full-time week fixed grants are meant for (default 40).
     full_time_hours: Option<f64>,
+    /// The first day it applies.
     effective_from: Date,
+    /// The last day it applies, not before `effectiveFrom`; absent: open-ended.
     effective_to: Option<Date>,
 }
 
@@ -720,7 +785,11 @@ pub struct LearningTimeMutation;
 #[Object]
 impl LearningTimeMutation {
     /// Log learning time (yours, or a report's as their manager, or anyone's as ld_admin).
-    async fn log_time(&self, ctx: &Context<'_>, input: LogTimeInput) -> Result<TimeEntryPayload> {
+    async fn log_time(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The learning time to log.")] input: LogTimeInput,
+    ) -> Result<TimeEntryPayload> {
         let c = service_ctx(ctx)?;
         TimeEntryPayload::from_result(async { svc::log_time(c, input.command()?).await }.await)
     }
@@ -729,9 +798,10 @@ impl LearningTimeMutation {
     async fn edit_time_entry(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The entry to change.")] id: ID,
+        #[graphql(desc = "The `version` as read; a newer one stored answers `version_mismatch`.")]
         version: i64,
-        input: EditTimeEntryInput,
+        #[graphql(desc = "The fields to change.")] input: EditTimeEntryInput,
     ) -> Result<TimeEntryPayload> {
         let c = service_ctx(ctx)?;
         TimeEntryPayload::from_result(
@@ -743,11 +813,19 @@ impl LearningTimeMutation {
         )
     }
     /// Approve a pending entry (the person's manager; never the person).
-    async fn approve_time_entry(&self, ctx: &Context<'_>, id: ID) -> Result<TimeEntryPayload> {
+    async fn approve_time_entry(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The pending entry.")] id: ID,
+    ) -> Result<TimeEntryPayload> {
         decide(ctx, id, true).await
     }
     /// Reject a pending entry (the person's manager; never the person).
-    async fn reject_time_entry(&self, ctx: &Context<'_>, id: ID) -> Result<TimeEntryPayload> {
+    async fn reject_time_entry(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The pending entry.")] id: ID,
+    ) -> Result<TimeEntryPayload> {
         decide(ctx, id, false).await
     }
     /// Start a learning-time policy (ld_admin). The most specific policy wins: org unit
@@ -755,7 +833,7 @@ impl LearningTimeMutation {
     async fn create_learning_time_policy(
         &self,
         ctx: &Context<'_>,
-        input: CreateLearningTimePolicyInput,
+        #[graphql(desc = "The new policy.")] input: CreateLearningTimePolicyInput,
     ) -> Result<LearningTimePolicyPayload> {
         let c = service_ctx(ctx)?;
         LearningTimePolicyPayload::from_result(svc::create_policy(c, input.into()).await)
@@ -765,8 +843,10 @@ impl LearningTimeMutation {
     async fn end_learning_time_policy(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The policy to end.")] id: ID,
+        #[graphql(desc = "The `version` as read; a newer one stored answers `version_mismatch`.")]
         version: i64,
+        #[graphql(desc = "Its last day: not before yesterday, nor before its `effectiveFrom`.")]
         effective_to: Date,
     ) -> Result<LearningTimePolicyPayload> {
         let c = service_ctx(ctx)?;

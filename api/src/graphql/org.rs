@@ -99,21 +99,34 @@ wire_enum!(
 pub struct EmployeeDetailsNode {
     /// The HRIS id.
     external_id: Option<String>,
+    /// The HRIS's employee number; null when it sent none.
     employee_number: Option<String>,
+    /// The work email, unique among employees (xAPI actors are matched by it).
     email: String,
     /// 1 (entry) to 8 (executive).
     job_level: u8,
+    /// How they are employed.
     employment_type: Enum<EmploymentType>,
+    /// Where they are in their employment (the dates below say since when).
     status: Enum<EmployeeStatus>,
+    /// The first day of employment; null when the HRIS sent none.
     hire_date: Option<Date>,
+    /// The first day of the leave (required with status LEAVE); null when there is none.
     leave_start_date: Option<Date>,
+    /// The last day of the leave; null while the leave is open-ended or when there is none.
     leave_end_date: Option<Date>,
+    /// The last day of employment (required with status TERMINATED); null when none is known.
     termination_date: Option<Date>,
+    /// Contracted hours per week (more than 0, at most 80): learning-time policies grant a share
+    /// of these.
     contracted_hours_per_week: f64,
+    /// Where they work, as the HRIS names it; null when none.
     location: Option<String>,
     /// Send it back to `updateEmployee`.
     version: i64,
+    /// When the record was created in Learnwell.
     created_at: DateTime<Utc>,
+    /// When the record last changed.
     updated_at: DateTime<Utc>,
 }
 
@@ -143,6 +156,7 @@ pub(crate) async fn employee_node(
 /// learning for themselves, their managers and admins.
 #[Object(name = "Employee")]
 impl EmployeeNode {
+    /// The employee's id.
     pub(crate) async fn id(&self) -> ID {
         ID(self.employee.id.to_string())
     }
@@ -157,7 +171,7 @@ impl EmployeeNode {
     async fn learning_time(
         &self,
         ctx: &Context<'_>,
-        period: PeriodInput,
+        #[graphql(desc = "The period to sum.")] period: PeriodInput,
     ) -> Result<Option<LearningTimeSummary>> {
         let summary = learning_time::person_learning_time(ctx, self.employee.id, period).await;
         Ok(nullable(ctx, summary))
@@ -183,18 +197,23 @@ impl EmployeeNode {
         let found = super::pipeline::reviews_of(ctx, self.employee.id).await;
         Ok(nullable(ctx, found))
     }
+    /// The given and family name, separated by a space.
     async fn display_name(&self) -> String {
         self.employee.display_name()
     }
+    /// The given (first) name.
     async fn given_name(&self) -> &str {
         self.employee.data.given_name.as_str()
     }
+    /// The family name.
     async fn family_name(&self) -> &str {
         self.employee.data.family_name.as_str()
     }
+    /// The job title, as the HRIS names it; null when none.
     async fn job_title(&self) -> Option<&str> {
         self.employee.data.job_title.as_ref().map(|t| t.as_str())
     }
+    /// The org unit they belong to; null when they belong to none.
     async fn org_unit(&self, ctx: &Context<'_>) -> Result<Option<OrgUnitNode>> {
         let Some(id) = self.employee.data.org_unit_id else {
             return Ok(None);
@@ -205,6 +224,7 @@ impl EmployeeNode {
             .await?
             .map(OrgUnitNode))
     }
+    /// Their manager (with `details` as the caller may see them); null when they have none.
     async fn manager(&self, ctx: &Context<'_>) -> Result<Option<EmployeeNode>> {
         let Some(id) = self.employee.data.manager_id else {
             return Ok(None);
@@ -260,6 +280,7 @@ pub struct OrgUnitNode(OrgUnit);
 /// A unit of the organisation tree (division, department, team).
 #[Object(name = "OrgUnit")]
 impl OrgUnitNode {
+    /// The unit's id.
     pub(crate) async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
@@ -269,8 +290,13 @@ impl OrgUnitNode {
     async fn learning_time_summary(
         &self,
         ctx: &Context<'_>,
-        period: PeriodInput,
-        #[graphql(default = true)] include_descendants: bool,
+        #[graphql(desc = "The period to sum.")] period: PeriodInput,
+        #[graphql(
+            default = true,
+            desc = "Also the people of every unit below this one (default true); false: only \
+                    the unit's own people."
+        )]
+        include_descendants: bool,
     ) -> Result<Option<LearningTimeSummary>> {
         let scope = SummaryScope::Units {
             root: Some(self.0.id),
@@ -280,12 +306,16 @@ impl OrgUnitNode {
         let summary = learning_time::learning_time_summary(ctx, scope, period).await;
         Ok(nullable(ctx, summary))
     }
+    /// The unit's name.
     async fn name(&self) -> &str {
         self.0.name.as_str()
     }
+    /// What kind of unit it is, free text such as division, department or team ("unit" when
+    /// none was given).
     async fn kind(&self) -> &str {
         self.0.kind.as_str()
     }
+    /// The HRIS id; null for a unit created without one.
     async fn external_id(&self) -> Option<&str> {
         self.0.external_id.as_ref().map(|x| x.as_str())
     }
@@ -293,6 +323,7 @@ impl OrgUnitNode {
     async fn version(&self) -> i64 {
         self.0.version
     }
+    /// The unit directly above; null for a top-level unit.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<OrgUnitNode>> {
         let Some(id) = self.0.parent_id else {
             return Ok(None);
@@ -304,6 +335,7 @@ impl OrgUnitNode {
             .map(OrgUnitNode))
     }
     #[graphql(complexity = "super::limits::list(super::limits::CHILD_UNITS, child_complexity)")]
+    /// The units directly below; empty for a unit without any.
     async fn children(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnitNode>> {
         let all = svc::list_org_units(service_ctx(ctx)?).await.gql()?;
         Ok(all
@@ -331,9 +363,10 @@ impl OrgUnitNode {
     async fn employees(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Narrows the list; its `orgUnitId` is ignored (this unit is the scope).")]
         filter: Option<EmployeeFilterInput>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<Counted<EmployeeNode>> {
         let mut f = filter.unwrap_or_default().into_filter(first, after)?;
         f.org_unit_id = Some(self.0.id);
@@ -346,10 +379,13 @@ impl OrgUnitNode {
 pub struct EmployeeFilterInput {
     /// This unit and every unit below it.
     org_unit_id: Option<ID>,
+    /// The direct reports of this employee (not their reports' reports).
     manager_id: Option<ID>,
     /// Only for callers who read everyone's full record (otherwise `invalid_query`), like
     /// `jobLevel`.
     status: Option<Enum<EmployeeStatus>>,
+    /// Exactly this job level, 1-8; only for callers who read everyone's full record (otherwise
+    /// `invalid_query`).
     job_level: Option<i32>,
     /// Case-insensitive text in the name (and the email and HRIS id for callers who read
     /// everyone's full record).
@@ -415,7 +451,11 @@ impl OrgQuery {
         Ok(svc::me(service_ctx(ctx)?).await.gql()?.into())
     }
     /// An employee by id: null when there is no such person.
-    async fn employee(&self, ctx: &Context<'_>, id: ID) -> Result<Option<EmployeeNode>> {
+    async fn employee(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The employee's id; an id that names nobody answers null.")] id: ID,
+    ) -> Result<Option<EmployeeNode>> {
         let Ok(id) = id.parse() else {
             return Ok(None);
         };
@@ -427,15 +467,21 @@ impl OrgQuery {
     async fn employees(
         &self,
         ctx: &Context<'_>,
-        filter: Option<EmployeeFilterInput>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Narrows the list; absent: everyone the caller may see.")] filter: Option<
+            EmployeeFilterInput,
+        >,
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<Counted<EmployeeNode>> {
         let f = filter.unwrap_or_default().into_filter(first, after)?;
         employees_connection(ctx, f).await
     }
     /// An org unit by id: null when there is no such unit.
-    async fn org_unit(&self, ctx: &Context<'_>, id: ID) -> Result<Option<OrgUnitNode>> {
+    async fn org_unit(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The unit's id; an id that names no unit answers null.")] id: ID,
+    ) -> Result<Option<OrgUnitNode>> {
         let Ok(id) = id.parse() else {
             return Ok(None);
         };
@@ -495,53 +541,87 @@ pub struct DeleteOrgUnitPayload {
 pub struct CreateEmployeeInput {
     /// The HRIS id.
     external_id: Option<String>,
+    /// The HRIS's employee number, 1-200 characters.
     employee_number: Option<String>,
+    /// The work email, unique among employees.
     email: String,
+    /// The given (first) name, 1-200 characters.
     given_name: String,
+    /// The family name, 1-200 characters.
     family_name: String,
+    /// The job title, 1-200 characters.
     job_title: Option<String>,
     /// 1 (entry) to 8 (executive).
     job_level: i32,
+    /// The org unit they belong to.
     org_unit_id: Option<ID>,
+    /// Their manager, another employee.
     manager_id: Option<ID>,
+    /// Default FULL_TIME.
     employment_type: Option<Enum<EmploymentType>>,
+    /// Default ACTIVE; LEAVE needs `leaveStartDate`, TERMINATED needs `terminationDate`.
     status: Option<Enum<EmployeeStatus>>,
+    /// The first day of employment.
     hire_date: Option<Date>,
+    /// The first day of a leave; not before `hireDate`.
     leave_start_date: Option<Date>,
+    /// The last day of the leave; needs `leaveStartDate` and is not before it.
     leave_end_date: Option<Date>,
+    /// The last day of employment; not before `hireDate`.
     termination_date: Option<Date>,
+    /// More than 0, at most 80 (default 40).
     contracted_hours_per_week: Option<f64>,
+    /// Where they work, 1-200 characters.
     location: Option<String>,
 }
 
 /// An employee's fields to change: absent fields stay; `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateEmployeeInput {
+    /// The HRIS id; null clears it.
     external_id: MaybeUndefined<String>,
+    /// The HRIS's employee number, 1-200 characters; null clears it.
     employee_number: MaybeUndefined<String>,
+    /// The work email, unique among employees.
     email: Option<String>,
+    /// The given (first) name, 1-200 characters.
     given_name: Option<String>,
+    /// The family name, 1-200 characters.
     family_name: Option<String>,
+    /// The job title, 1-200 characters; null clears it.
     job_title: MaybeUndefined<String>,
+    /// 1 (entry) to 8 (executive).
     job_level: Option<i32>,
+    /// The org unit they belong to; null: none.
     org_unit_id: MaybeUndefined<ID>,
+    /// Their manager, another employee (the chain of managers may not loop); null: none.
     manager_id: MaybeUndefined<ID>,
+    /// How they are employed.
     employment_type: Option<Enum<EmploymentType>>,
+    /// LEAVE needs a leave start date, TERMINATED a termination date (sent or stored).
     status: Option<Enum<EmployeeStatus>>,
+    /// The first day of employment; null clears it.
     hire_date: MaybeUndefined<Date>,
+    /// The first day of a leave, not before the hire date; null clears it.
     leave_start_date: MaybeUndefined<Date>,
+    /// The last day of the leave, not before its start; null: open-ended.
     leave_end_date: MaybeUndefined<Date>,
+    /// The last day of employment, not before the hire date; null clears it.
     termination_date: MaybeUndefined<Date>,
+    /// More than 0, at most 80.
     contracted_hours_per_week: Option<f64>,
+    /// Where they work, 1-200 characters; null clears it.
     location: MaybeUndefined<String>,
 }
 
 /// A new org unit.
 #[derive(InputObject)]
 pub struct CreateOrgUnitInput {
+    /// The unit's name, 1-200 characters.
     name: String,
     /// e.g. division, department, team (default "unit").
     kind: Option<String>,
+    /// The unit directly above; absent: a top-level unit.
     parent_id: Option<ID>,
     /// The head of the unit.
     manager_id: Option<ID>,
@@ -552,11 +632,15 @@ pub struct CreateOrgUnitInput {
 /// An org unit's fields to change: absent fields stay; `null` clears an optional one.
 #[derive(InputObject)]
 pub struct UpdateOrgUnitInput {
+    /// The unit's name, 1-200 characters.
     name: Option<String>,
+    /// e.g. division, department, team, 1-200 characters.
     kind: Option<String>,
-    /// A move: the tree may not loop.
+    /// A move: the tree may not loop; null makes it a top-level unit.
     parent_id: MaybeUndefined<ID>,
+    /// The head of the unit; null: none.
     manager_id: MaybeUndefined<ID>,
+    /// The HRIS id; null clears it.
     external_id: MaybeUndefined<String>,
 }
 
@@ -645,7 +729,7 @@ impl OrgMutation {
     async fn create_employee(
         &self,
         ctx: &Context<'_>,
-        input: CreateEmployeeInput,
+        #[graphql(desc = "The new employee.")] input: CreateEmployeeInput,
     ) -> Result<EmployeePayload> {
         EmployeePayload::from_result(svc::create_employee(service_ctx(ctx)?, input.into()).await)
     }
@@ -653,9 +737,10 @@ impl OrgMutation {
     async fn update_employee(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The employee to change.")] id: ID,
+        #[graphql(desc = "The `version` as read; a newer one stored answers `version_mismatch`.")]
         version: i64,
-        input: UpdateEmployeeInput,
+        #[graphql(desc = "The fields to change.")] input: UpdateEmployeeInput,
     ) -> Result<EmployeePayload> {
         let c = service_ctx(ctx)?;
         EmployeePayload::from_result(
@@ -670,7 +755,7 @@ impl OrgMutation {
     async fn create_org_unit(
         &self,
         ctx: &Context<'_>,
-        input: CreateOrgUnitInput,
+        #[graphql(desc = "The new unit.")] input: CreateOrgUnitInput,
     ) -> Result<OrgUnitPayload> {
         OrgUnitPayload::from_result(svc::create_org_unit(service_ctx(ctx)?, input.into()).await)
     }
@@ -678,9 +763,10 @@ impl OrgMutation {
     async fn update_org_unit(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The unit to change.")] id: ID,
+        #[graphql(desc = "The `version` as read; a newer one stored answers `version_mismatch`.")]
         version: i64,
-        input: UpdateOrgUnitInput,
+        #[graphql(desc = "The fields to change.")] input: UpdateOrgUnitInput,
     ) -> Result<OrgUnitPayload> {
         let c = service_ctx(ctx)?;
         OrgUnitPayload::from_result(
@@ -692,7 +778,11 @@ impl OrgMutation {
         )
     }
     /// Delete an empty unit (no child units, no employees).
-    async fn delete_org_unit(&self, ctx: &Context<'_>, id: ID) -> Result<DeleteOrgUnitPayload> {
+    async fn delete_org_unit(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The unit to delete.")] id: ID,
+    ) -> Result<DeleteOrgUnitPayload> {
         let c = service_ctx(ctx)?;
         let result = async {
             let unit: OrgUnitId = found(&id, "org unit")?;

@@ -62,6 +62,8 @@ pub trait WireEnum: Copy + Eq + Send + Sync + 'static {
     const DESCRIPTION: &'static str;
     fn all() -> &'static [Self];
     fn code(self) -> &'static str;
+    /// What the value means (its doc line in the domain): the enum value's description.
+    fn describe(self) -> &'static str;
     /// The GraphQL names, in the order of `all()` (made once).
     fn names() -> &'static [String];
 }
@@ -76,6 +78,9 @@ macro_rules! wire_enum {
             }
             fn code(self) -> &'static str {
                 <$ty>::code(self)
+            }
+            fn describe(self) -> &'static str {
+                <$ty>::describe(self)
             }
             fn names() -> &'static [String] {
                 static NAMES: ::std::sync::OnceLock<Vec<String>> = ::std::sync::OnceLock::new();
@@ -112,12 +117,13 @@ fn enum_type_info<T: WireEnum>() -> MetaType {
         description: Some(T::DESCRIPTION.to_owned()),
         enum_values: T::names()
             .iter()
-            .map(|n| {
+            .zip(T::all())
+            .map(|(n, v)| {
                 (
                     n.clone(),
                     MetaEnumValue {
                         name: n.clone(),
-                        description: None,
+                        description: Some(v.describe().to_owned()),
                         deprecation: Default::default(),
                         visible: None,
                         inaccessible: false,

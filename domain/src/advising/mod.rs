@@ -27,8 +27,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 code_enum!(
     /// How an engagement came about.
     Origin, "origin" {
+        /// A performance improvement plan: the client acknowledges it before it starts.
         Pip = "pip",
+        /// The client's manager referred them, without a formal plan.
         ManagerReferral = "manager_referral",
+        /// The client asked for advising themselves.
         SelfReferral = "self_referral",
     }
 );
@@ -36,11 +39,18 @@ code_enum!(
 code_enum!(
     /// Where an engagement is in its life.
     EngagementState, "state" {
+        /// Being prepared: the plan is edited freely; no check-ins yet.
         Draft = "draft",
+        /// In force: the expectations are locked (changed only by an amendment with a
+        /// reason), check-ins are due at the cadence.
         Active = "active",
+        /// In force after its planned end was moved later, with a reason.
         Extended = "extended",
+        /// Closed with the client having met the plan's expectations.
         CompletedSuccessful = "completed_successful",
+        /// Closed with the client not having met the plan's expectations.
         CompletedUnsuccessful = "completed_unsuccessful",
+        /// Stopped without a verdict, from draft or while in force.
         Withdrawn = "withdrawn",
     }
 );
@@ -48,8 +58,12 @@ code_enum!(
 code_enum!(
     /// How an engagement ended.
     Outcome, "outcome" {
+        /// The client met the plan's expectations (from a running engagement).
         CompletedSuccessful = "completed_successful",
+        /// The client did not meet the plan's expectations (from a running
+        /// engagement).
         CompletedUnsuccessful = "completed_unsuccessful",
+        /// Stopped without a verdict (from draft too).
         Withdrawn = "withdrawn",
     }
 );
@@ -57,9 +71,13 @@ code_enum!(
 code_enum!(
     /// The supervisor's judgement of one focus area at a check-in.
     Rating, "rating" {
+        /// The focus area's expectation was not met.
         NotMet = "not_met",
+        /// Part of the focus area's expectation was met.
         PartlyMet = "partly_met",
+        /// The focus area's expectation was met.
         Met = "met",
+        /// The focus area's expectation was met and surpassed.
         Exceeded = "exceeded",
     }
 );
@@ -67,8 +85,12 @@ code_enum!(
 code_enum!(
     /// Where a client is referred when advising is not (only) what they need.
     ReferralTarget, "target" {
+        /// A coach, for client-led strengths work the client judges.
         Coach = "coach",
+        /// A mentor, for guidance from someone experienced in the client's field.
         Mentor = "mentor",
+        /// The employee assistance programme, for mental-health needs: only the fact and
+        /// the date are stored, never a note.
         Eap = "eap",
     }
 );

@@ -14,11 +14,17 @@ const MAX_DAYS: i64 = 366;
 code_enum!(
     /// What a focus area is about (`custom` needs a title).
     FocusKind, "kind" {
+        /// Managing time: planning the work and meeting deadlines.
         TimeManagement = "time_management",
+        /// How the client communicates: clarity, tone, listening.
         CommunicationStyle = "communication_style",
+        /// The quality of the client's work: accuracy, completeness, rework.
         Quality = "quality",
+        /// Choosing what to do first and what to leave.
         Prioritisation = "prioritisation",
+        /// Working with others: sharing information, helping, handing over.
         Collaboration = "collaboration",
+        /// Anything else, named by the focus area's title (required).
         Custom = "custom",
     }
 );

@@ -13,10 +13,15 @@ pub use fields::{CourseChanges, CourseFields, NewSkill, SkillFields};
 code_enum!(
     /// How a course is delivered.
     Modality, "modality" {
+        /// Online with a trainer at set times, e.g. a virtual classroom or webinar.
         Online = "online",
+        /// In person, in a room with a trainer.
         Classroom = "classroom",
+        /// A mix of online and in-person sessions.
         Blended = "blended",
+        /// Worked through alone at the learner's own pace, e.g. e-learning modules.
         SelfPaced = "self_paced",
+        /// Learnt while doing the job, e.g. shadowing or a stretch assignment.
         OnTheJob = "on_the_job",
     }
 );
@@ -24,7 +29,9 @@ code_enum!(
 code_enum!(
     /// Who provides a course.
     Provider, "provider" {
+        /// Designed and run by the organisation itself.
         Internal = "internal",
+        /// Bought in from an outside provider (a vendor, a school, a platform).
         External = "external",
     }
 );
@@ -32,8 +39,11 @@ code_enum!(
 code_enum!(
     /// How advanced a course is.
     CourseLevel, "level" {
+        /// For people new to the subject; no prior knowledge assumed.
         Beginner = "beginner",
+        /// For people who know the basics and want to build on them.
         Intermediate = "intermediate",
+        /// For experienced practitioners deepening their expertise.
         Advanced = "advanced",
     }
 );

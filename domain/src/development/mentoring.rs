@@ -11,7 +11,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 code_enum!(
     /// Mentoring (an experienced colleague) or coaching (a trained coach, internal or paid).
     ProfileKind, "kind" {
+        /// An experienced colleague who guides a mentee in their field; sessions are logged
+        /// as `mentoring` learning time.
         Mentor = "mentor",
+        /// A trained coach (internal or paid) for client-led strengths work; sessions are
+        /// logged as `coaching` learning time.
         Coach = "coach",
     }
 );
@@ -29,8 +33,11 @@ impl ProfileKind {
 code_enum!(
     /// How a mentee would like to meet.
     MeetingFormat, "preferred_format" {
+        /// Face to face, in the same place.
         InPerson = "in_person",
+        /// Over video or phone.
         Remote = "remote",
+        /// Either way; the mentee has no preference (the default).
         Any = "any",
     }
 );
@@ -40,11 +47,18 @@ code_enum!(
     /// manager where the organisation's policy asks for it), then accepted (active) or declined
     /// by the mentor, and closed by either side.
     EngagementState, "state" {
+        /// Proposed by the mentee, waiting for their manager's approval (where the
+        /// organisation's policy asks for it) before the mentor is asked.
         PendingApproval = "pending_approval",
+        /// The mentee's manager did not approve it; the mentor was never asked.
         Rejected = "rejected",
+        /// Waiting for the mentor or coach to accept or decline.
         Proposed = "proposed",
+        /// Accepted: it holds a place of the profile's capacity and sessions are logged.
         Active = "active",
+        /// The mentor or coach declined it.
         Declined = "declined",
+        /// Ended by either side, with their feedback; its place is free again.
         Closed = "closed",
     }
 );
@@ -52,7 +66,9 @@ code_enum!(
 code_enum!(
     /// A mentee's request: open until a mentor accepts it.
     RequestState, "state" {
+        /// Waiting for a mentor or coach: no engagement for it has been accepted yet.
         Open = "open",
+        /// An engagement for it was accepted; no other one can be.
         Matched = "matched",
     }
 );

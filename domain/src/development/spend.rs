@@ -13,11 +13,17 @@ use chrono::{DateTime, Utc};
 code_enum!(
     /// What PD money is spent on.
     SpendCategory, "category" {
+        /// A course or training fee; the request may name the catalog course.
         Course = "course",
+        /// A conference or event ticket.
         Conference = "conference",
+        /// A paid external coach; the request may name the coaching engagement.
         ExternalCoaching = "external_coaching",
+        /// A paid external mentor; the request may name the mentoring engagement.
         ExternalMentoring = "external_mentoring",
+        /// Books and other learning materials.
         Books = "books",
+        /// Any other development spend; the description says what.
         Other = "other",
     }
 );
@@ -25,10 +31,17 @@ code_enum!(
 code_enum!(
     /// Where a spend request stands.
     SpendState, "state" {
+        /// Waiting for approval (two different approvers above the second-approval
+        /// amount); nobody approves their own request.
         Requested = "requested",
+        /// Approved: its amount is reserved from the budget until it is spent or
+        /// cancelled.
         Approved = "approved",
+        /// Refused by an approver; nothing is reserved.
         Rejected = "rejected",
+        /// Paid: the actual amount (at most the approved one) is charged to the budget.
         Spent = "spent",
+        /// Withdrawn before it was spent; an approved amount is released to the budget.
         Cancelled = "cancelled",
     }
 );

@@ -19,9 +19,14 @@ pub use enrollment::{
 code_enum!(
     /// Where an enrolment is.
     EnrollmentStatus, "status" {
+        /// Signed up or assigned, not started yet.
         Enrolled = "enrolled",
+        /// Started, not finished.
         InProgress = "in_progress",
+        /// Finished on its completion date (with a score when one was given); never
+        /// changes again.
         Completed = "completed",
+        /// Left before completing; the person may enrol again.
         Withdrawn = "withdrawn",
     }
 );
@@ -29,10 +34,18 @@ code_enum!(
 code_enum!(
     /// Where a learning record came from.
     LearningSource, "source" {
+        /// Written by Learnwell when an enrolment is completed by hand (the course's
+        /// estimated minutes).
         Manual = "manual",
+        /// A row of an LMS import, recorded once per source id.
         Import = "import",
+        /// An xAPI statement sent to the LRS.
         Xapi = "xapi",
+        /// A mentoring session (sessions are learning-time entries today; no use case
+        /// writes such a record yet).
         Mentoring = "mentoring",
+        /// A coaching session (sessions are learning-time entries today; no use case
+        /// writes such a record yet).
         Coaching = "coaching",
     }
 );
@@ -40,7 +53,10 @@ code_enum!(
 code_enum!(
     /// Whether the learner chose the course or it was assigned to them.
     EnrollmentOrigin, "origin" {
+        /// The learner enrolled themselves.
         SelfEnrolled = "self_enrolled",
+        /// Enrolled by someone else: their manager (for a transitive report) or an L&D
+        /// admin, alone or in a bulk assignment.
         Assigned = "assigned",
     }
 );

@@ -9,11 +9,20 @@ use chrono::{DateTime, NaiveDate, Utc};
 code_enum!(
     /// What kind of learning an entry was. `exploratory` needs no justification.
     EntryCategory, "category" {
+        /// Learning someone was asked to do, e.g. an assigned course; LMS completions of
+        /// catalog courses land here.
         Assigned = "assigned",
+        /// Learning for the person's current role, chosen by them; LMS completions without
+        /// a catalog course land here.
         RoleRelated = "role_related",
+        /// Learning whose use is not known yet: needs no justification and can be linked
+        /// to a skill, role or project later.
         Exploratory = "exploratory",
+        /// Time with a mentor, as the mentee (mentoring sessions are logged here).
         Mentoring = "mentoring",
+        /// Time with a coach, as the client (coaching sessions are logged here).
         Coaching = "coaching",
+        /// A performance-advising session, as the client (a check-in's session minutes).
         Advising = "advising",
     }
 );
@@ -21,9 +30,15 @@ code_enum!(
 code_enum!(
     /// Whether an entry needs, awaits or got the manager's approval.
     ApprovalState, "approval_state" {
+        /// At or below the policy's approval threshold (or no threshold): counts without
+        /// anyone's approval.
         NotRequired = "not_required",
+        /// Above the policy's threshold and waiting for the manager; counts meanwhile.
         Pending = "pending",
+        /// Approved by the employee's manager, or attested by the system that reported it
+        /// (xAPI, an LMS import).
         Approved = "approved",
+        /// Rejected by the employee's manager: counts nowhere.
         Rejected = "rejected",
     }
 );

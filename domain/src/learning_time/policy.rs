@@ -15,8 +15,12 @@ text_type!(
 code_enum!(
     /// The period a policy grants time for (and carries over between).
     PolicyPeriod, "period" {
+        /// An ISO week, Monday to Sunday.
         Week = "week",
+        /// A calendar month.
         Month = "month",
+        /// A calendar quarter: January-March, April-June, July-September or
+        /// October-December.
         Quarter = "quarter",
     }
 );

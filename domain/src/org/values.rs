@@ -120,10 +120,16 @@ impl ContractedHours {
 code_enum!(
     /// How someone is employed.
     EmploymentType, "employment_type" {
+        /// Employed on the organisation's full working week (the default).
         FullTime = "full_time",
+        /// Employed for fewer hours than a full week; allocations follow their contracted
+        /// hours.
         PartTime = "part_time",
+        /// Works for the organisation under a contract for services, not employed.
         Contractor = "contractor",
+        /// An internship or placement, usually for a fixed term.
         Intern = "intern",
+        /// Employed for a fixed term or through an agency.
         Temporary = "temporary",
     }
 );
@@ -131,9 +137,15 @@ code_enum!(
 code_enum!(
     /// Where someone is in their employment.
     EmployeeStatus, "status" {
+        /// Hired but not started yet, as the HRIS reports it.
         Pending = "pending",
+        /// Employed and at work (the default).
         Active = "active",
+        /// On leave from the leave start date (required) to the leave end date (none: still
+        /// on leave); no learning time is allocated on those days.
         Leave = "leave",
+        /// Left the organisation on the termination date (required); every learning
+        /// record is kept.
         Terminated = "terminated",
     }
 );

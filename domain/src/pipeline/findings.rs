@@ -10,7 +10,11 @@ code_enum!(
     /// positions or grow the organisation (create positions), or help people move on with the
     /// organisation's help (graduates who will not be placed, incumbents going nowhere).
     Action, "action" {
+        /// Place waiting graduates into open positions, or create positions to grow the
+        /// organisation.
         PlaceOrGrow = "place_or_grow",
+        /// Help people move on with the organisation's help: graduates who will not be
+        /// placed, incumbents going nowhere.
         HelpMoveOn = "help_move_on",
     }
 );

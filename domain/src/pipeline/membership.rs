@@ -18,10 +18,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 code_enum!(
     /// Where a membership is.
     MembershipState, "state" {
+        /// Put forward, by themselves or their manager; waiting for the programme lead
+        /// to admit them.
         Nominated = "nominated",
+        /// Admitted by the programme lead: holds a seat of the cohort's capacity, not
+        /// started yet.
         Admitted = "admitted",
+        /// Taking part in the programme.
         Active = "active",
+        /// Finished the programme; what became of them is the outcome (none yet: waiting
+        /// for a role).
         Graduated = "graduated",
+        /// Left the programme before graduating.
         Withdrawn = "withdrawn",
     }
 );
@@ -40,9 +48,14 @@ impl MembershipState {
 code_enum!(
     /// What became of a graduate.
     Outcome, "outcome" {
+        /// Placed into a leadership position that was not created for growth.
         Placed = "placed",
+        /// Placed into a position created to grow the organisation.
         RoleGrown = "role_grown",
+        /// Helped to move on with the organisation's help (counted as a success); may act
+        /// as an ambassador.
         Alumni = "alumni",
+        /// Left the organisation (terminated in the HRIS) while waiting, without support.
         Lost = "lost",
     }
 );
@@ -50,8 +63,11 @@ code_enum!(
 code_enum!(
     /// A cohort's state, from its dates and today.
     CohortState, "state" {
+        /// Today is before the cohort's start date.
         Upcoming = "upcoming",
+        /// Today is between the cohort's start and end dates (both included).
         Running = "running",
+        /// Today is after the cohort's end date.
         Finished = "finished",
     }
 );

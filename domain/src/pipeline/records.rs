@@ -196,9 +196,13 @@ impl CohortFields {
 code_enum!(
     /// How ready a person is for a leadership role (stable codes).
     Readiness, "readiness" {
+        /// Could take a leadership role now.
         ReadyNow = "ready_now",
+        /// Ready for a leadership role in one to two years.
         OneToTwoYears = "ready_1_2_years",
+        /// Ready for a leadership role in three to five years.
         ThreeToFiveYears = "ready_3_5_years",
+        /// Ready for a leadership role in more than five years.
         FivePlusYears = "ready_5_plus_years",
     }
 );

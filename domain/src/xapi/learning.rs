@@ -96,9 +96,14 @@ code_enum!(
     /// duration), `duration_out_of_range` (no record can hold it), `invalid_title` (the
     /// activity's name does not fit a record's title).
     NotApplicable, "reason" {
+        /// No `result.duration`, and no catalog course with the activity's id and an
+        /// estimate.
         NoDuration = "no_duration",
+        /// Longer than one day's learning time (1440 minutes): send the real duration.
         DurationOverADay = "duration_over_a_day",
+        /// A duration too long to count at all: no record can hold it.
         DurationOutOfRange = "duration_out_of_range",
+        /// The activity's name does not fit a record's title.
         InvalidTitle = "invalid_title",
     }
 );
