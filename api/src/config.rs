@@ -140,6 +140,10 @@ pub struct GraphqlSettings {
     pub max_complexity: usize,
     /// How long one GraphQL execution may run before it is stopped with `timeout`.
     pub timeout_ms: u64,
+    /// A persisted-query manifest (Apollo's, or Relay's map of ids to queries); empty: none.
+    pub persisted_queries: String,
+    /// Run only the manifest's operations (`query_not_allowed` for anything else).
+    pub only_persisted: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

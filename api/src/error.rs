@@ -60,6 +60,12 @@ pub enum ApiError {
     Rule(#[from] Rule),
     #[error("the service is temporarily unavailable; retry in a moment")]
     Unavailable(String),
+    /// A GraphQL request by `extensions.persistedQuery.sha256Hash` that the manifest lacks.
+    #[error("no persisted query has the sha256Hash {0}; send one of the manifest's operations (graphql.persisted_queries)")]
+    PersistedQueryNotFound(String),
+    /// A GraphQL query outside the manifest when only persisted queries may run.
+    #[error("only the persisted queries of the manifest may run here (graphql.only_persisted); this query's sha256 is {0}")]
+    QueryNotAllowed(String),
     /// A GraphQL query that ran longer than `graphql.timeout_ms` and was stopped.
     #[error("the query ran longer than {ms} ms (graphql.timeout_ms) and was stopped; ask for smaller pages or fewer fields")]
     Timeout { ms: u64 },
@@ -100,7 +106,9 @@ pub fn status(code: Code) -> StatusCode {
         | C::InvalidSignature
         | C::InvalidAlternateRequest
         | C::NotMergeable
-        | C::EmptyDocument => StatusCode::BAD_REQUEST,
+        | C::EmptyDocument
+        | C::PersistedQueryNotFound
+        | C::QueryNotAllowed => StatusCode::BAD_REQUEST,
         C::ValidationFailed
         | C::ManagerCycle
         | C::BatchTooLarge
@@ -154,6 +162,8 @@ impl ApiError {
             ApiError::RateLimited { .. } => Code::RateLimited,
             ApiError::Rule(rule) => rule.code(),
             ApiError::Unavailable(_) => Code::Unavailable,
+            ApiError::PersistedQueryNotFound(_) => Code::PersistedQueryNotFound,
+            ApiError::QueryNotAllowed(_) => Code::QueryNotAllowed,
             ApiError::Timeout { .. } => Code::Timeout,
             ApiError::Internal(_) => Code::Internal,
         }

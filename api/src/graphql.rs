@@ -11,6 +11,7 @@ pub mod learning_time;
 pub mod limits;
 pub mod node;
 pub mod org;
+pub mod persisted;
 pub mod pipeline;
 pub mod types;
 
@@ -105,6 +106,8 @@ pub fn sdl() -> String {
         max_depth: 64,
         max_complexity: 100_000,
         timeout_ms: 10_000,
+        persisted_queries: String::new(),
+        only_persisted: false,
     };
     schema(&limits).sdl_with_options(SDLExportOptions::new().sorted_fields())
 }
@@ -126,16 +129,20 @@ pub async fn execute(
     services: web::Data<Services>,
     auth: web::Data<Authenticator>,
     schema: web::Data<LearnwellSchema>,
+    persisted: web::Data<persisted::PersistedQueries>,
     req: HttpRequest,
     gql: GraphQLRequest,
 ) -> Result<GraphQLResponse, ApiError> {
     let principal = authenticate(&auth, &services, &req).await?;
+    let mut request = gql.into_inner();
+    if let Err(e) = persisted.resolve(&mut request) {
+        return Ok(request_error(&e).into());
+    }
     let ctx = Ctx::new(&services, principal);
     // The loaders' batches run as tasks of their own; they end with this request (answered,
     // timed out or abandoned by the client), when `_running` is dropped.
     let (_running, ended) = tokio::sync::watch::channel(());
-    let request = gql
-        .into_inner()
+    let request = request
         .data(DataLoader::new(
             org::EmployeeLoader(ctx.clone()),
             spawner(&ended),
@@ -172,11 +179,7 @@ pub async fn execute(
             // The execution (its resolvers and their queries) is dropped here.
             Err(_) => {
                 tracing::warn!(timeout_ms = ms, "graphql query stopped at its timeout");
-                // The whole query, not a place in it: no `locations`.
-                let error = ErrorExtensions::extend(&ApiError::Timeout { ms });
-                let mut server_error = async_graphql::ServerError::new(error.message, None);
-                server_error.extensions = error.extensions;
-                async_graphql::Response::from_errors(vec![server_error])
+                request_error(&ApiError::Timeout { ms })
             }
         };
     for error in &mut response.errors {
@@ -188,6 +191,14 @@ pub async fn execute(
         }
     }
     Ok(response.into())
+}
+
+/// An answer about the whole request, not a place in it (no `locations`, no `data`).
+fn request_error(e: &ApiError) -> async_graphql::Response {
+    let error = ErrorExtensions::extend(e);
+    let mut server_error = async_graphql::ServerError::new(error.message, None);
+    server_error.extensions = error.extensions;
+    async_graphql::Response::from_errors(vec![server_error])
 }
 
 /// Runs a loader's batch as a task that stops when the request ends.

@@ -29,6 +29,8 @@ pub enum StartupError {
     Store(#[from] StoreError),
     #[error("could not listen: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    PersistedQueries(#[from] graphql::persisted::ManifestError),
 }
 
 /// Connect to the database (and Redis when configured) and build the shared state.
@@ -60,6 +62,9 @@ pub fn serve(state: AppState, listener: TcpListener) -> Result<Server, StartupEr
     let metrics = web::Data::new(Metrics::default());
     let schema: web::Data<LearnwellSchema> =
         web::Data::new(graphql::schema(&state.services.settings.graphql));
+    let persisted = web::Data::new(graphql::persisted::PersistedQueries::load(
+        &state.services.settings.graphql,
+    )?);
     let api_doc = web::Data::new(rest::openapi());
     let workers = state.services.settings.server.workers;
     tokio::spawn(crate::services::xapi::projection::run(
@@ -80,6 +85,7 @@ pub fn serve(state: AppState, listener: TcpListener) -> Result<Server, StartupEr
             .app_data(auth.clone())
             .app_data(metrics.clone())
             .app_data(schema.clone())
+            .app_data(persisted.clone())
             .app_data(api_doc.clone())
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))

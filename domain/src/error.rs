@@ -61,6 +61,8 @@ codes! {
     InvalidAlternateRequest = "invalid_alternate_request",
     NotMergeable = "not_mergeable",
     EmptyDocument = "empty_document",
+    PersistedQueryNotFound = "persisted_query_not_found",
+    QueryNotAllowed = "query_not_allowed",
     Conflict = "conflict",
     Duplicate = "duplicate",
     IdempotencyInProgress = "idempotency_in_progress",

@@ -19,6 +19,7 @@ mod graphql_mutations_advising;
 mod graphql_mutations_development;
 mod graphql_mutations_pipeline;
 mod graphql_nodes;
+mod graphql_persisted;
 mod helpers;
 mod hris;
 mod hris_integrations;
