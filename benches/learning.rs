@@ -8,8 +8,12 @@
 //! 1. 10,000 employees in one org-unit tree (HRIS sync), one course, one learning-time policy.
 //! 2. Bulk assignment of the course to the whole tree, then the same assignment again.
 //! 3. Import of 100,000 learning-record rows in 10 requests, then the same rows again.
-//! 4. 5,000,000 time entries (500 days x 10,000 people, written by SQL straight into the
-//!    database), then the quarter's learning-time summary of the whole tree, `--runs` times.
+//! 4. 5,000,000 time entries (500 days x 10,000 people up to today, written by SQL straight
+//!    into the database), then the quarter's learning-time summary of the whole tree, `--runs`
+//!    times.
+//! 5. The dashboard's GraphQL queries, as `docs/GRAPHQL.md` documents them ("Dashboard
+//!    queries"), each `--runs` times, and a page of 50 employees with their managers, units and
+//!    learning-time totals.
 //!
 //! `--entry-days 0` stops after step 3. Figures go to `docs/BENCHMARKS.md`.
 #![expect(clippy::expect_used, reason = "a benchmark stops at the first failure")]
@@ -19,6 +23,7 @@
 mod common;
 
 use common::{fresh_database, populate, post, Server};
+use chrono::Datelike;
 use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -54,20 +59,22 @@ fn options() -> Options {
 const ENTRY_COLUMNS: &str = "id, employee_id, entry_date, minutes, in_work_time, category, \
      course_id, skill_id, note, approval, decided_by, version, created_at, updated_at";
 
+/// `days` of entries per person, the last one today (so "this quarter" has data).
 async fn write_entries(url: &str, days: u32) -> Duration {
     let db = sea_orm::Database::connect(url).await.expect("connect");
+    let start = chrono::Utc::now().date_naive() - chrono::Days::new(u64::from(days) - 1);
     let started = Instant::now();
     let sql = if url.starts_with("postgres") {
         format!(
             "INSERT INTO time_entries ({ENTRY_COLUMNS}) SELECT md5(e.id || d::text), e.id, d::date, 15 + (random() * 90)::int, \
              random() < 0.8, (ARRAY['assigned','role_related','exploratory','mentoring','coaching'])[1 + (random() * 4)::int], \
              NULL, NULL, NULL, 'not_required', NULL, 1, now(), now() \
-             FROM employees e CROSS JOIN generate_series(date '2025-01-01', date '2025-01-01' + {}, interval '1 day') d",
+             FROM employees e CROSS JOIN generate_series(date '{start}', date '{start}' + {}, interval '1 day') d",
             days - 1
         )
     } else {
         format!(
-            "WITH RECURSIVE d(day, n) AS (SELECT '2025-01-01', 0 UNION ALL SELECT date(day, '+1 day'), n + 1 FROM d WHERE n < {}) \
+            "WITH RECURSIVE d(day, n) AS (SELECT '{start}', 0 UNION ALL SELECT date(day, '+1 day'), n + 1 FROM d WHERE n < {}) \
              INSERT INTO time_entries ({ENTRY_COLUMNS}) SELECT lower(hex(randomblob(16))), e.id, d.day, 15 + abs(random() % 90), \
              abs(random() % 5) < 4, CASE abs(random() % 5) WHEN 0 THEN 'assigned' WHEN 1 THEN 'role_related' \
              WHEN 2 THEN 'exploratory' WHEN 3 THEN 'mentoring' ELSE 'coaching' END, \
@@ -78,7 +85,13 @@ async fn write_entries(url: &str, days: u32) -> Duration {
     };
     db.execute_unprepared(&sql).await.expect("entries");
     // The monthly and quarterly rollups the service keeps with every entry write, filled the
-    // same way (the quarters from the months, as the migration does).
+    // same way (the quarters from the months, as the migration does), over every entry: those
+    // the record import wrote keep theirs.
+    for table in ["time_rollups", "time_rollups_quarterly"] {
+        db.execute_unprepared(&format!("DELETE FROM {table}"))
+            .await
+            .expect("clear rollups");
+    }
     let month = if url.starts_with("postgres") {
         "date_trunc('month', entry_date)::date"
     } else {
@@ -88,13 +101,14 @@ async fn write_entries(url: &str, days: u32) -> Duration {
     let rollup = format!(
         "INSERT INTO time_rollups SELECT employee_id, {month}, \
          SUM(CASE WHEN in_work_time THEN minutes ELSE 0 END), \
-         SUM(CASE WHEN in_work_time THEN 0 ELSE minutes END), {}, {}, {}, {}, {} \
+         SUM(CASE WHEN in_work_time THEN 0 ELSE minutes END), {}, {}, {}, {}, {}, {} \
          FROM time_entries WHERE approval <> 'rejected' GROUP BY employee_id, {month}",
         per("assigned"),
         per("role_related"),
         per("exploratory"),
         per("mentoring"),
-        per("coaching")
+        per("coaching"),
+        per("advising")
     );
     db.execute_unprepared(&rollup).await.expect("rollups");
     let quarter = if url.starts_with("postgres") {
@@ -102,7 +116,8 @@ async fn write_entries(url: &str, days: u32) -> Duration {
     } else {
         "date(month, '-' || ((CAST(strftime('%m', month) AS INTEGER) - 1) % 3) || ' months')"
     };
-    let columns = "in_work, outside_work, assigned, role_related, exploratory, mentoring, coaching";
+    let columns =
+        "in_work, outside_work, assigned, role_related, exploratory, mentoring, coaching, advising";
     let sums = columns
         .split(", ")
         .map(|c| format!("SUM({c})"))
@@ -252,5 +267,120 @@ async fn run(o: Options) {
             pick(0.95)
         );
     }
+    dashboard(&client, &server, (&hr, &ld), &root, &db, o.runs).await;
     println!("server RSS: peak {:.0} MiB", server.rss_mib("VmHWM:"));
+}
+
+/// p50 and p95 of `times`, in milliseconds.
+fn percentiles(mut times: Vec<Duration>) -> (f64, f64) {
+    times.sort_unstable();
+    let pick =
+        |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1000.0;
+    (pick(0.5), pick(0.95))
+}
+
+/// The `graphql` blocks of `docs/GRAPHQL.md`'s "Dashboard queries", with their headings.
+fn documented_queries() -> Vec<(String, String)> {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/GRAPHQL.md"))
+        .expect("docs/GRAPHQL.md");
+    let section = doc.split("## Dashboard queries").nth(1).expect("section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    section
+        .split("\n### ")
+        .skip(1)
+        .filter_map(|part| {
+            let (heading, rest) = part.split_once('\n')?;
+            let query = rest.split("```graphql\n").nth(1)?.split("```").next()?;
+            Some((heading.to_owned(), query.to_owned()))
+        })
+        .collect()
+}
+
+/// Step 5: the dashboard's questions over GraphQL, from this separate process. A second course
+/// (with a skill) is assigned to everyone with a due date a month ago (10,000 overdue
+/// enrolments), and half of the first course's enrolments are completed this month and an
+/// eighth started, so every question has figures to count.
+async fn dashboard(
+    client: &reqwest::Client,
+    server: &Server,
+    (hr, ld): (&str, &str),
+    root: &Value,
+    url: &str,
+    runs: usize,
+) {
+    let (skill, _) = post(
+        client,
+        server,
+        ld,
+        "/api/v1/skills",
+        json!({ "name": "Negotiation" }),
+    )
+    .await;
+    let (course, _) = post(client, server, ld, "/api/v1/courses",
+        json!({ "code": "BENCH-2", "title": "Negotiating", "estimated_minutes": 60, "skill_ids": [skill["id"]] })).await;
+    let today = chrono::Utc::now().date_naive();
+    let due = (today - chrono::Days::new(30)).to_string();
+    let (out, _) = post(
+        client,
+        server,
+        ld,
+        "/api/v1/enrollments:bulk",
+        json!({ "course_id": course["id"], "org_unit_id": root["id"], "due_date": due }),
+    )
+    .await;
+    assert_eq!(out["created"], PEOPLE);
+    let db = sea_orm::Database::connect(url).await.expect("connect");
+    let done_on = (today - chrono::Days::new(u64::from(today.day0().min(9)))).to_string();
+    db.execute_unprepared(&format!(
+        "UPDATE enrollments SET status = CASE WHEN employee_id < '8' THEN 'in_progress' ELSE 'completed' END, \
+         completed_on = CASE WHEN employee_id < '8' THEN NULL ELSE '{done_on}' END \
+         WHERE course_id = (SELECT id FROM courses WHERE code = 'BENCH-1') AND employee_id > '5'"
+    ))
+    .await
+    .expect("progress");
+    let res = client
+        .get(format!(
+            "{}/api/v1/employees?external_id=E000001",
+            server.base
+        ))
+        .bearer_auth(hr)
+        .send()
+        .await
+        .expect("manager");
+    let found: Value = res.json().await.expect("json");
+    let manager = found["items"][0]["id"]
+        .as_str()
+        .expect("E000001")
+        .to_owned();
+
+    let mut queries = documented_queries();
+    assert_eq!(queries.len(), 6, "the six documented questions");
+    queries.push((
+        "A page of 50 employees with managers, units and learning-time totals".to_owned(),
+        "query { employees(first: 50) { nodes { displayName manager { displayName } orgUnit { name } \
+         learningTime(period: { current: QUARTER }) { totals { allocatedMinutes usedInWorkMinutes } } } } }".to_owned(),
+    ));
+    for (heading, query) in queries {
+        let body = json!({ "query": query, "variables": { "managerId": manager } });
+        let mut times = Vec::with_capacity(runs);
+        for run in 0..=runs {
+            let started = Instant::now();
+            let res = client
+                .post(format!("{}/graphql", server.base))
+                .bearer_auth(ld)
+                .json(&body)
+                .send()
+                .await
+                .expect("graphql");
+            let bytes = res.bytes().await.expect("body");
+            let took = started.elapsed();
+            let answer: Value = serde_json::from_slice(&bytes).expect("json");
+            assert!(answer.get("errors").is_none(), "{heading}: {answer}");
+            if run > 0 {
+                times.push(took); // the first run warms the caches and is not counted
+            }
+        }
+        let (p50, p95) = percentiles(times);
+        println!("graphql: {heading}, {runs} runs: p50 {p50:.0} ms, p95 {p95:.0} ms");
+    }
 }
