@@ -22,8 +22,8 @@
 #[expect(dead_code, reason = "each benchmark uses part of the shared harness")]
 mod common;
 
-use common::{fresh_database, populate, post, Server};
 use chrono::Datelike;
+use common::{fresh_database, populate, post, Server};
 use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -331,9 +331,14 @@ async fn dashboard(
     assert_eq!(out["created"], PEOPLE);
     let db = sea_orm::Database::connect(url).await.expect("connect");
     let done_on = (today - chrono::Days::new(u64::from(today.day0().min(9)))).to_string();
+    let done_on = if url.starts_with("postgres") {
+        format!("DATE '{done_on}'")
+    } else {
+        format!("'{done_on}'")
+    };
     db.execute_unprepared(&format!(
         "UPDATE enrollments SET status = CASE WHEN employee_id < '8' THEN 'in_progress' ELSE 'completed' END, \
-         completed_on = CASE WHEN employee_id < '8' THEN NULL ELSE '{done_on}' END \
+         completed_on = CASE WHEN employee_id < '8' THEN NULL ELSE {done_on} END \
          WHERE course_id = (SELECT id FROM courses WHERE code = 'BENCH-1') AND employee_id > '5'"
     ))
     .await

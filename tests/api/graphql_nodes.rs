@@ -197,3 +197,22 @@ async fn total_count_counts_the_whole_filtered_list_not_the_page() {
         .await;
     assert_eq!(out["errors"][0]["extensions"]["code"], "forbidden", "{out}");
 }
+
+#[tokio::test]
+async fn a_units_employees_refuse_another_unit_in_their_filter() {
+    let app = TestApp::spawn().await;
+    let a = app.unit("A", "UA", None).await;
+    let b = app.unit("B", "UB", None).await;
+    let q = "query($a: ID!, $f: EmployeeFilterInput) { orgUnit(id: $a) { employees(filter: $f) { totalCount } } }";
+    let out = app
+        .gql(&app.hr(), q, json!({ "a": a, "f": { "orgUnitId": b } }))
+        .await;
+    assert_eq!(
+        out["errors"][0]["extensions"]["code"], "invalid_query",
+        "{out}"
+    );
+    let out = app
+        .gql(&app.hr(), q, json!({ "a": a, "f": { "orgUnitId": a } }))
+        .await;
+    assert_eq!(data(&out)["orgUnit"]["employees"]["totalCount"], 0);
+}

@@ -5,7 +5,7 @@ use super::types::{
     absent_is_none, found, nullable, payload, wire_enum, Counted, Date, Enum, TotalCount,
 };
 use super::{parse_id, service_ctx};
-use crate::error::Gql;
+use crate::error::{ApiError, Gql};
 use crate::services::encode_cursor;
 use crate::services::learning_time::SummaryScope;
 use crate::services::org::{self as svc, EmployeeList, Visible};
@@ -20,6 +20,7 @@ use learnwell_domain::org::{
     Employee, EmployeeChanges, EmployeeFields, EmployeeStatus, EmploymentType, OrgUnit,
     OrgUnitChanges,
 };
+use learnwell_domain::FieldError;
 use std::collections::HashMap;
 
 pub struct EmployeeLoader(pub Ctx);
@@ -363,12 +364,21 @@ impl OrgUnitNode {
     async fn employees(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Narrows the list; its `orgUnitId` is ignored (this unit is the scope).")]
+        #[graphql(
+            desc = "Narrows the list; an `orgUnitId` other than this unit's is refused (`invalid_query`)."
+        )]
         filter: Option<EmployeeFilterInput>,
         #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
         #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> Result<Counted<EmployeeNode>> {
         let mut f = filter.unwrap_or_default().into_filter(first, after)?;
+        if f.org_unit_id.is_some_and(|u| u != self.0.id) {
+            return Err(ApiError::InvalidQuery(FieldError::new(
+                "filter.orgUnitId",
+                "this list is the unit's own; ask `employees(filter:)` for another unit",
+            )))
+            .gql();
+        }
         f.org_unit_id = Some(self.0.id);
         employees_connection(ctx, f).await
     }
