@@ -331,18 +331,57 @@ pub fn resolve<'a>(
     level: Option<JobLevel>,
     date: NaiveDate,
 ) -> Option<&'a Policy> {
-    let specificity = |policy: &Policy| match policy.scope {
+    policies
+        .iter()
+        .filter(|p| p.in_effect_on(date))
+        .filter_map(|p| {
+            specificity(p, unit_chain, level).map(|rank| (rank, Reverse(p.effective_from), p.id, p))
+        })
+        .min_by_key(|(rank, from, id, _)| (*rank, *from, *id))
+        .map(|(.., p)| p)
+}
+
+/// How specific `policy` is for someone in `unit_chain` at `level` (lower wins; `None`: it does
+/// not apply to them).
+fn specificity(
+    policy: &Policy,
+    unit_chain: &[OrgUnitId],
+    level: Option<JobLevel>,
+) -> Option<usize> {
+    match policy.scope {
         PolicyScope::OrgUnit(unit) => unit_chain.iter().position(|u| *u == unit),
         PolicyScope::JobLevel(l) if Some(l) == level => Some(unit_chain.len()),
         PolicyScope::JobLevel(_) => None,
         PolicyScope::Organisation => Some(unit_chain.len() + 1),
-    };
-    policies
+    }
+}
+
+/// The policies that can apply to someone in `unit_chain` at `level`, each with its place in
+/// the order of precedence (equal places tie, as [`resolve`] breaks ties): as indexes into
+/// `policies`. Two people with the same precedence get the same policy from [`resolve`] on every
+/// day, whatever their units and levels.
+pub fn precedence(
+    policies: &[Policy],
+    unit_chain: &[OrgUnitId],
+    level: Option<JobLevel>,
+) -> Vec<(usize, usize)> {
+    let mut ranked: Vec<(usize, usize)> = policies
         .iter()
-        .filter(|p| p.in_effect_on(date))
-        .filter_map(|p| specificity(p).map(|rank| (rank, Reverse(p.effective_from), p.id, p)))
-        .min_by_key(|(rank, from, id, _)| (*rank, *from, *id))
-        .map(|(.., p)| p)
+        .enumerate()
+        .filter_map(|(i, p)| specificity(p, unit_chain, level).map(|rank| (rank, i)))
+        .collect();
+    ranked.sort_unstable();
+    // Only the order matters: the places become 0, 1, 2, ... (ties keep one place).
+    let mut place = 0;
+    let mut last = None;
+    for (rank, _) in &mut ranked {
+        if last.is_some_and(|l| l != *rank) {
+            place += 1;
+        }
+        last = Some(*rank);
+        *rank = place;
+    }
+    ranked
 }
 
 #[cfg(test)]
@@ -650,6 +689,41 @@ pub(crate) mod tests {
             prop_assert_eq!(
                 resolve(&policies, &[], None, on).map(|p| p.id),
                 resolve(&reversed, &[], None, on).map(|p| p.id)
+            );
+        }
+    }
+
+    proptest! {
+        /// People with the same precedence get the same policy on every day, whatever their
+        /// units and levels; an organisation-wide policy alone gives everyone the same.
+        #[test]
+        fn the_same_precedence_resolves_the_same_policy_every_day(
+            a in (0u128..4, 1i64..=8), b in (0u128..4, 1i64..=8), day in 0u64..900,
+        ) {
+            // Units 1 and 2 under root 0, unit 3 under 1.
+            let parents: HashMap<OrgUnitId, Option<OrgUnitId>> = [
+                (unit(0), None), (unit(1), Some(unit(0))), (unit(2), Some(unit(0))), (unit(3), Some(unit(1))),
+            ].into_iter().collect();
+            let mut for_unit = policy(2, 20.0, PolicyPeriod::Month, d(2025, 6, 1));
+            for_unit.scope = PolicyScope::OrgUnit(unit(1));
+            let mut for_level = policy(3, 5.0, PolicyPeriod::Month, d(2024, 1, 1));
+            for_level.scope = PolicyScope::JobLevel(JobLevel::new(3).unwrap());
+            let policies = [policy(1, 10.0, PolicyPeriod::Month, d(2024, 1, 1)), for_unit, for_level];
+            let on = d(2024, 6, 1) + chrono::Days::new(day);
+            let of = |(u, l): (u128, i64)| {
+                let chain = unit_chain(Some(unit(u)), &parents);
+                let level = JobLevel::new(l).ok();
+                (precedence(&policies, &chain, level), resolve(&policies, &chain, level, on).map(|p| p.id))
+            };
+            let (pa, ra) = of(a);
+            let (pb, rb) = of(b);
+            if pa == pb {
+                prop_assert_eq!(ra, rb);
+            }
+            let alone = &policies[..1];
+            prop_assert_eq!(
+                precedence(alone, &unit_chain(Some(unit(a.0)), &parents), JobLevel::new(a.1).ok()),
+                precedence(alone, &unit_chain(Some(unit(b.0)), &parents), JobLevel::new(b.1).ok())
             );
         }
     }

@@ -2,7 +2,7 @@
 
 use super::allocation::{allocation_minutes, carry_in};
 use super::entry::EntryCategory;
-use super::policy::{resolve, unit_chain, Policy, PolicyPeriod};
+use super::policy::{precedence, resolve, unit_chain, Policy, PolicyPeriod};
 use crate::ids::{EmployeeId, OrgUnitId};
 use crate::org::{ContractedHours, EmploymentDates, JobLevel, Period};
 use std::collections::{BTreeMap, HashMap};
@@ -38,9 +38,11 @@ pub struct Summarised {
 }
 
 /// Sum the learning time of `people` in `period` (of kind `kind`) under `policies`, with each
-/// org unit's parent in `parents`. Allocation depends only on where someone sits, their level,
-/// hours and dates as seen from this period and the one before, so people who share all of
-/// those share one computation.
+/// org unit's parent in `parents`. Allocation depends only on which policies can apply to
+/// someone and in what order of precedence (from where they sit and their level), their hours,
+/// and their dates as seen from this period and the one before, so people who share all of
+/// those share one computation (under one organisation-wide policy: one per kind of contract
+/// and dates, whatever the units and levels).
 pub fn summarise(
     policies: &[Policy],
     parents: &HashMap<OrgUnitId, Option<OrgUnitId>>,
@@ -50,15 +52,21 @@ pub fn summarise(
 ) -> Summarised {
     let previous = kind.previous(period);
     let span = Period::spanning(previous.start(), period.end());
+    let mut precedences = HashMap::new();
     let mut allocations = HashMap::new();
     let mut totals = Totals::default();
     let mut each = Vec::with_capacity(people.len());
     for e in people {
         let dates = e.dates.within(&span);
-        let key = (e.org_unit_id, e.job_level, e.contracted_hours, dates);
+        let chain_of = || unit_chain(e.org_unit_id, parents);
+        let level = Some(e.job_level);
+        let order = precedences
+            .entry((e.org_unit_id, e.job_level))
+            .or_insert_with(|| precedence(policies, &chain_of(), level))
+            .clone();
+        let key = (order, e.contracted_hours, dates);
         let (allocated, previous_allocated, cap) = *allocations.entry(key).or_insert_with(|| {
-            let chain = unit_chain(e.org_unit_id, parents);
-            let level = Some(e.job_level);
+            let chain = chain_of();
             let alloc = |per: &Period| {
                 allocation_minutes(policies, &chain, level, e.contracted_hours, &dates, per)
             };
