@@ -18,6 +18,29 @@ use super::EnrollmentStatus;
 use crate::privacy::{decide_atoms, Cell, Decisions, MinGroupSize};
 use std::collections::BTreeMap;
 
+/// One atom of a family: a count of people with the same memberships (its `kind`).
+pub trait Atom: Copy {
+    type Kind: PartialEq;
+    fn kind(&self) -> Self::Kind;
+    fn count(&self) -> u64;
+    fn with_count(self, count: u64) -> Self;
+}
+
+/// `all` less the people the caller already knows of each kind (`known`), never below zero:
+/// what the privacy engine decides on.
+pub fn minus_known<A: Atom>(all: &[A], known: &[A]) -> Vec<A> {
+    all.iter()
+        .map(|a| {
+            let k: u64 = known
+                .iter()
+                .filter(|b| b.kind() == a.kind())
+                .map(Atom::count)
+                .sum();
+            a.with_count(a.count().saturating_sub(k))
+        })
+        .collect()
+}
+
 /// A count shown for a course.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum CourseFigure {
@@ -33,6 +56,19 @@ pub struct StateAtom {
     pub status: EnrollmentStatus,
     pub overdue: bool,
     pub count: u64,
+}
+
+impl Atom for StateAtom {
+    type Kind = (EnrollmentStatus, bool);
+    fn kind(&self) -> Self::Kind {
+        (self.status, self.overdue)
+    }
+    fn count(&self) -> u64 {
+        self.count
+    }
+    fn with_count(self, count: u64) -> Self {
+        Self { count, ..self }
+    }
 }
 
 impl StateAtom {
@@ -101,6 +137,19 @@ pub struct SkillAtom {
     pub learning: bool,
     pub completed: bool,
     pub count: u64,
+}
+
+impl Atom for SkillAtom {
+    type Kind = (bool, bool);
+    fn kind(&self) -> Self::Kind {
+        (self.learning, self.completed)
+    }
+    fn count(&self) -> u64 {
+        self.count
+    }
+    fn with_count(self, count: u64) -> Self {
+        Self { count, ..self }
+    }
 }
 
 impl SkillAtom {

@@ -12,8 +12,8 @@ use crate::error::{ApiError, ApiResult};
 use learnwell_domain::access::{self, Relation};
 use learnwell_domain::ids::{CourseId, EmployeeId, OrgUnitId, SkillId};
 use learnwell_domain::learning::stats::{
-    course_counts, released_course_counts, released_skill_counts, skill_counts, CourseFigure,
-    SkillAtom, SkillFigure, StateAtom,
+    course_counts, minus_known, released_course_counts, released_skill_counts, skill_counts,
+    CourseFigure, SkillAtom, SkillFigure, StateAtom,
 };
 use learnwell_domain::org::Period;
 use learnwell_domain::privacy::Cell;
@@ -105,23 +105,8 @@ fn course_atoms(rows: Vec<store::CourseStateCount>) -> BTreeMap<CourseId, (Vec<S
     out
 }
 
-/// Subtract `known` from `all`, atom by atom (the known are among all).
-fn minus(all: &[StateAtom], known: &[&StateAtom]) -> Vec<StateAtom> {
-    all.iter()
-        .map(|a| {
-            let k: u64 = known
-                .iter()
-                .filter(|b| b.status == a.status && b.overdue == a.overdue)
-                .map(|b| b.count)
-                .sum();
-            StateAtom {
-                count: a.count.saturating_sub(k),
-                ..*a
-            }
-        })
-        .collect()
-}
-
+/// Enrolment states per course in the scope (most enrolments first): exact for a caller who
+/// sees every learner, otherwise each count through the privacy engine.
 #[tracing::instrument(skip_all, fields(scope = ?q.scope))]
 pub async fn course_stats(ctx: &Ctx, q: CourseStatsQuery) -> ApiResult<Vec<CourseStats>> {
     let (people, exact) = people(ctx, q.scope).await?;
@@ -157,8 +142,8 @@ pub async fn course_stats(ctx: &Ctx, q: CourseStatsQuery) -> ApiResult<Vec<Cours
                     .map(|(f, n)| (f, Cell::Value(n)))
                     .collect()
             } else {
-                let mine: Vec<&StateAtom> = known.get(&course_id).into_iter().flatten().collect();
-                released_course_counts(k, &atoms, &minus(&atoms, &mine))
+                let mine = known.get(&course_id).map(Vec::as_slice).unwrap_or_default();
+                released_course_counts(k, &atoms, &minus_known(&atoms, mine))
             };
             CourseStats {
                 course_id,
@@ -195,23 +180,6 @@ fn skill_atoms(rows: Vec<store::SkillLearners>) -> BTreeMap<SkillId, Vec<SkillAt
 
 /// Skills by the people learning them (an open enrolment in a course that teaches the skill),
 /// most learners first, with the people who completed one.
-/// Subtract `known` from `all`, atom by atom (see [`minus`]).
-fn minus_skill(all: &[SkillAtom], known: &[SkillAtom]) -> Vec<SkillAtom> {
-    all.iter()
-        .map(|a| {
-            let k: u64 = known
-                .iter()
-                .filter(|b| b.learning == a.learning && b.completed == a.completed)
-                .map(|b| b.count)
-                .sum();
-            SkillAtom {
-                count: a.count.saturating_sub(k),
-                ..*a
-            }
-        })
-        .collect()
-}
-
 #[tracing::instrument(skip_all, fields(scope = ?scope))]
 pub async fn skills_being_learnt(
     ctx: &Ctx,
@@ -240,7 +208,7 @@ pub async fn skills_being_learnt(
                     .collect()
             } else {
                 let mine = known.get(&skill_id).map(Vec::as_slice).unwrap_or_default();
-                released_skill_counts(k, &atoms, &minus_skill(&atoms, mine))
+                released_skill_counts(k, &atoms, &minus_known(&atoms, mine))
             };
             let mut take = |f| cells.remove(&f).unwrap_or(Cell::Value(0));
             SkillStats {
