@@ -4,14 +4,9 @@
 //! enrolments and skills by the people learning them. Exact for those who see each person; for
 //! others, through the privacy engine.
 
-use crate::helpers::{ids, person, TestApp};
-use serde_json::{json, Value};
+use crate::helpers::{data, ids, person, TestApp};
+use serde_json::json;
 use std::collections::HashMap;
-
-fn data(out: &Value) -> &Value {
-    assert!(out.get("errors").is_none(), "{out}");
-    &out["data"]
-}
 
 /// LEAD with six reports R1..R6, and OTHER outside the team; everyone at level 3.
 async fn team(app: &TestApp) -> HashMap<String, String> {

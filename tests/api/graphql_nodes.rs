@@ -2,14 +2,9 @@
 //! object by the id REST uses, each through its own lookup and authorization; `totalCount`
 //! counts a connection's whole list with the list's own filter.
 
-use crate::helpers::{ids, payload, person, TestApp};
+use crate::helpers::{data, ids, payload, person, TestApp};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-
-fn data(out: &Value) -> &Value {
-    assert!(out.get("errors").is_none(), "{out}");
-    &out["data"]
-}
 
 /// LEAD with three reports R1..R3, and OTHER outside the team.
 async fn team(app: &TestApp) -> HashMap<String, String> {

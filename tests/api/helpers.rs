@@ -361,6 +361,12 @@ impl Captured {
 }
 
 /// A mutation's payload `name` from a GraphQL answer that has no top-level error.
+/// A GraphQL answer's `data`, asserting it has no errors.
+pub fn data(out: &Value) -> &Value {
+    assert!(out.get("errors").is_none(), "{out}");
+    &out["data"]
+}
+
 pub fn payload<'a>(out: &'a Value, name: &str) -> &'a Value {
     assert!(out.get("errors").is_none(), "{out}");
     &out["data"][name]
