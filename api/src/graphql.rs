@@ -171,6 +171,10 @@ pub async fn execute(
             learning_time::LearningTimeLoader(ctx.clone()),
             spawner(&ended),
         ))
+        .data(DataLoader::new(
+            learning_time::UnitSummaryLoader(ctx.clone()),
+            spawner(&ended),
+        ))
         .data(ctx);
     let ms = services.settings.graphql.timeout_ms;
     let mut response =

@@ -15,7 +15,7 @@ use crate::services::Ctx;
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, InputObject, Object, OneofObject, Result, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
-use learnwell_domain::ids::EmployeeId;
+use learnwell_domain::ids::{EmployeeId, OrgUnitId};
 use learnwell_domain::learning_time::{
     ApprovalState, EntryCategory, EntryFields, GrantKind, PolicyFields, PolicyPeriod, PolicyScope,
     Relative, SlotFields, TimeEntry, VersionedPolicy,
@@ -314,6 +314,54 @@ impl Loader<PersonPeriod> for LearningTimeLoader {
         }
         Ok(out)
     }
+}
+
+/// Org units' learning-time summaries in a period, batched for every unit of a list: the key is
+/// the unit, whether the units below it count, the period's first day and kind, and whether
+/// people are listed.
+pub struct UnitSummaryLoader(pub Ctx);
+
+type UnitPeriod = (OrgUnitId, bool, NaiveDate, PolicyPeriod, bool);
+
+impl Loader<UnitPeriod> for UnitSummaryLoader {
+    type Value = Summary;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[UnitPeriod]) -> Result<HashMap<UnitPeriod, Summary>> {
+        let mut batches: HashMap<(NaiveDate, PolicyPeriod, bool), Vec<(OrgUnitId, bool)>> =
+            HashMap::new();
+        for (unit, below, start, kind, listed) in keys {
+            let batch = batches.entry((*start, *kind, *listed)).or_default();
+            batch.push((*unit, *below));
+        }
+        let mut out = HashMap::new();
+        for ((start, kind, listed), roots) in batches {
+            let period = kind.containing(start);
+            let found = svc::unit_summaries(&self.0, &roots, period, kind, listed)
+                .await
+                .gql()?;
+            let found = found.into_iter();
+            out.extend(found.map(|((u, below), s)| ((u, below, start, kind, listed), s)));
+        }
+        Ok(out)
+    }
+}
+
+/// An org unit's learning time in `period` through the request's loader.
+pub async fn unit_learning_time(
+    ctx: &Context<'_>,
+    unit: OrgUnitId,
+    include_descendants: bool,
+    period: PeriodInput,
+) -> Result<LearningTimeSummary> {
+    let (period, kind) = period.resolve(service_ctx(ctx)?).gql()?;
+    let listed = ctx.look_ahead().field("people").exists();
+    let key = (unit, include_descendants, period.start(), kind, listed);
+    let found = ctx
+        .data::<DataLoader<UnitSummaryLoader>>()?
+        .load_one(key)
+        .await?;
+    Ok(found.ok_or(ApiError::NotFound("org unit")).gql()?.into())
 }
 
 /// An employee's learning time in `period` through the request's loader (`forbidden` when the

@@ -505,11 +505,12 @@ pub async fn roll(tx: &Tx, entries: &[(&TimeEntry, i64)]) -> StoreResult<()> {
     Ok(())
 }
 
-/// Whose learning time a summary covers: given people, or everyone in some units (all units when
-/// `None`) within a job-level band.
+/// Whose learning time a summary covers: given people, everyone below a manager (at any depth),
+/// or everyone in some units (all units when `None`) within a job-level band.
 #[derive(Debug, Clone, Copy)]
 pub enum People<'a> {
     Ids(&'a [EmployeeId]),
+    Team(EmployeeId),
     Where {
         units: Option<&'a [OrgUnitId]>,
         levels: Option<(JobLevel, JobLevel)>,
@@ -548,16 +549,16 @@ impl FromQueryResult for PersonUsageRow {
     }
 }
 
-/// The people of a summary with their usage in `period` and in `previous` (which ends the day
-/// before `period` starts): one statement, one row per person, in no particular order. A month
-/// or a quarter is read from the rollups (one row per person and period), a week from the
-/// entries (rejected entries never count).
 fn json_list<T: serde::Serialize>(items: &[T]) -> StoreResult<sea_orm::Value> {
     Ok(serde_json::to_string(items)
         .map_err(StoreError::corrupt)?
         .into())
 }
 
+/// The people of a summary with their usage in `period` and in `previous` (which ends the day
+/// before `period` starts): one statement, one row per person, in no particular order. A month
+/// or a quarter is read from the rollups (one row per person and period), a week from the
+/// entries (rejected entries never count).
 pub async fn people_usage(
     c: &impl Conn,
     people: People<'_>,
@@ -572,6 +573,15 @@ pub async fn people_usage(
             let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
             scope_values.push(json_list(&ids)?);
             (format!("e.id IN ({keys})"), keys.to_owned())
+        }
+        People::Team(manager) => {
+            scope_values.push(manager.to_string().into());
+            scope_values.push(i64::from(crate::org::MAX_DEPTH).into());
+            let team = "WITH RECURSIVE r(id, depth) AS ( \
+                 SELECT id, 1 FROM employees WHERE manager_id = ? \
+                 UNION ALL SELECT x.id, r.depth + 1 FROM employees x JOIN r ON x.manager_id = r.id \
+                 WHERE r.depth < ?) SELECT id FROM r";
+            (format!("e.id IN ({team})"), team.to_owned())
         }
         People::Where { units, levels } => {
             let mut filter = vec!["1 = 1".to_owned()];
