@@ -11,7 +11,8 @@
 target=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 
 demo_stop() {
-    if [[ -n ${demo_pid:-} ]]; then kill "$demo_pid" 2>/dev/null || true; fi
+    # Wait for its graceful shutdown, so that nothing writes into the directory once it is gone.
+    if [[ -n ${demo_pid:-} ]]; then kill "$demo_pid" 2>/dev/null && wait "$demo_pid" 2>/dev/null || true; fi
     if [[ -n ${demo_dir:-} ]]; then rm -rf "$demo_dir"; fi
 }
 
