@@ -738,7 +738,7 @@ async fn support_fit(ctx: Ctx, q: web::Query<FitParams>) -> ApiResult<HttpRespon
 }
 
 /// The engagements you take part in (as client, advisor or supervisor; every one for hr_admin).
-#[utoipa::path(tag = "advising", params(PageParams), security(("bearer" = [])),
+#[utoipa::path(operation_id = "list_advising_engagements", tag = "advising", params(PageParams), security(("bearer" = [])),
     responses((status = 200, body = EngagementPage)))]
 #[get("/advising/engagements")]
 async fn list_engagements(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
@@ -837,7 +837,7 @@ async fn outcomes_by_unit(ctx: Ctx) -> ApiResult<HttpResponse> {
 }
 
 /// One engagement (404 unless you take part in it or are hr_admin).
-#[utoipa::path(tag = "advising", params(("id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(operation_id = "get_advising_engagement", tag = "advising", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = EngagementResource)))]
 #[get("/advising/engagements/{id}")]
 async fn get_engagement(ctx: Ctx, id: web::Path<EngagementId>) -> ApiResult<HttpResponse> {
@@ -897,7 +897,7 @@ async fn extend(
 }
 
 /// End the engagement with its outcome and a closing summary.
-#[utoipa::path(tag = "advising", params(("id" = String, Path)), request_body = CloseInput, security(("bearer" = [])),
+#[utoipa::path(operation_id = "close_advising_engagement", tag = "advising", params(("id" = String, Path)), request_body = CloseInput, security(("bearer" = [])),
     responses((status = 200, body = EngagementResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/advising/engagements/{id}:close")]
 async fn close(

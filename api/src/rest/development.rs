@@ -290,7 +290,7 @@ async fn request_spend(ctx: Ctx, body: JsonBody<SpendInput>) -> ApiResult<HttpRe
 }
 
 /// One spend request (404 when it is not yours to see).
-#[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(operation_id = "get_spend_request", tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = SpendRequestResource)))]
 #[get("/pd-spend-requests/{id}")]
 async fn get_request(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpResponse> {
@@ -299,7 +299,7 @@ async fn get_request(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpR
 
 /// Approve (the person's manager or hr_admin, never the person): the last approval needed
 /// reserves the amount, only if the budget stays at or above zero (`budget_exceeded`).
-#[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(operation_id = "approve_spend_request", tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = SpendRequestResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pd-spend-requests/{id}:approve")]
 async fn approve(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpResponse> {
@@ -307,7 +307,7 @@ async fn approve(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpRespo
 }
 
 /// Reject (the person's manager or hr_admin, never the person).
-#[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(operation_id = "reject_spend_request", tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = SpendRequestResource), (status = 409, body = Problem)))]
 #[post("/pd-spend-requests/{id}:reject")]
 async fn reject(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpResponse> {

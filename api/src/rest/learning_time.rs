@@ -310,7 +310,7 @@ fn policy(p: &VersionedPolicy, status: StatusCode) -> HttpResponse {
 }
 
 /// Every learning-time policy, past and present.
-#[utoipa::path(tag = "learning-time", security(("bearer" = [])),
+#[utoipa::path(operation_id = "list_learning_time_policies", tag = "learning-time", security(("bearer" = [])),
     responses((status = 200, body = Vec<PolicyResource>), (status = 403, body = Problem)))]
 #[get("/learning-time/policies")]
 async fn list_policies(ctx: Ctx) -> ApiResult<HttpResponse> {
@@ -320,7 +320,7 @@ async fn list_policies(ctx: Ctx) -> ApiResult<HttpResponse> {
 
 /// Start a policy (ld_admin). The most specific policy wins: org unit (nearest), then job level,
 /// then organisation-wide.
-#[utoipa::path(tag = "learning-time", request_body = PolicyInput, security(("bearer" = [])),
+#[utoipa::path(operation_id = "create_learning_time_policy", tag = "learning-time", request_body = PolicyInput, security(("bearer" = [])),
     responses((status = 201, body = PolicyResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/learning-time/policies")]
 async fn create_policy(ctx: Ctx, body: JsonBody<PolicyInput>) -> ApiResult<HttpResponse> {
@@ -549,7 +549,7 @@ async fn edit_entry(
 }
 
 /// Approve a pending entry (the person's manager; never the person).
-#[utoipa::path(tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(operation_id = "approve_time_entry", tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = TimeEntryResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/time-entries/{id}:approve")]
 async fn approve(ctx: Ctx, id: web::Path<TimeEntryId>) -> ApiResult<HttpResponse> {
@@ -558,7 +558,7 @@ async fn approve(ctx: Ctx, id: web::Path<TimeEntryId>) -> ApiResult<HttpResponse
 }
 
 /// Reject a pending entry (the person's manager; never the person).
-#[utoipa::path(tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(operation_id = "reject_time_entry", tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = TimeEntryResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/time-entries/{id}:reject")]
 async fn reject(ctx: Ctx, id: web::Path<TimeEntryId>) -> ApiResult<HttpResponse> {

@@ -160,7 +160,7 @@ pub struct LrsClientInput {
 }
 
 /// LRS clients (`ld_admin`).
-#[utoipa::path(tag = "xapi", security(("bearer" = [])),
+#[utoipa::path(operation_id = "list_lrs_clients", tag = "xapi", security(("bearer" = [])),
     responses((status = 200, body = Vec<LrsClientResource>), (status = 403, body = Problem)))]
 #[get("/lrs-clients")]
 async fn list_clients(ctx: Ctx) -> ApiResult<HttpResponse> {
@@ -174,7 +174,7 @@ async fn list_clients(ctx: Ctx) -> ApiResult<HttpResponse> {
 }
 
 /// Create an LRS client (`ld_admin`): the answer holds the secret, once.
-#[utoipa::path(tag = "xapi", security(("bearer" = [])), request_body = LrsClientInput,
+#[utoipa::path(operation_id = "create_lrs_client", tag = "xapi", security(("bearer" = [])), request_body = LrsClientInput,
     responses((status = 201, body = LrsClientResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/lrs-clients")]
 async fn create_client(ctx: Ctx, body: JsonBody<LrsClientInput>) -> ApiResult<HttpResponse> {
@@ -196,7 +196,7 @@ async fn create_client(ctx: Ctx, body: JsonBody<LrsClientInput>) -> ApiResult<Ht
 }
 
 /// Revoke an LRS client (`ld_admin`): its credentials stop working at once.
-#[utoipa::path(tag = "xapi", params(("id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(operation_id = "revoke_lrs_client", tag = "xapi", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = LrsClientResource), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[post("/lrs-clients/{id}:revoke")]
 async fn revoke_client(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
