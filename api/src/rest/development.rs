@@ -18,16 +18,16 @@ mod mentoring;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.configure(mentoring::routes).configure(equity::routes);
-    cfg.service(list_policies)
-        .service(create_policy)
-        .service(get_budget)
-        .service(list_requests)
-        .service(request_spend)
-        .service(get_request)
-        .service(approve)
-        .service(reject)
-        .service(spend)
-        .service(cancel);
+    cfg.service(list_pd_budget_policies)
+        .service(create_pd_budget_policy)
+        .service(get_pd_budget)
+        .service(list_pd_spend_requests)
+        .service(request_pd_spend)
+        .service(get_pd_spend_request)
+        .service(approve_pd_spend_request)
+        .service(reject_pd_spend_request)
+        .service(settle_pd_spend_request)
+        .service(cancel_pd_spend_request);
 }
 
 /// The budget of one job level for one fiscal year (one per year and level).
@@ -98,7 +98,7 @@ pub struct PolicyFilter {
 #[utoipa::path(tag = "development", params(PolicyFilter), security(("bearer" = [])),
     responses((status = 200, body = Vec<BudgetPolicyResource>), (status = 403, body = Problem)))]
 #[get("/pd-budget-policies")]
-async fn list_policies(ctx: Ctx, q: web::Query<PolicyFilter>) -> ApiResult<HttpResponse> {
+async fn list_pd_budget_policies(ctx: Ctx, q: web::Query<PolicyFilter>) -> ApiResult<HttpResponse> {
     let all = svc::list_policies(&ctx, q.fiscal_year).await?;
     Ok(HttpResponse::Ok().json(
         all.iter()
@@ -111,7 +111,10 @@ async fn list_policies(ctx: Ctx, q: web::Query<PolicyFilter>) -> ApiResult<HttpR
 #[utoipa::path(tag = "development", request_body = BudgetPolicyInput, security(("bearer" = [])),
     responses((status = 201, body = BudgetPolicyResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pd-budget-policies")]
-async fn create_policy(ctx: Ctx, body: JsonBody<BudgetPolicyInput>) -> ApiResult<HttpResponse> {
+async fn create_pd_budget_policy(
+    ctx: Ctx,
+    body: JsonBody<BudgetPolicyInput>,
+) -> ApiResult<HttpResponse> {
     let p = svc::create_policy(&ctx, body.0.into()).await?;
     Ok(HttpResponse::Created().json(BudgetPolicyResource::from(&p)))
 }
@@ -158,7 +161,7 @@ impl From<&BudgetView> for BudgetResource {
 #[utoipa::path(tag = "development", params(("id" = String, Path), ("fiscal_year" = i32, Path)), security(("bearer" = [])),
     responses((status = 200, body = BudgetResource), (status = 403, body = Problem)))]
 #[get("/employees/{id}/pd-budgets/{fiscal_year}")]
-async fn get_budget(ctx: Ctx, path: web::Path<(EmployeeId, i32)>) -> ApiResult<HttpResponse> {
+async fn get_pd_budget(ctx: Ctx, path: web::Path<(EmployeeId, i32)>) -> ApiResult<HttpResponse> {
     let (id, year) = path.into_inner();
     let b = svc::get_budget(&ctx, Some(id), Some(year)).await?;
     Ok(HttpResponse::Ok().json(BudgetResource::from(&b)))
@@ -269,7 +272,7 @@ pub struct SpendFilter {
 #[utoipa::path(tag = "development", params(SpendFilter), security(("bearer" = [])),
     responses((status = 200, body = PageOf<SpendRequestResource>), (status = 403, body = Problem)))]
 #[get("/pd-spend-requests")]
-async fn list_requests(ctx: Ctx, q: web::Query<SpendFilter>) -> ApiResult<HttpResponse> {
+async fn list_pd_spend_requests(ctx: Ctx, q: web::Query<SpendFilter>) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
     let list = SpendList {
         employee_id: q.employee_id,
@@ -284,7 +287,7 @@ async fn list_requests(ctx: Ctx, q: web::Query<SpendFilter>) -> ApiResult<HttpRe
 #[utoipa::path(tag = "development", request_body = SpendInput, security(("bearer" = [])),
     responses((status = 201, body = SpendRequestResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/pd-spend-requests")]
-async fn request_spend(ctx: Ctx, body: JsonBody<SpendInput>) -> ApiResult<HttpResponse> {
+async fn request_pd_spend(ctx: Ctx, body: JsonBody<SpendInput>) -> ApiResult<HttpResponse> {
     let r = svc::request_spend(&ctx, body.0.into()).await?;
     Ok(HttpResponse::Created().json(SpendRequestResource::from(&r)))
 }
@@ -293,7 +296,7 @@ async fn request_spend(ctx: Ctx, body: JsonBody<SpendInput>) -> ApiResult<HttpRe
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = SpendRequestResource)))]
 #[get("/pd-spend-requests/{id}")]
-async fn get_request(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpResponse> {
+async fn get_pd_spend_request(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::get_request(&ctx, id.into_inner()).await?))
 }
 
@@ -302,7 +305,10 @@ async fn get_request(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpR
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = SpendRequestResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pd-spend-requests/{id}:approve")]
-async fn approve(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpResponse> {
+async fn approve_pd_spend_request(
+    ctx: Ctx,
+    id: web::Path<SpendRequestId>,
+) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::approve(&ctx, id.into_inner()).await?))
 }
 
@@ -310,7 +316,10 @@ async fn approve(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpRespo
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = SpendRequestResource), (status = 409, body = Problem)))]
 #[post("/pd-spend-requests/{id}:reject")]
-async fn reject(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpResponse> {
+async fn reject_pd_spend_request(
+    ctx: Ctx,
+    id: web::Path<SpendRequestId>,
+) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::reject(&ctx, id.into_inner()).await?))
 }
 
@@ -318,7 +327,7 @@ async fn reject(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpRespon
 #[utoipa::path(tag = "development", params(("id" = String, Path)), request_body = SpentInput, security(("bearer" = [])),
     responses((status = 200, body = SpendRequestResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pd-spend-requests/{id}:spend")]
-async fn spend(
+async fn settle_pd_spend_request(
     ctx: Ctx,
     id: web::Path<SpendRequestId>,
     body: JsonBody<SpentInput>,
@@ -332,6 +341,9 @@ async fn spend(
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = SpendRequestResource), (status = 409, body = Problem)))]
 #[post("/pd-spend-requests/{id}:cancel")]
-async fn cancel(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpResponse> {
+async fn cancel_pd_spend_request(
+    ctx: Ctx,
+    id: web::Path<SpendRequestId>,
+) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::cancel(&ctx, id.into_inner()).await?))
 }

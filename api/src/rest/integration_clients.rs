@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_clients)
-        .service(create_client)
-        .service(revoke_client);
+    cfg.service(list_integration_clients)
+        .service(create_integration_client)
+        .service(revoke_integration_client);
 }
 
 /// An integration client; `client_secret` only in the answer that creates it.
@@ -61,7 +61,7 @@ pub struct IntegrationClientInput {
 #[utoipa::path(tag = "integration-clients", security(("bearer" = [])),
     responses((status = 200, body = Vec<IntegrationClientResource>), (status = 403, body = Problem)))]
 #[get("/integration-clients")]
-async fn list_clients(ctx: Ctx) -> ApiResult<HttpResponse> {
+async fn list_integration_clients(ctx: Ctx) -> ApiResult<HttpResponse> {
     let clients = svc::list(&ctx).await?;
     Ok(HttpResponse::Ok().json(
         clients
@@ -75,7 +75,7 @@ async fn list_clients(ctx: Ctx) -> ApiResult<HttpResponse> {
 #[utoipa::path(tag = "integration-clients", security(("bearer" = [])), request_body = IntegrationClientInput,
     responses((status = 201, body = IntegrationClientResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/integration-clients")]
-async fn create_client(
+async fn create_integration_client(
     ctx: Ctx,
     body: JsonBody<IntegrationClientInput>,
 ) -> ApiResult<HttpResponse> {
@@ -90,7 +90,7 @@ async fn create_client(
 #[utoipa::path(tag = "integration-clients", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = IntegrationClientResource), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[post("/integration-clients/{id}:revoke")]
-async fn revoke_client(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn revoke_integration_client(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let client = svc::revoke_client(&ctx, &id).await?;
     Ok(HttpResponse::Ok().json(IntegrationClientResource::from(&client)))
 }

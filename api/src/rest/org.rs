@@ -29,7 +29,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(create_employee)
         .service(get_employee)
         .service(update_employee)
-        .service(list_reports)
+        .service(list_employee_reports)
         .service(list_org_units)
         .service(create_org_unit)
         .service(get_org_unit)
@@ -402,7 +402,7 @@ pub struct ReportsParams {
 #[utoipa::path(tag = "org", params(("id" = String, Path), ReportsParams), security(("bearer" = [])),
     responses((status = 200, body = PageOf<EmployeeResource>), (status = 404, body = Problem)))]
 #[get("/employees/{id}/reports")]
-async fn list_reports(
+async fn list_employee_reports(
     ctx: Ctx,
     id: web::Path<EmployeeId>,
     q: web::Query<ReportsParams>,

@@ -32,29 +32,29 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(list_cohorts)
         .service(create_cohort)
         .service(get_cohort)
-        .service(nominate)
+        .service(nominate_for_cohort)
+        .service(list_cohort_memberships)
         .service(list_memberships)
-        .service(person_memberships)
         .service(get_membership)
-        .service(admit)
-        .service(start)
-        .service(graduate)
-        .service(withdraw)
-        .service(alumni)
-        .service(write_reflection)
-        .service(read_reflection)
-        .service(discuss_reflection)
-        .service(record_readiness)
-        .service(readiness_history)
-        .service(record_review)
-        .service(talent_reviews)
+        .service(admit_membership)
+        .service(start_membership)
+        .service(graduate_membership)
+        .service(withdraw_membership)
+        .service(mark_membership_alumni)
+        .service(write_membership_reflection)
+        .service(get_membership_reflection)
+        .service(mark_membership_reflection_discussed)
+        .service(record_readiness_assessment)
+        .service(list_readiness_assessments)
+        .service(record_talent_review)
+        .service(list_talent_reviews)
         .service(create_position)
         .service(list_positions)
         .service(get_position)
-        .service(position_history)
+        .service(list_position_history)
         .service(set_slate)
         .service(get_slate)
-        .service(place)
+        .service(place_graduate)
         .service(list_placements);
 }
 
@@ -287,7 +287,7 @@ fn membership(m: &Membership) -> HttpResponse {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), request_body = NominationInput, security(("bearer" = [])),
     responses((status = 201, body = MembershipResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pipeline/cohorts/{id}/memberships")]
-async fn nominate(
+async fn nominate_for_cohort(
     ctx: Ctx,
     id: web::Path<CohortId>,
     body: JsonBody<NominationInput>,
@@ -312,7 +312,7 @@ pub struct PageParams {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path), PageParams), security(("bearer" = [])),
     responses((status = 200, body = PageOf<MembershipResource>), (status = 403, body = Problem)))]
 #[get("/pipeline/cohorts/{id}/memberships")]
-async fn list_memberships(
+async fn list_cohort_memberships(
     ctx: Ctx,
     id: web::Path<CohortId>,
     q: web::Query<PageParams>,
@@ -335,7 +335,7 @@ pub struct PersonParams {
 #[utoipa::path(tag = "pipeline", params(PersonParams), security(("bearer" = [])),
     responses((status = 200, body = Vec<MembershipResource>), (status = 403, body = Problem)))]
 #[get("/pipeline/memberships")]
-async fn person_memberships(ctx: Ctx, q: web::Query<PersonParams>) -> ApiResult<HttpResponse> {
+async fn list_memberships(ctx: Ctx, q: web::Query<PersonParams>) -> ApiResult<HttpResponse> {
     let all = svc::my_memberships(&ctx, q.employee_id).await?;
     Ok(list(all.iter().map(MembershipResource::from)))
 }
@@ -354,7 +354,7 @@ async fn get_membership(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<Http
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = MembershipResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pipeline/memberships/{id}:admit")]
-async fn admit(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
+async fn admit_membership(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
     Ok(membership(&svc::admit(&ctx, id.into_inner()).await?))
 }
 
@@ -362,7 +362,7 @@ async fn admit(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse>
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = MembershipResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
 #[post("/pipeline/memberships/{id}:start")]
-async fn start(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
+async fn start_membership(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
     Ok(membership(&svc::start(&ctx, id.into_inner()).await?))
 }
 
@@ -377,7 +377,7 @@ pub struct DateInput {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), request_body = DateInput, security(("bearer" = [])),
     responses((status = 200, body = MembershipResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
 #[post("/pipeline/memberships/{id}:graduate")]
-async fn graduate(
+async fn graduate_membership(
     ctx: Ctx,
     id: web::Path<MembershipId>,
     body: JsonBody<DateInput>,
@@ -391,7 +391,7 @@ async fn graduate(
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = MembershipResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
 #[post("/pipeline/memberships/{id}:withdraw")]
-async fn withdraw(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
+async fn withdraw_membership(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
     Ok(membership(&svc::withdraw(&ctx, id.into_inner()).await?))
 }
 
@@ -408,7 +408,7 @@ pub struct AlumniInput {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), request_body = AlumniInput, security(("bearer" = [])),
     responses((status = 200, body = MembershipResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pipeline/memberships/{id}:alumni")]
-async fn alumni(
+async fn mark_membership_alumni(
     ctx: Ctx,
     id: web::Path<MembershipId>,
     body: JsonBody<AlumniInput>,
@@ -450,7 +450,7 @@ impl From<&ReflectionView> for ReflectionResource {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), request_body = ReflectionInput, security(("bearer" = [])),
     responses((status = 200, body = ReflectionResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[put("/pipeline/memberships/{id}/reflection")]
-async fn write_reflection(
+async fn write_membership_reflection(
     ctx: Ctx,
     id: web::Path<MembershipId>,
     body: JsonBody<ReflectionInput>,
@@ -463,7 +463,10 @@ async fn write_reflection(
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = ReflectionResource), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[get("/pipeline/memberships/{id}/reflection")]
-async fn read_reflection(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
+async fn get_membership_reflection(
+    ctx: Ctx,
+    id: web::Path<MembershipId>,
+) -> ApiResult<HttpResponse> {
     let r = svc::read_reflection(&ctx, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(ReflectionResource::from(&r)))
 }
@@ -472,7 +475,10 @@ async fn read_reflection(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<Htt
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[post("/pipeline/memberships/{id}/reflection:discussed")]
-async fn discuss_reflection(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
+async fn mark_membership_reflection_discussed(
+    ctx: Ctx,
+    id: web::Path<MembershipId>,
+) -> ApiResult<HttpResponse> {
     svc::discuss_reflection(&ctx, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -531,7 +537,7 @@ impl From<&ReadinessAssessment> for ReadinessResource {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), request_body = ReadinessInput, security(("bearer" = [])),
     responses((status = 201, body = ReadinessResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/employees/{id}/readiness-assessments")]
-async fn record_readiness(
+async fn record_readiness_assessment(
     ctx: Ctx,
     id: web::Path<EmployeeId>,
     body: JsonBody<ReadinessInput>,
@@ -545,7 +551,10 @@ async fn record_readiness(
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<ReadinessResource>), (status = 403, body = Problem)))]
 #[get("/employees/{id}/readiness-assessments")]
-async fn readiness_history(ctx: Ctx, id: web::Path<EmployeeId>) -> ApiResult<HttpResponse> {
+async fn list_readiness_assessments(
+    ctx: Ctx,
+    id: web::Path<EmployeeId>,
+) -> ApiResult<HttpResponse> {
     let all = svc::readiness_history(&ctx, id.into_inner()).await?;
     Ok(list(all.iter().map(ReadinessResource::from)))
 }
@@ -610,7 +619,7 @@ impl From<&TalentReview> for TalentReviewResource {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), request_body = TalentReviewInput, security(("bearer" = [])),
     responses((status = 201, body = TalentReviewResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/employees/{id}/talent-reviews")]
-async fn record_review(
+async fn record_talent_review(
     ctx: Ctx,
     id: web::Path<EmployeeId>,
     body: JsonBody<TalentReviewInput>,
@@ -623,7 +632,7 @@ async fn record_review(
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<TalentReviewResource>), (status = 403, body = Problem)))]
 #[get("/employees/{id}/talent-reviews")]
-async fn talent_reviews(ctx: Ctx, id: web::Path<EmployeeId>) -> ApiResult<HttpResponse> {
+async fn list_talent_reviews(ctx: Ctx, id: web::Path<EmployeeId>) -> ApiResult<HttpResponse> {
     let all = svc::talent_reviews(&ctx, id.into_inner()).await?;
     Ok(list(all.iter().map(TalentReviewResource::from)))
 }
@@ -748,7 +757,7 @@ impl From<&Incumbency> for IncumbencyResource {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<IncumbencyResource>)))]
 #[get("/pipeline/positions/{id}/history")]
-async fn position_history(ctx: Ctx, id: web::Path<PositionId>) -> ApiResult<HttpResponse> {
+async fn list_position_history(ctx: Ctx, id: web::Path<PositionId>) -> ApiResult<HttpResponse> {
     let all = svc::position_history(&ctx, id.into_inner()).await?;
     Ok(list(all.iter().map(IncumbencyResource::from)))
 }
@@ -850,7 +859,7 @@ impl From<&Placement> for PlacementResource {
 #[utoipa::path(tag = "pipeline", request_body = PlacementInput, security(("bearer" = [])),
     responses((status = 201, body = PlacementResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pipeline/placements")]
-async fn place(ctx: Ctx, body: JsonBody<PlacementInput>) -> ApiResult<HttpResponse> {
+async fn place_graduate(ctx: Ctx, body: JsonBody<PlacementInput>) -> ApiResult<HttpResponse> {
     let b = body.0;
     let cmd = PlacementCommand {
         membership_id: b.membership_id,

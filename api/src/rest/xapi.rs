@@ -13,13 +13,13 @@ use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_clients)
-        .service(create_client)
-        .service(revoke_client)
-        .service(unmatched_actors)
-        .service(reapply_unmatched)
-        .service(unapplied_statements)
-        .service(reapply_unapplied);
+    cfg.service(list_lrs_clients)
+        .service(create_lrs_client)
+        .service(revoke_lrs_client)
+        .service(list_unmatched_actors)
+        .service(reapply_unmatched_actors)
+        .service(list_unapplied_statements)
+        .service(reapply_unapplied_statements);
 }
 
 /// An actor of statements about learning that matches no employee.
@@ -36,7 +36,7 @@ pub struct UnmatchedActorResource {
 #[utoipa::path(tag = "xapi", security(("bearer" = [])),
     responses((status = 200, body = Vec<UnmatchedActorResource>), (status = 403, body = Problem)))]
 #[get("/lrs/unmatched-actors")]
-async fn unmatched_actors(ctx: Ctx) -> ApiResult<HttpResponse> {
+async fn list_unmatched_actors(ctx: Ctx) -> ApiResult<HttpResponse> {
     let actors = svc::projection::unmatched_actors(&ctx).await?;
     Ok(HttpResponse::Ok().json(
         actors
@@ -60,7 +60,7 @@ pub struct ReapplyResult {
 #[utoipa::path(tag = "xapi", security(("bearer" = [])),
     responses((status = 200, body = ReapplyResult), (status = 403, body = Problem)))]
 #[post("/lrs/unmatched-actors:reapply")]
-async fn reapply_unmatched(ctx: Ctx) -> ApiResult<HttpResponse> {
+async fn reapply_unmatched_actors(ctx: Ctx) -> ApiResult<HttpResponse> {
     let applied = svc::projection::reapply_unmatched(&ctx).await?;
     Ok(HttpResponse::Ok().json(ReapplyResult { applied }))
 }
@@ -80,7 +80,7 @@ pub struct UnappliedStatementResource {
 #[utoipa::path(tag = "xapi", security(("bearer" = [])),
     responses((status = 200, body = Vec<UnappliedStatementResource>), (status = 403, body = Problem)))]
 #[get("/lrs/unapplied-statements")]
-async fn unapplied_statements(ctx: Ctx) -> ApiResult<HttpResponse> {
+async fn list_unapplied_statements(ctx: Ctx) -> ApiResult<HttpResponse> {
     let listed = svc::projection::unapplied_statements(&ctx).await?;
     Ok(HttpResponse::Ok().json(
         listed
@@ -98,7 +98,7 @@ async fn unapplied_statements(ctx: Ctx) -> ApiResult<HttpResponse> {
 #[utoipa::path(tag = "xapi", security(("bearer" = [])),
     responses((status = 200, body = ReapplyResult), (status = 403, body = Problem)))]
 #[post("/lrs/unapplied-statements:reapply")]
-async fn reapply_unapplied(ctx: Ctx) -> ApiResult<HttpResponse> {
+async fn reapply_unapplied_statements(ctx: Ctx) -> ApiResult<HttpResponse> {
     let applied = svc::projection::reapply_unapplied(&ctx).await?;
     Ok(HttpResponse::Ok().json(ReapplyResult { applied }))
 }
@@ -163,7 +163,7 @@ pub struct LrsClientInput {
 #[utoipa::path(tag = "xapi", security(("bearer" = [])),
     responses((status = 200, body = Vec<LrsClientResource>), (status = 403, body = Problem)))]
 #[get("/lrs-clients")]
-async fn list_clients(ctx: Ctx) -> ApiResult<HttpResponse> {
+async fn list_lrs_clients(ctx: Ctx) -> ApiResult<HttpResponse> {
     let clients = svc::list_clients(&ctx).await?;
     Ok(HttpResponse::Ok().json(
         clients
@@ -177,7 +177,7 @@ async fn list_clients(ctx: Ctx) -> ApiResult<HttpResponse> {
 #[utoipa::path(tag = "xapi", security(("bearer" = [])), request_body = LrsClientInput,
     responses((status = 201, body = LrsClientResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/lrs-clients")]
-async fn create_client(ctx: Ctx, body: JsonBody<LrsClientInput>) -> ApiResult<HttpResponse> {
+async fn create_lrs_client(ctx: Ctx, body: JsonBody<LrsClientInput>) -> ApiResult<HttpResponse> {
     let input = body.0;
     let issued = svc::create_client(
         &ctx,
@@ -199,7 +199,7 @@ async fn create_client(ctx: Ctx, body: JsonBody<LrsClientInput>) -> ApiResult<Ht
 #[utoipa::path(tag = "xapi", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = LrsClientResource), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[post("/lrs-clients/{id}:revoke")]
-async fn revoke_client(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn revoke_lrs_client(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let client = svc::revoke_client(&ctx, &id).await?;
     Ok(HttpResponse::Ok().json(LrsClientResource::from(&client)))
 }
