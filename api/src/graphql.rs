@@ -71,6 +71,12 @@ pub fn schema(limits: &GraphqlSettings) -> LearnwellSchema {
         .override_output_type_description::<Page<catalog::CourseNode>>(
             "A page of catalog courses (`courses`), in a stable order.",
         )
+        .override_output_type_description::<Page<catalog::SkillNode>>(
+            "A page of the skills taxonomy (`skills`), by name.",
+        )
+        .override_output_type_description::<Page<org::OrgUnitNode>>(
+            "A page of org units (`orgUnits`), in creation order.",
+        )
         .override_output_type_description::<Page<org::EmployeeNode>>(
             "A page of employees (`employees`, `OrgUnit.employees`), in a stable order.",
         )

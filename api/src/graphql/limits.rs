@@ -28,9 +28,7 @@ pub const DEFAULT_PAGE: usize = 50;
 /// The largest page a connection returns.
 pub const MAX_PAGE: usize = 200;
 /// Size estimates for lists without `first`.
-pub const ORG_UNITS: usize = 50;
 pub const CHILD_UNITS: usize = 10;
-pub const SKILLS: usize = 100;
 pub const COURSE_SKILLS: usize = 10;
 pub const ENROLLMENTS: usize = 20;
 pub const SUMMARY_PEOPLE: usize = 50;

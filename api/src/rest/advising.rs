@@ -1,7 +1,7 @@
 //! Performance advising over REST: engagements, check-ins, ratings, reflections, advisor
 //! notes, referrals, the export for the HR file, caseloads, and `support/fit`.
 
-use super::{etag, IfMatch};
+use super::{etag, IfMatch, PageParams};
 use crate::body::{nullable, JsonBody};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::services::advising::{
@@ -253,14 +253,6 @@ pub struct ReferralInput {
     /// YYYY-MM-DD (default today)
     pub referred_on: Option<String>,
     pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    pub first: Option<u64>,
-    pub after: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]

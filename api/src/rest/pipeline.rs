@@ -2,7 +2,7 @@
 //! and their transitions, the motivation reflection, readiness and 9-box reviews, positions,
 //! slates and placements; the bottleneck report and the projection in `report`.
 
-use super::PageOf;
+use super::{PageOf, PageParams};
 use crate::body::JsonBody;
 use crate::error::{ApiResult, Problem};
 use crate::services::pipeline::{
@@ -298,14 +298,6 @@ async fn nominate_for_cohort(
     };
     let m = svc::nominate(&ctx, n).await?;
     Ok(HttpResponse::Created().json(MembershipResource::from(&m)))
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    pub first: Option<u64>,
-    pub after: Option<String>,
 }
 
 /// A cohort's memberships (the programme lead, hr_admin, ld_admin).

@@ -3,7 +3,7 @@
 
 use crate::body::JsonBody;
 use crate::error::{ApiResult, Problem};
-use crate::rest::PageOf;
+use crate::rest::{PageOf, PageParams};
 use crate::services::development::{self as svc, EngagementDetail};
 use crate::services::Ctx;
 use actix_web::{get, post, web, HttpResponse};
@@ -122,14 +122,6 @@ impl From<&MentorProfile> for ProfileResource {
             active: p.active,
         }
     }
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    pub first: Option<u64>,
-    pub after: Option<String>,
 }
 
 /// Mentor and coach profiles (every person).
