@@ -86,11 +86,20 @@ pub fn schema(limits: &GraphqlSettings) -> LearnwellSchema {
         .override_output_type_description::<Page<development::MentorProfileNode>>(
             "A page of mentor and coach profiles (`mentorProfiles`).",
         )
+        .override_output_type_description::<Page<development::EngagementNode>>(
+            "A page of a person's mentoring and coaching engagements (`engagements`).",
+        )
         .override_output_type_description::<Page<development::PdSpendRequest>>(
             "A page of a person's PD spend requests (`pdSpendRequests`).",
         )
         .override_output_type_description::<Page<pipeline::MembershipNode>>(
-            "A page of a cohort's memberships (`pipelineCohortMembers`).",
+            "A page of memberships (`pipelineCohortMembers`, `pipelineMemberships`).",
+        )
+        .override_output_type_description::<Page<pipeline::ProgrammeNode>>(
+            "A page of leadership programmes (`pipelineProgrammes`), by name.",
+        )
+        .override_output_type_description::<Page<pipeline::CohortNode>>(
+            "A page of a programme's cohorts (`PipelineProgramme.cohorts`), by start date.",
         )
         .override_output_type_description::<Page<pipeline::PlacementNode>>(
             "A page of placements into leadership positions (`pipelinePlacements`), newest first.",

@@ -39,10 +39,6 @@ pub const FOCUS_AREAS: usize = 10;
 pub const CHECK_INS: usize = 30;
 /// PD budget policies: a fiscal year or two of eight job levels.
 pub const PD_POLICIES: usize = 16;
-/// Leadership programmes of an organisation, and cohorts of a programme (or memberships of a
-/// person).
-pub const PIPELINE_PROGRAMMES: usize = 20;
-pub const PIPELINE_COHORTS: usize = 20;
 /// What a field that computes a learning-time summary costs beyond its selection.
 pub const SUMMARY: usize = 10;
 /// No field costs more than this, so sums over a whole query never overflow.

@@ -116,13 +116,13 @@ impl From<&Programme> for ProgrammeResource {
     }
 }
 
-/// Every programme (any person).
-#[utoipa::path(tag = "pipeline", security(("bearer" = [])),
-    responses((status = 200, body = Vec<ProgrammeResource>), (status = 403, body = Problem)))]
+/// The programmes, a page at a time by name (any person).
+#[utoipa::path(tag = "pipeline", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<ProgrammeResource>), (status = 403, body = Problem)))]
 #[get("/pipeline/programmes")]
-async fn list_programmes(ctx: Ctx) -> ApiResult<HttpResponse> {
-    let all = svc::list_programmes(&ctx).await?;
-    Ok(list(all.iter().map(ProgrammeResource::from)))
+async fn list_programmes(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+    let page = svc::list_programmes(&ctx, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |p| ProgrammeResource::from(&p))))
 }
 
 /// Create a programme (ld_admin).
@@ -193,16 +193,18 @@ impl CohortResource {
     }
 }
 
-/// A programme's cohorts, by start date (any person).
-#[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Vec<CohortResource>)))]
+/// A programme's cohorts, a page at a time by start date (any person).
+#[utoipa::path(tag = "pipeline", params(("id" = String, Path), PageParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<CohortResource>)))]
 #[get("/pipeline/programmes/{id}/cohorts")]
-async fn list_cohorts(ctx: Ctx, id: web::Path<ProgrammeId>) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
-    svc::get_programme(&ctx, id).await?;
-    let all = svc::list_cohorts(&ctx, Some(id)).await?;
+async fn list_cohorts(
+    ctx: Ctx,
+    id: web::Path<ProgrammeId>,
+    q: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let page = svc::list_cohorts(&ctx, id.into_inner(), q.first, q.after.as_deref()).await?;
     let today = ctx.now.date_naive();
-    Ok(list(all.iter().map(|c| CohortResource::new(c, today))))
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |c| CohortResource::new(&c, today))))
 }
 
 /// Create a cohort of a programme (ld_admin).
@@ -321,15 +323,21 @@ pub struct PersonParams {
     /// Default: yourself.
     #[param(value_type = Option<String>)]
     pub employee_id: Option<EmployeeId>,
+    /// Page size, 1-200 (default 50).
+    pub first: Option<u64>,
+    /// Cursor from `next_cursor` of the previous page.
+    pub after: Option<String>,
 }
 
-/// A person's memberships (themselves, their managers, hr_admin, ld_admin).
+/// A person's memberships, a page at a time, oldest first (themselves, their managers,
+/// hr_admin, ld_admin).
 #[utoipa::path(tag = "pipeline", params(PersonParams), security(("bearer" = [])),
-    responses((status = 200, body = Vec<MembershipResource>), (status = 403, body = Problem)))]
+    responses((status = 200, body = PageOf<MembershipResource>), (status = 403, body = Problem)))]
 #[get("/pipeline/memberships")]
 async fn list_memberships(ctx: Ctx, q: web::Query<PersonParams>) -> ApiResult<HttpResponse> {
-    let all = svc::my_memberships(&ctx, q.employee_id).await?;
-    Ok(list(all.iter().map(MembershipResource::from)))
+    let q = q.into_inner();
+    let page = svc::my_memberships(&ctx, q.employee_id, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |m| MembershipResource::from(&m))))
 }
 
 /// One membership (404 unless you are its member, their manager, the lead or an admin).

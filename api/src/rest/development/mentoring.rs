@@ -4,7 +4,7 @@
 use crate::body::JsonBody;
 use crate::error::{ApiResult, Problem};
 use crate::rest::{PageOf, PageParams};
-use crate::services::development::{self as svc, EngagementDetail};
+use crate::services::development::{self as svc, EngagementDetail, EngagementList};
 use crate::services::Ctx;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -384,23 +384,30 @@ pub struct EngagementFilter {
     pub employee_id: Option<EmployeeId>,
     /// Yours as mentor or coach instead (default false).
     pub as_mentor: Option<bool>,
+    /// Page size, 1-200 (default 50).
+    pub first: Option<u64>,
+    /// Cursor from `next_cursor` of the previous page.
+    pub after: Option<String>,
 }
 
 /// A person's engagements as mentee (themselves, their managers, hr_admin, ld_admin), or yours
-/// as mentor.
+/// as mentor, a page at a time in creation order.
 #[utoipa::path(tag = "development", params(EngagementFilter), security(("bearer" = [])),
-    responses((status = 200, body = Vec<MentoringEngagementResource>)))]
+    responses((status = 200, body = PageOf<MentoringEngagementResource>)))]
 #[get("/engagements")]
 async fn list_mentoring_engagements(
     ctx: Ctx,
     q: web::Query<EngagementFilter>,
 ) -> ApiResult<HttpResponse> {
-    let all = svc::list_engagements(&ctx, q.employee_id, q.as_mentor.unwrap_or(false)).await?;
-    Ok(HttpResponse::Ok().json(
-        all.iter()
-            .map(MentoringEngagementResource::from)
-            .collect::<Vec<_>>(),
-    ))
+    let q = q.into_inner();
+    let list = EngagementList {
+        employee: q.employee_id,
+        as_mentor: q.as_mentor.unwrap_or(false),
+        first: q.first,
+        after: q.after,
+    };
+    let page = svc::list_engagements(&ctx, list).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |d| MentoringEngagementResource::from(&d))))
 }
 
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
