@@ -89,6 +89,9 @@ pub fn schema(limits: &GraphqlSettings) -> LearnwellSchema {
         .override_output_type_description::<Page<development::EngagementNode>>(
             "A page of a person's mentoring and coaching engagements (`engagements`).",
         )
+        .override_output_type_description::<Page<development::PdBudgetPolicy>>(
+            "A page of PD budget policies (`pdBudgetPolicies`), by fiscal year and job level.",
+        )
         .override_output_type_description::<Page<development::PdSpendRequest>>(
             "A page of a person's PD spend requests (`pdSpendRequests`).",
         )

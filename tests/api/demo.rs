@@ -101,8 +101,8 @@ async fn the_demo_seeds_a_year_of_learning_the_same_for_the_same_seed() {
     assert!(courses
         .iter()
         .all(|c| !c["skill_ids"].as_array().expect("skills").is_empty()));
-    let policies = body(app.get("/api/v1/learning-time/policies", &ld(&app)).await).await;
-    let scopes = tally(policies.as_array().expect("policies").iter(), "scope");
+    let policies = all(&app, "/api/v1/learning-time/policies").await;
+    let scopes = tally(policies.iter(), "scope");
     assert!(
         scopes.contains_key("\"organisation\"") && scopes.contains_key("\"org_unit\""),
         "{scopes:?}"

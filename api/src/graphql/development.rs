@@ -528,18 +528,27 @@ pub struct DevelopmentQuery;
 
 #[Object]
 impl DevelopmentQuery {
-    /// The PD budget policies (of one fiscal year, or all).
-    #[graphql(complexity = "super::limits::list(super::limits::PD_POLICIES, child_complexity)")]
+    /// The PD budget policies (of one fiscal year, or all), by fiscal year and job level, Relay
+    /// connection.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
     async fn pd_budget_policies(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "One fiscal year (the calendar year it starts in); all when absent.")]
         fiscal_year: Option<i32>,
-    ) -> Result<Vec<PdBudgetPolicy>> {
-        let all = svc::list_policies(service_ctx(ctx)?, fiscal_year)
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<Connection<String, PdBudgetPolicy>> {
+        let n = first.map(|n| u64::try_from(n).unwrap_or(0));
+        let page = svc::list_policies(service_ctx(ctx)?, fiscal_year, n, after.as_deref())
             .await
             .gql()?;
-        Ok(all.iter().map(PdBudgetPolicy::from).collect())
+        Ok(connection(
+            page,
+            after.as_deref(),
+            svc::policy_cursor,
+            |p| PdBudgetPolicy::from(&p),
+        ))
     }
 
     /// A person's PD budget (yours without `employeeId`; default the current fiscal year):

@@ -37,8 +37,6 @@ pub const CATEGORIES: usize = 6;
 pub const FOCUS_AREAS: usize = 10;
 /// Check-ins (and notes, history entries) of one advising engagement.
 pub const CHECK_INS: usize = 30;
-/// PD budget policies: a fiscal year or two of eight job levels.
-pub const PD_POLICIES: usize = 16;
 /// What a field that computes a learning-time summary costs beyond its selection.
 pub const SUMMARY: usize = 10;
 /// No field costs more than this, so sums over a whole query never overflow.

@@ -92,19 +92,20 @@ impl From<&BudgetPolicy> for BudgetPolicyResource {
 #[into_params(parameter_in = Query)]
 pub struct PolicyFilter {
     pub fiscal_year: Option<i32>,
+    /// Page size, 1-200 (default 50).
+    pub first: Option<u64>,
+    /// Cursor from `next_cursor` of the previous page.
+    pub after: Option<String>,
 }
 
-/// The budget policies (of one fiscal year, or all).
+/// The budget policies (of one fiscal year, or all), a page at a time by fiscal year and job
+/// level.
 #[utoipa::path(tag = "development", params(PolicyFilter), security(("bearer" = [])),
-    responses((status = 200, body = Vec<BudgetPolicyResource>), (status = 403, body = Problem)))]
+    responses((status = 200, body = PageOf<BudgetPolicyResource>), (status = 403, body = Problem)))]
 #[get("/pd-budget-policies")]
 async fn list_pd_budget_policies(ctx: Ctx, q: web::Query<PolicyFilter>) -> ApiResult<HttpResponse> {
-    let all = svc::list_policies(&ctx, q.fiscal_year).await?;
-    Ok(HttpResponse::Ok().json(
-        all.iter()
-            .map(BudgetPolicyResource::from)
-            .collect::<Vec<_>>(),
-    ))
+    let page = svc::list_policies(&ctx, q.fiscal_year, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |p| BudgetPolicyResource::from(&p))))
 }
 
 /// Set one job level's budget for one fiscal year (hr_admin, ld_admin).

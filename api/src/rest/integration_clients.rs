@@ -1,6 +1,7 @@
 //! Integration clients under `/api/v1` (`hr_admin`): issue one with its scopes (the secret shown
 //! once), list them, revoke one.
 
+use super::{PageOf, PageParams};
 use crate::body::JsonBody;
 use crate::error::{ApiResult, Problem};
 use crate::services::integration_clients as svc;
@@ -57,18 +58,13 @@ pub struct IntegrationClientInput {
     pub scopes: Vec<String>,
 }
 
-/// Integration clients (`hr_admin`).
-#[utoipa::path(tag = "integration-clients", security(("bearer" = [])),
-    responses((status = 200, body = Vec<IntegrationClientResource>), (status = 403, body = Problem)))]
+/// Integration clients, a page at a time in creation order (`hr_admin`).
+#[utoipa::path(tag = "integration-clients", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<IntegrationClientResource>), (status = 403, body = Problem)))]
 #[get("/integration-clients")]
-async fn list_integration_clients(ctx: Ctx) -> ApiResult<HttpResponse> {
-    let clients = svc::list(&ctx).await?;
-    Ok(HttpResponse::Ok().json(
-        clients
-            .iter()
-            .map(IntegrationClientResource::from)
-            .collect::<Vec<_>>(),
-    ))
+async fn list_integration_clients(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+    let page = svc::list(&ctx, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |c| IntegrationClientResource::from(&c))))
 }
 
 /// Issue an integration client (`hr_admin`): the answer holds the secret, once.

@@ -1,4 +1,4 @@
-use super::{etag, IfMatch, PageOf};
+use super::{etag, IfMatch, PageOf, PageParams};
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::services::learning_time::{
@@ -309,13 +309,16 @@ fn policy(p: &VersionedPolicy, status: StatusCode) -> HttpResponse {
         .json(PolicyResource::from(p))
 }
 
-/// Every learning-time policy, past and present.
-#[utoipa::path(tag = "learning-time", security(("bearer" = [])),
-    responses((status = 200, body = Vec<PolicyResource>), (status = 403, body = Problem)))]
+/// The learning-time policies, past and present, a page at a time in creation order.
+#[utoipa::path(tag = "learning-time", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<PolicyResource>), (status = 403, body = Problem)))]
 #[get("/learning-time/policies")]
-async fn list_learning_time_policies(ctx: Ctx) -> ApiResult<HttpResponse> {
-    let all = svc::list_policies(&ctx).await?;
-    Ok(HttpResponse::Ok().json(all.iter().map(PolicyResource::from).collect::<Vec<_>>()))
+async fn list_learning_time_policies(
+    ctx: Ctx,
+    q: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let page = svc::list_policies(&ctx, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |p| PolicyResource::from(&p))))
 }
 
 /// Start a policy (ld_admin). The most specific policy wins: org unit (nearest), then job level,

@@ -2,6 +2,7 @@
 //! actors of statements about learning that match no employee. The `/xapi` resources themselves
 //! are the protocol adapter `crate::xapi`.
 
+use super::{PageOf, PageParams};
 use crate::body::JsonBody;
 use crate::error::{ApiResult, Problem};
 use crate::services::xapi::{self as svc, ClientInput};
@@ -159,18 +160,13 @@ pub struct LrsClientInput {
     pub default_version: Option<String>,
 }
 
-/// LRS clients (`ld_admin`).
-#[utoipa::path(tag = "xapi", security(("bearer" = [])),
-    responses((status = 200, body = Vec<LrsClientResource>), (status = 403, body = Problem)))]
+/// LRS clients, a page at a time in creation order (`ld_admin`).
+#[utoipa::path(tag = "xapi", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<LrsClientResource>), (status = 403, body = Problem)))]
 #[get("/lrs-clients")]
-async fn list_lrs_clients(ctx: Ctx) -> ApiResult<HttpResponse> {
-    let clients = svc::list_clients(&ctx).await?;
-    Ok(HttpResponse::Ok().json(
-        clients
-            .iter()
-            .map(LrsClientResource::from)
-            .collect::<Vec<_>>(),
-    ))
+async fn list_lrs_clients(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+    let page = svc::list_clients(&ctx, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |c| LrsClientResource::from(&c))))
 }
 
 /// Create an LRS client (`ld_admin`): the answer holds the secret, once.
