@@ -284,7 +284,7 @@ pub async fn seed(svc: &Services, today: NaiveDate, seed: u64) -> ApiResult<Empl
         .collect();
     development::seed(svc, &ctx, &active, today).await?;
     let units: std::collections::HashMap<String, learnwell_domain::ids::OrgUnitId> =
-        org::list_org_units(&ctx)
+        org::every_org_unit(svc)
             .await?
             .into_iter()
             .filter_map(|u| Some((u.external_id?.to_string(), u.id)))

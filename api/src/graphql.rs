@@ -71,6 +71,12 @@ pub fn schema(limits: &GraphqlSettings) -> LearnwellSchema {
         .override_output_type_description::<Page<catalog::CourseNode>>(
             "A page of catalog courses (`courses`), in a stable order.",
         )
+        .override_output_type_description::<Page<catalog::SkillNode>>(
+            "A page of the skills taxonomy (`skills`), by name.",
+        )
+        .override_output_type_description::<Page<org::OrgUnitNode>>(
+            "A page of org units (`orgUnits`), in creation order.",
+        )
         .override_output_type_description::<Page<org::EmployeeNode>>(
             "A page of employees (`employees`, `OrgUnit.employees`), in a stable order.",
         )
@@ -80,11 +86,23 @@ pub fn schema(limits: &GraphqlSettings) -> LearnwellSchema {
         .override_output_type_description::<Page<development::MentorProfileNode>>(
             "A page of mentor and coach profiles (`mentorProfiles`).",
         )
+        .override_output_type_description::<Page<development::EngagementNode>>(
+            "A page of a person's mentoring and coaching engagements (`engagements`).",
+        )
+        .override_output_type_description::<Page<development::PdBudgetPolicy>>(
+            "A page of PD budget policies (`pdBudgetPolicies`), by fiscal year and job level.",
+        )
         .override_output_type_description::<Page<development::PdSpendRequest>>(
             "A page of a person's PD spend requests (`pdSpendRequests`).",
         )
         .override_output_type_description::<Page<pipeline::MembershipNode>>(
-            "A page of a cohort's memberships (`pipelineCohortMembers`).",
+            "A page of memberships (`pipelineCohortMembers`, `pipelineMemberships`).",
+        )
+        .override_output_type_description::<Page<pipeline::ProgrammeNode>>(
+            "A page of leadership programmes (`pipelineProgrammes`), by name.",
+        )
+        .override_output_type_description::<Page<pipeline::CohortNode>>(
+            "A page of a programme's cohorts (`PipelineProgramme.cohorts`), by start date.",
         )
         .override_output_type_description::<Page<pipeline::PlacementNode>>(
             "A page of placements into leadership positions (`pipelinePlacements`), newest first.",

@@ -43,6 +43,18 @@ impl<T: utoipa::ToSchema> PageOf<T> {
     }
 }
 
+/// A page of a list without filters: `first` items after the cursor `after`
+/// (`docs/API-DESIGN.md`, "Pagination").
+#[derive(Debug, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Page size, 1-200 (default 50).
+    pub first: Option<u64>,
+    /// Cursor from `next_cursor` of the previous page.
+    pub after: Option<String>,
+}
+
 /// The version a client read, from `If-Match: "<version>"` (strong or weak); `None` without the
 /// header (the use case decides whether it is required). An unreadable value is a stale version.
 pub struct IfMatch(pub Option<i64>);

@@ -22,7 +22,7 @@ use directory::Directory;
 use learnwell_domain::access::Principal;
 use learnwell_domain::FieldError;
 use learnwell_persistence::kv::KvStore;
-use learnwell_persistence::Db;
+use learnwell_persistence::{Db, ListOrder};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -220,6 +220,87 @@ pub fn paginate<T>(mut rows: Vec<T>, limit: u64, id: impl Fn(&T) -> String) -> P
     Page {
         items: rows,
         next_cursor,
+    }
+}
+
+/// A row's place in a list ordered by two keys (`first`, then `second`): what its cursor names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position<A, B>(pub A, pub B);
+
+impl<A: std::fmt::Display, B: std::fmt::Display> std::fmt::Display for Position<A, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}|{}", self.0, self.1)
+    }
+}
+
+impl<A: std::str::FromStr, B: std::str::FromStr> std::str::FromStr for Position<A, B> {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let (a, b) = s.rsplit_once('|').ok_or(())?;
+        Ok(Self(a.parse().map_err(|_| ())?, b.parse().map_err(|_| ())?))
+    }
+}
+
+/// A position in a change feed: the last change read (its time and the row's id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ChangeCursor<I>(DateTime<Utc>, I);
+
+impl<I: std::fmt::Display> std::fmt::Display for ChangeCursor<I> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = self.0.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+        write!(f, "changed:{at}|{}", self.1)
+    }
+}
+
+impl<I: std::str::FromStr> std::str::FromStr for ChangeCursor<I> {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let (at, id) = s
+            .strip_prefix("changed:")
+            .ok_or(())?
+            .split_once('|')
+            .ok_or(())?;
+        let at = DateTime::parse_from_rfc3339(at).map_err(|_| ())?;
+        Ok(Self(at.with_timezone(&Utc), id.parse().map_err(|_| ())?))
+    }
+}
+
+/// Where a page of a list with a change feed starts: in creation order after the cursor's id,
+/// or, with `since`, in the order of changes after the change the cursor names.
+pub fn list_order<I: std::str::FromStr>(
+    since: Option<DateTime<Utc>>,
+    after: Option<&str>,
+) -> ApiResult<ListOrder<I>> {
+    Ok(match since {
+        None => ListOrder::Created {
+            after: decode_cursor(after)?,
+        },
+        Some(since) => ListOrder::Changed {
+            since,
+            after: decode_cursor::<ChangeCursor<I>>(after)?.map(|c| (c.0, c.1)),
+        },
+    })
+}
+
+/// A page in `order` from `limit + 1` rows; `changed` gives a row's last change (its time and
+/// id). A change feed's cursor is where the reader is: it follows every page that has changes,
+/// the last one too, so the reader comes back later for what changed since.
+pub fn page_in_order<T, I: std::fmt::Display>(
+    order: &ListOrder<I>,
+    rows: Vec<T>,
+    limit: u64,
+    changed: impl Fn(&T) -> (DateTime<Utc>, I),
+) -> Page<T> {
+    match order {
+        ListOrder::Created { .. } => paginate(rows, limit, |r| changed(r).1.to_string()),
+        ListOrder::Changed { .. } => {
+            let mut page = paginate(rows, limit, |_| String::new());
+            page.next_cursor = page.items.last().map(|r| {
+                let (at, id) = changed(r);
+                encode_cursor(ChangeCursor(at, id))
+            });
+            page
+        }
     }
 }
 

@@ -12,10 +12,12 @@ pub mod learning;
 pub mod learning_time;
 pub mod nodes;
 pub mod org;
+mod paging;
 pub mod pipeline;
 pub mod xapi;
 
 pub use db::{Backend, Conn, Db, PoolStats, Tx};
+pub use paging::ListOrder;
 
 /// A storage failure. `Conflict` and `NotFound` are expected outcomes the caller maps to 409/404;
 /// everything else is an internal error whose cause is logged, never shown.

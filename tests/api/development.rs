@@ -150,16 +150,16 @@ async fn policies_are_set_by_hr_and_ld_admins_one_per_year_and_level() {
             .await,
     )
     .await;
-    assert_eq!(listed.as_array().expect("list").len(), 1);
+    assert_eq!(listed["items"].as_array().expect("list").len(), 1);
     let out = graphql(
         &app,
         &dev,
-        "query { pdBudgetPolicies(fiscalYear: 2026) { jobLevel amountMinor currency } }",
+        "query { pdBudgetPolicies(fiscalYear: 2026) { nodes { jobLevel amountMinor currency } } }",
         "",
     )
     .await;
     assert_eq!(
-        out["data"]["pdBudgetPolicies"],
+        out["data"]["pdBudgetPolicies"]["nodes"],
         json!([{ "jobLevel": 1, "amountMinor": 150_000, "currency": "EUR" }])
     );
     let client = app.token_for("hris", &[], &["hris:write"], None);
@@ -519,4 +519,41 @@ async fn fifty_concurrent_approvals_never_take_a_budget_below_zero() {
     );
     let b = body(budget(&app, &dev, &p["DEV"]).await).await;
     assert_eq!(b["available_minor"], 1_000);
+}
+
+#[tokio::test]
+async fn budget_policies_come_a_page_at_a_time_by_year_and_level() {
+    let app = TestApp::spawn().await;
+    let p = setup(&app).await;
+    for (level, year) in [(3, 2026), (1, 2027), (2, 2026), (1, 2026)] {
+        assert_eq!(policy(&app, level, year, 100_000, 0).await.status(), 201);
+    }
+    let dev = app.employee_token(&p["DEV"]);
+    let order: Vec<(Value, Value)> = app
+        .all_pages("/api/v1/pd-budget-policies", &dev, 3)
+        .await
+        .iter()
+        .map(|p| (p["fiscal_year"].clone(), p["job_level"].clone()))
+        .collect();
+    assert_eq!(
+        order,
+        [(2026, 1), (2026, 2), (2026, 3), (2027, 1)].map(|(y, l)| (json!(y), json!(l)))
+    );
+    let year = app
+        .all_pages("/api/v1/pd-budget-policies?fiscal_year=2026", &dev, 2)
+        .await;
+    assert_eq!(year.len(), 3);
+
+    let q = "query($after: String) { pdBudgetPolicies(first: 3, after: $after) { nodes { fiscalYear jobLevel } pageInfo { hasNextPage endCursor } } }";
+    let first = app.gql(&dev, q, json!({})).await;
+    let info = &first["data"]["pdBudgetPolicies"]["pageInfo"];
+    assert_eq!(info["hasNextPage"], true, "{first}");
+    let rest = app
+        .gql(&dev, q, json!({ "after": info["endCursor"] }))
+        .await;
+    assert_eq!(
+        rest["data"]["pdBudgetPolicies"]["nodes"],
+        json!([{ "fiscalYear": 2027, "jobLevel": 1 }]),
+        "{rest}"
+    );
 }

@@ -284,7 +284,7 @@ async fn the_demo_organisation_shows_a_junior_senior_gap_on_first_run() {
     );
     let policies = ok(app.get("/api/v1/pd-budget-policies", &ld(&app)).await).await;
     assert_eq!(
-        policies.as_array().map(Vec::len),
+        policies["items"].as_array().map(Vec::len),
         Some(8),
         "a budget for every level"
     );

@@ -317,6 +317,7 @@ async fn a_mentee_is_matched_accepted_mentored_in_working_time_and_both_sides_cl
         .await,
     )
     .await;
+    let seen = &seen["items"];
     assert_eq!(
         (
             seen[0]["view"].clone(),
@@ -342,7 +343,7 @@ async fn a_mentee_is_matched_accepted_mentored_in_working_time_and_both_sides_cl
         .status(),
         404
     );
-    let q = "query($id: ID) { engagements(employeeId: $id) { state goals sessions { minutes notes } } }";
+    let q = "query($id: ID) { engagements(employeeId: $id) { nodes { state goals sessions { minutes notes } } } }";
     let out = body(
         app.post(
             "/graphql",
@@ -353,7 +354,7 @@ async fn a_mentee_is_matched_accepted_mentored_in_working_time_and_both_sides_cl
     )
     .await;
     assert_eq!(
-        out["data"]["engagements"],
+        out["data"]["engagements"]["nodes"],
         json!([
             { "state": "ACTIVE", "goals": null, "sessions": [{ "minutes": 45, "notes": null }, { "minutes": 30, "notes": null }] },
             { "state": "DECLINED", "goals": null, "sessions": [] }
@@ -362,7 +363,7 @@ async fn a_mentee_is_matched_accepted_mentored_in_working_time_and_both_sides_cl
     );
     let out = body(app.post("/graphql", &mentee, json!({ "query": q })).await).await;
     assert_eq!(
-        out["data"]["engagements"][0]["goals"],
+        out["data"]["engagements"]["nodes"][0]["goals"],
         "Write my first service in Rust"
     );
     let out = body(
@@ -801,4 +802,71 @@ async fn where_the_policy_asks_the_mentees_manager_approves_before_the_mentor_is
         Some(1),
         "{events}"
     );
+}
+
+#[tokio::test]
+async fn a_persons_engagements_come_a_page_at_a_time() {
+    let app = TestApp::spawn().await;
+    let (p, _) = setup(&app).await;
+    let (mentee, lead) = (
+        app.employee_token(&p["MENTEE"]),
+        app.employee_token(&p["LEAD"]),
+    );
+    let request = created(
+        app.post(
+            "/api/v1/mentoring-requests",
+            &mentee,
+            json!({ "goals": "Grow" }),
+        )
+        .await,
+    )
+    .await;
+    let rid = request["id"].as_str().expect("id");
+    let mut made = Vec::new();
+    for i in 0..5 {
+        let profile = created(
+            app.post(
+                "/api/v1/mentor-profiles",
+                &ld(&app),
+                json!({ "kind": "mentor", "external_name": format!("Provider {i}"), "capacity": 3 }),
+            )
+            .await,
+        )
+        .await;
+        let e = created(
+            app.post(
+                &format!("/api/v1/mentoring-requests/{rid}:choose"),
+                &mentee,
+                json!({ "profile_id": profile["id"] }),
+            )
+            .await,
+        )
+        .await;
+        made.push(e["id"].as_str().expect("id").to_owned());
+    }
+    made.sort();
+    let path = format!("/api/v1/engagements?employee_id={}", p["MENTEE"]);
+    for token in [&mentee, &lead] {
+        let pages = app.all_pages(&path, token, 2).await;
+        let got: Vec<&str> = pages
+            .iter()
+            .map(|e| e["id"].as_str().expect("id"))
+            .collect();
+        assert_eq!(got, made, "every engagement once, in creation order");
+    }
+
+    let q = "query($id: ID, $after: String) { engagements(employeeId: $id, first: 3, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }";
+    let first = app.gql(&lead, q, json!({ "id": p["MENTEE"] })).await;
+    let info = &first["data"]["engagements"]["pageInfo"];
+    assert_eq!(info["hasNextPage"], true, "{first}");
+    let rest = app
+        .gql(
+            &lead,
+            q,
+            json!({ "id": p["MENTEE"], "after": info["endCursor"] }),
+        )
+        .await;
+    let conn = &rest["data"]["engagements"];
+    assert_eq!(conn["pageInfo"]["hasNextPage"], false, "{rest}");
+    assert_eq!(conn["nodes"], json!([{ "id": made[3] }, { "id": made[4] }]));
 }

@@ -262,6 +262,55 @@ impl TestApp {
         body(res).await
     }
 
+    /// Every item of the paged list at `path`, walked `first` at a time (asserting at least
+    /// two pages, each full but the last, and each item once), after checking the page's
+    /// refusals: a cursor from elsewhere and a `first` out of 1-200 are 400 problem documents
+    /// naming the parameter (`invalid_query`).
+    pub async fn all_pages(&self, path: &str, token: &str, first: usize) -> Vec<Value> {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        for (q, field) in [
+            ("after=garbage", "after"),
+            ("first=0", "first"),
+            ("first=201", "first"),
+        ] {
+            let res = self.get(&format!("{path}{sep}{q}"), token).await;
+            assert_eq!(res.status(), 400, "{path} {q}");
+            assert_eq!(res.headers()["content-type"], "application/problem+json");
+            let problem = body(res).await;
+            assert_eq!(problem["code"], "invalid_query", "{path} {q}: {problem}");
+            assert_eq!(
+                problem["errors"][0]["field"], field,
+                "{path} {q}: {problem}"
+            );
+        }
+        let (mut items, mut pages, mut after) = (Vec::<Value>::new(), 0, None::<String>);
+        loop {
+            let url = match &after {
+                None => format!("{path}{sep}first={first}"),
+                Some(c) => format!("{path}{sep}first={first}&after={c}"),
+            };
+            let res = self.get(&url, token).await;
+            assert_eq!(res.status(), 200, "{url}");
+            let page = body(res).await;
+            let got = page["items"].as_array().expect("items");
+            pages += 1;
+            items.extend(got.iter().cloned());
+            match page.get("next_cursor").and_then(Value::as_str) {
+                Some(c) => {
+                    assert_eq!(got.len(), first, "only the last page is short: {url}");
+                    after = Some(c.to_owned());
+                }
+                None => break,
+            }
+        }
+        assert!(pages >= 2, "{path}: {} items on one page", items.len());
+        let mut ids: Vec<String> = items.iter().map(|i| i.to_string()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), items.len(), "{path}: an item on two pages");
+        items
+    }
+
     /// Sync records as hr_admin and return the JSON answer (asserting 200).
     pub async fn sync(&self, records: Value) -> Value {
         let res = self

@@ -176,7 +176,7 @@ async fn the_org_unit_tree_syncs_in_bulk_with_parents_resolved_in_a_second_pass(
     );
     let units = hr_get(&app, "/api/v1/org-units").await;
     assert_eq!(
-        units.as_array().map(Vec::len),
+        units["items"].as_array().map(Vec::len),
         Some(0),
         "a dry run writes nothing"
     );
@@ -231,8 +231,8 @@ async fn the_org_unit_tree_syncs_in_bulk_with_parents_resolved_in_a_second_pass(
         "people then find the synced units"
     );
     let found = hr_get(&app, "/api/v1/org-units?external_id=U-DEPT").await;
-    assert_eq!(found.as_array().map(Vec::len), Some(1));
-    assert_eq!(found[0]["id"], id(1).as_str());
+    assert_eq!(found["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(found["items"][0]["id"], id(1).as_str());
 
     let me = app.employee_token(&people["P-1"]);
     let res = app.post(url, &me, json!({ "records": [] })).await;

@@ -92,7 +92,7 @@ async fn only_hr_admin_issues_integration_clients_and_the_secret_is_shown_once()
     assert_eq!(created["scopes"], json!(["hris:write", "reports:read"]));
     assert!(secret.len() >= 32);
     let listed = body(app.get("/api/v1/integration-clients", &app.hr()).await).await;
-    let listed = listed.as_array().expect("list");
+    let listed = listed["items"].as_array().expect("list");
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["client_id"], client_id.as_str());
     assert!(
@@ -102,7 +102,7 @@ async fn only_hr_admin_issues_integration_clients_and_the_secret_is_shown_once()
     assert_eq!(listed[0]["last_used_at"], Value::Null);
     // An integration client is not an LRS client of the learning admin's list.
     let lrs = body(app.get("/api/v1/lrs-clients", &ld).await).await;
-    assert_eq!(lrs, json!([]));
+    assert_eq!(lrs, json!({ "items": [] }));
     let revoke = format!(
         "/api/v1/integration-clients/{}:revoke",
         created["id"].as_str().expect("id")
@@ -167,7 +167,7 @@ async fn oauth_token_by_basic_or_form_works_within_its_scopes_and_stops_at_revoc
     }
 
     let listed = body(app.get("/api/v1/integration-clients", &app.hr()).await).await;
-    assert!(listed[0]["last_used_at"].is_string(), "{listed}");
+    assert!(listed["items"][0]["last_used_at"].is_string(), "{listed}");
 
     // Revocation stops new tokens and the tokens already given.
     let revoke = format!(
@@ -241,8 +241,44 @@ async fn oauth_token_refusals_are_rfc_6749_errors() {
     oauth_error(res, 400, "invalid_request").await;
     let listed = body(app.get("/api/v1/integration-clients", &app.hr()).await).await;
     assert_eq!(
-        listed[0]["last_used_at"],
+        listed["items"][0]["last_used_at"],
         Value::Null,
         "no token was granted"
     );
+}
+
+#[tokio::test]
+async fn each_list_of_clients_comes_a_page_at_a_time_and_holds_only_its_kind() {
+    let app = TestApp::spawn().await;
+    let mut made = Vec::new();
+    for _ in 0..3 {
+        made.push(issue(&app, &["reports:read"]).await.2["id"].clone());
+    }
+    let ld = app.token_for("ld-admin", &["ld_admin"], &[], None);
+    let mut lrs = Vec::new();
+    for name in ["LMS A", "LMS B", "LMS C"] {
+        let res = app
+            .post(
+                "/api/v1/lrs-clients",
+                &ld,
+                json!({ "name": name, "scopes": ["xapi:write"] }),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        lrs.push(body(res).await["id"].clone());
+    }
+    let ids = |items: Vec<Value>| {
+        items
+            .into_iter()
+            .map(|c| c["id"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(app
+            .all_pages("/api/v1/integration-clients", &app.hr(), 2)
+            .await),
+        made,
+        "creation order"
+    );
+    assert_eq!(ids(app.all_pages("/api/v1/lrs-clients", &ld, 2).await), lrs);
 }

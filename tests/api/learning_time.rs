@@ -426,3 +426,27 @@ async fn summaries_add_allocation_use_and_on_top_learning_and_list_people_only_t
         .await;
     assert_eq!(body(res).await["errors"][0]["field"], "period");
 }
+
+#[tokio::test]
+async fn policies_come_a_page_at_a_time_in_creation_order() {
+    let app = TestApp::spawn().await;
+    let mut made = Vec::new();
+    for share in [5, 10, 15] {
+        let res = app
+            .post(
+                "/api/v1/learning-time/policies",
+                &ld(&app),
+                json!({ "name": format!("{share}%"), "share_percent": share, "effective_from": "2026-01-01" }),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        made.push(body(res).await["id"].clone());
+    }
+    let got: Vec<_> = app
+        .all_pages("/api/v1/learning-time/policies", &app.hr(), 2)
+        .await
+        .into_iter()
+        .map(|p| p["id"].clone())
+        .collect();
+    assert_eq!(got, made);
+}

@@ -436,17 +436,17 @@ async fn a_manager_cannot_subtract_their_team_from_their_unit() {
     );
 }
 
-/// `orgUnits { learningTimeSummary }` sums every unit in one batch: each unit's figures (with and
+/// `orgUnits { nodes { learningTimeSummary } }` sums every unit of the page in one batch: each unit's figures (with and
 /// without the units below it, released or suppressed) are exactly what REST answers for that
 /// unit alone, for an admin, a lead who knows their team and an employee.
 #[tokio::test]
 async fn a_list_of_units_answers_what_each_unit_answers_alone() {
     let app = spawn().await;
     let o = org(&app).await;
-    let q = "{ orgUnits { id own: learningTimeSummary(period: { label: \"2026-03\" }, includeDescendants: false) {
+    let q = "{ orgUnits(first: 10) { nodes { id own: learningTimeSummary(period: { label: \"2026-03\" }, includeDescendants: false) {
                  totals { people usedInWorkMinutes exploratoryShare suppressed suppressionReason } }
                all: learningTimeSummary(period: { label: \"2026-03\" }) {
-                 totals { people usedInWorkMinutes exploratoryShare suppressed suppressionReason } } } }";
+                 totals { people usedInWorkMinutes exploratoryShare suppressed suppressionReason } } } } }";
     let callers = [
         admin(&app),
         app.employee_token(&o.people["LA"]),
@@ -464,7 +464,7 @@ async fn a_list_of_units_answers_what_each_unit_answers_alone() {
         let res = app.post("/graphql", token, json!({ "query": q })).await;
         let out = body(res).await;
         assert!(out["errors"].is_null(), "{out}");
-        let units = out["data"]["orgUnits"].as_array().expect("units");
+        let units = out["data"]["orgUnits"]["nodes"].as_array().expect("units");
         assert_eq!(units.len(), 5, "{out}");
         for u in units {
             let id = u["id"].as_str().expect("id");

@@ -265,20 +265,25 @@ async fn memberships_walk_their_states_with_one_open_membership_per_programme() 
     )
     .await;
     assert_eq!(list["items"].as_array().expect("items").len(), 3);
-    let mine = body(
-        app.get("/api/v1/pipeline/memberships", &w.token(&app, "G1"))
-            .await,
-    )
-    .await;
-    assert_eq!(mine.as_array().expect("list").len(), 2);
+    let mine = app
+        .all_pages("/api/v1/pipeline/memberships", &w.token(&app, "G1"), 1)
+        .await;
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    assert!(
+        mine[0]["id"].as_str() < mine[1]["id"].as_str(),
+        "oldest first"
+    );
     let q = format!(
-        "{{ pipelineMemberships(employeeId: \"{}\") {{ state member {{ displayName }} }} }}",
+        "{{ pipelineMemberships(employeeId: \"{}\") {{ nodes {{ state member {{ displayName }} }} }} }}",
         w.p["G1"]
     );
     let peer = graphql(&app, &w.token(&app, "PEER"), &q).await;
     assert_eq!(gql_codes(&peer), ["forbidden"]);
     let boss = graphql(&app, &w.token(&app, "BOSS"), &q).await;
-    assert_eq!(boss["data"]["pipelineMemberships"][0]["state"], "GRADUATED");
+    assert_eq!(
+        boss["data"]["pipelineMemberships"]["nodes"][0]["state"],
+        "GRADUATED"
+    );
 }
 
 #[tokio::test]
@@ -415,7 +420,7 @@ async fn a_reflection_is_read_by_the_member_and_the_lead_only_and_every_read_is_
         .count();
     assert_eq!(reads, 3, "the lead twice and the member once");
     // Never on the graph: the membership node has no reflection field.
-    let q = "{ pipelineMemberships { state reflection } }";
+    let q = "{ pipelineMemberships { nodes { state reflection } } }";
     let res = graphql(&app, &w.token(&app, "G1"), q).await;
     assert!(res["errors"][0]["message"]
         .as_str()
@@ -525,7 +530,7 @@ async fn readiness_and_nine_box_reach_admins_and_assessors_only_on_every_path() 
         format!("{{ employee(id: \"{g1}\") {{ {fields} }} }}"),
         format!("{{ employee(id: \"{}\") {{ manager {{ {fields} }} }} }}", w.p["R1"]),
         format!("{{ orgUnit(id: \"{}\") {{ employees(first: 50) {{ edges {{ node {{ {fields} }} }} }} }} }}", w.ops),
-        format!("{{ pipelineMemberships(employeeId: \"{g1}\") {{ member {{ {fields} }} }} }}"),
+        format!("{{ pipelineMemberships(employeeId: \"{g1}\") {{ nodes {{ member {{ {fields} }} }} }} }}"),
     ];
     for who in ["G1", "R1", "G2", "BOSS"] {
         for q in &paths {
@@ -1170,7 +1175,7 @@ async fn the_demo_pipeline_shows_a_bottleneck_on_first_run() {
         assert!(rules.contains(&rule), "{rule}: {r}");
     }
     let programmes = body(app.get("/api/v1/pipeline/programmes", &app.hr()).await).await;
-    assert_eq!(programmes.as_array().map(Vec::len), Some(2));
+    assert_eq!(programmes["items"].as_array().map(Vec::len), Some(2));
     let p = body(
         app.post("/api/v1/pipeline/projections", &app.hr(), json!({}))
             .await,
@@ -1232,4 +1237,75 @@ async fn no_log_line_holds_a_reflection_or_a_rationale_even_at_trace_level() {
         !logs.contains("CONFIDENTIAL-RATIONALE"),
         "a rationale reached a log line"
     );
+}
+
+#[tokio::test]
+async fn programmes_come_a_page_at_a_time_by_name_and_their_cohorts_by_start() {
+    let app = TestApp::spawn().await;
+    let w = world(&app).await;
+    let mut programme = String::new();
+    for name in ["Senior Leaders", "Emerging Leaders", "Future Heads"] {
+        let res = app
+            .post(
+                "/api/v1/pipeline/programmes",
+                &ld(&app),
+                json!({ "name": name, "lead_id": w.p["LEAD"], "target_level_min": 4, "target_level_max": 6 }),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        programme = body(res).await["id"].as_str().expect("id").to_owned();
+    }
+    let reader = w.token(&app, "PEER");
+    let names: Vec<String> = app
+        .all_pages("/api/v1/pipeline/programmes", &reader, 2)
+        .await
+        .iter()
+        .map(|p| p["name"].as_str().expect("name").to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["Emerging Leaders", "Future Heads", "Senior Leaders"]
+    );
+
+    for (name, starts) in [("Autumn", 60), ("Spring", -30), ("Summer", 10)] {
+        let res = app
+            .post(
+                &format!("/api/v1/pipeline/programmes/{programme}/cohorts"),
+                &ld(&app),
+                json!({ "name": name, "starts_on": day(starts), "ends_on": day(starts + 90), "capacity": 5 }),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let path = format!("/api/v1/pipeline/programmes/{programme}/cohorts");
+    let cohorts: Vec<String> = app
+        .all_pages(&path, &reader, 2)
+        .await
+        .iter()
+        .map(|c| c["name"].as_str().expect("name").to_owned())
+        .collect();
+    assert_eq!(cohorts, ["Spring", "Summer", "Autumn"], "by start date");
+    let missing = "/api/v1/pipeline/programmes/0192f1c0-0000-7000-8000-000000000009/cohorts";
+    assert_eq!(app.get(missing, &reader).await.status(), 404);
+
+    let q = "query($after: String) { pipelineProgrammes(first: 2, after: $after) { nodes { name cohorts(first: 2) { nodes { name } pageInfo { hasNextPage } } } pageInfo { hasNextPage endCursor } } }";
+    let first = app.gql(&reader, q, json!({})).await;
+    let conn = &first["data"]["pipelineProgrammes"];
+    assert_eq!(conn["pageInfo"]["hasNextPage"], true, "{first}");
+    let heads = &conn["nodes"][1];
+    assert_eq!(heads["name"], "Future Heads", "{first}");
+    assert_eq!(
+        heads["cohorts"],
+        json!({ "nodes": [{ "name": "Spring" }, { "name": "Summer" }], "pageInfo": { "hasNextPage": true } })
+    );
+    let rest = app
+        .gql(
+            &reader,
+            q,
+            json!({ "after": conn["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    let conn = &rest["data"]["pipelineProgrammes"];
+    assert_eq!(conn["nodes"][0]["name"], "Senior Leaders", "{rest}");
+    assert_eq!(conn["pageInfo"]["hasNextPage"], false, "{rest}");
 }

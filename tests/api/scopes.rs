@@ -156,7 +156,10 @@ async fn each_integration_scope_reaches_exactly_what_it_names() {
                 "{scope}: {enrolments}"
             );
         }
-        for query in ["{ skills { id } }", "{ courses { nodes { id } } }"] {
+        for query in [
+            "{ skills { nodes { id } } }",
+            "{ courses { nodes { id } } }",
+        ] {
             let answer = gql(&app, &token, query).await;
             assert_eq!(
                 refused_codes(&answer),
@@ -164,7 +167,7 @@ async fn each_integration_scope_reaches_exactly_what_it_names() {
                 "{scope} {query}: {answer}"
             );
         }
-        let units = gql(&app, &token, "{ orgUnits { id } }").await;
+        let units = gql(&app, &token, "{ orgUnits { nodes { id } } }").await;
         assert_eq!(refused_codes(&units).is_empty(), people, "{scope}: {units}");
     }
 }
@@ -221,8 +224,8 @@ async fn a_leaver_reads_their_own_learning_history_and_nothing_else() {
     );
     for query in [
         "{ employees { nodes { id } } }",
-        "{ orgUnits { id } }",
-        "{ skills { id } }",
+        "{ orgUnits { nodes { id } } }",
+        "{ skills { nodes { id } } }",
         "{ me { id } }",
     ] {
         let answer = gql(&app, &token, query).await;

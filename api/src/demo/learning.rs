@@ -316,7 +316,7 @@ async fn catalog_of(admin: &Ctx) -> ApiResult<Vec<(CourseId, String)>> {
 /// approval); a day a fortnight in Engineering; a day a week in Learning & Development, where
 /// more than two hours at once waits for approval.
 async fn policies(admin: &Ctx, today: NaiveDate) -> ApiResult<()> {
-    let units = org::list_org_units(admin).await?;
+    let units = org::every_org_unit(admin).await?;
     let unit = |ext: &str| {
         units
             .iter()

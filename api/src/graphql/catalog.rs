@@ -1,5 +1,5 @@
 use super::types::{
-    absent_is_none, found, nullable, payload, wire_enum, Counted, Enum, TotalCount,
+    absent_is_none, connection, found, nullable, payload, wire_enum, Counted, Enum, TotalCount,
 };
 use super::{parse_id, service_ctx};
 use crate::error::Gql;
@@ -180,11 +180,24 @@ pub struct CatalogQuery;
 
 #[Object]
 impl CatalogQuery {
-    /// The skills taxonomy (a flat list; follow `parentId`).
-    #[graphql(complexity = "super::limits::list(super::limits::SKILLS, child_complexity)")]
-    async fn skills(&self, ctx: &Context<'_>) -> Result<Vec<SkillNode>> {
-        let skills = svc::list_skills(service_ctx(ctx)?).await.gql()?;
-        Ok(skills.into_iter().map(SkillNode::from).collect())
+    /// The skills taxonomy (a flat list by name; follow `parentId`), Relay connection.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
+    async fn skills(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<Connection<String, SkillNode>> {
+        let first = first.map(|n| u64::try_from(n).unwrap_or(0));
+        let page = svc::list_skills(service_ctx(ctx)?, first, after.as_deref())
+            .await
+            .gql()?;
+        Ok(connection(
+            page,
+            after.as_deref(),
+            svc::skill_cursor,
+            SkillNode::from,
+        ))
     }
 
     /// A course by id: null when there is no such course.

@@ -4,7 +4,7 @@
 //! with its currency.
 
 use super::learning_time::SuppressionReasonGql;
-use super::types::{field_id, found, payload, wire_enum, Date, Enum};
+use super::types::{connection, field_id, found, payload, wire_enum, Date, Enum};
 use super::{parse_id, service_ctx};
 use crate::error::{ApiResult, Gql};
 use crate::services::development::{
@@ -528,18 +528,27 @@ pub struct DevelopmentQuery;
 
 #[Object]
 impl DevelopmentQuery {
-    /// The PD budget policies (of one fiscal year, or all).
-    #[graphql(complexity = "super::limits::list(super::limits::PD_POLICIES, child_complexity)")]
+    /// The PD budget policies (of one fiscal year, or all), by fiscal year and job level, Relay
+    /// connection.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
     async fn pd_budget_policies(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "One fiscal year (the calendar year it starts in); all when absent.")]
         fiscal_year: Option<i32>,
-    ) -> Result<Vec<PdBudgetPolicy>> {
-        let all = svc::list_policies(service_ctx(ctx)?, fiscal_year)
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<Connection<String, PdBudgetPolicy>> {
+        let n = first.map(|n| u64::try_from(n).unwrap_or(0));
+        let page = svc::list_policies(service_ctx(ctx)?, fiscal_year, n, after.as_deref())
             .await
             .gql()?;
-        Ok(all.iter().map(PdBudgetPolicy::from).collect())
+        Ok(connection(
+            page,
+            after.as_deref(),
+            svc::policy_cursor,
+            |p| PdBudgetPolicy::from(&p),
+        ))
     }
 
     /// A person's PD budget (yours without `employeeId`; default the current fiscal year):
@@ -581,22 +590,33 @@ impl DevelopmentQuery {
         Ok(conn)
     }
 
-    /// A person's engagements as mentee (yours without `employeeId`): themselves, their
-    /// managers (without goals, notes or feedback), hr_admin and ld_admin.
-    #[graphql(complexity = "super::limits::list(super::limits::ENROLLMENTS, child_complexity)")]
+    /// A person's engagements as mentee (yours without `employeeId`), in creation order:
+    /// themselves, their managers (without goals, notes or feedback), hr_admin and ld_admin.
+    /// Relay connection.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
     async fn engagements(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The mentee; yourself when absent.")] employee_id: Option<ID>,
-    ) -> Result<Vec<EngagementNode>> {
-        let who = employee_id
-            .as_ref()
-            .map(|i| parse_id(i, "employee"))
-            .transpose()?;
-        let all = svc::list_engagements(service_ctx(ctx)?, who, false)
-            .await
-            .gql()?;
-        Ok(all.iter().map(EngagementNode::from).collect())
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<Connection<String, EngagementNode>> {
+        let list = svc::EngagementList {
+            employee: employee_id
+                .as_ref()
+                .map(|i| parse_id(i, "employee"))
+                .transpose()?,
+            as_mentor: false,
+            first: first.map(|n| u64::try_from(n).unwrap_or(0)),
+            after: after.clone(),
+        };
+        let page = svc::list_engagements(service_ctx(ctx)?, list).await.gql()?;
+        Ok(connection(
+            page,
+            after.as_deref(),
+            |d| d.engagement.id,
+            |d| EngagementNode::from(&d),
+        ))
     }
 
     /// Development equity per job-level band of the organisation or an org unit (figures only

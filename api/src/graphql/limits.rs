@@ -28,9 +28,7 @@ pub const DEFAULT_PAGE: usize = 50;
 /// The largest page a connection returns.
 pub const MAX_PAGE: usize = 200;
 /// Size estimates for lists without `first`.
-pub const ORG_UNITS: usize = 50;
 pub const CHILD_UNITS: usize = 10;
-pub const SKILLS: usize = 100;
 pub const COURSE_SKILLS: usize = 10;
 pub const ENROLLMENTS: usize = 20;
 pub const SUMMARY_PEOPLE: usize = 50;
@@ -39,12 +37,6 @@ pub const CATEGORIES: usize = 6;
 pub const FOCUS_AREAS: usize = 10;
 /// Check-ins (and notes, history entries) of one advising engagement.
 pub const CHECK_INS: usize = 30;
-/// PD budget policies: a fiscal year or two of eight job levels.
-pub const PD_POLICIES: usize = 16;
-/// Leadership programmes of an organisation, and cohorts of a programme (or memberships of a
-/// person).
-pub const PIPELINE_PROGRAMMES: usize = 20;
-pub const PIPELINE_COHORTS: usize = 20;
 /// What a field that computes a learning-time summary costs beyond its selection.
 pub const SUMMARY: usize = 10;
 /// No field costs more than this, so sums over a whole query never overflow.

@@ -2,7 +2,8 @@ use super::catalog::change;
 use super::learning::{self, EnrollmentNode};
 use super::learning_time::{self, LearningTimeSummary, PeriodInput};
 use super::types::{
-    absent_is_none, found, nullable, payload, wire_enum, Counted, Date, Enum, TotalCount,
+    absent_is_none, connection, found, nullable, payload, wire_enum, Counted, Date, Enum,
+    TotalCount,
 };
 use super::{parse_id, service_ctx};
 use crate::error::{ApiError, Gql};
@@ -331,12 +332,18 @@ impl OrgUnitNode {
             .map(OrgUnitNode))
     }
     #[graphql(complexity = "super::limits::list(super::limits::CHILD_UNITS, child_complexity)")]
-    /// The units directly below; empty for a unit without any.
+    /// The units directly below, in creation order; empty for a unit without any.
     async fn children(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnitNode>> {
-        let all = svc::list_org_units(service_ctx(ctx)?).await.gql()?;
-        Ok(all
-            .into_iter()
-            .filter(|u| u.parent_id == Some(self.0.id))
+        let ids = svc::child_org_unit_ids(service_ctx(ctx)?, self.0.id)
+            .await
+            .gql()?;
+        let mut found = ctx
+            .data::<DataLoader<OrgUnitLoader>>()?
+            .load_many(ids.iter().copied())
+            .await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.remove(id))
             .map(OrgUnitNode)
             .collect())
     }
@@ -493,15 +500,22 @@ impl OrgQuery {
         let found = absent_is_none(svc::get_org_unit(service_ctx(ctx)?, id).await);
         Ok(nullable(ctx, found.gql()).flatten().map(OrgUnitNode))
     }
-    /// Every org unit (the tree as a flat list; follow `parent` and `children`).
-    #[graphql(complexity = "super::limits::list(super::limits::ORG_UNITS, child_complexity)")]
-    async fn org_units(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnitNode>> {
-        Ok(svc::list_org_units(service_ctx(ctx)?)
-            .await
-            .gql()?
-            .into_iter()
-            .map(OrgUnitNode)
-            .collect())
+    /// The org units (the tree as a flat list in creation order; follow `parent` and
+    /// `children`), Relay connection.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
+    async fn org_units(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<Connection<String, OrgUnitNode>> {
+        let list = svc::OrgUnitList {
+            first: first.map(|n| u64::try_from(n).unwrap_or(0)),
+            after: after.clone(),
+            ..svc::OrgUnitList::default()
+        };
+        let page = svc::list_org_units(service_ctx(ctx)?, list).await.gql()?;
+        Ok(connection(page, after.as_deref(), |u| u.id, OrgUnitNode))
     }
 }
 

@@ -8,7 +8,8 @@
 
 use super::org::{employee_node, EmployeeNode};
 use super::types::{
-    absent_is_none, field_id, found, nullable, payload, split, wire_enum, Date, Enum, UserError,
+    absent_is_none, connection, field_id, found, nullable, payload, split, wire_enum, Date, Enum,
+    UserError,
 };
 use super::{parse_id, service_ctx};
 use crate::error::{ApiResult, Gql};
@@ -190,16 +191,25 @@ impl From<Programme> for ProgrammeNode {
 
 #[ComplexObject]
 impl ProgrammeNode {
-    /// Its cohorts, by start date.
-    #[graphql(
-        complexity = "super::limits::list(super::limits::PIPELINE_COHORTS, child_complexity)"
-    )]
-    async fn cohorts(&self, ctx: &Context<'_>) -> Result<Vec<CohortNode>> {
+    /// Its cohorts, by start date, Relay connection.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
+    async fn cohorts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<Connection<String, CohortNode>> {
         let c = service_ctx(ctx)?;
         let id = parse_id(&self.id, "programme")?;
-        let all = svc::list_cohorts(c, Some(id)).await.gql()?;
+        let n = first.map(|n| u64::try_from(n).unwrap_or(0));
+        let page = svc::list_cohorts(c, id, n, after.as_deref()).await.gql()?;
         let today = c.now.date_naive();
-        Ok(all.iter().map(|x| CohortNode::new(x, today)).collect())
+        Ok(connection(
+            page,
+            after.as_deref(),
+            svc::cohort_cursor,
+            |x| CohortNode::new(&x, today),
+        ))
     }
 }
 
@@ -865,13 +875,24 @@ pub struct PipelineQuery;
 
 #[Object]
 impl PipelineQuery {
-    /// Every leadership programme.
-    #[graphql(
-        complexity = "super::limits::list(super::limits::PIPELINE_PROGRAMMES, child_complexity)"
-    )]
-    async fn pipeline_programmes(&self, ctx: &Context<'_>) -> Result<Vec<ProgrammeNode>> {
-        let all = svc::list_programmes(service_ctx(ctx)?).await.gql()?;
-        Ok(all.iter().map(ProgrammeNode::from).collect())
+    /// The leadership programmes, by name, Relay connection.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
+    async fn pipeline_programmes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<Connection<String, ProgrammeNode>> {
+        let n = first.map(|n| u64::try_from(n).unwrap_or(0));
+        let page = svc::list_programmes(service_ctx(ctx)?, n, after.as_deref())
+            .await
+            .gql()?;
+        Ok(connection(
+            page,
+            after.as_deref(),
+            svc::programme_cursor,
+            |p| ProgrammeNode::from(&p),
+        ))
     }
 
     /// One programme: null when there is no such programme.
@@ -889,22 +910,30 @@ impl PipelineQuery {
             .map(ProgrammeNode::from))
     }
 
-    /// A person's memberships (yours without `employeeId`): themselves, their managers, the
-    /// admins.
-    #[graphql(
-        complexity = "super::limits::list(super::limits::PIPELINE_COHORTS, child_complexity)"
-    )]
+    /// A person's memberships (yours without `employeeId`), oldest first: themselves, their
+    /// managers, the admins. Relay connection.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
     async fn pipeline_memberships(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The member; yourself when absent.")] employee_id: Option<ID>,
-    ) -> Result<Vec<MembershipNode>> {
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<Connection<String, MembershipNode>> {
         let who = employee_id
             .as_ref()
             .map(|i| parse_id(i, "employee"))
             .transpose()?;
-        let all = svc::my_memberships(service_ctx(ctx)?, who).await.gql()?;
-        Ok(all.iter().map(MembershipNode::from).collect())
+        let n = first.map(|n| u64::try_from(n).unwrap_or(0));
+        let page = svc::my_memberships(service_ctx(ctx)?, who, n, after.as_deref())
+            .await
+            .gql()?;
+        Ok(connection(
+            page,
+            after.as_deref(),
+            |m| m.id,
+            |m| MembershipNode::from(&m),
+        ))
     }
 
     /// A cohort's memberships (the programme lead, the admins), Relay connection.

@@ -367,6 +367,24 @@ mod tests {
     }
 }
 
+/// A Relay connection over a page of a service's list: its items in order, each edge's cursor
+/// the place `key` gives it (as the service's `next_cursor` names the last one), and
+/// `hasNextPage` when the page has a next cursor.
+pub fn connection<T, N: async_graphql::OutputType, K: std::fmt::Display>(
+    page: crate::services::Page<T>,
+    after: Option<&str>,
+    key: impl Fn(&T) -> K,
+    node: impl Fn(T) -> N,
+) -> async_graphql::connection::Connection<String, N> {
+    let mut conn =
+        async_graphql::connection::Connection::new(after.is_some(), page.next_cursor.is_some());
+    conn.edges.extend(page.items.into_iter().map(|item| {
+        let cursor = crate::services::encode_cursor(key(&item));
+        async_graphql::connection::Edge::new(cursor, node(item))
+    }));
+    conn
+}
+
 /// A Relay connection with `totalCount`.
 pub type Counted<N> = async_graphql::connection::Connection<String, N, TotalCount>;
 

@@ -1,7 +1,7 @@
 //! Performance advising over REST: engagements, check-ins, ratings, reflections, advisor
 //! notes, referrals, the export for the HR file, caseloads, and `support/fit`.
 
-use super::{etag, IfMatch};
+use super::{etag, IfMatch, PageParams};
 use crate::body::{nullable, JsonBody};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::services::advising::{
@@ -24,30 +24,30 @@ use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(support_fit)
-        .service(list_engagements)
-        .service(open)
-        .service(overdue)
-        .service(caseload)
-        .service(outcomes_by_unit)
-        .service(events)
-        .service(get_engagement)
-        .service(change)
-        .service(acknowledge)
-        .service(activate)
-        .service(extend)
-        .service(close)
-        .service(history)
+    cfg.service(get_support_fit)
+        .service(list_advising_engagements)
+        .service(open_advising_engagement)
+        .service(list_overdue_check_ins)
+        .service(list_advisor_caseloads)
+        .service(get_advising_outcomes_by_unit)
+        .service(list_advising_events)
+        .service(get_advising_engagement)
+        .service(update_advising_engagement)
+        .service(acknowledge_advising_engagement)
+        .service(activate_advising_engagement)
+        .service(extend_advising_engagement)
+        .service(close_advising_engagement)
+        .service(list_advising_engagement_history)
         .service(list_check_ins)
         .service(hold_check_in)
-        .service(progress)
-        .service(list_notes)
+        .service(list_focus_area_progress)
+        .service(list_advisor_notes)
         .service(list_referrals)
-        .service(refer)
-        .service(export)
-        .service(rate)
-        .service(reflect)
-        .service(add_note);
+        .service(refer_advising_client)
+        .service(export_advising_engagement)
+        .service(rate_check_in)
+        .service(write_check_in_reflection)
+        .service(add_advisor_note);
 }
 
 // ---- request bodies ----
@@ -253,14 +253,6 @@ pub struct ReferralInput {
     /// YYYY-MM-DD (default today)
     pub referred_on: Option<String>,
     pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    pub first: Option<u64>,
-    pub after: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
@@ -732,16 +724,16 @@ fn date(field: &str, v: Option<&String>) -> ApiResult<Option<NaiveDate>> {
 #[utoipa::path(tag = "advising", params(FitParams), security(("bearer" = [])),
     responses((status = 200, body = SupportFitResource)))]
 #[get("/support/fit")]
-async fn support_fit(ctx: Ctx, q: web::Query<FitParams>) -> ApiResult<HttpResponse> {
+async fn get_support_fit(ctx: Ctx, q: web::Query<FitParams>) -> ApiResult<HttpResponse> {
     let fit = svc::support_fit(&ctx, q.need.as_deref())?;
     Ok(HttpResponse::Ok().json(SupportFitResource::from(&fit)))
 }
 
 /// The engagements you take part in (as client, advisor or supervisor; every one for hr_admin).
-#[utoipa::path(operation_id = "list_advising_engagements", tag = "advising", params(PageParams), security(("bearer" = [])),
+#[utoipa::path(tag = "advising", params(PageParams), security(("bearer" = [])),
     responses((status = 200, body = EngagementPage)))]
 #[get("/advising/engagements")]
-async fn list_engagements(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+async fn list_advising_engagements(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
     let page = svc::list_engagements(&ctx, q.first, q.after).await?;
     Ok(HttpResponse::Ok().json(EngagementPage {
@@ -755,7 +747,10 @@ async fn list_engagements(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<Http
 #[utoipa::path(tag = "advising", request_body = EngagementInput, security(("bearer" = [])),
     responses((status = 201, body = EngagementResource), (status = 422, body = Problem)))]
 #[post("/advising/engagements")]
-async fn open(ctx: Ctx, body: JsonBody<EngagementInput>) -> ApiResult<HttpResponse> {
+async fn open_advising_engagement(
+    ctx: Ctx,
+    body: JsonBody<EngagementInput>,
+) -> ApiResult<HttpResponse> {
     let v = svc::open(&ctx, body.0.into_command()?).await?;
     Ok(engagement(&v, StatusCode::CREATED))
 }
@@ -765,7 +760,7 @@ async fn open(ctx: Ctx, body: JsonBody<EngagementInput>) -> ApiResult<HttpRespon
 #[utoipa::path(tag = "advising", security(("bearer" = [])),
     responses((status = 200, body = Vec<EngagementResource>)))]
 #[get("/advising/overdue-check-ins")]
-async fn overdue(ctx: Ctx) -> ApiResult<HttpResponse> {
+async fn list_overdue_check_ins(ctx: Ctx) -> ApiResult<HttpResponse> {
     let all = svc::overdue_check_ins(&ctx).await?;
     Ok(HttpResponse::Ok().json(all.iter().map(EngagementResource::from).collect::<Vec<_>>()))
 }
@@ -774,7 +769,10 @@ async fn overdue(ctx: Ctx) -> ApiResult<HttpResponse> {
 #[utoipa::path(tag = "advising", params(CaseloadParams), security(("bearer" = [])),
     responses((status = 200, body = Vec<CaseloadResource>)))]
 #[get("/advising/caseload")]
-async fn caseload(ctx: Ctx, q: web::Query<CaseloadParams>) -> ApiResult<HttpResponse> {
+async fn list_advisor_caseloads(
+    ctx: Ctx,
+    q: web::Query<CaseloadParams>,
+) -> ApiResult<HttpResponse> {
     let rows = svc::caseload(&ctx, q.advisor_id).await?;
     Ok(HttpResponse::Ok().json(rows.iter().map(CaseloadResource::from).collect::<Vec<_>>()))
 }
@@ -803,7 +801,7 @@ pub struct AdvisingEventPage {
 #[utoipa::path(tag = "advising", params(PageParams), security(("bearer" = [])),
     responses((status = 200, body = AdvisingEventPage)))]
 #[get("/advising/events")]
-async fn events(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+async fn list_advising_events(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
     let page = svc::list_events(&ctx, q.first, q.after).await?;
     Ok(HttpResponse::Ok().json(AdvisingEventPage {
@@ -827,7 +825,7 @@ async fn events(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> 
 #[utoipa::path(tag = "advising", security(("bearer" = [])),
     responses((status = 200, body = Vec<UnitOutcomesResource>)))]
 #[get("/advising/outcomes-by-unit")]
-async fn outcomes_by_unit(ctx: Ctx) -> ApiResult<HttpResponse> {
+async fn get_advising_outcomes_by_unit(ctx: Ctx) -> ApiResult<HttpResponse> {
     let rows = svc::outcomes_by_unit(&ctx).await?;
     Ok(HttpResponse::Ok().json(
         rows.iter()
@@ -837,10 +835,10 @@ async fn outcomes_by_unit(ctx: Ctx) -> ApiResult<HttpResponse> {
 }
 
 /// One engagement (404 unless you take part in it or are hr_admin).
-#[utoipa::path(operation_id = "get_advising_engagement", tag = "advising", params(("id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "advising", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = EngagementResource)))]
 #[get("/advising/engagements/{id}")]
-async fn get_engagement(ctx: Ctx, id: web::Path<EngagementId>) -> ApiResult<HttpResponse> {
+async fn get_advising_engagement(ctx: Ctx, id: web::Path<EngagementId>) -> ApiResult<HttpResponse> {
     let v = svc::get_engagement(&ctx, id.into_inner()).await?;
     Ok(engagement(&v, StatusCode::OK))
 }
@@ -849,7 +847,7 @@ async fn get_engagement(ctx: Ctx, id: web::Path<EngagementId>) -> ApiResult<Http
 #[utoipa::path(tag = "advising", params(("id" = String, Path), ("If-Match" = String, Header)), request_body = EngagementPatchInput, security(("bearer" = [])),
     responses((status = 200, body = EngagementResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[patch("/advising/engagements/{id}")]
-async fn change(
+async fn update_advising_engagement(
     ctx: Ctx,
     if_match: IfMatch,
     id: web::Path<EngagementId>,
@@ -863,7 +861,7 @@ async fn change(
 #[utoipa::path(tag = "advising", params(("id" = String, Path)), request_body = AcknowledgeInput, security(("bearer" = [])),
     responses((status = 200, body = EngagementResource), (status = 409, body = Problem)))]
 #[post("/advising/engagements/{id}:acknowledge")]
-async fn acknowledge(
+async fn acknowledge_advising_engagement(
     ctx: Ctx,
     id: web::Path<EngagementId>,
     body: JsonBody<AcknowledgeInput>,
@@ -876,7 +874,10 @@ async fn acknowledge(
 #[utoipa::path(tag = "advising", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = EngagementResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/advising/engagements/{id}:activate")]
-async fn activate(ctx: Ctx, id: web::Path<EngagementId>) -> ApiResult<HttpResponse> {
+async fn activate_advising_engagement(
+    ctx: Ctx,
+    id: web::Path<EngagementId>,
+) -> ApiResult<HttpResponse> {
     let v = svc::activate(&ctx, id.into_inner()).await?;
     Ok(engagement(&v, StatusCode::OK))
 }
@@ -885,7 +886,7 @@ async fn activate(ctx: Ctx, id: web::Path<EngagementId>) -> ApiResult<HttpRespon
 #[utoipa::path(tag = "advising", params(("id" = String, Path)), request_body = ExtendInput, security(("bearer" = [])),
     responses((status = 200, body = EngagementResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/advising/engagements/{id}:extend")]
-async fn extend(
+async fn extend_advising_engagement(
     ctx: Ctx,
     id: web::Path<EngagementId>,
     body: JsonBody<ExtendInput>,
@@ -897,10 +898,10 @@ async fn extend(
 }
 
 /// End the engagement with its outcome and a closing summary.
-#[utoipa::path(operation_id = "close_advising_engagement", tag = "advising", params(("id" = String, Path)), request_body = CloseInput, security(("bearer" = [])),
+#[utoipa::path(tag = "advising", params(("id" = String, Path)), request_body = CloseInput, security(("bearer" = [])),
     responses((status = 200, body = EngagementResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/advising/engagements/{id}:close")]
-async fn close(
+async fn close_advising_engagement(
     ctx: Ctx,
     id: web::Path<EngagementId>,
     body: JsonBody<CloseInput>,
@@ -914,7 +915,10 @@ async fn close(
 #[utoipa::path(tag = "advising", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<HistoryResource>)))]
 #[get("/advising/engagements/{id}/history")]
-async fn history(ctx: Ctx, id: web::Path<EngagementId>) -> ApiResult<HttpResponse> {
+async fn list_advising_engagement_history(
+    ctx: Ctx,
+    id: web::Path<EngagementId>,
+) -> ApiResult<HttpResponse> {
     let all = svc::history(&ctx, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(all.iter().map(HistoryResource::from).collect::<Vec<_>>()))
 }
@@ -946,7 +950,10 @@ async fn hold_check_in(
 #[utoipa::path(tag = "advising", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<FocusProgressResource>)))]
 #[get("/advising/engagements/{id}/progress")]
-async fn progress(ctx: Ctx, id: web::Path<EngagementId>) -> ApiResult<HttpResponse> {
+async fn list_focus_area_progress(
+    ctx: Ctx,
+    id: web::Path<EngagementId>,
+) -> ApiResult<HttpResponse> {
     let all = svc::progress(&ctx, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(
         all.iter()
@@ -959,7 +966,7 @@ async fn progress(ctx: Ctx, id: web::Path<EngagementId>) -> ApiResult<HttpRespon
 #[utoipa::path(tag = "advising", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<NoteResource>)))]
 #[get("/advising/engagements/{id}/notes")]
-async fn list_notes(ctx: Ctx, id: web::Path<EngagementId>) -> ApiResult<HttpResponse> {
+async fn list_advisor_notes(ctx: Ctx, id: web::Path<EngagementId>) -> ApiResult<HttpResponse> {
     let all = svc::list_notes(&ctx, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(all.iter().map(NoteResource::from).collect::<Vec<_>>()))
 }
@@ -977,7 +984,7 @@ async fn list_referrals(ctx: Ctx, id: web::Path<EngagementId>) -> ApiResult<Http
 #[utoipa::path(tag = "advising", params(("id" = String, Path)), request_body = ReferralInput, security(("bearer" = [])),
     responses((status = 201, body = ReferralResource), (status = 422, body = Problem)))]
 #[post("/advising/engagements/{id}/referrals")]
-async fn refer(
+async fn refer_advising_client(
     ctx: Ctx,
     id: web::Path<EngagementId>,
     body: JsonBody<ReferralInput>,
@@ -996,7 +1003,7 @@ async fn refer(
 #[utoipa::path(tag = "advising", params(("id" = String, Path), ExportParams), security(("bearer" = [])),
     responses((status = 200, description = "The export: JSON (default) or, with format=markdown, text/markdown", body = ExportResource)))]
 #[get("/advising/engagements/{id}/export")]
-async fn export(
+async fn export_advising_engagement(
     ctx: Ctx,
     id: web::Path<EngagementId>,
     q: web::Query<ExportParams>,
@@ -1025,7 +1032,7 @@ async fn export(
 #[utoipa::path(tag = "advising", params(("id" = String, Path)), request_body = RatingsInput, security(("bearer" = [])),
     responses((status = 200, body = CheckInResource), (status = 422, body = Problem)))]
 #[put("/advising/check-ins/{id}/ratings")]
-async fn rate(
+async fn rate_check_in(
     ctx: Ctx,
     id: web::Path<CheckInId>,
     body: JsonBody<RatingsInput>,
@@ -1046,7 +1053,7 @@ async fn rate(
 #[utoipa::path(tag = "advising", params(("id" = String, Path)), request_body = TextInput, security(("bearer" = [])),
     responses((status = 200, body = CheckInResource), (status = 422, body = Problem)))]
 #[put("/advising/check-ins/{id}/reflection")]
-async fn reflect(
+async fn write_check_in_reflection(
     ctx: Ctx,
     id: web::Path<CheckInId>,
     body: JsonBody<TextInput>,
@@ -1059,7 +1066,7 @@ async fn reflect(
 #[utoipa::path(tag = "advising", params(("id" = String, Path)), request_body = TextInput, security(("bearer" = [])),
     responses((status = 201, body = NoteResource), (status = 422, body = Problem)))]
 #[post("/advising/check-ins/{id}/notes")]
-async fn add_note(
+async fn add_advisor_note(
     ctx: Ctx,
     id: web::Path<CheckInId>,
     body: JsonBody<TextInput>,

@@ -1,7 +1,7 @@
 //! The catalog over REST: skills and courses. The wire types live here; handlers turn them into
 //! the services' commands.
 
-use super::{etag, IfMatch, PageOf};
+use super::{etag, IfMatch, PageOf, PageParams};
 use crate::body::nullable;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -90,18 +90,13 @@ fn course(c: &Course, status: StatusCode) -> HttpResponse {
         .json(CourseResource::from(c))
 }
 
-/// The skills taxonomy (a flat list; follow `parent_id`).
-#[utoipa::path(tag = "catalog", security(("bearer" = [])),
-    responses((status = 200, body = Vec<SkillResource>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+/// The skills taxonomy (a flat list; follow `parent_id`), a page at a time by name.
+#[utoipa::path(tag = "catalog", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<SkillResource>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
 #[get("/skills")]
-async fn list_skills(ctx: Ctx) -> ApiResult<HttpResponse> {
-    let skills = catalog::list_skills(&ctx).await?;
-    Ok(HttpResponse::Ok().json(
-        skills
-            .into_iter()
-            .map(SkillResource::from)
-            .collect::<Vec<_>>(),
-    ))
+async fn list_skills(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+    let page = catalog::list_skills(&ctx, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, SkillResource::from)))
 }
 
 /// A new skill.

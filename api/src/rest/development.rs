@@ -18,16 +18,16 @@ mod mentoring;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.configure(mentoring::routes).configure(equity::routes);
-    cfg.service(list_policies)
-        .service(create_policy)
-        .service(get_budget)
-        .service(list_requests)
-        .service(request_spend)
-        .service(get_request)
-        .service(approve)
-        .service(reject)
-        .service(spend)
-        .service(cancel);
+    cfg.service(list_pd_budget_policies)
+        .service(create_pd_budget_policy)
+        .service(get_pd_budget)
+        .service(list_pd_spend_requests)
+        .service(request_pd_spend)
+        .service(get_pd_spend_request)
+        .service(approve_pd_spend_request)
+        .service(reject_pd_spend_request)
+        .service(settle_pd_spend_request)
+        .service(cancel_pd_spend_request);
 }
 
 /// The budget of one job level for one fiscal year (one per year and level).
@@ -92,26 +92,30 @@ impl From<&BudgetPolicy> for BudgetPolicyResource {
 #[into_params(parameter_in = Query)]
 pub struct PolicyFilter {
     pub fiscal_year: Option<i32>,
+    /// Page size, 1-200 (default 50).
+    pub first: Option<u64>,
+    /// Cursor from `next_cursor` of the previous page.
+    pub after: Option<String>,
 }
 
-/// The budget policies (of one fiscal year, or all).
+/// The budget policies (of one fiscal year, or all), a page at a time by fiscal year and job
+/// level.
 #[utoipa::path(tag = "development", params(PolicyFilter), security(("bearer" = [])),
-    responses((status = 200, body = Vec<BudgetPolicyResource>), (status = 403, body = Problem)))]
+    responses((status = 200, body = PageOf<BudgetPolicyResource>), (status = 403, body = Problem)))]
 #[get("/pd-budget-policies")]
-async fn list_policies(ctx: Ctx, q: web::Query<PolicyFilter>) -> ApiResult<HttpResponse> {
-    let all = svc::list_policies(&ctx, q.fiscal_year).await?;
-    Ok(HttpResponse::Ok().json(
-        all.iter()
-            .map(BudgetPolicyResource::from)
-            .collect::<Vec<_>>(),
-    ))
+async fn list_pd_budget_policies(ctx: Ctx, q: web::Query<PolicyFilter>) -> ApiResult<HttpResponse> {
+    let page = svc::list_policies(&ctx, q.fiscal_year, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |p| BudgetPolicyResource::from(&p))))
 }
 
 /// Set one job level's budget for one fiscal year (hr_admin, ld_admin).
 #[utoipa::path(tag = "development", request_body = BudgetPolicyInput, security(("bearer" = [])),
     responses((status = 201, body = BudgetPolicyResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pd-budget-policies")]
-async fn create_policy(ctx: Ctx, body: JsonBody<BudgetPolicyInput>) -> ApiResult<HttpResponse> {
+async fn create_pd_budget_policy(
+    ctx: Ctx,
+    body: JsonBody<BudgetPolicyInput>,
+) -> ApiResult<HttpResponse> {
     let p = svc::create_policy(&ctx, body.0.into()).await?;
     Ok(HttpResponse::Created().json(BudgetPolicyResource::from(&p)))
 }
@@ -158,7 +162,7 @@ impl From<&BudgetView> for BudgetResource {
 #[utoipa::path(tag = "development", params(("id" = String, Path), ("fiscal_year" = i32, Path)), security(("bearer" = [])),
     responses((status = 200, body = BudgetResource), (status = 403, body = Problem)))]
 #[get("/employees/{id}/pd-budgets/{fiscal_year}")]
-async fn get_budget(ctx: Ctx, path: web::Path<(EmployeeId, i32)>) -> ApiResult<HttpResponse> {
+async fn get_pd_budget(ctx: Ctx, path: web::Path<(EmployeeId, i32)>) -> ApiResult<HttpResponse> {
     let (id, year) = path.into_inner();
     let b = svc::get_budget(&ctx, Some(id), Some(year)).await?;
     Ok(HttpResponse::Ok().json(BudgetResource::from(&b)))
@@ -269,7 +273,7 @@ pub struct SpendFilter {
 #[utoipa::path(tag = "development", params(SpendFilter), security(("bearer" = [])),
     responses((status = 200, body = PageOf<SpendRequestResource>), (status = 403, body = Problem)))]
 #[get("/pd-spend-requests")]
-async fn list_requests(ctx: Ctx, q: web::Query<SpendFilter>) -> ApiResult<HttpResponse> {
+async fn list_pd_spend_requests(ctx: Ctx, q: web::Query<SpendFilter>) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
     let list = SpendList {
         employee_id: q.employee_id,
@@ -284,33 +288,39 @@ async fn list_requests(ctx: Ctx, q: web::Query<SpendFilter>) -> ApiResult<HttpRe
 #[utoipa::path(tag = "development", request_body = SpendInput, security(("bearer" = [])),
     responses((status = 201, body = SpendRequestResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/pd-spend-requests")]
-async fn request_spend(ctx: Ctx, body: JsonBody<SpendInput>) -> ApiResult<HttpResponse> {
+async fn request_pd_spend(ctx: Ctx, body: JsonBody<SpendInput>) -> ApiResult<HttpResponse> {
     let r = svc::request_spend(&ctx, body.0.into()).await?;
     Ok(HttpResponse::Created().json(SpendRequestResource::from(&r)))
 }
 
 /// One spend request (404 when it is not yours to see).
-#[utoipa::path(operation_id = "get_spend_request", tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = SpendRequestResource)))]
 #[get("/pd-spend-requests/{id}")]
-async fn get_request(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpResponse> {
+async fn get_pd_spend_request(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::get_request(&ctx, id.into_inner()).await?))
 }
 
 /// Approve (the person's manager or hr_admin, never the person): the last approval needed
 /// reserves the amount, only if the budget stays at or above zero (`budget_exceeded`).
-#[utoipa::path(operation_id = "approve_spend_request", tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = SpendRequestResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pd-spend-requests/{id}:approve")]
-async fn approve(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpResponse> {
+async fn approve_pd_spend_request(
+    ctx: Ctx,
+    id: web::Path<SpendRequestId>,
+) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::approve(&ctx, id.into_inner()).await?))
 }
 
 /// Reject (the person's manager or hr_admin, never the person).
-#[utoipa::path(operation_id = "reject_spend_request", tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = SpendRequestResource), (status = 409, body = Problem)))]
 #[post("/pd-spend-requests/{id}:reject")]
-async fn reject(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpResponse> {
+async fn reject_pd_spend_request(
+    ctx: Ctx,
+    id: web::Path<SpendRequestId>,
+) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::reject(&ctx, id.into_inner()).await?))
 }
 
@@ -318,7 +328,7 @@ async fn reject(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpRespon
 #[utoipa::path(tag = "development", params(("id" = String, Path)), request_body = SpentInput, security(("bearer" = [])),
     responses((status = 200, body = SpendRequestResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pd-spend-requests/{id}:spend")]
-async fn spend(
+async fn settle_pd_spend_request(
     ctx: Ctx,
     id: web::Path<SpendRequestId>,
     body: JsonBody<SpentInput>,
@@ -332,6 +342,9 @@ async fn spend(
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = SpendRequestResource), (status = 409, body = Problem)))]
 #[post("/pd-spend-requests/{id}:cancel")]
-async fn cancel(ctx: Ctx, id: web::Path<SpendRequestId>) -> ApiResult<HttpResponse> {
+async fn cancel_pd_spend_request(
+    ctx: Ctx,
+    id: web::Path<SpendRequestId>,
+) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::cancel(&ctx, id.into_inner()).await?))
 }

@@ -1,6 +1,7 @@
 //! Integration clients under `/api/v1` (`hr_admin`): issue one with its scopes (the secret shown
 //! once), list them, revoke one.
 
+use super::{PageOf, PageParams};
 use crate::body::JsonBody;
 use crate::error::{ApiResult, Problem};
 use crate::services::integration_clients as svc;
@@ -12,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_clients)
-        .service(create_client)
-        .service(revoke_client);
+    cfg.service(list_integration_clients)
+        .service(create_integration_client)
+        .service(revoke_integration_client);
 }
 
 /// An integration client; `client_secret` only in the answer that creates it.
@@ -57,25 +58,20 @@ pub struct IntegrationClientInput {
     pub scopes: Vec<String>,
 }
 
-/// Integration clients (`hr_admin`).
-#[utoipa::path(tag = "integration-clients", security(("bearer" = [])),
-    responses((status = 200, body = Vec<IntegrationClientResource>), (status = 403, body = Problem)))]
+/// Integration clients, a page at a time in creation order (`hr_admin`).
+#[utoipa::path(tag = "integration-clients", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<IntegrationClientResource>), (status = 403, body = Problem)))]
 #[get("/integration-clients")]
-async fn list_clients(ctx: Ctx) -> ApiResult<HttpResponse> {
-    let clients = svc::list(&ctx).await?;
-    Ok(HttpResponse::Ok().json(
-        clients
-            .iter()
-            .map(IntegrationClientResource::from)
-            .collect::<Vec<_>>(),
-    ))
+async fn list_integration_clients(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+    let page = svc::list(&ctx, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |c| IntegrationClientResource::from(&c))))
 }
 
 /// Issue an integration client (`hr_admin`): the answer holds the secret, once.
 #[utoipa::path(tag = "integration-clients", security(("bearer" = [])), request_body = IntegrationClientInput,
     responses((status = 201, body = IntegrationClientResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/integration-clients")]
-async fn create_client(
+async fn create_integration_client(
     ctx: Ctx,
     body: JsonBody<IntegrationClientInput>,
 ) -> ApiResult<HttpResponse> {
@@ -90,7 +86,7 @@ async fn create_client(
 #[utoipa::path(tag = "integration-clients", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = IntegrationClientResource), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[post("/integration-clients/{id}:revoke")]
-async fn revoke_client(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn revoke_integration_client(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let client = svc::revoke_client(&ctx, &id).await?;
     Ok(HttpResponse::Ok().json(IntegrationClientResource::from(&client)))
 }

@@ -35,12 +35,12 @@ fn keep<T>(errors: &mut Vec<FieldError>, r: Result<Option<T>, FieldError>) -> Op
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_enrollments)
-        .service(enroll)
-        .service(assign_bulk)
+        .service(create_enrollment)
+        .service(bulk_assign_enrollments)
         .service(get_enrollment)
         .service(update_enrollment)
-        .service(list_records)
-        .service(import_records);
+        .service(list_learning_records)
+        .service(import_learning_records);
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -382,7 +382,7 @@ impl From<Imported> for ImportResult {
 #[utoipa::path(tag = "learning", params(RecordFilter), security(("bearer" = [])),
     responses((status = 200, body = PageOf<LearningRecordResource>), (status = 403, body = Problem)))]
 #[get("/learning-records")]
-async fn list_records(ctx: Ctx, q: web::Query<RecordFilter>) -> ApiResult<HttpResponse> {
+async fn list_learning_records(ctx: Ctx, q: web::Query<RecordFilter>) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
     let query = ListRecords {
         employee: q.employee_id,
@@ -437,7 +437,7 @@ impl ImportBody {
 #[utoipa::path(tag = "learning", params(ImportParams, ("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to this key for 24 h")), request_body(content = ImportBody, content_type = "application/json"), security(("bearer" = [])),
     responses((status = 200, body = ImportResult), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/learning-records:import")]
-async fn import_records(
+async fn import_learning_records(
     ctx: Ctx,
     q: web::Query<ImportParams>,
     key: IdempotencyKey,
@@ -572,7 +572,7 @@ pub struct EnrollmentInput {
 #[utoipa::path(tag = "learning", request_body = EnrollmentInput, security(("bearer" = [])),
     responses((status = 201, body = EnrollmentResource), (status = 200, body = EnrollmentResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/enrollments")]
-async fn enroll(ctx: Ctx, body: JsonBody<EnrollmentInput>) -> ApiResult<HttpResponse> {
+async fn create_enrollment(ctx: Ctx, body: JsonBody<EnrollmentInput>) -> ApiResult<HttpResponse> {
     let cmd = Enroll {
         course: body.0.course_id,
         employee: body.0.employee_id,
@@ -676,7 +676,7 @@ impl From<BulkAssigned> for BulkResult {
 #[utoipa::path(tag = "learning", params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first answer to this key for 24 h")), request_body = BulkAssignment, security(("bearer" = [])),
     responses((status = 200, body = BulkResult), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/enrollments:bulk")]
-async fn assign_bulk(
+async fn bulk_assign_enrollments(
     ctx: Ctx,
     key: IdempotencyKey,
     body: Bulk<BulkAssignment>,

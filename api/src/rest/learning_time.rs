@@ -1,4 +1,4 @@
-use super::{etag, IfMatch, PageOf};
+use super::{etag, IfMatch, PageOf, PageParams};
 use crate::body::JsonBody;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::services::learning_time::{
@@ -21,16 +21,16 @@ use std::collections::BTreeMap;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_policies)
-        .service(create_policy)
-        .service(end_policy)
-        .service(summary)
-        .service(list_entries)
+    cfg.service(list_learning_time_policies)
+        .service(create_learning_time_policy)
+        .service(end_learning_time_policy)
+        .service(get_learning_time_summary)
+        .service(list_time_entries)
         .service(log_time)
-        .service(approve)
-        .service(reject)
-        .service(get_entry)
-        .service(edit_entry);
+        .service(approve_time_entry)
+        .service(reject_time_entry)
+        .service(get_time_entry)
+        .service(edit_time_entry);
 }
 
 // ---- request bodies and queries ----
@@ -309,21 +309,27 @@ fn policy(p: &VersionedPolicy, status: StatusCode) -> HttpResponse {
         .json(PolicyResource::from(p))
 }
 
-/// Every learning-time policy, past and present.
-#[utoipa::path(operation_id = "list_learning_time_policies", tag = "learning-time", security(("bearer" = [])),
-    responses((status = 200, body = Vec<PolicyResource>), (status = 403, body = Problem)))]
+/// The learning-time policies, past and present, a page at a time in creation order.
+#[utoipa::path(tag = "learning-time", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<PolicyResource>), (status = 403, body = Problem)))]
 #[get("/learning-time/policies")]
-async fn list_policies(ctx: Ctx) -> ApiResult<HttpResponse> {
-    let all = svc::list_policies(&ctx).await?;
-    Ok(HttpResponse::Ok().json(all.iter().map(PolicyResource::from).collect::<Vec<_>>()))
+async fn list_learning_time_policies(
+    ctx: Ctx,
+    q: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let page = svc::list_policies(&ctx, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |p| PolicyResource::from(&p))))
 }
 
 /// Start a policy (ld_admin). The most specific policy wins: org unit (nearest), then job level,
 /// then organisation-wide.
-#[utoipa::path(operation_id = "create_learning_time_policy", tag = "learning-time", request_body = PolicyInput, security(("bearer" = [])),
+#[utoipa::path(tag = "learning-time", request_body = PolicyInput, security(("bearer" = [])),
     responses((status = 201, body = PolicyResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/learning-time/policies")]
-async fn create_policy(ctx: Ctx, body: JsonBody<PolicyInput>) -> ApiResult<HttpResponse> {
+async fn create_learning_time_policy(
+    ctx: Ctx,
+    body: JsonBody<PolicyInput>,
+) -> ApiResult<HttpResponse> {
     let p = svc::create_policy(&ctx, body.0.into()).await?;
     Ok(policy(&p, StatusCode::CREATED))
 }
@@ -333,7 +339,7 @@ async fn create_policy(ctx: Ctx, body: JsonBody<PolicyInput>) -> ApiResult<HttpR
 #[utoipa::path(tag = "learning-time", params(("id" = String, Path), ("If-Match" = String, Header)), request_body = PolicyEnd, security(("bearer" = [])),
     responses((status = 200, body = PolicyResource), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[patch("/learning-time/policies/{id}")]
-async fn end_policy(
+async fn end_learning_time_policy(
     ctx: Ctx,
     if_match: IfMatch,
     id: web::Path<PolicyId>,
@@ -453,7 +459,10 @@ impl From<Summary> for SummaryResource {
 #[utoipa::path(tag = "learning-time", params(SummaryParams), security(("bearer" = [])),
     responses((status = 200, body = SummaryResource), (status = 400, body = Problem), (status = 403, body = Problem)))]
 #[get("/learning-time/summary")]
-async fn summary(ctx: Ctx, q: web::Query<SummaryParams>) -> ApiResult<HttpResponse> {
+async fn get_learning_time_summary(
+    ctx: Ctx,
+    q: web::Query<SummaryParams>,
+) -> ApiResult<HttpResponse> {
     let s = svc::summary(&ctx, q.into_inner().into_query()?).await?;
     Ok(HttpResponse::Ok().json(SummaryResource::from(s)))
 }
@@ -511,7 +520,7 @@ fn entry(e: &TimeEntry, status: StatusCode) -> HttpResponse {
 #[utoipa::path(tag = "learning-time", params(EntryFilter), security(("bearer" = [])),
     responses((status = 200, body = PageOf<TimeEntryResource>), (status = 403, body = Problem)))]
 #[get("/time-entries")]
-async fn list_entries(ctx: Ctx, q: web::Query<EntryFilter>) -> ApiResult<HttpResponse> {
+async fn list_time_entries(ctx: Ctx, q: web::Query<EntryFilter>) -> ApiResult<HttpResponse> {
     let page = svc::list_entries(&ctx, q.into_inner().into_range()?).await?;
     Ok(HttpResponse::Ok().json(PageOf::map(page, |e| TimeEntryResource::from(&e))))
 }
@@ -529,7 +538,7 @@ async fn log_time(ctx: Ctx, body: JsonBody<EntryInput>) -> ApiResult<HttpRespons
 #[utoipa::path(tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = TimeEntryResource), (status = 404, body = Problem)))]
 #[get("/time-entries/{id}")]
-async fn get_entry(ctx: Ctx, id: web::Path<TimeEntryId>) -> ApiResult<HttpResponse> {
+async fn get_time_entry(ctx: Ctx, id: web::Path<TimeEntryId>) -> ApiResult<HttpResponse> {
     let e = svc::get_entry(&ctx, id.into_inner()).await?;
     Ok(entry(&e, StatusCode::OK))
 }
@@ -538,7 +547,7 @@ async fn get_entry(ctx: Ctx, id: web::Path<TimeEntryId>) -> ApiResult<HttpRespon
 #[utoipa::path(tag = "learning-time", params(("id" = String, Path), ("If-Match" = String, Header)), request_body = EntryInput, security(("bearer" = [])),
     responses((status = 200, body = TimeEntryResource), (status = 412, body = Problem), (status = 422, body = Problem)))]
 #[patch("/time-entries/{id}")]
-async fn edit_entry(
+async fn edit_time_entry(
     ctx: Ctx,
     if_match: IfMatch,
     id: web::Path<TimeEntryId>,
@@ -549,19 +558,19 @@ async fn edit_entry(
 }
 
 /// Approve a pending entry (the person's manager; never the person).
-#[utoipa::path(operation_id = "approve_time_entry", tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = TimeEntryResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/time-entries/{id}:approve")]
-async fn approve(ctx: Ctx, id: web::Path<TimeEntryId>) -> ApiResult<HttpResponse> {
+async fn approve_time_entry(ctx: Ctx, id: web::Path<TimeEntryId>) -> ApiResult<HttpResponse> {
     let e = svc::decide(&ctx, id.into_inner(), true).await?;
     Ok(entry(&e, StatusCode::OK))
 }
 
 /// Reject a pending entry (the person's manager; never the person).
-#[utoipa::path(operation_id = "reject_time_entry", tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "learning-time", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = TimeEntryResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/time-entries/{id}:reject")]
-async fn reject(ctx: Ctx, id: web::Path<TimeEntryId>) -> ApiResult<HttpResponse> {
+async fn reject_time_entry(ctx: Ctx, id: web::Path<TimeEntryId>) -> ApiResult<HttpResponse> {
     let e = svc::decide(&ctx, id.into_inner(), false).await?;
     Ok(entry(&e, StatusCode::OK))
 }

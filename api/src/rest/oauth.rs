@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(token);
+    cfg.service(issue_oauth_token);
 }
 
 /// The form of a token request (`application/x-www-form-urlencoded`).
@@ -58,7 +58,7 @@ pub struct OAuthError {
         (status = 400, body = OAuthError, description = "invalid_request, unsupported_grant_type or invalid_scope"),
         (status = 401, body = OAuthError, description = "invalid_client")))]
 #[post("/oauth/token")]
-async fn token(req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+async fn issue_oauth_token(req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     let (services, auth) = app_parts(&req)?;
     let form_type = req
         .headers()

@@ -1,4 +1,4 @@
-use super::{etag, IfMatch, PageOf};
+use super::{etag, IfMatch, PageOf, PageParams};
 use crate::body::nullable;
 use crate::body::{parse_csv, Bulk, BulkBody, JsonBody};
 use crate::error::RowError;
@@ -9,7 +9,7 @@ use crate::services::org::hris::{
 };
 use crate::services::org::reconcile;
 use crate::services::org::units_sync::{self, UnitSyncOutcome};
-use crate::services::org::{self, EmployeeList, Visible};
+use crate::services::org::{self, EmployeeList, OrgUnitList, Visible};
 use crate::services::Ctx;
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, patch, post, put, web, HttpResponse};
@@ -29,7 +29,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(create_employee)
         .service(get_employee)
         .service(update_employee)
-        .service(list_reports)
+        .service(list_employee_reports)
         .service(list_org_units)
         .service(create_org_unit)
         .service(get_org_unit)
@@ -402,7 +402,7 @@ pub struct ReportsParams {
 #[utoipa::path(tag = "org", params(("id" = String, Path), ReportsParams), security(("bearer" = [])),
     responses((status = 200, body = PageOf<EmployeeResource>), (status = 404, body = Problem)))]
 #[get("/employees/{id}/reports")]
-async fn list_reports(
+async fn list_employee_reports(
     ctx: Ctx,
     id: web::Path<EmployeeId>,
     q: web::Query<ReportsParams>,
@@ -452,31 +452,37 @@ fn unit(u: OrgUnit, status: StatusCode) -> HttpResponse {
         .json(OrgUnitResource::from(u))
 }
 
-/// Filters of the org-unit list.
+/// Filters of the org-unit list, and its page.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct OrgUnitFilter {
     /// Exactly this HRIS id.
     pub external_id: Option<String>,
-    /// Only units changed at or after this instant (RFC 3339).
+    /// The change feed: units changed at or after this instant (RFC 3339), ordered by change
+    /// (`updated_at`, then id), with `next_cursor` as the employees' feed has it.
     #[param(value_type = Option<String>, format = DateTime)]
     pub updated_since: Option<DateTime<Utc>>,
+    /// Page size, 1-200 (default 50).
+    pub first: Option<u64>,
+    /// Cursor from `next_cursor` of the previous page.
+    pub after: Option<String>,
 }
 
-/// The whole org-unit tree as a flat list (each unit names its parent), or the units the filters
-/// select.
-#[utoipa::path(tag = "org", params(OrgUnitFilter), security(("bearer" = [])), responses((status = 200, body = Vec<OrgUnitResource>), (status = 400, body = Problem)))]
+/// The org-unit tree as a flat list (each unit names its parent), a page at a time in creation
+/// order, or the units the filters select.
+#[utoipa::path(tag = "org", params(OrgUnitFilter), security(("bearer" = [])), responses((status = 200, body = PageOf<OrgUnitResource>), (status = 400, body = Problem)))]
 #[get("/org-units")]
 async fn list_org_units(ctx: Ctx, q: web::Query<OrgUnitFilter>) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
-    let units = org::list_org_units_where(&ctx, q.external_id.as_deref(), q.updated_since).await?;
-    Ok(HttpResponse::Ok().json(
-        units
-            .into_iter()
-            .map(OrgUnitResource::from)
-            .collect::<Vec<_>>(),
-    ))
+    let list = OrgUnitList {
+        external_id: q.external_id,
+        updated_since: q.updated_since,
+        first: q.first,
+        after: q.after,
+    };
+    let page = org::list_org_units(&ctx, list).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, OrgUnitResource::from)))
 }
 
 /// Create an org unit (hr_admin or an HRIS client).
@@ -1063,14 +1069,6 @@ impl From<SyncRun> for SyncRunResource {
             errors: r.errors,
         }
     }
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    pub first: Option<u64>,
-    pub after: Option<String>,
 }
 
 /// HRIS sync runs, newest first.

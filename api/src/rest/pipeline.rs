@@ -2,7 +2,7 @@
 //! and their transitions, the motivation reflection, readiness and 9-box reviews, positions,
 //! slates and placements; the bottleneck report and the projection in `report`.
 
-use super::PageOf;
+use super::{PageOf, PageParams};
 use crate::body::JsonBody;
 use crate::error::{ApiResult, Problem};
 use crate::services::pipeline::{
@@ -32,29 +32,29 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(list_cohorts)
         .service(create_cohort)
         .service(get_cohort)
-        .service(nominate)
+        .service(nominate_for_cohort)
+        .service(list_cohort_memberships)
         .service(list_memberships)
-        .service(person_memberships)
         .service(get_membership)
-        .service(admit)
-        .service(start)
-        .service(graduate)
-        .service(withdraw)
-        .service(alumni)
-        .service(write_reflection)
-        .service(read_reflection)
-        .service(discuss_reflection)
-        .service(record_readiness)
-        .service(readiness_history)
-        .service(record_review)
-        .service(talent_reviews)
+        .service(admit_membership)
+        .service(start_membership)
+        .service(graduate_membership)
+        .service(withdraw_membership)
+        .service(mark_membership_alumni)
+        .service(write_membership_reflection)
+        .service(get_membership_reflection)
+        .service(mark_membership_reflection_discussed)
+        .service(record_readiness_assessment)
+        .service(list_readiness_assessments)
+        .service(record_talent_review)
+        .service(list_talent_reviews)
         .service(create_position)
         .service(list_positions)
         .service(get_position)
-        .service(position_history)
+        .service(list_position_history)
         .service(set_slate)
         .service(get_slate)
-        .service(place)
+        .service(place_graduate)
         .service(list_placements);
 }
 
@@ -116,13 +116,13 @@ impl From<&Programme> for ProgrammeResource {
     }
 }
 
-/// Every programme (any person).
-#[utoipa::path(tag = "pipeline", security(("bearer" = [])),
-    responses((status = 200, body = Vec<ProgrammeResource>), (status = 403, body = Problem)))]
+/// The programmes, a page at a time by name (any person).
+#[utoipa::path(tag = "pipeline", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<ProgrammeResource>), (status = 403, body = Problem)))]
 #[get("/pipeline/programmes")]
-async fn list_programmes(ctx: Ctx) -> ApiResult<HttpResponse> {
-    let all = svc::list_programmes(&ctx).await?;
-    Ok(list(all.iter().map(ProgrammeResource::from)))
+async fn list_programmes(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+    let page = svc::list_programmes(&ctx, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |p| ProgrammeResource::from(&p))))
 }
 
 /// Create a programme (ld_admin).
@@ -193,16 +193,18 @@ impl CohortResource {
     }
 }
 
-/// A programme's cohorts, by start date (any person).
-#[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
-    responses((status = 200, body = Vec<CohortResource>)))]
+/// A programme's cohorts, a page at a time by start date (any person).
+#[utoipa::path(tag = "pipeline", params(("id" = String, Path), PageParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<CohortResource>)))]
 #[get("/pipeline/programmes/{id}/cohorts")]
-async fn list_cohorts(ctx: Ctx, id: web::Path<ProgrammeId>) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
-    svc::get_programme(&ctx, id).await?;
-    let all = svc::list_cohorts(&ctx, Some(id)).await?;
+async fn list_cohorts(
+    ctx: Ctx,
+    id: web::Path<ProgrammeId>,
+    q: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let page = svc::list_cohorts(&ctx, id.into_inner(), q.first, q.after.as_deref()).await?;
     let today = ctx.now.date_naive();
-    Ok(list(all.iter().map(|c| CohortResource::new(c, today))))
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |c| CohortResource::new(&c, today))))
 }
 
 /// Create a cohort of a programme (ld_admin).
@@ -287,7 +289,7 @@ fn membership(m: &Membership) -> HttpResponse {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), request_body = NominationInput, security(("bearer" = [])),
     responses((status = 201, body = MembershipResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pipeline/cohorts/{id}/memberships")]
-async fn nominate(
+async fn nominate_for_cohort(
     ctx: Ctx,
     id: web::Path<CohortId>,
     body: JsonBody<NominationInput>,
@@ -300,19 +302,11 @@ async fn nominate(
     Ok(HttpResponse::Created().json(MembershipResource::from(&m)))
 }
 
-#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    pub first: Option<u64>,
-    pub after: Option<String>,
-}
-
 /// A cohort's memberships (the programme lead, hr_admin, ld_admin).
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path), PageParams), security(("bearer" = [])),
     responses((status = 200, body = PageOf<MembershipResource>), (status = 403, body = Problem)))]
 #[get("/pipeline/cohorts/{id}/memberships")]
-async fn list_memberships(
+async fn list_cohort_memberships(
     ctx: Ctx,
     id: web::Path<CohortId>,
     q: web::Query<PageParams>,
@@ -329,15 +323,21 @@ pub struct PersonParams {
     /// Default: yourself.
     #[param(value_type = Option<String>)]
     pub employee_id: Option<EmployeeId>,
+    /// Page size, 1-200 (default 50).
+    pub first: Option<u64>,
+    /// Cursor from `next_cursor` of the previous page.
+    pub after: Option<String>,
 }
 
-/// A person's memberships (themselves, their managers, hr_admin, ld_admin).
+/// A person's memberships, a page at a time, oldest first (themselves, their managers,
+/// hr_admin, ld_admin).
 #[utoipa::path(tag = "pipeline", params(PersonParams), security(("bearer" = [])),
-    responses((status = 200, body = Vec<MembershipResource>), (status = 403, body = Problem)))]
+    responses((status = 200, body = PageOf<MembershipResource>), (status = 403, body = Problem)))]
 #[get("/pipeline/memberships")]
-async fn person_memberships(ctx: Ctx, q: web::Query<PersonParams>) -> ApiResult<HttpResponse> {
-    let all = svc::my_memberships(&ctx, q.employee_id).await?;
-    Ok(list(all.iter().map(MembershipResource::from)))
+async fn list_memberships(ctx: Ctx, q: web::Query<PersonParams>) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let page = svc::my_memberships(&ctx, q.employee_id, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |m| MembershipResource::from(&m))))
 }
 
 /// One membership (404 unless you are its member, their manager, the lead or an admin).
@@ -354,7 +354,7 @@ async fn get_membership(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<Http
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = MembershipResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pipeline/memberships/{id}:admit")]
-async fn admit(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
+async fn admit_membership(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
     Ok(membership(&svc::admit(&ctx, id.into_inner()).await?))
 }
 
@@ -362,7 +362,7 @@ async fn admit(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse>
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = MembershipResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
 #[post("/pipeline/memberships/{id}:start")]
-async fn start(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
+async fn start_membership(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
     Ok(membership(&svc::start(&ctx, id.into_inner()).await?))
 }
 
@@ -377,7 +377,7 @@ pub struct DateInput {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), request_body = DateInput, security(("bearer" = [])),
     responses((status = 200, body = MembershipResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
 #[post("/pipeline/memberships/{id}:graduate")]
-async fn graduate(
+async fn graduate_membership(
     ctx: Ctx,
     id: web::Path<MembershipId>,
     body: JsonBody<DateInput>,
@@ -391,7 +391,7 @@ async fn graduate(
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = MembershipResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
 #[post("/pipeline/memberships/{id}:withdraw")]
-async fn withdraw(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
+async fn withdraw_membership(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
     Ok(membership(&svc::withdraw(&ctx, id.into_inner()).await?))
 }
 
@@ -408,7 +408,7 @@ pub struct AlumniInput {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), request_body = AlumniInput, security(("bearer" = [])),
     responses((status = 200, body = MembershipResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pipeline/memberships/{id}:alumni")]
-async fn alumni(
+async fn mark_membership_alumni(
     ctx: Ctx,
     id: web::Path<MembershipId>,
     body: JsonBody<AlumniInput>,
@@ -450,7 +450,7 @@ impl From<&ReflectionView> for ReflectionResource {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), request_body = ReflectionInput, security(("bearer" = [])),
     responses((status = 200, body = ReflectionResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[put("/pipeline/memberships/{id}/reflection")]
-async fn write_reflection(
+async fn write_membership_reflection(
     ctx: Ctx,
     id: web::Path<MembershipId>,
     body: JsonBody<ReflectionInput>,
@@ -463,7 +463,10 @@ async fn write_reflection(
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = ReflectionResource), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[get("/pipeline/memberships/{id}/reflection")]
-async fn read_reflection(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
+async fn get_membership_reflection(
+    ctx: Ctx,
+    id: web::Path<MembershipId>,
+) -> ApiResult<HttpResponse> {
     let r = svc::read_reflection(&ctx, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(ReflectionResource::from(&r)))
 }
@@ -472,7 +475,10 @@ async fn read_reflection(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<Htt
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[post("/pipeline/memberships/{id}/reflection:discussed")]
-async fn discuss_reflection(ctx: Ctx, id: web::Path<MembershipId>) -> ApiResult<HttpResponse> {
+async fn mark_membership_reflection_discussed(
+    ctx: Ctx,
+    id: web::Path<MembershipId>,
+) -> ApiResult<HttpResponse> {
     svc::discuss_reflection(&ctx, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -531,7 +537,7 @@ impl From<&ReadinessAssessment> for ReadinessResource {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), request_body = ReadinessInput, security(("bearer" = [])),
     responses((status = 201, body = ReadinessResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/employees/{id}/readiness-assessments")]
-async fn record_readiness(
+async fn record_readiness_assessment(
     ctx: Ctx,
     id: web::Path<EmployeeId>,
     body: JsonBody<ReadinessInput>,
@@ -545,7 +551,10 @@ async fn record_readiness(
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<ReadinessResource>), (status = 403, body = Problem)))]
 #[get("/employees/{id}/readiness-assessments")]
-async fn readiness_history(ctx: Ctx, id: web::Path<EmployeeId>) -> ApiResult<HttpResponse> {
+async fn list_readiness_assessments(
+    ctx: Ctx,
+    id: web::Path<EmployeeId>,
+) -> ApiResult<HttpResponse> {
     let all = svc::readiness_history(&ctx, id.into_inner()).await?;
     Ok(list(all.iter().map(ReadinessResource::from)))
 }
@@ -610,7 +619,7 @@ impl From<&TalentReview> for TalentReviewResource {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), request_body = TalentReviewInput, security(("bearer" = [])),
     responses((status = 201, body = TalentReviewResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/employees/{id}/talent-reviews")]
-async fn record_review(
+async fn record_talent_review(
     ctx: Ctx,
     id: web::Path<EmployeeId>,
     body: JsonBody<TalentReviewInput>,
@@ -623,7 +632,7 @@ async fn record_review(
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<TalentReviewResource>), (status = 403, body = Problem)))]
 #[get("/employees/{id}/talent-reviews")]
-async fn talent_reviews(ctx: Ctx, id: web::Path<EmployeeId>) -> ApiResult<HttpResponse> {
+async fn list_talent_reviews(ctx: Ctx, id: web::Path<EmployeeId>) -> ApiResult<HttpResponse> {
     let all = svc::talent_reviews(&ctx, id.into_inner()).await?;
     Ok(list(all.iter().map(TalentReviewResource::from)))
 }
@@ -748,7 +757,7 @@ impl From<&Incumbency> for IncumbencyResource {
 #[utoipa::path(tag = "pipeline", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = Vec<IncumbencyResource>)))]
 #[get("/pipeline/positions/{id}/history")]
-async fn position_history(ctx: Ctx, id: web::Path<PositionId>) -> ApiResult<HttpResponse> {
+async fn list_position_history(ctx: Ctx, id: web::Path<PositionId>) -> ApiResult<HttpResponse> {
     let all = svc::position_history(&ctx, id.into_inner()).await?;
     Ok(list(all.iter().map(IncumbencyResource::from)))
 }
@@ -850,7 +859,7 @@ impl From<&Placement> for PlacementResource {
 #[utoipa::path(tag = "pipeline", request_body = PlacementInput, security(("bearer" = [])),
     responses((status = 201, body = PlacementResource), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/pipeline/placements")]
-async fn place(ctx: Ctx, body: JsonBody<PlacementInput>) -> ApiResult<HttpResponse> {
+async fn place_graduate(ctx: Ctx, body: JsonBody<PlacementInput>) -> ApiResult<HttpResponse> {
     let b = body.0;
     let cmd = PlacementCommand {
         membership_id: b.membership_id,

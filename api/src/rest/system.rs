@@ -14,7 +14,9 @@ use sha2::{Digest, Sha256};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(healthz).service(readyz).service(metrics);
+    cfg.service(get_health)
+        .service(get_readiness)
+        .service(get_metrics);
 }
 
 /// Pages and assets that are not part of the API contract.
@@ -91,7 +93,7 @@ pub struct Health {
 /// Liveness: the process answers.
 #[utoipa::path(tag = "system", responses((status = 200, body = Health)))]
 #[get("/healthz")]
-async fn healthz() -> HttpResponse {
+async fn get_health() -> HttpResponse {
     HttpResponse::Ok().json(Health {
         status: "ok".into(),
     })
@@ -113,7 +115,7 @@ pub struct Readiness {
 /// Readiness: the database is reachable and migrated, and Redis answers when configured.
 #[utoipa::path(tag = "system", responses((status = 200, body = Readiness), (status = 503, body = Readiness)))]
 #[get("/readyz")]
-async fn readyz(state: web::Data<Services>) -> HttpResponse {
+async fn get_readiness(state: web::Data<Services>) -> HttpResponse {
     let reachable = state.db.ping().await.is_ok();
     let pending = if reachable {
         state.db.pending_migrations().await.ok()
@@ -142,7 +144,7 @@ async fn readyz(state: web::Data<Services>) -> HttpResponse {
 #[utoipa::path(tag = "system", security(("bearer" = [])),
     responses((status = 200, content_type = "text/plain", body = String), (status = 401, body = Problem), (status = 403, body = Problem)))]
 #[get("/metrics")]
-async fn metrics(
+async fn get_metrics(
     req: HttpRequest,
     svc: web::Data<Services>,
     auth: web::Data<Authenticator>,

@@ -2,6 +2,7 @@
 //! actors of statements about learning that match no employee. The `/xapi` resources themselves
 //! are the protocol adapter `crate::xapi`.
 
+use super::{PageOf, PageParams};
 use crate::body::JsonBody;
 use crate::error::{ApiResult, Problem};
 use crate::services::xapi::{self as svc, ClientInput};
@@ -13,13 +14,13 @@ use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_clients)
-        .service(create_client)
-        .service(revoke_client)
-        .service(unmatched_actors)
-        .service(reapply_unmatched)
-        .service(unapplied_statements)
-        .service(reapply_unapplied);
+    cfg.service(list_lrs_clients)
+        .service(create_lrs_client)
+        .service(revoke_lrs_client)
+        .service(list_unmatched_actors)
+        .service(reapply_unmatched_actors)
+        .service(list_unapplied_statements)
+        .service(reapply_unapplied_statements);
 }
 
 /// An actor of statements about learning that matches no employee.
@@ -36,7 +37,7 @@ pub struct UnmatchedActorResource {
 #[utoipa::path(tag = "xapi", security(("bearer" = [])),
     responses((status = 200, body = Vec<UnmatchedActorResource>), (status = 403, body = Problem)))]
 #[get("/lrs/unmatched-actors")]
-async fn unmatched_actors(ctx: Ctx) -> ApiResult<HttpResponse> {
+async fn list_unmatched_actors(ctx: Ctx) -> ApiResult<HttpResponse> {
     let actors = svc::projection::unmatched_actors(&ctx).await?;
     Ok(HttpResponse::Ok().json(
         actors
@@ -60,7 +61,7 @@ pub struct ReapplyResult {
 #[utoipa::path(tag = "xapi", security(("bearer" = [])),
     responses((status = 200, body = ReapplyResult), (status = 403, body = Problem)))]
 #[post("/lrs/unmatched-actors:reapply")]
-async fn reapply_unmatched(ctx: Ctx) -> ApiResult<HttpResponse> {
+async fn reapply_unmatched_actors(ctx: Ctx) -> ApiResult<HttpResponse> {
     let applied = svc::projection::reapply_unmatched(&ctx).await?;
     Ok(HttpResponse::Ok().json(ReapplyResult { applied }))
 }
@@ -80,7 +81,7 @@ pub struct UnappliedStatementResource {
 #[utoipa::path(tag = "xapi", security(("bearer" = [])),
     responses((status = 200, body = Vec<UnappliedStatementResource>), (status = 403, body = Problem)))]
 #[get("/lrs/unapplied-statements")]
-async fn unapplied_statements(ctx: Ctx) -> ApiResult<HttpResponse> {
+async fn list_unapplied_statements(ctx: Ctx) -> ApiResult<HttpResponse> {
     let listed = svc::projection::unapplied_statements(&ctx).await?;
     Ok(HttpResponse::Ok().json(
         listed
@@ -98,7 +99,7 @@ async fn unapplied_statements(ctx: Ctx) -> ApiResult<HttpResponse> {
 #[utoipa::path(tag = "xapi", security(("bearer" = [])),
     responses((status = 200, body = ReapplyResult), (status = 403, body = Problem)))]
 #[post("/lrs/unapplied-statements:reapply")]
-async fn reapply_unapplied(ctx: Ctx) -> ApiResult<HttpResponse> {
+async fn reapply_unapplied_statements(ctx: Ctx) -> ApiResult<HttpResponse> {
     let applied = svc::projection::reapply_unapplied(&ctx).await?;
     Ok(HttpResponse::Ok().json(ReapplyResult { applied }))
 }
@@ -159,25 +160,20 @@ pub struct LrsClientInput {
     pub default_version: Option<String>,
 }
 
-/// LRS clients (`ld_admin`).
-#[utoipa::path(operation_id = "list_lrs_clients", tag = "xapi", security(("bearer" = [])),
-    responses((status = 200, body = Vec<LrsClientResource>), (status = 403, body = Problem)))]
+/// LRS clients, a page at a time in creation order (`ld_admin`).
+#[utoipa::path(tag = "xapi", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<LrsClientResource>), (status = 403, body = Problem)))]
 #[get("/lrs-clients")]
-async fn list_clients(ctx: Ctx) -> ApiResult<HttpResponse> {
-    let clients = svc::list_clients(&ctx).await?;
-    Ok(HttpResponse::Ok().json(
-        clients
-            .iter()
-            .map(LrsClientResource::from)
-            .collect::<Vec<_>>(),
-    ))
+async fn list_lrs_clients(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+    let page = svc::list_clients(&ctx, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |c| LrsClientResource::from(&c))))
 }
 
 /// Create an LRS client (`ld_admin`): the answer holds the secret, once.
-#[utoipa::path(operation_id = "create_lrs_client", tag = "xapi", security(("bearer" = [])), request_body = LrsClientInput,
+#[utoipa::path(tag = "xapi", security(("bearer" = [])), request_body = LrsClientInput,
     responses((status = 201, body = LrsClientResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/lrs-clients")]
-async fn create_client(ctx: Ctx, body: JsonBody<LrsClientInput>) -> ApiResult<HttpResponse> {
+async fn create_lrs_client(ctx: Ctx, body: JsonBody<LrsClientInput>) -> ApiResult<HttpResponse> {
     let input = body.0;
     let issued = svc::create_client(
         &ctx,
@@ -196,10 +192,10 @@ async fn create_client(ctx: Ctx, body: JsonBody<LrsClientInput>) -> ApiResult<Ht
 }
 
 /// Revoke an LRS client (`ld_admin`): its credentials stop working at once.
-#[utoipa::path(operation_id = "revoke_lrs_client", tag = "xapi", params(("id" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(tag = "xapi", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = LrsClientResource), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[post("/lrs-clients/{id}:revoke")]
-async fn revoke_client(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
+async fn revoke_lrs_client(ctx: Ctx, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let client = svc::revoke_client(&ctx, &id).await?;
     Ok(HttpResponse::Ok().json(LrsClientResource::from(&client)))
 }

@@ -15,10 +15,23 @@ use std::collections::HashSet;
 
 // ---- skills ----
 
+/// A page of the skills taxonomy (a flat list; follow `parent_id`), by name.
 #[tracing::instrument(skip_all)]
-pub async fn list_skills(ctx: &Ctx) -> ApiResult<Vec<Skill>> {
+pub async fn list_skills(
+    ctx: &Ctx,
+    first: Option<u64>,
+    after: Option<&str>,
+) -> ApiResult<Page<Skill>> {
     ensure(access::can_read_catalog(&ctx.principal))?;
-    Ok(store::list_skills(&ctx.db).await?)
+    let limit = page_size(first)?;
+    let after = decode_cursor::<String>(after)?;
+    let rows = store::list_skills_after(&ctx.db, after, limit + 1).await?;
+    Ok(paginate(rows, limit, skill_cursor))
+}
+
+/// What a skill's cursor names: its place in the list, by its (unique) name.
+pub fn skill_cursor(s: &Skill) -> String {
+    s.name.to_string()
 }
 
 /// Skills by id, for GraphQL loaders (the caller is checked by the resolver). The taxonomy is

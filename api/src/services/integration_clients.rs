@@ -6,8 +6,10 @@
 
 use crate::auth::{Authenticator, TokenSpec};
 use crate::error::{ApiError, ApiResult, Code};
-use crate::services::xapi::clients::{new_secret, random_token, revoke, verified_client};
-use crate::services::{audit, ensure, Ctx, Services};
+use crate::services::xapi::clients::{
+    clients_page, new_secret, random_token, revoke, verified_client,
+};
+use crate::services::{audit, ensure, Ctx, Page, Services};
 use learnwell_domain::access::{self, Principal};
 use learnwell_domain::xapi::{
     granted_scopes, ClientKind, IntegrationClientSettings, LrsClient, TokenRefusal,
@@ -73,10 +75,15 @@ pub async fn create(
     Ok(IssuedIntegrationClient { client, secret })
 }
 
+/// A page of the integration clients, in creation order.
 #[tracing::instrument(skip_all)]
-pub async fn list(ctx: &Ctx) -> ApiResult<Vec<LrsClient>> {
+pub async fn list(
+    ctx: &Ctx,
+    first: Option<u64>,
+    after: Option<&str>,
+) -> ApiResult<Page<LrsClient>> {
     ensure(access::can_manage_integration_clients(&ctx.principal))?;
-    Ok(store::list_clients(&ctx.db, Some(ClientKind::Integration)).await?)
+    clients_page(ctx, ClientKind::Integration, first, after).await
 }
 
 #[tracing::instrument(skip_all, fields(client_id = %id))]

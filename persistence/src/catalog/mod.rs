@@ -29,9 +29,24 @@ fn to_skill(m: skill::Model) -> StoreResult<Skill> {
 }
 
 /// Every skill, by name.
+/// The whole taxonomy, by name.
 pub async fn list_skills(c: &impl Conn) -> StoreResult<Vec<Skill>> {
     skill::Entity::find()
         .order_by_asc(skill::Column::Name)
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(to_skill)
+        .collect()
+}
+
+/// A page of the taxonomy by name (names are unique), after the skill named `after`.
+pub async fn list_skills_after(
+    c: &impl Conn,
+    after: Option<String>,
+    limit: u64,
+) -> StoreResult<Vec<Skill>> {
+    crate::paging::after_key(skill::Entity::find(), skill::Column::Name, after, limit)
         .all(c.conn())
         .await?
         .into_iter()

@@ -405,11 +405,12 @@ pub async fn update_engagement(tx: &Tx, e: &Engagement) -> StoreResult<()> {
     Ok(())
 }
 
-/// A person's engagements as mentee, or a profile's, in id order.
+/// A page of a person's engagements as mentee, or of profiles', in id order after `after`.
 pub async fn list_engagements(
     c: &impl Conn,
     mentee: Option<EmployeeId>,
     profiles: Option<&[MentorProfileId]>,
+    after: Option<MentoringEngagementId>,
     limit: u64,
 ) -> StoreResult<Vec<Engagement>> {
     let mut find = engagement::Entity::find();
@@ -419,13 +420,17 @@ pub async fn list_engagements(
     if let Some(p) = profiles {
         find = find.filter(engagement::Column::ProfileId.is_in(p.iter().map(ToString::to_string)));
     }
-    find.order_by_asc(engagement::Column::Id)
-        .limit(limit)
-        .all(c.conn())
-        .await?
-        .into_iter()
-        .map(to_engagement)
-        .collect()
+    crate::paging::after_key(
+        find,
+        engagement::Column::Id,
+        after.map(|a| a.to_string()),
+        limit,
+    )
+    .all(c.conn())
+    .await?
+    .into_iter()
+    .map(to_engagement)
+    .collect()
 }
 
 /// The ids of a person's own internal profiles.

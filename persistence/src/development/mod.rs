@@ -79,6 +79,33 @@ pub async fn list_policies(c: &impl Conn, year: Option<i32>) -> StoreResult<Vec<
         .collect()
 }
 
+/// A page of the policies (of one fiscal year, or all) by fiscal year and job level, after the
+/// policy of `after`'s year and job level.
+pub async fn list_policies_after(
+    c: &impl Conn,
+    year: Option<i32>,
+    after: Option<(i32, u8)>,
+    limit: u64,
+) -> StoreResult<Vec<BudgetPolicy>> {
+    let mut find = policy::Entity::find();
+    if let Some(y) = year {
+        find = find.filter(policy::Column::FiscalYear.eq(y));
+    }
+    let after = after.map(|(y, l)| (y, i16::from(l)));
+    crate::paging::after_pair(
+        find,
+        policy::Column::FiscalYear,
+        policy::Column::JobLevel,
+        after,
+        limit,
+    )
+    .all(c.conn())
+    .await?
+    .into_iter()
+    .map(to_policy)
+    .collect()
+}
+
 /// The policy of one fiscal year and job level.
 pub async fn policy_for(
     c: &impl Conn,

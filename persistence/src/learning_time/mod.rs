@@ -207,6 +207,21 @@ pub async fn list_policies(c: &impl Conn) -> StoreResult<Vec<VersionedPolicy>> {
         .collect()
 }
 
+/// A page of the policies in creation order, after the policy `after`.
+pub async fn list_policies_after(
+    c: &impl Conn,
+    after: Option<learnwell_domain::ids::PolicyId>,
+    limit: u64,
+) -> StoreResult<Vec<VersionedPolicy>> {
+    let after = after.map(|a| a.to_string());
+    crate::paging::after_key(policy::Entity::find(), policy::Column::Id, after, limit)
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(to_stored)
+        .collect()
+}
+
 pub async fn get_policy(
     c: &impl Conn,
     id: learnwell_domain::ids::PolicyId,

@@ -4,7 +4,7 @@ mod entities;
 pub mod reconcile;
 
 use crate::db::{insert_all, json_keys, statement};
-use crate::{like_pattern, parse_id, Conn, StoreError, StoreResult, Tx, LOOKUP_CHUNK};
+use crate::{like_pattern, parse_id, Conn, ListOrder, StoreError, StoreResult, Tx, LOOKUP_CHUNK};
 use entities::{employee, org_unit, sync_run};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId, SyncRunId};
 use learnwell_domain::org::sync::{RecordError, StoredPerson, SyncCounts, SyncRun};
@@ -138,19 +138,6 @@ pub struct EmployeeQuery {
     pub external_id: Option<String>,
 }
 
-/// Where a page of employees starts: after an id (the list's order, creation), or after a change
-/// (the change feed's order: `updated_at`, then id) from `since` on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmployeeOrder {
-    Created {
-        after: Option<EmployeeId>,
-    },
-    Changed {
-        since: chrono::DateTime<chrono::Utc>,
-        after: Option<(chrono::DateTime<chrono::Utc>, EmployeeId)>,
-    },
-}
-
 pub async fn get_employee(c: &impl Conn, id: EmployeeId) -> StoreResult<Option<Employee>> {
     employee::Entity::find_by_id(id.to_string())
         .one(c.conn())
@@ -223,7 +210,7 @@ pub async fn list_employees(
     after: Option<EmployeeId>,
     limit: u64,
 ) -> StoreResult<Vec<Employee>> {
-    list_employees_in(c, q, EmployeeOrder::Created { after }, limit).await
+    list_employees_in(c, q, ListOrder::Created { after }, limit).await
 }
 
 /// How many employees match `q` (every page of it).
@@ -268,34 +255,16 @@ fn employees_matching(q: &EmployeeQuery) -> Select<employee::Entity> {
 pub async fn list_employees_in(
     c: &impl Conn,
     q: &EmployeeQuery,
-    order: EmployeeOrder,
+    order: ListOrder<EmployeeId>,
     limit: u64,
 ) -> StoreResult<Vec<Employee>> {
-    let mut find = employees_matching(q);
-    find = match order {
-        EmployeeOrder::Created { after } => {
-            if let Some(a) = after {
-                find = find.filter(employee::Column::Id.gt(a.to_string()));
-            }
-            find.order_by_asc(employee::Column::Id)
-        }
-        EmployeeOrder::Changed { since, after } => {
-            find = find.filter(employee::Column::UpdatedAt.gte(since));
-            if let Some((at, id)) = after {
-                find = find.filter(
-                    employee::Column::UpdatedAt
-                        .gt(at)
-                        .or(employee::Column::UpdatedAt
-                            .eq(at)
-                            .and(employee::Column::Id.gt(id.to_string()))),
-                );
-            }
-            find.order_by_asc(employee::Column::UpdatedAt)
-                .order_by_asc(employee::Column::Id)
-        }
-    };
-    let rows = find.limit(limit).all(c.conn()).await?;
-    to_employees(rows)
+    let find = order.select(
+        employees_matching(q),
+        employee::Column::Id,
+        employee::Column::UpdatedAt,
+        limit,
+    );
+    to_employees(find.all(c.conn()).await?)
 }
 
 /// A page of `manager`'s reports down to `max_depth` levels, in id order, after the cursor.
@@ -695,27 +664,41 @@ pub async fn get_org_units(c: &impl Conn, ids: &[OrgUnitId]) -> StoreResult<Vec<
 
 /// The whole tree, in id order (org trees are small: hundreds to a few thousand units).
 pub async fn list_org_units(c: &impl Conn) -> StoreResult<Vec<OrgUnit>> {
-    list_org_units_where(c, None, None).await
-}
-
-/// The units with this HRIS id and/or changed at or after `since`, in id order.
-pub async fn list_org_units_where(
-    c: &impl Conn,
-    external_id: Option<&str>,
-    since: Option<chrono::DateTime<chrono::Utc>>,
-) -> StoreResult<Vec<OrgUnit>> {
-    let mut find = org_unit::Entity::find();
-    if let Some(x) = external_id {
-        find = find.filter(org_unit::Column::ExternalId.eq(x.trim()));
-    }
-    if let Some(t) = since {
-        find = find.filter(org_unit::Column::UpdatedAt.gte(t));
-    }
-    find.order_by_asc(org_unit::Column::Id)
+    org_unit::Entity::find()
+        .order_by_asc(org_unit::Column::Id)
         .all(c.conn())
         .await?
         .into_iter()
         .map(to_org_unit)
+        .collect()
+}
+
+/// One page of units in `order` (with the time each last changed), those with this HRIS id
+/// only when given.
+pub async fn list_org_units_in(
+    c: &impl Conn,
+    external_id: Option<&str>,
+    order: ListOrder<OrgUnitId>,
+    limit: u64,
+) -> StoreResult<Vec<(OrgUnit, chrono::DateTime<chrono::Utc>)>> {
+    let mut find = org_unit::Entity::find();
+    if let Some(x) = external_id {
+        find = find.filter(org_unit::Column::ExternalId.eq(x.trim()));
+    }
+    order
+        .select(
+            find,
+            org_unit::Column::Id,
+            org_unit::Column::UpdatedAt,
+            limit,
+        )
+        .all(c.conn())
+        .await?
+        .into_iter()
+        .map(|m| {
+            let at = m.updated_at;
+            Ok((to_org_unit(m)?, at))
+        })
         .collect()
 }
 

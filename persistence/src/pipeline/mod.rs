@@ -6,6 +6,7 @@ mod entities;
 pub mod facts;
 
 use crate::db::statement;
+use crate::paging::{after_key, after_pair};
 use crate::{parse_id, Conn, StoreError, StoreResult, Tx};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{
@@ -106,14 +107,23 @@ pub async fn get_programme(db: &impl Conn, id: ProgrammeId) -> StoreResult<Optio
 }
 
 /// Every programme, by name.
-pub async fn list_programmes(db: &impl Conn) -> StoreResult<Vec<Programme>> {
-    programme::Entity::find()
-        .order_by_asc(programme::Column::Name)
-        .all(db.conn())
-        .await?
-        .into_iter()
-        .map(to_programme)
-        .collect()
+/// A page of programmes by name (names are unique), after the one named `after`.
+pub async fn list_programmes(
+    db: &impl Conn,
+    after: Option<String>,
+    limit: u64,
+) -> StoreResult<Vec<Programme>> {
+    after_key(
+        programme::Entity::find(),
+        programme::Column::Name,
+        after,
+        limit,
+    )
+    .all(db.conn())
+    .await?
+    .into_iter()
+    .map(to_programme)
+    .collect()
 }
 
 // ---- cohorts ----
@@ -158,21 +168,27 @@ pub async fn get_cohort(db: &impl Conn, id: CohortId) -> StoreResult<Option<Coho
 }
 
 /// The cohorts of a programme (or of every programme), by start date.
+/// A page of a programme's cohorts by start date (then id), after the cohort `after`.
 pub async fn list_cohorts(
     db: &impl Conn,
-    programme: Option<ProgrammeId>,
+    programme: ProgrammeId,
+    after: Option<(NaiveDate, CohortId)>,
+    limit: u64,
 ) -> StoreResult<Vec<Cohort>> {
-    let mut find = cohort::Entity::find();
-    if let Some(p) = programme {
-        find = find.filter(cohort::Column::ProgrammeId.eq(p.to_string()));
-    }
-    find.order_by_asc(cohort::Column::StartsOn)
-        .order_by_asc(cohort::Column::Id)
-        .all(db.conn())
-        .await?
-        .into_iter()
-        .map(to_cohort)
-        .collect()
+    let find = cohort::Entity::find().filter(cohort::Column::ProgrammeId.eq(programme.to_string()));
+    let after = after.map(|(day, id)| (day, id.to_string()));
+    after_pair(
+        find,
+        cohort::Column::StartsOn,
+        cohort::Column::Id,
+        after,
+        limit,
+    )
+    .all(db.conn())
+    .await?
+    .into_iter()
+    .map(to_cohort)
+    .collect()
 }
 
 /// Take a seat of the cohort: false when none is free (one conditional update, so concurrent
@@ -304,16 +320,26 @@ pub async fn list_memberships(
         .collect()
 }
 
-/// A person's memberships, oldest first.
-pub async fn memberships_of(db: &impl Conn, who: EmployeeId) -> StoreResult<Vec<Membership>> {
-    membership::Entity::find()
-        .filter(membership::Column::EmployeeId.eq(who.to_string()))
-        .order_by_asc(membership::Column::Id)
-        .all(db.conn())
-        .await?
-        .into_iter()
-        .map(to_membership)
-        .collect()
+/// A page of a person's memberships, oldest first, after the membership `after`.
+pub async fn memberships_of(
+    db: &impl Conn,
+    who: EmployeeId,
+    after: Option<MembershipId>,
+    limit: u64,
+) -> StoreResult<Vec<Membership>> {
+    let find =
+        membership::Entity::find().filter(membership::Column::EmployeeId.eq(who.to_string()));
+    after_key(
+        find,
+        membership::Column::Id,
+        after.map(|a| a.to_string()),
+        limit,
+    )
+    .all(db.conn())
+    .await?
+    .into_iter()
+    .map(to_membership)
+    .collect()
 }
 
 /// The graduates among `people` who have no outcome yet (one query).

@@ -85,24 +85,37 @@ pub async fn insert_client(tx: &Tx, c: &LrsClient) -> StoreResult<()> {
     Ok(())
 }
 
+/// The clients `tail` selects (a condition, and its order and limit where it needs them).
 async fn clients_where(
     c: &impl Conn,
-    filter: &str,
+    tail: &str,
     values: Vec<Value>,
 ) -> StoreResult<Vec<LrsClient>> {
-    let sql = format!("SELECT {CLIENT_COLUMNS} FROM lrs_clients WHERE {filter} ORDER BY id");
+    let sql = format!("SELECT {CLIENT_COLUMNS} FROM lrs_clients WHERE {tail}");
     let rows = ClientRow::find_by_statement(statement(c.backend(), &sql, values))
         .all(c.conn())
         .await?;
     rows.into_iter().map(LrsClient::try_from).collect()
 }
 
-/// The clients of one kind, or of every kind.
-pub async fn list_clients(c: &impl Conn, kind: Option<ClientKind>) -> StoreResult<Vec<LrsClient>> {
-    match kind {
-        Some(kind) => clients_where(c, "kind = ?", vec![kind.code().into()]).await,
-        None => clients_where(c, "1 = 1", Vec::new()).await,
-    }
+/// Every client, of every kind.
+pub async fn all_clients(c: &impl Conn) -> StoreResult<Vec<LrsClient>> {
+    clients_where(c, "1 = 1 ORDER BY id", Vec::new()).await
+}
+
+/// A page of the clients of one kind in id order, after the client `after`.
+pub async fn list_clients(
+    c: &impl Conn,
+    kind: ClientKind,
+    after: Option<String>,
+    limit: u64,
+) -> StoreResult<Vec<LrsClient>> {
+    let values = vec![
+        kind.code().into(),
+        after.unwrap_or_default().into(),
+        i64::try_from(limit).unwrap_or(i64::MAX).into(),
+    ];
+    clients_where(c, "kind = ? AND id > ? ORDER BY id LIMIT ?", values).await
 }
 
 /// Note that a client got a token.

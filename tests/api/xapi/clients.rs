@@ -41,7 +41,8 @@ async fn only_ld_admin_manages_lrs_clients_and_the_secret_is_shown_once() {
         .await;
     assert_eq!(res.status(), 403);
     let listed = body(app.get("/api/v1/lrs-clients", &ld(&app)).await).await;
-    assert_eq!(listed.as_array().expect("list").len(), 1);
+    let listed = listed["items"].as_array().expect("list");
+    assert_eq!(listed.len(), 1);
     assert!(
         listed[0].get("secret").is_none(),
         "the secret is never listed"

@@ -159,7 +159,7 @@ async fn lrs_clients_name_their_own_learning_verbs() {
     let read = "https://lms.example.com/verbs/read";
     let library = client_with(&app, &[read]).await;
     let listed = body(app.get("/api/v1/lrs-clients", &ld(&app)).await).await;
-    assert_eq!(listed[0]["learning_verbs"], json!([read]));
+    assert_eq!(listed["items"][0]["learning_verbs"], json!([read]));
     let other = client(&app).await;
 
     let p = crate::helpers::ids(&app.sync(json!([crate::helpers::person("A1", None)])).await);

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(equity);
+    cfg.service(get_development_equity);
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
@@ -132,7 +132,7 @@ impl From<&EquityReport> for EquityResource {
 #[utoipa::path(tag = "development", params(EquityParams), security(("bearer" = [])),
     responses((status = 200, body = EquityResource), (status = 403, body = Problem)))]
 #[get("/development/equity")]
-async fn equity(ctx: Ctx, q: web::Query<EquityParams>) -> ApiResult<HttpResponse> {
+async fn get_development_equity(ctx: Ctx, q: web::Query<EquityParams>) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
     let query = EquityQuery {
         fiscal_year: q.fiscal_year,

@@ -3,8 +3,8 @@
 
 use crate::body::JsonBody;
 use crate::error::{ApiResult, Problem};
-use crate::rest::PageOf;
-use crate::services::development::{self as svc, EngagementDetail};
+use crate::rest::{PageOf, PageParams};
+use crate::services::development::{self as svc, EngagementDetail, EngagementList};
 use crate::services::Ctx;
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -21,21 +21,21 @@ use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_profiles)
-        .service(create_profile)
-        .service(get_profile)
-        .service(create_request)
-        .service(get_request)
-        .service(matches)
-        .service(choose)
-        .service(list_engagements)
-        .service(get_engagement)
-        .service(approve)
-        .service(reject)
-        .service(accept)
-        .service(decline)
-        .service(close)
-        .service(log_session);
+    cfg.service(list_mentor_profiles)
+        .service(create_mentor_profile)
+        .service(get_mentor_profile)
+        .service(create_mentoring_request)
+        .service(get_mentoring_request)
+        .service(list_mentoring_matches)
+        .service(choose_mentor)
+        .service(list_mentoring_engagements)
+        .service(get_mentoring_engagement)
+        .service(approve_mentoring_engagement)
+        .service(reject_mentoring_engagement)
+        .service(accept_mentoring_engagement)
+        .service(decline_mentoring_engagement)
+        .service(close_mentoring_engagement)
+        .service(log_mentoring_session);
 }
 
 /// A mentor or coach: give exactly one of `employee_id` (internal) and `external_name` (an
@@ -124,19 +124,11 @@ impl From<&MentorProfile> for ProfileResource {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    pub first: Option<u64>,
-    pub after: Option<String>,
-}
-
 /// Mentor and coach profiles (every person).
 #[utoipa::path(tag = "development", params(PageParams), security(("bearer" = [])),
     responses((status = 200, body = PageOf<ProfileResource>)))]
 #[get("/mentor-profiles")]
-async fn list_profiles(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+async fn list_mentor_profiles(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
     let page = svc::list_profiles(&ctx, q.first, q.after).await?;
     Ok(HttpResponse::Ok().json(PageOf::map(page, |p| ProfileResource::from(&p))))
@@ -146,7 +138,7 @@ async fn list_profiles(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpRes
 #[utoipa::path(tag = "development", request_body = ProfileInput, security(("bearer" = [])),
     responses((status = 201, body = ProfileResource), (status = 422, body = Problem)))]
 #[post("/mentor-profiles")]
-async fn create_profile(ctx: Ctx, body: JsonBody<ProfileInput>) -> ApiResult<HttpResponse> {
+async fn create_mentor_profile(ctx: Ctx, body: JsonBody<ProfileInput>) -> ApiResult<HttpResponse> {
     let p = svc::create_profile(&ctx, body.0.into()).await?;
     Ok(HttpResponse::Created().json(ProfileResource::from(&p)))
 }
@@ -154,7 +146,7 @@ async fn create_profile(ctx: Ctx, body: JsonBody<ProfileInput>) -> ApiResult<Htt
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = ProfileResource)))]
 #[get("/mentor-profiles/{id}")]
-async fn get_profile(ctx: Ctx, id: web::Path<MentorProfileId>) -> ApiResult<HttpResponse> {
+async fn get_mentor_profile(ctx: Ctx, id: web::Path<MentorProfileId>) -> ApiResult<HttpResponse> {
     let p = svc::get_profile(&ctx, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(ProfileResource::from(&p)))
 }
@@ -208,7 +200,7 @@ impl From<&MentoringRequest> for MentoringRequestResource {
 #[utoipa::path(tag = "development", request_body = MentoringRequestInput, security(("bearer" = [])),
     responses((status = 201, body = MentoringRequestResource), (status = 422, body = Problem)))]
 #[post("/mentoring-requests")]
-async fn create_request(
+async fn create_mentoring_request(
     ctx: Ctx,
     body: JsonBody<MentoringRequestInput>,
 ) -> ApiResult<HttpResponse> {
@@ -228,7 +220,10 @@ async fn create_request(
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = MentoringRequestResource)))]
 #[get("/mentoring-requests/{id}")]
-async fn get_request(ctx: Ctx, id: web::Path<MentoringRequestId>) -> ApiResult<HttpResponse> {
+async fn get_mentoring_request(
+    ctx: Ctx,
+    id: web::Path<MentoringRequestId>,
+) -> ApiResult<HttpResponse> {
     let r = svc::get_mentoring_request(&ctx, id.into_inner()).await?;
     Ok(HttpResponse::Ok().json(MentoringRequestResource::from(&r)))
 }
@@ -279,7 +274,7 @@ pub struct MatchParams {
 #[utoipa::path(tag = "development", params(("id" = String, Path), MatchParams), security(("bearer" = [])),
     responses((status = 200, body = Vec<MatchResource>)))]
 #[get("/mentoring-requests/{id}/matches")]
-async fn matches(
+async fn list_mentoring_matches(
     ctx: Ctx,
     id: web::Path<MentoringRequestId>,
     q: web::Query<MatchParams>,
@@ -299,7 +294,7 @@ pub struct ChooseInput {
 #[utoipa::path(tag = "development", params(("id" = String, Path)), request_body = ChooseInput, security(("bearer" = [])),
     responses((status = 201, body = MentoringEngagementResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/mentoring-requests/{id}:choose")]
-async fn choose(
+async fn choose_mentor(
     ctx: Ctx,
     id: web::Path<MentoringRequestId>,
     body: JsonBody<ChooseInput>,
@@ -389,26 +384,39 @@ pub struct EngagementFilter {
     pub employee_id: Option<EmployeeId>,
     /// Yours as mentor or coach instead (default false).
     pub as_mentor: Option<bool>,
+    /// Page size, 1-200 (default 50).
+    pub first: Option<u64>,
+    /// Cursor from `next_cursor` of the previous page.
+    pub after: Option<String>,
 }
 
 /// A person's engagements as mentee (themselves, their managers, hr_admin, ld_admin), or yours
-/// as mentor.
+/// as mentor, a page at a time in creation order.
 #[utoipa::path(tag = "development", params(EngagementFilter), security(("bearer" = [])),
-    responses((status = 200, body = Vec<MentoringEngagementResource>)))]
+    responses((status = 200, body = PageOf<MentoringEngagementResource>)))]
 #[get("/engagements")]
-async fn list_engagements(ctx: Ctx, q: web::Query<EngagementFilter>) -> ApiResult<HttpResponse> {
-    let all = svc::list_engagements(&ctx, q.employee_id, q.as_mentor.unwrap_or(false)).await?;
-    Ok(HttpResponse::Ok().json(
-        all.iter()
-            .map(MentoringEngagementResource::from)
-            .collect::<Vec<_>>(),
-    ))
+async fn list_mentoring_engagements(
+    ctx: Ctx,
+    q: web::Query<EngagementFilter>,
+) -> ApiResult<HttpResponse> {
+    let q = q.into_inner();
+    let list = EngagementList {
+        employee: q.employee_id,
+        as_mentor: q.as_mentor.unwrap_or(false),
+        first: q.first,
+        after: q.after,
+    };
+    let page = svc::list_engagements(&ctx, list).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |d| MentoringEngagementResource::from(&d))))
 }
 
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = MentoringEngagementResource)))]
 #[get("/engagements/{id}")]
-async fn get_engagement(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<HttpResponse> {
+async fn get_mentoring_engagement(
+    ctx: Ctx,
+    id: web::Path<MentoringEngagementId>,
+) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::get_engagement(&ctx, id.into_inner()).await?))
 }
 
@@ -417,7 +425,10 @@ async fn get_engagement(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiRe
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = MentoringEngagementResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
 #[post("/engagements/{id}:approve")]
-async fn approve(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<HttpResponse> {
+async fn approve_mentoring_engagement(
+    ctx: Ctx,
+    id: web::Path<MentoringEngagementId>,
+) -> ApiResult<HttpResponse> {
     Ok(ok(
         &svc::approve_engagement(&ctx, id.into_inner(), true).await?
     ))
@@ -427,7 +438,10 @@ async fn approve(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<Ht
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = MentoringEngagementResource), (status = 403, body = Problem), (status = 409, body = Problem)))]
 #[post("/engagements/{id}:reject")]
-async fn reject(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<HttpResponse> {
+async fn reject_mentoring_engagement(
+    ctx: Ctx,
+    id: web::Path<MentoringEngagementId>,
+) -> ApiResult<HttpResponse> {
     Ok(ok(
         &svc::approve_engagement(&ctx, id.into_inner(), false).await?
     ))
@@ -437,7 +451,10 @@ async fn reject(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<Htt
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = MentoringEngagementResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/engagements/{id}:accept")]
-async fn accept(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<HttpResponse> {
+async fn accept_mentoring_engagement(
+    ctx: Ctx,
+    id: web::Path<MentoringEngagementId>,
+) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::answer(&ctx, id.into_inner(), true).await?))
 }
 
@@ -445,7 +462,10 @@ async fn accept(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<Htt
 #[utoipa::path(tag = "development", params(("id" = String, Path)), security(("bearer" = [])),
     responses((status = 200, body = MentoringEngagementResource), (status = 409, body = Problem)))]
 #[post("/engagements/{id}:decline")]
-async fn decline(ctx: Ctx, id: web::Path<MentoringEngagementId>) -> ApiResult<HttpResponse> {
+async fn decline_mentoring_engagement(
+    ctx: Ctx,
+    id: web::Path<MentoringEngagementId>,
+) -> ApiResult<HttpResponse> {
     Ok(ok(&svc::answer(&ctx, id.into_inner(), false).await?))
 }
 
@@ -461,7 +481,7 @@ pub struct CloseInput {
 #[utoipa::path(tag = "development", params(("id" = String, Path)), request_body = CloseInput, security(("bearer" = [])),
     responses((status = 200, body = MentoringEngagementResource), (status = 409, body = Problem)))]
 #[post("/engagements/{id}:close")]
-async fn close(
+async fn close_mentoring_engagement(
     ctx: Ctx,
     id: web::Path<MentoringEngagementId>,
     body: JsonBody<CloseInput>,
@@ -496,7 +516,7 @@ pub struct SessionInput {
 #[utoipa::path(tag = "development", params(("id" = String, Path)), request_body = SessionInput, security(("bearer" = [])),
     responses((status = 201, body = SessionResource), (status = 409, body = Problem), (status = 422, body = Problem)))]
 #[post("/engagements/{id}/sessions")]
-async fn log_session(
+async fn log_mentoring_session(
     ctx: Ctx,
     id: web::Path<MentoringEngagementId>,
     body: JsonBody<SessionInput>,

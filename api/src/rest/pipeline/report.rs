@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(bottleneck).service(projection);
+    cfg.service(get_pipeline_bottleneck)
+        .service(compute_pipeline_projection);
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
@@ -255,7 +256,10 @@ impl From<&BottleneckReport> for BottleneckResource {
 #[utoipa::path(tag = "pipeline", params(BottleneckParams), security(("bearer" = [])),
     responses((status = 200, body = BottleneckResource), (status = 400, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 #[get("/pipeline/bottleneck")]
-async fn bottleneck(ctx: Ctx, q: web::Query<BottleneckParams>) -> ApiResult<HttpResponse> {
+async fn get_pipeline_bottleneck(
+    ctx: Ctx,
+    q: web::Query<BottleneckParams>,
+) -> ApiResult<HttpResponse> {
     let r = svc::bottleneck(&ctx, q.scope()?).await?;
     Ok(HttpResponse::Ok().json(BottleneckResource::from(&r)))
 }
@@ -363,7 +367,10 @@ impl From<&Projection> for ProjectionResource {
 #[utoipa::path(tag = "pipeline", request_body = ProjectionInput, security(("bearer" = [])),
     responses((status = 200, body = ProjectionResource), (status = 403, body = Problem), (status = 422, body = Problem)))]
 #[post("/pipeline/projections")]
-async fn projection(ctx: Ctx, body: JsonBody<ProjectionInput>) -> ApiResult<HttpResponse> {
+async fn compute_pipeline_projection(
+    ctx: Ctx,
+    body: JsonBody<ProjectionInput>,
+) -> ApiResult<HttpResponse> {
     let p = svc::projection(&ctx, body.0.into()).await?;
     Ok(HttpResponse::Ok().json(ProjectionResource::from(&p)))
 }

@@ -1,7 +1,9 @@
 //! PD budget policies and budgets.
 
 use crate::error::{ApiError, ApiResult};
-use crate::services::{audit, ensure, Ctx, Services};
+use crate::services::{
+    audit, decode_cursor, ensure, page_size, paginate, Ctx, Page, Position, Services,
+};
 use learnwell_domain::access;
 use learnwell_domain::development::{
     fiscal_year_of, fiscal_year_period, prorated, Budget, BudgetPolicy, BudgetPolicyFields, Opening,
@@ -20,11 +22,25 @@ pub struct BudgetView {
     pub opened: bool,
 }
 
-/// The policies (of one fiscal year, or all): every person in the directory reads them.
+/// A page of the policies (of one fiscal year, or all), by fiscal year and job level: every
+/// person in the directory reads them.
 #[tracing::instrument(skip_all)]
-pub async fn list_policies(ctx: &Ctx, year: Option<i32>) -> ApiResult<Vec<BudgetPolicy>> {
+pub async fn list_policies(
+    ctx: &Ctx,
+    year: Option<i32>,
+    first: Option<u64>,
+    after: Option<&str>,
+) -> ApiResult<Page<BudgetPolicy>> {
     ensure(access::can_read_catalog(&ctx.principal))?;
-    Ok(store::list_policies(&ctx.db, year).await?)
+    let limit = page_size(first)?;
+    let after = decode_cursor::<Position<i32, u8>>(after)?.map(|p| (p.0, p.1));
+    let rows = store::list_policies_after(&ctx.db, year, after, limit + 1).await?;
+    Ok(paginate(rows, limit, |p| policy_cursor(p).to_string()))
+}
+
+/// What a policy's cursor names: its place in the list, by fiscal year and job level.
+pub fn policy_cursor(p: &BudgetPolicy) -> Position<i32, u8> {
+    Position(p.fiscal_year, p.job_level.get())
 }
 
 /// Set the budget of one job level for one fiscal year (hr_admin, ld_admin); one policy per

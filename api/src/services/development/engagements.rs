@@ -5,7 +5,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::services::learning_time::{put_entry, threshold};
-use crate::services::{audit, Ctx};
+use crate::services::{audit, decode_cursor, page_size, paginate, Ctx, Page};
 use learnwell_domain::access::{self, EngagementView};
 use learnwell_domain::catalog::Description;
 use learnwell_domain::development::{
@@ -91,30 +91,44 @@ pub async fn get_engagement(ctx: &Ctx, id: MentoringEngagementId) -> ApiResult<E
     detail(ctx, e, profile, view).await
 }
 
-/// A person's engagements as mentee (`as_mentor`: those of their own profiles), at most 200.
+/// Whose engagements to list, and the page.
+#[derive(Debug, Clone, Default)]
+pub struct EngagementList {
+    /// The mentee (default: the caller).
+    pub employee: Option<EmployeeId>,
+    /// The caller's engagements as mentor or coach instead.
+    pub as_mentor: bool,
+    pub first: Option<u64>,
+    pub after: Option<String>,
+}
+
+/// A page of a person's engagements as mentee (`as_mentor`: those of their own profiles), in
+/// creation order.
 #[tracing::instrument(skip_all)]
-pub async fn list_engagements(
-    ctx: &Ctx,
-    employee: Option<EmployeeId>,
-    as_mentor: bool,
-) -> ApiResult<Vec<EngagementDetail>> {
+pub async fn list_engagements(ctx: &Ctx, q: EngagementList) -> ApiResult<Page<EngagementDetail>> {
     let p = &ctx.principal;
-    let who = employee.or(p.employee_id).ok_or(ApiError::Forbidden)?;
+    let who = q.employee.or(p.employee_id).ok_or(ApiError::Forbidden)?;
     let (_, relation) = ctx.directory.relation(p, who).await?;
-    let rows = if as_mentor {
+    let limit = page_size(q.first)?;
+    let after = decode_cursor::<MentoringEngagementId>(q.after.as_deref())?;
+    let rows = if q.as_mentor {
         ensure_self(p.employee_id == Some(who) && !p.leaver)?;
         let profiles = store::profiles_of(&ctx.db, who).await?;
-        store::list_engagements(&ctx.db, None, Some(&profiles), 200).await?
+        store::list_engagements(&ctx.db, None, Some(&profiles), after, limit + 1).await?
     } else {
         ensure_self(access::engagement_view(p, relation, false) != EngagementView::Hidden)?;
-        store::list_engagements(&ctx.db, Some(who), None, 200).await?
+        store::list_engagements(&ctx.db, Some(who), None, after, limit + 1).await?
     };
-    let mut out = Vec::with_capacity(rows.len());
-    for e in rows {
+    let page = paginate(rows, limit, |e| e.id.to_string());
+    let mut items = Vec::with_capacity(page.items.len());
+    for e in page.items {
         let (e, profile, view, _) = visible(ctx, e.id).await?;
-        out.push(detail(ctx, e, profile, view).await?);
+        items.push(detail(ctx, e, profile, view).await?);
     }
-    Ok(out)
+    Ok(Page {
+        items,
+        next_cursor: page.next_cursor,
+    })
 }
 
 fn ensure_self(allowed: bool) -> ApiResult<()> {

@@ -13,10 +13,10 @@ pub mod equity;
 pub mod mentoring;
 pub mod spend;
 
-pub use budgets::{create_policy, get_budget, list_policies, BudgetView};
+pub use budgets::{create_policy, get_budget, list_policies, policy_cursor, BudgetView};
 pub use engagements::{
     answer, approve as approve_engagement, close, get_engagement, list_engagements, log_session,
-    EngagementDetail,
+    EngagementDetail, EngagementList,
 };
 pub use equity::{equity, BandFigures, EquityQuery, EquityReport, EquityView};
 pub use mentoring::{

@@ -1,7 +1,7 @@
 //! Learning-time policies: list (everyone who reads the catalog), start and end (ld_admin).
 
 use crate::error::{ApiError, ApiResult};
-use crate::services::{audit, ensure, Ctx};
+use crate::services::{audit, decode_cursor, ensure, page_size, paginate, Ctx, Page};
 use chrono::NaiveDate;
 use learnwell_domain::access;
 use learnwell_domain::ids::PolicyId;
@@ -10,10 +10,18 @@ use learnwell_domain::FieldError;
 use learnwell_persistence::learning_time as store;
 use learnwell_persistence::org as org_store;
 
+/// A page of the policies, past and present, in creation order.
 #[tracing::instrument(skip_all)]
-pub async fn list_policies(ctx: &Ctx) -> ApiResult<Vec<VersionedPolicy>> {
+pub async fn list_policies(
+    ctx: &Ctx,
+    first: Option<u64>,
+    after: Option<&str>,
+) -> ApiResult<Page<VersionedPolicy>> {
     ensure(access::can_read_catalog(&ctx.principal))?;
-    Ok(store::list_policies(&ctx.db).await?)
+    let limit = page_size(first)?;
+    let after = decode_cursor::<PolicyId>(after)?;
+    let rows = store::list_policies_after(&ctx.db, after, limit + 1).await?;
+    Ok(paginate(rows, limit, |p| p.policy.id.to_string()))
 }
 
 /// Start a policy.

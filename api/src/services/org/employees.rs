@@ -2,7 +2,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::services::{
-    audit, check_fields, decode_cursor, encode_cursor, ensure, page_size, paginate,
+    audit, check_fields, decode_cursor, ensure, list_order, page_in_order, page_size, paginate,
 };
 use crate::services::{Ctx, Page, Services};
 use chrono::{DateTime, Utc};
@@ -13,7 +13,6 @@ use learnwell_domain::org::{
     EmployeeStatus, JobLevel,
 };
 use learnwell_domain::{FieldError, Rule};
-use learnwell_persistence::org::EmployeeOrder;
 use learnwell_persistence::org::{self as store, EmployeeQuery};
 use std::collections::HashMap;
 
@@ -42,30 +41,6 @@ pub struct EmployeeList {
     pub updated_since: Option<DateTime<Utc>>,
     pub first: Option<u64>,
     pub after: Option<String>,
-}
-
-/// A position in the change feed: the last change read (its time and the person).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct ChangeCursor(DateTime<Utc>, EmployeeId);
-
-impl std::fmt::Display for ChangeCursor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let at = self.0.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
-        write!(f, "changed:{at}|{}", self.1)
-    }
-}
-
-impl std::str::FromStr for ChangeCursor {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        let (at, id) = s
-            .strip_prefix("changed:")
-            .ok_or(())?
-            .split_once('|')
-            .ok_or(())?;
-        let at = DateTime::parse_from_rfc3339(at).map_err(|_| ())?;
-        Ok(Self(at.with_timezone(&Utc), id.parse().map_err(|_| ())?))
-    }
 }
 
 impl EmployeeList {
@@ -125,31 +100,9 @@ pub async fn list_employees(ctx: &Ctx, q: EmployeeList) -> ApiResult<Page<Visibl
     let p = &ctx.principal;
     let query = employee_query(ctx, &q).await?;
     let limit = page_size(q.first)?;
-    let order = match q.updated_since {
-        None => EmployeeOrder::Created {
-            after: decode_cursor::<EmployeeId>(q.after.as_deref())?,
-        },
-        Some(since) => EmployeeOrder::Changed {
-            since,
-            after: decode_cursor::<ChangeCursor>(q.after.as_deref())?.map(|c| (c.0, c.1)),
-        },
-    };
+    let order = list_order(q.updated_since, q.after.as_deref())?;
     let rows = store::list_employees_in(&ctx.db, &query, order, limit + 1).await?;
-    let page = match order {
-        EmployeeOrder::Created { .. } => paginate(rows, limit, |e| e.id.to_string()),
-        // The feed's cursor is where the reader is: it follows every page that has changes, the
-        // last one too, so the reader comes back later for what changed since.
-        EmployeeOrder::Changed { .. } => {
-            let mut page = paginate(rows, limit, |e| {
-                ChangeCursor(e.updated_at, e.id).to_string()
-            });
-            page.next_cursor = page
-                .items
-                .last()
-                .map(|e| encode_cursor(ChangeCursor(e.updated_at, e.id)));
-            page
-        }
-    };
+    let page = page_in_order(&order, rows, limit, |e| (e.updated_at, e.id));
     Ok(Page {
         items: visible(ctx, p, page.items).await?,
         next_cursor: page.next_cursor,

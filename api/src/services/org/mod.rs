@@ -13,6 +13,6 @@ pub use employees::{
     is_empty, list_employees, list_reports, me, update_employee, EmployeeList, Visible,
 };
 pub use org_units::{
-    create_org_unit, delete_org_unit, get_org_unit, list_org_units, list_org_units_where,
-    org_units_by_ids, update_org_unit,
+    child_org_unit_ids, create_org_unit, delete_org_unit, every_org_unit, get_org_unit,
+    list_org_units, org_units_by_ids, update_org_unit, OrgUnitList,
 };

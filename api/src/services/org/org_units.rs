@@ -1,7 +1,10 @@
 //! Org units: the organisation tree (read by everyone with directory access, changed by HR).
 
 use crate::error::{ApiError, ApiResult};
-use crate::services::{audit, check_fields, ensure, Ctx, Services};
+use crate::services::{
+    audit, check_fields, ensure, list_order, page_in_order, page_size, Ctx, Page, Services,
+};
+use chrono::{DateTime, Utc};
 use learnwell_domain::access;
 use learnwell_domain::ids::OrgUnitId;
 use learnwell_domain::org::{descendants, OrgUnit, OrgUnitChanges};
@@ -60,20 +63,53 @@ pub async fn get_org_unit(ctx: &Ctx, id: OrgUnitId) -> ApiResult<OrgUnit> {
         .ok_or(ApiError::NotFound("org unit"))
 }
 
-#[tracing::instrument(skip_all)]
-pub async fn list_org_units(ctx: &Ctx) -> ApiResult<Vec<OrgUnit>> {
-    list_org_units_where(ctx, None, None).await
+/// Which org units to list: the filters (optional, combined with AND) and a page of `first`
+/// after the cursor `after`.
+#[derive(Debug, Clone, Default)]
+pub struct OrgUnitList {
+    /// Exactly this HRIS id.
+    pub external_id: Option<String>,
+    /// The change feed: units changed at or after this instant, in the order of their changes.
+    pub updated_since: Option<DateTime<Utc>>,
+    pub first: Option<u64>,
+    pub after: Option<String>,
 }
 
-/// The units with this HRIS id and/or changed at or after `since` (every unit without them).
-#[tracing::instrument(skip_all)]
-pub async fn list_org_units_where(
-    ctx: &Ctx,
-    external_id: Option<&str>,
-    since: Option<chrono::DateTime<chrono::Utc>>,
-) -> ApiResult<Vec<OrgUnit>> {
+/// A page of the org-unit tree as a flat list (each unit names its parent), in creation order,
+/// or of the change feed.
+#[tracing::instrument(skip_all, fields(first = ?q.first))]
+pub async fn list_org_units(ctx: &Ctx, q: OrgUnitList) -> ApiResult<Page<OrgUnit>> {
     ensure(access::can_browse_directory(&ctx.principal))?;
-    Ok(store::list_org_units_where(&ctx.db, external_id, since).await?)
+    let limit = page_size(q.first)?;
+    let order = list_order(q.updated_since, q.after.as_deref())?;
+    let rows =
+        store::list_org_units_in(&ctx.db, q.external_id.as_deref(), order, limit + 1).await?;
+    let page = page_in_order(&order, rows, limit, |(u, at)| (*at, u.id));
+    Ok(Page {
+        items: page.items.into_iter().map(|(u, _)| u).collect(),
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// The whole tree at once, in creation order: for the demo's seeding (the API pages it).
+pub async fn every_org_unit(svc: &Services) -> ApiResult<Vec<OrgUnit>> {
+    Ok(store::list_org_units(&svc.db).await?)
+}
+
+/// The units directly below `parent`, in creation order (from the directory's tree).
+#[tracing::instrument(skip_all, fields(org_unit_id = %parent))]
+pub async fn child_org_unit_ids(ctx: &Ctx, parent: OrgUnitId) -> ApiResult<Vec<OrgUnitId>> {
+    ensure(access::can_browse_directory(&ctx.principal))?;
+    let mut children: Vec<OrgUnitId> = ctx
+        .directory
+        .unit_parents()
+        .await?
+        .iter()
+        .filter(|(_, p)| *p == Some(parent))
+        .map(|(id, _)| *id)
+        .collect();
+    children.sort();
+    Ok(children)
 }
 
 #[tracing::instrument(skip_all, fields(org_unit_id = tracing::field::Empty))]

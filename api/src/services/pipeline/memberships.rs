@@ -103,16 +103,25 @@ pub async fn get_membership(ctx: &Ctx, id: MembershipId) -> ApiResult<Membership
     Ok(visible(ctx, id).await?.0)
 }
 
-/// A person's memberships (yours without `who`): themselves, their managers, the admins.
+/// A page of a person's memberships (yours without `who`), oldest first: themselves, their
+/// managers, the admins.
 #[tracing::instrument(skip_all)]
-pub async fn my_memberships(ctx: &Ctx, who: Option<EmployeeId>) -> ApiResult<Vec<Membership>> {
+pub async fn my_memberships(
+    ctx: &Ctx,
+    who: Option<EmployeeId>,
+    first: Option<u64>,
+    after: Option<&str>,
+) -> ApiResult<Page<Membership>> {
     let p = &ctx.principal;
     let who = who
         .or(p.employee_id)
         .ok_or_else(|| ApiError::InvalidQuery(FieldError::new("employee_id", "is required")))?;
     let (_, relation) = ctx.directory.relation(p, who).await?;
     ensure(rules::may_see_membership(p, relation, false))?;
-    Ok(store::memberships_of(&ctx.db, who).await?)
+    let limit = page_size(first)?;
+    let after = decode_cursor::<MembershipId>(after)?;
+    let rows = store::memberships_of(&ctx.db, who, after, limit + 1).await?;
+    Ok(paginate(rows, limit, |m| m.id.to_string()))
 }
 
 /// A cohort's memberships: its programme's lead and the admins.

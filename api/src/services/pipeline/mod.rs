@@ -24,7 +24,8 @@ pub use positions::{
     set_slate, slate, PlacementCommand, SlateEntry,
 };
 pub use programmes::{
-    create_cohort, create_programme, get_cohort, get_programme, list_cohorts, list_programmes,
+    cohort_cursor, create_cohort, create_programme, get_cohort, get_programme, list_cohorts,
+    list_programmes, programme_cursor,
 };
 pub use projection::{projection, Projection};
 pub use talent::{readiness_history, record_readiness, record_review, talent_reviews};

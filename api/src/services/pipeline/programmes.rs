@@ -1,7 +1,8 @@
 //! Programmes and cohorts: created by ld_admin, read by every person (no sensitive field).
 
 use crate::error::{ApiError, ApiResult};
-use crate::services::{audit, ensure, Ctx};
+use crate::services::{audit, decode_cursor, ensure, page_size, paginate, Ctx, Page, Position};
+use chrono::NaiveDate;
 use learnwell_domain::access::pipeline as rules;
 use learnwell_domain::ids::{CohortId, ProgrammeId};
 use learnwell_domain::pipeline::{Cohort, CohortFields, Programme, ProgrammeFields};
@@ -35,10 +36,23 @@ pub async fn get_programme(ctx: &Ctx, id: ProgrammeId) -> ApiResult<Programme> {
         .ok_or(ApiError::NotFound("programme"))
 }
 
+/// A page of the programmes, by their (unique) name.
 #[tracing::instrument(skip_all)]
-pub async fn list_programmes(ctx: &Ctx) -> ApiResult<Vec<Programme>> {
+pub async fn list_programmes(
+    ctx: &Ctx,
+    first: Option<u64>,
+    after: Option<&str>,
+) -> ApiResult<Page<Programme>> {
     ensure(rules::can_browse_pipeline(&ctx.principal))?;
-    Ok(store::list_programmes(&ctx.db).await?)
+    let limit = page_size(first)?;
+    let after = decode_cursor::<String>(after)?;
+    let rows = store::list_programmes(&ctx.db, after, limit + 1).await?;
+    Ok(paginate(rows, limit, programme_cursor))
+}
+
+/// What a programme's cursor names: its place in the list, by name.
+pub fn programme_cursor(p: &Programme) -> String {
+    p.name.to_string()
 }
 
 #[tracing::instrument(skip_all, fields(programme_id = %programme))]
@@ -69,9 +83,23 @@ pub async fn get_cohort(ctx: &Ctx, id: CohortId) -> ApiResult<Cohort> {
         .ok_or(ApiError::NotFound("cohort"))
 }
 
-/// The cohorts of a programme (or all), by start date.
-#[tracing::instrument(skip_all)]
-pub async fn list_cohorts(ctx: &Ctx, programme: Option<ProgrammeId>) -> ApiResult<Vec<Cohort>> {
-    ensure(rules::can_browse_pipeline(&ctx.principal))?;
-    Ok(store::list_cohorts(&ctx.db, programme).await?)
+/// A page of a programme's cohorts, by start date.
+#[tracing::instrument(skip_all, fields(programme_id = %programme))]
+pub async fn list_cohorts(
+    ctx: &Ctx,
+    programme: ProgrammeId,
+    first: Option<u64>,
+    after: Option<&str>,
+) -> ApiResult<Page<Cohort>> {
+    get_programme(ctx, programme).await?;
+    let limit = page_size(first)?;
+    let after = decode_cursor::<Position<NaiveDate, CohortId>>(after)?;
+    let rows =
+        store::list_cohorts(&ctx.db, programme, after.map(|p| (p.0, p.1)), limit + 1).await?;
+    Ok(paginate(rows, limit, |c| cohort_cursor(c).to_string()))
+}
+
+/// What a cohort's cursor names: its place in the list, by start date and then id.
+pub fn cohort_cursor(c: &Cohort) -> Position<NaiveDate, CohortId> {
+    Position(c.starts_on, c.id)
 }

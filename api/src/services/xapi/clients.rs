@@ -3,7 +3,7 @@
 
 use crate::error::{ApiError, ApiResult, Code};
 use crate::services::Services;
-use crate::services::{audit, ensure, Ctx};
+use crate::services::{audit, decode_cursor, ensure, page_size, paginate, Ctx, Page};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
 use base64::Engine;
@@ -166,10 +166,28 @@ pub(crate) fn new_secret() -> ApiResult<(String, String)> {
     Ok((secret, hash))
 }
 
+/// A page of the LRS clients, in creation order.
 #[tracing::instrument(skip_all)]
-pub async fn list_clients(ctx: &Ctx) -> ApiResult<Vec<LrsClient>> {
+pub async fn list_clients(
+    ctx: &Ctx,
+    first: Option<u64>,
+    after: Option<&str>,
+) -> ApiResult<Page<LrsClient>> {
     ensure(access::is_learning_admin(&ctx.principal))?;
-    Ok(store::list_clients(&ctx.db, Some(ClientKind::Lrs)).await?)
+    clients_page(ctx, ClientKind::Lrs, first, after).await
+}
+
+/// A page of the clients of one kind, in creation order (integration or LRS clients).
+pub(crate) async fn clients_page(
+    ctx: &Ctx,
+    kind: ClientKind,
+    first: Option<u64>,
+    after: Option<&str>,
+) -> ApiResult<Page<LrsClient>> {
+    let limit = page_size(first)?;
+    let after = decode_cursor::<String>(after)?;
+    let rows = store::list_clients(&ctx.db, kind, after, limit + 1).await?;
+    Ok(paginate(rows, limit, |c| c.id.clone()))
 }
 
 #[tracing::instrument(skip_all, fields(client_id = %id))]

@@ -78,7 +78,7 @@ pub(super) async fn of_statements(
     values: &[Value],
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Option<Outcome>>> {
-    let clients: HashMap<String, LrsClient> = store::list_clients(&svc.db, None)
+    let clients: HashMap<String, LrsClient> = store::all_clients(&svc.db)
         .await?
         .into_iter()
         .map(|c| (c.id.clone(), c))
