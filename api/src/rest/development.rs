@@ -159,8 +159,11 @@ impl From<&BudgetView> for BudgetResource {
 }
 
 /// A person's budget for a fiscal year (themselves, their managers, hr_admin, ld_admin).
-#[utoipa::path(tag = "development", params(("id" = String, Path), ("fiscal_year" = i32, Path)), security(("bearer" = [])),
-    responses((status = 200, body = BudgetResource), (status = 403, body = Problem)))]
+#[utoipa::path(tag = "development", params(("id" = String, Path),
+        ("fiscal_year" = i32, Path, minimum = 2000, maximum = 2100, description = "The fiscal year (2000-2100).")),
+    security(("bearer" = [])),
+    responses((status = 200, body = BudgetResource), (status = 400, description = "A fiscal year outside 2000-2100.", body = Problem),
+        (status = 403, body = Problem)))]
 #[get("/employees/{id}/pd-budgets/{fiscal_year}")]
 async fn get_pd_budget(ctx: Ctx, path: web::Path<(EmployeeId, i32)>) -> ApiResult<HttpResponse> {
     let (id, year) = path.into_inner();
