@@ -13,8 +13,7 @@ use crate::services::advising::{
     self as svc, CheckInView, EngagementPatch, EngagementView, NoteView, OpenEngagement,
     RatingsCommand, ReferralCommand,
 };
-use crate::services::encode_cursor;
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{
     ComplexObject, Context, InputObject, MaybeUndefined, Object, Result, SimpleObject, ID,
 };
@@ -474,13 +473,12 @@ impl AdvisingQuery {
         let page = svc::list_engagements(service_ctx(ctx)?, first, after.clone())
             .await
             .gql()?;
-        let mut conn = Connection::new(after.is_some(), page.next_cursor.is_some());
-        conn.edges.extend(
-            page.items
-                .iter()
-                .map(|v| Edge::new(encode_cursor(v.engagement.id), v.into())),
-        );
-        Ok(conn)
+        Ok(connection(
+            page,
+            after.as_deref(),
+            |v| v.engagement.id,
+            |v| (&v).into(),
+        ))
     }
 
     /// Running engagements whose check-in is overdue (their advisor and supervisor; hr_admin
