@@ -55,9 +55,10 @@ RUN cargo build --release --locked --bin learnwell
 # ---------------------------------------------------------------------------
 FROM debian:bookworm-slim AS runtime
 
-# No packages: the binary links only glibc and libgcc (both in the base image) and makes no outbound TLS
-# connection, so it needs neither ca-certificates nor curl (the HEALTHCHECK below is the binary
-# itself). groupadd/useradd come with the base image.
+# No packages: the binary links only glibc and libgcc (both in the base image); its TLS (PostgreSQL,
+# Redis, JWKS) is rustls with the Mozilla roots compiled in, so it needs neither OpenSSL nor
+# ca-certificates, nor curl (the HEALTHCHECK below is the binary itself). Mount private CA files
+# (sslrootcert, redis.ca_file) read-only. groupadd/useradd come with the base image.
 RUN set -eux; \
     groupadd --gid 10001 learnwell; \
     useradd --uid 10001 --gid 10001 \

@@ -59,8 +59,18 @@ pub struct DatabaseSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RedisSettings {
+    /// `redis://` or, over TLS, `rediss://`; empty: the key-value store lives in process.
     pub url: SecretString,
+    /// PEM certificates of the CA that signed the server's certificate (a private or
+    /// self-signed CA; needs `rediss://`); empty: the Mozilla roots.
+    pub ca_file: String,
     pub key_prefix: String,
+}
+
+impl RedisSettings {
+    pub fn ca_file(&self) -> Option<&Path> {
+        Some(Path::new(&self.ca_file)).filter(|_| !self.ca_file.is_empty())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -110,12 +110,36 @@ pub fn schema(limits: &GraphqlSettings) -> LearnwellSchema {
         .override_output_type_description::<Page<pipeline::PositionNode>>(
             "A page of leadership positions (`pipelinePositions`).",
         )
-        .extension(async_graphql::extensions::Tracing)
+        .extension(OperationSpan)
         .extension(limits::Limits {
             max_depth: limits.max_depth,
             max_complexity: limits.max_complexity,
         })
         .finish()
+}
+
+/// One tracing span per GraphQL operation, inside the HTTP request's span (async-graphql's own
+/// `Tracing` opens one per object field as well: 15,000 for a summary listing 5,000 people).
+/// Neither the query's text nor its variables are recorded.
+struct OperationSpan;
+
+impl async_graphql::extensions::ExtensionFactory for OperationSpan {
+    fn create(&self) -> std::sync::Arc<dyn async_graphql::extensions::Extension> {
+        std::sync::Arc::new(OperationSpan)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl async_graphql::extensions::Extension for OperationSpan {
+    async fn execute(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: async_graphql::extensions::NextExecute<'_>,
+    ) -> async_graphql::Response {
+        let span = tracing::info_span!("graphql", operation = operation_name.unwrap_or(""));
+        tracing::Instrument::instrument(next.run(ctx, operation_name), span).await
+    }
 }
 
 /// The schema in SDL with sorted fields (committed as `schema.graphql`).
@@ -187,6 +211,10 @@ pub async fn execute(
         ))
         .data(DataLoader::new(
             learning_time::LearningTimeLoader(ctx.clone()),
+            spawner(&ended),
+        ))
+        .data(DataLoader::new(
+            learning_time::UnitSummaryLoader(ctx.clone()),
             spawner(&ended),
         ))
         .data(ctx);

@@ -27,6 +27,8 @@ pub enum StartupError {
     Auth(#[from] AuthConfigError),
     #[error("database: {0}")]
     Store(#[from] StoreError),
+    #[error("redis: {0}")]
+    Redis(StoreError),
     #[error("could not listen: {0}")]
     Io(#[from] std::io::Error),
     #[error(transparent)]
@@ -45,7 +47,11 @@ pub async fn state(settings: Settings) -> Result<AppState, StartupError> {
     let kv: Arc<dyn KvStore> = if redis_url.is_empty() {
         Arc::new(InProcessKv::default())
     } else {
-        Arc::new(RedisKv::connect(redis_url, &settings.redis.key_prefix).await?)
+        let redis = &settings.redis;
+        let kv = RedisKv::connect(redis_url, redis.ca_file(), &redis.key_prefix)
+            .await
+            .map_err(StartupError::Redis)?;
+        Arc::new(kv)
     };
     Ok(AppState {
         services: Services::new(settings, db, kv),

@@ -101,6 +101,30 @@ async fn checkpoint(pool: &DatabaseConnection, mode: &str) -> StoreResult<i64> {
     Ok(row.try_get_by_index(1)?)
 }
 
+/// The certificate files a PostgreSQL URL names (`sslrootcert`, `sslcert`, `sslkey` and their
+/// aliases; a value holding the PEM itself is no file) can be read: sqlx would only say "No such
+/// file or directory", without the file's name.
+fn check_certificate_files(url: &str) -> StoreResult<()> {
+    let url = url::Url::parse(url).map_err(|e| StoreError::Config(format!("database.url: {e}")))?;
+    let files = url.query_pairs().filter(|(key, value)| {
+        matches!(
+            &**key,
+            "sslrootcert"
+                | "ssl-root-cert"
+                | "ssl-ca"
+                | "sslcert"
+                | "ssl-cert"
+                | "sslkey"
+                | "ssl-key"
+        ) && !value.starts_with("-----BEGIN")
+    });
+    for (key, path) in files {
+        std::fs::File::open(&*path)
+            .map_err(|e| StoreError::Config(format!("database.url: {key} {path}: {e}")))?;
+    }
+    Ok(())
+}
+
 /// A write transaction. Dropped without `commit`, it rolls back.
 pub struct Tx {
     tx: DatabaseTransaction,
@@ -145,10 +169,13 @@ impl Db {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres
         } else {
-            return Err(StoreError::Corrupt(
+            return Err(StoreError::Config(
                 "database.url must start with sqlite: or postgres://".into(),
             ));
         };
+        if backend == Backend::Postgres {
+            check_certificate_files(url)?;
+        }
         let mut opts = ConnectOptions::new(url.to_owned());
         opts.max_connections(max_connections)
             .min_connections(1)

@@ -3,6 +3,7 @@
 
 use crate::{StoreError, StoreResult};
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -111,14 +112,43 @@ pub struct RedisKv {
     prefix: String,
 }
 
+const PEM_CERTIFICATE: &[u8] = b"-----BEGIN CERTIFICATE-----";
+
 fn kv_err(e: redis::RedisError) -> StoreError {
     StoreError::Kv(e.to_string())
 }
 
 impl RedisKv {
-    pub async fn connect(url: &str, prefix: &str) -> StoreResult<Self> {
-        let client = redis::Client::open(url).map_err(kv_err)?;
+    /// Connect to `redis://` or, over TLS, `rediss://`. The server's certificate is verified
+    /// against the Mozilla roots, or against the PEM certificates in `ca_file` alone (a private
+    /// CA), which needs a `rediss://` URL.
+    pub async fn connect(url: &str, ca_file: Option<&Path>, prefix: &str) -> StoreResult<Self> {
+        let client = match ca_file {
+            None => redis::Client::open(url),
+            Some(path) => {
+                let unusable = |why: String| {
+                    StoreError::Config(format!("redis.ca_file {}: {why}", path.display()))
+                };
+                let root_cert = std::fs::read(path).map_err(|e| unusable(e.to_string()))?;
+                if !root_cert
+                    .windows(PEM_CERTIFICATE.len())
+                    .any(|w| w == PEM_CERTIFICATE)
+                {
+                    return Err(unusable("holds no PEM certificate".into()));
+                }
+                let certificates = redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(root_cert),
+                };
+                redis::Client::build_with_tls(url, certificates)
+            }
+        }
+        .map_err(kv_err)?;
+        // Three more tries, about a second apart, before a connection fails: the defaults wait up
+        // to a minute between six, so a refused certificate would fail the start minutes late.
         let config = redis::aio::ConnectionManagerConfig::new()
+            .set_number_of_retries(3)
+            .set_max_delay(1_000)
             .set_connection_timeout(Duration::from_secs(5))
             .set_response_timeout(Duration::from_secs(5));
         let conn = redis::aio::ConnectionManager::new_with_config(client, config)

@@ -37,6 +37,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("key-value store error: {0}")]
     Kv(String),
+    /// A setting that cannot work (a URL of another scheme, a certificate file that is missing).
+    #[error("{0}")]
+    Config(String),
 }
 
 impl StoreError {

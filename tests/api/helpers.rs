@@ -68,25 +68,26 @@ impl Drop for TestDatabase {
     }
 }
 
-async fn fresh_database() -> (String, TestDatabase) {
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin_url) if !admin_url.is_empty() => {
+/// A new database on the PostgreSQL server of `admin_url` (its URL keeps the query: `sslmode`,
+/// `sslrootcert`), or a new SQLite file.
+async fn fresh_database(admin_url: Option<&str>) -> (String, TestDatabase) {
+    match admin_url {
+        Some(admin_url) => {
             let name = format!("lw_test_{}", uuid::Uuid::new_v4().simple());
-            let admin = sea_orm::Database::connect(&admin_url)
+            let admin = sea_orm::Database::connect(admin_url)
                 .await
-                .expect("connect to TEST_DATABASE_URL");
+                .expect("connect to the test PostgreSQL server");
             admin
                 .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
                 .await
                 .expect("create test database");
             admin.close().await.expect("close admin connection");
-            let (prefix, _) = admin_url
-                .rsplit_once('/')
-                .expect("TEST_DATABASE_URL has a database name");
-            let url = format!("{prefix}/{name}");
-            (url, TestDatabase::Postgres { admin_url, name })
+            let mut url = reqwest::Url::parse(admin_url).expect("a PostgreSQL URL");
+            url.set_path(&name);
+            let admin_url = admin_url.to_owned();
+            (url.into(), TestDatabase::Postgres { admin_url, name })
         }
-        _ => {
+        None => {
             let path =
                 std::env::temp_dir().join(format!("learnwell-test-{}.db", uuid::Uuid::new_v4()));
             let url = format!("sqlite://{}?mode=rwc", path.display());
@@ -95,19 +96,33 @@ async fn fresh_database() -> (String, TestDatabase) {
     }
 }
 
+/// The settings of every test app before its database and Redis: the test key, one worker, a
+/// small pool, quiet logs.
+pub fn settings() -> Settings {
+    let mut settings = Settings::load(None).expect("default settings");
+    settings.database.max_connections = 5;
+    settings.auth.secret = SecretString::from(SECRET);
+    settings.server.workers = 1;
+    settings.log.level = "warn".into();
+    settings
+}
+
 impl TestApp {
     pub async fn spawn() -> Self {
         Self::spawn_with(|_| {}).await
     }
 
     pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
-        let mut settings = Settings::load(None).expect("default settings");
-        let (url, database) = fresh_database().await;
+        let admin_url = std::env::var("TEST_DATABASE_URL").ok();
+        Self::spawn_on(admin_url.as_deref().filter(|u| !u.is_empty()), configure).await
+    }
+
+    /// An app on a fresh database of the PostgreSQL server `admin_url` connects to (SQLite when
+    /// `None`), whatever TEST_DATABASE_URL says.
+    pub async fn spawn_on(admin_url: Option<&str>, configure: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = settings();
+        let (url, database) = fresh_database(admin_url).await;
         settings.database.url = SecretString::from(url);
-        settings.database.max_connections = 5;
-        settings.auth.secret = SecretString::from(SECRET);
-        settings.server.workers = 1;
-        settings.log.level = "warn".into();
         if std::env::var_os("TEST_LOG").is_some_and(|v| !v.is_empty() && v != "0") {
             settings.log.level = "info".into();
             learnwell_api::telemetry::init(&settings.log);

@@ -435,3 +435,53 @@ async fn a_manager_cannot_subtract_their_team_from_their_unit() {
         "{org:?} {rest_total:?}"
     );
 }
+
+/// `orgUnits { nodes { learningTimeSummary } }` sums every unit of the page in one batch: each unit's figures (with and
+/// without the units below it, released or suppressed) are exactly what REST answers for that
+/// unit alone, for an admin, a lead who knows their team and an employee.
+#[tokio::test]
+async fn a_list_of_units_answers_what_each_unit_answers_alone() {
+    let app = spawn().await;
+    let o = org(&app).await;
+    let q = "{ orgUnits(first: 10) { nodes { id own: learningTimeSummary(period: { label: \"2026-03\" }, includeDescendants: false) {
+                 totals { people usedInWorkMinutes exploratoryShare suppressed suppressionReason } }
+               all: learningTimeSummary(period: { label: \"2026-03\" }) {
+                 totals { people usedInWorkMinutes exploratoryShare suppressed suppressionReason } } } } }";
+    let callers = [
+        admin(&app),
+        app.employee_token(&o.people["LA"]),
+        app.employee_token(&o.people["X1"]),
+    ];
+    let wire = |t: &Value| {
+        json!({
+            "people": t["people"], "usedInWorkMinutes": t["used_in_work_minutes"],
+            "exploratoryShare": t["exploratory_share"], "suppressed": t["suppressed"],
+            "suppressionReason": t["suppression_reason"].as_str().map(str::to_uppercase),
+        })
+    };
+    let mut suppressed = [0; 3];
+    for (caller, token) in callers.iter().enumerate() {
+        let res = app.post("/graphql", token, json!({ "query": q })).await;
+        let out = body(res).await;
+        assert!(out["errors"].is_null(), "{out}");
+        let units = out["data"]["orgUnits"]["nodes"].as_array().expect("units");
+        assert_eq!(units.len(), 5, "{out}");
+        for u in units {
+            let id = u["id"].as_str().expect("id");
+            for (field, descendants) in [("own", "false"), ("all", "true")] {
+                let rest = totals(
+                    &app,
+                    token,
+                    &format!("&org_unit_id={id}&include_descendants={descendants}"),
+                )
+                .await;
+                assert_eq!(u[field]["totals"], wire(&rest), "{field} of {id}: {out}");
+                suppressed[caller] += usize::from(rest["suppressed"] == json!(true));
+            }
+        }
+    }
+    // Not vacuous: the admin sees every figure, the employee's list withholds some and shows
+    // others (ten figures in all).
+    assert_eq!(suppressed[0], 0);
+    assert!((1..10).contains(&suppressed[2]), "{suppressed:?}");
+}

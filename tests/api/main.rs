@@ -35,6 +35,7 @@ mod policy;
 mod records;
 mod scopes;
 mod system;
+mod tls;
 mod wire;
 mod xapi;
 mod xapi_conformance;

@@ -11,16 +11,17 @@ use crate::error::{ApiError, ApiResult, Gql};
 use crate::services::learning_time::{
     self as svc, EntryCommand, Summary, SummaryQuery, SummaryScope, TotalsView,
 };
+use crate::services::org::employees_by_ids;
 use crate::services::Ctx;
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, InputObject, Object, OneofObject, Result, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
-use learnwell_domain::ids::EmployeeId;
+use learnwell_domain::ids::{EmployeeId, OrgUnitId};
 use learnwell_domain::learning_time::{
     ApprovalState, EntryCategory, EntryFields, GrantKind, PolicyFields, PolicyPeriod, PolicyScope,
     Relative, SlotFields, TimeEntry, VersionedPolicy,
 };
-use learnwell_domain::org::{JobLevel, Period};
+use learnwell_domain::org::{Employee, JobLevel, Period};
 use learnwell_domain::privacy::{Cell, SuppressionReason};
 use learnwell_domain::FieldError;
 use std::collections::HashMap;
@@ -148,6 +149,18 @@ impl From<&Cell<TotalsView>> for LearningTimeTotals {
 pub struct PersonLearningTime {
     employee_id: EmployeeId,
     totals: TotalsView,
+    /// The person, when the summary read all of its people's records at once.
+    employee: Option<Employee>,
+}
+
+impl PersonLearningTime {
+    fn new(employee_id: EmployeeId, totals: TotalsView) -> Self {
+        Self {
+            employee_id,
+            totals,
+            employee: None,
+        }
+    }
 }
 
 /// One person's learning time in a summary.
@@ -159,7 +172,10 @@ impl PersonLearningTime {
     }
     /// The person (through the request's loader: one query for the whole list).
     async fn employee(&self, ctx: &Context<'_>) -> Result<Option<EmployeeNode>> {
-        employee_node(ctx, self.employee_id).await
+        match &self.employee {
+            Some(e) => Ok(Some(EmployeeNode::loaded(e.clone()))),
+            None => employee_node(ctx, self.employee_id).await,
+        }
     }
     /// The person's own totals in the period (never suppressed: the caller may see them).
     async fn totals(&self) -> LearningTimeTotals {
@@ -190,13 +206,29 @@ impl From<Summary> for LearningTimeSummary {
             people: s.people.map(|people| {
                 people
                     .into_iter()
-                    .map(|(employee_id, totals)| PersonLearningTime {
-                        employee_id,
-                        totals,
-                    })
+                    .map(|(id, totals)| PersonLearningTime::new(id, totals))
                     .collect()
             }),
         }
+    }
+}
+
+impl LearningTimeSummary {
+    /// The summary, with its people's records read in one statement when the query asks for
+    /// them (thousands of people through the loader cost more than the summary).
+    async fn with_employees(mut self, ctx: &Context<'_>) -> Result<Self> {
+        let Some(people) = self.people.as_mut() else {
+            return Ok(self);
+        };
+        if !ctx.look_ahead().field("people").field("employee").exists() {
+            return Ok(self);
+        }
+        let ids: Vec<EmployeeId> = people.iter().map(|p| p.employee_id).collect();
+        let mut found = employees_by_ids(service_ctx(ctx)?, &ids).await.gql()?;
+        for p in people {
+            p.employee = found.remove(&p.employee_id);
+        }
+        Ok(self)
     }
 }
 
@@ -316,6 +348,55 @@ impl Loader<PersonPeriod> for LearningTimeLoader {
     }
 }
 
+/// Org units' learning-time summaries in a period, batched for every unit of a list: the key is
+/// the unit, whether the units below it count, the period's first day and kind, and whether
+/// people are listed.
+pub struct UnitSummaryLoader(pub Ctx);
+
+type UnitPeriod = (OrgUnitId, bool, NaiveDate, PolicyPeriod, bool);
+
+impl Loader<UnitPeriod> for UnitSummaryLoader {
+    type Value = Summary;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[UnitPeriod]) -> Result<HashMap<UnitPeriod, Summary>> {
+        let mut batches: HashMap<(NaiveDate, PolicyPeriod, bool), Vec<(OrgUnitId, bool)>> =
+            HashMap::new();
+        for (unit, below, start, kind, listed) in keys {
+            let batch = batches.entry((*start, *kind, *listed)).or_default();
+            batch.push((*unit, *below));
+        }
+        let mut out = HashMap::new();
+        for ((start, kind, listed), roots) in batches {
+            let period = kind.containing(start);
+            let found = svc::unit_summaries(&self.0, &roots, period, kind, listed)
+                .await
+                .gql()?;
+            let found = found.into_iter();
+            out.extend(found.map(|((u, below), s)| ((u, below, start, kind, listed), s)));
+        }
+        Ok(out)
+    }
+}
+
+/// An org unit's learning time in `period` through the request's loader.
+pub async fn unit_learning_time(
+    ctx: &Context<'_>,
+    unit: OrgUnitId,
+    include_descendants: bool,
+    period: PeriodInput,
+) -> Result<LearningTimeSummary> {
+    let (period, kind) = period.resolve(service_ctx(ctx)?).gql()?;
+    let listed = ctx.look_ahead().field("people").exists();
+    let key = (unit, include_descendants, period.start(), kind, listed);
+    let found = ctx
+        .data::<DataLoader<UnitSummaryLoader>>()?
+        .load_one(key)
+        .await?;
+    let summary = found.ok_or(ApiError::NotFound("org unit")).gql()?;
+    LearningTimeSummary::from(summary).with_employees(ctx).await
+}
+
 /// An employee's learning time in `period` through the request's loader (`forbidden` when the
 /// caller may not see it).
 pub async fn person_learning_time(
@@ -351,7 +432,9 @@ pub async fn learning_time_summary(
         };
         svc::summary(c, q).await
     };
-    Ok(summary.await.gql()?.into())
+    LearningTimeSummary::from(summary.await.gql()?)
+        .with_employees(ctx)
+        .await
 }
 
 #[derive(Default)]
@@ -390,10 +473,7 @@ impl LearningTimeQuery {
             .await
             .gql()?
             .into_iter()
-            .map(|(employee_id, totals)| PersonLearningTime {
-                employee_id,
-                totals,
-            })
+            .map(|(id, totals)| PersonLearningTime::new(id, totals))
             .collect())
     }
 }

@@ -8,7 +8,6 @@ use super::types::{
 use super::{parse_id, service_ctx};
 use crate::error::{ApiError, Gql};
 use crate::services::encode_cursor;
-use crate::services::learning_time::SummaryScope;
 use crate::services::org::{self as svc, EmployeeList, Visible};
 use crate::services::Ctx;
 use async_graphql::connection::{Connection, Edge};
@@ -300,12 +299,8 @@ impl OrgUnitNode {
         )]
         include_descendants: bool,
     ) -> Result<Option<LearningTimeSummary>> {
-        let scope = SummaryScope::Units {
-            root: Some(self.0.id),
-            include_descendants,
-            levels: None,
-        };
-        let summary = learning_time::learning_time_summary(ctx, scope, period).await;
+        let summary =
+            learning_time::unit_learning_time(ctx, self.0.id, include_descendants, period).await;
         Ok(nullable(ctx, summary))
     }
     /// The unit's name.

@@ -17,8 +17,8 @@ pub use entries::{edit_entry, get_entry, list_entries, log_time, EntryCommand, E
 pub use policies::{create_policy, end_policy, list_policies};
 pub(crate) use summaries::caller_decisions;
 pub use summaries::{
-    person_summaries, summary, unused_learning_time, Summary, SummaryQuery, SummaryScope,
-    TotalsView,
+    person_summaries, summary, unit_summaries, unused_learning_time, Summary, SummaryQuery,
+    SummaryScope, TotalsView,
 };
 
 use crate::error::ApiResult;

@@ -16,13 +16,12 @@ use learnwell_domain::access::{self, Relation};
 use learnwell_domain::ids::{EmployeeId, OrgUnitId};
 use learnwell_domain::learning_time::{
     decide_summary_groups, decide_summary_groups_knowing, parse_period, summarise, EntryCategory,
-    Place, PolicyPeriod, Summarised, SummaryGroup, Totals,
+    PersonUsage, Place, PolicyPeriod, Summarised, SummaryGroup, Totals,
 };
-use learnwell_domain::org::{JobLevel, Period};
+use learnwell_domain::org::{descendants, JobLevel, Period};
 use learnwell_domain::privacy::{Cell, Decision, Decisions};
 use learnwell_domain::FieldError;
 use learnwell_persistence::learning_time as store;
-use learnwell_persistence::org as org_store;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -125,9 +124,7 @@ async fn people_in(ctx: &Ctx, scope: SummaryScope) -> ApiResult<(People, bool)> 
         }
         SummaryScope::Team(m) => {
             ensure(access::can_see_team_learning(p, m))?;
-            let all = u64::try_from(i64::MAX).unwrap_or(u64::MAX);
-            let team = org_store::list_reports(&ctx.db, m, org_store::MAX_DEPTH, None, all).await?;
-            Ok((People::Ids(team.iter().map(|e| e.id).collect()), true))
+            Ok((People::Team(m), true))
         }
         SummaryScope::Units {
             root,
@@ -149,6 +146,7 @@ async fn people_in(ctx: &Ctx, scope: SummaryScope) -> ApiResult<(People, bool)> 
 /// Owned form of the store's people selector.
 enum People {
     Ids(Vec<EmployeeId>),
+    Team(EmployeeId),
     Where {
         units: Option<Vec<OrgUnitId>>,
         levels: Option<(JobLevel, JobLevel)>,
@@ -159,6 +157,7 @@ impl People {
     fn as_store(&self) -> store::People<'_> {
         match self {
             People::Ids(ids) => store::People::Ids(ids),
+            People::Team(m) => store::People::Team(*m),
             People::Where { units, levels } => store::People::Where {
                 units: units.as_deref(),
                 levels: *levels,
@@ -171,22 +170,123 @@ impl People {
 pub async fn summary(ctx: &Ctx, q: SummaryQuery) -> ApiResult<Summary> {
     let (people, listable) = people_in(ctx, q.scope).await?;
     let Summarised { totals, people } = summarised(ctx, &people, &q.period, q.kind).await?;
-    let totals = TotalsView::from(&totals);
-    let totals = match group_of(q.scope) {
+    let people: Vec<(EmployeeId, &Totals)> = people.iter().map(|(id, t)| (*id, t)).collect();
+    let listed = listable && q.include_people;
+    answer(
+        ctx,
+        q.period,
+        group_of(q.scope),
+        listable,
+        listed,
+        &totals,
+        &people,
+    )
+    .await
+}
+
+/// Several units' summaries in one period, each with or without the units below it, as
+/// [`summary`] answers each `SummaryScope::Units` without a band: one usage statement for the
+/// people of them all, each person summarised once (a dashboard's list of units).
+#[tracing::instrument(skip_all, fields(period_start = %period.start(), units = roots.len()))]
+pub async fn unit_summaries(
+    ctx: &Ctx,
+    roots: &[(OrgUnitId, bool)],
+    period: Period,
+    kind: PolicyPeriod,
+    include_people: bool,
+) -> ApiResult<HashMap<(OrgUnitId, bool), Summary>> {
+    let p = &ctx.principal;
+    ensure(access::can_read_learning_aggregates(p))?;
+    let listable = access::can_see_learning(p, Relation::Other);
+    let tree = ctx.directory.unit_parents().await?;
+    let covers = |(root, below): (OrgUnitId, bool)| {
+        if below {
+            descendants(root, tree.iter().copied())
+        } else {
+            vec![root]
+        }
+    };
+    let covered: Vec<Vec<OrgUnitId>> = roots.iter().map(|r| covers(*r)).collect();
+    let mut units: Vec<OrgUnitId> = covered.iter().flatten().copied().collect();
+    units.sort_unstable();
+    units.dedup();
+    let people = People::Where {
+        units: Some(units),
+        levels: None,
+    };
+    let (usage, Summarised { people, .. }) = summarised_usage(ctx, &people, &period, kind).await?;
+    let unit_of: HashMap<EmployeeId, OrgUnitId> = usage
+        .iter()
+        .filter_map(|u| Some((u.id, u.org_unit_id?)))
+        .collect();
+    // Each unit's own people, in id order (as `summarise` answers them).
+    let mut members: HashMap<OrgUnitId, Vec<(EmployeeId, &Totals)>> = HashMap::new();
+    for (id, t) in &people {
+        if let Some(unit) = unit_of.get(id) {
+            members.entry(*unit).or_default().push((*id, t));
+        }
+    }
+    let mut out = HashMap::with_capacity(roots.len());
+    for (&(root, below), units) in roots.iter().zip(&covered) {
+        let mut people: Vec<(EmployeeId, &Totals)> = units
+            .iter()
+            .filter_map(|u| members.get(u))
+            .flatten()
+            .copied()
+            .collect();
+        people.sort_unstable_by_key(|(id, _)| *id);
+        let mut totals = Totals::default();
+        for (_, t) in &people {
+            totals += t;
+        }
+        let scope = SummaryScope::Units {
+            root: Some(root),
+            include_descendants: below,
+            levels: None,
+        };
+        let listed = listable && include_people;
+        let summary = answer(
+            ctx,
+            period,
+            group_of(scope),
+            listable,
+            listed,
+            &totals,
+            &people,
+        );
+        out.insert((root, below), summary.await?);
+    }
+    Ok(out)
+}
+
+/// The summary of a group whose people have these `totals` (their sum is `sum`): the sum when the
+/// caller sees them one by one (`listable`), else as the privacy engine releases `group`; and
+/// each person's, when `listed`.
+async fn answer(
+    ctx: &Ctx,
+    period: Period,
+    group: Option<SummaryGroup>,
+    listable: bool,
+    listed: bool,
+    sum: &Totals,
+    people: &[(EmployeeId, &Totals)],
+) -> ApiResult<Summary> {
+    let totals = TotalsView::from(sum);
+    let totals = match group {
         Some(group) if !listable => {
             let ids: Vec<EmployeeId> = people.iter().map(|(id, _)| *id).collect();
             released(ctx, &group, &ids).await?.map(|()| totals)
         }
         _ => Cell::Value(totals),
     };
-    let people = (listable && q.include_people).then(|| {
+    let people = listed.then(|| {
         people
             .iter()
-            .map(|(id, t)| (*id, TotalsView::from(t)))
+            .map(|(id, t)| (*id, TotalsView::from(*t)))
             .collect()
     });
     Ok(Summary {
-        period: q.period,
+        period,
         totals,
         people,
     })
@@ -256,11 +356,22 @@ async fn summarised(
     period: &Period,
     kind: PolicyPeriod,
 ) -> ApiResult<Summarised> {
+    Ok(summarised_usage(ctx, people, period, kind).await?.1)
+}
+
+/// [`summarised`], with the usage it was made from.
+async fn summarised_usage(
+    ctx: &Ctx,
+    people: &People,
+    period: &Period,
+    kind: PolicyPeriod,
+) -> ApiResult<(Vec<PersonUsage>, Summarised)> {
     let policies = all_policies(ctx).await?;
     let parents = ctx.directory.unit_parent_map().await?;
     let previous = kind.previous(period);
     let usage = store::people_usage(&ctx.db, people.as_store(), &previous, period).await?;
-    Ok(summarise(&policies, &parents, period, kind, &usage))
+    let summarised = summarise(&policies, &parents, period, kind, &usage);
+    Ok((usage, summarised))
 }
 
 /// The group of the linked table a scope asks about (`None`: a person or a team, which only
