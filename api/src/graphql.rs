@@ -66,7 +66,7 @@ pub fn schema(limits: &GraphqlSettings) -> LearnwellSchema {
         )
         // async-graphql's Relay connections carry no description of their own.
         .override_output_type_description::<Page<advising::AdvisingEngagement>>(
-            "A page of advising engagements (`advisingEngagements`).",
+            "A page of advising engagements (`advisingEngagements`, `overdueCheckIns`).",
         )
         .override_output_type_description::<Page<catalog::CourseNode>>(
             "A page of catalog courses (`courses`), in a stable order.",

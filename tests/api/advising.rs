@@ -512,7 +512,7 @@ async fn check_ins_are_rated_by_the_supervisor_only_and_flagged_when_overdue() {
             .await,
         )
         .await;
-        let found = all
+        let found = all["items"]
             .as_array()
             .expect("list")
             .iter()
@@ -897,7 +897,7 @@ async fn every_role_over_every_graphql_field_gets_exactly_what_it_may() {
         let list = graphql(
             &app,
             w.token(role),
-            "{ advisingEngagements(first: 10) { nodes { id } } overdueCheckIns { id } }",
+            "{ advisingEngagements(first: 10) { nodes { id } } overdueCheckIns { nodes { id } } }",
             json!({}),
         )
         .await;
@@ -1279,6 +1279,7 @@ async fn caseload_counts_outcomes_and_overdue_check_ins_per_advisor() {
         .await,
     )
     .await;
+    let rows = &rows["items"];
     assert_eq!(rows.as_array().map(Vec::len), Some(1));
     assert_eq!(
         (
@@ -1296,6 +1297,7 @@ async fn caseload_counts_outcomes_and_overdue_check_ins_per_advisor() {
     )
     .await;
     let rows = body(send(&app, Method::GET, "/advising/caseload", w.token("hr"), None).await).await;
+    let rows = &rows["items"];
     assert_eq!(
         (
             rows[0]["completed_unsuccessful"].as_u64(),
@@ -1455,13 +1457,15 @@ async fn outcomes_by_org_unit_go_through_the_privacy_engine() {
         .await,
     )
     .await;
-    let row = |unit: Option<&str>| {
-        rows.as_array()
-            .expect("rows")
+    let row = |unit: Option<&str>| match unit {
+        None => rows["organisation"].clone(),
+        Some(unit) => rows["units"]
+            .as_array()
+            .expect("units")
             .iter()
-            .find(|r| r["org_unit_id"].as_str() == unit)
+            .find(|r| r["org_unit_id"] == unit)
             .expect("row")
-            .clone()
+            .clone(),
     };
     let finance = row(Some(&small));
     assert_eq!(
@@ -1516,8 +1520,8 @@ async fn the_demo_answers_caseload_overdue_and_support_fit_on_first_run() {
     .await
     .expect("demo");
     let rows = body(send(&app, Method::GET, "/advising/caseload", &app.hr(), None).await).await;
-    assert_eq!(rows.as_array().map(Vec::len), Some(1), "{rows}");
-    let r = &rows[0];
+    assert_eq!(rows["items"].as_array().map(Vec::len), Some(1), "{rows}");
+    let r = &rows["items"][0];
     assert_eq!(
         (
             r["running"].as_u64(),
@@ -1806,4 +1810,156 @@ async fn engagements_are_opened_by_hr_a_manager_for_their_report_or_a_person_for
     .await;
     assert_eq!(res.status(), 422);
     assert_eq!(body(res).await["code"], "employee_terminated");
+}
+
+/// Open an engagement as hr_admin (`advisor`: an employee id or none) and, when `run`, activate
+/// it as hr_admin; returns its id.
+async fn engagement(
+    app: &TestApp,
+    client: &str,
+    advisor: Option<&str>,
+    plan: Value,
+    run: bool,
+) -> String {
+    let mut e = json!({ "client_id": client, "origin": "manager_referral", "advisor_id": advisor,
+        "focus_areas": [{ "kind": "quality", "expectations": "no reopened tickets" }] });
+    for (k, v) in plan.as_object().expect("plan") {
+        e[k] = v.clone();
+    }
+    let res = send(
+        app,
+        Method::POST,
+        "/advising/engagements",
+        &app.hr(),
+        Some(e),
+    )
+    .await;
+    let status = res.status();
+    let e = body(res).await;
+    assert_eq!(status, 201, "{e}");
+    let id = e["id"].as_str().expect("id").to_owned();
+    if run {
+        let path = format!("/advising/engagements/{id}:activate");
+        let res = send(app, Method::POST, &path, &app.hr(), None).await;
+        assert_eq!(res.status(), 200);
+    }
+    id
+}
+
+#[tokio::test]
+async fn overdue_check_ins_and_caseloads_come_a_page_at_a_time() {
+    let app = app().await;
+    let w = world(&app).await;
+    let today = chrono::Utc::now().date_naive();
+    let day = |offset: i64| (today + chrono::Duration::days(offset)).to_string();
+    let plan = |start: i64, cadence: Value| {
+        let mut p = json!({ "start_date": day(start), "planned_end": day(200) });
+        for (k, v) in cadence.as_object().expect("cadence") {
+            p[k] = v.clone();
+        }
+        p
+    };
+    let weekly = || json!({ "cadence": "weekly" });
+    let (client, peer, other, adv) = (w.id("CLIENT"), w.id("PEER"), w.id("OTHER"), w.id("ADV"));
+    let mine = [
+        engagement(&app, client, Some(adv), plan(-30, weekly()), true).await,
+        engagement(&app, peer, Some(adv), plan(-30, weekly()), true).await,
+    ];
+    let fortnightly = json!({ "cadence": "fortnightly" });
+    let others = engagement(&app, other, Some(adv), plan(-30, fortnightly), true).await;
+    let mut overdue = vec![mine[0].clone(), mine[1].clone(), others.clone()];
+    overdue.sort();
+    // Not overdue: due in four days; a check-in yesterday; a custom cadence of 90 days; a draft.
+    engagement(&app, client, Some(adv), plan(-3, weekly()), true).await;
+    let checked = engagement(&app, peer, Some(adv), plan(-30, weekly()), true).await;
+    let res = send(
+        &app,
+        Method::POST,
+        &format!("/advising/engagements/{checked}/check-ins"),
+        w.token("advisor"),
+        Some(json!({ "held_on": day(-1) })),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let custom = json!({ "cadence": "custom", "cadence_days": 90 });
+    engagement(&app, other, Some(adv), plan(-60, custom), true).await;
+    engagement(&app, client, Some(adv), plan(-30, weekly()), false).await;
+
+    let ids = |items: Vec<Value>| -> Vec<String> {
+        items
+            .iter()
+            .map(|e| e["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let path = "/api/v1/advising/overdue-check-ins";
+    assert_eq!(ids(app.all_pages(path, &app.hr(), 2).await), overdue);
+    assert_eq!(
+        ids(app.all_pages(path, w.token("advisor"), 2).await),
+        overdue
+    );
+    assert_eq!(
+        ids(app.all_pages(path, w.token("supervisor"), 1).await),
+        mine,
+        "the supervisor's own"
+    );
+    let theirs = body(
+        send(
+            &app,
+            Method::GET,
+            "/advising/overdue-check-ins",
+            w.token("other_manager"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(theirs["items"][0]["id"], others.as_str(), "{theirs}");
+    assert_eq!(
+        theirs["items"].as_array().map(Vec::len),
+        Some(1),
+        "{theirs}"
+    );
+    let none = body(
+        send(
+            &app,
+            Method::GET,
+            "/advising/overdue-check-ins",
+            w.token("client"),
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(none, json!({ "items": [] }), "a client oversees nothing");
+
+    engagement(
+        &app,
+        client,
+        Some(w.id("OTHERMGR")),
+        plan(-30, weekly()),
+        false,
+    )
+    .await;
+    engagement(&app, peer, None, plan(-30, weekly()), false).await;
+    let rows = app
+        .all_pages("/api/v1/advising/caseload", &app.hr(), 2)
+        .await;
+    let mut advisors = [adv.to_owned(), w.id("OTHERMGR").to_owned()];
+    advisors.sort();
+    let listed: Vec<Value> = rows.iter().map(|r| r["advisor_id"].clone()).collect();
+    assert_eq!(
+        listed,
+        [Value::Null, json!(advisors[0]), json!(advisors[1])],
+        "without an advisor first, then by advisor"
+    );
+    let of_adv = rows.iter().find(|r| r["advisor_id"] == adv).expect("ADV");
+    assert_eq!(
+        (
+            of_adv["draft"].clone(),
+            of_adv["running"].clone(),
+            of_adv["overdue_check_ins"].clone()
+        ),
+        (json!(1), json!(6), json!(3)),
+        "{of_adv}"
+    );
 }

@@ -5,14 +5,15 @@
 //! never for the supervisor; a mutation's payload is cut the same way.
 
 use super::service_ctx;
-use super::types::{absent_is_none, field_id, found, nullable, payload, wire_enum, Date, Enum};
+use super::types::{
+    absent_is_none, connection, field_id, found, nullable, payload, wire_enum, Date, Enum,
+};
 use crate::error::{ApiResult, Gql};
 use crate::services::advising::{
     self as svc, CheckInView, EngagementPatch, EngagementView, NoteView, OpenEngagement,
     RatingsCommand, ReferralCommand,
 };
-use crate::services::encode_cursor;
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{
     ComplexObject, Context, InputObject, MaybeUndefined, Object, Result, SimpleObject, ID,
 };
@@ -472,21 +473,33 @@ impl AdvisingQuery {
         let page = svc::list_engagements(service_ctx(ctx)?, first, after.clone())
             .await
             .gql()?;
-        let mut conn = Connection::new(after.is_some(), page.next_cursor.is_some());
-        conn.edges.extend(
-            page.items
-                .iter()
-                .map(|v| Edge::new(encode_cursor(v.engagement.id), v.into())),
-        );
-        Ok(conn)
+        Ok(connection(
+            page,
+            after.as_deref(),
+            |v| v.engagement.id,
+            |v| (&v).into(),
+        ))
     }
 
     /// Running engagements whose check-in is overdue (their advisor and supervisor; hr_admin
-    /// sees every one).
-    #[graphql(complexity = "super::limits::list(super::limits::DEFAULT_PAGE, child_complexity)")]
-    async fn overdue_check_ins(&self, ctx: &Context<'_>) -> Result<Vec<AdvisingEngagement>> {
-        let all = svc::overdue_check_ins(service_ctx(ctx)?).await.gql()?;
-        Ok(all.iter().map(Into::into).collect())
+    /// sees every one), in creation order, Relay connection.
+    #[graphql(complexity = "super::limits::page(first, child_complexity)")]
+    async fn overdue_check_ins(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1-200 (default 50).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
+    ) -> Result<Connection<String, AdvisingEngagement>> {
+        let first = first.map(|n| u64::try_from(n).unwrap_or(0));
+        let page = svc::overdue_check_ins(service_ctx(ctx)?, first, after.as_deref())
+            .await
+            .gql()?;
+        Ok(connection(
+            page,
+            after.as_deref(),
+            |v| v.engagement.id,
+            |v| AdvisingEngagement::from(&v),
+        ))
     }
 
     /// Which support role fits a described need, with the reason.

@@ -10,8 +10,7 @@ use crate::error::{ApiResult, Gql};
 use crate::services::development::{
     self as svc, BudgetView, EngagementDetail, EquityQuery, EquityReport, EquityView, SpendList,
 };
-use crate::services::encode_cursor;
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use learnwell_domain::access::EngagementView;
 use learnwell_domain::catalog::Description;
@@ -581,13 +580,12 @@ impl DevelopmentQuery {
         let page = svc::list_profiles(service_ctx(ctx)?, n, after.clone())
             .await
             .gql()?;
-        let mut conn = Connection::new(after.is_some(), page.next_cursor.is_some());
-        conn.edges.extend(
-            page.items
-                .iter()
-                .map(|p| Edge::new(encode_cursor(p.id), MentorProfileNode::from(p))),
-        );
-        Ok(conn)
+        Ok(connection(
+            page,
+            after.as_deref(),
+            |p| p.id,
+            |p| MentorProfileNode::from(&p),
+        ))
     }
 
     /// A person's engagements as mentee (yours without `employeeId`), in creation order:
@@ -661,13 +659,12 @@ impl DevelopmentQuery {
             after: after.clone(),
         };
         let page = svc::list_requests(service_ctx(ctx)?, q).await.gql()?;
-        let mut conn = Connection::new(after.is_some(), page.next_cursor.is_some());
-        conn.edges.extend(
-            page.items
-                .iter()
-                .map(|r| Edge::new(encode_cursor(r.id), PdSpendRequest::from(r))),
-        );
-        Ok(conn)
+        Ok(connection(
+            page,
+            after.as_deref(),
+            |r| r.id,
+            |r| PdSpendRequest::from(&r),
+        ))
     }
 }
 

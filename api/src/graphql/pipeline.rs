@@ -13,12 +13,11 @@ use super::types::{
 };
 use super::{parse_id, service_ctx};
 use crate::error::{ApiResult, Gql};
-use crate::services::encode_cursor;
 use crate::services::pipeline::{
     self as svc, BottleneckReport, BottleneckScope, Nomination, PlacementCommand, Projection,
     ReflectionView, SlateEntry,
 };
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{ComplexObject, Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use learnwell_domain::ids::EmployeeId;
@@ -950,13 +949,12 @@ impl PipelineQuery {
         let page = svc::list_memberships(service_ctx(ctx)?, id, n, after.clone())
             .await
             .gql()?;
-        let mut conn = Connection::new(after.is_some(), page.next_cursor.is_some());
-        conn.edges.extend(
-            page.items
-                .iter()
-                .map(|m| Edge::new(encode_cursor(m.id), MembershipNode::from(m))),
-        );
-        Ok(conn)
+        Ok(connection(
+            page,
+            after.as_deref(),
+            |m| m.id,
+            |m| MembershipNode::from(&m),
+        ))
     }
 
     /// Leadership positions (of an org unit and the units below it), Relay connection.
@@ -977,13 +975,12 @@ impl PipelineQuery {
         let page = svc::list_positions(service_ctx(ctx)?, unit, n, after.clone())
             .await
             .gql()?;
-        let mut conn = Connection::new(after.is_some(), page.next_cursor.is_some());
-        conn.edges.extend(
-            page.items
-                .iter()
-                .map(|p| Edge::new(encode_cursor(p.id), PositionNode::from(p))),
-        );
-        Ok(conn)
+        Ok(connection(
+            page,
+            after.as_deref(),
+            |p| p.id,
+            |p| PositionNode::from(&p),
+        ))
     }
 
     /// Placements, newest first (hr_admin, ld_admin), Relay connection.
@@ -998,13 +995,12 @@ impl PipelineQuery {
         let page = svc::list_placements(service_ctx(ctx)?, n, after.clone())
             .await
             .gql()?;
-        let mut conn = Connection::new(after.is_some(), page.next_cursor.is_some());
-        conn.edges.extend(
-            page.items
-                .iter()
-                .map(|p| Edge::new(encode_cursor(p.id), PlacementNode::from(p))),
-        );
-        Ok(conn)
+        Ok(connection(
+            page,
+            after.as_deref(),
+            |p| p.id,
+            |p| PlacementNode::from(&p),
+        ))
     }
 
     /// The bottleneck with its findings: the organisation without arguments, else one of an

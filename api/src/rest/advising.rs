@@ -1,14 +1,14 @@
 //! Performance advising over REST: engagements, check-ins, ratings, reflections, advisor
 //! notes, referrals, the export for the HR file, caseloads, and `support/fit`.
 
-use super::{etag, IfMatch, PageParams};
+use super::{etag, IfMatch, PageOf, PageParams};
 use crate::body::{nullable, JsonBody};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::services::advising::{
     self as svc, CheckInView, EngagementExport, EngagementPatch, EngagementView, FocusProgress,
-    NoteView, OpenEngagement, RatingsCommand, ReferralCommand,
+    NoteView, OpenEngagement, RatingsCommand, ReferralCommand, UnitOutcomes,
 };
-use crate::services::Ctx;
+use crate::services::{Ctx, Page};
 use actix_web::http::StatusCode;
 use actix_web::{get, patch, post, put, web, HttpResponse};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,7 +17,7 @@ use learnwell_domain::advising::{
     SUPPORT_ROLES,
 };
 use learnwell_domain::ids::{CheckInId, EmployeeId, EngagementId};
-use learnwell_domain::learning_time::{parse_day, Place};
+use learnwell_domain::learning_time::parse_day;
 use learnwell_domain::privacy::Cell;
 use learnwell_domain::FieldError;
 use serde::{Deserialize, Serialize};
@@ -270,6 +270,10 @@ pub struct CaseloadParams {
     /// One advisor (hr_admin); an advisor always gets their own.
     #[param(value_type = Option<String>)]
     pub advisor_id: Option<EmployeeId>,
+    /// Page size, 1-200 (default 50).
+    pub first: Option<u64>,
+    /// Cursor from `next_cursor` of the previous page.
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
@@ -364,11 +368,22 @@ impl From<&EngagementView> for EngagementResource {
     }
 }
 
+/// A page of advising engagements.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EngagementPage {
     pub items: Vec<EngagementResource>,
+    /// Pass as `after` to get the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+
+impl From<Page<EngagementView>> for EngagementPage {
+    fn from(page: Page<EngagementView>) -> Self {
+        Self {
+            items: page.items.iter().map(Into::into).collect(),
+            next_cursor: page.next_cursor,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -580,9 +595,7 @@ impl From<&Caseload> for CaseloadResource {
 /// `suppressed` every figure is null and `suppression_reason` says why (`below_minimum`,
 /// `complementary`): see "Aggregates and privacy".
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct UnitOutcomesResource {
-    /// Null: the whole organisation.
-    pub org_unit_id: Option<String>,
+pub struct OutcomesResource {
     pub suppressed: bool,
     pub suppression_reason: Option<String>,
     pub draft: Option<u32>,
@@ -595,18 +608,14 @@ pub struct UnitOutcomesResource {
     pub share_successful: Option<f64>,
 }
 
-impl From<&(Place, Cell<Caseload>)> for UnitOutcomesResource {
-    fn from((place, cell): &(Place, Cell<Caseload>)) -> Self {
+impl From<&Cell<Caseload>> for OutcomesResource {
+    fn from(cell: &Cell<Caseload>) -> Self {
         let c = cell.value();
         let reason = match cell {
             Cell::Value(_) => None,
             Cell::Suppressed(r) => Some(r.as_str().to_owned()),
         };
         Self {
-            org_unit_id: match place {
-                Place::Subtree(u) | Place::Own(u) => Some(u.to_string()),
-                Place::Organisation => None,
-            },
             suppressed: reason.is_some(),
             suppression_reason: reason,
             draft: c.map(|c| c.draft),
@@ -617,6 +626,39 @@ impl From<&(Place, Cell<Caseload>)> for UnitOutcomesResource {
             overdue_check_ins: c.map(|c| c.overdue_check_ins),
             median_days_to_outcome: c.and_then(|c| c.median_days_to_outcome),
             share_successful: c.and_then(|c| c.share_successful),
+        }
+    }
+}
+
+/// An org unit's outcomes, with its descendants.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UnitOutcomesResource {
+    pub org_unit_id: String,
+    #[serde(flatten)]
+    pub outcomes: OutcomesResource,
+}
+
+/// Outcomes by org unit: one decision of the privacy engine over the organisation and every
+/// unit, so one document (as the other aggregates are), not a page.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OutcomesByUnitResource {
+    pub organisation: OutcomesResource,
+    /// Every org unit with its descendants, in creation order.
+    pub units: Vec<UnitOutcomesResource>,
+}
+
+impl From<&UnitOutcomes> for OutcomesByUnitResource {
+    fn from(o: &UnitOutcomes) -> Self {
+        Self {
+            organisation: (&o.organisation).into(),
+            units: o
+                .units
+                .iter()
+                .map(|(u, cell)| UnitOutcomesResource {
+                    org_unit_id: u.to_string(),
+                    outcomes: cell.into(),
+                })
+                .collect(),
         }
     }
 }
@@ -736,10 +778,7 @@ async fn get_support_fit(ctx: Ctx, q: web::Query<FitParams>) -> ApiResult<HttpRe
 async fn list_advising_engagements(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
     let q = q.into_inner();
     let page = svc::list_engagements(&ctx, q.first, q.after).await?;
-    Ok(HttpResponse::Ok().json(EngagementPage {
-        items: page.items.iter().map(Into::into).collect(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(HttpResponse::Ok().json(EngagementPage::from(page)))
 }
 
 /// Open an engagement (draft): hr_admin for anyone, a manager for a report (`pip`,
@@ -756,25 +795,27 @@ async fn open_advising_engagement(
 }
 
 /// Running engagements whose check-in is overdue, for their advisor and supervisor (every one
-/// for hr_admin).
-#[utoipa::path(tag = "advising", security(("bearer" = [])),
-    responses((status = 200, body = Vec<EngagementResource>)))]
+/// for hr_admin), a page at a time in creation order.
+#[utoipa::path(tag = "advising", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = EngagementPage)))]
 #[get("/advising/overdue-check-ins")]
-async fn list_overdue_check_ins(ctx: Ctx) -> ApiResult<HttpResponse> {
-    let all = svc::overdue_check_ins(&ctx).await?;
-    Ok(HttpResponse::Ok().json(all.iter().map(EngagementResource::from).collect::<Vec<_>>()))
+async fn list_overdue_check_ins(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+    let page = svc::overdue_check_ins(&ctx, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(EngagementPage::from(page)))
 }
 
-/// Caseload and outcomes per advisor (hr_admin; an advisor sees their own).
+/// Caseload and outcomes per advisor (hr_admin; an advisor sees their own), a page at a time
+/// by advisor (the engagements without an advisor yet first).
 #[utoipa::path(tag = "advising", params(CaseloadParams), security(("bearer" = [])),
-    responses((status = 200, body = Vec<CaseloadResource>)))]
+    responses((status = 200, body = PageOf<CaseloadResource>)))]
 #[get("/advising/caseload")]
 async fn list_advisor_caseloads(
     ctx: Ctx,
     q: web::Query<CaseloadParams>,
 ) -> ApiResult<HttpResponse> {
-    let rows = svc::caseload(&ctx, q.advisor_id).await?;
-    Ok(HttpResponse::Ok().json(rows.iter().map(CaseloadResource::from).collect::<Vec<_>>()))
+    let q = q.into_inner();
+    let page = svc::caseload(&ctx, q.advisor_id, q.first, q.after.as_deref()).await?;
+    Ok(HttpResponse::Ok().json(PageOf::map(page, |c| CaseloadResource::from(&c))))
 }
 
 /// An advising event for the coming webhooks.
@@ -823,15 +864,11 @@ async fn list_advising_events(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<
 /// Outcomes for the organisation and every org unit (with its descendants), through the privacy
 /// engine (hr_admin).
 #[utoipa::path(tag = "advising", security(("bearer" = [])),
-    responses((status = 200, body = Vec<UnitOutcomesResource>)))]
+    responses((status = 200, body = OutcomesByUnitResource)))]
 #[get("/advising/outcomes-by-unit")]
 async fn get_advising_outcomes_by_unit(ctx: Ctx) -> ApiResult<HttpResponse> {
-    let rows = svc::outcomes_by_unit(&ctx).await?;
-    Ok(HttpResponse::Ok().json(
-        rows.iter()
-            .map(UnitOutcomesResource::from)
-            .collect::<Vec<_>>(),
-    ))
+    let outcomes = svc::outcomes_by_unit(&ctx).await?;
+    Ok(HttpResponse::Ok().json(OutcomesByUnitResource::from(&outcomes)))
 }
 
 /// One engagement (404 unless you take part in it or are hr_admin).

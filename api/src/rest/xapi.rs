@@ -34,21 +34,19 @@ pub struct UnmatchedActorResource {
 
 /// Actors of stored statements about learning that match no employee (`ld_admin`): fix the
 /// mapping (the employee's work email, or the client's account home page), then reapply.
-#[utoipa::path(tag = "xapi", security(("bearer" = [])),
-    responses((status = 200, body = Vec<UnmatchedActorResource>), (status = 403, body = Problem)))]
+/// A page at a time, by actor key.
+#[utoipa::path(tag = "xapi", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<UnmatchedActorResource>), (status = 403, body = Problem)))]
 #[get("/lrs/unmatched-actors")]
-async fn list_unmatched_actors(ctx: Ctx) -> ApiResult<HttpResponse> {
-    let actors = svc::projection::unmatched_actors(&ctx).await?;
-    Ok(HttpResponse::Ok().json(
-        actors
-            .into_iter()
-            .map(|a| UnmatchedActorResource {
-                actor: a.actor,
-                statements: a.statements,
-                last_stored: a.last_stored,
-            })
-            .collect::<Vec<_>>(),
-    ))
+async fn list_unmatched_actors(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+    let page = svc::projection::unmatched_actors(&ctx, q.first, q.after.as_deref()).await?;
+    Ok(
+        HttpResponse::Ok().json(PageOf::map(page, |a| UnmatchedActorResource {
+            actor: a.actor,
+            statements: a.statements,
+            last_stored: a.last_stored,
+        })),
+    )
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -78,21 +76,19 @@ pub struct UnappliedStatementResource {
 
 /// Statements about employees' learning that made no learning record, with why (`ld_admin`):
 /// add the course that gives the estimate and reapply, or have the LMS void and resend them.
-#[utoipa::path(tag = "xapi", security(("bearer" = [])),
-    responses((status = 200, body = Vec<UnappliedStatementResource>), (status = 403, body = Problem)))]
+/// A page at a time, oldest first.
+#[utoipa::path(tag = "xapi", params(PageParams), security(("bearer" = [])),
+    responses((status = 200, body = PageOf<UnappliedStatementResource>), (status = 403, body = Problem)))]
 #[get("/lrs/unapplied-statements")]
-async fn list_unapplied_statements(ctx: Ctx) -> ApiResult<HttpResponse> {
-    let listed = svc::projection::unapplied_statements(&ctx).await?;
-    Ok(HttpResponse::Ok().json(
-        listed
-            .into_iter()
-            .map(|u| UnappliedStatementResource {
-                statement_id: u.statement_id,
-                reason: u.reason,
-                stored: u.stored,
-            })
-            .collect::<Vec<_>>(),
-    ))
+async fn list_unapplied_statements(ctx: Ctx, q: web::Query<PageParams>) -> ApiResult<HttpResponse> {
+    let page = svc::projection::unapplied_statements(&ctx, q.first, q.after.as_deref()).await?;
+    Ok(
+        HttpResponse::Ok().json(PageOf::map(page, |u| UnappliedStatementResource {
+            statement_id: u.statement_id,
+            reason: u.reason,
+            stored: u.stored,
+        })),
+    )
 }
 
 /// Apply again the statements that made no learning record (`ld_admin`).

@@ -286,6 +286,119 @@ pub async fn list_engagements(
         .collect()
 }
 
+/// Who an overdue list is for: every engagement (`None` in [`list_overdue`]), or a person's as
+/// their supervisor and, when they hold the advisor role, as their advisor.
+#[derive(Debug, Clone, Copy)]
+pub struct Overseer {
+    pub person: EmployeeId,
+    pub advisor: bool,
+}
+
+/// A page of the running engagements whose check-in is overdue on `today`, in id order after
+/// `after`. The domain's rule (`Engagement::check_in_overdue`) in SQL: the next check-in is due
+/// a cadence after the last check-in (or the start, when later), and overdue once that day has
+/// passed.
+pub async fn list_overdue(
+    c: &impl Conn,
+    today: NaiveDate,
+    overseer: Option<Overseer>,
+    after: Option<EngagementId>,
+    limit: u64,
+) -> StoreResult<Vec<Engagement>> {
+    let from =
+        "CASE WHEN x.last_check_in > x.start_date THEN x.last_check_in ELSE x.start_date END";
+    let due = match c.backend() {
+        crate::Backend::Sqlite => format!("date({from}, '+' || x.cadence_days || ' days')"),
+        crate::Backend::Postgres => {
+            format!("to_char(CAST({from} AS date) + x.cadence_days, 'YYYY-MM-DD')")
+        }
+    };
+    let mut sql =
+        format!("SELECT * FROM ({SELECT}) x WHERE x.state IN (?, ?) AND {due} < ? AND x.id > ?");
+    let mut v: Vec<Value> = vec![
+        EngagementState::Active.code().into(),
+        EngagementState::Extended.code().into(),
+        today.to_string().into(),
+        after.map_or(String::new(), |a| a.to_string()).into(),
+    ];
+    if let Some(o) = overseer {
+        sql.push_str(
+            " AND (x.supervisor_pin = ? OR (x.supervisor_pin IS NULL AND x.client_manager_id = ?)",
+        );
+        v.extend(std::iter::repeat_n(Value::from(o.person.to_string()), 2));
+        if o.advisor {
+            sql.push_str(" OR x.advisor_id = ?");
+            v.push(o.person.to_string().into());
+        }
+        sql.push(')');
+    }
+    sql.push_str(" ORDER BY x.id LIMIT ?");
+    v.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+    let found: Vec<EngagementRow> = rows(c, &sql, v).await?;
+    found
+        .into_iter()
+        .map(EngagementRow::into_engagement)
+        .collect()
+}
+
+#[derive(FromQueryResult)]
+struct AdvisorKey {
+    advisor: String,
+}
+
+/// A page of the advisors of engagements by id (`None` first: the engagements without an
+/// advisor yet), after `after`, at most `limit`; only `advisor` when given.
+pub async fn list_advisors(
+    c: &impl Conn,
+    advisor: Option<EmployeeId>,
+    after: Option<Option<EmployeeId>>,
+    limit: u64,
+) -> StoreResult<Vec<Option<EmployeeId>>> {
+    let key = "COALESCE(advisor_id, '')";
+    let mut sql = format!("SELECT DISTINCT {key} AS advisor FROM advising_engagements WHERE 1 = 1");
+    let mut v: Vec<Value> = Vec::new();
+    if let Some(a) = advisor {
+        sql.push_str(" AND advisor_id = ?");
+        v.push(a.to_string().into());
+    }
+    if let Some(a) = after {
+        sql.push_str(&format!(" AND {key} > ?"));
+        v.push(a.map_or(String::new(), |a| a.to_string()).into());
+    }
+    sql.push_str(&format!(" ORDER BY {key} LIMIT ?"));
+    v.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+    let found: Vec<AdvisorKey> = rows(c, &sql, v).await?;
+    found
+        .iter()
+        .map(|k| {
+            (!k.advisor.is_empty())
+                .then(|| parse_id(&k.advisor))
+                .transpose()
+        })
+        .collect()
+}
+
+/// The engagements of these advisors (`None`: those without an advisor).
+pub async fn engagements_of_advisors(
+    c: &impl Conn,
+    advisors: &[Option<EmployeeId>],
+) -> StoreResult<Vec<Engagement>> {
+    if advisors.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; advisors.len()].join(", ");
+    let sql = format!("{SELECT} WHERE COALESCE(a.advisor_id, '') IN ({marks}) ORDER BY a.id");
+    let v = advisors
+        .iter()
+        .map(|a| Value::from(a.map_or(String::new(), |a| a.to_string())))
+        .collect();
+    let found: Vec<EngagementRow> = rows(c, &sql, v).await?;
+    found
+        .into_iter()
+        .map(EngagementRow::into_engagement)
+        .collect()
+}
+
 // ---- history ----
 
 #[derive(FromQueryResult)]

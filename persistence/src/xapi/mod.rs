@@ -624,12 +624,23 @@ pub struct UnmatchedActor {
     pub last_stored_us: i64,
 }
 
-pub async fn unmatched_actors(c: &impl Conn) -> StoreResult<Vec<UnmatchedActor>> {
+/// A page of the unmatched actors by key, after the actor `after`.
+pub async fn unmatched_actors(
+    c: &impl Conn,
+    after: Option<String>,
+    limit: u64,
+) -> StoreResult<Vec<UnmatchedActor>> {
     let sql = "SELECT u.actor_key, COUNT(*) AS statements, MAX(s.stored_us) AS last_stored_us \
                FROM xapi_unmatched u JOIN xapi_statements s ON s.seq = u.seq \
-               WHERE s.voided = ? GROUP BY u.actor_key ORDER BY u.actor_key";
+               WHERE s.voided = ? AND u.actor_key > ? GROUP BY u.actor_key ORDER BY u.actor_key \
+               LIMIT ?";
+    let values = vec![
+        false.into(),
+        after.unwrap_or_default().into(),
+        i64::try_from(limit).unwrap_or(i64::MAX).into(),
+    ];
     Ok(
-        UnmatchedActor::find_by_statement(statement(c.backend(), sql, vec![false.into()]))
+        UnmatchedActor::find_by_statement(statement(c.backend(), sql, values))
             .all(c.conn())
             .await?,
     )
@@ -727,18 +738,30 @@ const PROJECTION_LOCK: i64 = 0x7841_5049;
 /// A statement set aside as not applicable, with why.
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
 pub struct UnappliedStatement {
+    /// The statement's place in the log (the list's order).
+    pub seq: i64,
     pub statement_id: String,
     pub reason: String,
     pub stored_us: i64,
 }
 
-/// The statements set aside as not applicable (not voided), oldest first.
-pub async fn unapplied_statements(c: &impl Conn) -> StoreResult<Vec<UnappliedStatement>> {
-    let sql = "SELECT s.statement_id, u.reason, s.stored_us \
+/// A page of the statements set aside as not applicable (not voided), oldest first, after the
+/// one at `after` in the log.
+pub async fn unapplied_statements(
+    c: &impl Conn,
+    after: Option<i64>,
+    limit: u64,
+) -> StoreResult<Vec<UnappliedStatement>> {
+    let sql = "SELECT u.seq, s.statement_id, u.reason, s.stored_us \
                FROM xapi_unapplied u JOIN xapi_statements s ON s.seq = u.seq \
-               WHERE s.voided = ? ORDER BY u.seq";
+               WHERE s.voided = ? AND u.seq > ? ORDER BY u.seq LIMIT ?";
+    let values = vec![
+        false.into(),
+        after.unwrap_or(i64::MIN).into(),
+        i64::try_from(limit).unwrap_or(i64::MAX).into(),
+    ];
     Ok(
-        UnappliedStatement::find_by_statement(statement(c.backend(), sql, vec![false.into()]))
+        UnappliedStatement::find_by_statement(statement(c.backend(), sql, values))
             .all(c.conn())
             .await?,
     )

@@ -205,8 +205,11 @@ async fn unmatched_actors_are_reported_and_reapplied_once_the_mapping_is_fixed()
         .await;
     assert_eq!(res.status(), 403);
     let report = body(app.get("/api/v1/lrs/unmatched-actors", &ld(&app)).await).await;
-    assert_eq!(report[0]["actor"], "mbox:mailto:newcomer@example.com");
-    assert_eq!(report[0]["statements"], 1);
+    assert_eq!(
+        report["items"][0]["actor"],
+        "mbox:mailto:newcomer@example.com"
+    );
+    assert_eq!(report["items"][0]["statements"], 1);
 
     let p = crate::helpers::ids(
         &app.sync(json!([crate::helpers::person("NEWCOMER", None)]))
@@ -217,7 +220,7 @@ async fn unmatched_actors_are_reported_and_reapplied_once_the_mapping_is_fixed()
         .await;
     assert_eq!(body(res).await["applied"], 1);
     let report = body(app.get("/api/v1/lrs/unmatched-actors", &ld(&app)).await).await;
-    assert_eq!(report, json!([]));
+    assert_eq!(report, json!({ "items": [] }));
     let newcomer = app.employee_token(&p["NEWCOMER"]);
     let records = body(
         app.get(
@@ -327,10 +330,10 @@ async fn statements_that_make_no_record_are_listed_with_why_and_applied_again_af
     let records = format!("/api/v1/learning-records?employee_id={a1_id}");
     assert!(items(&app, &records, &a1).await.is_empty());
 
-    let listed = body(app.get("/api/v1/lrs/unapplied-statements", &ld(&app)).await).await;
+    let listed = app
+        .all_pages("/api/v1/lrs/unapplied-statements", &ld(&app), 3)
+        .await;
     let reasons: Vec<(String, String)> = listed
-        .as_array()
-        .expect("list")
         .iter()
         .map(|u| {
             (
@@ -339,7 +342,7 @@ async fn statements_that_make_no_record_are_listed_with_why_and_applied_again_af
             )
         })
         .collect();
-    assert_eq!(reasons.len(), 4, "every one is reported: {listed}");
+    assert_eq!(reasons.len(), 4, "every one is reported: {listed:?}");
     assert_eq!(reasons[0].1, "duration_over_a_day");
     assert_eq!(reasons[1].1, "duration_over_a_day");
     assert!(reasons[2].1.starts_with("duration_"), "{:?}", reasons[2]);
@@ -375,8 +378,32 @@ async fn statements_that_make_no_record_are_listed_with_why_and_applied_again_af
     assert_eq!((made.len(), made[0]["minutes"].clone()), (1, json!(20)));
     let left = body(app.get("/api/v1/lrs/unapplied-statements", &ld(&app)).await).await;
     assert_eq!(
-        left.as_array().expect("list").len(),
+        left["items"].as_array().expect("list").len(),
         3,
         "the long ones stay listed"
+    );
+}
+
+#[tokio::test]
+async fn unmatched_actors_come_a_page_at_a_time_by_key() {
+    let app = TestApp::spawn().await;
+    let (lrs, _) = client(&app, &["xapi:write"]).await;
+    let batch = json!([
+        statement(S1, "carol@example.com", "completed"),
+        statement(S2, "alice@example.com", "completed"),
+        statement(S3, "bob@example.com", "completed"),
+    ]);
+    let res = xapi(&app, &lrs, Method::POST, "/statements", Some(batch)).await;
+    assert_eq!(res.status(), 200);
+    app.projected().await;
+    let actors: Vec<Value> = app
+        .all_pages("/api/v1/lrs/unmatched-actors", &ld(&app), 2)
+        .await
+        .into_iter()
+        .map(|a| a["actor"].clone())
+        .collect();
+    assert_eq!(
+        actors,
+        ["alice", "bob", "carol"].map(|n| json!(format!("mbox:mailto:{n}@example.com")))
     );
 }

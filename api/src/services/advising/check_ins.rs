@@ -4,9 +4,10 @@
 
 use super::{allowed, audit_read, me, view, visible, EngagementView};
 use crate::error::{ApiError, ApiResult};
-use crate::services::{audit, learning_time, Ctx};
+use crate::services::{audit, decode_cursor, learning_time, page_size, paginate, Ctx, Page};
 use chrono::NaiveDate;
 use learnwell_domain::access::advising::{may, sees_all_engagements, Action, Parties};
+use learnwell_domain::access::Role;
 use learnwell_domain::advising::{
     check_held_on, optional_text, parse_ratings, AdvisorNote, CheckIn, Engagement, FocusArea,
     NoteText, Rating,
@@ -352,26 +353,47 @@ pub async fn progress(ctx: &Ctx, id: EngagementId) -> ApiResult<Vec<FocusProgres
         .collect())
 }
 
-/// The running engagements whose check-in is overdue, for their advisor and supervisor (every
-/// one for `hr_admin`).
+/// A page of the running engagements whose check-in is overdue, in creation order, for their
+/// advisor and supervisor (every one for `hr_admin`).
 #[tracing::instrument(skip_all)]
-pub async fn overdue_check_ins(ctx: &Ctx) -> ApiResult<Vec<EngagementView>> {
-    let involving = if sees_all_engagements(&ctx.principal) {
+pub async fn overdue_check_ins(
+    ctx: &Ctx,
+    first: Option<u64>,
+    after: Option<&str>,
+) -> ApiResult<Page<EngagementView>> {
+    let p = &ctx.principal;
+    let limit = page_size(first)?;
+    let after = decode_cursor::<EngagementId>(after)?;
+    let overseer = if sees_all_engagements(p) {
         None
     } else {
-        match ctx.principal.employee_id {
-            Some(me) if !ctx.principal.leaver => Some(me),
-            _ => return Ok(Vec::new()),
+        match p.employee_id {
+            Some(person) if !p.leaver => Some(store::Overseer {
+                person,
+                advisor: p.has(Role::PerformanceAdvisor),
+            }),
+            _ => {
+                return Ok(Page {
+                    items: Vec::new(),
+                    next_cursor: None,
+                })
+            }
         }
     };
-    let all = store::list_engagements(&ctx.db, involving, None, 100_000).await?;
-    Ok(all
-        .into_iter()
-        .map(|e| view(ctx, e))
-        .filter(|v| {
-            v.check_in_overdue && (v.parties.advisor || v.parties.supervisor || v.parties.hr)
-        })
-        .collect())
+    let today = ctx.now.date_naive();
+    let rows = store::list_overdue(&ctx.db, today, overseer, after, limit + 1).await?;
+    let page = paginate(rows, limit, |e| e.id.to_string());
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|e| view(ctx, e))
+            .filter(|v| {
+                v.check_in_overdue && (v.parties.advisor || v.parties.supervisor || v.parties.hr)
+            })
+            .collect(),
+        next_cursor: page.next_cursor,
+    })
 }
 
 /// How often the overdue sweep runs.
@@ -380,7 +402,7 @@ const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 60)
 /// Record a `check_in.overdue` event for every running engagement whose check-in is overdue,
 /// once per due date (for the coming webhooks). Returns how many events are new.
 pub async fn flag_overdue(svc: &crate::services::Services, today: NaiveDate) -> ApiResult<u64> {
-    let all = store::list_engagements(&svc.db, None, None, 100_000).await?;
+    let all = store::list_overdue(&svc.db, today, None, None, 100_000).await?;
     let tx = svc.db.begin().await?;
     let mut new = 0;
     for e in all.iter().filter(|e| e.check_in_overdue(today)) {
@@ -419,11 +441,11 @@ pub async fn list_events(
     ctx: &Ctx,
     first: Option<u64>,
     after: Option<String>,
-) -> ApiResult<crate::services::Page<store::AdvisingEvent>> {
+) -> ApiResult<Page<store::AdvisingEvent>> {
     crate::services::ensure(sees_all_engagements(&ctx.principal))?;
-    let limit = crate::services::page_size(first)?;
-    let after = crate::services::decode_cursor::<uuid::Uuid>(after.as_deref())?;
+    let limit = page_size(first)?;
+    let after = decode_cursor::<uuid::Uuid>(after.as_deref())?;
     let rows =
         store::list_events(&ctx.db, after.map(|a| a.to_string()).as_deref(), limit + 1).await?;
-    Ok(crate::services::paginate(rows, limit, |e| e.id.clone()))
+    Ok(paginate(rows, limit, |e| e.id.clone()))
 }

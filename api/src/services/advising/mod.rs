@@ -24,7 +24,7 @@ pub use engagements::{
 };
 pub use reports::{
     caseload, export, list_referrals, outcomes_by_unit, refer, rotate_keys, support_fit,
-    EngagementExport, ReferralCommand,
+    EngagementExport, ReferralCommand, UnitOutcomes,
 };
 
 use crate::error::{ApiError, ApiResult};

@@ -4,13 +4,13 @@
 use super::check_ins::{keys_unavailable, open_note};
 use super::{allowed, audit_read, list_check_ins, view, CheckInView, EngagementView};
 use crate::error::{ApiError, ApiResult};
-use crate::services::{audit, ensure, Ctx, Services};
+use crate::services::{audit, decode_cursor, ensure, page_size, paginate, Ctx, Page, Services};
 use learnwell_domain::access::advising::{may_read_caseload, sees_all_engagements, Action};
 use learnwell_domain::advising::{
     caseloads, outcomes_by_unit as outcomes, parse_referral, support_fit as fit, Caseload,
     HistoryEntry, Referral, SupportFit,
 };
-use learnwell_domain::ids::{EmployeeId, EngagementId, ReferralId};
+use learnwell_domain::ids::{EmployeeId, EngagementId, OrgUnitId, ReferralId};
 use learnwell_domain::learning_time::Place;
 use learnwell_domain::privacy::Cell;
 use learnwell_domain::FieldError;
@@ -93,10 +93,29 @@ pub async fn export(ctx: &Ctx, id: EngagementId) -> ApiResult<EngagementExport> 
     })
 }
 
-/// Caseload and outcomes per advisor (`hr_admin`: every advisor, or the one named; an advisor:
-/// their own).
+/// An advisor's place in the caseload list (what its cursor names): their id, or empty for the
+/// engagements without an advisor.
+struct AdvisorKey(Option<EmployeeId>);
+
+impl std::str::FromStr for AdvisorKey {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        if s.is_empty() {
+            return Ok(Self(None));
+        }
+        s.parse().map(|a| Self(Some(a))).map_err(|_| ())
+    }
+}
+
+/// A page of the caseloads and outcomes per advisor, by advisor (the engagements without an
+/// advisor yet first): `hr_admin` every advisor, or the one named; an advisor their own.
 #[tracing::instrument(skip_all)]
-pub async fn caseload(ctx: &Ctx, advisor: Option<EmployeeId>) -> ApiResult<Vec<Caseload>> {
+pub async fn caseload(
+    ctx: &Ctx,
+    advisor: Option<EmployeeId>,
+    first: Option<u64>,
+    after: Option<&str>,
+) -> ApiResult<Page<Caseload>> {
     let p = &ctx.principal;
     let hr = p.has(learnwell_domain::access::Role::HrAdmin);
     let advisor = if hr {
@@ -105,19 +124,24 @@ pub async fn caseload(ctx: &Ctx, advisor: Option<EmployeeId>) -> ApiResult<Vec<C
         advisor.or(p.employee_id)
     };
     ensure(hr || may_read_caseload(p, advisor))?;
-    let all = store::list_engagements(&ctx.db, advisor, None, 100_000).await?;
-    let theirs: Vec<_> = all
-        .into_iter()
-        .filter(|e| advisor.is_none() || e.advisor_id == advisor)
-        .collect();
-    Ok(caseloads(&theirs, ctx.now.date_naive()))
+    let limit = page_size(first)?;
+    let after = decode_cursor::<AdvisorKey>(after)?.map(|k| k.0);
+    let advisors = store::list_advisors(&ctx.db, advisor, after, limit + 1).await?;
+    let page = paginate(advisors, limit, |a| {
+        a.map_or(String::new(), |a| a.to_string())
+    });
+    let theirs = store::engagements_of_advisors(&ctx.db, &page.items).await?;
+    Ok(Page {
+        items: caseloads(&theirs, ctx.now.date_naive()),
+        next_cursor: page.next_cursor,
+    })
 }
 
 /// Outcomes for the organisation and every org unit (with its descendants), each figure through
 /// the privacy engine (`privacy.min_group_size` clients at least, complementary suppression
 /// across the tree): `hr_admin`, since a PIP is itself sensitive even in aggregate.
 #[tracing::instrument(skip_all)]
-pub async fn outcomes_by_unit(ctx: &Ctx) -> ApiResult<Vec<(Place, Cell<Caseload>)>> {
+pub async fn outcomes_by_unit(ctx: &Ctx) -> ApiResult<UnitOutcomes> {
     ensure(sees_all_engagements(&ctx.principal))?;
     let all = store::list_engagements(&ctx.db, None, None, 100_000).await?;
     let units = store::client_units(&ctx.db).await?;
@@ -127,7 +151,27 @@ pub async fn outcomes_by_unit(ctx: &Ctx) -> ApiResult<Vec<(Place, Cell<Caseload>
         .map(|e| (e, units.get(&e.id).copied().flatten()))
         .collect();
     let k = ctx.settings.privacy.min_group_size;
-    Ok(outcomes(k, &parents, &with_units, ctx.now.date_naive()))
+    let mut organisation = None;
+    let mut units = Vec::new();
+    for (place, cell) in outcomes(k, &parents, &with_units, ctx.now.date_naive()) {
+        match place {
+            Place::Organisation => organisation = Some(cell),
+            Place::Subtree(u) | Place::Own(u) => units.push((u, cell)),
+        }
+    }
+    let organisation = organisation
+        .ok_or_else(|| ApiError::Internal("the outcomes have no organisation group".into()))?;
+    Ok(UnitOutcomes {
+        organisation,
+        units,
+    })
+}
+
+/// The outcomes of the organisation and of every org unit with its descendants (in id order).
+#[derive(Debug, Clone)]
+pub struct UnitOutcomes {
+    pub organisation: Cell<Caseload>,
+    pub units: Vec<(OrgUnitId, Cell<Caseload>)>,
 }
 
 /// Which support role fits a described need, with the reason (any person; not integrations).

@@ -15,7 +15,9 @@ use super::outcomes::{self, Learning, Outcome};
 use super::parse_stored;
 use crate::error::ApiResult;
 use crate::services::Services;
-use crate::services::{audit, ensure, learning, learning_time, Ctx};
+use crate::services::{
+    audit, decode_cursor, ensure, learning, learning_time, page_size, paginate, Ctx, Page,
+};
 use chrono::{DateTime, Utc};
 use learnwell_domain::access::{self, Principal};
 use learnwell_domain::ids::{CourseId, EmployeeId};
@@ -93,19 +95,31 @@ pub struct UnmatchedActor {
     pub last_stored: Option<DateTime<Utc>>,
 }
 
-/// Actors of statements about learning that match no employee, with how many statements each.
+/// A page of the actors of statements about learning that match no employee, by key, with how
+/// many statements each.
 #[tracing::instrument(skip_all)]
-pub async fn unmatched_actors(ctx: &Ctx) -> ApiResult<Vec<UnmatchedActor>> {
+pub async fn unmatched_actors(
+    ctx: &Ctx,
+    first: Option<u64>,
+    after: Option<&str>,
+) -> ApiResult<Page<UnmatchedActor>> {
     ensure(access::is_learning_admin(&ctx.principal))?;
-    Ok(store::unmatched_actors(&ctx.db)
-        .await?
-        .into_iter()
-        .map(|a| UnmatchedActor {
-            actor: a.actor_key,
-            statements: a.statements,
-            last_stored: DateTime::from_timestamp_micros(a.last_stored_us),
-        })
-        .collect())
+    let limit = page_size(first)?;
+    let after = decode_cursor::<String>(after)?;
+    let rows = store::unmatched_actors(&ctx.db, after, limit + 1).await?;
+    let page = paginate(rows, limit, |a| a.actor_key.clone());
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|a| UnmatchedActor {
+                actor: a.actor_key,
+                statements: a.statements,
+                last_stored: DateTime::from_timestamp_micros(a.last_stored_us),
+            })
+            .collect(),
+        next_cursor: page.next_cursor,
+    })
 }
 
 /// Apply again the unmatched statements whose actors now match an employee (after the HRIS sync
@@ -123,19 +137,31 @@ pub struct UnappliedStatement {
     pub stored: Option<DateTime<Utc>>,
 }
 
-/// The statements about employees' learning that made no record (not voided), with why.
+/// A page of the statements about employees' learning that made no record (not voided),
+/// oldest first, with why.
 #[tracing::instrument(skip_all)]
-pub async fn unapplied_statements(ctx: &Ctx) -> ApiResult<Vec<UnappliedStatement>> {
+pub async fn unapplied_statements(
+    ctx: &Ctx,
+    first: Option<u64>,
+    after: Option<&str>,
+) -> ApiResult<Page<UnappliedStatement>> {
     ensure(access::is_learning_admin(&ctx.principal))?;
-    Ok(store::unapplied_statements(&ctx.db)
-        .await?
-        .into_iter()
-        .map(|u| UnappliedStatement {
-            statement_id: u.statement_id,
-            reason: u.reason,
-            stored: DateTime::from_timestamp_micros(u.stored_us),
-        })
-        .collect())
+    let limit = page_size(first)?;
+    let after = decode_cursor::<i64>(after)?;
+    let rows = store::unapplied_statements(&ctx.db, after, limit + 1).await?;
+    let page = paginate(rows, limit, |u| u.seq.to_string());
+    Ok(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(|u| UnappliedStatement {
+                statement_id: u.statement_id,
+                reason: u.reason,
+                stored: DateTime::from_timestamp_micros(u.stored_us),
+            })
+            .collect(),
+        next_cursor: page.next_cursor,
+    })
 }
 
 /// Apply again the statements that made no record (after the catalog gained the course that
